@@ -1,0 +1,30 @@
+// Typed errors. Each message names the op or file at fault and the offending values.
+
+/** Base class of every error dendrite throws on purpose. */
+export class DendriteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit an op: `matmul: (2, 3) @ (4, 5): inner dimensions 3 and 4 differ`. */
+export class ShapeError extends DendriteError {}
+
+/** A dtype an op cannot take: `conv2d: input dtype int32, expected float32 or float64`. */
+export class DTypeError extends DendriteError {}
+
+/** An index or value out of its allowed range (negative sizes, class indices, dims). */
+export class IndexError extends DendriteError {}
+
+/** A file or byte stream that does not follow its format. Names the file/field. */
+export class FormatError extends DendriteError {}
+
+/** A state dict whose keys or shapes do not match the module. */
+export class StateDictError extends DendriteError {}
+
+/** An invalid argument value (learning rate < 0, unknown option). */
+export class ArgumentError extends DendriteError {}
+
+/** Autograd misuse: backward twice through a freed graph, non-scalar without a seed. */
+export class AutogradError extends DendriteError {}
