@@ -1,0 +1,86 @@
+// IDX files (the MNIST format): 0x00 0x00, a type code, ndim, ndim big-endian u32 sizes, then
+// big-endian data. Gzipped files are detected by their magic and inflated with fflate (browser-safe).
+import { gunzipSync } from 'fflate';
+import { FormatError } from '../errors.js';
+
+export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+export interface IdxArray {
+  dtype: IdxDType;
+  shape: number[];
+  data: IdxData;
+}
+
+const TYPES: Record<number, [IdxDType, number]> = {
+  0x08: ['uint8', 1],
+  0x09: ['int8', 1],
+  0x0b: ['int16', 2],
+  0x0c: ['int32', 4],
+  0x0d: ['float32', 4],
+  0x0e: ['float64', 8],
+};
+
+/** Parses an IDX file (raw or gzipped) into its dtype, shape and a freshly allocated typed array. */
+export function parseIdx(bytes: Uint8Array, source = '<bytes>'): IdxArray {
+  const fail = (msg: string): never => {
+    throw new FormatError(`idx ${source}: ${msg}`);
+  };
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      fail(`corrupt gzip stream (${(e as Error).message})`);
+    }
+  }
+  if (bytes.length < 4) fail(`${bytes.length} bytes, shorter than the 4-byte magic number`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    fail(`bad magic 0x${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('')}: must start with two zero bytes`);
+  }
+  const code = bytes[2]!;
+  const type = TYPES[code];
+  if (type === undefined) fail(`unknown type code 0x${code.toString(16).padStart(2, '0')}`);
+  const [dtype, width] = type!;
+  const ndim = bytes[3]!;
+  const dataStart = 4 + 4 * ndim;
+  if (bytes.length < dataStart) fail(`truncated header: ${ndim} dimensions need ${dataStart} bytes, file has ${bytes.length}`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape: number[] = [];
+  let count = 1;
+  for (let i = 0; i < ndim; i++) {
+    const d = dv.getUint32(4 + 4 * i, false);
+    shape.push(d);
+    count *= d;
+  }
+  const need = count * width;
+  const have = bytes.length - dataStart;
+  if (have < need) fail(`truncated data: shape [${shape.join(', ')}] of ${dtype} needs ${need} bytes, file has ${have}`);
+  if (have > need) fail(`size mismatch: shape [${shape.join(', ')}] of ${dtype} needs ${need} bytes, file has ${have} (${have - need} extra)`);
+
+  let data: IdxData;
+  switch (dtype) {
+    case 'uint8':
+      data = bytes.slice(dataStart);
+      break;
+    case 'int8':
+      data = new Int8Array(bytes.slice(dataStart).buffer);
+      break;
+    case 'int16':
+      data = new Int16Array(count);
+      for (let i = 0; i < count; i++) data[i] = dv.getInt16(dataStart + 2 * i, false);
+      break;
+    case 'int32':
+      data = new Int32Array(count);
+      for (let i = 0; i < count; i++) data[i] = dv.getInt32(dataStart + 4 * i, false);
+      break;
+    case 'float32':
+      data = new Float32Array(count);
+      for (let i = 0; i < count; i++) data[i] = dv.getFloat32(dataStart + 4 * i, false);
+      break;
+    case 'float64':
+      data = new Float64Array(count);
+      for (let i = 0; i < count; i++) data[i] = dv.getFloat64(dataStart + 8 * i, false);
+      break;
+  }
+  return { dtype, shape, data };
+}

@@ -1,0 +1,1 @@
+export { readBytes, writeFileAtomic } from './fs.js';
