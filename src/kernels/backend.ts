@@ -1,0 +1,92 @@
+// The Backend interface: a small closed set of primitives over heap offsets. Every offset and
+// stride is in elements of the dtype named in the call. Tensors, autograd and nn sit above this
+// line and never touch numbers themselves; a kernel set (pure TS today, wasm SIMD next) sits
+// below it.
+
+import type { DType } from './heap.js';
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'tanh'
+  | 'sigmoid' | 'relu' | 'reciprocal' | 'square' | 'floor' | 'ceil' | 'round' | 'log1p' | 'expm1'
+  | 'softplus'
+  // parameterised: p0 (and p1)
+  | 'elu' // alpha=p0
+  | 'leakyRelu' // slope=p0
+  | 'clamp' // min=p0, max=p1 (±Infinity for none)
+  | 'powScalar' // x ** p0
+  | 'addScalar' // x + p0
+  | 'mulScalar' // x * p0
+  | 'rsubScalar' // p0 - x
+  | 'rdivScalar' // p0 / x
+  | 'rpowScalar'; // p0 ** x
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
+  | 'reluBackward' // a * (b > 0): gradient of relu given the input b
+  | 'eluBackward'; // handled with p0 (alpha): a * (b > 0 ? 1 : alpha * exp(b))
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+
+/** A strided read: element offset and one stride per output dim (0 where broadcast). */
+export interface Strided {
+  off: number;
+  strides: readonly number[];
+}
+
+/** Batched matrix operand: element offset, batch stride, row stride, column stride. */
+export interface MatRef {
+  off: number;
+  sb: number;
+  sr: number;
+  sc: number;
+}
+
+/** Geometry of a 2-D window op over (N·C, H, W) planes. 1-D ops use H = 1. */
+export interface Window2d {
+  kh: number; kw: number;
+  sh: number; sw: number;
+  ph: number; pw: number;
+  dh: number; dw: number;
+  H: number; W: number;
+  OH: number; OW: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Strided copy of `shape` from `src` into strided `dst` (also casts between dtypes). */
+  copy(srcDt: DType, dstDt: DType, shape: readonly number[], src: Strided, dst: Strided): void;
+  fill(dt: DType, dst: number, n: number, value: number): void;
+  /** Contiguous elementwise map. */
+  unary(op: UnaryOp, dt: DType, src: number, dst: number, n: number, p0?: number, p1?: number): void;
+  /** Broadcasting elementwise op; `dst` is contiguous with `shape`. Comparisons write 0/1. */
+  binary(op: BinaryOp, dt: DType, outDt: DType, shape: readonly number[], a: Strided, b: Strided, dst: number, p0?: number): void;
+  /** dst = cond ? a : b, broadcast over `shape`; cond is int32. */
+  where(dt: DType, shape: readonly number[], cond: Strided, a: Strided, b: Strided, dst: number): void;
+  /** Reduces the middle axis of a contiguous (outer, n, inner) block into (outer, inner). */
+  reduce(op: ReduceOp, dt: DType, src: number, outer: number, n: number, inner: number, dst: number): void;
+  /** Like reduce('max'|'min') but also writes the int32 index of the winner (first on ties). */
+  argReduce(op: 'max' | 'min', dt: DType, src: number, outer: number, n: number, inner: number, dstVal: number, dstIdx: number): void;
+  /** (log-)softmax over the middle axis of a contiguous (outer, n, inner) block. */
+  softmax(dt: DType, src: number, outer: number, n: number, inner: number, dst: number, log: boolean): void;
+  /**
+   * out[b] = A[b] (M×K) @ B[b] (K×N), for b < batch. `beta` = 1 accumulates into out, 0
+   * overwrites; an out batch stride of 0 with beta = 1 sums over the batch.
+   */
+  matmul(dt: DType, batch: number, M: number, N: number, K: number, a: MatRef, b: MatRef, out: MatRef, beta: 0 | 1): void;
+  /** Unfolds (N, C, H, W) into columns (N, C·kh·kw, OH·OW). Padding reads as 0. */
+  im2col(dt: DType, x: number, N: number, C: number, g: Window2d, dst: number): void;
+  /** Adds columns (N, C·kh·kw, OH·OW) back into (N, C, H, W) (the adjoint of im2col). */
+  col2im(dt: DType, col: number, N: number, C: number, g: Window2d, dst: number): void;
+  /** Max pooling over planes; writes values and the int32 flat in-plane index of each max. */
+  maxPool2d(dt: DType, x: number, planes: number, g: Window2d, dst: number, idx: number): void;
+  maxPool2dBackward(dt: DType, dy: number, idx: number, planes: number, g: Window2d, dx: number): void;
+  avgPool2d(dt: DType, x: number, planes: number, g: Window2d, countIncludePad: boolean, dst: number): void;
+  avgPool2dBackward(dt: DType, dy: number, planes: number, g: Window2d, countIncludePad: boolean, dx: number): void;
+  adaptiveAvgPool2d(dt: DType, x: number, planes: number, H: number, W: number, OH: number, OW: number, dst: number): void;
+  adaptiveAvgPool2dBackward(dt: DType, dy: number, planes: number, H: number, W: number, OH: number, OW: number, dx: number): void;
+  /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
+  gather(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
+  /** dst[o, index[o, j, i], i] += src[o, j, i]; the adjoint of gather. */
+  scatterAdd(dt: DType, src: number, outer: number, m: number, inner: number, index: number, n: number, dst: number): void;
+}

@@ -1,0 +1,33 @@
+// The pure-TypeScript reference backend: the living definition every fast kernel is tested against.
+
+import type { Backend } from '../backend.js';
+import type { Heap } from '../heap.js';
+import { binary, copy, fill, unary, where } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { argReduce, gather, reduce, scatterAdd, softmax } from './reduce.js';
+import * as w from './window.js';
+
+export function jsBackend(h: Heap): Backend {
+  return {
+    name: 'js',
+    copy: (...a) => copy(h, ...a),
+    fill: (...a) => fill(h, ...a),
+    unary: (...a) => unary(h, ...a),
+    binary: (...a) => binary(h, ...a),
+    where: (...a) => where(h, ...a),
+    reduce: (...a) => reduce(h, ...a),
+    argReduce: (...a) => argReduce(h, ...a),
+    softmax: (...a) => softmax(h, ...a),
+    matmul: (...a) => matmul(h, ...a),
+    im2col: (...a) => w.im2col(h, ...a),
+    col2im: (...a) => w.col2im(h, ...a),
+    maxPool2d: (...a) => w.maxPool2d(h, ...a),
+    maxPool2dBackward: (...a) => w.maxPool2dBackward(h, ...a),
+    avgPool2d: (...a) => w.avgPool2d(h, ...a),
+    avgPool2dBackward: (...a) => w.avgPool2dBackward(h, ...a),
+    adaptiveAvgPool2d: (...a) => w.adaptiveAvgPool2d(h, ...a),
+    adaptiveAvgPool2dBackward: (...a) => w.adaptiveAvgPool2dBackward(h, ...a),
+    gather: (...a) => gather(h, ...a),
+    scatterAdd: (...a) => scatterAdd(h, ...a),
+  };
+}

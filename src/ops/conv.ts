@@ -1,0 +1,176 @@
+// Convolution as im2col + GEMM, per group, with both backward passes beside the forward.
+// x: (N, C, H, W)  w: (O, C/groups, kh, kw)  y: (N, O, OH, OW)
+// 1-D convolution runs as 2-D with H = 1.
+
+import { ShapeError, ArgumentError, DTypeError } from '../errors.js';
+import { backend } from '../kernels/registry.js';
+import type { Window2d } from '../kernels/backend.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fmtShape } from '../tensor/shape.js';
+import { contiguousData } from './util.js';
+import { reshape, squeeze, unsqueeze } from './movement.js';
+import { add } from './elementwise.js';
+
+export type Padding2d = number | readonly [number, number] | 'same' | 'valid';
+export type Pair = number | readonly [number, number];
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Padding2d;
+  dilation?: Pair;
+  groups?: number;
+}
+
+export const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+/** Output size of a window op along one axis (floor mode). */
+export function outSize(size: number, k: number, s: number, padTotal: number, d: number): number {
+  return Math.floor((size + padTotal - d * (k - 1) - 1) / s) + 1;
+}
+
+interface ConvGeom extends Window2d {
+  N: number; C: number; O: number; groups: number;
+}
+
+function geometry(x: Tensor, w: Tensor, opts: Conv2dOptions, op: string): ConvGeom {
+  if (x.ndim !== 4) throw new ShapeError(`${op}: expected input (N, C, H, W), got ${fmtShape(x.shape)}`);
+  if (w.ndim !== 4) throw new ShapeError(`${op}: expected weight (O, C/groups, kh, kw), got ${fmtShape(w.shape)}`);
+  if (!x.isFloat || x.dtype !== w.dtype) throw new DTypeError(`${op}: input ${x.dtype} and weight ${w.dtype} must be the same floating-point dtype`);
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [O, Cg, kh, kw] = w.shape as [number, number, number, number];
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0 || O % groups !== 0) {
+    throw new ArgumentError(`${op}: groups=${groups} must divide in_channels ${C} and out_channels ${O}`);
+  }
+  if (Cg * groups !== C) {
+    throw new ShapeError(`${op}: weight ${fmtShape(w.shape)} expects ${Cg * groups} input channels (groups=${groups}), input ${fmtShape(x.shape)} has ${C}`);
+  }
+  const [sh, sw] = pair(opts.stride ?? 1);
+  const [dh, dw] = pair(opts.dilation ?? 1);
+  if (sh < 1 || sw < 1 || dh < 1 || dw < 1) throw new ArgumentError(`${op}: stride and dilation must be ≥ 1, got stride ${sh},${sw} dilation ${dh},${dw}`);
+  let ph: number, pw: number, tph: number, tpw: number; // top/left pad and total pad
+  const p = opts.padding ?? 0;
+  if (p === 'same') {
+    if (sh !== 1 || sw !== 1) throw new ArgumentError(`${op}: padding='same' needs stride 1, got ${sh},${sw}`);
+    // PyTorch puts the odd extra element of padding on the bottom/right
+    tph = dh * (kh - 1);
+    tpw = dw * (kw - 1);
+    ph = Math.floor(tph / 2);
+    pw = Math.floor(tpw / 2);
+  } else if (p === 'valid') {
+    ph = pw = tph = tpw = 0;
+  } else {
+    [ph, pw] = pair(p);
+    if (ph < 0 || pw < 0) throw new ArgumentError(`${op}: negative padding ${ph},${pw}`);
+    tph = 2 * ph;
+    tpw = 2 * pw;
+  }
+  const OH = outSize(H, kh, sh, tph, dh);
+  const OW = outSize(W, kw, sw, tpw, dw);
+  if (OH < 1 || OW < 1) {
+    throw new ShapeError(`${op}: input ${fmtShape(x.shape)} (padded) is smaller than the dilated kernel ${kh}x${kw}; output would be ${OH}x${OW}`);
+  }
+  return { N, C, O, groups, kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW };
+}
+
+/** im2col columns for the whole batch: (N, C·kh·kw, OH·OW). */
+function columns(x: Tensor, g: ConvGeom): Tensor {
+  const col = Tensor.empty([g.N, g.C * g.kh * g.kw, g.OH * g.OW], x.dtype);
+  backend().im2col(x.dtype, x.offset, g.N, g.C, g, col.offset);
+  return col;
+}
+
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  const g = geometry(input, weight, opts, 'conv2d');
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.O)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be (${g.O},)`);
+  const x = contiguousData(input);
+  const w = contiguousData(weight);
+  const col = columns(x, g);
+  const L = g.OH * g.OW;
+  const Cg = g.C / g.groups;
+  const Og = g.O / g.groups;
+  const kk = g.kh * g.kw;
+  const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
+  for (let gi = 0; gi < g.groups; gi++) {
+    // y[n, group] (Og, L) = W[group] (Og, Cg·kk) @ col[n, group] (Cg·kk, L)
+    backend().matmul(x.dtype, g.N, Og, L, Cg * kk,
+      { off: w.offset + gi * Og * Cg * kk, sb: 0, sr: Cg * kk, sc: 1 },
+      { off: col.offset + gi * Cg * kk * L, sb: g.C * kk * L, sr: L, sc: 1 },
+      { off: y.offset + gi * Og * L, sb: g.O * L, sr: L, sc: 1 }, 0);
+  }
+  if (x !== input) x.dispose();
+  const out = record('conv2d', y, [input, weight], (gy) => {
+    const dy = contiguousData(gy);
+    const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
+    const dw = weight.requiresGrad ? conv2dBackwardWeight(dy, col, g, w.dtype) : null;
+    if (dy !== gy) dy.dispose();
+    return [dx, dw];
+  });
+  if (!out.requiresGrad) {
+    col.dispose();
+    if (w !== weight) w.dispose();
+  }
+  return bias ? add(out, reshape(bias, [1, g.O, 1, 1])) : out;
+}
+
+/** dX = col2im(Wᵀ dY): the gradient of conv2d with respect to its input. */
+function conv2dBackwardInput(dy: Tensor, w: Tensor, g: ConvGeom): Tensor {
+  const L = g.OH * g.OW;
+  const Cg = g.C / g.groups;
+  const Og = g.O / g.groups;
+  const kk = g.kh * g.kw;
+  const dcol = Tensor.empty([g.N, g.C * kk, L], dy.dtype);
+  for (let gi = 0; gi < g.groups; gi++) {
+    // dcol[n, group] (Cg·kk, L) = W[group]ᵀ (Cg·kk, Og) @ dy[n, group] (Og, L)
+    backend().matmul(dy.dtype, g.N, Cg * kk, L, Og,
+      { off: w.offset + gi * Og * Cg * kk, sb: 0, sr: 1, sc: Cg * kk },
+      { off: dy.offset + gi * Og * L, sb: g.O * L, sr: L, sc: 1 },
+      { off: dcol.offset + gi * Cg * kk * L, sb: g.C * kk * L, sr: L, sc: 1 }, 0);
+  }
+  const dx = Tensor.empty([g.N, g.C, g.H, g.W], dy.dtype);
+  backend().fill(dy.dtype, dx.offset, dx.numel, 0);
+  backend().col2im(dy.dtype, dcol.offset, g.N, g.C, g, dx.offset);
+  dcol.dispose();
+  return dx;
+}
+
+/** dW = Σₙ dY[n] colᵀ[n]: the gradient of conv2d with respect to its weight. */
+function conv2dBackwardWeight(dy: Tensor, col: Tensor, g: ConvGeom, dt: Tensor['dtype']): Tensor {
+  const L = g.OH * g.OW;
+  const Cg = g.C / g.groups;
+  const Og = g.O / g.groups;
+  const kk = g.kh * g.kw;
+  const dw = Tensor.empty([g.O, Cg, g.kh, g.kw], dt);
+  for (let gi = 0; gi < g.groups; gi++) {
+    // out batch stride 0 sums the per-sample products over the batch
+    backend().matmul(dt, g.N, Og, Cg * kk, L,
+      { off: dy.offset + gi * Og * L, sb: g.O * L, sr: L, sc: 1 },
+      { off: col.offset + gi * Cg * kk * L, sb: g.C * kk * L, sr: 1, sc: L },
+      { off: dw.offset + gi * Og * Cg * kk, sb: 0, sr: Cg * kk, sc: 1 }, 0);
+  }
+  return dw;
+}
+
+export interface Conv1dOptions {
+  stride?: number;
+  padding?: number | 'same' | 'valid';
+  dilation?: number;
+  groups?: number;
+}
+
+/** x: (N, C, L)  w: (O, C/groups, k). Runs as conv2d over (N, C, 1, L). */
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
+  if (input.ndim !== 3) throw new ShapeError(`conv1d: expected input (N, C, L), got ${fmtShape(input.shape)}`);
+  if (weight.ndim !== 3) throw new ShapeError(`conv1d: expected weight (O, C/groups, k), got ${fmtShape(weight.shape)}`);
+  const p = opts.padding ?? 0;
+  const o2: Conv2dOptions = {
+    stride: [1, opts.stride ?? 1],
+    padding: typeof p === 'number' ? [0, p] : p,
+    dilation: [1, opts.dilation ?? 1],
+    groups: opts.groups ?? 1,
+  };
+  const y = conv2d(unsqueeze(input, 2), unsqueeze(weight, 2), bias, o2);
+  return squeeze(y, 2);
+}
+

@@ -1,0 +1,167 @@
+// Loss functions with PyTorch's semantics (reductions, ignoreIndex, class weights, label
+// smoothing). Composed from differentiable ops; the class-index losses read targets once in JS.
+
+import { ArgumentError, DTypeError, IndexError, ShapeError } from '../errors.js';
+import { Tensor, fromValues } from '../tensor/tensor.js';
+import { fmtShape, sameShape } from '../tensor/shape.js';
+import { abs, add, addScalar, exp, log, log1p, mul, neg, relu, sub, where, gt, mulScalar } from './elementwise.js';
+import { mean, sum } from './reduce.js';
+import { gather, reshape, squeeze, unsqueeze } from './movement.js';
+import { logSoftmax } from './activation.js';
+import { requireFloat } from './util.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
+  if (reduction === 'mean') return mean(loss);
+  if (reduction === 'sum') return sum(loss);
+  if (reduction === 'none') return loss;
+  throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+}
+
+function checkSame(input: Tensor, target: Tensor, op: string): void {
+  if (!sameShape(input.shape, target.shape)) throw new ShapeError(`${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
+}
+
+export interface NllOptions {
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+/** Per-element class indices made safe to gather, their weights, and the weight total. */
+function prepareTargets(input: Tensor, target: Tensor, opts: NllOptions, op: string) {
+  if (target.isFloat) throw new DTypeError(`${op}: class-index target must be an integer tensor, got ${target.dtype}`);
+  const C = input.shape[1]!;
+  const expected = [input.shape[0]!, ...input.shape.slice(2)];
+  if (input.ndim < 2 || !sameShape(target.shape, expected)) {
+    throw new ShapeError(`${op}: input ${fmtShape(input.shape)} needs a target of shape ${fmtShape(expected)}, got ${fmtShape(target.shape)}`);
+  }
+  const ignore = opts.ignoreIndex ?? -100;
+  const w = opts.weight ? opts.weight.dataSync() : null;
+  if (opts.weight && (opts.weight.ndim !== 1 || opts.weight.shape[0] !== C)) throw new ShapeError(`${op}: weight ${fmtShape(opts.weight.shape)} must be (${C},)`);
+  const t = target.dataSync();
+  const safe = new Int32Array(t.length);
+  const wElem = new Float64Array(t.length);
+  let total = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (c === ignore) continue;
+    if (c < 0 || c >= C) throw new IndexError(`${op}: target ${c} is out of bounds for ${C} classes (at flat position ${i})`);
+    safe[i] = c;
+    wElem[i] = w ? w[c]! : 1;
+    total += wElem[i]!;
+  }
+  const idx = fromValues(safe, [target.shape[0]!, 1, ...target.shape.slice(1)], 'int32');
+  const wt = fromValues(wElem, target.shape, input.dtype);
+  return { idx, wt, total };
+}
+
+/** F.nll_loss on log-probabilities (N, C, *) with class-index targets (N, *). */
+export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
+  requireFloat(input, 'nllLoss');
+  const { idx, wt, total } = prepareTargets(input, target, opts, 'nllLoss');
+  const picked = squeeze(gather(input, 1, idx), 1);
+  const loss = neg(mul(picked, wt));
+  const reduction = opts.reduction ?? 'mean';
+  if (reduction === 'mean') return mulScalar(sum(loss), 1 / total);
+  return reduce(loss, reduction, 'nllLoss');
+}
+
+export interface CrossEntropyOptions extends NllOptions {
+  labelSmoothing?: number;
+}
+
+/**
+ * F.cross_entropy from logits (N, C, *): class-index targets (N, *) or class probabilities
+ * of the input's shape. Stable: log-softmax is computed around the row max.
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  requireFloat(input, 'crossEntropy');
+  if (input.ndim === 1) {
+    // unbatched (C,) input with a 0-d target
+    return crossEntropy(unsqueeze(input, 0), target.ndim === 0 ? reshape(target, [1]) : unsqueeze(target, 0), opts);
+  }
+  const ls = opts.labelSmoothing ?? 0;
+  if (ls < 0 || ls > 1) throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${ls}`);
+  const reduction = opts.reduction ?? 'mean';
+  const C = input.shape[1]!;
+  const logp = logSoftmax(input, 1);
+  const wShape = input.shape.map((s, i) => (i === 1 ? s : 1));
+  const wb = opts.weight ? reshape(opts.weight, wShape) : null;
+  if (target.isFloat) {
+    checkSame(input, target, 'crossEntropy');
+    const q = ls > 0 ? addScalar(mulScalar(target, 1 - ls), ls / C) : target;
+    const per = neg(sum(mul(wb ? mul(logp, wb) : logp, q), 1));
+    if (reduction === 'mean') return mulScalar(sum(per), 1 / (input.numel / C));
+    return reduce(per, reduction, 'crossEntropy');
+  }
+  const nll = nllLoss(logp, target, { ...opts, reduction });
+  if (ls === 0) return nll;
+  // smoothing term: −Σ_c w_c log p_c, over the non-ignored targets
+  const { wt, total } = prepareTargets(input, target, opts, 'crossEntropy');
+  const keepMask = gt(wt, 0);
+  const smooth = where(keepMask, neg(sum(wb ? mul(logp, wb) : logp, 1)), 0);
+  let s: Tensor;
+  if (reduction === 'none') s = smooth;
+  else if (reduction === 'sum') s = sum(smooth);
+  else s = mulScalar(sum(smooth), 1 / (opts.weight ? total : countNonzero(keepMask)));
+  return add(mulScalar(nll, 1 - ls), mulScalar(s, ls / C));
+}
+
+function countNonzero(mask: Tensor): number {
+  const d = mask.dataSync();
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
+  return n;
+}
+
+export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  checkSame(input, target, 'mseLoss');
+  const d = sub(input, target);
+  return reduce(mul(d, d), opts.reduction ?? 'mean', 'mseLoss');
+}
+
+export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  checkSame(input, target, 'l1Loss');
+  return reduce(abs(sub(input, target)), opts.reduction ?? 'mean', 'l1Loss');
+}
+
+export interface BceOptions {
+  weight?: Tensor | null;
+  posWeight?: Tensor | null;
+  reduction?: Reduction;
+}
+
+/** F.binary_cross_entropy_with_logits: (1−y)x + (1+(pw−1)y)·(log(1+e^−|x|) + max(−x, 0)). */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  checkSame(input, target, 'binaryCrossEntropyWithLogits');
+  const softTail = add(log1p(exp(neg(abs(input)))), relu(neg(input)));
+  const lw = opts.posWeight ? addScalar(mul(addScalar(opts.posWeight, -1), target), 1) : null;
+  let loss = add(mul(addScalar(neg(target), 1), input), lw ? mul(lw, softTail) : softTail);
+  if (opts.weight) loss = mul(loss, opts.weight);
+  return reduce(loss, opts.reduction ?? 'mean', 'binaryCrossEntropyWithLogits');
+}
+
+export interface PoissonNllOptions {
+  /** true: input is the log-rate (loss e^x − y·x); false: input is the rate (x − y·log(x+eps)). */
+  logInput?: boolean;
+  /** Add the Stirling approximation of log(y!) where y > 1. */
+  full?: boolean;
+  eps?: number;
+  reduction?: Reduction;
+}
+
+/** F.poisson_nll_loss, for spike counts. */
+export function poissonNllLoss(input: Tensor, target: Tensor, opts: PoissonNllOptions = {}): Tensor {
+  checkSame(input, target, 'poissonNllLoss');
+  const eps = opts.eps ?? 1e-8;
+  let loss = (opts.logInput ?? true) ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(addScalar(input, eps))));
+  if (opts.full) {
+    const y = target;
+    const stirling = add(sub(mul(y, log(y)), y), mulScalar(log(mulScalar(y, 2 * Math.PI)), 0.5));
+    loss = add(loss, where(gt(y, 1), stirling, 0));
+  }
+  return reduce(loss, opts.reduction ?? 'mean', 'poissonNllLoss');
+}
+

@@ -1,0 +1,89 @@
+// Matrix products: matmul with NumPy broadcasting of batch dims, and linear.
+// Transposes are free: the GEMM kernel takes row and column strides.
+
+import { ShapeError, DTypeError } from '../errors.js';
+import { backend } from '../kernels/registry.js';
+import type { MatRef } from '../kernels/backend.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { broadcastShapes, fmtShape, numel } from '../tensor/shape.js';
+import { contiguousData } from './util.js';
+import { reshape, squeeze, transpose, unsqueeze } from './movement.js';
+import { add } from './elementwise.js';
+import { sumTo } from './reduce.js';
+
+/** Describes a (..., R, C) tensor expanded to batch shape `batch` as one strided batch, if it can. */
+function matRef(t: Tensor, batch: readonly number[]): { ref: MatRef; src: Tensor } {
+  const e = t.ndim - 2;
+  const bshape = t.shape.slice(0, e);
+  const bstr = t.strides.slice(0, e);
+  // strides of the batch dims after broadcasting to `batch`
+  const off = batch.length - bshape.length;
+  const st = batch.map((_, i) => (i < off || bshape[i - off] === 1 ? 0 : bstr[i - off]!));
+  // the flattened batch is one stride only if the dims chain (or are all broadcast)
+  let sb = 0;
+  let ok = true;
+  for (let i = batch.length - 1, acc = -1; i >= 0; i--) {
+    if (batch[i] === 1) continue;
+    if (acc === -1) {
+      sb = st[i]!;
+      acc = st[i]! * batch[i]!;
+    } else if (st[i] !== acc && !(st[i] === 0 && sb === 0)) {
+      ok = false;
+      break;
+    } else acc = st[i]! * batch[i]!;
+  }
+  if (ok) return { ref: { off: t.offset, sb, sr: t.strides[e]!, sc: t.strides[e + 1]! }, src: t };
+  const c = contiguousData(expandRaw(t, [...batch, t.shape[e]!, t.shape[e + 1]!]));
+  return { ref: { off: c.offset, sb: t.shape[e]! * t.shape[e + 1]!, sr: t.shape[e + 1]!, sc: 1 }, src: c };
+}
+
+function expandRaw(t: Tensor, shape: number[]): Tensor {
+  const off = shape.length - t.ndim;
+  return t.view_(shape, shape.map((s, i) => (i < off || (t.shape[i - off] === 1 && s !== 1) ? 0 : t.strides[i - off]!)), t.offset);
+}
+
+/** torch.matmul: 1-D operands are promoted and squeezed back; batch dims broadcast. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both arguments need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.dtype !== b.dtype) throw new DTypeError(`matmul: dtypes differ (${a.dtype} and ${b.dtype})`);
+  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
+  const M = a.shape[a.ndim - 2]!;
+  const K = a.shape[a.ndim - 1]!;
+  const K2 = b.shape[b.ndim - 2]!;
+  const N = b.shape[b.ndim - 1]!;
+  if (K !== K2) throw new ShapeError(`matmul: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}: inner dimensions ${K} and ${K2} differ`);
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+  const nb = numel(batch);
+  const out = Tensor.empty([...batch, M, N], a.dtype);
+  if (out.numel > 0) {
+    if (K === 0) backend().fill(a.dtype, out.offset, out.numel, 0);
+    else {
+      const A = matRef(a, batch);
+      const B = matRef(b, batch);
+      backend().matmul(a.dtype, nb, M, N, K, A.ref, B.ref, { off: out.offset, sb: M * N, sr: N, sc: 1 }, 0);
+      if (A.src !== a) A.src.dispose();
+      if (B.src !== b) B.src.dispose();
+    }
+  }
+  return record('matmul', out, [a, b], (g) => [
+    a.requiresGrad ? sumTo(matmul(g, transpose(b, -1, -2)), a.shape) : null,
+    b.requiresGrad ? sumTo(matmul(transpose(a, -1, -2), g), b.shape) : null,
+  ]);
+}
+
+/** y = x Wᵀ + b, with W of shape (out, in), as F.linear. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D (out, in), got ${fmtShape(weight.shape)}`);
+  if (x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError(`linear: input ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1]} features, weight ${fmtShape(weight.shape)} expects ${weight.shape[1]}`);
+  }
+  // fold leading dims into one batch of rows so the GEMM sees a single (rows, in) matrix
+  const lead = x.shape.slice(0, -1);
+  const x2 = x.ndim === 2 ? x : reshape(x, [-1, weight.shape[1]!]);
+  let y = matmul(x2, transpose(weight, 0, 1));
+  if (bias) y = add(y, bias);
+  return x.ndim === 2 ? y : reshape(y, [...lead, weight.shape[0]!]);
+}
+

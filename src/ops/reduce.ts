@@ -1,0 +1,177 @@
+// Reductions over dims, with keepdim, and their gradients.
+
+import type { ReduceOp } from '../kernels/backend.js';
+import { backend } from '../kernels/registry.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fmtShape, normDim, numel, type Shape } from '../tensor/shape.js';
+import { ArgumentError, ShapeError } from '../errors.js';
+import { contiguousData, reducedDims, requireFloat } from './util.js';
+import { contiguous, expand, reshape, scatterAddInto } from './movement.js';
+import { add, div, eq, exp, log, mul, mulScalar, sqrt, sub } from './elementwise.js';
+
+export type Dims = number | readonly number[] | null | undefined;
+
+function normDims(x: Tensor, dim: Dims, op: string): number[] {
+  if (dim === null || dim === undefined) return [...Array(x.ndim).keys()];
+  const ds = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normDim(d, x.ndim, op));
+  if (new Set(ds).size !== ds.length) throw new ArgumentError(`${op}: dim ${fmtShape(ds)} appears more than once`);
+  return ds.sort((a, b) => a - b);
+}
+
+function outShape(x: Tensor, dims: number[], keepdim: boolean): number[] {
+  return keepdim ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s)) : x.shape.filter((_, i) => !dims.includes(i));
+}
+
+/** Lays x out as a contiguous (outer, n, inner) block with the reduced dims in the middle. */
+function asBlock(x: Tensor, dims: number[]): { src: Tensor; outer: number; n: number; inner: number } {
+  const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
+  if (adjacent && x.isContiguous()) {
+    const a = dims[0] ?? 0;
+    const b = dims.length ? dims[dims.length - 1]! + 1 : 0;
+    return { src: x, outer: numel(x.shape.slice(0, a)), n: numel(x.shape.slice(a, b)), inner: numel(x.shape.slice(b)) };
+  }
+  const kept = [...Array(x.ndim).keys()].filter((i) => !dims.includes(i));
+  const p = contiguousData(x.view_([...kept, ...dims].map((i) => x.shape[i]!), [...kept, ...dims].map((i) => x.strides[i]!), x.offset));
+  return { src: p, outer: numel(kept.map((i) => x.shape[i]!)), n: numel(dims.map((i) => x.shape[i]!)), inner: 1 };
+}
+
+function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean): Tensor {
+  const { src, outer, n, inner } = asBlock(x, dims);
+  const out = Tensor.empty(outShape(x, dims, keepdim), x.dtype);
+  if (n === 0 && (op === 'max' || op === 'min')) throw new ShapeError(`${op}: cannot reduce over an empty dim of ${fmtShape(x.shape)}`);
+  backend().reduce(op, x.dtype, src.offset, outer, n, inner, out.offset);
+  if (src !== x) src.dispose();
+  return out;
+}
+
+/** Broadcasts a reduced gradient back over the input's shape. */
+function expandBack(g: Tensor, x: Tensor, dims: number[]): Tensor {
+  return expand(reshape(g, outShape(x, dims, true)), x.shape);
+}
+
+/** Sums a broadcast gradient back down to `shape`. */
+export function sumTo(g: Tensor, shape: Shape): Tensor {
+  if (g.shape.length === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
+  const dims = reducedDims(shape, g.shape);
+  return reshape(sum(g, dims, true), shape);
+}
+
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const dims = normDims(x, dim, 'sum');
+  const out = reduceRaw('sum', x, dims, keepdim);
+  return record('sum', out, [x], (g) => [expandBack(g, x, dims)]);
+}
+
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  requireFloat(x, 'mean');
+  const dims = normDims(x, dim, 'mean');
+  const n = numel(dims.map((d) => x.shape[d]!));
+  return mulScalar(sum(x, dims, keepdim), 1 / n);
+}
+
+export interface VarOptions {
+  /** Bessel correction: divide by n - correction (1 = unbiased, torch's default). */
+  correction?: number;
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  requireFloat(x, 'var');
+  const dims = normDims(x, dim, 'var');
+  const keepdim = opts.keepdim ?? false;
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
+  const n = numel(dims.map((d) => x.shape[d]!));
+  const centered = sub(x, mean(x, dims, true));
+  return mulScalar(sum(mul(centered, centered), dims, keepdim), 1 / Math.max(n - correction, 0));
+}
+
+export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  return sqrt(variance(x, dim, opts));
+}
+
+export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const dims = normDims(x, dim, 'prod');
+  const out = reduceRaw('prod', x, dims, keepdim);
+  // d/dx_i prod = prod / x_i (inputs with zeros get an exact gradient only away from zero)
+  return record('prod', out, [x], (g) => [div(mul(expandBack(g, x, dims), expandBack(out, x, dims)), x)]);
+}
+
+/** Max over dims; ties share the gradient equally (torch.amax). */
+export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extreme('max', x, dim, keepdim);
+}
+export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extreme('min', x, dim, keepdim);
+}
+function extreme(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const dims = normDims(x, dim, op === 'max' ? 'amax' : 'amin');
+  const out = reduceRaw(op, x, dims, keepdim);
+  return record(op === 'max' ? 'amax' : 'amin', out, [x], (g) => {
+    const mask = eq(x, expandBack(out, x, dims));
+    const count = sum(mask, dims, true);
+    return [div(mul(expandBack(g, x, dims), mask), expand(count, x.shape))];
+  });
+}
+
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+/** Max along one dim with the int32 index of the first maximum (torch.max(x, dim)). */
+export function maxDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
+  return argExtreme('max', x, dim, keepdim);
+}
+export function minDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
+  return argExtreme('min', x, dim, keepdim);
+}
+function argExtreme(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  const d = normDim(dim, x.ndim, op);
+  if (x.ndim > 0 && x.shape[d] === 0) throw new ShapeError(`${op}: cannot reduce over empty dim ${dim} of ${fmtShape(x.shape)}`);
+  const { src, outer, n, inner } = asBlock(x, x.ndim === 0 ? [] : [d]);
+  const shape = x.ndim === 0 ? [] : outShape(x, [d], keepdim);
+  const values = Tensor.empty(shape, x.dtype);
+  const indices = Tensor.empty(shape, 'int32');
+  backend().argReduce(op, x.dtype, src.offset, outer, n, inner, values.offset, indices.offset);
+  if (src !== x) src.dispose();
+  if (x.ndim === 0) return { values: record(op, values, [x], (g) => [g]), indices };
+  record(op, values, [x], (g) => {
+    const ks = outShape(x, [d], true);
+    return [scatterAddInto(x.shape, d, reshape(indices, ks), reshape(g, ks))];
+  });
+  return { values, indices };
+}
+
+export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  if (dim === undefined || dim === null) return argExtreme('max', reshape(x, [-1]), 0, false).indices;
+  return argExtreme('max', x, dim, keepdim).indices;
+}
+export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  if (dim === undefined || dim === null) return argExtreme('min', reshape(x, [-1]), 0, false).indices;
+  return argExtreme('min', x, dim, keepdim).indices;
+}
+
+/** log(sum(exp(x))) over dims, computed stably around the max. */
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  requireFloat(x, 'logsumexp');
+  const dims = normDims(x, dim, 'logsumexp');
+  const m = reduceRaw('max', x, dims, true);
+  // a row of -inf stays -inf rather than NaN
+  const mf = Tensor.empty(m.shape, m.dtype);
+  backend().unary('clamp', m.dtype, m.offset, mf.offset, m.numel, -3.4e38, Infinity);
+  const shifted = sub(x, mf);
+  const lse = add(log(sum(exp(shifted), dims, true)), mf);
+  const out = keepdim ? lse : reshape(lse, outShape(x, dims, false));
+  return out;
+}
+
+/** Sum of all elements as a JS number (no autograd). */
+export function sumAll(x: Tensor): number {
+  const s = reduceRaw('sum', contiguous(x), normDims(x, null, 'sum'), false);
+  const v = s.item();
+  s.dispose();
+  return v;
+}
+

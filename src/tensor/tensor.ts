@@ -1,0 +1,247 @@
+// Tensor: a small handle (offset, shape, strides, dtype, autograd node) into the shared heap.
+// Data lives in one WebAssembly.Memory; views share a Storage block and keep it alive by
+// reference count. Blocks are freed by `dispose()`, by the end of a `tidy` scope, or, as a
+// backstop only, when the handle is garbage-collected.
+//
+// Op methods (`x.add(y)`, `x.sum()`, ...) are installed by src/ops/methods.ts and autograd
+// methods (`backward`) by src/autograd, so this layer depends on the heap alone.
+
+import { DTypeError, DendriteError, ShapeError } from '../errors.js';
+import { heap, ITEMSIZE, type DType } from '../kernels/heap.js';
+import { backend } from '../kernels/registry.js';
+import type { Strided } from '../kernels/backend.js';
+import { contiguousStrides, fmtShape, numel, type Shape } from './shape.js';
+
+export type { DType } from '../kernels/heap.js';
+
+/** A node of the autograd tape: how to send an output's gradient back to its inputs. */
+export interface GradNode {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  /** Returns one gradient per input (null where an input needs none). */
+  backward: ((grad: Tensor) => (Tensor | null)[]) | null;
+}
+
+/** A heap block shared by a tensor and its views. */
+export class Storage {
+  refs = 0;
+  constructor(
+    readonly byteOffset: number,
+    readonly byteLength: number,
+  ) {}
+  release(): void {
+    if (--this.refs === 0) heap().free(this.byteOffset);
+  }
+}
+
+const finalizer = new FinalizationRegistry<Storage>((s) => s.release());
+
+// ---- scopes (tidy) -------------------------------------------------------------------------
+const scopes: Set<Tensor>[] = [];
+
+/**
+ * Runs `fn` and disposes every tensor created inside it, except those in its result (a
+ * tensor, an array or a plain object of tensors) and those passed to `keep`.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  const survivors = new Set<Tensor>();
+  collect(result, survivors);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (survivors.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+function collect(v: unknown, out: Set<Tensor>): void {
+  if (v instanceof Tensor) out.add(v);
+  else if (Array.isArray(v)) for (const x of v) collect(x, out);
+  else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const x of Object.values(v)) collect(x, out);
+  }
+}
+
+/** Takes a tensor out of every enclosing `tidy` scope, so it outlives them. */
+export function keep<T extends Tensor>(t: T): T {
+  for (const s of scopes) s.delete(t);
+  return t;
+}
+
+// ---- Tensor ---------------------------------------------------------------------------------
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  /** Element offset into the heap view of `dtype`. */
+  readonly offset: number;
+  readonly dtype: DType;
+  readonly storage: Storage;
+  /** Gradient accumulated by backward(), for leaves that require grad. */
+  grad: Tensor | null = null;
+  /** The tape node that produced this tensor (null for leaves). */
+  gradFn: GradNode | null = null;
+  /** Keep .grad on a non-leaf too (as torch's retain_grad). */
+  retainsGrad = false;
+  private _requiresGrad = false;
+  private _disposed = false;
+
+  constructor(storage: Storage, shape: Shape, strides: Shape, offset: number, dtype: DType) {
+    this.storage = storage;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.dtype = dtype;
+    storage.refs++;
+    finalizer.register(this, storage, this);
+    scopes[scopes.length - 1]?.add(this);
+  }
+
+  /** A new contiguous, uninitialised tensor. */
+  static empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+    for (const s of shape) {
+      if (!Number.isInteger(s) || s < 0) throw new ShapeError(`empty: invalid size ${s} in shape ${fmtShape(shape)}`);
+    }
+    const n = numel(shape);
+    const bytes = Math.max(n, 1) * ITEMSIZE[dtype];
+    const st = new Storage(heap().alloc(bytes), bytes);
+    return new Tensor(st, [...shape], contiguousStrides(shape), st.byteOffset / ITEMSIZE[dtype], dtype);
+  }
+
+  /** A view sharing this tensor's storage. */
+  view_(shape: Shape, strides: Shape, offset: number): Tensor {
+    this.assertAlive('view');
+    return new Tensor(this.storage, [...shape], [...strides], offset, this.dtype);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get numel(): number {
+    return numel(this.shape);
+  }
+  /** torch's size(): the shape, or one dim of it. */
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    return this.shape[dim < 0 ? dim + this.ndim : dim]!;
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+  get isFloat(): boolean {
+    return this.dtype !== 'int32';
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    if (v && !this.isFloat) throw new DTypeError(`requiresGrad: only floating-point tensors can require gradients (got ${this.dtype})`);
+    if (!v && this.gradFn !== null) throw new DendriteError('requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach()');
+    this._requiresGrad = v;
+  }
+  /** Sets requiresGrad in place and returns this, as torch's requires_grad_(). */
+  requiresGrad_(v = true): this {
+    this.requiresGrad = v;
+    return this;
+  }
+
+  isContiguous(): boolean {
+    let acc = 1;
+    for (let i = this.ndim - 1; i >= 0; i--) {
+      if (this.shape[i] !== 1 && this.strides[i] !== acc) return false;
+      acc *= this.shape[i]!;
+    }
+    return true;
+  }
+
+  /** The strided read descriptor the kernels take. */
+  ref(): Strided {
+    this.assertAlive('read');
+    return { off: this.offset, strides: this.strides };
+  }
+
+  assertAlive(op: string): void {
+    if (this._disposed) throw new DendriteError(`${op}: tensor ${fmtShape(this.shape)} was disposed`);
+  }
+
+  /** Frees this handle's hold on its storage (the block is freed when no view holds it). */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    finalizer.unregister(this);
+    this.gradFn = null;
+    this.storage.release();
+  }
+
+  /** Copies the elements out, in row-major order, into a new typed array. */
+  dataSync(): Float32Array | Float64Array | Int32Array {
+    this.assertAlive('dataSync');
+    const n = this.numel;
+    const h = heap();
+    if (this.isContiguous()) {
+      const v = h.view(this.dtype);
+      return v.slice(this.offset, this.offset + n);
+    }
+    const tmp = Tensor.empty(this.shape, this.dtype);
+    backend().copy(this.dtype, this.dtype, this.shape, this.ref(), tmp.ref());
+    const out = h.view(this.dtype).slice(tmp.offset, tmp.offset + n);
+    tmp.dispose();
+    return out;
+  }
+
+  /** Asynchronous read-back; CPU backends resolve at once, GPU ones will not. */
+  async data(): Promise<Float32Array | Float64Array | Int32Array> {
+    return this.dataSync();
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.numel !== 1) throw new ShapeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.numel} elements, expected 1`);
+    this.assertAlive('item');
+    return heap().view(this.dtype)[this.offset]!;
+  }
+
+  /** Nested arrays, as torch's tolist(). */
+  tolist(): unknown {
+    const d = this.dataSync();
+    if (this.ndim === 0) return d[0];
+    const build = (dim: number, off: number): unknown[] => {
+      const n = this.shape[dim]!;
+      const step = numel(this.shape.slice(dim + 1));
+      const out: unknown[] = [];
+      for (let i = 0; i < n; i++) out.push(dim === this.ndim - 1 ? d[off + i] : build(dim + 1, off + i * step));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    if (this._disposed) return `Tensor(disposed, shape=${fmtShape(this.shape)})`;
+    const n = this.numel;
+    const d = n <= 1000 ? JSON.stringify(this.tolist()) : `[${[...this.dataSync().slice(0, 6)].join(', ')}, ...]`;
+    return `tensor(${d}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
+  }
+}
+
+/** Copies JS numbers into a new contiguous tensor. */
+export function fromValues(values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
+  const t = Tensor.empty(shape, dtype);
+  const n = t.numel;
+  if (values.length !== n) throw new ShapeError(`tensor: ${values.length} values do not fill shape ${fmtShape(shape)} (${n} elements)`);
+  const v = heap().view(dtype);
+  if (dtype === 'int32') for (let i = 0; i < n; i++) v[t.offset + i] = Math.trunc(values[i]!);
+  else if (ArrayBuffer.isView(values)) v.set(values as unknown as ArrayLike<number>, t.offset);
+  else for (let i = 0; i < n; i++) v[t.offset + i] = values[i]!;
+  return t;
+}
