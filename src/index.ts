@@ -8,3 +8,5 @@ export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export * from './ops/index.js';
 export { heap } from './kernels/heap.js';
 export { backend, setBackend, registerBackend } from './kernels/registry.js';
+export * as nn from './nn/index.js';
+export * as F from './nn/functional.js';

@@ -1,0 +1,9 @@
+// F: the functional forms of the layers, as torch.nn.functional.
+export { linear } from '../ops/matmul.js';
+export { conv1d, conv2d } from '../ops/conv.js';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d } from '../ops/pool.js';
+export { relu, elu, leakyRelu, sigmoid, tanh, softplus } from '../ops/elementwise.js';
+export { softmax, logSoftmax } from '../ops/activation.js';
+export { batchNorm, dropout, layerNorm } from '../ops/norm.js';
+export { pad } from '../ops/movement.js';
+export { crossEntropy, nllLoss, mseLoss, l1Loss, binaryCrossEntropyWithLogits, poissonNllLoss } from '../ops/loss.js';

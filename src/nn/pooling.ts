@@ -1,0 +1,66 @@
+// Pooling layers over (N, C, L) for 1-D and (N, C, H, W) for 2-D.
+
+import type { Tensor } from '../tensor/tensor.js';
+import type { Pair } from '../ops/conv.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AvgPool2dOptions, type Pool1dOptions } from '../ops/pool.js';
+import { Module } from './module.js';
+
+export class MaxPool2d extends Module {
+  constructor(readonly kernelSize: Pair, readonly opts: Omit<AvgPool2dOptions, 'countIncludePad'> = {}) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernelSize=${String(this.kernelSize)}, stride=${String(this.opts.stride ?? this.kernelSize)}, padding=${String(this.opts.padding ?? 0)}`;
+  }
+}
+
+export class AvgPool2d extends Module {
+  constructor(readonly kernelSize: Pair, readonly opts: AvgPool2dOptions = {}) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernelSize=${String(this.kernelSize)}, stride=${String(this.opts.stride ?? this.kernelSize)}, padding=${String(this.opts.padding ?? 0)}`;
+  }
+}
+
+export class MaxPool1d extends Module {
+  constructor(readonly kernelSize: number, readonly opts: Omit<Pool1dOptions, 'countIncludePad'> = {}) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return maxPool1d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AvgPool1d extends Module {
+  constructor(readonly kernelSize: number, readonly opts: Pool1dOptions = {}) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool1d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: Pair) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}
+
+export class AdaptiveAvgPool1d extends Module {
+  constructor(readonly outputSize: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool1d(x, this.outputSize);
+  }
+}
