@@ -10,3 +10,5 @@ export { heap } from './kernels/heap.js';
 export { backend, setBackend, registerBackend } from './kernels/registry.js';
 export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
+export * from './data/index.js';
+export * from './io/safetensors/index.js';

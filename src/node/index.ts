@@ -1,1 +1,3 @@
 export { readBytes, writeFileAtomic } from './fs.js';
+export { save, load } from './checkpoint.js';
+export { loadMnist, downloadMnist, defaultMnistRoot, type LoadMnistOptions } from './mnist.js';

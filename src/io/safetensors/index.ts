@@ -1,2 +1,3 @@
 export { decodeSafetensors, dtypeSize, encodeSafetensors, toFloat32 } from './safetensors.js';
 export type { RawData, RawTensor, SafeDType } from './safetensors.js';
+export { serializeStateDict, deserializeStateDict } from './state_dict.js';

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The dendrite command line: one file per command, each thin over the library.
+
+import { DendriteError } from '../errors.js';
+import '../ops/methods.js';
+import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
+
+const HELP = `usage: dendrite <command> [options]
+
+commands:
+  train lenet     train the classic ConvNet on MNIST (see dendrite train lenet --help)
+  help            this text
+`;
+
+export function main(argv: string[]): number {
+  const [cmd, sub, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (cmd === 'train') {
+      if (sub === 'lenet') {
+        if (rest.includes('--help') || rest.includes('-h')) {
+          process.stdout.write(TRAIN_LENET_HELP);
+          return 0;
+        }
+        trainLenet(parseTrainLenet(rest));
+        return 0;
+      }
+      process.stderr.write(`dendrite train: unknown model '${sub ?? ''}' (available: lenet)\n`);
+      return 2;
+    }
+    process.stderr.write(`dendrite: unknown command '${cmd}'\n\n${HELP}`);
+    return 2;
+  } catch (e) {
+    if (e instanceof DendriteError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`dendrite: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,73 @@
+// MNIST from IDX bytes (gzip or raw), so it works in browsers and Node alike. Images stay as
+// bytes outside the tensor heap; each batch is normalised straight into a heap tensor.
+
+import { FormatError, IndexError } from '../errors.js';
+import { heap } from '../kernels/heap.js';
+import { Tensor, fromValues } from '../tensor/tensor.js';
+import type { Dataset } from './dataset.js';
+import { parseIdx } from './idx.js';
+
+/** The training set's pixel mean and standard deviation (on the [0, 1] scale), as torchvision's recipe. */
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+
+export interface MnistOptions {
+  /** Subtract MNIST_MEAN and divide by MNIST_STD after scaling to [0, 1] (default true). */
+  normalize?: boolean;
+}
+
+/** MNIST digits: example i is [image (1, 28, 28) float32, label int32]. */
+export class MNIST implements Dataset<[Tensor, Tensor]> {
+  readonly rows: number;
+  readonly cols: number;
+  private readonly scale: number;
+  private readonly shift: number;
+
+  constructor(readonly images: Uint8Array, readonly labels: Uint8Array, readonly count: number, rows = 28, cols = 28, opts: MnistOptions = {}) {
+    this.rows = rows;
+    this.cols = cols;
+    const norm = opts.normalize ?? true;
+    this.scale = norm ? 1 / (255 * MNIST_STD) : 1 / 255;
+    this.shift = norm ? -MNIST_MEAN / MNIST_STD : 0;
+  }
+
+  /** Parses the images and labels IDX files (each gzip-compressed or raw). */
+  static fromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, opts: MnistOptions & { source?: string } = {}): MNIST {
+    const src = opts.source ?? 'mnist';
+    const im = parseIdx(imageBytes, `${src} images`);
+    const lb = parseIdx(labelBytes, `${src} labels`);
+    if (im.dtype !== 'uint8' || im.shape.length !== 3) throw new FormatError(`${src} images: expected a 3-d uint8 IDX array, got ${im.shape.length}-d ${im.dtype}`);
+    if (lb.dtype !== 'uint8' || lb.shape.length !== 1) throw new FormatError(`${src} labels: expected a 1-d uint8 IDX array, got ${lb.shape.length}-d ${lb.dtype}`);
+    if (im.shape[0] !== lb.shape[0]) throw new FormatError(`${src}: ${im.shape[0]} images but ${lb.shape[0]} labels`);
+    for (const l of lb.data as Uint8Array) if (l > 9) throw new FormatError(`${src} labels: label ${l} is not a digit`);
+    return new MNIST(im.data as Uint8Array, lb.data as Uint8Array, im.shape[0]!, im.shape[1], im.shape[2], opts);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  get(index: number): [Tensor, Tensor] {
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) throw new IndexError(`MNIST: index ${index} out of range [0, ${this.count})`);
+    const [x, y] = this.getBatch(Int32Array.of(index));
+    return [x.reshape(1, this.rows, this.cols), y.reshape()];
+  }
+
+  /** x: (B, 1, 28, 28) float32, y: (B,) int32. */
+  getBatch(indices: Int32Array): [Tensor, Tensor] {
+    const B = indices.length;
+    const px = this.rows * this.cols;
+    const x = Tensor.empty([B, 1, this.rows, this.cols], 'float32');
+    const v = heap().f32;
+    const labels = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      const i = indices[b]!;
+      if (i < 0 || i >= this.count) throw new IndexError(`MNIST: index ${i} out of range [0, ${this.count})`);
+      const src = i * px;
+      const dst = x.offset + b * px;
+      for (let k = 0; k < px; k++) v[dst + k] = this.images[src + k]! * this.scale + this.shift;
+      labels[b] = this.labels[i]!;
+    }
+    return [x, fromValues(labels, [B], 'int32')];
+  }
+}

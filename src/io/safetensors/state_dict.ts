@@ -1,0 +1,51 @@
+// State dicts ↔ safetensors bytes: the checkpoint format shared with PyTorch.
+
+import { FormatError } from '../../errors.js';
+import { Tensor, fromValues } from '../../tensor/tensor.js';
+import { decodeSafetensors, encodeSafetensors, toFloat32, type RawTensor } from './safetensors.js';
+
+/** Encodes a state dict (float32 → F32, float64 → F64, int32 → I32). */
+export function serializeStateDict(sd: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  const raw: Record<string, RawTensor> = {};
+  for (const [k, t] of Object.entries(sd)) {
+    const data = t.dataSync();
+    raw[k] = { dtype: t.dtype === 'float32' ? 'F32' : t.dtype === 'float64' ? 'F64' : 'I32', shape: [...t.shape], data };
+  }
+  return encodeSafetensors(raw, metadata);
+}
+
+/**
+ * Decodes safetensors bytes into tensors. F32/F64/I32 keep their dtype; F16/BF16 widen to
+ * float32; I64 and smaller integers become int32 (an I64 value outside int32 is a FormatError).
+ */
+export function deserializeStateDict(bytes: Uint8Array, source = '<bytes>'): { stateDict: Record<string, Tensor>; metadata: Record<string, string> } {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  const out: Record<string, Tensor> = {};
+  for (const [k, r] of Object.entries(tensors)) {
+    switch (r.dtype) {
+      case 'F32':
+      case 'F64':
+      case 'I32':
+        out[k] = fromValues(r.data as Float32Array, r.shape, r.dtype === 'F32' ? 'float32' : r.dtype === 'F64' ? 'float64' : 'int32');
+        break;
+      case 'F16':
+      case 'BF16':
+        out[k] = fromValues(toFloat32(r), r.shape, 'float32');
+        break;
+      case 'I64': {
+        const d = r.data as BigInt64Array;
+        const v = new Int32Array(d.length);
+        for (let i = 0; i < d.length; i++) {
+          const x = d[i]!;
+          if (x > 2147483647n || x < -2147483648n) throw new FormatError(`safetensors ${source}: tensor '${k}' holds int64 value ${x}, outside int32`);
+          v[i] = Number(x);
+        }
+        out[k] = fromValues(v, r.shape, 'int32');
+        break;
+      }
+      default:
+        out[k] = fromValues(Int32Array.from(r.data as Uint8Array), r.shape, 'int32');
+    }
+  }
+  return { stateDict: out, metadata };
+}
