@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DataLoader, TensorDataset, Generator, arange, tensor, ShapeError, ArgumentError, IndexError } from '../../src/index.js';
+import { loadMnist } from '../../src/node/mnist.js';
+
+const rows = (b: ReturnType<TensorDataset['get']>) => [...b[0]!.dataSync()];
+
+test('DataLoader batches in order, with a short last batch unless dropLast', () => {
+  const ds = new TensorDataset(arange(10), arange(10).mul(2));
+  const batches = [...new DataLoader(ds, { batchSize: 4 })];
+  assert.equal(batches.length, 3);
+  assert.deepEqual(batches.map(rows), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.deepEqual([...batches[1]![1]!.dataSync()], [8, 10, 12, 14]);
+  const dl = new DataLoader(ds, { batchSize: 4, dropLast: true });
+  assert.equal(dl.length, 2);
+  assert.equal([...dl].length, 2);
+});
+
+test('DataLoader shuffles reproducibly with a seeded generator and covers every example', () => {
+  const ds = new TensorDataset(arange(20));
+  const a = [...new DataLoader(ds, { batchSize: 5, shuffle: true, generator: new Generator(7) })].flatMap(rows);
+  const b = [...new DataLoader(ds, { batchSize: 5, shuffle: true, generator: new Generator(7) })].flatMap(rows);
+  const c = [...new DataLoader(ds, { batchSize: 5, shuffle: true, generator: new Generator(8) })].flatMap(rows);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  assert.deepEqual([...a].sort((x, y) => x - y), [...Array(20).keys()]);
+});
+
+test('default collate stacks examples from datasets without getBatch', () => {
+  const plain = { length: 3, get: (i: number) => [tensor([i, i]), tensor(i, { dtype: 'int32' })] };
+  const [x, y] = [...new DataLoader(plain, { batchSize: 3 })][0]!;
+  assert.deepEqual(x!.shape, [3, 2]);
+  assert.deepEqual([...y!.dataSync()], [0, 1, 2]);
+});
+
+test('bad datasets and options give typed errors', () => {
+  assert.throws(() => new TensorDataset(arange(3), arange(4)), ShapeError);
+  assert.throws(() => new DataLoader(new TensorDataset(arange(3)), { batchSize: 0 }), ArgumentError);
+  assert.throws(() => new TensorDataset(arange(3)).get(3), IndexError);
+});
+
+test('MNIST batches are normalised float32 images with int32 labels', (t) => {
+  const root = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mnist');
+  if (!existsSync(root)) return t.skip(`MNIST not found at ${root}`);
+  const ds = loadMnist({ root, train: false });
+  assert.equal(ds.length, 10000);
+  const [x, y] = ds.getBatch(Int32Array.of(0, 1, 2));
+  assert.deepEqual(x.shape, [3, 1, 28, 28]);
+  assert.deepEqual([...y.dataSync()], [7, 2, 1]); // the first test digits
+  const v = x.dataSync();
+  assert.ok(Math.abs(Math.min(...v) - -0.1307 / 0.3081) < 1e-5);
+  // the package copy (default source) holds the same test labels
+  const pkg = loadMnist({ train: false });
+  assert.deepEqual([...pkg.getBatch(Int32Array.of(0, 1, 2))[1].dataSync()], [7, 2, 1]);
+});
