@@ -9,3 +9,4 @@ export { ReLU, ELU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax } fr
 export { Sequential, ModuleList, Flatten, Dropout } from './container.js';
 export * as init from './init.js';
 export * as F from './functional.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNBaseOptions, type RNNCellOptions, type RNNCellBaseOptions, type RNNNonlinearity } from './rnn.js';
