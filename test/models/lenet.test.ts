@@ -84,3 +84,15 @@ test('a state dict saved by dendrite round-trips bit for bit', () => {
   m2.loadStateDict(deserializeStateDict(bytes).stateDict);
   for (const [k, p] of Object.entries(m2.stateDict())) assert.deepEqual(p.dataSync(), m.stateDict()[k]!.dataSync(), k);
 });
+
+test('a state dict saved by dendrite loads into PyTorch and gives the same logits', () => {
+  // test/golden/lenet_dendrite.safetensors was written by dendrite; PyTorch loaded it (strict
+  // keys) and recorded its logits (scripts/golden/load_dendrite_checkpoint.py).
+  const bytes = new Uint8Array(readFileSync('test/golden/lenet_dendrite.safetensors'));
+  const torchLogits = JSON.parse(readFileSync('test/golden/lenet_dendrite_logits.json', 'utf8'));
+  const m = new LeNet();
+  m.loadStateDict(deserializeStateDict(bytes).stateDict);
+  close('logits', m.call(toT(golden.input)).dataSync(), torchLogits.data, 1e-5, 1e-4);
+  // and the writer still produces exactly the bytes PyTorch read
+  assert.deepEqual(serializeStateDict(m.stateDict(), { writer: 'dendrite' }), bytes);
+});
