@@ -6,7 +6,7 @@ import { backend } from '../kernels/registry.js';
 import { record } from '../autograd/tape.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { broadcastShapes, broadcastStrides } from '../tensor/shape.js';
-import { cast, contiguousData, promote, requireFloat, scalar, type TensorLike } from './util.js';
+import { cast, contiguousData, promote, scalar, type TensorLike } from './util.js';
 import { sumTo } from './reduce.js';
 
 // ---- kernels wrapped as tensor functions (no autograd) -------------------------------------
@@ -147,7 +147,9 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const tb = tensorOf(b, ta);
   const dt = promote(ta.dtype, tb.dtype);
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
-  const c = cast(cond, 'int32');
+  // nonzero is true: a float condition is compared with 0, since casting it to int32 would
+  // truncate 0.5 to 0 (false)
+  const c = cond.isFloat ? binaryRaw('ne', cond, scalar(0, cond.dtype), 'where') : cond;
   const ac = cast(ta, dt);
   const bc = cast(tb, dt);
   const out = Tensor.empty(shape, dt);
@@ -272,7 +274,8 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
 export function to(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = cast(x, dtype);
-  if (dtype === 'int32') return out;
-  requireFloat(x, 'to');
+  // casts to or from int32 carry no gradient; int32 -> float is a plain conversion (x.float(),
+  // x.double() on an index tensor), which used to be refused here as "expected a floating-point tensor"
+  if (dtype === 'int32' || !x.isFloat) return out;
   return record('to', out, [x], (g) => [cast(g, x.dtype)]);
 }

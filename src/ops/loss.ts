@@ -43,18 +43,22 @@ function prepareTargets(input: Tensor, target: Tensor, opts: NllOptions, op: str
   const t = target.dataSync();
   const safe = new Int32Array(t.length);
   const wElem = new Float64Array(t.length);
+  const kept = new Int32Array(t.length);
   let total = 0;
   for (let i = 0; i < t.length; i++) {
     const c = t[i]!;
     if (c === ignore) continue;
     if (c < 0 || c >= C) throw new IndexError(`${op}: target ${c} is out of bounds for ${C} classes (at flat position ${i})`);
     safe[i] = c;
+    kept[i] = 1;
     wElem[i] = w ? w[c]! : 1;
     total += wElem[i]!;
   }
   const idx = fromValues(safe, [target.shape[0]!, 1, ...target.shape.slice(1)], 'int32');
   const wt = fromValues(wElem, target.shape, input.dtype);
-  return { idx, wt, total };
+  // 1 where the target is not ignored (a class weight of 0 does not make a target ignored)
+  const keep = fromValues(kept, target.shape, 'int32');
+  return { idx, wt, total, keep };
 }
 
 /** F.nll_loss on log-probabilities (N, C, *) with class-index targets (N, *). */
@@ -99,8 +103,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const nll = nllLoss(logp, target, { ...opts, reduction });
   if (ls === 0) return nll;
   // smoothing term: −Σ_c w_c log p_c, over the non-ignored targets
-  const { wt, total } = prepareTargets(input, target, opts, 'crossEntropy');
-  const keepMask = gt(wt, 0);
+  // (PyTorch masks only ignored targets here; masking on weight > 0 wrongly dropped the smoothing
+  // term of targets whose class weight is 0)
+  const { total, keep: keepMask } = prepareTargets(input, target, opts, 'crossEntropy');
   const smooth = where(keepMask, neg(sum(wb ? mul(logp, wb) : logp, 1)), 0);
   let s: Tensor;
   if (reduction === 'none') s = smooth;

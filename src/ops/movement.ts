@@ -330,6 +330,7 @@ export function scatterAddInto(shape: Shape, dim: number, index: Tensor, src: Te
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim(dim, x.ndim, 'indexSelect');
   if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(index.shape)}`);
+  checkIndex(index, x.shape[d]!, 'indexSelect'); // so a bad index is reported as indexSelect's, not gather's
   const m = index.numel;
   const shape = [...x.shape];
   shape[d] = 1;

@@ -8,7 +8,7 @@ import { fmtShape, normDim, numel, type Shape } from '../tensor/shape.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { contiguousData, reducedDims, requireFloat } from './util.js';
 import { contiguous, expand, reshape, scatterAddInto } from './movement.js';
-import { add, div, eq, exp, log, mul, mulScalar, sqrt, sub } from './elementwise.js';
+import { add, div, eq, exp, log, mul, mulScalar, sqrt, sub, where } from './elementwise.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
@@ -94,8 +94,17 @@ export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
 export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normDims(x, dim, 'prod');
   const out = reduceRaw('prod', x, dims, keepdim);
-  // d/dx_i prod = prod / x_i (inputs with zeros get an exact gradient only away from zero)
-  return record('prod', out, [x], (g) => [div(mul(expandBack(g, x, dims), expandBack(out, x, dims)), x)]);
+  // d/dx_i prod = the product of the other elements of its slice. prod / x_i gives NaN at a zero,
+  // so, as PyTorch: with no zero in the slice use (product of x) / x_i; with exactly one zero, that
+  // zero gets the product of the non-zeros and the rest get 0; with two or more zeros, all get 0.
+  return record('prod', out, [x], (g) => {
+    const isZero = eq(x, 0);
+    const zeros = expand(sum(isZero, dims, true), x.shape);
+    const xSafe = where(isZero, 1, x);
+    const pNonzero = expand(reduceRaw('prod', xSafe, dims, true), x.shape);
+    const others = where(eq(zeros, 0), div(pNonzero, xSafe), where(mul(eq(zeros, 1), isZero), pNonzero, 0));
+    return [mul(expandBack(g, x, dims), others)];
+  });
 }
 
 /** Max over dims; ties share the gradient equally (torch.amax). */

@@ -68,15 +68,19 @@ export function tensor(
   return finish(fromValues(values, shape, dtype), opts);
 }
 
-export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  checkShape(shape, 'full');
+function filled(shape: readonly number[], value: number, opts: CreateOptions, op: string): Tensor {
+  checkShape(shape, op); // errors name the function the user called (zeros, ones, ...), not 'full'
   const t = Tensor.empty(shape, opts.dtype ?? 'float32');
   backend().fill(t.dtype, t.offset, t.numel, value);
   return finish(t, opts);
 }
 
-export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  return filled(shape, value, opts, 'full');
+}
+
+export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => filled(shape, 0, opts, 'zeros');
+export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => filled(shape, 1, opts, 'ones');
 export const empty = (shape: readonly number[], opts: CreateOptions = {}): Tensor => {
   checkShape(shape, 'empty');
   return finish(Tensor.empty(shape, opts.dtype ?? 'float32'), opts);
