@@ -12,3 +12,4 @@ export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
 export * from './data/index.js';
 export * from './io/safetensors/index.js';
+export * as optim from './optim/index.js';

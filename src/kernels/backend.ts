@@ -16,6 +16,7 @@ export type UnaryOp =
   | 'powScalar' // x ** p0
   | 'addScalar' // x + p0
   | 'mulScalar' // x * p0
+  | 'divScalar' // x / p0
   | 'rsubScalar' // p0 - x
   | 'rdivScalar' // p0 / x
   | 'rpowScalar'; // p0 ** x

@@ -87,7 +87,10 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 export function div(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number') {
     const x = a as Tensor;
-    return x.isFloat ? mulScalar(x, 1 / b) : div(x, scalar(b, 'float32'));
+    if (!x.isFloat) return div(x, scalar(b, 'float32'));
+    // true division (not x * (1/b)) so results match PyTorch to the last bit
+    const out = unaryRaw('divScalar', x, b);
+    return record('divScalar', out, [x], (g) => [div(g, b)]);
   }
   if (typeof a === 'number') {
     const out = unaryRaw('rdivScalar', b, a, 0, b.isFloat ? b.dtype : 'float32');

@@ -6,7 +6,7 @@ import { DendriteError } from '../errors.js';
 import { backward as runBackward, type BackwardOptions } from '../autograd/tape.js';
 import { isGradEnabled, noGrad } from '../autograd/grad_mode.js';
 import { heap } from '../kernels/heap.js';
-import { Tensor, type DType } from '../tensor/tensor.js';
+import { Tensor, tidy, type DType } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import * as E from './elementwise.js';
 import * as R from './reduce.js';
@@ -210,7 +210,8 @@ function inplace<T extends Tensor>(t: T, op: string, f: () => Tensor): T {
     throw new DendriteError(`${op}: a tensor that requires grad is being used in an in-place operation; wrap it in noGrad()`);
   }
   t.assertAlive(op);
-  const r = noGrad(f);
+  // tidy frees the temporaries of composite updates (addcmul_, add_ with alpha)
+  const r = noGrad(() => tidy(f));
   M.assignInto(t, r);
   if (r !== t) r.dispose();
   return t;

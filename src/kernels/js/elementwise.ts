@@ -113,6 +113,7 @@ export function unary(h: Heap, op: UnaryOp, dt: DType, src: number, dst: number,
       break;
     case 'addScalar': for (let i = src; i < e; i++) d[o++] = a[i]! + p0; break;
     case 'mulScalar': for (let i = src; i < e; i++) d[o++] = a[i]! * p0; break;
+    case 'divScalar': for (let i = src; i < e; i++) d[o++] = a[i]! / p0; break;
     case 'rsubScalar': for (let i = src; i < e; i++) d[o++] = p0 - a[i]!; break;
     case 'rdivScalar': for (let i = src; i < e; i++) d[o++] = p0 / a[i]!; break;
     case 'rpowScalar': for (let i = src; i < e; i++) d[o++] = Math.pow(p0, a[i]!); break;
