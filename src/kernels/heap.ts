@@ -20,7 +20,8 @@ export function sizeClass(bytes: number): number {
 
 export class Heap {
   readonly memory: WebAssembly.Memory;
-  private top = ALIGN; // offset 0 is never handed out, so 0 can mean "no block"
+  // the first 64 KiB stay free: offset 0 means "no block", and wasm modules may keep static data there
+  private top = 65536;
   private readonly freeLists = new Map<number, number[]>();
   private readonly sizes = new Map<number, number>();
   private buf: ArrayBuffer | SharedArrayBuffer;

@@ -4,8 +4,20 @@
 import type { Backend } from './backend.js';
 import { heap } from './heap.js';
 import { jsBackend } from './js/index.js';
+import { wasmBackend } from './wasm/index.js';
 
-const backends = new Map<string, () => Backend>([['js', () => jsBackend(heap())]]);
+function needWasm(build?: 'simd' | 'relaxed'): Backend {
+  const b = wasmBackend(heap(), build);
+  if (b === null) throw new Error(`setBackend: the wasm${build ? `-${build}` : ''} kernels cannot run in this engine`);
+  return b;
+}
+
+const backends = new Map<string, () => Backend>([
+  ['js', () => jsBackend(heap())],
+  ['wasm', () => needWasm()],
+  ['wasm-simd', () => needWasm('simd')],
+  ['wasm-relaxed', () => needWasm('relaxed')],
+]);
 let active: Backend | null = null;
 
 export function registerBackend(name: string, make: () => Backend): void {
@@ -18,8 +30,21 @@ export function setBackend(name: string): void {
   active = make();
 }
 
-/** The active backend (the JS reference until another is chosen). */
+/**
+ * The active backend: the wasm SIMD kernels where the engine runs them, else the JS
+ * reference. DENDRITE_BACKEND=js|wasm|wasm-simd|wasm-relaxed picks one explicitly.
+ */
 export function backend(): Backend {
-  if (active === null) active = jsBackend(heap());
-  return active;
+  if (active === null) {
+    const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+    const forced = p?.env?.['DENDRITE_BACKEND'];
+    if (forced) setBackend(forced);
+    else active = wasmBackend(heap()) ?? jsBackend(heap());
+  }
+  return active!;
+}
+
+/** The names setBackend accepts. */
+export function backendNames(): string[] {
+  return [...backends.keys()];
 }

@@ -1,0 +1,170 @@
+// AssemblyScript SIMD GEMM over the shared tensor heap (float32).
+// C[b] (M×N) = A[b] (M×K) @ B[b] (K×N), every operand strided (so transposes are free).
+// Blocked as in BLIS: B is packed in KC×NC blocks of 8-column panels, A in MC×KC blocks of
+// 4-row panels, and a 4×8 register tile (8 v128 accumulators) runs down k. Panels are
+// zero-padded, so edge tiles compute a full tile and store only the valid part.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+export const KC: i32 = 256;
+export const NC: i32 = 512;
+export const MC: i32 = 64;
+
+// @ts-ignore: decorator
+@inline function fma(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/** Packs B[k0:k0+kc, j0:j0+nc] into 8-wide panels: panel p, row k → 8 floats. */
+function packB(b: usize, sr: i32, sc: i32, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  const panels = (nc + NR - 1) / NR;
+  for (let p = 0; p < panels; p++) {
+    const jb = j0 + p * NR;
+    const w = min(NR, nc - p * NR);
+    let o = dst + <usize>(p * kc * NR) * 4;
+    if (w == NR && sc == 1) {
+      for (let k = 0; k < kc; k++) {
+        const src = b + <usize>((k0 + k) * sr + jb) * 4;
+        v128.store(o, v128.load(src));
+        v128.store(o + 16, v128.load(src + 16));
+        o += NR * 4;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const row = b + <usize>((k0 + k) * sr) * 4;
+        for (let j = 0; j < NR; j++) {
+          store<f32>(o + <usize>j * 4, j < w ? load<f32>(row + <usize>((jb + j) * sc) * 4) : 0);
+        }
+        o += NR * 4;
+      }
+    }
+  }
+}
+
+/** Packs A[i0:i0+mc, k0:k0+kc] into 4-tall panels: panel p, column k → 4 floats. */
+function packA(a: usize, sr: i32, sc: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  const panels = (mc + MR - 1) / MR;
+  for (let p = 0; p < panels; p++) {
+    const ib = i0 + p * MR;
+    const h = min(MR, mc - p * MR);
+    let o = dst + <usize>(p * kc * MR) * 4;
+    if (h == MR && sc == 1) {
+      const r0 = a + <usize>(ib * sr + k0) * 4;
+      const r1 = r0 + <usize>sr * 4;
+      const r2 = r1 + <usize>sr * 4;
+      const r3 = r2 + <usize>sr * 4;
+      for (let k = 0; k < kc; k++) {
+        const kk = <usize>k * 4;
+        store<f32>(o, load<f32>(r0 + kk));
+        store<f32>(o + 4, load<f32>(r1 + kk));
+        store<f32>(o + 8, load<f32>(r2 + kk));
+        store<f32>(o + 12, load<f32>(r3 + kk));
+        o += MR * 4;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(o + <usize>r * 4, r < h ? load<f32>(a + <usize>((ib + r) * sr + (k0 + k) * sc) * 4) : 0);
+        }
+        o += MR * 4;
+      }
+    }
+  }
+}
+
+/** One 4×8 tile: C[i0:i0+h, j0:j0+w] (+)= Apanel · Bpanel over kc. */
+function micro(ap: usize, bp: usize, kc: i32, c: usize, csr: i32, csc: i32, h: i32, w: i32, accumulate: bool, t: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = fma(c00, a, b0); c01 = fma(c01, a, b1);
+    a = v128.load32_splat(ap, 4);
+    c10 = fma(c10, a, b0); c11 = fma(c11, a, b1);
+    a = v128.load32_splat(ap, 8);
+    c20 = fma(c20, a, b0); c21 = fma(c21, a, b1);
+    a = v128.load32_splat(ap, 12);
+    c30 = fma(c30, a, b0); c31 = fma(c31, a, b1);
+    ap += MR * 4;
+    bp += NR * 4;
+  }
+  if (h == MR && w == NR && csc == 1) {
+    const r1 = c + <usize>csr * 4, r2 = r1 + <usize>csr * 4, r3 = r2 + <usize>csr * 4;
+    if (accumulate) {
+      v128.store(c, f32x4.add(v128.load(c), c00)); v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+      v128.store(r1, f32x4.add(v128.load(r1), c10)); v128.store(r1, f32x4.add(v128.load(r1, 16), c11), 16);
+      v128.store(r2, f32x4.add(v128.load(r2), c20)); v128.store(r2, f32x4.add(v128.load(r2, 16), c21), 16);
+      v128.store(r3, f32x4.add(v128.load(r3), c30)); v128.store(r3, f32x4.add(v128.load(r3, 16), c31), 16);
+    } else {
+      v128.store(c, c00); v128.store(c, c01, 16);
+      v128.store(r1, c10); v128.store(r1, c11, 16);
+      v128.store(r2, c20); v128.store(r2, c21, 16);
+      v128.store(r3, c30); v128.store(r3, c31, 16);
+    }
+    return;
+  }
+  // edge or strided tile: spill to the caller's 128-byte buffer `t` (per thread), store the valid part
+  v128.store(t, c00); v128.store(t, c01, 16);
+  v128.store(t, c10, 32); v128.store(t, c11, 48);
+  v128.store(t, c20, 64); v128.store(t, c21, 80);
+  v128.store(t, c30, 96); v128.store(t, c31, 112);
+  for (let r = 0; r < h; r++) {
+    for (let j = 0; j < w; j++) {
+      const p = c + <usize>(r * csr + j * csc) * 4;
+      const v = load<f32>(t + <usize>(r * NR + j) * 4);
+      store<f32>(p, accumulate ? load<f32>(p) + v : v);
+    }
+  }
+}
+
+/**
+ * Batched strided SGEMM. Pointers are byte addresses, strides are in elements.
+ * beta = 1 accumulates into C; an output batch stride of 0 with beta = 1 (or after the first
+ * batch) sums the products over the batch. `scratch` holds (MC + NC)·KC + 32 floats, 16-byte aligned.
+ */
+export function sgemm(
+  batch: i32, M: i32, N: i32, K: i32,
+  a: usize, asb: i32, asr: i32, asc: i32,
+  b: usize, bsb: i32, bsr: i32, bsc: i32,
+  c: usize, csb: i32, csr: i32, csc: i32,
+  beta: i32, scratch: usize,
+): void {
+  const Ap = scratch;
+  const Bp = scratch + <usize>(MC * KC) * 4;
+  const Tt = Bp + <usize>(NC * KC) * 4;
+  for (let bi = 0; bi < batch; bi++) {
+    const A = a + <usize>(bi * asb) * 4;
+    const B = b + <usize>(bi * bsb) * 4;
+    const C = c + <usize>(bi * csb) * 4;
+    const accBatch = beta != 0 || (csb == 0 && bi > 0);
+    if (K == 0) {
+      if (!accBatch) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) store<f32>(C + <usize>(i * csr + j * csc) * 4, 0);
+      continue;
+    }
+    for (let jc = 0; jc < N; jc += NC) {
+      const nc = min(NC, N - jc);
+      for (let pc = 0; pc < K; pc += KC) {
+        const kc = min(KC, K - pc);
+        packB(B, bsr, bsc, pc, kc, jc, nc, Bp);
+        const accumulate = accBatch || pc > 0;
+        for (let ic = 0; ic < M; ic += MC) {
+          const mc = min(MC, M - ic);
+          packA(A, asr, asc, ic, mc, pc, kc, Ap);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const w = min(NR, nc - jr);
+            const bp = Bp + <usize>((jr / NR) * kc * NR) * 4;
+            for (let ir = 0; ir < mc; ir += MR) {
+              const h = min(MR, mc - ir);
+              micro(Ap + <usize>((ir / MR) * kc * MR) * 4, bp, kc, C + <usize>((ic + ir) * csr + (jc + jr) * csc) * 4, csr, csc, h, w, accumulate, Tt);
+            }
+          }
+        }
+      }
+    }
+  }
+}
