@@ -14,6 +14,14 @@ export interface WasmKernels {
     c: number, csb: number, csr: number, csc: number,
     beta: number, scratch: number,
   ): void;
+  im2col(x: number, N: number, C: number, geo: number, dst: number): void;
+  col2im(col: number, N: number, C: number, geo: number, dst: number): void;
+  maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
+  maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
+  unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
+  binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
+  copy(ndim: number, meta: number, src: number, dst: number): void;
+  reduceSum(src: number, outer: number, n: number, inner: number, dst: number): void;
   readonly KC: number;
   readonly NC: number;
   readonly MC: number;
@@ -63,5 +71,5 @@ export function loadWasmKernels(memory: WebAssembly.Memory, build?: 'simd' | 're
   const mod = new WebAssembly.Module(decode(pick === 'relaxed' ? RELAXED_WASM_BASE64 : SIMD_WASM_BASE64));
   const inst = new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new Error('wasm kernel abort'); } } });
   const e = inst.exports as unknown as Omit<WasmKernels, 'build' | 'KC' | 'NC' | 'MC'> & { KC: WebAssembly.Global; NC: WebAssembly.Global; MC: WebAssembly.Global };
-  return { build: pick, sgemm: e.sgemm, KC: e.KC.value as number, NC: e.NC.value as number, MC: e.MC.value as number };
+  return { ...e, build: pick, KC: e.KC.value as number, NC: e.NC.value as number, MC: e.MC.value as number };
 }

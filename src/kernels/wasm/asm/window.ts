@@ -1,0 +1,135 @@
+// im2col / col2im and pooling over (H, W) planes, float32. Geometry arrives as one i32 block
+// (kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW) written by the caller into the heap.
+
+// @ts-ignore: decorator
+@inline function g(geo: usize, i: i32): i32 {
+  return load<i32>(geo + <usize>i * 4);
+}
+
+export function im2col(x: usize, N: i32, C: i32, geo: usize, dst: usize): void {
+  const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
+  const dh = g(geo, 6), dw = g(geo, 7), H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
+  let o = dst;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = x + <usize>((n * C + c) * H * W) * 4;
+      for (let ki = 0; ki < kh; ki++) {
+        for (let kj = 0; kj < kw; kj++) {
+          const x0 = kj * dw - pw;
+          // the ox range whose input column lies inside [0, W)
+          let lo = x0 >= 0 ? 0 : (-x0 + sw - 1) / sw;
+          let hi = W - x0 > 0 ? (W - x0 + sw - 1) / sw : 0;
+          if (hi > OW) hi = OW;
+          if (lo > hi) lo = hi;
+          for (let oy = 0; oy < OH; oy++) {
+            const iy = oy * sh - ph + ki * dh;
+            if (iy < 0 || iy >= H) {
+              memory.fill(o, 0, <usize>OW * 4);
+              o += <usize>OW * 4;
+              continue;
+            }
+            const row = plane + <usize>(iy * W) * 4;
+            if (lo > 0) memory.fill(o, 0, <usize>lo * 4);
+            if (sw == 1) {
+              memory.copy(o + <usize>lo * 4, row + <usize>(x0 + lo) * 4, <usize>(hi - lo) * 4);
+            } else {
+              for (let ox = lo; ox < hi; ox++) store<f32>(o + <usize>ox * 4, load<f32>(row + <usize>(ox * sw + x0) * 4));
+            }
+            if (hi < OW) memory.fill(o + <usize>hi * 4, 0, <usize>(OW - hi) * 4);
+            o += <usize>OW * 4;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function col2im(col: usize, N: i32, C: i32, geo: usize, dst: usize): void {
+  const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
+  const dh = g(geo, 6), dw = g(geo, 7), H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
+  let o = col;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = dst + <usize>((n * C + c) * H * W) * 4;
+      for (let ki = 0; ki < kh; ki++) {
+        for (let kj = 0; kj < kw; kj++) {
+          const x0 = kj * dw - pw;
+          let lo = x0 >= 0 ? 0 : (-x0 + sw - 1) / sw;
+          let hi = W - x0 > 0 ? (W - x0 + sw - 1) / sw : 0;
+          if (hi > OW) hi = OW;
+          if (lo > hi) lo = hi;
+          for (let oy = 0; oy < OH; oy++) {
+            const iy = oy * sh - ph + ki * dh;
+            if (iy >= 0 && iy < H) {
+              const row = plane + <usize>(iy * W) * 4;
+              if (sw == 1) {
+                let ox = lo;
+                for (; ox + 4 <= hi; ox += 4) {
+                  const p = row + <usize>(ox + x0) * 4;
+                  v128.store(p, f32x4.add(v128.load(p), v128.load(o + <usize>ox * 4)));
+                }
+                for (; ox < hi; ox++) {
+                  const p = row + <usize>(ox + x0) * 4;
+                  store<f32>(p, load<f32>(p) + load<f32>(o + <usize>ox * 4));
+                }
+              } else {
+                for (let ox = lo; ox < hi; ox++) {
+                  const p = row + <usize>(ox * sw + x0) * 4;
+                  store<f32>(p, load<f32>(p) + load<f32>(o + <usize>ox * 4));
+                }
+              }
+            }
+            o += <usize>OW * 4;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function maxPool2d(x: usize, planes: i32, geo: usize, dst: usize, idx: usize): void {
+  const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
+  const dh = g(geo, 6), dw = g(geo, 7), H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = x + <usize>(p * H * W) * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        let best: f32 = -Infinity;
+        let bi: i32 = -1;
+        let nan = false;
+        for (let ki = 0; ki < kh && !nan; ki++) {
+          const iy = oy * sh - ph + ki * dh;
+          if (iy < 0 || iy >= H) continue;
+          for (let kj = 0; kj < kw; kj++) {
+            const ix = ox * sw - pw + kj * dw;
+            if (ix < 0 || ix >= W) continue;
+            const v = load<f32>(plane + <usize>(iy * W + ix) * 4);
+            if (v > best || v != v || bi < 0) {
+              best = v;
+              bi = iy * W + ix;
+              if (v != v) { nan = true; break; }
+            }
+          }
+        }
+        store<f32>(dst + o * 4, best);
+        store<i32>(idx + o * 4, bi);
+        o++;
+      }
+    }
+  }
+}
+
+export function maxPool2dBackward(dy: usize, idx: usize, planes: i32, HW: i32, L: i32, dx: usize): void {
+  for (let p = 0; p < planes; p++) {
+    const base = dx + <usize>(p * HW) * 4;
+    for (let q = 0; q < L; q++) {
+      const k = <usize>(p * L + q) * 4;
+      const i = load<i32>(idx + k);
+      if (i >= 0) {
+        const t = base + <usize>i * 4;
+        store<f32>(t, load<f32>(t) + load<f32>(dy + k));
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// Differential tests: every wasm kernel, through the ops that use it, against the JS reference
+// backend on random shapes (1-sized, odd, non-multiple-of-4/8), for both wasm builds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
+  permute, contiguous, clamp, leakyRelu, elu, sqrt, abs, maximum, type Tensor,
+} from '../../src/index.js';
+import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
+
+const gen = new Generator(3);
+const ri = (lo: number, hi: number) => lo + Math.floor(gen.random() * (hi - lo + 1));
+
+/** Runs f under a backend, returning its outputs and the input gradients as plain arrays. */
+function evalOn(name: string, f: (xs: Tensor[]) => Tensor, inputs: Float32Array[], shapes: number[][]): number[][] {
+  setBackend(name);
+  const xs = inputs.map((d, i) => fromArray(d, shapes[i]!));
+  const y = f(xs);
+  const out = [[...y.dataSync()]];
+  if (y.requiresGrad) {
+    y.backward(onesLikeData(y));
+    for (const x of xs) out.push(x.grad ? [...x.grad.dataSync()] : []);
+  }
+  return out;
+}
+
+function fromArray(d: Float32Array, shape: number[]): Tensor {
+  return tensor(d, { shape, requiresGrad: true });
+}
+function onesLikeData(y: Tensor): Tensor {
+  // a fixed, non-uniform seed gradient
+  return tensor(Float32Array.from({ length: y.numel }, (_, i) => ((i * 7919) % 13) / 13 - 0.4), { shape: [...y.shape] });
+}
+
+function compare(label: string, f: (xs: Tensor[]) => Tensor, shapes: number[][], tol = 1e-4): void {
+  const inputs = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => gen.random() * 4 - 2));
+  const want = evalOn('js', f, inputs, shapes);
+  for (const build of supportedBuilds()) {
+    const got = evalOn(`wasm-${build}`, f, inputs, shapes);
+    for (let k = 0; k < want.length; k++) {
+      assert.equal(got[k]!.length, want[k]!.length);
+      for (let i = 0; i < want[k]!.length; i++) {
+        const w = want[k]![i]!, g = got[k]![i]!;
+        if (!(Math.abs(w - g) <= tol * (1 + Math.abs(w))) && !(Number.isNaN(w) && Number.isNaN(g))) {
+          assert.fail(`${label} [${build}] ${k === 0 ? 'output' : `grad ${k - 1}`}[${i}]: wasm ${g}, js ${w} (shapes ${JSON.stringify(shapes)})`);
+        }
+      }
+    }
+  }
+  setBackend('js');
+}
+
+test('conv2d forward and backward (im2col, col2im, sgemm) match the reference', () => {
+  for (let t = 0; t < 25; t++) {
+    const C = ri(1, 5), G = [1, C][ri(0, 1)]!, O = G * ri(1, 3), kh = ri(1, 4), kw = ri(1, 5);
+    const H = ri(kh, 11), W = ri(kw, 13), N = ri(1, 3);
+    const stride = [ri(1, 3), ri(1, 3)] as const;
+    const padding = [ri(0, 2), ri(0, 2)] as const;
+    const dilation = [ri(1, 2), ri(1, 2)] as const;
+    if ((H + 2 * padding[0] - dilation[0] * (kh - 1) - 1) < 0 || (W + 2 * padding[1] - dilation[1] * (kw - 1) - 1) < 0) continue;
+    compare(`conv2d #${t}`, ([x, w, b]) => conv2d(x!, w!, b!, { stride, padding, dilation, groups: G }), [[N, C, H, W], [O, C / G, kh, kw], [O]]);
+  }
+  compare('conv1d same', ([x, w]) => conv1d(x!, w!, null, { padding: 'same' }), [[2, 3, 17], [4, 3, 6]]);
+});
+
+test('max pooling forward and backward match the reference', () => {
+  for (let t = 0; t < 20; t++) {
+    const k = ri(1, 4), H = ri(k, 12), W = ri(k, 12);
+    const s = ri(1, 3), p = ri(0, Math.floor(k / 2)), d = ri(1, 2);
+    if (H + 2 * p - d * (k - 1) - 1 < 0 || W + 2 * p - d * (k - 1) - 1 < 0) continue;
+    compare(`maxPool2d #${t}`, ([x]) => maxPool2d(x!, k, { stride: s, padding: p, dilation: d, ceilMode: t % 2 === 0 }), [[ri(1, 3), ri(1, 4), H, W]]);
+  }
+});
+
+test('unary ops match the reference, including lengths not divisible by 4', () => {
+  for (const n of [1, 3, 4, 7, 33]) {
+    compare(`relu ${n}`, ([x]) => relu(x!), [[n]]);
+    compare(`exp ${n}`, ([x]) => exp(x!), [[n]]);
+    compare(`tanh ${n}`, ([x]) => tanh(x!), [[n]]);
+    compare(`sigmoid ${n}`, ([x]) => sigmoid(x!), [[n]]);
+    compare(`clamp ${n}`, ([x]) => clamp(x!, -0.5, 0.7), [[n]]);
+    compare(`leakyRelu ${n}`, ([x]) => leakyRelu(x!, 0.1), [[n]]);
+    compare(`elu ${n}`, ([x]) => elu(x!, 1.3), [[n]]);
+    compare(`sqrt∘abs ${n}`, ([x]) => sqrt(add(abs(x!), 0.1)), [[n]]);
+    compare(`scalar ops ${n}`, ([x]) => div(mul(add(x!, 1.5), 3), 7), [[n]]);
+  }
+});
+
+test('broadcasting binary ops, strided copies and sums match the reference', () => {
+  const cases: [number[], number[]][] = [[[5], [5]], [[3, 1, 4], [2, 1]], [[2, 3, 5, 7], [1, 3, 1, 1]], [[6, 1], [1, 9]], [[1], [4, 3]], [[2, 3, 4, 5, 6], [5, 1]]];
+  for (const [a, b] of cases) {
+    compare(`add ${a}+${b}`, ([x, y]) => add(x!, y!), [a, b]);
+    compare(`sub ${a}-${b}`, ([x, y]) => sub(x!, y!), [a, b]);
+    compare(`mul ${a}*${b}`, ([x, y]) => mul(x!, y!), [a, b]);
+    compare(`div ${a}/${b}`, ([x, y]) => div(x!, add(abs(y!), 0.5)), [a, b]);
+    compare(`maximum ${a},${b}`, ([x, y]) => maximum(x!, y!), [a, b]);
+  }
+  compare('permute+contiguous', ([x]) => contiguous(permute(x!, [2, 0, 3, 1])), [[3, 5, 2, 7]]);
+  for (const dims of [[0], [1], [2], [0, 2], [1, 2], null]) {
+    compare(`sum over ${JSON.stringify(dims)}`, ([x]) => sum(x!, dims), [[4, 9, 7]], 1e-4);
+  }
+});
