@@ -74,7 +74,7 @@ function packA(a: usize, sr: i32, sc: i32, i0: i32, mc: i32, k0: i32, kc: i32, d
 }
 
 /** One 4×8 tile: C[i0:i0+h, j0:j0+w] (+)= Apanel · Bpanel over kc. */
-function micro(ap: usize, bp: usize, kc: i32, c: usize, csr: i32, csc: i32, h: i32, w: i32, accumulate: bool, t: usize): void {
+function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32, csc: i32, h: i32, w: i32, accumulate: bool, t: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -91,7 +91,7 @@ function micro(ap: usize, bp: usize, kc: i32, c: usize, csr: i32, csc: i32, h: i
     a = v128.load32_splat(ap, 12);
     c30 = fma(c30, a, b0); c31 = fma(c31, a, b1);
     ap += MR * 4;
-    bp += NR * 4;
+    bp += bstride;
   }
   if (h == MR && w == NR && csc == 1) {
     const r1 = c + <usize>csr * 4, r2 = r1 + <usize>csr * 4, r3 = r2 + <usize>csr * 4;
@@ -150,17 +150,31 @@ export function sgemm(
       const nc = min(NC, N - jc);
       for (let pc = 0; pc < K; pc += KC) {
         const kc = min(KC, K - pc);
-        packB(B, bsr, bsc, pc, kc, jc, nc, Bp);
+        // A row-major B is read in place (packing it costs as much as the product when M is
+        // small, as in convolutions); only a ragged last panel is packed, so no tile reads
+        // past the matrix. Other layouts are packed whole.
+        const direct = bsc == 1;
+        const full = direct ? nc - nc % NR : 0;
+        if (!direct) packB(B, bsr, bsc, pc, kc, jc, nc, Bp);
+        else if (full < nc) packB(B, bsr, bsc, pc, kc, jc + full, nc - full, Bp);
         const accumulate = accBatch || pc > 0;
         for (let ic = 0; ic < M; ic += MC) {
           const mc = min(MC, M - ic);
           packA(A, asr, asc, ic, mc, pc, kc, Ap);
           for (let jr = 0; jr < nc; jr += NR) {
             const w = min(NR, nc - jr);
-            const bp = Bp + <usize>((jr / NR) * kc * NR) * 4;
+            let bp: usize;
+            let bstride: usize;
+            if (direct && jr < full) {
+              bp = B + <usize>(pc * bsr + jc + jr) * 4;
+              bstride = <usize>bsr * 4;
+            } else {
+              bp = Bp + <usize>(((jr - full) / NR) * kc * NR) * 4;
+              bstride = NR * 4;
+            }
             for (let ir = 0; ir < mc; ir += MR) {
               const h = min(MR, mc - ir);
-              micro(Ap + <usize>((ir / MR) * kc * MR) * 4, bp, kc, C + <usize>((ic + ir) * csr + (jc + jr) * csc) * 4, csr, csc, h, w, accumulate, Tt);
+              micro(Ap + <usize>((ir / MR) * kc * MR) * 4, bp, bstride, kc, C + <usize>((ic + ir) * csr + (jc + jr) * csc) * 4, csr, csc, h, w, accumulate, Tt);
             }
           }
         }

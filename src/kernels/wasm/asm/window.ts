@@ -91,6 +91,31 @@ export function maxPool2d(x: usize, planes: i32, geo: usize, dst: usize, idx: us
   const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
   const dh = g(geo, 6), dw = g(geo, 7), H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
   let o: usize = 0;
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1 && OH * 2 <= H && OW * 2 <= W) {
+    // the common 2×2/2 pool: every window lies inside the plane
+    for (let p = 0; p < planes; p++) {
+      const plane = x + <usize>(p * H * W) * 4;
+      for (let oy = 0; oy < OH; oy++) {
+        const r0 = plane + <usize>(2 * oy * W) * 4;
+        const r1 = r0 + <usize>W * 4;
+        for (let ox = 0; ox < OW; ox++) {
+          const c = <usize>(2 * ox) * 4;
+          const a = load<f32>(r0 + c), b = load<f32>(r0 + c + 4), e = load<f32>(r1 + c), f = load<f32>(r1 + c + 4);
+          // first maximum wins, NaN propagates (as the general path)
+          let best = a, bi = 2 * oy * W + 2 * ox;
+          if (a == a) {
+            if (b > best || b != b) { best = b; bi = 2 * oy * W + 2 * ox + 1; }
+            if (best == best && (e > best || e != e)) { best = e; bi = (2 * oy + 1) * W + 2 * ox; }
+            if (best == best && (f > best || f != f)) { best = f; bi = (2 * oy + 1) * W + 2 * ox + 1; }
+          }
+          store<f32>(dst + o * 4, best);
+          store<i32>(idx + o * 4, bi);
+          o++;
+        }
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const plane = x + <usize>(p * H * W) * 4;
     for (let oy = 0; oy < OH; oy++) {
