@@ -144,6 +144,10 @@ SPECIAL = {
     "gather": lambda x, index, dim: torch.gather(x, dim, index),
     "layer_norm": lambda x, weight=None, bias=None, normalized_shape=None, eps=1e-5:
         F.layer_norm(x, normalized_shape, weight, bias, eps),
+    # the optional third input is `weight`, or `pos_weight` when the case says so (keyword only)
+    "binary_cross_entropy_with_logits": lambda x, t, w=None, as_pos_weight=False, **kw:
+        F.binary_cross_entropy_with_logits(x, t, pos_weight=w, **kw) if as_pos_weight
+        else F.binary_cross_entropy_with_logits(x, t, weight=w, **kw),
 }
 
 # ops taken from torch.nn.functional (everything else comes from torch.*)
@@ -625,7 +629,7 @@ def loss_cases():
     for red in ["mean", "sum", "none"]:
         add(fn_case("bce_logits_pos_weight_%s" % red, bce, lambda: [rn(4, 3) * 2, ru(4, 3), ru(3, lo=0.5, hi=3.0)],
                     {"reduction": red}, requires_grad=[True, False, False],
-                    input_names=["input", "target", "pos_weight"]))
+                    input_names=["input", "target", "pos_weight"], call_kwargs={"as_pos_weight": True}))
     add(fn_case("bce_logits_weight_mean", bce, lambda: [rn(4, 3) * 2, ru(4, 3), ru(4, 3, lo=0.2, hi=2.0)],
                 {"reduction": "mean"}, requires_grad=[True, False, False], input_names=["input", "target", "weight"]))
 

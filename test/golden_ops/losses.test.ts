@@ -27,14 +27,6 @@ const LOSSES: OpTable = {
   l1_loss: { tol: 'loss', fn: ([x, t], kw) => D.l1Loss(x!, t!, opts<{ reduction?: D.Reduction }>({ reduction: reduction(kw) })) },
   binary_cross_entropy_with_logits: {
     tol: 'loss',
-    // make_golden.py calls F.binary_cross_entropy_with_logits(input, target, pos_weight) with the
-    // third tensor positional, and that slot is `weight`: the stored values are a weighted BCE,
-    // not a pos_weight one (checked by hand: output == weight * plain BCE). dendrite's posWeight
-    // is checked against PyTorch's formula by the test at the end of this file instead.
-    skip: (c) =>
-      c.input_names?.[2] === 'pos_weight'
-        ? 'fixture bug: make_golden.py passes pos_weight positionally, so PyTorch used it as `weight`'
-        : null,
     // the optional third input is either `weight` or `pos_weight` (see input_names)
     fn: ([x, t, w], kw, c) =>
       D.binaryCrossEntropyWithLogits(x!, t!, opts<D.BceOptions>({
@@ -53,15 +45,6 @@ const LOSSES: OpTable = {
 const fixture = loadFixture<OpCase>('losses.json');
 for (const c of fixture.cases) {
   test(c.name, (t) => runCase(t, c, LOSSES));
-}
-
-// What the bce_logits_pos_weight_* fixtures really hold: weight (broadcast over rows) times BCE.
-// Runs them as such, so the stored values still test a broadcast `weight`.
-for (const c of fixture.cases.filter((k) => k.input_names?.[2] === 'pos_weight')) {
-  test(`${c.name} (as computed: third input used as weight)`, (t) => {
-    const asWeight: OpCase = { ...c, input_names: ['input', 'target', 'weight'] };
-    runCase(t, asWeight, LOSSES);
-  });
 }
 
 // pos_weight against PyTorch's own expression (aten binary_cross_entropy_with_logits), in float64:
