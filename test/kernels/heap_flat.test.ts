@@ -1,0 +1,32 @@
+// A training loop's heap stops growing after its first steps: the size-class allocator recycles
+// every block that tidy frees, so the high-water mark is flat from step 10 to step 200.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { heap, manualSeed, randn, randint, crossEntropy, tidy, optim } from '../../src/index.js';
+import { LeNet } from '../../src/models/lenet.js';
+
+test('LeNet training for 200 steps keeps the heap high-water mark flat after step 10', () => {
+  manualSeed(0);
+  const model = new LeNet();
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  let at10 = 0;
+  let inUseAt10 = 0;
+  for (let step = 1; step <= 200; step++) {
+    // fresh batches every step, as a DataLoader gives them
+    const x = randn([16, 1, 28, 28]);
+    const y = randint(0, 10, [16]);
+    tidy(() => {
+      opt.zeroGrad();
+      crossEntropy(model.call(x), y).backward();
+      opt.step();
+    });
+    x.dispose();
+    y.dispose();
+    if (step === 10) {
+      at10 = heap().highWater;
+      inUseAt10 = heap().bytesInUse;
+    }
+  }
+  assert.equal(heap().highWater, at10, `high-water mark grew from ${at10} to ${heap().highWater} bytes after step 10`);
+  assert.equal(heap().bytesInUse, inUseAt10, 'live bytes changed between step 10 and step 200');
+});
