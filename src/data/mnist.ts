@@ -5,6 +5,7 @@ import { FormatError, IndexError } from '../errors.js';
 import { heap } from '../kernels/heap.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { parseIdx } from './idx.js';
 
 /** The training set's pixel mean and standard deviation (on the [0, 1] scale), as torchvision's recipe. */
@@ -14,6 +15,13 @@ export const MNIST_STD = 0.3081;
 export interface MnistOptions {
   /** Subtract MNIST_MEAN and divide by MNIST_STD after scaling to [0, 1] (default true). */
   normalize?: boolean;
+  /**
+   * Augmentation for training: shift each image by a random whole number of pixels in
+   * [-maxShift, maxShift] along each axis (filling with background), drawn per batch item.
+   */
+  maxShift?: number;
+  /** Source of the shifts (default: the global generator). */
+  generator?: Generator;
 }
 
 /** MNIST digits: example i is [image (1, 28, 28) float32, label int32]. */
@@ -22,6 +30,8 @@ export class MNIST implements Dataset<[Tensor, Tensor]> {
   readonly cols: number;
   private readonly scale: number;
   private readonly shift: number;
+  private readonly maxShift: number;
+  private readonly gen: Generator;
 
   constructor(readonly images: Uint8Array, readonly labels: Uint8Array, readonly count: number, rows = 28, cols = 28, opts: MnistOptions = {}) {
     this.rows = rows;
@@ -29,6 +39,8 @@ export class MNIST implements Dataset<[Tensor, Tensor]> {
     const norm = opts.normalize ?? true;
     this.scale = norm ? 1 / (255 * MNIST_STD) : 1 / 255;
     this.shift = norm ? -MNIST_MEAN / MNIST_STD : 0;
+    this.maxShift = opts.maxShift ?? 0;
+    this.gen = opts.generator ?? defaultGenerator;
   }
 
   /** Parses the images and labels IDX files (each gzip-compressed or raw). */
@@ -65,7 +77,22 @@ export class MNIST implements Dataset<[Tensor, Tensor]> {
       if (i < 0 || i >= this.count) throw new IndexError(`MNIST: index ${i} out of range [0, ${this.count})`);
       const src = i * px;
       const dst = x.offset + b * px;
-      for (let k = 0; k < px; k++) v[dst + k] = this.images[src + k]! * this.scale + this.shift;
+      if (this.maxShift === 0) {
+        for (let k = 0; k < px; k++) v[dst + k] = this.images[src + k]! * this.scale + this.shift;
+      } else {
+        const s = this.maxShift;
+        const dy = this.gen.int(-s, s + 1);
+        const dx = this.gen.int(-s, s + 1);
+        const R = this.rows, C = this.cols;
+        for (let r = 0; r < R; r++) {
+          const sr = r - dy;
+          for (let c = 0; c < C; c++) {
+            const sc = c - dx;
+            const p = sr >= 0 && sr < R && sc >= 0 && sc < C ? this.images[src + sr * C + sc]! : 0;
+            v[dst + r * C + c] = p * this.scale + this.shift;
+          }
+        }
+      }
       labels[b] = this.labels[i]!;
     }
     return [x, fromValues(labels, [B], 'int32')];

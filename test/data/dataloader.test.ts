@@ -55,3 +55,29 @@ test('MNIST batches are normalised float32 images with int32 labels', (t) => {
   const pkg = loadMnist({ train: false });
   assert.deepEqual([...pkg.getBatch(Int32Array.of(0, 1, 2))[1].dataSync()], [7, 2, 1]);
 });
+
+test('MNIST shift augmentation translates each digit by at most 2 px, zero-filled', (t) => {
+  const root = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mnist');
+  if (!existsSync(root)) return t.skip(`MNIST not found at ${root}`);
+  const plain = loadMnist({ root, train: false, normalize: false });
+  const shifted = loadMnist({ root, train: false, normalize: false, maxShift: 2, generator: new Generator(5) });
+  const idx = Int32Array.from({ length: 16 }, (_, i) => i);
+  const a = plain.getBatch(idx)[0].dataSync() as Float32Array;
+  const b = shifted.getBatch(idx)[0].dataSync() as Float32Array;
+  const translate = (img: Float32Array, dy: number, dx: number) =>
+    Float32Array.from({ length: 784 }, (_, k) => {
+      const r = Math.floor(k / 28) - dy, c = (k % 28) - dx;
+      return r >= 0 && r < 28 && c >= 0 && c < 28 ? img[r * 28 + c]! : 0;
+    });
+  let moved = 0;
+  for (let i = 0; i < 16; i++) {
+    const orig = a.subarray(i * 784, (i + 1) * 784);
+    const got = b.subarray(i * 784, (i + 1) * 784);
+    const offsets: [number, number][] = [];
+    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) offsets.push([dy, dx]);
+    const match = offsets.find(([dy, dx]) => translate(orig, dy, dx).every((v, k) => v === got[k]));
+    assert.ok(match, `image ${i} is not a ≤ 2 px translation of the original`);
+    if (match[0] !== 0 || match[1] !== 0) moved++;
+  }
+  assert.ok(moved >= 10, `only ${moved} of 16 images moved`);
+});
