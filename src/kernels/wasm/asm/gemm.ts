@@ -30,6 +30,17 @@ function packB(b: usize, sr: i32, sc: i32, k0: i32, kc: i32, j0: i32, nc: i32, d
         v128.store(o + 16, v128.load(src + 16));
         o += NR * 4;
       }
+    } else if (sr == 1) {
+      // transposed B (k contiguous per column): read each column in a run, scatter at stride 8
+      for (let j = 0; j < NR; j++) {
+        const dst = o + <usize>j * 4;
+        if (j < w) {
+          const col = b + <usize>((jb + j) * sc + k0) * 4;
+          for (let k = 0; k < kc; k++) store<f32>(dst + <usize>(k * NR) * 4, load<f32>(col + <usize>k * 4));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(dst + <usize>(k * NR) * 4, 0);
+        }
+      }
     } else {
       for (let k = 0; k < kc; k++) {
         const row = b + <usize>((k0 + k) * sr) * 4;
@@ -60,6 +71,12 @@ function packA(a: usize, sr: i32, sc: i32, i0: i32, mc: i32, k0: i32, kc: i32, d
         store<f32>(o + 4, load<f32>(r1 + kk));
         store<f32>(o + 8, load<f32>(r2 + kk));
         store<f32>(o + 12, load<f32>(r3 + kk));
+        o += MR * 4;
+      }
+    } else if (h == MR && sr == 1) {
+      // transposed A: the 4 rows of a panel are adjacent at each k
+      for (let k = 0; k < kc; k++) {
+        v128.store(o, v128.load(a + <usize>((k0 + k) * sc + ib) * 4));
         o += MR * 4;
       }
     } else {
