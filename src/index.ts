@@ -13,3 +13,4 @@ export * as F from './nn/functional.js';
 export * from './data/index.js';
 export * from './io/safetensors/index.js';
 export * as optim from './optim/index.js';
+export { setNumThreads, getNumThreads } from './kernels/wasm/index.js';

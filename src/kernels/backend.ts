@@ -55,6 +55,8 @@ export interface Window2d {
 
 export interface Backend {
   readonly name: string;
+  /** Threads its kernels use (1 for the reference). */
+  readonly threads?: number;
   /** Strided copy of `shape` from `src` into strided `dst` (also casts between dtypes). */
   copy(srcDt: DType, dstDt: DType, shape: readonly number[], src: Strided, dst: Strided): void;
   fill(dt: DType, dst: number, n: number, value: number): void;

@@ -1,10 +1,46 @@
 // The wasm SIMD backend: the primitives it has fast kernels for run in wasm over the shared
 // heap; everything else (and every non-float32 dtype) falls through to the JS reference.
 
-import type { Backend, BinaryOp, Strided, UnaryOp, Window2d } from '../backend.js';
+import type { Backend, BinaryOp, MatRef, Strided, UnaryOp, Window2d } from '../backend.js';
 import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
+import { ThreadPool } from '../pool/pool.js';
+import { K_COL2IM, K_IM2COL, K_MAXPOOL, K_SGEMM } from '../pool/protocol.js';
+
+let numThreads = defaultThreads();
+
+function defaultThreads(): number {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  const env = Number(p?.env?.['DENDRITE_NUM_THREADS']);
+  if (Number.isInteger(env) && env >= 1) return env;
+  const os = p?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  return Math.max(1, Math.min(os?.availableParallelism?.() ?? 1, 8));
+}
+
+/** Threads the wasm kernels use (torch.set_num_threads); takes effect for backends made afterwards. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  numThreads = n;
+}
+export function getNumThreads(): number {
+  return numThreads;
+}
+
+// Below this many multiply-adds a kernel runs on the calling thread: a dispatch costs µs.
+const PARALLEL_MIN_FLOPS = 1 << 19;
+
+/** Splits [0, n) into `parts` ranges aligned to `align`; empty ranges are dropped. */
+function ranges(n: number, parts: number, align: number): [number, number][] {
+  const out: [number, number][] = [];
+  const units = Math.ceil(n / align);
+  for (let i = 0; i < parts; i++) {
+    const a = Math.min(n, Math.floor((units * i) / parts) * align);
+    const b = Math.min(n, Math.floor((units * (i + 1)) / parts) * align);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
+}
 
 // op codes shared with src/kernels/wasm/asm/elementwise.ts
 const UNARY: Partial<Record<UnaryOp, number>> = {
@@ -18,9 +54,31 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
   const k = loadWasmKernels(h.memory, build);
   if (k === null) return null;
   const js = jsBackend(h);
-  // held for the backend's lifetime: GEMM packing buffers, and a small block for shapes/geometry
-  const scratch = h.alloc(((k.MC + k.NC) * k.KC + 32) * 4);
+  const pool = ThreadPool.create(h, k as never, k.module, numThreads);
+  const T = pool.threads;
+  // held for the backend's lifetime: per-thread GEMM packing buffers, and a small block for shapes/geometry
+  const scratchBytes = ((k.MC + k.NC) * k.KC + 32) * 4;
+  const scratch = Array.from({ length: T }, () => h.alloc(scratchBytes));
   const meta = h.alloc(4 * MAX_DIMS * 4);
+
+  /** SGEMM split over batch (when outputs are separate), else over rows, else over columns. */
+  const sgemm = (batch: number, M: number, N: number, K: number, a: MatRef, b: MatRef, o: MatRef, beta: number): void => {
+    const args = (bt: number, m: number, n: number, ao: number, bo: number, oo: number, t: number) =>
+      [K_SGEMM, bt, m, n, K, ao * 4, a.sb, a.sr, a.sc, bo * 4, b.sb, b.sr, b.sc, oo * 4, o.sb, o.sr, o.sc, beta, scratch[t]!];
+    if (T === 1 || batch * M * N * K < PARALLEL_MIN_FLOPS) {
+      k.sgemm(batch, M, N, K, a.off * 4, a.sb, a.sr, a.sc, b.off * 4, b.sb, b.sr, b.sc, o.off * 4, o.sb, o.sr, o.sc, beta, scratch[0]!);
+      return;
+    }
+    let tasks: number[][];
+    if (o.sb !== 0 && batch >= T) {
+      tasks = ranges(batch, T, 1).map(([s, e], t) => args(e - s, M, N, a.off + s * a.sb, b.off + s * b.sb, o.off + s * o.sb, t));
+    } else if (M >= 4 * T && M >= N) {
+      tasks = ranges(M, T, 4).map(([s, e], t) => args(batch, e - s, N, a.off + s * a.sr, b.off, o.off + s * o.sr, t));
+    } else {
+      tasks = ranges(N, T, 8).map(([s, e], t) => args(batch, M, e - s, a.off, b.off + s * b.sc, o.off + s * o.sc, t));
+    }
+    pool.run(tasks);
+  };
 
   const writeGeo = (g: Window2d): number => {
     h.i32.set([g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.H, g.W, g.OH, g.OW], meta / 4);
@@ -52,21 +110,31 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
   return {
     ...js,
     name: `wasm-${k.build}`,
+    threads: T,
     matmul(dt, batch, M, N, K, a, b, out, beta) {
       if (dt !== 'float32') return js.matmul(dt, batch, M, N, K, a, b, out, beta);
-      k.sgemm(batch, M, N, K, a.off * 4, a.sb, a.sr, a.sc, b.off * 4, b.sb, b.sr, b.sc, out.off * 4, out.sb, out.sr, out.sc, beta, scratch);
+      sgemm(batch, M, N, K, a, b, out, beta);
     },
     im2col(dt, x, N, C, g, dst) {
       if (dt !== 'float32') return js.im2col(dt, x, N, C, g, dst);
-      k.im2col(x * 4, N, C, writeGeo(g), dst * 4);
+      const geo = writeGeo(g);
+      const per = C * g.kh * g.kw * g.OH * g.OW;
+      if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.im2col(x * 4, N, C, geo, dst * 4);
+      pool.run(ranges(N, T, 1).map(([s, e]) => [K_IM2COL, (x + s * C * g.H * g.W) * 4, e - s, C, geo, (dst + s * per) * 4]));
     },
     col2im(dt, col, N, C, g, dst) {
       if (dt !== 'float32') return js.col2im(dt, col, N, C, g, dst);
-      k.col2im(col * 4, N, C, writeGeo(g), dst * 4);
+      const geo = writeGeo(g);
+      const per = C * g.kh * g.kw * g.OH * g.OW;
+      if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.col2im(col * 4, N, C, geo, dst * 4);
+      pool.run(ranges(N, T, 1).map(([s, e]) => [K_COL2IM, (col + s * per) * 4, e - s, C, geo, (dst + s * C * g.H * g.W) * 4]));
     },
     maxPool2d(dt, x, planes, g, dst, idx) {
       if (dt !== 'float32') return js.maxPool2d(dt, x, planes, g, dst, idx);
-      k.maxPool2d(x * 4, planes, writeGeo(g), dst * 4, idx * 4);
+      const geo = writeGeo(g);
+      const L = g.OH * g.OW;
+      if (T === 1 || planes < 2 || planes * L * g.kh * g.kw < PARALLEL_MIN_FLOPS) return k.maxPool2d(x * 4, planes, geo, dst * 4, idx * 4);
+      pool.run(ranges(planes, T, 1).map(([s, e]) => [K_MAXPOOL, (x + s * g.H * g.W) * 4, e - s, geo, (dst + s * L) * 4, (idx + s * L) * 4]));
     },
     maxPool2dBackward(dt, dy, idx, planes, g, dx) {
       if (dt !== 'float32') return js.maxPool2dBackward(dt, dy, idx, planes, g, dx);

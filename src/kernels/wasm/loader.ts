@@ -7,6 +7,8 @@ import { RELAXED_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/binaries.js';
 
 export interface WasmKernels {
   readonly build: 'simd' | 'relaxed';
+  /** The compiled module, so worker threads can instantiate it over the same memory. */
+  readonly module: WebAssembly.Module;
   sgemm(
     batch: number, M: number, N: number, K: number,
     a: number, asb: number, asr: number, asc: number,
@@ -70,6 +72,6 @@ export function loadWasmKernels(memory: WebAssembly.Memory, build?: 'simd' | 're
   if (pick === null || !builds.includes(pick)) return null;
   const mod = new WebAssembly.Module(decode(pick === 'relaxed' ? RELAXED_WASM_BASE64 : SIMD_WASM_BASE64));
   const inst = new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new Error('wasm kernel abort'); } } });
-  const e = inst.exports as unknown as Omit<WasmKernels, 'build' | 'KC' | 'NC' | 'MC'> & { KC: WebAssembly.Global; NC: WebAssembly.Global; MC: WebAssembly.Global };
-  return { ...e, build: pick, KC: e.KC.value as number, NC: e.NC.value as number, MC: e.MC.value as number };
+  const e = inst.exports as unknown as Omit<WasmKernels, 'build' | 'module' | 'KC' | 'NC' | 'MC'> & { KC: WebAssembly.Global; NC: WebAssembly.Global; MC: WebAssembly.Global };
+  return { ...e, build: pick, module: mod, KC: e.KC.value as number, NC: e.NC.value as number, MC: e.MC.value as number };
 }

@@ -1,0 +1,47 @@
+// The control block shared by the calling thread and the workers, inside the tensor heap:
+// i32 [0] generation (bumped per dispatch; -1 tells workers to exit), [1] pending workers,
+// then one 32-slot block per thread: [kernel id, arg0, ..., arg28, assigned generation, ready].
+// A worker runs its block only when `assigned` equals the new generation, so a worker that
+// starts late (or failed to start) is never waited for.
+
+export const GEN = 0;
+export const PENDING = 1;
+export const SLOTS = 32;
+export const taskBase = (thread: number): number => 2 + thread * SLOTS;
+export const ASSIGNED = SLOTS - 2;
+export const READY = SLOTS - 1;
+export const controlInts = (threads: number): number => 2 + threads * SLOTS;
+
+// kernel ids
+export const K_SGEMM = 0;
+export const K_IM2COL = 1;
+export const K_COL2IM = 2;
+export const K_MAXPOOL = 3;
+export const K_NONE = -1;
+
+/** Runs task `k` with integer args on a wasm kernel instance (shared by main thread and workers). */
+export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): void {
+  switch (k) {
+    case K_SGEMM:
+      e.sgemm(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!,
+        a[o + 10]!, a[o + 11]!, a[o + 12]!, a[o + 13]!, a[o + 14]!, a[o + 15]!, a[o + 16]!, a[o + 17]!);
+      break;
+    case K_IM2COL:
+      e.im2col(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
+      break;
+    case K_COL2IM:
+      e.col2im(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
+      break;
+    case K_MAXPOOL:
+      e.maxPool2d(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
+      break;
+    default:
+  }
+}
+
+export interface TaskKernels {
+  sgemm(...args: number[]): void;
+  im2col(x: number, N: number, C: number, geo: number, dst: number): void;
+  col2im(col: number, N: number, C: number, geo: number, dst: number): void;
+  maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
+}

@@ -1,0 +1,40 @@
+// A kernel worker: instantiates the wasm kernels over the shared heap and runs its share of each
+// dispatched task. It spins briefly on the generation counter (dispatch costs ~1 µs that way),
+// then sleeps in Atomics.wait so idle workers do not steal the cores.
+
+import { runTask, ASSIGNED, GEN, PENDING, READY, taskBase, type TaskKernels } from './protocol.js';
+
+interface Init {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  control: number; // byte offset of the control block
+  ints: number;
+  index: number; // this worker's thread index (the caller is 0)
+}
+
+const SPIN = 20000;
+
+export function workerMain(init: Init): void {
+  const inst = new WebAssembly.Instance(init.module, { env: { memory: init.memory, abort: () => { throw new Error('wasm kernel abort'); } } });
+  const e = inst.exports as unknown as TaskKernels;
+  const ctl = new Int32Array(init.memory.buffer, init.control, init.ints);
+  const base = taskBase(init.index);
+  let gen = Atomics.load(ctl, GEN);
+  Atomics.store(ctl, base + READY, 1);
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, GEN) === gen && spins++ < SPIN);
+    if (Atomics.load(ctl, GEN) === gen) Atomics.wait(ctl, GEN, gen);
+    gen = Atomics.load(ctl, GEN);
+    if (gen < 0) return;
+    if (Atomics.load(ctl, base + ASSIGNED) !== gen) continue;
+    runTask(e, ctl[base]!, ctl, base + 1);
+    if (Atomics.sub(ctl, PENDING, 1) === 1) Atomics.notify(ctl, PENDING);
+  }
+}
+
+// Node entry: worker_threads hands the init data over as workerData.
+const wt = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') as
+  | { isMainThread: boolean; workerData: Init }
+  | undefined;
+if (wt && !wt.isMainThread && wt.workerData && (wt.workerData as { dendriteKernelWorker?: boolean }).dendriteKernelWorker) workerMain(wt.workerData);

@@ -1,0 +1,33 @@
+// The worker pool splits GEMM, im2col/col2im and max pooling by batch, rows or columns; every
+// output element is computed in the same order as on one thread, so results must be identical.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setBackend, setNumThreads, backend, randn, conv2d, maxPool2d, matmul, manualSeed, type Tensor } from '../../src/index.js';
+import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
+
+function run(threads: number, build: string, f: () => Tensor[]): Float32Array[] {
+  setNumThreads(threads);
+  setBackend(`wasm-${build}`);
+  assert.equal(backend().threads, threads);
+  manualSeed(11);
+  return f().map((t) => t.dataSync() as Float32Array);
+}
+
+function workload(): Tensor[] {
+  const x = randn([8, 3, 20, 22], { requiresGrad: true });
+  const w = randn([10, 3, 5, 4], { requiresGrad: true });
+  const y = maxPool2d(conv2d(x, w, null, { padding: 1 }), 2);
+  y.backward(randn([...y.shape]));
+  const a = randn([3, 70, 90]);
+  const b = randn([90, 130]);
+  const c = randn([130, 50]);
+  return [y, x.grad!, w.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2))];
+}
+
+for (const build of supportedBuilds()) {
+  test(`wasm-${build}: 2 threads give exactly the 1-thread results`, () => {
+    const one = run(1, build, workload);
+    const two = run(2, build, workload);
+    one.forEach((v, i) => assert.deepEqual(two[i], v, `output ${i}`));
+  });
+}
