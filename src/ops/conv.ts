@@ -74,6 +74,18 @@ function geometry(x: Tensor, w: Tensor, opts: Conv2dOptions, op: string): ConvGe
   return { N, C, O, groups, kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW };
 }
 
+/**
+ * For one input channel and a kernel spanning the whole (unpadded) width — the temporal/spatial
+ * convs of EEG nets over (B, 1, T, C) — column oy of im2col is the contiguous run
+ * x[oy·sh·W, +kh·W): the GEMM reads it in place, with no im2col buffer. Returns its
+ * (batch, row, column) strides, or null when the layout does not allow it.
+ */
+function directColumns(g: ConvGeom): { sb: number; sr: number; sc: number } | null {
+  if (g.C !== 1 || g.groups !== 1 || g.kw !== g.W || g.pw !== 0 || g.dw !== 1 || g.ph !== 0 || g.dh !== 1 || g.OW !== 1) return null;
+  if ((g.OH - 1) * g.sh + g.kh > g.H) return null;
+  return { sb: g.H * g.W, sr: 1, sc: g.sh * g.W };
+}
+
 /** im2col columns for the whole batch: (N, C·kh·kw, OH·OW). */
 function columns(x: Tensor, g: ConvGeom): Tensor {
   const col = Tensor.empty([g.N, g.C * g.kh * g.kw, g.OH * g.OW], x.dtype);
@@ -86,12 +98,33 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.O)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be (${g.O},)`);
   const x = contiguousData(input);
   const w = contiguousData(weight);
-  const col = columns(x, g);
   const L = g.OH * g.OW;
   const Cg = g.C / g.groups;
   const Og = g.O / g.groups;
   const kk = g.kh * g.kw;
   const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
+  const direct = directColumns(g);
+  if (direct) {
+    backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, 0);
+    const out = record('conv2d', y, [input, weight], (gy) => {
+      const dy = contiguousData(gy);
+      const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
+      let dw: Tensor | null = null;
+      if (weight.requiresGrad) {
+        // dW (O, kh·W) = Σₙ dY[n] (O, L) · X[n]ᵀ, reading the input windows in place
+        dw = Tensor.empty(weight.shape, w.dtype);
+        backend().matmul(w.dtype, g.N, g.O, kk, L, { off: dy.offset, sb: g.O * L, sr: L, sc: 1 }, { off: x.offset, sb: direct.sb, sr: direct.sc, sc: direct.sr }, { off: dw.offset, sb: 0, sr: kk, sc: 1 }, 0);
+      }
+      if (dy !== gy) dy.dispose();
+      return [dx, dw];
+    });
+    if (!out.requiresGrad) {
+      if (x !== input) x.dispose();
+      if (w !== weight) w.dispose();
+    }
+    return bias ? add(out, reshape(bias, [1, g.O, 1, 1])) : out;
+  }
+  const col = columns(x, g);
   for (let gi = 0; gi < g.groups; gi++) {
     // y[n, group] (Og, L) = W[group] (Og, Cg·kk) @ col[n, group] (Cg·kk, L)
     backend().matmul(x.dtype, g.N, Og, L, Cg * kk,

@@ -1,0 +1,39 @@
+// conv2d over one input channel with a kernel spanning the full width (EEG temporal/spatial
+// convs over (B, 1, T, C)) reads its im2col columns in place. It must equal the same
+// convolution written with the width as channels, which takes the im2col path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randn, conv2d, permute, manualSeed, gradcheck } from '../../src/index.js';
+
+function close(a: ArrayLike<number>, b: ArrayLike<number>, label: string): void {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-4 * (1 + Math.abs(b[i]!)))) assert.fail(`${label}[${i}]: ${a[i]} vs ${b[i]}`);
+}
+
+for (const [N, H, W, O, kh, sh] of [[3, 40, 7, 5, 6, 1], [2, 33, 4, 3, 5, 2], [1, 9, 1, 2, 9, 1]] as const) {
+  test(`direct-column conv2d (N=${N}, H=${H}, W=${W}, kh=${kh}, stride ${sh}) equals the im2col path, values and gradients`, () => {
+    manualSeed(N * 100 + H);
+    const x = randn([N, 1, H, W], { requiresGrad: true });
+    const w = randn([O, 1, kh, W], { requiresGrad: true });
+    const b = randn([O], { requiresGrad: true });
+    const up = randn([N, O, Math.floor((H - kh) / sh) + 1, 1]);
+    const y = conv2d(x, w, b, { stride: [sh, 1] });
+    y.backward(up);
+    // width as channels: (N, W, H, 1) with weight (O, W, kh, 1)
+    const x2 = permute(x.detach(), [0, 3, 2, 1]).contiguous().requiresGrad_();
+    const w2 = permute(w.detach(), [0, 3, 2, 1]).contiguous().requiresGrad_();
+    const b2 = b.detach().clone().requiresGrad_();
+    const y2 = conv2d(x2, w2, b2, { stride: [sh, 1] });
+    y2.backward(up);
+    close(y.dataSync(), y2.dataSync(), 'output');
+    close(x.grad!.dataSync(), permute(x2.grad!, [0, 3, 2, 1]).contiguous().dataSync(), 'input grad');
+    close(w.grad!.dataSync(), permute(w2.grad!, [0, 3, 2, 1]).contiguous().dataSync(), 'weight grad');
+    close(b.grad!.dataSync(), b2.grad!.dataSync(), 'bias grad');
+  });
+}
+
+test('direct-column conv2d passes gradcheck in float64', () => {
+  const x = randn([2, 1, 8, 3], { dtype: 'float64', requiresGrad: true });
+  const w = randn([2, 1, 3, 3], { dtype: 'float64', requiresGrad: true });
+  assert.ok(gradcheck((a, c) => conv2d(a!, c!, null, { stride: [2, 1] }), [x, w]));
+});
