@@ -139,6 +139,53 @@ function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32
   }
 }
 
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/**
+ * Few rows of A against a transposed B (both k-contiguous): dot products, four rows at a time
+ * so each B run is read once — no packing, which would cost more than the product (batch-1
+ * linear layers: x · Wᵀ).
+ */
+function dotRows(M: i32, N: i32, K: i32, a: usize, asr: i32, b: usize, bsc: i32, c: usize, csr: i32, csc: i32, accumulate: bool): void {
+  const K4 = K & ~3;
+  for (let i0 = 0; i0 < M; i0 += 4) {
+    const h = min(4, M - i0);
+    const a0 = a + <usize>(i0 * asr) * 4;
+    const a1 = h > 1 ? a0 + <usize>asr * 4 : a0;
+    const a2 = h > 2 ? a1 + <usize>asr * 4 : a0;
+    const a3 = h > 3 ? a2 + <usize>asr * 4 : a0;
+    for (let j = 0; j < N; j++) {
+      const bj = b + <usize>(j * bsc) * 4;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const kk = <usize>k * 4;
+        const bv = v128.load(bj + kk);
+        s0 = fma(s0, v128.load(a0 + kk), bv);
+        s1 = fma(s1, v128.load(a1 + kk), bv);
+        s2 = fma(s2, v128.load(a2 + kk), bv);
+        s3 = fma(s3, v128.load(a3 + kk), bv);
+      }
+      let r0 = hsum(s0), r1 = hsum(s1), r2 = hsum(s2), r3 = hsum(s3);
+      for (let k = K4; k < K; k++) {
+        const bk = load<f32>(bj + <usize>k * 4);
+        r0 += load<f32>(a0 + <usize>k * 4) * bk;
+        r1 += load<f32>(a1 + <usize>k * 4) * bk;
+        r2 += load<f32>(a2 + <usize>k * 4) * bk;
+        r3 += load<f32>(a3 + <usize>k * 4) * bk;
+      }
+      const o = c + <usize>(i0 * csr + j * csc) * 4;
+      const st = <usize>csr * 4;
+      store<f32>(o, accumulate ? load<f32>(o) + r0 : r0);
+      if (h > 1) store<f32>(o + st, accumulate ? load<f32>(o + st) + r1 : r1);
+      if (h > 2) store<f32>(o + 2 * st, accumulate ? load<f32>(o + 2 * st) + r2 : r2);
+      if (h > 3) store<f32>(o + 3 * st, accumulate ? load<f32>(o + 3 * st) + r3 : r3);
+    }
+  }
+}
+
 /**
  * Batched strided SGEMM. Pointers are byte addresses, strides are in elements.
  * beta = 1 accumulates into C; an output batch stride of 0 with beta = 1 (or after the first
@@ -161,6 +208,10 @@ export function sgemm(
     const accBatch = beta != 0 || (csb == 0 && bi > 0);
     if (K == 0) {
       if (!accBatch) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) store<f32>(C + <usize>(i * csr + j * csc) * 4, 0);
+      continue;
+    }
+    if (M <= 4 && asc == 1 && bsr == 1) {
+      dotRows(M, N, K, A, asr, B, bsc, C, csr, csc, accBatch);
       continue;
     }
     for (let jc = 0; jc < N; jc += NC) {
