@@ -174,7 +174,12 @@ export function copy(ndim: i32, meta: usize, src: usize, dst: usize): void {
   for (let d = 0; d < ndim; d++) store<i32>(idx + <usize>d * 4, 0);
   let os = src, od = dst;
   for (let r = 0; r < rows; r++) {
-    if (ls == 1 && ld == 1) memory.copy(od, os, <usize>last * 4);
+    if (ls == 1 && ld == 1 && last >= 64) memory.copy(od, os, <usize>last * 4);
+    else if (ls == 1 && ld == 1) {
+      let i = 0;
+      for (; i + 4 <= last; i += 4) v128.store(od + <usize>i * 4, v128.load(os + <usize>i * 4));
+      for (; i < last; i++) store<f32>(od + <usize>i * 4, load<f32>(os + <usize>i * 4));
+    }
     else for (let i = 0; i < last; i++) store<f32>(od + <usize>(i * ld) * 4, load<f32>(os + <usize>(i * ls) * 4));
     for (let d = ndim - 2; d >= 0; d--) {
       const p = idx + <usize>d * 4;

@@ -1,6 +1,23 @@
 // im2col / col2im and pooling over (H, W) planes, float32. Geometry arrives as one i32 block
 // (kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW) written by the caller into the heap.
 
+// Short runs are copied and zeroed with inline loops: memory.copy / memory.fill go through a
+// runtime call that costs more than the ~30 floats of a typical image row.
+// @ts-ignore: decorator
+@inline function zero(p: usize, n: i32): void {
+  let i = 0;
+  const z = f32x4.splat(0);
+  for (; i + 4 <= n; i += 4) v128.store(p + <usize>i * 4, z);
+  for (; i < n; i++) store<f32>(p + <usize>i * 4, 0);
+}
+
+// @ts-ignore: decorator
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * 4, v128.load(src + <usize>i * 4));
+  for (; i < n; i++) store<f32>(dst + <usize>i * 4, load<f32>(src + <usize>i * 4));
+}
+
 // @ts-ignore: decorator
 @inline function g(geo: usize, i: i32): i32 {
   return load<i32>(geo + <usize>i * 4);
@@ -24,18 +41,18 @@ export function im2col(x: usize, N: i32, C: i32, geo: usize, dst: usize): void {
           for (let oy = 0; oy < OH; oy++) {
             const iy = oy * sh - ph + ki * dh;
             if (iy < 0 || iy >= H) {
-              memory.fill(o, 0, <usize>OW * 4);
+              zero(o, OW);
               o += <usize>OW * 4;
               continue;
             }
             const row = plane + <usize>(iy * W) * 4;
-            if (lo > 0) memory.fill(o, 0, <usize>lo * 4);
+            if (lo > 0) zero(o, lo);
             if (sw == 1) {
-              memory.copy(o + <usize>lo * 4, row + <usize>(x0 + lo) * 4, <usize>(hi - lo) * 4);
+              copyRun(o + <usize>lo * 4, row + <usize>(x0 + lo) * 4, hi - lo);
             } else {
               for (let ox = lo; ox < hi; ox++) store<f32>(o + <usize>ox * 4, load<f32>(row + <usize>(ox * sw + x0) * 4));
             }
-            if (hi < OW) memory.fill(o + <usize>hi * 4, 0, <usize>(OW - hi) * 4);
+            if (hi < OW) zero(o + <usize>hi * 4, OW - hi);
             o += <usize>OW * 4;
           }
         }
