@@ -143,7 +143,7 @@ function ratio(ours: Timing | undefined, theirs: Timing | undefined): string {
 
 function main(): void {
   const name = backend().name;
-  process.stderr.write(`dendrite backend ${name}, 1 thread; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}\n`);
+  process.stderr.write(`dendrite backend ${name}, ${backend().threads ?? 1} thread(s); ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}\n`);
   process.stderr.write('running dendrite workloads...\n');
   for (const b of [64, 256]) lenetTrain(b);
   for (const b of [1, 1000]) lenetInfer(b);
@@ -152,7 +152,7 @@ function main(): void {
   process.stderr.write('running PyTorch (1 and 2 threads)...\n');
   const t1 = torchPeer(1);
   const t2 = torchPeer(2);
-  const rows: string[][] = [['workload', `dendrite (${name}, 1 thread)`, 'PyTorch 1 thread', 'speed-up', 'PyTorch 2 threads', 'speed-up']];
+  const rows: string[][] = [['workload', `dendrite (${name}, ${backend().threads ?? 1} threads)`, 'PyTorch 1 thread', 'speed-up', 'PyTorch 2 threads', 'speed-up']];
   for (const k of Object.keys(results)) {
     const p1 = typeof t1 === 'string' ? undefined : t1.results[k];
     const p2 = typeof t2 === 'string' ? undefined : t2.results[k];
