@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
+  setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
   permute, contiguous, clamp, leakyRelu, elu, sqrt, abs, maximum, type Tensor,
 } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
@@ -70,6 +70,15 @@ test('max pooling forward and backward match the reference', () => {
     if (H + 2 * p - d * (k - 1) - 1 < 0 || W + 2 * p - d * (k - 1) - 1 < 0) continue;
     compare(`maxPool2d #${t}`, ([x]) => maxPool2d(x!, k, { stride: s, padding: p, dilation: d, ceilMode: t % 2 === 0 }), [[ri(1, 3), ri(1, 4), H, W]]);
   }
+});
+
+test('average pooling forward and backward match the reference', () => {
+  for (let t = 0; t < 20; t++) {
+    const k = ri(1, 4), H = ri(k, 12), W = ri(k, 12);
+    const s = ri(1, 3), p = ri(0, Math.floor(k / 2)), kw = ri(1, k);
+    compare(`avgPool2d #${t}`, ([x]) => avgPool2d(x!, [k, kw], { stride: s, padding: [p, 0], ceilMode: t % 2 === 0, countIncludePad: t % 3 !== 0 }), [[ri(1, 3), ri(1, 4), H, W]]);
+  }
+  compare('avgPool2d (75,1)/(15,1) as in ShallowFBCSPNet', ([x]) => avgPool2d(x!, [75, 1], { stride: [15, 1] }), [[2, 3, 200, 1]]);
 });
 
 test('unary ops match the reference, including lengths not divisible by 4', () => {

@@ -17,6 +17,9 @@ export const K_SGEMM = 0;
 export const K_IM2COL = 1;
 export const K_COL2IM = 2;
 export const K_MAXPOOL = 3;
+export const K_AVGPOOL = 4;
+export const K_AVGPOOL_BW = 5;
+export const K_MAXPOOL_BW = 6;
 export const K_NONE = -1;
 
 /** Runs task `k` with integer args on a wasm kernel instance (shared by main thread and workers). */
@@ -35,6 +38,15 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
     case K_MAXPOOL:
       e.maxPool2d(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
       break;
+    case K_MAXPOOL_BW:
+      e.maxPool2dBackward(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!);
+      break;
+    case K_AVGPOOL:
+      e.avgPool2d(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
+      break;
+    case K_AVGPOOL_BW:
+      e.avgPool2dBackward(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
+      break;
     default:
   }
 }
@@ -44,4 +56,7 @@ export interface TaskKernels {
   im2col(x: number, N: number, C: number, geo: number, dst: number): void;
   col2im(col: number, N: number, C: number, geo: number, dst: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
+  maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
+  avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;
+  avgPool2dBackward(dy: number, planes: number, geo: number, cip: number, dx: number): void;
 }

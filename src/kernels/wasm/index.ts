@@ -6,7 +6,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_COL2IM, K_IM2COL, K_MAXPOOL, K_SGEMM } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_COL2IM, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -138,7 +138,24 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     },
     maxPool2dBackward(dt, dy, idx, planes, g, dx) {
       if (dt !== 'float32') return js.maxPool2dBackward(dt, dy, idx, planes, g, dx);
-      k.maxPool2dBackward(dy * 4, idx * 4, planes, g.H * g.W, g.OH * g.OW, dx * 4);
+      const L = g.OH * g.OW;
+      const HW = g.H * g.W;
+      if (T === 1 || planes < 2 || planes * (L + HW) < PARALLEL_MIN_FLOPS) return k.maxPool2dBackward(dy * 4, idx * 4, planes, HW, L, dx * 4);
+      pool.run(ranges(planes, T, 1).map(([s, e]) => [K_MAXPOOL_BW, (dy + s * L) * 4, (idx + s * L) * 4, e - s, HW, L, (dx + s * HW) * 4]));
+    },
+    avgPool2d(dt, x, planes, g, cip, dst) {
+      if (dt !== 'float32') return js.avgPool2d(dt, x, planes, g, cip, dst);
+      const geo = writeGeo(g);
+      const L = g.OH * g.OW;
+      if (T === 1 || planes < 2 || planes * L * g.kh * g.kw < PARALLEL_MIN_FLOPS) return k.avgPool2d(x * 4, planes, geo, cip ? 1 : 0, dst * 4);
+      pool.run(ranges(planes, T, 1).map(([s, e]) => [K_AVGPOOL, (x + s * g.H * g.W) * 4, e - s, geo, cip ? 1 : 0, (dst + s * L) * 4]));
+    },
+    avgPool2dBackward(dt, dy, planes, g, cip, dx) {
+      if (dt !== 'float32') return js.avgPool2dBackward(dt, dy, planes, g, cip, dx);
+      const geo = writeGeo(g);
+      const L = g.OH * g.OW;
+      if (T === 1 || planes < 2 || planes * L * g.kh * g.kw < PARALLEL_MIN_FLOPS) return k.avgPool2dBackward(dy * 4, planes, geo, cip ? 1 : 0, dx * 4);
+      pool.run(ranges(planes, T, 1).map(([s, e]) => [K_AVGPOOL_BW, (dy + s * L) * 4, e - s, geo, cip ? 1 : 0, (dx + s * g.H * g.W) * 4]));
     },
     unary(op, dt, src, dst, n, p0 = 0, p1 = 0) {
       const code = UNARY[op];

@@ -20,6 +20,8 @@ export interface WasmKernels {
   col2im(col: number, N: number, C: number, geo: number, dst: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
   maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
+  avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;
+  avgPool2dBackward(dy: number, planes: number, geo: number, cip: number, dx: number): void;
   unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;

@@ -175,3 +175,56 @@ export function maxPool2dBackward(dy: usize, idx: usize, planes: i32, HW: i32, L
     }
   }
 }
+
+// Average-pool windows, as PyTorch: [max(start, 0), min(start + k, size)), and with
+// count_include_pad the divisor also counts the part of the window in the padding (but not
+// past the right padding). No allocation here: the stub runtime never frees.
+
+export function avgPool2d(x: usize, planes: i32, geo: usize, cip: i32, dst: usize): void {
+  const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
+  const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
+  let o = dst;
+  for (let p = 0; p < planes; p++) {
+    const plane = x + <usize>(p * H * W) * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      const ys = oy * sh - ph;
+      const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+      for (let ox = 0; ox < OW; ox++) {
+        const xs = ox * sw - pw;
+        const x0 = max(xs, 0), x1 = min(xs + kw, W), nx = min(xs + kw, W + pw) - xs;
+        let s: f32 = 0;
+        for (let iy = y0; iy < y1; iy++) {
+          const row = plane + <usize>(iy * W) * 4;
+          for (let ix = x0; ix < x1; ix++) s += load<f32>(row + <usize>ix * 4);
+        }
+        const div = cip ? ny * nx : (y1 - y0) * (x1 - x0);
+        store<f32>(o, s / <f32>div);
+        o += 4;
+      }
+    }
+  }
+}
+
+export function avgPool2dBackward(dy: usize, planes: i32, geo: usize, cip: i32, dx: usize): void {
+  const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
+  const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
+  let o = dy;
+  for (let p = 0; p < planes; p++) {
+    const plane = dx + <usize>(p * H * W) * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      const ys = oy * sh - ph;
+      const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+      for (let ox = 0; ox < OW; ox++) {
+        const xs = ox * sw - pw;
+        const x0 = max(xs, 0), x1 = min(xs + kw, W), nx = min(xs + kw, W + pw) - xs;
+        const div = cip ? ny * nx : (y1 - y0) * (x1 - x0);
+        const gv = load<f32>(o) / <f32>div;
+        o += 4;
+        for (let iy = y0; iy < y1; iy++) {
+          const row = plane + <usize>(iy * W) * 4;
+          for (let ix = x0; ix < x1; ix++) store<f32>(row + <usize>ix * 4, load<f32>(row + <usize>ix * 4) + gv);
+        }
+      }
+    }
+  }
+}
