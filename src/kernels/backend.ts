@@ -88,6 +88,18 @@ export interface Backend {
   avgPool2dBackward(dt: DType, dy: number, planes: number, g: Window2d, countIncludePad: boolean, dx: number): void;
   adaptiveAvgPool2d(dt: DType, x: number, planes: number, H: number, W: number, OH: number, OW: number, dst: number): void;
   adaptiveAvgPool2dBackward(dt: DType, dy: number, planes: number, H: number, W: number, OH: number, OW: number, dx: number): void;
+  /**
+   * Per-channel batch statistics of a contiguous (N, C, L) block: mean and 1/sqrt(var + eps)
+   * with the biased variance, as batch normalisation uses them.
+   */
+  batchNormStats(dt: DType, x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number): void;
+  /** y = (x − mean[c])·invstd[c]·w[c] + b[c]; w/b offsets of −1 mean none. */
+  batchNormApply(dt: DType, x: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, b: number, y: number): void;
+  /**
+   * Gradients of batch normalisation in training mode: dx, and per channel dw = Σ dy·x̂ and
+   * db = Σ dy (dw/db/dx offsets of −1 skip them).
+   */
+  batchNormBackward(dt: DType, x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number): void;
   /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
   gather(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
   /** dst[o, index[o, j, i], i] += src[o, j, i]; the adjoint of gather. */

@@ -8,9 +8,12 @@ import { fmtShape } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { heap } from '../kernels/heap.js';
 import { add, addScalar, mul, rsqrt, sub } from './elementwise.js';
+import { backend } from '../kernels/registry.js';
+import { record } from '../autograd/tape.js';
+import { fromValues } from '../tensor/tensor.js';
 import { mean, variance } from './reduce.js';
-import { assignInto, reshape } from './movement.js';
-import { requireFloat } from './util.js';
+import { assignInto } from './movement.js';
+import { cast, contiguousData, requireFloat } from './util.js';
 
 export interface BatchNormOptions {
   training?: boolean;
@@ -21,7 +24,12 @@ export interface BatchNormOptions {
   numBatchesTracked?: number;
 }
 
-/** F.batch_norm. In training mode, updates runningMean/runningVar in place (unbiased var). */
+/**
+ * F.batch_norm over (N, C, *). Training mode normalises with the batch statistics (biased
+ * variance) and updates runningMean/runningVar in place (unbiased variance); eval mode uses the
+ * running statistics. One fused kernel each way: statistics, scale-and-shift, and a two-pass
+ * backward (dx, dweight, dbias), instead of a dozen elementwise passes.
+ */
 export function batchNorm(
   x: Tensor,
   runningMean: Tensor | null,
@@ -32,42 +40,83 @@ export function batchNorm(
 ): Tensor {
   requireFloat(x, 'batchNorm');
   if (x.ndim < 2) throw new ShapeError(`batchNorm: expected (N, C, *) input, got ${fmtShape(x.shape)}`);
+  const N = x.shape[0]!;
   const C = x.shape[1]!;
+  const L = x.numel / Math.max(N * C, 1);
   const training = opts.training ?? false;
   const eps = opts.eps ?? 1e-5;
-  const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
-  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
     if (t && (t.ndim !== 1 || t.shape[0] !== C)) throw new ShapeError(`batchNorm: ${name} ${fmtShape(t.shape)} must be (${C},) for input ${fmtShape(x.shape)}`);
   }
-  let y: Tensor;
+  if (!training && (!runningMean || !runningVar)) throw new ArgumentError('batchNorm: running statistics are required in eval mode');
+  if (training && N * L <= 1) throw new ShapeError(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}`);
+  const xc = contiguousData(x);
+  const wc = weight ? contiguousData(cast(weight, x.dtype)) : null;
+  const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
+  const mean = Tensor.empty([C], x.dtype);
+  const invstd = Tensor.empty([C], x.dtype);
+  const be = backend();
   if (training) {
-    const count = x.numel / C;
-    if (count <= 1) throw new ShapeError(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}`);
-    const mu = mean(x, dims, true);
-    const v = variance(x, dims, { correction: 0, keepdim: true });
-    y = mul(sub(x, mu), rsqrt(addScalar(v, eps)));
+    be.batchNormStats(x.dtype, xc.offset, N, C, L, eps, mean.offset, invstd.offset);
     if (runningMean && runningVar) {
       const m = opts.momentum === undefined ? 0.1 : opts.momentum;
       const f = m === null ? 1 / ((opts.numBatchesTracked ?? 0) + 1) : m;
+      const M = N * L;
+      const mu = mean.dataSync();
+      const is = invstd.dataSync();
+      const rm = runningMean.dataSync();
+      const rv = runningVar.dataSync();
+      const nm = new Float64Array(C);
+      const nv = new Float64Array(C);
+      for (let c = 0; c < C; c++) {
+        const biased = 1 / (is[c]! * is[c]!) - eps;
+        nm[c] = (1 - f) * rm[c]! + f * mu[c]!;
+        nv[c] = (1 - f) * rv[c]! + f * biased * (M / (M - 1));
+      }
       noGrad(() => {
-        const newMean = add(mul(runningMean, 1 - f), mul(reshape(mu, [C]), f));
-        const unbiased = mul(reshape(v, [C]), count / (count - 1));
-        const newVar = add(mul(runningVar, 1 - f), mul(unbiased, f));
-        assignInto(runningMean, newMean);
-        assignInto(runningVar, newVar);
-        newMean.dispose();
-        unbiased.dispose();
-        newVar.dispose();
+        const a = fromValues(nm, [C], runningMean.dtype);
+        const b = fromValues(nv, [C], runningVar.dtype);
+        assignInto(runningMean, a);
+        assignInto(runningVar, b);
+        a.dispose();
+        b.dispose();
       });
     }
   } else {
-    if (!runningMean || !runningVar) throw new ArgumentError('batchNorm: running statistics are required in eval mode');
-    y = mul(sub(x, reshape(runningMean, bshape)), rsqrt(addScalar(reshape(runningVar, bshape), eps)));
+    const rm = cast(runningMean!, x.dtype);
+    assignInto(mean, rm);
+    const rv = runningVar!.dataSync();
+    const is = new Float64Array(C);
+    for (let c = 0; c < C; c++) is[c] = 1 / Math.sqrt(rv[c]! + eps);
+    heap().view(x.dtype).set(is, invstd.offset);
+    if (rm !== runningMean) rm.dispose();
   }
-  if (weight) y = mul(y, reshape(weight, bshape));
-  if (bias) y = add(y, reshape(bias, bshape));
-  return y;
+  const y = Tensor.empty(x.shape, x.dtype);
+  be.batchNormApply(x.dtype, xc.offset, N, C, L, mean.offset, invstd.offset, wc ? wc.offset : -1, bc ? bc.offset : -1, y.offset);
+  const out = record('batchNorm', y, [x, weight, bias], (gy) => {
+    const dy = contiguousData(gy);
+    const dx = x.requiresGrad ? Tensor.empty(x.shape, x.dtype) : null;
+    const dw = weight?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
+    const db = bias?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
+    if (training) {
+      be.batchNormBackward(x.dtype, xc.offset, dy.offset, N, C, L, mean.offset, invstd.offset, wc ? wc.offset : -1, dx ? dx.offset : -1, dw ? dw.offset : -1, db ? db.offset : -1);
+    } else {
+      // eval: an affine map per channel; dx = dy·w·invstd, dw = Σ dy·x̂, db = Σ dy
+      const scale = wc ? mul(wc, invstd) : invstd;
+      const zero = Tensor.empty([C], x.dtype);
+      be.fill(x.dtype, zero.offset, C, 0);
+      if (dx) be.batchNormApply(x.dtype, dy.offset, N, C, L, zero.offset, scale.offset, -1, -1, dx.offset);
+      if (dw || db) {
+        const t = Tensor.empty([C], x.dtype);
+        be.batchNormBackward(x.dtype, xc.offset, dy.offset, N, C, L, mean.offset, invstd.offset, -1, -1, dw ? dw.offset : -1, db ? db.offset : t.offset);
+        t.dispose();
+      }
+      zero.dispose();
+    }
+    if (dy !== gy) dy.dispose();
+    return [dx, dw, db];
+  });
+  return out;
 }
 
 /** F.dropout: zeroes elements with probability p and scales the rest by 1/(1-p) when training. */

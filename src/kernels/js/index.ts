@@ -6,6 +6,7 @@ import { binary, copy, fill, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { argReduce, gather, reduce, scatterAdd, softmax } from './reduce.js';
 import * as w from './window.js';
+import * as bn from './norm.js';
 
 export function jsBackend(h: Heap): Backend {
   return {
@@ -27,6 +28,9 @@ export function jsBackend(h: Heap): Backend {
     avgPool2dBackward: (...a) => w.avgPool2dBackward(h, ...a),
     adaptiveAvgPool2d: (...a) => w.adaptiveAvgPool2d(h, ...a),
     adaptiveAvgPool2dBackward: (...a) => w.adaptiveAvgPool2dBackward(h, ...a),
+    batchNormStats: (...a) => bn.batchNormStats(h, ...a),
+    batchNormApply: (...a) => bn.batchNormApply(h, ...a),
+    batchNormBackward: (...a) => bn.batchNormBackward(h, ...a),
     gather: (...a) => gather(h, ...a),
     scatterAdd: (...a) => scatterAdd(h, ...a),
   };

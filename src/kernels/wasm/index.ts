@@ -175,6 +175,19 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       const n = writeStrided(shape, src.strides, dst.strides);
       k.copy(n, meta, src.off * 4, dst.off * 4);
     },
+    batchNormStats(dt, x, N, C, L, eps, mean, invstd) {
+      if (dt !== 'float32') return js.batchNormStats(dt, x, N, C, L, eps, mean, invstd);
+      k.batchNormStats(x * 4, N, C, L, eps, mean * 4, invstd * 4);
+    },
+    batchNormApply(dt, x, N, C, L, mean, invstd, w, b, y) {
+      if (dt !== 'float32') return js.batchNormApply(dt, x, N, C, L, mean, invstd, w, b, y);
+      k.batchNormApply(x * 4, N, C, L, mean * 4, invstd * 4, w < 0 ? -1 : w * 4, b < 0 ? -1 : b * 4, y * 4);
+    },
+    batchNormBackward(dt, x, dy, N, C, L, mean, invstd, w, dx, dw, db) {
+      if (dt !== 'float32') return js.batchNormBackward(dt, x, dy, N, C, L, mean, invstd, w, dx, dw, db);
+      const p = (o: number) => (o < 0 ? -1 : o * 4);
+      k.batchNormBackward(x * 4, dy * 4, N, C, L, mean * 4, invstd * 4, p(w), p(dx), p(dw), p(db));
+    },
     reduce(op, dt, src, outer, n, inner, dst) {
       if (dt !== 'float32' || op !== 'sum') return js.reduce(op, dt, src, outer, n, inner, dst);
       k.reduceSum(src * 4, outer, n, inner, dst * 4);

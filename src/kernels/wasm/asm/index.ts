@@ -2,3 +2,4 @@
 export { sgemm, KC, NC, MC } from './gemm';
 export { im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from './window';
 export { unary, binary, copy, reduceSum } from './elementwise';
+export { batchNormStats, batchNormApply, batchNormBackward } from './norm';
