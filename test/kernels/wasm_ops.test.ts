@@ -79,6 +79,10 @@ test('average pooling forward and backward match the reference', () => {
     compare(`avgPool2d #${t}`, ([x]) => avgPool2d(x!, [k, kw], { stride: s, padding: [p, 0], ceilMode: t % 2 === 0, countIncludePad: t % 3 !== 0 }), [[ri(1, 3), ri(1, 4), H, W]]);
   }
   compare('avgPool2d (75,1)/(15,1) as in ShallowFBCSPNet', ([x]) => avgPool2d(x!, [75, 1], { stride: [15, 1] }), [[2, 3, 200, 1]]);
+  // the running-window path: long windows down columns, with padding, ceil mode, 2 columns
+  compare('avgPool2d (12,1)/(5,1) pad 6 ceil', ([x]) => avgPool2d(x!, [12, 1], { stride: [5, 1], padding: [6, 0], ceilMode: true }), [[2, 2, 47, 2]]);
+  compare('avgPool2d (12,1)/(5,1) pad 6 exclude pad', ([x]) => avgPool2d(x!, [12, 1], { stride: [5, 1], padding: [6, 0], countIncludePad: false }), [[1, 3, 40, 3]]);
+  compare('avgPool2d (9,1)/(20,1) (gaps between windows)', ([x]) => avgPool2d(x!, [9, 1], { stride: [20, 1] }), [[2, 2, 65, 1]]);
 });
 
 test('unary ops match the reference, including lengths not divisible by 4', () => {

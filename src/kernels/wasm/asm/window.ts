@@ -184,6 +184,27 @@ export function avgPool2d(x: usize, planes: i32, geo: usize, cip: i32, dst: usiz
   const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
   const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
   let o = dst;
+  if (kw == 1 && sw == 1 && pw == 0 && OW == W && kh > 8) {
+    // long windows down columns (mean-pooling over time): a running window sum, O(H + OH)
+    // per column instead of O(OH·kh). Windows only move forward, so add rows as the window's
+    // end passes them and drop rows as its start does.
+    for (let p = 0; p < planes; p++) {
+      const plane = x + <usize>(p * H * W) * 4;
+      for (let col = 0; col < W; col++) {
+        let s: f64 = 0;
+        let lo = 0, hi = 0;
+        for (let oy = 0; oy < OH; oy++) {
+          const ys = oy * sh - ph;
+          const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+          while (hi < y1) { s += <f64>load<f32>(plane + <usize>(hi * W + col) * 4); hi++; }
+          while (lo < y0) { s -= <f64>load<f32>(plane + <usize>(lo * W + col) * 4); lo++; }
+          const div = cip ? ny : y1 - y0;
+          store<f32>(dst + <usize>((p * OH + oy) * OW + col) * 4, <f32>(s / <f64>div));
+        }
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const plane = x + <usize>(p * H * W) * 4;
     for (let oy = 0; oy < OH; oy++) {
@@ -209,6 +230,34 @@ export function avgPool2dBackward(dy: usize, planes: i32, geo: usize, cip: i32, 
   const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
   const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
   let o = dy;
+  if (kw == 1 && sw == 1 && pw == 0 && OW == W && kh > 8) {
+    // the adjoint of the running window: each input row receives the sum of g/div over the
+    // windows covering it; windows enter when their start reaches the row, leave after their end
+    for (let p = 0; p < planes; p++) {
+      const plane = dx + <usize>(p * H * W) * 4;
+      for (let col = 0; col < W; col++) {
+        let s: f64 = 0;
+        let enter = 0, leave = 0;
+        for (let iy = 0; iy < H; iy++) {
+          while (enter < OH && max(enter * sh - ph, 0) <= iy) {
+            const ys = enter * sh - ph;
+            const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+            s += <f64>load<f32>(dy + <usize>((p * OH + enter) * OW + col) * 4) / <f64>(cip ? ny : y1 - y0);
+            enter++;
+          }
+          while (leave < enter && min(leave * sh - ph + kh, H) <= iy) {
+            const ys = leave * sh - ph;
+            const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+            s -= <f64>load<f32>(dy + <usize>((p * OH + leave) * OW + col) * 4) / <f64>(cip ? ny : y1 - y0);
+            leave++;
+          }
+          const q = plane + <usize>(iy * W + col) * 4;
+          store<f32>(q, load<f32>(q) + <f32>s);
+        }
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const plane = dx + <usize>(p * H * W) * 4;
     for (let oy = 0; oy < OH; oy++) {
