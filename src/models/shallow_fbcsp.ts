@@ -9,7 +9,7 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
-import { clamp, log, mul } from '../ops/elementwise.js';
+import { clamp, log, square } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { permute, reshape, squeeze, unsqueeze } from '../ops/movement.js';
 import { sum } from '../ops/reduce.js';
@@ -95,7 +95,7 @@ export class ShallowFBCSPNet extends Module {
     let h = unsqueeze(permute(x, [0, 2, 1]), 1); // (B, 1, T, C)
     h = this.conv_time_spat.call(h); // (B, F, T', 1)
     h = this.bnorm.call(h);
-    h = mul(h, h);
+    h = square(h);
     h = avgPool2d(h, [p.poolTimeLength, 1], { stride: [p.poolTimeStride, 1] });
     h = log(clamp(h, 1e-6));
     h = dropout(h, p.dropProb, this.training);

@@ -270,7 +270,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
   const hi = max ?? Infinity;
   const out = unaryRaw('clamp', x, lo, hi);
   // gradient flows where lo <= x <= hi (boundaries included), as in PyTorch
-  return record('clamp', out, [x], (g) => [where(mul(ge(x, lo), le(x, hi)), g, 0)]);
+  return record('clamp', out, [x], (g) => [where(ge(x, lo), where(le(x, hi), g, 0), 0)]);
 }
 
 /** A copy in another dtype; the gradient is cast back. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
-  permute, contiguous, clamp, leakyRelu, elu, sqrt, abs, maximum, type Tensor,
+  permute, contiguous, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
 } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 
@@ -108,6 +108,13 @@ test('broadcasting binary ops, strided copies and sums match the reference', () 
     compare(`div ${a}/${b}`, ([x, y]) => div(x!, add(abs(y!), 0.5)), [a, b]);
     compare(`maximum ${a},${b}`, ([x, y]) => maximum(x!, y!), [a, b]);
   }
+  for (const [a, b] of cases) {
+    // comparisons write int32 0/1; where picks with an int32 condition
+    compare(`gt/where ${a},${b}`, ([x, y]) => where(gt(x!, y!), x!, mul(y!, 2)), [a, b]);
+    compare(`le/eq/ne ${a},${b}`, ([x, y]) => add(add(le(x!, y!).float(), eq(x!, x!).float()), ne(y!, y!).float()), [a, b]);
+    compare(`where scalar branch ${a},${b}`, ([x, y]) => where(lt(x!, 0), y!, 0.5), [a, b]);
+  }
+  compare('clamp backward', ([x]) => clamp(x!, -0.3, 0.4), [[3, 17]]);
   compare('permute+contiguous', ([x]) => contiguous(permute(x!, [2, 0, 3, 1])), [[3, 5, 2, 7]]);
   for (const dims of [[0], [1], [2], [0, 2], [1, 2], null]) {
     compare(`sum over ${JSON.stringify(dims)}`, ([x]) => sum(x!, dims), [[4, 9, 7]], 1e-4);

@@ -48,6 +48,7 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
   sigmoid: 10, reciprocal: 11, rsqrt: 12, divScalar: 13, clamp: 14, leakyRelu: 15, elu: 16,
 };
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
+const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const MAX_DIMS = 8;
 
 export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null {
@@ -59,7 +60,7 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
   // held for the backend's lifetime: per-thread GEMM packing buffers, and a small block for shapes/geometry
   const scratchBytes = ((k.MC + k.NC) * k.KC + 32) * 4;
   const scratch = Array.from({ length: T }, () => h.alloc(scratchBytes));
-  const meta = h.alloc(4 * MAX_DIMS * 4);
+  const meta = h.alloc(5 * MAX_DIMS * 4);
 
   /** SGEMM split over batch (when outputs are separate), else over rows, else over columns. */
   const sgemm = (batch: number, M: number, N: number, K: number, a: MatRef, b: MatRef, o: MatRef, beta: number): void => {
@@ -163,12 +164,32 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       k.unary(code, src * 4, dst * 4, n, p0, p1);
     },
     binary(op, dt, outDt, shape, a: Strided, b: Strided, dst, p0) {
+      const cmp = COMPARE[op];
+      if (cmp !== undefined && dt === 'float32' && outDt === 'int32' && shape.length <= MAX_DIMS) {
+        const n = writeStrided(shape, a.strides, b.strides);
+        return k.compare(cmp, n, meta, a.off * 4, b.off * 4, dst * 4);
+      }
       const code = BINARY[op];
       if (dt !== 'float32' || outDt !== 'float32' || code === undefined || shape.length > MAX_DIMS) {
         return js.binary(op, dt, outDt, shape, a, b, dst, p0);
       }
       const n = writeStrided(shape, a.strides, b.strides);
       k.binary(code, n, meta, a.off * 4, b.off * 4, dst * 4);
+    },
+    where(dt, shape, cond, a, b, dst) {
+      if (dt !== 'float32' || shape.length > MAX_DIMS) return js.where(dt, shape, cond, a, b, dst);
+      // three operands: collapse nothing, skip size-1 dims
+      const dims = shape.map((s, d) => [s, cond.strides[d]!, a.strides[d]!, b.strides[d]!] as const).filter(([s]) => s !== 1);
+      const n = dims.length;
+      const v = h.i32;
+      const o = meta / 4;
+      dims.forEach(([s, sc, sa, sb], i) => {
+        v[o + i] = s;
+        v[o + n + i] = sc;
+        v[o + 2 * n + i] = sa;
+        v[o + 3 * n + i] = sb;
+      });
+      k.where(n, meta, cond.off * 4, a.off * 4, b.off * 4, dst * 4);
     },
     copy(srcDt, dstDt, shape, src, dst) {
       if (srcDt !== 'float32' || dstDt !== 'float32' || shape.length > MAX_DIMS) return js.copy(srcDt, dstDt, shape, src, dst);

@@ -26,6 +26,8 @@ export interface WasmKernels {
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
   reduceSum(src: number, outer: number, n: number, inner: number, dst: number): void;
+  compare(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
+  where(ndim: number, meta: number, c: number, a: number, b: number, dst: number): void;
   batchNormStats(x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number): void;
   batchNormApply(x: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, b: number, y: number): void;
   batchNormBackward(x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number): void;

@@ -226,3 +226,114 @@ export function reduceSum(src: usize, outer: i32, n: i32, inner: i32, dst: usize
     }
   }
 }
+
+// comparison op codes (output i32 0/1)
+const C_EQ = 0, C_NE = 1, C_LT = 2, C_LE = 3, C_GT = 4, C_GE = 5;
+
+// @ts-ignore: decorator
+@inline function cmp(op: i32, x: f32, y: f32): i32 {
+  switch (op) {
+    case C_EQ: return <i32>(x == y);
+    case C_NE: return <i32>(x != y);
+    case C_LT: return <i32>(x < y);
+    case C_LE: return <i32>(x <= y);
+    case C_GT: return <i32>(x > y);
+    default: return <i32>(x >= y);
+  }
+}
+
+/**
+ * Odometer walk over up to 8 dims for three strided operands, calling the row body with the
+ * innermost run. meta: ndim sizes, then strides of operands 0, 1, 2, then ndim free slots.
+ */
+// @ts-ignore: decorator
+@inline function rows3(ndim: i32, meta: usize): i32 {
+  let total = 1;
+  for (let d = 0; d < ndim; d++) total *= load<i32>(meta + <usize>d * 4);
+  return total;
+}
+
+/** dst (contiguous i32) = a op b over `shape`; meta as binary(). */
+export function compare(op: i32, ndim: i32, meta: usize, a: usize, b: usize, dst: usize): void {
+  const total = rows3(ndim, meta);
+  if (total == 0) return;
+  if (ndim == 0) {
+    store<i32>(dst, cmp(op, load<f32>(a), load<f32>(b)));
+    return;
+  }
+  const shape = meta;
+  const sa = meta + <usize>ndim * 4;
+  const sb = sa + <usize>ndim * 4;
+  const idx = sb + <usize>ndim * 4;
+  const last = load<i32>(shape + <usize>(ndim - 1) * 4);
+  const lsa = load<i32>(sa + <usize>(ndim - 1) * 4);
+  const lsb = load<i32>(sb + <usize>(ndim - 1) * 4);
+  for (let d = 0; d < ndim; d++) store<i32>(idx + <usize>d * 4, 0);
+  let oa = a, ob = b, od = dst;
+  const rows = total / last;
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < last; i++) store<i32>(od + <usize>i * 4, cmp(op, load<f32>(oa + <usize>(i * lsa) * 4), load<f32>(ob + <usize>(i * lsb) * 4)));
+    od += <usize>last * 4;
+    for (let d = ndim - 2; d >= 0; d--) {
+      const p = idx + <usize>d * 4;
+      const v = load<i32>(p) + 1;
+      const da = load<i32>(sa + <usize>d * 4);
+      const db = load<i32>(sb + <usize>d * 4);
+      if (v < load<i32>(shape + <usize>d * 4)) {
+        store<i32>(p, v);
+        oa += <usize>da * 4;
+        ob += <usize>db * 4;
+        break;
+      }
+      store<i32>(p, 0);
+      oa -= <usize>(da * (v - 1)) * 4;
+      ob -= <usize>(db * (v - 1)) * 4;
+    }
+  }
+}
+
+/** dst (contiguous f32) = cond (i32) ? a : b over `shape`; meta: sizes, strides of cond, a, b, free slots. */
+export function where(ndim: i32, meta: usize, c: usize, a: usize, b: usize, dst: usize): void {
+  const total = rows3(ndim, meta);
+  if (total == 0) return;
+  if (ndim == 0) {
+    store<f32>(dst, load<i32>(c) != 0 ? load<f32>(a) : load<f32>(b));
+    return;
+  }
+  const shape = meta;
+  const sc = meta + <usize>ndim * 4;
+  const sa = sc + <usize>ndim * 4;
+  const sb = sa + <usize>ndim * 4;
+  const idx = sb + <usize>ndim * 4;
+  const last = load<i32>(shape + <usize>(ndim - 1) * 4);
+  const lsc = load<i32>(sc + <usize>(ndim - 1) * 4);
+  const lsa = load<i32>(sa + <usize>(ndim - 1) * 4);
+  const lsb = load<i32>(sb + <usize>(ndim - 1) * 4);
+  for (let d = 0; d < ndim; d++) store<i32>(idx + <usize>d * 4, 0);
+  let oc = c, oa = a, ob = b, od = dst;
+  const rows = total / last;
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < last; i++) {
+      store<f32>(od + <usize>i * 4, load<i32>(oc + <usize>(i * lsc) * 4) != 0 ? load<f32>(oa + <usize>(i * lsa) * 4) : load<f32>(ob + <usize>(i * lsb) * 4));
+    }
+    od += <usize>last * 4;
+    for (let d = ndim - 2; d >= 0; d--) {
+      const p = idx + <usize>d * 4;
+      const v = load<i32>(p) + 1;
+      const dc = load<i32>(sc + <usize>d * 4);
+      const da = load<i32>(sa + <usize>d * 4);
+      const db = load<i32>(sb + <usize>d * 4);
+      if (v < load<i32>(shape + <usize>d * 4)) {
+        store<i32>(p, v);
+        oc += <usize>dc * 4;
+        oa += <usize>da * 4;
+        ob += <usize>db * 4;
+        break;
+      }
+      store<i32>(p, 0);
+      oc -= <usize>(dc * (v - 1)) * 4;
+      oa -= <usize>(da * (v - 1)) * 4;
+      ob -= <usize>(db * (v - 1)) * 4;
+    }
+  }
+}
