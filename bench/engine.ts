@@ -128,6 +128,22 @@ function torchPeer(threads: number): { torch: string; results: Record<string, Ti
   return JSON.parse(r.stdout) as { torch: string; results: Record<string, Timing> };
 }
 
+function tfjsPeer(): { tfjs: string; results: Record<string, Timing> } | string {
+  const cfg = { reps: 5, slowReps: 2, shallow: SHALLOW, shallowBatch: 4 };
+  const r = spawnSync(process.execPath, ['bench/peers/tfjs_bench.mjs', JSON.stringify(cfg)], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 600_000 });
+  if (r.status !== 0) return `TF.js peer failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')} (devDependencies @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm, installed by npm ci)`;
+  const last = r.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as { tfjs: string; results: Record<string, Timing> };
+}
+
+/** Peak RSS of 100 LeNet training steps, each framework in a fresh process. */
+function peakRss(): { dendrite: number | null; torch: number | null } {
+  const d = spawnSync(process.execPath, ['dist/bench/rss_lenet.js'], { encoding: 'utf8' });
+  const t = spawnSync('/usr/bin/python3', ['bench/peers/torch_bench.py', JSON.stringify({ threads: 1, rss: true })], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const read = (r: ReturnType<typeof spawnSync>) => (r.status === 0 ? (JSON.parse(String(r.stdout).trim().split('\n').pop()!) as { maxRssBytes: number }).maxRssBytes : null);
+  return { dendrite: read(d), torch: read(t) };
+}
+
 function fmt(key: string, t: Timing | undefined): string {
   if (!t) return '—';
   if (t.gflops !== undefined) return `${t.gflops.toFixed(1)} GFLOP/s`;
@@ -152,17 +168,27 @@ function main(): void {
   process.stderr.write('running PyTorch (1 and 2 threads)...\n');
   const t1 = torchPeer(1);
   const t2 = torchPeer(2);
-  const rows: string[][] = [['workload', `dendrite (${name}, ${backend().threads ?? 1} threads)`, 'PyTorch 1 thread', 'speed-up', 'PyTorch 2 threads', 'speed-up']];
+  process.stderr.write('running TF.js (cpu and wasm backends; slow)...\n');
+  const tj = tfjsPeer();
+  const rows: string[][] = [['workload', `dendrite (${name}, ${backend().threads ?? 1} threads)`, 'PyTorch 1 thread', 'speed-up', 'PyTorch 2 threads', 'speed-up', 'TF.js cpu', 'speed-up', 'TF.js wasm', 'speed-up']];
   for (const k of Object.keys(results)) {
     const p1 = typeof t1 === 'string' ? undefined : t1.results[k];
     const p2 = typeof t2 === 'string' ? undefined : t2.results[k];
-    rows.push([k, fmt(k, results[k]), fmt(k, p1), ratio(results[k], p1), fmt(k, p2), ratio(results[k], p2)]);
+    const jc = typeof tj === 'string' ? undefined : tj.results[`${k}@tfjs-cpu`];
+    const jw = typeof tj === 'string' ? undefined : tj.results[`${k}@tfjs-wasm`];
+    const cannot = k.includes('train') && !k.startsWith('gemm') ? 'cannot train' : '—';
+    rows.push([k, fmt(k, results[k]), fmt(k, p1), ratio(results[k], p1), fmt(k, p2), ratio(results[k], p2), fmt(k, jc), ratio(results[k], jc), jw ? fmt(k, jw) : cannot, ratio(results[k], jw)]);
   }
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
   console.log(line(rows[0]!));
   console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
   for (const r of rows.slice(1)) console.log(line(r));
+  if (typeof tj === 'string') console.log(`TF.js: ${tj}`);
+  else console.log(`TF.js ${tj.tfjs}: cpu = pure-JS backend; wasm backend (single-threaded in Node) has no Conv2DBackpropFilter, so it cannot train these nets; — = not measured.`);
+  const rss = peakRss();
+  const mib = (b: number | null) => (b === null ? 'n/a' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`peak RSS, 100 LeNet training steps at batch 64 (fresh process each): dendrite ${mib(rss.dendrite)}, PyTorch ${mib(rss.torch)}`);
   if (typeof t1 === 'string') console.log(`PyTorch: ${t1}`);
   else console.log(`PyTorch ${t1.torch}; speed-up = PyTorch time / dendrite time (> 1: dendrite faster); medians of ${REPS} runs after warm-up.`);
   console.log(`heap high-water mark ${(heap().highWater / 2 ** 20).toFixed(1)} MiB. Full MNIST epoch and time to 99 %: npm run bench:mnist.`);

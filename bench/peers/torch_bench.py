@@ -78,6 +78,18 @@ def train_step_fn(model, x, y, opt):
     return step
 
 
+if cfg.get("rss"):
+    # peak resident memory of LeNet training: batch 64, SGD-momentum, 100 steps (fresh process)
+    import resource
+    m = LeNet()
+    opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+    for _ in range(100):
+        x = torch.randn(64, 1, 28, 28)
+        y = torch.randint(0, 10, (64,))
+        train_step_fn(m, x, y, opt)()
+    print(json.dumps({"maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+    sys.exit(0)
+
 out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "results": {}}
 R = out["results"]
 reps = cfg.get("reps", 7)
