@@ -148,7 +148,7 @@ function fmt(key: string, t: Timing | undefined): string {
   if (!t) return '—';
   if (t.gflops !== undefined) return `${t.gflops.toFixed(1)} GFLOP/s`;
   if (key.endsWith('_b1')) return `${(t.seconds * 1e6).toFixed(0)} µs`;
-  return `${t.per_second!.toFixed(0)} ex/s`;
+  return `${t.per_second! < 10 ? t.per_second!.toPrecision(2) : t.per_second!.toFixed(0)} ex/s`;
 }
 
 /** dendrite's advantage: >1 means dendrite is faster (latency and throughput alike). */

@@ -56,8 +56,9 @@ export function tidy<T>(fn: () => T): T {
   collect(result, survivors);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
-    if (survivors.has(t)) parent?.add(t);
-    else t.dispose();
+    if (!survivors.has(t)) t.dispose();
+    else if (parent) parent.add(t);
+    else t.registerBackstop();
   }
   return result;
 }
@@ -72,7 +73,9 @@ function collect(v: unknown, out: Set<Tensor>): void {
 
 /** Takes a tensor out of every enclosing `tidy` scope, so it outlives them. */
 export function keep<T extends Tensor>(t: T): T {
-  for (const s of scopes) s.delete(t);
+  let held = false;
+  for (const s of scopes) held = s.delete(t) || held;
+  if (held) t.registerBackstop();
   return t;
 }
 
@@ -92,6 +95,7 @@ export class Tensor {
   retainsGrad = false;
   private _requiresGrad = false;
   private _disposed = false;
+  private _registered = false;
 
   constructor(storage: Storage, shape: Shape, strides: Shape, offset: number, dtype: DType) {
     this.storage = storage;
@@ -100,8 +104,18 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     storage.refs++;
-    finalizer.register(this, storage, this);
-    scopes[scopes.length - 1]?.add(this);
+    // inside a tidy scope the scope frees the block; the GC backstop is only armed for
+    // tensors that live outside every scope (registering costs more than a small op)
+    const scope = scopes[scopes.length - 1];
+    if (scope) scope.add(this);
+    else this.registerBackstop();
+  }
+
+  /** Arms the garbage-collection backstop that releases the block if dispose() is never called. */
+  registerBackstop(): void {
+    if (this._registered || this._disposed) return;
+    this._registered = true;
+    finalizer.register(this, this.storage, this);
   }
 
   /** A new contiguous, uninitialised tensor. */
@@ -179,7 +193,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    finalizer.unregister(this);
+    if (this._registered) finalizer.unregister(this);
     this.gradFn = null;
     this.storage.release();
   }

@@ -30,8 +30,36 @@ function packB(b: usize, sr: i32, sc: i32, k0: i32, kc: i32, j0: i32, nc: i32, d
         v128.store(o + 16, v128.load(src + 16));
         o += NR * 4;
       }
+    } else if (sr == 1 && w == NR) {
+      // transposed B (k contiguous per column): load 4 k-values from each of the 8 columns and
+      // transpose them in registers into 4 packed rows of 8
+      const c0 = b + <usize>(jb * sc + k0) * 4;
+      const cs = <usize>sc * 4;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const kk = <usize>k * 4;
+        const r0 = v128.load(c0 + kk), r1 = v128.load(c0 + cs + kk), r2 = v128.load(c0 + 2 * cs + kk), r3 = v128.load(c0 + 3 * cs + kk);
+        const r4 = v128.load(c0 + 4 * cs + kk), r5 = v128.load(c0 + 5 * cs + kk), r6 = v128.load(c0 + 6 * cs + kk), r7 = v128.load(c0 + 7 * cs + kk);
+        const a0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), a1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const a2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), a3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        const b0 = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5), b1 = v128.shuffle<f32>(r6, r7, 0, 4, 1, 5);
+        const b2 = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7), b3 = v128.shuffle<f32>(r6, r7, 2, 6, 3, 7);
+        const d = o + <usize>(k * NR) * 4;
+        v128.store(d, v128.shuffle<f32>(a0, a1, 0, 1, 4, 5));
+        v128.store(d, v128.shuffle<f32>(b0, b1, 0, 1, 4, 5), 16);
+        v128.store(d, v128.shuffle<f32>(a0, a1, 2, 3, 6, 7), 32);
+        v128.store(d, v128.shuffle<f32>(b0, b1, 2, 3, 6, 7), 48);
+        v128.store(d, v128.shuffle<f32>(a2, a3, 0, 1, 4, 5), 64);
+        v128.store(d, v128.shuffle<f32>(b2, b3, 0, 1, 4, 5), 80);
+        v128.store(d, v128.shuffle<f32>(a2, a3, 2, 3, 6, 7), 96);
+        v128.store(d, v128.shuffle<f32>(b2, b3, 2, 3, 6, 7), 112);
+      }
+      for (; k < kc; k++) {
+        const d = o + <usize>(k * NR) * 4;
+        for (let j = 0; j < NR; j++) store<f32>(d + <usize>j * 4, load<f32>(c0 + <usize>j * cs + <usize>k * 4));
+      }
     } else if (sr == 1) {
-      // transposed B (k contiguous per column): read each column in a run, scatter at stride 8
+      // transposed B, ragged last panel: read each column in a run, scatter at stride 8
       for (let j = 0; j < NR; j++) {
         const dst = o + <usize>j * 4;
         if (j < w) {
