@@ -100,6 +100,18 @@ export interface Backend {
    * db = Σ dy (dw/db/dx offsets of −1 skip them).
    */
   batchNormBackward(dt: DType, x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number): void;
+  /**
+   * One SGD step over n contiguous elements, in place (torch.optim.SGD): d = ±g + wd·p;
+   * with momentum (buf ≥ 0) buf = first ? d : μ·buf + (1 − dampening)·d and d = nesterov ?
+   * d + μ·buf : buf; then p −= lr·d.
+   */
+  sgdStep(dt: DType, n: number, p: number, g: number, buf: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean, first: boolean): void;
+  /**
+   * One Adam step over n contiguous elements, in place (torch.optim.Adam with L2 weight
+   * decay; AdamW's decoupled decay is applied to p beforehand): m, v moments, optional vmax
+   * (amsgrad, ≥ 0), bias corrections for `step`.
+   */
+  adamStep(dt: DType, n: number, p: number, g: number, m: number, v: number, vmax: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, maximize: boolean): void;
   /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
   gather(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
   /** dst[o, index[o, j, i], i] += src[o, j, i]; the adjoint of gather. */

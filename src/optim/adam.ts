@@ -6,6 +6,7 @@
 //   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 
 import type { Tensor } from '../tensor/tensor.js';
+import { backend } from '../kernels/registry.js';
 import { check, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -27,11 +28,17 @@ export function checkAdam(name: string, g: ParamGroup<AdamOptions>): void {
   check(name, g.weightDecay >= 0, 'weightDecay value', g.weightDecay);
 }
 
+/** Tensors a fused kernel can update in one pass: contiguous and of the parameter's dtype. */
+export function fusable(p: Tensor, ...ts: (Tensor | undefined)[]): boolean {
+  return p.isContiguous() && ts.every((t) => t === undefined || (t.isContiguous() && t.dtype === p.dtype));
+}
+
 /**
- * The Adam moment update and parameter step shared by Adam and AdamW (`g` already has any
- * L2 term). Creates the state on first use.
+ * The Adam moment update and parameter step shared by Adam and AdamW: `l2` is the L2 weight
+ * decay added to the gradient (Adam's weightDecay; 0 for AdamW, which decays p itself).
+ * Creates the state on first use; runs as one fused backend pass when the tensors allow.
  */
-export function adamStep(opt: { zeros(p: Tensor): Tensor }, p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamOptions>): void {
+export function adamStep(opt: { zeros(p: Tensor): Tensor }, p: Tensor, rawGrad: Tensor, state: ParamState, g: ParamGroup<AdamOptions>, l2 = 0, maximize = false): void {
   if (state['step'] === undefined) {
     state['step'] = 0;
     state['expAvg'] = opt.zeros(p);
@@ -43,6 +50,14 @@ export function adamStep(opt: { zeros(p: Tensor): Tensor }, p: Tensor, grad: Ten
   state['step'] = step;
   const expAvg = state['expAvg'] as Tensor;
   const expAvgSq = state['expAvgSq'] as Tensor;
+  let vm = state['maxExpAvgSq'] as Tensor | undefined;
+  if (g.amsgrad && vm === undefined) state['maxExpAvgSq'] = vm = opt.zeros(p);
+  if (fusable(p, rawGrad, expAvg, expAvgSq, g.amsgrad ? vm : undefined)) {
+    backend().adamStep(p.dtype, p.numel, p.offset, rawGrad.offset, expAvg.offset, expAvgSq.offset, g.amsgrad ? vm!.offset : -1, g.lr, beta1, beta2, g.eps, l2, step, maximize);
+    return;
+  }
+  let grad = maximize ? rawGrad.neg() : rawGrad;
+  if (l2 !== 0) grad = grad.add(p, l2);
   expAvg.mul_(beta1).add_(grad, 1 - beta1);
   expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
   const bc1 = 1 - beta1 ** step;
@@ -69,8 +84,6 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamOptions>): void {
-    let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p, g.weightDecay);
-    adamStep({ zeros: (t) => this.zerosState(t) }, p, d, state, g);
+    adamStep({ zeros: (t) => this.zerosState(t) }, p, grad, state, g, g.weightDecay, g.maximize);
   }
 }

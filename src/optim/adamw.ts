@@ -17,8 +17,7 @@ export class AdamW extends Optimizer<AdamWOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamWOptions>): void {
-    const d = g.maximize ? grad.neg() : grad;
     if (g.weightDecay !== 0) p.mul_(1 - g.lr * g.weightDecay);
-    adamStep({ zeros: (t) => this.zerosState(t) }, p, d, state, g);
+    adamStep({ zeros: (t) => this.zerosState(t) }, p, grad, state, g, 0, g.maximize);
   }
 }

@@ -7,6 +7,8 @@
 
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { backend } from '../kernels/registry.js';
+import { fusable } from './adam.js';
 import { check, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 export interface SGDOptions {
@@ -35,6 +37,14 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<SGDOptions>): void {
+    let buf0 = state['momentumBuffer'] as Tensor | undefined;
+    if (fusable(p, grad, buf0)) {
+      // one fused pass: weight decay, momentum buffer, nesterov and the parameter update
+      const first = buf0 === undefined;
+      if (g.momentum !== 0 && first) state['momentumBuffer'] = buf0 = this.zerosState(p);
+      backend().sgdStep(p.dtype, p.numel, p.offset, grad.offset, g.momentum !== 0 ? buf0!.offset : -1, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, g.maximize, first);
+      return;
+    }
     let d = g.maximize ? grad.neg() : grad;
     if (g.weightDecay !== 0) d = d.add(p, g.weightDecay);
     if (g.momentum !== 0) {

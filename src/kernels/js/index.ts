@@ -7,6 +7,7 @@ import { matmul } from './matmul.js';
 import { argReduce, gather, reduce, scatterAdd, softmax } from './reduce.js';
 import * as w from './window.js';
 import * as bn from './norm.js';
+import * as opt from './optim.js';
 
 export function jsBackend(h: Heap): Backend {
   return {
@@ -31,6 +32,8 @@ export function jsBackend(h: Heap): Backend {
     batchNormStats: (...a) => bn.batchNormStats(h, ...a),
     batchNormApply: (...a) => bn.batchNormApply(h, ...a),
     batchNormBackward: (...a) => bn.batchNormBackward(h, ...a),
+    sgdStep: (...a) => opt.sgdStep(h, ...a),
+    adamStep: (...a) => opt.adamStep(h, ...a),
     gather: (...a) => gather(h, ...a),
     scatterAdd: (...a) => scatterAdd(h, ...a),
   };

@@ -209,6 +209,14 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       const p = (o: number) => (o < 0 ? -1 : o * 4);
       k.batchNormBackward(x * 4, dy * 4, N, C, L, mean * 4, invstd * 4, p(w), p(dx), p(dw), p(db));
     },
+    sgdStep(dt, n, p, g, buf, lr, momentum, dampening, weightDecay, nesterov, maximize, first) {
+      if (dt !== 'float32') return js.sgdStep(dt, n, p, g, buf, lr, momentum, dampening, weightDecay, nesterov, maximize, first);
+      k.sgdStep(n, p * 4, g * 4, buf < 0 ? -1 : buf * 4, lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, maximize ? 1 : 0, first ? 1 : 0);
+    },
+    adamStep(dt, n, p, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, maximize) {
+      if (dt !== 'float32') return js.adamStep(dt, n, p, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, maximize);
+      k.adamStep(n, p * 4, g * 4, m * 4, v * 4, vmax < 0 ? -1 : vmax * 4, lr, beta1, beta2, eps, weightDecay, step, maximize ? 1 : 0);
+    },
     reduce(op, dt, src, outer, n, inner, dst) {
       if (dt !== 'float32' || op !== 'sum') return js.reduce(op, dt, src, outer, n, inner, dst);
       k.reduceSum(src * 4, outer, n, inner, dst * 4);

@@ -31,6 +31,8 @@ export interface WasmKernels {
   batchNormStats(x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number): void;
   batchNormApply(x: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, b: number, y: number): void;
   batchNormBackward(x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number): void;
+  sgdStep(n: number, p: number, g: number, buf: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, maximize: number, first: number): void;
+  adamStep(n: number, p: number, g: number, m: number, v: number, vmax: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, maximize: number): void;
   readonly KC: number;
   readonly NC: number;
   readonly MC: number;

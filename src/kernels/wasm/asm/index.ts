@@ -3,3 +3,4 @@ export { sgemm, KC, NC, MC } from './gemm';
 export { im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from './window';
 export { unary, binary, copy, reduceSum, compare, where } from './elementwise';
 export { batchNormStats, batchNormApply, batchNormBackward } from './norm';
+export { sgdStep, adamStep } from './optim';
