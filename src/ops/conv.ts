@@ -8,9 +8,9 @@ import type { Window2d } from '../kernels/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
-import { contiguousData } from './util.js';
+import { cast, contiguousData } from './util.js';
 import { reshape, squeeze, unsqueeze } from './movement.js';
-import { add } from './elementwise.js';
+import { sum } from './reduce.js';
 
 export type Padding2d = number | readonly [number, number] | 'same' | 'valid';
 export type Pair = number | readonly [number, number];
@@ -103,10 +103,15 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const Og = g.O / g.groups;
   const kk = g.kh * g.kw;
   const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
+  // the bias is written first and the GEMMs accumulate onto it: no separate pass over y
+  const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
+  if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
+  const beta = bc ? 1 : 0;
+  const biasGrad = (dy: Tensor): Tensor | null => (bias?.requiresGrad ? cast(sum(reshape(dy, [g.N, g.O, L]), [0, 2]), bias.dtype) : null);
   const direct = directColumns(g);
   if (direct) {
-    backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, 0);
-    const out = record('conv2d', y, [input, weight], (gy) => {
+    backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, beta);
+    const out = record('conv2d', y, [input, weight, bias], (gy) => {
       const dy = contiguousData(gy);
       const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
       let dw: Tensor | null = null;
@@ -115,14 +120,15 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
         dw = Tensor.empty(weight.shape, w.dtype);
         backend().matmul(w.dtype, g.N, g.O, kk, L, { off: dy.offset, sb: g.O * L, sr: L, sc: 1 }, { off: x.offset, sb: direct.sb, sr: direct.sc, sc: direct.sr }, { off: dw.offset, sb: 0, sr: kk, sc: 1 }, 0);
       }
+      const db = biasGrad(dy);
       if (dy !== gy) dy.dispose();
-      return [dx, dw];
+      return [dx, dw, db];
     });
     if (!out.requiresGrad) {
       if (x !== input) x.dispose();
       if (w !== weight) w.dispose();
     }
-    return bias ? add(out, reshape(bias, [1, g.O, 1, 1])) : out;
+    return out;
   }
   const col = columns(x, g);
   for (let gi = 0; gi < g.groups; gi++) {
@@ -130,21 +136,22 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     backend().matmul(x.dtype, g.N, Og, L, Cg * kk,
       { off: w.offset + gi * Og * Cg * kk, sb: 0, sr: Cg * kk, sc: 1 },
       { off: col.offset + gi * Cg * kk * L, sb: g.C * kk * L, sr: L, sc: 1 },
-      { off: y.offset + gi * Og * L, sb: g.O * L, sr: L, sc: 1 }, 0);
+      { off: y.offset + gi * Og * L, sb: g.O * L, sr: L, sc: 1 }, beta);
   }
   if (x !== input) x.dispose();
-  const out = record('conv2d', y, [input, weight], (gy) => {
+  const out = record('conv2d', y, [input, weight, bias], (gy) => {
     const dy = contiguousData(gy);
     const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
     const dw = weight.requiresGrad ? conv2dBackwardWeight(dy, col, g, w.dtype) : null;
+    const db = biasGrad(dy);
     if (dy !== gy) dy.dispose();
-    return [dx, dw];
+    return [dx, dw, db];
   });
   if (!out.requiresGrad) {
     col.dispose();
     if (w !== weight) w.dispose();
   }
-  return bias ? add(out, reshape(bias, [1, g.O, 1, 1])) : out;
+  return out;
 }
 
 /** dX = col2im(Wᵀ dY): the gradient of conv2d with respect to its input. */
