@@ -112,6 +112,21 @@ export interface Backend {
    * (amsgrad, ≥ 0), bias corrections for `step`.
    */
   adamStep(dt: DType, n: number, p: number, g: number, m: number, v: number, vmax: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, maximize: boolean): void;
+  /**
+   * LSTM cell from pre-activation gates (B, 4H: i, f, g, o) and c (B, H, row stride cRow):
+   * out (B, 2H) = [h' | c'], act (B, 5H) = [σi, σf, tanh g, σo, tanh c'] saved for backward.
+   */
+  lstmCell(dt: DType, B: number, H: number, gates: number, c: number, cRow: number, out: number, act: number): void;
+  /** Backward of lstmCell: dout (B, 2H) → dgates (B, 4H) and dc (B, H). */
+  lstmCellBackward(dt: DType, B: number, H: number, act: number, c: number, cRow: number, dout: number, dgates: number, dc: number): void;
+  /**
+   * GRU cell from input and hidden projections gi, gh (B, 3H: r, z, n; gh holds bias_hh) and
+   * h (B, H, row stride hRow): h' = (1 − z)·n + z·h with n = tanh(gi_n + r·gh_n);
+   * act (B, 4H) = [r, z, n, gh_n] saved for backward.
+   */
+  gruCell(dt: DType, B: number, H: number, gi: number, gh: number, h: number, hRow: number, out: number, act: number): void;
+  /** Backward of gruCell: dout (B, H) → dgi (B, 3H), dgh (B, 3H), dh (B, H). */
+  gruCellBackward(dt: DType, B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
   /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
   gather(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
   /** dst[o, index[o, j, i], i] += src[o, j, i]; the adjoint of gather. */

@@ -20,7 +20,8 @@ import { record, needsGrad } from '../autograd/tape.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { contiguousStrides, fmtShape } from '../tensor/shape.js';
 import { empty, zeros } from '../tensor/creation.js';
-import { add, mul, relu, sigmoid, sub, tanh } from '../ops/elementwise.js';
+import { add, relu, tanh } from '../ops/elementwise.js';
+import { gruCell, lstmCell } from '../ops/rnn_cell.js';
 import { linear, matmul } from '../ops/matmul.js';
 import { assignInto, cat, contiguous, select, squeeze, stack, transpose, unsqueeze } from '../ops/movement.js';
 import { dropout as dropoutOp } from '../ops/norm.js';
@@ -94,23 +95,17 @@ function rnnStep(gi: Tensor, h: Tensor, whhT: Tensor, act: RNNNonlinearity): Ten
   return act === 'tanh' ? tanh(pre) : relu(pre);
 }
 
-function lstmStep(gi: Tensor, h: Tensor, c: Tensor, whhT: Tensor, H: number): [Tensor, Tensor] {
+function lstmStep(gi: Tensor, h: Tensor, c: Tensor, whhT: Tensor): [Tensor, Tensor] {
   const gates = add(gi, matmul(h, whhT)); // (B, 4H): i, f, g, o
-  const [ip, fp, gp, op] = splitShared(gates, 1, [H, H, H, H]) as [Tensor, Tensor, Tensor, Tensor];
-  const c2 = add(mul(sigmoid(fp), c), mul(sigmoid(ip), tanh(gp)));
-  const h2 = mul(sigmoid(op), tanh(c2));
-  return [h2, c2];
+  // c' = σf ⊙ c + σi ⊙ tanh g, h' = σo ⊙ tanh c', in one fused kernel
+  return lstmCell(gates, c);
 }
 
-function gruStep(gi: Tensor, h: Tensor, whhT: Tensor, bhh: Tensor | null, H: number): Tensor {
+function gruStep(gi: Tensor, h: Tensor, whhT: Tensor, bhh: Tensor | null): Tensor {
   let gh = matmul(h, whhT); // (B, 3H): W_hr h, W_hz h, W_hn h
   if (bhh) gh = add(gh, bhh);
-  const [giRZ, giN] = splitShared(gi, 1, [2 * H, H]) as [Tensor, Tensor];
-  const [ghRZ, ghN] = splitShared(gh, 1, [2 * H, H]) as [Tensor, Tensor];
-  const [r, z] = splitShared(sigmoid(add(giRZ, ghRZ)), 1, [H, H]) as [Tensor, Tensor];
-  const n = tanh(add(giN, mul(r, ghN)));
-  // h' = (1 − z) ⊙ n + z ⊙ h = n + z ⊙ (h − n)
-  return add(n, mul(z, sub(h, n)));
+  // r, z = σ(gi + gh), n = tanh(gi_n + r ⊙ gh_n), h' = (1 − z) ⊙ n + z ⊙ h, in one fused kernel
+  return gruCell(gi, gh, h);
 }
 
 // ---- shared checks ---------------------------------------------------------------------------
@@ -296,7 +291,6 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
 
   /** One layer in one direction over x (T, B, in); returns outputs (T, B, H) in time order. */
   private runDirection(x: Tensor, w: LayerWeights, reverse: boolean, h: Tensor, c: Tensor | null): { out: Tensor; h: Tensor; c: Tensor | null } {
-    const H = this.hiddenSize;
     const T = x.shape[0]!;
     // RNN and LSTM add both biases outside the loop; GRU's bias_hh must stay inside r ⊙ (·)
     const gru = this.mode === 'GRU';
@@ -314,10 +308,10 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
           h = rnnStep(gi[t]!, h, whhT, 'relu');
           break;
         case 'LSTM':
-          [h, c] = lstmStep(gi[t]!, h, c!, whhT, H);
+          [h, c] = lstmStep(gi[t]!, h, c!, whhT);
           break;
         case 'GRU':
-          h = gruStep(gi[t]!, h, whhT, w.bhh, H);
+          h = gruStep(gi[t]!, h, whhT, w.bhh);
           break;
       }
       ys[t] = h;
@@ -498,7 +492,7 @@ export class LSTMCell extends RNNCellBase<[input: Tensor, hx?: readonly [Tensor,
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new ArgumentError('LSTMCell: hx must be a pair [h, c]');
     const { x, hs, batched } = this.prepare(input, [hx?.[0] ?? null, hx?.[1] ?? null], ['h', 'c']);
     const b = this.biasIh && this.biasHh ? add(this.biasIh, this.biasHh) : null;
-    const [h, c] = lstmStep(linear(x, this.weightIh, b), hs[0]!, hs[1]!, transpose(this.weightHh, 0, 1), this.hiddenSize);
+    const [h, c] = lstmStep(linear(x, this.weightIh, b), hs[0]!, hs[1]!, transpose(this.weightHh, 0, 1));
     return batched ? [h, c] : [squeeze(h, 0), squeeze(c, 0)];
   }
 }
@@ -511,7 +505,7 @@ export class GRUCell extends RNNCellBase<[input: Tensor, hx?: Tensor | null], Te
 
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const { x, hs, batched } = this.prepare(input, [hx], ['hx']);
-    const h = gruStep(linear(x, this.weightIh, this.biasIh), hs[0]!, transpose(this.weightHh, 0, 1), this.biasHh, this.hiddenSize);
+    const h = gruStep(linear(x, this.weightIh, this.biasIh), hs[0]!, transpose(this.weightHh, 0, 1), this.biasHh);
     return batched ? h : squeeze(h, 0);
   }
 }

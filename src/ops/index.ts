@@ -10,4 +10,5 @@ export * from './pool.js';
 export * from './activation.js';
 export * from './norm.js';
 export * from './loss.js';
+export * from './rnn_cell.js';
 export { cast, promote, scalar, type TensorLike } from './util.js';

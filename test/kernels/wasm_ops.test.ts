@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
-  permute, contiguous, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
+  permute, contiguous, lstmCell, gruCell, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
 } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 
@@ -83,6 +83,16 @@ test('average pooling forward and backward match the reference', () => {
   compare('avgPool2d (12,1)/(5,1) pad 6 ceil', ([x]) => avgPool2d(x!, [12, 1], { stride: [5, 1], padding: [6, 0], ceilMode: true }), [[2, 2, 47, 2]]);
   compare('avgPool2d (12,1)/(5,1) pad 6 exclude pad', ([x]) => avgPool2d(x!, [12, 1], { stride: [5, 1], padding: [6, 0], countIncludePad: false }), [[1, 3, 40, 3]]);
   compare('avgPool2d (9,1)/(20,1) (gaps between windows)', ([x]) => avgPool2d(x!, [9, 1], { stride: [20, 1] }), [[2, 2, 65, 1]]);
+});
+
+test('fused LSTM and GRU cells match the reference, forward and backward', () => {
+  for (const [B, H] of [[1, 1], [3, 5], [2, 17]] as const) {
+    compare(`lstmCell B${B} H${H}`, ([g, c]) => {
+      const [h2, c2] = lstmCell(g!, c!);
+      return add(mul(h2, 1.5), c2);
+    }, [[B, 4 * H], [B, H]]);
+    compare(`gruCell B${B} H${H}`, ([gi, gh, h]) => gruCell(gi!, gh!, h!), [[B, 3 * H], [B, 3 * H], [B, H]]);
+  }
 });
 
 test('unary ops match the reference, including lengths not divisible by 4', () => {

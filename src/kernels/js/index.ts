@@ -8,6 +8,7 @@ import { argReduce, gather, reduce, scatterAdd, softmax } from './reduce.js';
 import * as w from './window.js';
 import * as bn from './norm.js';
 import * as opt from './optim.js';
+import * as cell from './rnn_cell.js';
 
 export function jsBackend(h: Heap): Backend {
   return {
@@ -34,6 +35,10 @@ export function jsBackend(h: Heap): Backend {
     batchNormBackward: (...a) => bn.batchNormBackward(h, ...a),
     sgdStep: (...a) => opt.sgdStep(h, ...a),
     adamStep: (...a) => opt.adamStep(h, ...a),
+    lstmCell: (...a) => cell.lstmCell(h, ...a),
+    lstmCellBackward: (...a) => cell.lstmCellBackward(h, ...a),
+    gruCell: (...a) => cell.gruCell(h, ...a),
+    gruCellBackward: (...a) => cell.gruCellBackward(h, ...a),
     gather: (...a) => gather(h, ...a),
     scatterAdd: (...a) => scatterAdd(h, ...a),
   };

@@ -217,6 +217,22 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       if (dt !== 'float32') return js.adamStep(dt, n, p, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, maximize);
       k.adamStep(n, p * 4, g * 4, m * 4, v * 4, vmax < 0 ? -1 : vmax * 4, lr, beta1, beta2, eps, weightDecay, step, maximize ? 1 : 0);
     },
+    lstmCell(dt, B, H, gates, c, cRow, out, act) {
+      if (dt !== 'float32') return js.lstmCell(dt, B, H, gates, c, cRow, out, act);
+      k.lstmCell(B, H, gates * 4, c * 4, cRow, out * 4, act * 4);
+    },
+    lstmCellBackward(dt, B, H, act, c, cRow, dout, dgates, dc) {
+      if (dt !== 'float32') return js.lstmCellBackward(dt, B, H, act, c, cRow, dout, dgates, dc);
+      k.lstmCellBackward(B, H, act * 4, c * 4, cRow, dout * 4, dgates * 4, dc * 4);
+    },
+    gruCell(dt, B, H, gi, gh, hp, hRow, out, act) {
+      if (dt !== 'float32') return js.gruCell(dt, B, H, gi, gh, hp, hRow, out, act);
+      k.gruCell(B, H, gi * 4, gh * 4, hp * 4, hRow, out * 4, act * 4);
+    },
+    gruCellBackward(dt, B, H, act, hp, hRow, dout, dgi, dgh, dh) {
+      if (dt !== 'float32') return js.gruCellBackward(dt, B, H, act, hp, hRow, dout, dgi, dgh, dh);
+      k.gruCellBackward(B, H, act * 4, hp * 4, hRow, dout * 4, dgi * 4, dgh * 4, dh * 4);
+    },
     reduce(op, dt, src, outer, n, inner, dst) {
       if (dt !== 'float32' || op !== 'sum') return js.reduce(op, dt, src, outer, n, inner, dst);
       k.reduceSum(src * 4, outer, n, inner, dst * 4);

@@ -33,6 +33,10 @@ export interface WasmKernels {
   batchNormBackward(x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number): void;
   sgdStep(n: number, p: number, g: number, buf: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, maximize: number, first: number): void;
   adamStep(n: number, p: number, g: number, m: number, v: number, vmax: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, maximize: number): void;
+  lstmCell(B: number, H: number, gates: number, c: number, cRow: number, out: number, act: number): void;
+  lstmCellBackward(B: number, H: number, act: number, c: number, cRow: number, dout: number, dgates: number, dc: number): void;
+  gruCell(B: number, H: number, gi: number, gh: number, h: number, hRow: number, out: number, act: number): void;
+  gruCellBackward(B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
   readonly KC: number;
   readonly NC: number;
   readonly MC: number;
