@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
-  permute, contiguous, lstmCell, gruCell, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
+  permute, contiguous, lstmCell, gruCell, softmax, logSoftmax, maxDim, argmax, amin, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
 } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 
@@ -126,6 +126,12 @@ test('broadcasting binary ops, strided copies and sums match the reference', () 
   }
   compare('clamp backward', ([x]) => clamp(x!, -0.3, 0.4), [[3, 17]]);
   compare('permute+contiguous', ([x]) => contiguous(permute(x!, [2, 0, 3, 1])), [[3, 5, 2, 7]]);
+  for (const dim of [0, 1, 2]) {
+    compare(`softmax dim ${dim}`, ([x]) => softmax(x!, dim), [[4, 9, 7]]);
+    compare(`logSoftmax dim ${dim}`, ([x]) => logSoftmax(x!, dim), [[4, 9, 7]]);
+    compare(`max/argmax dim ${dim}`, ([x]) => add(maxDim(x!, dim).values, argmax(x!, dim).float()), [[4, 9, 7]]);
+    compare(`amin dim ${dim}`, ([x]) => amin(x!, dim), [[4, 9, 7]]);
+  }
   for (const dims of [[0], [1], [2], [0, 2], [1, 2], null]) {
     compare(`sum over ${JSON.stringify(dims)}`, ([x]) => sum(x!, dims), [[4, 9, 7]], 1e-4);
   }

@@ -234,8 +234,17 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       k.gruCellBackward(B, H, act * 4, hp * 4, hRow, dout * 4, dgi * 4, dgh * 4, dh * 4);
     },
     reduce(op, dt, src, outer, n, inner, dst) {
-      if (dt !== 'float32' || op !== 'sum') return js.reduce(op, dt, src, outer, n, inner, dst);
-      k.reduceSum(src * 4, outer, n, inner, dst * 4);
+      if (dt !== 'float32' || op === 'prod') return js.reduce(op, dt, src, outer, n, inner, dst);
+      if (op === 'sum') k.reduceSum(src * 4, outer, n, inner, dst * 4);
+      else k.reduceMax(op === 'max' ? 1 : 0, src * 4, outer, n, inner, dst * 4, -1);
+    },
+    argReduce(op, dt, src, outer, n, inner, dstVal, dstIdx) {
+      if (dt !== 'float32') return js.argReduce(op, dt, src, outer, n, inner, dstVal, dstIdx);
+      k.reduceMax(op === 'max' ? 1 : 0, src * 4, outer, n, inner, dstVal * 4, dstIdx * 4);
+    },
+    softmax(dt, src, outer, n, inner, dst, log) {
+      if (dt !== 'float32') return js.softmax(dt, src, outer, n, inner, dst, log);
+      k.softmax(src * 4, outer, n, inner, dst * 4, log ? 1 : 0);
     },
   };
 }

@@ -26,6 +26,8 @@ export interface WasmKernels {
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
   reduceSum(src: number, outer: number, n: number, inner: number, dst: number): void;
+  reduceMax(isMax: number, src: number, outer: number, n: number, inner: number, dst: number, idx: number): void;
+  softmax(src: number, outer: number, n: number, inner: number, dst: number, log: number): void;
   compare(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
   where(ndim: number, meta: number, c: number, a: number, b: number, dst: number): void;
   batchNormStats(x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number): void;

@@ -337,3 +337,51 @@ export function where(ndim: i32, meta: usize, c: usize, a: usize, b: usize, dst:
     }
   }
 }
+
+/** Max (isMax = 1) or min over the middle axis of (outer, n, inner); NaN propagates. */
+export function reduceMax(isMax: i32, src: usize, outer: i32, n: i32, inner: i32, dst: usize, idx: isize): void {
+  for (let o = 0; o < outer; o++) {
+    const base = src + <usize>(o * n * inner) * 4;
+    for (let i = 0; i < inner; i++) {
+      let best = load<f32>(base + <usize>i * 4);
+      let bi = 0;
+      for (let k = 1; k < n && best == best; k++) {
+        const v = load<f32>(base + <usize>(k * inner + i) * 4);
+        if (v != v || (isMax ? v > best : v < best)) {
+          best = v;
+          bi = k;
+        }
+      }
+      store<f32>(dst + <usize>(o * inner + i) * 4, best);
+      if (idx >= 0) store<i32>(<usize>idx + <usize>(o * inner + i) * 4, bi);
+    }
+  }
+}
+
+/** (log-)softmax over the middle axis of (outer, n, inner), max-shifted, f64 sums. */
+export function softmax(src: usize, outer: i32, n: i32, inner: i32, dst: usize, log: i32): void {
+  for (let o = 0; o < outer; o++) {
+    const base = src + <usize>(o * n * inner) * 4;
+    const ob = dst + <usize>(o * n * inner) * 4;
+    for (let i = 0; i < inner; i++) {
+      let m: f32 = -Infinity;
+      for (let k = 0; k < n; k++) m = max(m, load<f32>(base + <usize>(k * inner + i) * 4));
+      if (m == -Infinity) m = 0;
+      let s: f64 = 0;
+      for (let k = 0; k < n; k++) s += <f64>Mathf.exp(load<f32>(base + <usize>(k * inner + i) * 4) - m);
+      if (log) {
+        const ls = <f32>Math.log(s) + m;
+        for (let k = 0; k < n; k++) {
+          const p = <usize>(k * inner + i) * 4;
+          store<f32>(ob + p, load<f32>(base + p) - ls);
+        }
+      } else {
+        const r = <f32>(1 / s);
+        for (let k = 0; k < n; k++) {
+          const p = <usize>(k * inner + i) * 4;
+          store<f32>(ob + p, Mathf.exp(load<f32>(base + p) - m) * r);
+        }
+      }
+    }
+  }
+}
