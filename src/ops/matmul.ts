@@ -10,7 +10,7 @@ import { broadcastShapes, fmtShape, numel } from '../tensor/shape.js';
 import { contiguousData } from './util.js';
 import { reshape, squeeze, transpose, unsqueeze } from './movement.js';
 import { add } from './elementwise.js';
-import { sumTo } from './reduce.js';
+import { sum, sumTo } from './reduce.js';
 
 /** Describes a (..., R, C) tensor expanded to batch shape `batch` as one strided batch, if it can. */
 function matRef(t: Tensor, batch: readonly number[]): { ref: MatRef; src: Tensor } {
@@ -76,17 +76,37 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   ]);
 }
 
-/** y = x Wᵀ + b, with W of shape (out, in), as F.linear. */
+/**
+ * y = x Wᵀ + b, with W of shape (out, in), as F.linear. The bias is written into y first and
+ * the GEMM accumulates onto it, so bias costs no separate pass; Wᵀ is a free strided view.
+ */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D (out, in), got ${fmtShape(weight.shape)}`);
   if (x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new ShapeError(`linear: input ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1]} features, weight ${fmtShape(weight.shape)} expects ${weight.shape[1]}`);
   }
+  const [O, I] = weight.shape as [number, number];
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new ShapeError(`linear: bias ${fmtShape(bias.shape)} must be (${O},)`);
+  if (x.ndim === 1) return squeeze(linear(unsqueeze(x, 0), weight, bias), 0);
   // fold leading dims into one batch of rows so the GEMM sees a single (rows, in) matrix
   const lead = x.shape.slice(0, -1);
-  const x2 = x.ndim === 2 ? x : reshape(x, [-1, weight.shape[1]!]);
-  let y = matmul(x2, transpose(weight, 0, 1));
-  if (bias) y = add(y, bias);
-  return x.ndim === 2 ? y : reshape(y, [...lead, weight.shape[0]!]);
+  const x2 = x.ndim === 2 ? x : reshape(x, [-1, I]);
+  if (!bias || x2.dtype !== weight.dtype || bias.dtype !== weight.dtype) {
+    const y = bias ? add(matmul(x2, transpose(weight, 0, 1)), bias) : matmul(x2, transpose(weight, 0, 1));
+    return x.ndim === 2 ? y : reshape(y, [...lead, O]);
+  }
+  const R = x2.shape[0]!;
+  const y = Tensor.empty([R, O], x2.dtype);
+  if (y.numel > 0) {
+    backend().copy(bias.dtype, y.dtype, [R, O], { off: bias.offset, strides: [0, bias.strides[0]!] }, y.ref());
+    if (I > 0) {
+      backend().matmul(y.dtype, 1, R, O, I, { off: x2.offset, sb: 0, sr: x2.strides[0]!, sc: x2.strides[1]! }, { off: weight.offset, sb: 0, sr: weight.strides[1]!, sc: weight.strides[0]! }, { off: y.offset, sb: 0, sr: O, sc: 1 }, 1);
+    }
+  }
+  const out = record('linear', y, [x2, weight, bias], (g) => [
+    x2.requiresGrad ? matmul(g, weight) : null,
+    weight.requiresGrad ? matmul(transpose(g, 0, 1), x2) : null,
+    bias.requiresGrad ? sum(g, 0) : null,
+  ]);
+  return x.ndim === 2 ? out : reshape(out, [...lead, O]);
 }
-
