@@ -14,3 +14,4 @@ export * from './data/index.js';
 export * from './io/safetensors/index.js';
 export * as optim from './optim/index.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/index.js';
+export * from './neuro/index.js';

@@ -1,0 +1,146 @@
+// Braindecode-style windowing: cut trials (from events with durations) or whole recordings
+// into fixed-size windows that a DataLoader can batch.
+// window: (C, W)  C=channels, W=window samples
+
+import { ArgumentError } from '../errors.js';
+import { heap } from '../kernels/heap.js';
+import { Tensor, fromValues } from '../tensor/tensor.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Picks, Raw } from './raw.js';
+
+export interface WindowSpec {
+  /** First sample of the window. */
+  start: number;
+  /** One past the last sample. */
+  stop: number;
+  /** Index of the window within its trial. */
+  iWindowInTrial: number;
+  /** Class label (from the event mapping; −1 for unlabelled fixed-length windows). */
+  target: number;
+}
+
+/** Windows over one Raw, as a Dataset of [x (C, W) float32, y int32]. */
+export class WindowsDataset implements Dataset<[Tensor, Tensor]> {
+  private readonly picks: number[];
+  constructor(readonly raw: Raw, readonly windows: readonly WindowSpec[], picks: Picks = 'all', readonly scale = 1) {
+    this.picks = raw.pickIndices(picks);
+  }
+  get length(): number {
+    return this.windows.length;
+  }
+  get nChannels(): number {
+    return this.picks.length;
+  }
+  get(i: number): [Tensor, Tensor] {
+    const [x, y] = this.getBatch(Int32Array.of(i));
+    return [x.reshape(x.shape[1]!, x.shape[2]!), y.reshape()];
+  }
+  /** x: (B, C, W) float32, y: (B,) int32. All windows must have one size. */
+  getBatch(indices: Int32Array): [Tensor, Tensor] {
+    const ws = Array.from(indices, (i) => {
+      const w = this.windows[i];
+      if (!w) throw new ArgumentError(`WindowsDataset: index ${i} out of range [0, ${this.windows.length})`);
+      return w;
+    });
+    const W = ws[0]!.stop - ws[0]!.start;
+    if (ws.some((w) => w.stop - w.start !== W)) throw new ArgumentError('WindowsDataset: windows in one batch must have the same length');
+    const C = this.picks.length;
+    const x = Tensor.empty([ws.length, C, W], 'float32');
+    const v = heap().f32;
+    ws.forEach((w, b) => {
+      this.picks.forEach((ch, c) => {
+        const src = this.raw.data[ch]!;
+        const o = x.offset + (b * C + c) * W;
+        for (let t = 0; t < W; t++) v[o + t] = src[w.start + t]! * this.scale;
+      });
+    });
+    return [x, fromValues(Int32Array.from(ws, (w) => w.target), [ws.length], 'int32')];
+  }
+}
+
+/** Start offsets of windows of `size` every `stride` over [0, n); the last one aligned to the end unless dropped. */
+function windowStarts(n: number, size: number, stride: number, dropLast: boolean): number[] {
+  if (size > n) return [];
+  const starts: number[] = [];
+  for (let s = 0; s + size <= n; s += stride) starts.push(s);
+  // braindecode adds a final window ending at the trial end when the stride skips past it
+  if (!dropLast && starts[starts.length - 1]! + size < n) starts.push(n - size);
+  return starts;
+}
+
+export interface TrialWindowOptions {
+  /** Description → class label; annotations not in the mapping are ignored. */
+  mapping: Record<string, number>;
+  /** Samples added to each trial's start (may be negative) and to its end. */
+  trialStartOffsetSamples?: number;
+  trialStopOffsetSamples?: number;
+  /** Window size and stride in samples; default one window per trial. */
+  windowSizeSamples?: number;
+  windowStrideSamples?: number;
+  dropLastWindow?: boolean;
+  picks?: Picks;
+  /** Multiply samples by this (e.g. 1e6 for µV). */
+  scale?: number;
+}
+
+/**
+ * Windows inside trials, as braindecode's create_windows_from_events: each annotation with a
+ * mapped description is a trial from onset + startOffset to onset + duration + stopOffset.
+ * Trials reaching outside the recording raise an error naming the trial.
+ */
+export function createWindowsFromEvents(raw: Raw, o: TrialWindowOptions): WindowsDataset {
+  const a = raw.annotations;
+  const s0 = o.trialStartOffsetSamples ?? 0;
+  const s1 = o.trialStopOffsetSamples ?? 0;
+  const windows: WindowSpec[] = [];
+  let sizes: number | null = null;
+  for (let i = 0; i < a.length; i++) {
+    const target = o.mapping[a.description[i]!];
+    if (target === undefined) continue;
+    const onset = raw.timeAsIndex(a.onset[i]!);
+    const start = onset + s0;
+    // braindecode truncates the duration to whole samples
+    const stop = onset + Math.trunc(a.duration[i]! * raw.info.sfreq) + s1;
+    if (start < 0 || stop > raw.nTimes) {
+      throw new ArgumentError(`createWindowsFromEvents: trial ${i} ('${a.description[i]}', samples ${start}..${stop}) reaches outside the recording (0..${raw.nTimes})`);
+    }
+    const len = stop - start;
+    const size = o.windowSizeSamples ?? len;
+    const stride = o.windowStrideSamples ?? size;
+    if (o.windowSizeSamples === undefined) {
+      if (sizes !== null && sizes !== len) throw new ArgumentError(`createWindowsFromEvents: trials have different lengths (${sizes} and ${len} samples); give windowSizeSamples`);
+      sizes = len;
+    }
+    if (size > len) throw new ArgumentError(`createWindowsFromEvents: window of ${size} samples is longer than trial ${i} ('${a.description[i]}', ${len} samples)`);
+    windowStarts(len, size, stride, o.dropLastWindow ?? false).forEach((s, k) => windows.push({ start: start + s, stop: start + s + size, iWindowInTrial: k, target }));
+  }
+  if (windows.length === 0) {
+    throw new ArgumentError(`createWindowsFromEvents: no annotation matches the mapping (${Object.keys(o.mapping).join(', ')}); descriptions are ${raw.annotations.uniqueDescriptions().join(', ')}`);
+  }
+  return new WindowsDataset(raw, windows, o.picks ?? 'all', o.scale ?? 1);
+}
+
+export interface FixedWindowOptions {
+  windowSizeSamples: number;
+  windowStrideSamples?: number;
+  startOffsetSamples?: number;
+  /** Samples to leave out at the end (default none). */
+  stopOffsetSamples?: number;
+  dropLastWindow?: boolean;
+  picks?: Picks;
+  scale?: number;
+  /** Label for every window (default −1). */
+  target?: number;
+}
+
+/** Windows over the whole recording, as braindecode's create_fixed_length_windows. */
+export function createFixedLengthWindows(raw: Raw, o: FixedWindowOptions): WindowsDataset {
+  const start = o.startOffsetSamples ?? 0;
+  const stop = raw.nTimes - (o.stopOffsetSamples ?? 0);
+  const size = o.windowSizeSamples;
+  if (!Number.isInteger(size) || size < 1) throw new ArgumentError(`createFixedLengthWindows: windowSizeSamples must be a positive integer, got ${size}`);
+  if (stop - start < size) throw new ArgumentError(`createFixedLengthWindows: the recording (${stop - start} samples after offsets) is shorter than one window (${size})`);
+  const stride = o.windowStrideSamples ?? size;
+  const windows = windowStarts(stop - start, size, stride, o.dropLastWindow ?? false).map((s, k) => ({ start: start + s, stop: start + s + size, iWindowInTrial: k, target: o.target ?? -1 }));
+  return new WindowsDataset(raw, windows, o.picks ?? 'all', o.scale ?? 1);
+}
