@@ -4,11 +4,13 @@
 import { DendriteError } from '../errors.js';
 import '../ops/methods.js';
 import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
+import { info, INFO_HELP } from './info.js';
 
 const HELP = `usage: dendrite <command> [options]
 
 commands:
   train lenet     train the classic ConvNet on MNIST (see dendrite train lenet --help)
+  info <file>     header summary of an EDF/BDF/GDF/NIfTI/MAT/safetensors file
   help            this text
 `;
 
@@ -17,6 +19,15 @@ export function main(argv: string[]): number {
   try {
     if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
       process.stdout.write(HELP);
+      return 0;
+    }
+    if (cmd === 'info') {
+      const files = [sub, ...rest].filter((a): a is string => a !== undefined);
+      if (files.length === 0 || files.includes('--help') || files.includes('-h')) {
+        process.stdout.write(INFO_HELP);
+        return files.length === 0 ? 2 : 0;
+      }
+      info(files);
       return 0;
     }
     if (cmd === 'train') {
@@ -34,7 +45,8 @@ export function main(argv: string[]): number {
     process.stderr.write(`dendrite: unknown command '${cmd}'\n\n${HELP}`);
     return 2;
   } catch (e) {
-    if (e instanceof DendriteError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+    const code = (e as { code?: string } | null)?.code ?? '';
+    if (e instanceof Error && (e instanceof DendriteError || code === 'ENOENT' || code === 'EISDIR' || code.startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`dendrite: ${e.message}\n`);
       return 2;
     }
