@@ -1,0 +1,92 @@
+// Bad input, built by corrupting in-memory copies of real files: typed FormatErrors that name the
+// source and the field, and MNE's warn-and-continue cases (record count -1, short data).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readEdf } from '../../../src/io/edf/index.js';
+import { FormatError } from '../../../src/errors.js';
+import { HAVE_DATA, SKIP_MSG, load } from './data.js';
+
+const FILE = 'eeg/edf-conformance/mne-testing-data/subsecond_starttime.edf'; // 4 signals, 5 records
+const BDF = 'eeg/edf-conformance/mne-python/test_bdf_stim_channel.bdf';
+
+const setField = (b: Uint8Array, at: number, len: number, text: string): Uint8Array => {
+  const c = b.slice();
+  for (let i = 0; i < len; i++) c[at + i] = i < text.length ? text.charCodeAt(i) : 32;
+  return c;
+};
+const throwsFormat = (bytes: Uint8Array, re: RegExp): void => {
+  assert.throws(() => readEdf(bytes, 'bad.edf'), (e: unknown) => {
+    assert.ok(e instanceof FormatError, String(e));
+    assert.match(e.message, /bad\.edf/);
+    assert.match(e.message, re);
+    return true;
+  });
+};
+
+test('truncated files', (t) => {
+  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  const b = load(FILE);
+  throwsFormat(new Uint8Array(0), /truncated: 0 bytes/);
+  throwsFormat(b.subarray(0, 200), /truncated: 200 bytes/);
+  throwsFormat(b.subarray(0, 1000), /truncated: 1000 bytes.*needs 1280/);
+});
+
+test('header length (bytes 184-191) must equal 256 x (ns + 1)', (t) => {
+  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  throwsFormat(setField(load(FILE), 184, 8, '1536'), /bytes 184-191\) is 1536.*256 x \(4 \+ 1\) = 1280/);
+  throwsFormat(setField(load(BDF), 184, 8, '1024'), /bytes 184-191/);
+});
+
+test('non-numeric header fields name the field', (t) => {
+  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  const b = load(FILE);
+  throwsFormat(setField(b, 236, 8, 'five'), /"number of data records" \(bytes 236-243\) is not a number: "five    "/);
+  throwsFormat(setField(b, 244, 8, '1s'), /"duration of a data record"/);
+  throwsFormat(setField(b, 252, 4, 'x'), /"number of signals"/);
+  throwsFormat(setField(b, 184, 8, ''), /"number of bytes in header record"/);
+  // physical minimum of signal 2: fields start at 256 + 4 x (16 + 80 + 8)
+  throwsFormat(setField(b, 256 + 4 * 104 + 8, 8, '-12a'), /"physical minimum of signal 2"/);
+  throwsFormat(setField(b, 256 + 4 * (104 + 32 + 80) + 16, 8, '2.5'), /"number of samples in each data record of signal 3" .* not an integer/);
+  throwsFormat(setField(b, 168, 8, 'yesterday'), /startdate of recording/);
+});
+
+test('zero or negative signal count', (t) => {
+  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  throwsFormat(setField(load(FILE), 252, 4, '0'), /number of signals.*is 0/);
+  throwsFormat(setField(load(FILE), 252, 4, '-3'), /number of signals.*is -3/);
+});
+
+test('a text file posing as EDF', (t) => {
+  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  throwsFormat(load('eeg/edf-conformance/mne-python/test_edf_stim_channel.txt'), /not an EDF or BDF file: version field/);
+});
+
+test('number of records -1: inferred from the file size, with a warning (as MNE)', (t) => {
+  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  const orig = readEdf(load(FILE));
+  const rec = readEdf(setField(load(FILE), 236, 8, '-1'), 'minus1.edf');
+  assert.equal(rec.header.nRecords, 5);
+  assert.equal(rec.warnings.length, 1);
+  assert.match(rec.warnings[0]!, /-1.*inferred 5 from the file size/);
+  assert.deepEqual(rec.read(), orig.read());
+  assert.deepEqual(rec.header.annotations, orig.header.annotations);
+  assert.deepEqual(orig.warnings, []);
+});
+
+test('data shorter than the header says: warn and read the complete records', (t) => {
+  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  const b = load(BDF); // 10 records of 4 x 500 x 3 bytes
+  const orig = readEdf(b);
+  const short = readEdf(b.subarray(0, b.length - 6000 - 2500), 'short.bdf');
+  assert.equal(short.header.nRecords, 8);
+  assert.ok(short.warnings.some((w) => /shorter than the header says: 10 records.*holds 8 complete records/.test(w)), short.warnings.join('\n'));
+  assert.equal(short.header.duration, 8);
+  const a = short.read(), full = orig.read();
+  a.forEach((x, i) => assert.deepEqual(x, full[i]!.subarray(0, 4000)));
+  // trailing garbage after the announced records is ignored, with a warning
+  const long = new Uint8Array(b.length + 10);
+  long.set(b);
+  const l = readEdf(long);
+  assert.equal(l.header.nRecords, 10);
+  assert.match(l.warnings[0]!, /10 bytes after the last of 10 data records ignored/);
+});
