@@ -22,3 +22,4 @@ export { readNifti } from './io/nifti/index.js';
 export { readMat } from './io/mat/index.js';
 export * as mat from './io/mat/index.js';
 export { describe, detectFormat, type FileFormat } from './io/describe.js';
+export * as bids from './io/bids/index.js';
