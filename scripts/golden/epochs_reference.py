@@ -45,6 +45,21 @@ case("decim2_baseline", tmin=-0.5, tmax=1.0, baseline=(-0.5, -0.1), decim=2)
 case("reject", tmin=-0.2, tmax=0.5, baseline=(None, 0), reject={"eeg": 3.0e-4})
 case("flat", tmin=-0.2, tmax=0.5, baseline=(None, 0), flat={"eeg": 8.55e-5})
 case("edges", tmin=-1.0, tmax=4.5, baseline=None)
+# Raw.filter / notch_filter / resample on three channels (MNE defaults)
+def spots(r):
+    d = r.get_data(picks=[0, 10, 63])
+    n = d.shape[1]
+    return {"n_times": int(n), "sfreq": float(r.info["sfreq"]), "sums": d.sum(axis=1).tolist(),
+            "abs_sums": np.abs(d).sum(axis=1).tolist(),
+            "values": [[int(c), int(t), float(d[c, t])] for c in range(3) for t in (0, 1, n // 3, n // 2, n - 1)]}
+
+
+out["raw_ops"] = {
+    "filter_7_30": spots(raw.copy().filter(7.0, 30.0)),
+    "highpass_1": spots(raw.copy().filter(1.0, None)),
+    "notch_60": spots(raw.copy().notch_filter(60.0)),
+    "resample_100": spots(raw.copy().resample(100.0)),
+}
 os.makedirs("test/golden/neuro", exist_ok=True)
 with open("test/golden/neuro/epochs_S001R04.json", "w") as f:
     json.dump(out, f)

@@ -6,6 +6,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { ChannelType, Recording } from '../io/types.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import { Annotations } from './annotations.js';
+import { filterData, notchFilter, resample, type FilterDataOptions, type NotchFilterOptions, type ResampleOptions } from '../signal/index.js';
 
 export interface RawInfo {
   sfreq: number;
@@ -160,6 +161,38 @@ export class Raw {
     for (let t = 0; t < T; t++) mean[t] /= refIdx.length;
     const data = this.data.map((d, i) => (eeg.includes(i) ? d.map((v, t) => v - mean[t]!) : d.slice()));
     return new Raw(data, { ...this.info }, this.annotations);
+  }
+
+  /**
+   * Zero-phase FIR filter with MNE's defaults (firwin, Hamming, automatic transition bands and
+   * length): lFreq only = high-pass, hFreq only = low-pass, both = band-pass (lFreq < hFreq)
+   * or band-stop (lFreq > hFreq). Returns a new Raw; `picks` defaults to the data channels.
+   */
+  filter(lFreq: number | null, hFreq: number | null, opts: FilterDataOptions & { picks?: Picks } = {}): Raw {
+    const { picks, ...fo } = opts;
+    const idx = this.pickIndices(picks ?? 'data');
+    const out = filterData(idx.map((i) => this.data[i]!), this.info.sfreq, lFreq, hFreq, fo);
+    const data: Float64Array[] = this.data.map((d) => d.slice());
+    idx.forEach((i, k) => (data[i] = out[k]!));
+    return new Raw(data, { ...this.info }, this.annotations);
+  }
+
+  /** Removes line noise at `freqs` (Hz) with MNE's default FIR notch. */
+  notchFilter(freqs: number | readonly number[], opts: NotchFilterOptions & { picks?: Picks } = {}): Raw {
+    const { picks, ...no } = opts;
+    const idx = this.pickIndices(picks ?? 'data');
+    const out = notchFilter(idx.map((i) => this.data[i]!), this.info.sfreq, freqs, no);
+    const data: Float64Array[] = this.data.map((d) => d.slice());
+    idx.forEach((i, k) => (data[i] = out[k]!));
+    return new Raw(data, { ...this.info }, this.annotations);
+  }
+
+  /** Resamples every channel to `sfreq` (FFT method, as MNE's Raw.resample); annotations keep their times. */
+  resample(sfreq: number, opts: ResampleOptions = {}): Raw {
+    if (!(sfreq > 0)) throw new ArgumentError(`Raw.resample: sfreq must be positive, got ${sfreq}`);
+    // MNE's Raw.resample pads with npad='auto' (mne.filter.resample's own default is 100)
+    const data = this.data.map((d) => resample(d, sfreq, this.info.sfreq, { npad: 'auto', ...opts }));
+    return new Raw(data, { ...this.info, sfreq }, this.annotations);
   }
 
   /** Applies `fn` to each picked channel's samples (a new Raw; the other channels are copied). */

@@ -63,3 +63,29 @@ test('Epochs reject bad arguments with clear errors', (t) => {
   assert.throws(() => new Epochs(raw, events, eventId, { baseline: [2, 3], tmin: 0, tmax: 1 }), /baseline/);
   assert.throws(() => raw.pick(['Nope']), /no channel "Nope"/);
 });
+
+test('Raw.filter, notchFilter and resample match MNE on S001R04', (t) => {
+  if (!existsSync(file)) return t.skip(`EEGMMIDB not found at ${file}`);
+  const raw = load();
+  const ops: Record<string, () => Raw> = {
+    filter_7_30: () => raw.filter(7, 30),
+    highpass_1: () => raw.filter(1, null),
+    notch_60: () => raw.notchFilter(60),
+    resample_100: () => raw.resample(100),
+  };
+  for (const [name, make] of Object.entries(ops)) {
+    const want = ref.raw_ops[name];
+    const r = make();
+    assert.equal(r.nTimes, want.n_times, `${name}: n_times`);
+    assert.equal(r.info.sfreq, want.sfreq, `${name}: sfreq`);
+    const d = r.getData({ picks: [0, 10, 63] });
+    d.forEach((row, c) => {
+      const s = row.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(s - want.sums[c]) <= 1e-9 * want.abs_sums[c], `${name}: channel ${c} sum ${s} vs MNE ${want.sums[c]}`);
+    });
+    for (const [c, i, v] of want.values as number[][]) {
+      const got = d[c!]![i!]!;
+      assert.ok(Math.abs(got - v!) <= 1e-12 + 1e-8 * Math.abs(v!), `${name}: channel ${c} sample ${i}: ${got} vs MNE ${v}`);
+    }
+  }
+});
