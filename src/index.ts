@@ -23,3 +23,6 @@ export { readMat } from './io/mat/index.js';
 export * as mat from './io/mat/index.js';
 export { describe, detectFormat, type FileFormat } from './io/describe.js';
 export * as bids from './io/bids/index.js';
+export * as signal from './signal/index.js';
+export { fit, predictProba, aggregateTrials, type FitOptions, type FitResult, type HistoryRow } from './decode/trainer.js';
+export { trainEpoch, evaluate, type EpochStats } from './decode/classifier.js';
