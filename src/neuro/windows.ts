@@ -35,6 +35,19 @@ export class WindowsDataset implements Dataset<[Tensor, Tensor]> {
     const [x, y] = this.getBatch(Int32Array.of(i));
     return [x.reshape(x.shape[1]!, x.shape[2]!), y.reshape()];
   }
+  /** Writes window i (C, W) into `dst` at element `offset` (scaled); returns its label. */
+  fill(i: number, dst: Float32Array, offset: number): number {
+    const w = this.windows[i];
+    if (!w) throw new ArgumentError(`WindowsDataset: index ${i} out of range [0, ${this.windows.length})`);
+    const W = w.stop - w.start;
+    this.picks.forEach((ch, c) => {
+      const src = this.raw.data[ch]!;
+      const o = offset + c * W;
+      for (let t = 0; t < W; t++) dst[o + t] = src[w.start + t]! * this.scale;
+    });
+    return w.target;
+  }
+
   /** x: (B, C, W) float32, y: (B,) int32. All windows must have one size. */
   getBatch(indices: Int32Array): [Tensor, Tensor] {
     const ws = Array.from(indices, (i) => {
