@@ -122,7 +122,7 @@ function torchPeer(threads: number): { torch: string; results: Record<string, Ti
   const py = '/usr/bin/python3';
   if (!existsSync(py)) return 'python3 not found';
   const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'PyTorch missing: install it with `apt-get install python3-torch` (Debian) and rerun';
+  if (probe.status !== 0) return 'PyTorch missing: install it with `apt-get install python3-torch libopenblas0-pthread` (Debian) and rerun';
   const cfg = { threads, reps: REPS, lenet_train_batches: [64, 256], lenet_infer_batches: [1, 1000], shallow: SHALLOW, gemm: GEMM };
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE' };
   const r = spawnSync(py, ['bench/peers/torch_bench.py', JSON.stringify(cfg)], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
