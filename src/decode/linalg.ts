@@ -1,0 +1,264 @@
+// Small dense linear algebra in float64 for the classical decoders (CSP, LDA): matrices are at
+// most a few hundred wide (64×64 channel covariances), so plain TypeScript is enough.
+// Matrices are row-major Float64Array with explicit sizes: A[i*n + j].
+
+import { ArgumentError, ShapeError } from '../errors.js';
+
+/** C = A (m×k) · B (k×n). */
+export function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+  if (a.length !== m * k || b.length !== k * n) throw new ShapeError(`linalg.matmul: (${m}, ${k}) @ (${k}, ${n}) got buffers of ${a.length} and ${b.length}`);
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p]!;
+      if (aip === 0) continue;
+      const bo = p * n;
+      const co = i * n;
+      for (let j = 0; j < n; j++) c[co + j] += aip * b[bo + j]!;
+    }
+  }
+  return c;
+}
+
+/** Aᵀ for A (m×n). */
+export function transpose(a: Float64Array, m: number, n: number): Float64Array {
+  const t = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[i * n + j]!;
+  return t;
+}
+
+/**
+ * Symmetric eigendecomposition by cyclic Jacobi rotations (accurate to a few ulps for the
+ * small matrices used here). Returns eigenvalues ascending (as numpy.linalg.eigh) and the
+ * eigenvectors as the columns of `vectors` (n×n row-major: vectors[i*n + k] is component i of
+ * eigenvector k).
+ */
+export function eigh(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  if (a.length !== n * n) throw new ShapeError(`linalg.eigh: expected a ${n}×${n} matrix, got ${a.length} values`);
+  const A = Float64Array.from(a);
+  // symmetrise (guards against rounding asymmetry in the input)
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const m = 0.5 * (A[i * n + j]! + A[j * n + i]!);
+    A[i * n + j] = m;
+    A[j * n + i] = m;
+  }
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) V[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += A[i * n + i]! * A[i * n + i]!;
+      for (let j = i + 1; j < n; j++) off += A[i * n + j]! * A[i * n + j]!;
+    }
+    if (off <= 1e-30 * diag || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = A[p * n + q]!;
+        if (apq === 0) continue;
+        const app = A[p * n + p]!;
+        const aqq = A[q * n + q]!;
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = A[k * n + p]!;
+          const akq = A[k * n + q]!;
+          A[k * n + p] = c * akp - s * akq;
+          A[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = A[p * n + k]!;
+          const aqk = A[q * n + k]!;
+          A[p * n + k] = c * apk - s * aqk;
+          A[q * n + k] = s * apk + c * aqk;
+        }
+        A[p * n + q] = 0;
+        A[q * n + p] = 0;
+        for (let k = 0; k < n; k++) {
+          const vkp = V[k * n + p]!;
+          const vkq = V[k * n + q]!;
+          V[k * n + p] = c * vkp - s * vkq;
+          V[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => A[i * n + i]! - A[j * n + j]!);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    values[dst] = A[src * n + src]!;
+    for (let k = 0; k < n; k++) vectors[k * n + dst] = V[k * n + src]!;
+  });
+  return { values, vectors };
+}
+
+/** Lower-triangular L with A = L Lᵀ; throws ArgumentError when A is not positive definite. */
+export function cholesky(a: Float64Array, n: number): Float64Array {
+  if (a.length !== n * n) throw new ShapeError(`linalg.cholesky: expected a ${n}×${n} matrix, got ${a.length} values`);
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j]!;
+    for (let k = 0; k < j; k++) d -= L[j * n + k]! * L[j * n + k]!;
+    if (!(d > 0)) throw new ArgumentError(`linalg.cholesky: matrix is not positive definite (pivot ${j} = ${d})`);
+    const ljj = Math.sqrt(d);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
+      L[i * n + j] = s / ljj;
+    }
+  }
+  return L;
+}
+
+/** Solve L X = B in place for lower-triangular L (n×n), B (n×m). */
+function forwardSubst(L: Float64Array, B: Float64Array, n: number, m: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) {
+      const l = L[i * n + k]!;
+      if (l !== 0) for (let j = 0; j < m; j++) B[i * m + j] -= l * B[k * m + j]!;
+    }
+    const d = L[i * n + i]!;
+    for (let j = 0; j < m; j++) B[i * m + j] /= d;
+  }
+}
+
+/** Solve Lᵀ X = B in place for lower-triangular L (n×n), B (n×m). */
+function backSubstT(L: Float64Array, B: Float64Array, n: number, m: number): void {
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) {
+      const l = L[k * n + i]!;
+      if (l !== 0) for (let j = 0; j < m; j++) B[i * m + j] -= l * B[k * m + j]!;
+    }
+    const d = L[i * n + i]!;
+    for (let j = 0; j < m; j++) B[i * m + j] /= d;
+  }
+}
+
+/** X = A⁻¹ B for symmetric positive-definite A (n×n) and B (n×m), by Cholesky. */
+export function solveSPD(a: Float64Array, b: Float64Array, n: number, m: number): Float64Array {
+  if (b.length !== n * m) throw new ShapeError(`linalg.solveSPD: B should be ${n}×${m}, got ${b.length} values`);
+  const L = cholesky(a, n);
+  const X = Float64Array.from(b);
+  forwardSubst(L, X, n, m);
+  backSubstT(L, X, n, m);
+  return X;
+}
+
+/**
+ * Generalized symmetric-definite eigenproblem A v = λ B v (scipy.linalg.eigh(a, b)): eigenvalues
+ * ascending, eigenvectors as columns, normalised so that Vᵀ B V = I.
+ */
+export function eighGeneralized(a: Float64Array, b: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const L = cholesky(b, n);
+  // C = L⁻¹ A L⁻ᵀ
+  const Y = Float64Array.from(a);
+  forwardSubst(L, Y, n, n); // Y = L⁻¹ A
+  const Yt = transpose(Y, n, n); // = A L⁻ᵀ
+  forwardSubst(L, Yt, n, n); // L⁻¹ A L⁻ᵀ (symmetric)
+  const { values, vectors } = eigh(Yt, n);
+  backSubstT(L, vectors, n, n); // V = L⁻ᵀ Z
+  return { values, vectors };
+}
+
+/**
+ * Thin singular value decomposition A = U diag(S) Vᵀ of A (m×n) by one-sided Jacobi (Hestenes)
+ * rotations; S descending, k = min(m, n) values. U is m×k, Vt is k×n.
+ */
+export function svd(a: Float64Array, m: number, n: number): { U: Float64Array; S: Float64Array; Vt: Float64Array } {
+  if (a.length !== m * n) throw new ShapeError(`linalg.svd: expected ${m}×${n}, got ${a.length} values`);
+  if (m < n) {
+    const r = svd(transpose(a, m, n), n, m);
+    // Aᵀ = U' S V'ᵀ  →  A = V' S U'ᵀ
+    const k = m;
+    return { U: transpose(r.Vt, k, m), S: r.S, Vt: transpose(r.U, n, k) };
+  }
+  // columns of W are orthogonalised: W = A V, then S = |W_j|, U_j = W_j / S_j
+  const W = Float64Array.from(a);
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) V[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        let alpha = 0;
+        let beta = 0;
+        let gamma = 0;
+        for (let i = 0; i < m; i++) {
+          const wp = W[i * n + p]!;
+          const wq = W[i * n + q]!;
+          alpha += wp * wp;
+          beta += wq * wq;
+          gamma += wp * wq;
+        }
+        if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        const zeta = (beta - alpha) / (2 * gamma);
+        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t);
+        const s = c * t;
+        for (let i = 0; i < m; i++) {
+          const wp = W[i * n + p]!;
+          const wq = W[i * n + q]!;
+          W[i * n + p] = c * wp - s * wq;
+          W[i * n + q] = s * wp + c * wq;
+        }
+        for (let i = 0; i < n; i++) {
+          const vp = V[i * n + p]!;
+          const vq = V[i * n + q]!;
+          V[i * n + p] = c * vp - s * vq;
+          V[i * n + q] = s * vp + c * vq;
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  const norms = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += W[i * n + j]! * W[i * n + j]!;
+    norms[j] = Math.sqrt(s);
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => norms[j]! - norms[i]!);
+  const S = new Float64Array(n);
+  const U = new Float64Array(m * n);
+  const Vt = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    const s = norms[src]!;
+    S[dst] = s;
+    for (let i = 0; i < m; i++) U[i * n + dst] = s > 0 ? W[i * n + src]! / s : 0;
+    for (let i = 0; i < n; i++) Vt[dst * n + i] = V[i * n + src]!;
+  });
+  return { U, S, Vt };
+}
+
+/** Inverse of a square matrix by Gauss-Jordan elimination with partial pivoting. */
+export function inv(a: Float64Array, n: number): Float64Array {
+  if (a.length !== n * n) throw new ShapeError(`linalg.inv: expected a ${n}×${n} matrix, got ${a.length} values`);
+  const A = Float64Array.from(a);
+  const I = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r * n + c]!) > Math.abs(A[piv * n + c]!)) piv = r;
+    if (A[piv * n + c] === 0) throw new ArgumentError(`linalg.inv: matrix is singular (column ${c})`);
+    if (piv !== c) {
+      for (let j = 0; j < n; j++) {
+        let t = A[c * n + j]!; A[c * n + j] = A[piv * n + j]!; A[piv * n + j] = t;
+        t = I[c * n + j]!; I[c * n + j] = I[piv * n + j]!; I[piv * n + j] = t;
+      }
+    }
+    const d = A[c * n + c]!;
+    for (let j = 0; j < n; j++) { A[c * n + j] /= d; I[c * n + j] /= d; }
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = A[r * n + c]!;
+      if (f === 0) continue;
+      for (let j = 0; j < n; j++) { A[r * n + j] -= f * A[c * n + j]!; I[r * n + j] -= f * I[c * n + j]!; }
+    }
+  }
+  return I;
+}

@@ -1,0 +1,38 @@
+// Metrics against scikit-learn 1.2 (values in test/golden/decode/csp_lda_eegmmidb_S001.json,
+// from scripts/golden/decode_reference.py).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix, uniqueLabels } from '../../src/decode/metrics.js';
+import { ArgumentError, ShapeError } from '../../src/errors.js';
+
+const ref = JSON.parse(readFileSync('test/golden/decode/csp_lda_eegmmidb_S001.json', 'utf8')).metrics_multiclass;
+
+test('multi-class metrics match sklearn exactly', () => {
+  const { y_true: yt, y_pred: yp } = ref;
+  assert.equal(accuracyScore(yt, yp), ref.accuracy);
+  assert.equal(accuracyScore(yt, yp, false), Math.round(ref.accuracy * yt.length));
+  assert.equal(balancedAccuracyScore(yt, yp), ref.balanced_accuracy);
+  assert.deepEqual(confusionMatrix(yt, yp), ref.confusion_matrix);
+  assert.ok(Math.abs(cohenKappaScore(yt, yp) - ref.cohen_kappa) < 1e-15);
+  assert.ok(Math.abs(cohenKappaScore(yt, yp, { weights: 'linear' }) - ref.cohen_kappa_linear) < 1e-15);
+  assert.ok(Math.abs(cohenKappaScore(yt, yp, { weights: 'quadratic' }) - ref.cohen_kappa_quadratic) < 1e-15);
+});
+
+test('confusion matrix options, string labels, balanced accuracy edge cases', () => {
+  const yt = ['cat', 'dog', 'dog', 'bird'];
+  const yp = ['cat', 'dog', 'cat', 'cat'];
+  assert.deepEqual(uniqueLabels(yt, yp), ['bird', 'cat', 'dog']);
+  assert.deepEqual(confusionMatrix(yt, yp), [[0, 1, 0], [0, 1, 0], [0, 1, 1]]);
+  assert.deepEqual(confusionMatrix(yt, yp, { labels: ['dog', 'cat'] }), [[1, 1], [0, 1]]);
+  assert.deepEqual(confusionMatrix(yt, yp, { normalize: 'true' }), [[0, 1, 0], [0, 1, 0], [0, 0.5, 0.5]]);
+  assert.deepEqual(confusionMatrix(yt, yp, { normalize: 'all' }), [[0, 0.25, 0], [0, 0.25, 0], [0, 0.25, 0.25]]);
+  // sklearn: (0 + 1 + 0.5) / 3, and adjusted (s - 1/3) / (2/3)
+  assert.equal(balancedAccuracyScore(yt, yp), 1.5 / 3);
+  assert.ok(Math.abs(balancedAccuracyScore(yt, yp, true) - (0.5 - 1 / 3) / (2 / 3)) < 1e-15);
+  // a class only predicted is left out of the balanced accuracy (sklearn warns and drops it)
+  assert.equal(balancedAccuracyScore([0, 0, 1, 1], [0, 2, 1, 1]), 0.75);
+  assert.equal(cohenKappaScore([0, 1, 0, 1], [0, 1, 0, 1]), 1);
+  assert.throws(() => accuracyScore([1, 2], [1]), ShapeError);
+  assert.throws(() => confusionMatrix([1, 2], [1, 2], { labels: [5] }), ArgumentError);
+});
