@@ -14,6 +14,8 @@ import {
   backend, setBackend, manualSeed, randn, randint, crossEntropy, tidy, noGrad, matmul, optim, heap, type Tensor,
 } from '../src/index.js';
 import { LeNet } from '../src/models/lenet.js';
+import { readEdf } from '../src/io/edf/index.js';
+import { Raw } from '../src/neuro/raw.js';
 import { ShallowFBCSPNet } from '../src/models/shallow_fbcsp.js';
 import type { Module } from '../src/nn/module.js';
 
@@ -146,6 +148,23 @@ function peakRss(): { dendrite: number | null; torch: number | null } {
   return { dendrite: read(d), torch: read(t) };
 }
 
+/** Reading a 64-channel EEGMMIDB run and band-pass filtering it, dendrite against MNE. */
+function ioWorkload(): string[] {
+  const file = join(process.env['DENDRITE_DATA'] ?? '../shared/data', 'eeg/eegmmidb/S001R04.edf');
+  if (!existsSync(file)) return [`EEG I/O: ${file} not found (set DENDRITE_DATA)`];
+  const read = () => Raw.fromRecording(readEdf(new Uint8Array(readFileSync(file)), file));
+  const r = read();
+  const ours = { read: timed(() => void read(), 5, 1), readFilter: timed(() => void read().filter(7, 30), 5, 1) };
+  const p = spawnSync('/usr/bin/python3', ['bench/peers/mne_bench.py', file, '5'], { encoding: 'utf8' });
+  const lines = [`EEG I/O (${r.nChannels} channels × ${r.nTimes} samples, ${file.split('/').pop()}):`];
+  if (p.status !== 0) return [...lines, `  MNE peer failed: ${p.stderr.split('\n').slice(-2).join(' ')} (apt-get install python3-mne)`];
+  const m = JSON.parse(p.stdout.trim().split('\n').pop()!) as { mne: string; read: Timing; read_filter: Timing };
+  const ms = (t: Timing) => `${(t.seconds * 1000).toFixed(1)} ms`;
+  lines.push(`  read EDF into memory:          dendrite ${ms(ours.read)}, MNE ${m.mne} ${ms(m.read)} → ${(m.read.seconds / ours.read.seconds).toFixed(2)}× MNE's speed`);
+  lines.push(`  read + band-pass 7-30 Hz (FIR): dendrite ${ms(ours.readFilter)}, MNE ${ms(m.read_filter)} → ${(m.read_filter.seconds / ours.readFilter.seconds).toFixed(2)}×`);
+  return lines;
+}
+
 /** The full MNIST job with its defaults, in a fresh process: epoch time and time to 99 %. */
 function mnistRun(): string {
   if (process.env['BENCH_MNIST'] === '0') return 'MNIST run skipped (BENCH_MNIST=0)';
@@ -179,6 +198,10 @@ function ratio(ours: Timing | undefined, theirs: Timing | undefined): string {
 }
 
 function main(): void {
+  if (process.env['BENCH_ONLY'] === 'io') {
+    for (const l of ioWorkload()) console.log(l);
+    return;
+  }
   const name = backend().name;
   process.stderr.write(`dendrite backend ${name}, ${backend().threads ?? 1} thread(s); ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}\n`);
   process.stderr.write('running dendrite workloads...\n');
@@ -213,6 +236,8 @@ function main(): void {
   if (typeof t1 === 'string') console.log(`PyTorch: ${t1}`);
   else console.log(`PyTorch ${t1.torch}; speed-up = PyTorch time / dendrite time (> 1: dendrite faster); medians of ${REPS} runs after warm-up.`);
   console.log(`heap high-water mark ${(heap().highWater / 2 ** 20).toFixed(1)} MiB`);
+  process.stderr.write('running the EEG I/O workload...\n');
+  for (const l of ioWorkload()) console.log(l);
   process.stderr.write('running the full MNIST job...\n');
   console.log(mnistRun());
 }
