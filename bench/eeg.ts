@@ -1,0 +1,48 @@
+// `npm run bench:eeg`: decoding motor imagery from real EEG (PhysioNet EEGMMIDB, subject S001),
+// CSP + LDA next to the deep models, on held-out runs.
+//   hands vs feet (T1/T2 of imagery runs R06, R10, R14): train R06+R10, test R14, and the mean
+//   of the three leave-one-run-out folds;
+//   left vs right fist (imagery runs R04 train, R08 test).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readEdf } from '../src/io/edf/index.js';
+import { Raw } from '../src/neuro/raw.js';
+import { eegModels, runFold, type FoldData, type FoldResult } from '../src/decode/eeg_eval.js';
+import '../src/models/register_eeg.js';
+
+const root = join(process.env['DENDRITE_DATA'] ?? '../shared/data', 'eeg/eegmmidb');
+if (!existsSync(root)) {
+  console.log(`EEGMMIDB not found at ${root} (set DENDRITE_DATA)`);
+  process.exit(0);
+}
+const load = (run: string) => Raw.fromRecording(readEdf(new Uint8Array(readFileSync(join(root, `S001${run}.edf`))), `S001${run}.edf`));
+const runs = Object.fromEntries(['R04', 'R06', 'R08', 'R10', 'R14'].map((r) => [r, load(r)]));
+const models = ['csp-lda', ...(process.env['EEG_MODELS']?.split(',') ?? [...eegModels.keys()])];
+const epochs = Number(process.env['EEG_EPOCHS'] ?? 60);
+
+const handsFeet = { mapping: { T1: 0, T2: 1 }, classNames: ['hands', 'feet'], epochs };
+const leftRight = { mapping: { T1: 0, T2: 1 }, classNames: ['left', 'right'], epochs };
+const hf = (test: string): FoldData => ({ name: `test ${test}`, train: ['R06', 'R10', 'R14'].filter((r) => r !== test).map((r) => runs[r]!), test: [runs[test]!] });
+
+const rows: string[][] = [['task', 'model', 'test R14 (or R08)', 'chance', 'leave-one-run-out mean', 'train s']];
+const results: FoldResult[] = [];
+for (const m of models) {
+  const folds = ['R14', 'R06', 'R10'].map((t) => runFold(m, hf(t), handsFeet));
+  results.push(...folds);
+  const mean = folds.reduce((a, f) => a + f.accuracy, 0) / folds.length;
+  rows.push(['hands vs feet', folds[0]!.model, `${(100 * folds[0]!.accuracy).toFixed(1)} %`, `${(100 * folds[0]!.chance).toFixed(1)} %`,
+    `${(100 * mean).toFixed(1)} % (${folds.map((f) => (100 * f.accuracy).toFixed(0)).join(', ')})`, folds[0]!.seconds.toFixed(1)]);
+  process.stderr.write(`${rows[rows.length - 1]!.join(' | ')}\n`);
+}
+for (const m of models) {
+  const f = runFold(m, { name: 'test R08', train: [runs['R04']!], test: [runs['R08']!] }, leftRight);
+  results.push(f);
+  rows.push(['left vs right fist', f.model, `${(100 * f.accuracy).toFixed(1)} %`, `${(100 * f.chance).toFixed(1)} %`, '—', f.seconds.toFixed(1)]);
+  process.stderr.write(`${rows[rows.length - 1]!.join(' | ')}\n`);
+}
+const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
+console.log(line(rows[0]!));
+console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+for (const r of rows.slice(1)) console.log(line(r));
+console.log(`deep models: ${epochs} epochs, AdamW + cosine, batch 16, band 4-38 Hz, 0-4 s windows, causal exponential standardisation, augmentation (time reverse, sign flip, noise, frequency shift, smooth time mask); CSP+LDA: 7-30 Hz, 1-2 s, 4 components, shrinkage LDA.`);
