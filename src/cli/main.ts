@@ -5,12 +5,14 @@ import { DendriteError } from '../errors.js';
 import '../ops/methods.js';
 import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
 import { info, INFO_HELP } from './info.js';
+import { decodeEegCli, DECODE_HELP } from './decode.js';
 
 const HELP = `usage: dendrite <command> [options]
 
 commands:
   train lenet     train the classic ConvNet on MNIST (see dendrite train lenet --help)
   info <file>     header summary of an EDF/BDF/GDF/NIfTI/MAT/safetensors file
+  decode eeg      train and test an EEG decoder (see dendrite decode eeg --help)
   help            this text
 `;
 
@@ -28,6 +30,18 @@ export function main(argv: string[]): number {
         return files.length === 0 ? 2 : 0;
       }
       info(files);
+      return 0;
+    }
+    if (cmd === 'decode') {
+      if (sub !== 'eeg') {
+        process.stderr.write(`dendrite decode: unknown target '${sub ?? ''}' (available: eeg)\n`);
+        return 2;
+      }
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(DECODE_HELP);
+        return 0;
+      }
+      decodeEegCli(rest);
       return 0;
     }
     if (cmd === 'train') {
