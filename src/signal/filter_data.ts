@@ -4,9 +4,10 @@
 // length, delay-compensated, and cut back. 'direct' convolution gives the same numbers (to
 // rounding) without FFTs.
 
+import FFT from 'fft.js';
 import { ArgumentError } from '../errors.js';
 import { createFilter, type CreateFilterOptions } from './create_filter.js';
-import { irfft, nextFastLen, rfft } from './fft.js';
+import { fftInPlace, irfft, nextFastLen, rfft } from './fft.js';
 
 export type PadMode = 'reflect_limited' | 'constant';
 
@@ -130,6 +131,100 @@ export function filterData(data: Float64Array | Float64Array[], sfreq: number, l
   const rows = Array.isArray(data) ? data : [data];
   const h = createFilter(rows[0] ?? null, sfreq, lFreq, hFreq, opts);
   const apply = { phase: opts.phase ?? 'zero', pad: opts.pad ?? 'reflect_limited', convolution: opts.convolution ?? 'fft', ...(opts.nFft !== undefined ? { nFft: opts.nFft } : {}) } as const;
-  const out = rows.map((r) => firFilterZeroPhase(r, h, apply));
+  const out: Float64Array[] = new Array<Float64Array>(rows.length);
+  let i = 0;
+  // two channels of equal length share one complex FFT per segment (see firFilterZeroPhasePair)
+  if (apply.convolution === 'fft' && apply.phase === 'zero' && h.length > 1 && h.length % 2 === 1) {
+    for (; i + 1 < rows.length; i += 2) {
+      if (rows[i]!.length !== rows[i + 1]!.length) break;
+      [out[i], out[i + 1]] = firFilterZeroPhasePair(rows[i]!, rows[i + 1]!, h, apply);
+    }
+  }
+  for (; i < rows.length; i++) out[i] = firFilterZeroPhase(rows[i]!, h, apply);
   return Array.isArray(data) ? out : out[0]!;
+}
+
+/**
+ * Zero-phase FIR filtering of two real channels at once: with z = x₁ + i·x₂ and a real filter,
+ * IFFT(FFT(z)·H) = (h∗x₁) + i·(h∗x₂), so each overlap-add segment costs one complex FFT pair
+ * for both channels. Same padding, segmenting and delay compensation as firFilterZeroPhase.
+ */
+export function firFilterZeroPhasePair(x1: ArrayLike<number>, x2: ArrayLike<number>, h: Float64Array,
+  opts: { pad?: PadMode; nFft?: number } = {}): [Float64Array, Float64Array] {
+  const nXo = x1.length;
+  if (x2.length !== nXo) throw new ArgumentError(`filterData: paired channels differ in length (${nXo} vs ${x2.length})`);
+  const nEdge = Math.max(Math.min(h.length, nXo) - 1, 0);
+  const nH = h.length;
+  const a = smartPad(x1, nEdge, nEdge, opts.pad ?? 'reflect_limited');
+  const b = smartPad(x2, nEdge, nEdge, opts.pad ?? 'reflect_limited');
+  const nX = a.length;
+  const shift = ((nH - 1) >> 1) + nEdge;
+  const nFft = opts.nFft ?? overlapAddFftLength(nH, nX);
+  if (nFft < 2 * nH - 1) throw new ArgumentError(`filterData: nFft is too short, has to be at least 2 * len(h) - 1 (${2 * nH - 1}), got ${nFft}`);
+  const nSeg = nFft - nH + 1;
+  const acc1 = new Float64Array(nX);
+  const acc2 = new Float64Array(nX);
+  if (nFft >= 4 && (nFft & (nFft - 1)) === 0) {
+    // power of two: work in fft.js's interleaved layout throughout (no per-segment copies)
+    const f = new FFT(nFft) as unknown as { transform(o: Float64Array, d: Float64Array): void; inverseTransform(o: Float64Array, d: Float64Array): void };
+    const hz = new Float64Array(2 * nFft);
+    for (let i = 0; i < nH; i++) hz[2 * i] = h[i]!;
+    const H = new Float64Array(2 * nFft);
+    f.transform(H, hz);
+    const z = new Float64Array(2 * nFft);
+    const Z = new Float64Array(2 * nFft);
+    for (let start = 0; start < nX; start += nSeg) {
+      const len = Math.min(nSeg, nX - start);
+      z.fill(0);
+      for (let i = 0; i < len; i++) {
+        z[2 * i] = a[start + i]!;
+        z[2 * i + 1] = b[start + i]!;
+      }
+      f.transform(Z, z);
+      for (let k = 0; k < 2 * nFft; k += 2) {
+        const r = Z[k]!, m = Z[k + 1]!;
+        Z[k] = r * H[k]! - m * H[k + 1]!;
+        Z[k + 1] = r * H[k + 1]! + m * H[k]!;
+      }
+      f.inverseTransform(z, Z);
+      const startFilt = Math.max(0, start - shift);
+      const stopFilt = Math.min(start - shift + nFft, nX);
+      const startProd = Math.max(0, shift - start);
+      for (let i = 0; i < stopFilt - startFilt; i++) {
+        acc1[startFilt + i] = acc1[startFilt + i]! + z[2 * (startProd + i)]!;
+        acc2[startFilt + i] = acc2[startFilt + i]! + z[2 * (startProd + i) + 1]!;
+      }
+    }
+    return [acc1.slice(0, nXo), acc2.slice(0, nXo)];
+  }
+  const Hr = new Float64Array(nFft);
+  const Hi = new Float64Array(nFft);
+  Hr.set(h);
+  fftInPlace(Hr, Hi, false);
+  const zr = new Float64Array(nFft);
+  const zi = new Float64Array(nFft);
+  for (let start = 0; start < nX; start += nSeg) {
+    const len = Math.min(nSeg, nX - start);
+    zr.fill(0);
+    zi.fill(0);
+    for (let i = 0; i < len; i++) {
+      zr[i] = a[start + i]!;
+      zi[i] = b[start + i]!;
+    }
+    fftInPlace(zr, zi, false);
+    for (let k = 0; k < nFft; k++) {
+      const r = zr[k]!, m = zi[k]!;
+      zr[k] = r * Hr[k]! - m * Hi[k]!;
+      zi[k] = r * Hi[k]! + m * Hr[k]!;
+    }
+    fftInPlace(zr, zi, true);
+    const startFilt = Math.max(0, start - shift);
+    const stopFilt = Math.min(start - shift + nFft, nX);
+    const startProd = Math.max(0, shift - start);
+    for (let i = 0; i < stopFilt - startFilt; i++) {
+      acc1[startFilt + i] = acc1[startFilt + i]! + zr[startProd + i]!;
+      acc2[startFilt + i] = acc2[startFilt + i]! + zi[startProd + i]!;
+    }
+  }
+  return [acc1.slice(0, nXo), acc2.slice(0, nXo)];
 }
