@@ -72,6 +72,24 @@ test('max pooling forward and backward match the reference', () => {
   }
 });
 
+test('2×2 max pooling (the vectorised path) matches the reference, with ties and NaN', () => {
+  compare('maxPool2d 2x2 wide', ([x]) => maxPool2d(x!, 2), [[2, 3, 14, 21]]);
+  // ties: integer-valued inputs; the first maximum must win in both
+  compare('maxPool2d 2x2 ties', ([x]) => maxPool2d(x!.round(), 2), [[1, 2, 8, 16]]);
+  for (const b of supportedBuilds()) {
+    const vals = Float32Array.from({ length: 64 }, (_, i) => (i === 9 ? NaN : i % 5));
+    const run = (name: string) => {
+      setBackend(name);
+      const y = maxPool2d(tensor(vals, { shape: [1, 1, 4, 16] }), 2);
+      return [...y.dataSync()];
+    };
+    const want = run('js');
+    const got = run(`wasm-${b}`);
+    assert.deepEqual(got.map((v) => (Number.isNaN(v) ? 'NaN' : v)), want.map((v) => (Number.isNaN(v) ? 'NaN' : v)));
+    setBackend('js');
+  }
+});
+
 test('average pooling forward and backward match the reference', () => {
   for (let t = 0; t < 20; t++) {
     const k = ri(1, 4), H = ri(k, 12), W = ri(k, 12);

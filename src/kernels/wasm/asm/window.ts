@@ -115,7 +115,32 @@ export function maxPool2d(x: usize, planes: i32, geo: usize, dst: usize, idx: us
       for (let oy = 0; oy < OH; oy++) {
         const r0 = plane + <usize>(2 * oy * W) * 4;
         const r1 = r0 + <usize>W * 4;
-        for (let ox = 0; ox < OW; ox++) {
+        let ox = 0;
+        // four outputs at a time: deinterleave even/odd columns of both rows, then a compare
+        // chain that keeps the first maximum and lets NaN win, as the scalar path below
+        for (; ox + 4 <= OW; ox += 4) {
+          const c = <usize>(2 * ox) * 4;
+          const l0 = v128.load(r0 + c), h0 = v128.load(r0 + c, 16);
+          const l1 = v128.load(r1 + c), h1 = v128.load(r1 + c, 16);
+          const a = v128.shuffle<f32>(l0, h0, 0, 2, 4, 6), b = v128.shuffle<f32>(l0, h0, 1, 3, 5, 7);
+          const e = v128.shuffle<f32>(l1, h1, 0, 2, 4, 6), f = v128.shuffle<f32>(l1, h1, 1, 3, 5, 7);
+          const base = i32x4.add(i32x4.splat(2 * oy * W + 2 * ox), i32x4(0, 2, 4, 6));
+          let best = a;
+          let bi = base;
+          let m = v128.and(v128.or(f32x4.gt(b, best), f32x4.ne(b, b)), f32x4.eq(best, best));
+          best = v128.bitselect(b, best, m);
+          bi = v128.bitselect(i32x4.add(base, i32x4.splat(1)), bi, m);
+          m = v128.and(v128.or(f32x4.gt(e, best), f32x4.ne(e, e)), f32x4.eq(best, best));
+          best = v128.bitselect(e, best, m);
+          bi = v128.bitselect(i32x4.add(base, i32x4.splat(W)), bi, m);
+          m = v128.and(v128.or(f32x4.gt(f, best), f32x4.ne(f, f)), f32x4.eq(best, best));
+          best = v128.bitselect(f, best, m);
+          bi = v128.bitselect(i32x4.add(base, i32x4.splat(W + 1)), bi, m);
+          v128.store(dst + o * 4, best);
+          v128.store(idx + o * 4, bi);
+          o += 4;
+        }
+        for (; ox < OW; ox++) {
           const c = <usize>(2 * ox) * 4;
           const a = load<f32>(r0 + c), b = load<f32>(r0 + c + 4), e = load<f32>(r1 + c), f = load<f32>(r1 + c + 4);
           // first maximum wins, NaN propagates (as the general path)
