@@ -34,3 +34,7 @@ export { preprocess, trialWindows, ConcatWindows, decodeDeep, type TrialWindowin
 export { htmlReport, type ReportFold } from './decode/report.js';
 export { LeNet } from './models/lenet.js';
 export { ShallowFBCSPNet, type ShallowFBCSPNetOptions } from './models/shallow_fbcsp.js';
+export { Deep4Net, type Deep4NetOptions } from './models/deep4.js';
+export { EEGNet, renorm_, type EEGNetOptions } from './models/eegnet.js';
+export { eegModels, runFold, type FoldResult, type EvalConfig } from './decode/eeg_eval.js';
+import './models/register_eeg.js';

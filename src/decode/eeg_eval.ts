@@ -17,7 +17,15 @@ import { ShallowFBCSPNet } from '../models/shallow_fbcsp.js';
 export type ModelFactory = (nChans: number, nOutputs: number, nTimes: number, sfreq: number) => Module;
 
 /** Deep models by name; models/ register theirs here (ShallowFBCSPNet is built in). */
-export const eegModels = new Map<string, { make: ModelFactory; lr: number; weightDecay: number }>([
+export interface EegModelSpec {
+  make: ModelFactory;
+  lr: number;
+  weightDecay: number;
+  /** Called after every optimiser step (EEGNet's max-norm constraint). */
+  afterStep?: (m: Module) => void;
+}
+
+export const eegModels = new Map<string, EegModelSpec>([
   // Braindecode's recommended optimiser settings per model
   ['shallow', { make: (c, o, t, sfreq) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq }), lr: 0.0625 * 0.01, weightDecay: 0 }],
 ]);
@@ -116,6 +124,7 @@ export function runFold(model: string, fold: FoldData, cfg: EvalConfig): FoldRes
   const r = decodeDeep(net, tr, te, {
     epochs: cfg.epochs ?? 60, batchSize: cfg.batchSize ?? 16, lr: spec.lr, weightDecay: spec.weightDecay, seed: cfg.seed ?? 0,
     ...(aug ? { augment: aug } : {}), ...(cfg.onEpoch ? { onEpoch: cfg.onEpoch } : {}),
+    ...(spec.afterStep ? { afterStep: () => spec.afterStep!(net) } : {}),
   });
   return metrics(fold.name, model, r.testTarget, r.testPred, nClasses, tr.length, (performance.now() - t0) / 1000, r.history);
 }

@@ -26,6 +26,8 @@ export interface FitOptions {
   /** Stop when the validation loss has not improved for this many epochs; best weights are restored. */
   patience?: number;
   onEpoch?: (row: HistoryRow) => void;
+  /** Runs after every optimiser step (e.g. a weight-norm constraint). */
+  afterStep?: () => void;
 }
 
 export interface HistoryRow {
@@ -70,7 +72,7 @@ export function fit(model: Module, train: Dataset<[Tensor, Tensor]>, valid: Data
   let bestState: Record<string, Tensor> | null = null;
   for (let e = 1; e <= epochs; e++) {
     const lr = opt.paramGroups[0]!.lr as number;
-    const tr = trainEpoch(model, batches(train, { batchSize: o.batchSize ?? 64, shuffle: true, gen, ...(o.augment ? { augment: o.augment } : {}) }), opt);
+    const tr = trainEpoch(model, batches(train, { batchSize: o.batchSize ?? 64, shuffle: true, gen, ...(o.augment ? { augment: o.augment } : {}) }), opt, o.afterStep ? { onStep: () => o.afterStep!() } : {});
     sched.step();
     let va: EpochStats | null = null;
     if (valid && valid.length > 0) va = evaluate(model, batches(valid, { batchSize: o.batchSize ?? 64, shuffle: false, gen }));
