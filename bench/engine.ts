@@ -17,6 +17,8 @@ import { LeNet } from '../src/models/lenet.js';
 import { readEdf } from '../src/io/edf/index.js';
 import { Raw } from '../src/neuro/raw.js';
 import { ShallowFBCSPNet } from '../src/models/shallow_fbcsp.js';
+import { Deep4Net } from '../src/models/deep4.js';
+import { EEGNet } from '../src/models/eegnet.js';
 import type { Module } from '../src/nn/module.js';
 
 const REPS = Number(process.env['BENCH_REPS'] ?? 7);
@@ -106,6 +108,22 @@ function shallow(): void {
   const x1 = randn([1, s.chans, s.times]);
   const ti = timed(() => noGrad(() => tidy(() => void m.call(x1))), REPS, 20);
   results['shallow_infer_b1'] = { ...ti, per_second: 1 / ti.seconds };
+}
+
+/** Deep4Net and EEGNet at the ShallowFBCSPNet shapes: training at batch 64, batch-1 inference. */
+function eegModel(name: 'deep4' | 'eegnet'): void {
+  const s = SHALLOW;
+  const make = () => (name === 'deep4' ? new Deep4Net({ nChans: s.chans, nOutputs: s.classes, nTimes: s.times }) : new EEGNet({ nChans: s.chans, nOutputs: s.classes, nTimes: s.times }));
+  check(`${name} infer`, () => noGrad(() => make().eval().call(randn([2, s.chans, s.times])).sum().item()));
+  manualSeed(0);
+  const m = make();
+  const step = trainStep(m, randn([s.batch, s.chans, s.times]), randint(0, s.classes, [s.batch]), new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.9 }));
+  const t = timed(() => void step(), Math.max(3, REPS >> 1), 1);
+  results[`${name}_train`] = { ...t, per_second: s.batch / t.seconds };
+  m.eval();
+  const x1 = randn([1, s.chans, s.times]);
+  const ti = timed(() => noGrad(() => tidy(() => void m.call(x1))), REPS, 10);
+  results[`${name}_infer_b1`] = { ...ti, per_second: 1 / ti.seconds };
 }
 
 function gemm(M: number, N: number, K: number): void {
@@ -208,6 +226,8 @@ function main(): void {
   for (const b of [64, 256]) lenetTrain(b);
   for (const b of [1, 1000]) lenetInfer(b);
   shallow();
+  eegModel('deep4');
+  eegModel('eegnet');
   for (const [M, N, K] of GEMM) gemm(M, N, K);
   process.stderr.write('running PyTorch (1 and 2 threads)...\n');
   const t1 = torchPeer(1);

@@ -118,6 +118,24 @@ with torch.no_grad():
     x1 = torch.randn(1, s["chans"], s["times"])
     med, lo, hi = timed(lambda: m(x1), reps, 20)
     R["shallow_infer_b1"] = {"seconds": med, "min": lo, "max": hi, "per_second": 1 / med}
+
+# Deep4Net and EEGNet, written in plain torch in scripts/golden/eeg_models.py (Braindecode's layout)
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "golden"))
+import eeg_models  # noqa: E402
+
+for name, make in (("deep4", lambda: eeg_models.Deep4Net(s["chans"], s["classes"], s["times"])),
+                   ("eegnet", lambda: eeg_models.EEGNet(s["chans"], s["classes"], s["times"]))):
+    m = make()
+    opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(s["batch"], s["chans"], s["times"])
+    y = torch.randint(0, s["classes"], (s["batch"],))
+    med, lo, hi = timed(train_step_fn(m, x, y, opt), max(3, reps // 2), 1)
+    R[f"{name}_train"] = {"seconds": med, "min": lo, "max": hi, "per_second": s["batch"] / med}
+    m.eval()
+    with torch.no_grad():
+        med, lo, hi = timed(lambda: m(x1), reps, 10)
+        R[f"{name}_infer_b1"] = {"seconds": med, "min": lo, "max": hi, "per_second": 1 / med}
 for M, N, K in cfg["gemm"]:
     a = torch.randn(M, K)
     b = torch.randn(K, N)

@@ -86,10 +86,21 @@ function directColumns(g: ConvGeom): { sb: number; sr: number; sc: number } | nu
   return { sb: g.H * g.W, sr: 1, sc: g.sh * g.W };
 }
 
+/**
+ * Window geometry for im2col/col2im. A one-column image with a one-column kernel (the (k, 1)
+ * time convolutions of EEG nets over (B, F, T, 1)) is the same memory as a one-row image with
+ * a (1, k) kernel, whose columns are contiguous runs: swap the axes so the kernels copy runs
+ * instead of single samples. The column layout (C·kh·kw, OH·OW) is identical either way.
+ */
+function unfoldGeometry(g: ConvGeom): ConvGeom {
+  if (g.W !== 1 || g.kw !== 1 || g.pw !== 0 || g.OW !== 1) return g;
+  return { ...g, H: 1, W: g.H, kh: 1, kw: g.kh, sh: 1, sw: g.sh, ph: 0, pw: g.ph, dh: 1, dw: g.dh, OH: 1, OW: g.OH };
+}
+
 /** im2col columns for the whole batch: (N, C·kh·kw, OH·OW). */
 function columns(x: Tensor, g: ConvGeom): Tensor {
   const col = Tensor.empty([g.N, g.C * g.kh * g.kw, g.OH * g.OW], x.dtype);
-  backend().im2col(x.dtype, x.offset, g.N, g.C, g, col.offset);
+  backend().im2col(x.dtype, x.offset, g.N, g.C, unfoldGeometry(g), col.offset);
   return col;
 }
 
@@ -170,7 +181,7 @@ function conv2dBackwardInput(dy: Tensor, w: Tensor, g: ConvGeom): Tensor {
   }
   const dx = Tensor.empty([g.N, g.C, g.H, g.W], dy.dtype);
   backend().fill(dy.dtype, dx.offset, dx.numel, 0);
-  backend().col2im(dy.dtype, dcol.offset, g.N, g.C, g, dx.offset);
+  backend().col2im(dy.dtype, dcol.offset, g.N, g.C, unfoldGeometry(g), dx.offset);
   dcol.dispose();
   return dx;
 }
