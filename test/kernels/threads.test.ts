@@ -2,7 +2,7 @@
 // output element is computed in the same order as on one thread, so results must be identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setBackend, setNumThreads, backend, randn, conv2d, maxPool2d, matmul, manualSeed, type Tensor } from '../../src/index.js';
+import { setBackend, setNumThreads, backend, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, type Tensor } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 
 function run(threads: number, build: string, f: () => Tensor[]): Float32Array[] {
@@ -21,7 +21,11 @@ function workload(): Tensor[] {
   const a = randn([3, 70, 90]);
   const b = randn([90, 130]);
   const c = randn([130, 50]);
-  return [y, x.grad!, w.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2))];
+  // elementwise kernels split across threads above 65 536 elements (with broadcasting)
+  const u = randn([64, 33, 40]);
+  const v = randn([33, 1]);
+  const big = [add(u, v), mul(u, u.permute(0, 2, 1).contiguous().permute(0, 2, 1)), relu(u), exp(mul(u, 0.1)), sub(v, u)];
+  return [y, x.grad!, w.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2)), ...big];
 }
 
 for (const build of supportedBuilds()) {

@@ -20,7 +20,21 @@ export const K_MAXPOOL = 3;
 export const K_AVGPOOL = 4;
 export const K_AVGPOOL_BW = 5;
 export const K_MAXPOOL_BW = 6;
+export const K_UNARY = 7;
+export const K_BINARY = 8;
 export const K_NONE = -1;
+
+// float arguments travel as the bit patterns of float32 values
+const f32 = new Float32Array(1);
+const i32 = new Int32Array(f32.buffer);
+export function f32bits(v: number): number {
+  f32[0] = v;
+  return i32[0]!;
+}
+function bitsf32(b: number): number {
+  i32[0] = b;
+  return f32[0]!;
+}
 
 /** Runs task `k` with integer args on a wasm kernel instance (shared by main thread and workers). */
 export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): void {
@@ -41,6 +55,12 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
     case K_MAXPOOL_BW:
       e.maxPool2dBackward(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!);
       break;
+    case K_UNARY:
+      e.unary(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, bitsf32(a[o + 4]!), bitsf32(a[o + 5]!));
+      break;
+    case K_BINARY:
+      e.binary(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!);
+      break;
     case K_AVGPOOL:
       e.avgPool2d(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
       break;
@@ -59,4 +79,6 @@ export interface TaskKernels {
   maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
   avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;
   avgPool2dBackward(dy: number, planes: number, geo: number, cip: number, dx: number): void;
+  unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
+  binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
 }

@@ -6,7 +6,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_AVGPOOL, K_AVGPOOL_BW, K_COL2IM, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -61,6 +61,9 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
   const scratchBytes = ((k.MC + k.NC) * k.KC + 32) * 4;
   const scratch = Array.from({ length: T }, () => h.alloc(scratchBytes));
   const meta = h.alloc(5 * MAX_DIMS * 4);
+  // one shape/stride block per thread for split elementwise kernels (each keeps its own counter)
+  const metaT = Array.from({ length: T }, () => h.alloc(4 * MAX_DIMS * 4));
+  const ELEMENTWISE_MIN = 1 << 16;
 
   /** SGEMM split over batch (when outputs are separate), else over rows, else over columns. */
   const sgemm = (batch: number, M: number, N: number, K: number, a: MatRef, b: MatRef, o: MatRef, beta: number): void => {
@@ -161,7 +164,8 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     unary(op, dt, src, dst, n, p0 = 0, p1 = 0) {
       const code = UNARY[op];
       if (dt !== 'float32' || code === undefined) return js.unary(op, dt, src, dst, n, p0, p1);
-      k.unary(code, src * 4, dst * 4, n, p0, p1);
+      if (T === 1 || n < ELEMENTWISE_MIN) return k.unary(code, src * 4, dst * 4, n, p0, p1);
+      pool.run(ranges(n, T, 4).map(([s0, e0]) => [K_UNARY, code, (src + s0) * 4, (dst + s0) * 4, e0 - s0, f32bits(p0), f32bits(p1)]));
     },
     binary(op, dt, outDt, shape, a: Strided, b: Strided, dst, p0) {
       const cmp = COMPARE[op];
@@ -174,7 +178,21 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
         return js.binary(op, dt, outDt, shape, a, b, dst, p0);
       }
       const n = writeStrided(shape, a.strides, b.strides);
-      k.binary(code, n, meta, a.off * 4, b.off * 4, dst * 4);
+      const total = shape.reduce((x, y) => x * y, 1);
+      if (T === 1 || total < ELEMENTWISE_MIN || n === 0) return k.binary(code, n, meta, a.off * 4, b.off * 4, dst * 4);
+      // split the outermost (collapsed) dim; each thread gets its own copy of the block
+      const v = h.i32;
+      const m0 = meta / 4;
+      const dims = Array.from({ length: 3 * n }, (_, i) => v[m0 + i]!);
+      const rows = dims[0]!;
+      const inner = total / rows;
+      const tasks = ranges(rows, T, 1).map(([r0, r1], t) => {
+        const o = metaT[t]! / 4;
+        for (let i = 0; i < 3 * n; i++) v[o + i] = dims[i]!;
+        v[o] = r1 - r0;
+        return [K_BINARY, code, n, metaT[t]!, (a.off + r0 * dims[n]!) * 4, (b.off + r0 * dims[2 * n]!) * 4, (dst + r0 * inner) * 4];
+      });
+      pool.run(tasks);
     },
     where(dt, shape, cond, a, b, dst) {
       if (dt !== 'float32' || shape.length > MAX_DIMS) return js.where(dt, shape, cond, a, b, dst);
