@@ -45,6 +45,8 @@ export interface EvalConfig {
   tmax?: number;
   epochs?: number;
   batchSize?: number;
+  /** Learning rate (default: the model's registered one). */
+  lr?: number;
   seed?: number;
   augment?: boolean;
   /** CSP + LDA: band and window (MNE's example: 7-30 Hz, 1-2 s). */
@@ -122,7 +124,7 @@ export function runFold(model: string, fold: FoldData, cfg: EvalConfig): FoldRes
     new FrequencyShift({ probability: 0.25, sfreq, maxDeltaFreq: 2 }), new SmoothTimeMask({ probability: 0.25, maskLenSamples: Math.round(0.2 * sfreq) }),
   );
   const r = decodeDeep(net, tr, te, {
-    epochs: cfg.epochs ?? 60, batchSize: cfg.batchSize ?? 16, lr: spec.lr, weightDecay: spec.weightDecay, seed: cfg.seed ?? 0,
+    epochs: cfg.epochs ?? 60, batchSize: cfg.batchSize ?? 16, lr: cfg.lr ?? spec.lr, weightDecay: spec.weightDecay, seed: cfg.seed ?? 0,
     ...(aug ? { augment: aug } : {}), ...(cfg.onEpoch ? { onEpoch: cfg.onEpoch } : {}),
     ...(spec.afterStep ? { afterStep: () => spec.afterStep!(net) } : {}),
   });
