@@ -4,7 +4,7 @@
 // for now (worker_threads); elsewhere, or without SharedArrayBuffer, it runs one thread.
 
 import type { Heap } from '../heap.js';
-import { ASSIGNED, controlInts, GEN, K_NONE, PENDING, READY, runTask, taskBase, type TaskKernels } from './protocol.js';
+import { ASSIGNED, controlInts, FAILED, GEN, K_NONE, PENDING, READY, runTask, taskBase, type TaskKernels } from './protocol.js';
 
 interface NodeWorker {
   unref(): void;
@@ -67,7 +67,7 @@ export class ThreadPool {
         continue;
       }
       if (t) {
-        if (t.length > ASSIGNED) throw new Error('ThreadPool: too many task arguments');
+        if (t.length > FAILED) throw new Error('ThreadPool: too many task arguments');
         c.set(t, b);
       } else c[b] = K_NONE;
       c[b + ASSIGNED] = gen;
@@ -90,6 +90,12 @@ export class ThreadPool {
       if (p === 0) break;
       if (spins++ < 100000) continue;
       Atomics.wait(c, PENDING, p, 10);
+    }
+    for (let i = 1; i < this.threads; i++) {
+      if (Atomics.load(c, taskBase(i) + FAILED) === 1) {
+        Atomics.store(c, taskBase(i) + FAILED, 0);
+        throw new Error(`dendrite kernel worker ${i}: kernel ${tasks[i]?.[0]} trapped`);
+      }
     }
   }
 

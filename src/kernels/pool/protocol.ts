@@ -1,6 +1,6 @@
 // The control block shared by the calling thread and the workers, inside the tensor heap:
 // i32 [0] generation (bumped per dispatch; -1 tells workers to exit), [1] pending workers,
-// then one 32-slot block per thread: [kernel id, arg0, ..., arg28, assigned generation, ready].
+// then one 32-slot block per thread: [kernel id, arg0, ..., arg27, failed, assigned generation, ready].
 // A worker runs its block only when `assigned` equals the new generation, so a worker that
 // starts late (or failed to start) is never waited for.
 
@@ -8,6 +8,7 @@ export const GEN = 0;
 export const PENDING = 1;
 export const SLOTS = 32;
 export const taskBase = (thread: number): number => 2 + thread * SLOTS;
+export const FAILED = SLOTS - 3;
 export const ASSIGNED = SLOTS - 2;
 export const READY = SLOTS - 1;
 export const controlInts = (threads: number): number => 2 + threads * SLOTS;

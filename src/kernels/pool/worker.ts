@@ -2,7 +2,7 @@
 // dispatched task. It spins briefly on the generation counter (dispatch costs ~1 µs that way),
 // then sleeps in Atomics.wait so idle workers do not steal the cores.
 
-import { runTask, ASSIGNED, GEN, PENDING, READY, taskBase, type TaskKernels } from './protocol.js';
+import { runTask, ASSIGNED, FAILED, GEN, PENDING, READY, taskBase, type TaskKernels } from './protocol.js';
 
 interface Init {
   memory: WebAssembly.Memory;
@@ -28,7 +28,12 @@ export function workerMain(init: Init): void {
     gen = Atomics.load(ctl, GEN);
     if (gen < 0) return;
     if (Atomics.load(ctl, base + ASSIGNED) !== gen) continue;
-    runTask(e, ctl[base]!, ctl, base + 1);
+    try {
+      runTask(e, ctl[base]!, ctl, base + 1);
+    } catch {
+      // a trapped kernel must not leave the caller waiting: flag it, then sign off as usual
+      Atomics.store(ctl, base + FAILED, 1);
+    }
     if (Atomics.sub(ctl, PENDING, 1) === 1) Atomics.notify(ctl, PENDING);
   }
 }
