@@ -14,16 +14,14 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
-import { add, elu } from '../ops/elementwise.js';
-import { matmul } from '../ops/matmul.js';
-import { permute, reshape, squeeze, unsqueeze } from '../ops/movement.js';
-import { sum } from '../ops/reduce.js';
-import { conv2d } from '../ops/conv.js';
+import { elu } from '../ops/elementwise.js';
+import { permute, unsqueeze } from '../ops/movement.js';
 import { avgPool2d, maxPool2d } from '../ops/pool.js';
 import { dropout } from '../ops/norm.js';
 import { Module } from '../nn/module.js';
 import { Conv2d } from '../nn/conv.js';
 import { BatchNorm2d } from '../nn/batchnorm.js';
+import { CombinedConv, FinalLayer } from './blocks.js';
 import { constant_, xavierUniform_ } from '../nn/init.js';
 
 export type Deep4PoolMode = 'max' | 'mean';
@@ -55,40 +53,6 @@ export interface Deep4NetOptions {
   batchNorm?: boolean;
   /** BatchNorm momentum (Braindecode's batch_norm_alpha). */
   batchNormAlpha?: number;
-}
-
-/** The temporal and spatial convolutions, run as one conv whose weight is their product. */
-class CombinedConv extends Module {
-  conv_time: Conv2d;
-  conv_spat: Conv2d;
-  constructor(nChans: number, nTime: number, nSpat: number, k: number, biasSpat: boolean) {
-    super();
-    this.conv_time = new Conv2d(1, nTime, [k, 1]);
-    this.conv_spat = new Conv2d(nTime, nSpat, [1, nChans], { bias: biasSpat });
-  }
-  forward(x: Tensor): Tensor {
-    // x: (B, 1, T, C)
-    const [O, F, , C] = this.conv_spat.weight.shape as [number, number, number, number];
-    const K = this.conv_time.weight.shape[2]!;
-    const spat = reshape(this.conv_spat.weight, [O, F, C]);
-    const time = reshape(this.conv_time.weight, [F, K]);
-    // W[o, k, c] = Σ_f spat[o, f, c] · time[f, k]
-    const w = permute(reshape(matmul(reshape(permute(spat, [0, 2, 1]), [O * C, F]), time), [O, C, K]), [0, 2, 1]);
-    // b[o] = Σ_f (Σ_c spat[o, f, c]) · bias_time[f]  (+ bias_spat[o])
-    let b = matmul(sum(spat, 2), this.conv_time.bias!);
-    if (this.conv_spat.bias) b = add(b, this.conv_spat.bias);
-    return conv2d(x, reshape(w, [O, 1, K, C]), b);
-  }
-}
-
-class FinalLayer extends Module {
-  constructor(public conv_classifier: Conv2d) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    // (B, nOutputs, 1, 1) → (B, nOutputs)
-    return squeeze(squeeze(this.conv_classifier.call(x), 3), 2);
-  }
 }
 
 export class Deep4Net extends Module {

@@ -10,15 +10,13 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { clamp, log, square } from '../ops/elementwise.js';
-import { matmul } from '../ops/matmul.js';
-import { permute, reshape, squeeze, unsqueeze } from '../ops/movement.js';
-import { sum } from '../ops/reduce.js';
-import { conv2d } from '../ops/conv.js';
+import { permute, unsqueeze } from '../ops/movement.js';
 import { avgPool2d } from '../ops/pool.js';
 import { dropout } from '../ops/norm.js';
 import { Module } from '../nn/module.js';
 import { Conv2d } from '../nn/conv.js';
 import { BatchNorm2d } from '../nn/batchnorm.js';
+import { CombinedConv, FinalLayer } from './blocks.js';
 
 export interface ShallowFBCSPNetOptions {
   nChans: number;
@@ -33,33 +31,10 @@ export interface ShallowFBCSPNetOptions {
   dropProb?: number;
 }
 
-/** The temporal and spatial convolutions, run as one conv whose weight is their product. */
-class CombinedConv extends Module {
-  conv_time: Conv2d;
-  conv_spat: Conv2d;
-  constructor(nChans: number, nTime: number, nSpat: number, k: number) {
-    super();
-    this.conv_time = new Conv2d(1, nTime, [k, 1]);
-    this.conv_spat = new Conv2d(nTime, nSpat, [1, nChans], { bias: false });
-  }
-  forward(x: Tensor): Tensor {
-    // x: (B, 1, T, C)
-    const [O, F, , C] = this.conv_spat.weight.shape as [number, number, number, number];
-    const K = this.conv_time.weight.shape[2]!;
-    const spat = reshape(this.conv_spat.weight, [O, F, C]);
-    const time = reshape(this.conv_time.weight, [F, K]);
-    // W[o, k, c] = Σ_f spat[o, f, c] · time[f, k]
-    const w = permute(reshape(matmul(reshape(permute(spat, [0, 2, 1]), [O * C, F]), time), [O, C, K]), [0, 2, 1]);
-    // b[o] = Σ_f (Σ_c spat[o, f, c]) · bias_time[f]
-    const b = matmul(sum(spat, 2), this.conv_time.bias!);
-    return conv2d(x, reshape(w, [O, 1, K, C]), b);
-  }
-}
-
 export class ShallowFBCSPNet extends Module {
   conv_time_spat: CombinedConv;
   bnorm: BatchNorm2d;
-  final_layer: Module;
+  final_layer: FinalLayer;
   readonly opts: Required<ShallowFBCSPNetOptions>;
 
   constructor(o: ShallowFBCSPNetOptions) {
@@ -79,12 +54,7 @@ export class ShallowFBCSPNet extends Module {
     this.conv_time_spat = new CombinedConv(p.nChans, p.nFiltersTime, p.nFiltersSpat, p.filterTimeLength);
     this.bnorm = new BatchNorm2d(p.nFiltersSpat, { momentum: 0.1, eps: 1e-5 });
     const classifier = new Conv2d(p.nFiltersSpat, p.nOutputs, [nOutTime, 1]);
-    this.final_layer = new (class FinalLayer extends Module {
-      conv_classifier = classifier;
-      forward(x: Tensor): Tensor {
-        return squeeze(squeeze(this.conv_classifier.call(x), 3), 2);
-      }
-    })();
+    this.final_layer = new FinalLayer(classifier);
   }
 
   forward(x: Tensor): Tensor {
