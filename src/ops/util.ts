@@ -3,7 +3,7 @@
 import { DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
 import { Tensor, fromValues, type DType } from '../tensor/tensor.js';
-import { numel, type Shape } from '../tensor/shape.js';
+import type { Shape } from '../tensor/shape.js';
 
 export type TensorLike = Tensor | number;
 
@@ -49,8 +49,3 @@ export function reducedDims(from: Shape, to: Shape): number[] {
   return dims;
 }
 
-export function allocLike(shape: Shape, dtype: DType): Tensor {
-  return Tensor.empty(shape, dtype);
-}
-
-export { numel };

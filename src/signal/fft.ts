@@ -286,8 +286,11 @@ function rfftEven(x: ArrayLike<number>, n: number): Complex {
       e = { f: new FFT(n) as unknown as FftJs, a: new Float64Array(2 * n), b: new Float64Array(2 * n) };
       fftjs.set(n, e);
     }
-    const inp = new Float64Array(n);
-    inp.set(x.length > n ? Array.prototype.slice.call(x, 0, n) as number[] : (x as ArrayLike<number>));
+    // the cached input buffer (first half of `a`): zero-padded copy of x, no allocation per call
+    const inp = e.a.subarray(0, n);
+    const m = Math.min(x.length, n);
+    for (let i = 0; i < m; i++) inp[i] = x[i]!;
+    inp.fill(0, m);
     (e.f as unknown as FftJsReal).realTransform(e.b, inp);
     const h = n / 2 + 1;
     const re = new Float64Array(h);

@@ -7,7 +7,6 @@ import type { Heap, DType } from '../heap.js';
 export function im2col(h: Heap, dt: DType, x: number, N: number, C: number, g: Window2d, dst: number): void {
   const V = h.view(dt);
   const { kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW } = g;
-  const L = OH * OW;
   let o = dst;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
@@ -29,7 +28,6 @@ export function im2col(h: Heap, dt: DType, x: number, N: number, C: number, g: W
       }
     }
   }
-  void L;
 }
 
 export function col2im(h: Heap, dt: DType, col: number, N: number, C: number, g: Window2d, dst: number): void {
