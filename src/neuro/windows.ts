@@ -73,6 +73,8 @@ export class WindowsDataset implements Dataset<[Tensor, Tensor]> {
 
 /** Start offsets of windows of `size` every `stride` over [0, n); the last one aligned to the end unless dropped. */
 function windowStarts(n: number, size: number, stride: number, dropLast: boolean): number[] {
+  if (!Number.isInteger(size) || size < 1) throw new ArgumentError(`windows: windowSizeSamples must be a positive integer, got ${size}`);
+  if (!Number.isInteger(stride) || stride < 1) throw new ArgumentError(`windows: windowStrideSamples must be a positive integer, got ${stride}`);
   if (size > n) return [];
   const starts: number[] = [];
   for (let s = 0; s + size <= n; s += stride) starts.push(s);

@@ -209,6 +209,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 export function split(x: Tensor, size: number | readonly number[], dim = 0): Tensor[] {
   const d = normDim(dim, x.ndim, 'split');
   const n = x.shape[d]!;
+  if (typeof size === 'number' && (!Number.isInteger(size) || size < 1)) throw new ShapeError(`split: split size must be a positive integer, got ${size}`);
   const sizes = typeof size === 'number' ? Array.from({ length: Math.max(1, Math.ceil(n / size)) }, (_, i) => Math.min(size, n - i * size)) : [...size];
   if (sizes.reduce((a, b) => a + b, 0) !== n) throw new ShapeError(`split: sizes ${fmtShape(sizes)} do not add up to dim ${dim} of size ${n}`);
   const out: Tensor[] = [];
@@ -222,6 +223,7 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   const d = normDim(dim, x.ndim, 'chunk');
+  if (!Number.isInteger(chunks) || chunks < 1) throw new ShapeError(`chunk: chunks must be a positive integer, got ${chunks}`);
   return split(x, Math.ceil(x.shape[d]! / chunks), d);
 }
 

@@ -60,4 +60,7 @@ test('fixed-length windows cover the recording; bad windows give clear errors', 
   assert.throws(() => createWindowsFromEvents(raw, { mapping: { feet: 3 } }), /no annotation matches the mapping \(feet\); descriptions are left, rest, right/);
   assert.throws(() => createWindowsFromEvents(raw, { mapping: { rest: 2 }, trialStopOffsetSamples: 10 }), /reaches outside the recording/);
   assert.throws(() => createFixedLengthWindows(raw, { windowSizeSamples: 200 }), /shorter than one window/);
+  // a zero stride would never advance: refused, not a hang
+  assert.throws(() => createFixedLengthWindows(raw, { windowSizeSamples: 10, windowStrideSamples: 0 }), /windowStrideSamples must be a positive integer, got 0/);
+  assert.throws(() => createWindowsFromEvents(raw, { mapping: { left: 0 }, windowSizeSamples: 5, windowStrideSamples: -1 }), ArgumentError);
 });

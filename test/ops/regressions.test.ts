@@ -91,3 +91,9 @@ test('int32 tensors convert to float with .float()/.double()/to() (was: DTypeErr
   assert.equal(f.grad!.dtype, 'float32');
   assert.deepEqual(vals(f.grad), [3]);
 });
+
+test('split and chunk refuse sizes that would never advance', () => {
+  assert.throws(() => D.split(D.arange(6), 0), D.ShapeError);
+  assert.throws(() => D.chunk(D.arange(6), 0), D.ShapeError);
+  assert.deepEqual(D.split(D.arange(5), 2).map((t) => t.shape[0]), [2, 2, 1]);
+});
