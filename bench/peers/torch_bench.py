@@ -10,25 +10,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import os  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "golden"))
+from make_golden import LeNet  # noqa: E402  (the reference LeNet of the golden fixtures)
+
 cfg = json.loads(sys.argv[1])
-torch.set_num_threads(cfg["threads"])
+torch.set_num_threads(cfg["threads"])  # after the import: make_golden pins one thread
 torch.manual_seed(0)
-
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(400, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
 class ShallowFBCSP(nn.Module):
@@ -120,8 +109,6 @@ with torch.no_grad():
     R["shallow_infer_b1"] = {"seconds": med, "min": lo, "max": hi, "per_second": 1 / med}
 
 # Deep4Net and EEGNet, written in plain torch in scripts/golden/eeg_models.py (Braindecode's layout)
-import os
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "golden"))
 import eeg_models  # noqa: E402
 
 for name, make in (("deep4", lambda: eeg_models.Deep4Net(s["chans"], s["classes"], s["times"])),

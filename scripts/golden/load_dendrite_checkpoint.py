@@ -8,8 +8,8 @@ import struct
 
 import numpy as np
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+from make_golden import LeNet  # the same reference LeNet the golden fixtures use
 
 DT = {"F32": np.float32, "F64": np.float64, "I32": np.int32, "I64": np.int64}
 
@@ -26,22 +26,6 @@ def read_safetensors(path):
         arr = np.frombuffer(raw[base + b : base + e], dtype=DT[v["dtype"]]).reshape(v["shape"])
         out[k] = torch.from_numpy(arr.copy())
     return out
-
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(400, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
 def main():
