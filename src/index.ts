@@ -32,9 +32,11 @@ export { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix 
 export * as augment from './decode/augment.js';
 export { preprocess, trialWindows, ConcatWindows, decodeDeep, type TrialWindowing, type PreprocessOptions } from './decode/eeg_pipeline.js';
 export { htmlReport, type ReportFold } from './decode/report.js';
+export { croppedLoss, trialPredsFromWindowPreds, predictWindows, predictTrialsCropped, type TrialPreds } from './decode/cropped.js';
 export { LeNet } from './models/lenet.js';
 export { ShallowFBCSPNet, type ShallowFBCSPNetOptions } from './models/shallow_fbcsp.js';
 export { Deep4Net, type Deep4NetOptions } from './models/deep4.js';
 export { EEGNet, renorm_, type EEGNetOptions } from './models/eegnet.js';
+export { toDensePredictionModel, nPredsPerInput, outputShape, type DenseCapable } from './models/dense.js';
 export { eegModels, runFold, type FoldResult, type EvalConfig } from './decode/eeg_eval.js';
 import './models/register_eeg.js';

@@ -4,7 +4,7 @@
 import { noGrad } from '../autograd/grad_mode.js';
 import { tidy, type Tensor } from '../tensor/tensor.js';
 import { crossEntropy } from '../ops/loss.js';
-import { argmax } from '../ops/reduce.js';
+import { argmax, mean } from '../ops/reduce.js';
 import type { Module } from '../nn/module.js';
 
 export interface StepOptimizer {
@@ -28,7 +28,8 @@ export interface TrainEpochOptions {
 }
 
 function countCorrect(logits: Tensor, y: Tensor): number {
-  const pred = argmax(logits, 1).dataSync();
+  // dense predictions (B, K, P): the class of the time-averaged logits, as CroppedLoss sees them
+  const pred = argmax(logits.ndim === 3 ? mean(logits, 2) : logits, 1).dataSync();
   const t = y.dataSync();
   let c = 0;
   for (let i = 0; i < t.length; i++) if (pred[i] === t[i]) c++;

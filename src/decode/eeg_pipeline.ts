@@ -21,6 +21,12 @@ export interface TrialWindowing {
   /** Window start and end relative to each event onset, in seconds. */
   tmin: number;
   tmax: number;
+  /**
+   * Cropped decoding: cut each trial into windows of `size` samples every `stride` samples (the
+   * dense model's predictions per window), the last one ending at the trial end, as
+   * Braindecode's create_windows_from_events. Default: one window per trial.
+   */
+  crop?: { size: number; stride: number };
 }
 
 export interface PreprocessOptions {
@@ -56,6 +62,14 @@ export function trialWindows(raw: Raw, w: TrialWindowing, source = 'recording'):
   if (missing.length === Object.keys(w.mapping).length) {
     throw new ArgumentError(`decode: ${source} has none of the events ${Object.keys(w.mapping).join(', ')}; its annotations are ${[...known].sort().join(', ') || 'none'}`);
   }
+  const crop = w.crop ?? { size, stride: size };
+  if (!Number.isInteger(crop.size) || crop.size < 1 || crop.size > size) {
+    throw new ArgumentError(`decode: crop size must be an integer in [1, ${size}] (the trial window), got ${crop.size}`);
+  }
+  if (!Number.isInteger(crop.stride) || crop.stride < 1) throw new ArgumentError(`decode: crop stride must be a positive integer, got ${crop.stride}`);
+  const starts: number[] = [];
+  for (let s = 0; s + crop.size <= size; s += crop.stride) starts.push(s);
+  if (starts[starts.length - 1]! + crop.size < size) starts.push(size - crop.size);
   const specs: WindowSpec[] = [];
   const a = raw.annotations;
   for (let i = 0; i < a.length; i++) {
@@ -63,7 +77,7 @@ export function trialWindows(raw: Raw, w: TrialWindowing, source = 'recording'):
     if (target === undefined) continue;
     const start = raw.timeAsIndex(a.onset[i]!) + s0;
     if (start < 0 || start + size > raw.nTimes) continue; // trials cut by the recording edges are left out, as MNE's NO_DATA
-    specs.push({ start, stop: start + size, iWindowInTrial: 0, target });
+    starts.forEach((s, k) => specs.push({ start: start + s, stop: start + s + crop.size, iWindowInTrial: k, target }));
   }
   if (specs.length === 0) throw new ShapeError(`decode: ${source} (${raw.nTimes} samples) is too short for any ${size}-sample window at [${w.tmin}, ${w.tmax}] s`);
   return new WindowsDataset(raw, specs);

@@ -28,6 +28,8 @@ export interface FitOptions {
   onEpoch?: (row: HistoryRow) => void;
   /** Runs after every optimiser step (e.g. a weight-norm constraint). */
   afterStep?: () => void;
+  /** Training and validation loss (default cross-entropy; croppedLoss for dense models). */
+  lossFn?: (logits: Tensor, target: Tensor) => Tensor;
 }
 
 export interface HistoryRow {
@@ -72,10 +74,12 @@ export function fit(model: Module, train: Dataset<[Tensor, Tensor]>, valid: Data
   let bestState: Record<string, Tensor> | null = null;
   for (let e = 1; e <= epochs; e++) {
     const lr = opt.paramGroups[0]!.lr as number;
-    const tr = trainEpoch(model, batches(train, { batchSize: o.batchSize ?? 64, shuffle: true, gen, ...(o.augment ? { augment: o.augment } : {}) }), opt, o.afterStep ? { onStep: () => o.afterStep!() } : {});
+    const tr = trainEpoch(model, batches(train, { batchSize: o.batchSize ?? 64, shuffle: true, gen, ...(o.augment ? { augment: o.augment } : {}) }), opt, {
+      ...(o.afterStep ? { onStep: () => o.afterStep!() } : {}), ...(o.lossFn ? { lossFn: o.lossFn } : {}),
+    });
     sched.step();
     let va: EpochStats | null = null;
-    if (valid && valid.length > 0) va = evaluate(model, batches(valid, { batchSize: o.batchSize ?? 64, shuffle: false, gen }));
+    if (valid && valid.length > 0) va = evaluate(model, batches(valid, { batchSize: o.batchSize ?? 64, shuffle: false, gen }), o.lossFn ? { lossFn: o.lossFn } : {});
     const row: HistoryRow = { epoch: e, lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, validLoss: va?.loss ?? null, validAccuracy: va?.accuracy ?? null, seconds: tr.seconds + (va?.seconds ?? 0) };
     history.push(row);
     o.onEpoch?.(row);

@@ -53,6 +53,8 @@ export interface Deep4NetOptions {
   batchNorm?: boolean;
   /** BatchNorm momentum (Braindecode's batch_norm_alpha). */
   batchNormAlpha?: number;
+  /** Time steps of the conv classifier: 'auto' (all that remain, one output) or a number. */
+  finalConvLength?: number | 'auto';
 }
 
 export class Deep4Net extends Module {
@@ -68,8 +70,10 @@ export class Deep4Net extends Module {
   bnorm_4: BatchNorm2d | null = null;
   final_layer: FinalLayer;
   readonly opts: Required<Deep4NetOptions>;
-  /** Time steps the classifier sees (Braindecode's final_conv_length 'auto'). */
+  /** Time steps the classifier sees (Braindecode's final_conv_length). */
   readonly finalConvLength: number;
+  /** Set by toDense(): pooling strides 1, later layers dilated by the strides before them. */
+  dense = false;
 
   constructor(o: Deep4NetOptions) {
     super();
@@ -77,7 +81,7 @@ export class Deep4Net extends Module {
       sfreq: 250, nFiltersTime: 25, nFiltersSpat: 25, filterTimeLength: 10, poolTimeLength: 3, poolTimeStride: 3,
       nFilters2: 50, filterLength2: 10, nFilters3: 100, filterLength3: 10, nFilters4: 200, filterLength4: 10,
       firstConvNonlin: (x) => elu(x), laterConvNonlin: (x) => elu(x), firstPoolMode: 'max', laterPoolMode: 'max',
-      dropProb: 0.5, splitFirstLayer: true, batchNorm: true, batchNormAlpha: 0.1, ...o,
+      dropProb: 0.5, splitFirstLayer: true, batchNorm: true, batchNormAlpha: 0.1, finalConvLength: 'auto', ...o,
     };
     const p = this.opts;
     for (const k of ['nChans', 'nOutputs', 'nTimes', 'nFiltersTime', 'nFiltersSpat', 'filterTimeLength', 'poolTimeLength', 'poolTimeStride',
@@ -85,7 +89,11 @@ export class Deep4Net extends Module {
       if (!Number.isInteger(p[k]) || p[k] < 1) throw new ArgumentError(`Deep4Net: ${k} must be a positive integer, got ${p[k]}`);
     }
     if (!(p.dropProb >= 0 && p.dropProb <= 1)) throw new ArgumentError(`Deep4Net: dropProb must be in [0, 1], got ${p.dropProb}`);
-    this.finalConvLength = Deep4Net.outputTimes(p);
+    const auto = Deep4Net.outputTimes(p);
+    this.finalConvLength = p.finalConvLength === 'auto' ? auto : p.finalConvLength;
+    if (!Number.isInteger(this.finalConvLength) || this.finalConvLength < 1 || this.finalConvLength > auto) {
+      throw new ArgumentError(`Deep4Net: finalConvLength must be 'auto' or an integer in [1, ${auto}] (time steps left at nTimes=${p.nTimes}), got ${p.finalConvLength}`);
+    }
 
     const bn = (n: number): BatchNorm2d | null => (p.batchNorm ? new BatchNorm2d(n, { momentum: p.batchNormAlpha, eps: 1e-5 }) : null);
     let nConv: number;
@@ -137,15 +145,54 @@ export class Deep4Net extends Module {
     }
   }
 
+  /**
+   * Braindecode's to_dense_prediction_model: every pooling stride becomes 1 and each later conv
+   * and max-pool is dilated by the product of the strides before it, so one forward pass gives
+   * the predictions of every crop position (P = T − receptiveField + 1). Returns this.
+   */
+  toDense(): this {
+    const p = this.opts;
+    if (!this.dense && (p.firstPoolMode === 'mean' || p.laterPoolMode === 'mean') && p.poolTimeStride > 1) {
+      // PyTorch's AvgPool2d has no dilation, so Braindecode's conversion is not defined for it either
+      throw new ArgumentError(`Deep4Net.toDense: mean pooling cannot be dilated; use max pooling for dense predictions`);
+    }
+    if (!this.dense) {
+      this.dense = true;
+      const s = p.poolTimeStride;
+      this.conv_2.dilation = [s, 1];
+      this.conv_3.dilation = [s ** 2, 1];
+      this.conv_4.dilation = [s ** 3, 1];
+      this.final_layer.conv_classifier.dilation = [s ** 4, 1];
+    }
+    return this;
+  }
+
+  /** Input samples behind one output of the dense model. */
+  get receptiveField(): number {
+    const p = this.opts;
+    const s = p.poolTimeStride;
+    const pl = p.poolTimeLength - 1;
+    return 1 + (p.filterTimeLength - 1) + pl + (p.filterLength2 - 1 + pl) * s + (p.filterLength3 - 1 + pl) * s ** 2 +
+      (p.filterLength4 - 1 + pl) * s ** 3 + (this.finalConvLength - 1) * s ** 4;
+  }
+
   forward(x: Tensor): Tensor {
     const p = this.opts;
-    if (x.ndim !== 3 || x.shape[1] !== p.nChans || x.shape[2] !== p.nTimes) {
-      throw new ShapeError(`Deep4Net: expected input (B, ${p.nChans}, ${p.nTimes}), got ${fmtShape(x.shape)}`);
+    const okTime = this.dense ? (x.shape[2] ?? 0) >= this.receptiveField : x.shape[2] === p.nTimes;
+    if (x.ndim !== 3 || x.shape[1] !== p.nChans || !okTime) {
+      const want = this.dense ? `(B, ${p.nChans}, T ≥ ${this.receptiveField}) for the dense model` : `(B, ${p.nChans}, ${p.nTimes})`;
+      throw new ShapeError(`Deep4Net: expected input ${want}, got ${fmtShape(x.shape)}`);
     }
+    let dil = 1; // the dense model dilates each pool by the strides before it
     const pool = (h: Tensor, mode: Deep4PoolMode): Tensor => {
       const k: [number, number] = [p.poolTimeLength, 1];
-      const s: [number, number] = [p.poolTimeStride, 1];
-      return mode === 'max' ? maxPool2d(h, k, { stride: s }) : avgPool2d(h, k, { stride: s });
+      if (!this.dense) {
+        const s: [number, number] = [p.poolTimeStride, 1];
+        return mode === 'max' ? maxPool2d(h, k, { stride: s }) : avgPool2d(h, k, { stride: s });
+      }
+      const out = mode === 'max' ? maxPool2d(h, k, { stride: 1, dilation: [dil, 1] }) : avgPool2d(h, k, { stride: 1 });
+      dil *= p.poolTimeStride;
+      return out;
     };
     let h: Tensor;
     if (this.conv_time_spat) h = this.conv_time_spat.call(unsqueeze(permute(x, [0, 2, 1]), 1)); // (B, 1, T, C) → (B, F, T', 1)
@@ -157,6 +204,6 @@ export class Deep4Net extends Module {
       if (bn) h = bn.call(h);
       h = pool(p.laterConvNonlin(h), p.laterPoolMode);
     }
-    return this.final_layer.call(h); // (B, nOutputs)
+    return this.final_layer.call(h); // (B, nOutputs) or (B, nOutputs, P)
   }
 }

@@ -28,9 +28,10 @@ export class Conv2d extends Module {
   weight: Parameter; // (O, C/groups, kh, kw)
   bias: Parameter | null; // (O,)
   readonly kernelSize: [number, number];
-  readonly stride: Pair;
+  // stride and dilation stay mutable, as in PyTorch: dense-prediction conversion rewrites them
+  stride: Pair;
   readonly padding: Padding2d;
-  readonly dilation: Pair;
+  dilation: Pair;
   readonly groups: number;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, opts: Conv2dLayerOptions = {}) {
