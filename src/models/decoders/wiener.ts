@@ -1,0 +1,82 @@
+// Wiener filter decoder: linear regression from neural features to kinematics, with an intercept,
+// as Neural_Decoding's WienerFilterDecoder (Glaser et al. 2020), which is sklearn's
+// LinearRegression. With alpha > 0 it is sklearn's Ridge: the intercept is not penalised
+// (X and Y are centred, the weights solved on the centred data, the intercept restored).
+// Spike history is the caller's: pass lagged features (N, neurons × lags) for a true Wiener filter.
+//   X: (N, F)  N=time bins, F=features     Y: (N, D)  D=outputs (kinematics)
+
+import { ArgumentError } from '../../errors.js';
+import { checkFeatures, checkMatrix, checkSameRows, colMeans, notFitted } from './check.js';
+import { lstsq } from './lstsq.js';
+import type { Matrix, Regressor } from './types.js';
+
+export interface WienerFilterOptions {
+  /** Ridge penalty on the weights (default 0: ordinary least squares). */
+  alpha?: number;
+  /** Fit an unpenalised intercept (default true). */
+  fitIntercept?: boolean;
+}
+
+export class WienerFilter implements Regressor {
+  readonly alpha: number;
+  readonly fitIntercept: boolean;
+  /** (D, F) weights, laid out as sklearn's coef_. */
+  coef: Matrix | null = null;
+  /** (D) */
+  intercept: Float64Array | null = null;
+
+  constructor(opts: WienerFilterOptions = {}) {
+    this.alpha = opts.alpha ?? 0;
+    if (!(Number.isFinite(this.alpha) && this.alpha >= 0)) throw new ArgumentError(`WienerFilter: alpha must be a finite number >= 0, got ${this.alpha}`);
+    this.fitIntercept = opts.fitIntercept ?? true;
+  }
+
+  fit(X: Matrix, Y: Matrix): this {
+    const op = 'WienerFilter.fit';
+    checkMatrix(X, op, 'X');
+    checkMatrix(Y, op, 'Y');
+    checkSameRows(X.rows, Y.rows, op);
+    const { rows: n, cols: f } = X;
+    const d = Y.cols;
+    const xm = this.fitIntercept ? colMeans(X.data, n, f) : new Float64Array(f);
+    const ym = this.fitIntercept ? colMeans(Y.data, n, d) : new Float64Array(d);
+    const Xc = new Float64Array(n * f);
+    const Yc = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < f; j++) Xc[i * f + j] = X.data[i * f + j]! - xm[j]!;
+      for (let k = 0; k < d; k++) Yc[i * d + k] = Y.data[i * d + k]! - ym[k]!;
+    }
+    const Wt = lstsq(Xc, n, f, Yc, d, this.alpha); // (F, D)
+    const coef = new Float64Array(d * f);
+    const intercept = Float64Array.from(ym);
+    for (let k = 0; k < d; k++) {
+      for (let j = 0; j < f; j++) {
+        coef[k * f + j] = Wt[j * d + k]!;
+        intercept[k] -= xm[j]! * Wt[j * d + k]!;
+      }
+    }
+    this.coef = { data: coef, rows: d, cols: f };
+    this.intercept = intercept;
+    return this;
+  }
+
+  /** (N, D) = X coefᵀ + intercept. */
+  predict(X: Matrix): Matrix {
+    const op = 'WienerFilter.predict';
+    if (!this.coef || !this.intercept) throw notFitted(op);
+    checkMatrix(X, op, 'X');
+    const { rows: d, cols: f } = this.coef;
+    checkFeatures(X.cols, f, op);
+    const n = X.rows;
+    const out = new Float64Array(n * d);
+    const w = this.coef.data;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) {
+        let s = this.intercept[k]!;
+        for (let j = 0; j < f; j++) s += X.data[i * f + j]! * w[k * f + j]!;
+        out[i * d + k] = s;
+      }
+    }
+    return { data: out, rows: n, cols: d };
+  }
+}

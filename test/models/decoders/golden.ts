@@ -1,0 +1,111 @@
+// Shared by the decoder tests: the reference values (test/golden/spike_decoders.json, from
+// scripts/golden/spike_decoders_reference.py), the real data sets, and a tolerance check.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readMat, toFloat64, toRowMajor, type MatNumeric } from '../../../src/io/mat/index.js';
+import { matrix, type Matrix } from '../../../src/models/decoders/types.js';
+
+export interface LinearRef { coef: number[]; intercept: number[]; pred: number[]; alpha?: number }
+export interface KalmanRef { C: number; center: boolean; A: number[]; W: number[]; H: number[]; Q: number[]; pred: number[] }
+export interface MetricsRef { r2: number[]; pearson: number[]; rmse: number[] }
+export interface ChewieCase extends MetricsRef {
+  pred_every_10th: number[]; pred_sum: number[];
+  coef?: number[]; intercept?: number[]; polys?: number[];
+  A?: number[]; W?: number[]; H?: number[]; Q_diag?: number[]; Q_row0?: number[]; Q_fro?: number;
+}
+export interface NaiveBayesRef { pred: number[]; proba: number[]; jll?: number[]; accuracy?: number; fold_accuracy?: number[] }
+export interface Ref {
+  synthetic: {
+    n_train: number; n_features: number; n_outputs: number; counts: number[]; kinematics: number[];
+    linear: LinearRef; linear_no_intercept: { coef: number[]; pred: number[] }; linear_rank_deficient: LinearRef; ridge: LinearRef;
+    cascade3: { polys: number[]; pred: number[] }; cascade2: { polys: number[]; pred: number[] };
+    kalman: KalmanRef; kalman_centered: KalmanRef; metrics_linear: MetricsRef;
+    naive_bayes: {
+      X: number[]; y: number[]; X_test: number[]; n_features: number;
+      poisson: NaiveBayesRef & { min_rate: number; rates: number[] };
+      gaussian: NaiveBayesRef & { theta: number[]; var: number[]; epsilon: number };
+    };
+    bits_per_spike: { rates: number[]; counts: (number | null)[]; shape: [number, number]; value: number };
+  };
+  chewie: {
+    linear: ChewieCase; ridge: ChewieCase; cascade3: ChewieCase; kalman: ChewieCase; kalman_centered: ChewieCase;
+    encoding_bits_per_spike: { n_zero_rates: number; value: number; value_null: number };
+  };
+  reach: { fold: number[]; poisson: NaiveBayesRef; gaussian: NaiveBayesRef };
+}
+export const ref = JSON.parse(readFileSync('test/golden/spike_decoders.json', 'utf8')) as Ref;
+
+export const DATA = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data');
+export const CHEWIE = resolve(DATA, 'spikes/kordinglab-dad/chewie_demo.mat');
+export const REACH = resolve(DATA, 'spikes/centuri-hatsopoulos-reach/Dataset1.mat');
+export const skipChewie = existsSync(CHEWIE) ? false : `chewie_demo.mat not found at ${CHEWIE} (set DENDRITE_DATA)`;
+export const skipReach = existsSync(REACH) ? false : `Dataset1.mat not found at ${REACH} (set DENDRITE_DATA)`;
+
+/** A 2-D numeric MAT variable as a row-major float64 Matrix. */
+export function matVar(vars: Record<string, unknown>, name: string): Matrix {
+  const v = vars[name] as MatNumeric;
+  const [r, c] = v.dims as [number, number];
+  return matrix(toFloat64(toRowMajor(v).data), r, c);
+}
+
+let chewieCache: { Str: Matrix; Ste: Matrix; Vtr: Matrix; Vte: Matrix } | null = null;
+/** chewie_demo.mat: Y* are spike counts (bins × 71 units), X* hand velocity (bins × 2). */
+export function chewie(): { Str: Matrix; Ste: Matrix; Vtr: Matrix; Vte: Matrix } {
+  if (!chewieCache) {
+    const vars = readMat(new Uint8Array(readFileSync(CHEWIE)), 'chewie_demo.mat');
+    chewieCache = { Str: matVar(vars, 'Ytr'), Ste: matVar(vars, 'Yte'), Vtr: matVar(vars, 'Xtr'), Vte: matVar(vars, 'Xte') };
+  }
+  return chewieCache;
+}
+
+/** Rows start, start+step, ... of a matrix, flattened. */
+export function everyNth(m: Matrix, step: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m.rows; i += step) out.push(...m.data.subarray(i * m.cols, (i + 1) * m.cols));
+  return out;
+}
+
+/** Column sums. */
+export function colSums(m: Matrix): number[] {
+  const s = new Array<number>(m.cols).fill(0);
+  for (let i = 0; i < m.rows; i++) for (let k = 0; k < m.cols; k++) s[k]! += m.data[i * m.cols + k]!;
+  return s;
+}
+
+/** max |a − b| / max(|b|, 1e-300) ≤ tol: error relative to the reference array's largest magnitude. */
+export function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length ${a.length} vs ${b.length}`);
+  let err = 0;
+  let scale = 1e-300;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  assert.ok(err / scale <= tol, `${what}: max error ${err} relative to ${scale} is ${err / scale} > ${tol}`);
+}
+
+/** Rows [from, to) of a (N, C) row-major buffer as a Matrix. */
+export function rows(data: ArrayLike<number>, cols: number, from: number, to: number): Matrix {
+  return matrix(Array.prototype.slice.call(data, from * cols, to * cols) as number[], to - from, cols);
+}
+
+/** The synthetic set: counts (N, F) and kinematics (N, D), split at n_train. */
+export function synthetic(): { Ztr: Matrix; Zte: Matrix; Ytr: Matrix; Yte: Matrix } {
+  const s = ref.synthetic;
+  const N = s.counts.length / s.n_features;
+  return {
+    Ztr: rows(s.counts, s.n_features, 0, s.n_train),
+    Zte: rows(s.counts, s.n_features, s.n_train, N),
+    Ytr: rows(s.kinematics, s.n_outputs, 0, s.n_train),
+    Yte: rows(s.kinematics, s.n_outputs, s.n_train, N),
+  };
+}
+
+/** X with column 0 appended again (a duplicated neuron). */
+export function withDuplicate(X: Matrix): Matrix {
+  const f = X.cols;
+  const out: number[] = [];
+  for (let i = 0; i < X.rows; i++) out.push(...X.data.subarray(i * f, (i + 1) * f), X.data[i * f]!);
+  return matrix(out, X.rows, f + 1);
+}
