@@ -27,6 +27,8 @@ options:
   --epochs N        training epochs (default 60)
   --seed N          random seed (default 0)
   --no-augment      train without data augmentation
+  --cropped         cropped training (shallow, deep4): dense predictions over every crop of the
+                    window, CroppedLoss, trial prediction = mean over its crops
   --out DIR         where <time>/results.json and report.html go (default ./reports)
 `;
 
@@ -48,7 +50,7 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
     options: {
       train: { type: 'string' }, test: { type: 'string' }, 'test-run': { type: 'string' }, events: { type: 'string' },
       model: { type: 'string' }, band: { type: 'string' }, tmin: { type: 'string' }, tmax: { type: 'string' },
-      epochs: { type: 'string' }, seed: { type: 'string' }, 'no-augment': { type: 'boolean' }, out: { type: 'string' },
+      epochs: { type: 'string' }, seed: { type: 'string' }, 'no-augment': { type: 'boolean' }, cropped: { type: 'boolean' }, out: { type: 'string' },
     },
     strict: true,
   });
@@ -96,7 +98,7 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
   const result = runFold(model, { name: 'test', train, test }, {
     mapping, classNames, ...(band ? { band } : {}),
     tmin: num(values.tmin, 'tmin', 0), tmax: num(values.tmax, 'tmax', 4),
-    epochs: num(values.epochs, 'epochs', 60), seed: num(values.seed, 'seed', 0), augment: !values['no-augment'],
+    epochs: num(values.epochs, 'epochs', 60), seed: num(values.seed, 'seed', 0), augment: !values['no-augment'], cropped: values.cropped ?? false,
     onEpoch: (h) => log(`epoch ${String(h.epoch).padStart(3)}  lr ${h.lr.toExponential(2)}  train loss ${h.trainLoss.toFixed(4)}  acc ${(100 * h.trainAccuracy).toFixed(1)} %`),
   });
   log(`test accuracy ${(100 * result.accuracy).toFixed(1)} % (balanced ${(100 * result.balancedAccuracy).toFixed(1)} %, kappa ${result.kappa.toFixed(3)}, chance ${(100 * result.chance).toFixed(1)} %) on ${result.nTest} trials`);

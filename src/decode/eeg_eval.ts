@@ -4,7 +4,6 @@
 
 import { ArgumentError } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import type { Raw } from '../neuro/raw.js';
 import { manualSeed } from '../tensor/random.js';
 import { LDA } from './lda.js';
 import { CSP } from './csp.js';
@@ -13,6 +12,11 @@ import { ConcatWindows, decodeDeep, preprocess, trialWindows } from './eeg_pipel
 import { augmentation, FrequencyShift, SignFlip, SmoothTimeMask, TimeReverse, GaussianNoise } from './augment.js';
 import type { HistoryRow } from './trainer.js';
 import { ShallowFBCSPNet } from '../models/shallow_fbcsp.js';
+import { toDensePredictionModel, nPredsPerInput, type DenseCapable } from '../models/dense.js';
+import { Raw } from '../neuro/raw.js';
+import { Annotations } from '../neuro/annotations.js';
+import { croppedLoss, predictTrialsCropped } from './cropped.js';
+import { fit } from './trainer.js';
 
 export type ModelFactory = (nChans: number, nOutputs: number, nTimes: number, sfreq: number) => Module;
 
@@ -23,11 +27,17 @@ export interface EegModelSpec {
   weightDecay: number;
   /** Called after every optimiser step (EEGNet's max-norm constraint). */
   afterStep?: (m: Module) => void;
+  /** Builds the model with a classifier of `finalConvLength` steps, for cropped decoding. */
+  makeCropped?: (nChans: number, nOutputs: number, nTimes: number, sfreq: number, finalConvLength: number) => Module;
 }
 
 export const eegModels = new Map<string, EegModelSpec>([
   // Braindecode's recommended optimiser settings per model
-  ['shallow', { make: (c, o, t, sfreq) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq }), lr: 0.0625 * 0.01, weightDecay: 0 }],
+  ['shallow', {
+    make: (c, o, t, sfreq) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq }),
+    makeCropped: (c, o, t, sfreq, k) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq, finalConvLength: k }),
+    lr: 0.0625 * 0.01, weightDecay: 0,
+  }],
 ]);
 
 export interface FoldData {
@@ -49,6 +59,8 @@ export interface EvalConfig {
   lr?: number;
   seed?: number;
   augment?: boolean;
+  /** Deep models: cropped training with dense predictions (shallow, deep4). */
+  cropped?: boolean;
   /** CSP + LDA: band and window (MNE's example: 7-30 Hz, 1-2 s). */
   cspBand?: readonly [number, number];
   cspTmin?: number;
@@ -109,24 +121,138 @@ export function runFold(model: string, fold: FoldData, cfg: EvalConfig): FoldRes
   }
   const spec = eegModels.get(model);
   if (!spec) throw new ArgumentError(`decode: unknown model '${model}' (available: csp-lda, ${[...eegModels.keys()].join(', ')})`);
+  const r = deepFold(model, spec, fold.train, fold.test, cfg);
+  return metrics(fold.name, r.name, r.target, r.pred, nClasses, r.nTrain, (performance.now() - t0) / 1000, r.history);
+}
+
+/**
+ * Trains a deep model on `train` runs and predicts the trials of `test` runs. Cropped: the net
+ * is built for the whole trial window with a classifier that sees about half of it
+ * (finalConvLength), made dense, trained with CroppedLoss on every crop position at once, and
+ * a trial is predicted from the mean of its dense predictions.
+ */
+function deepFold(model: string, spec: EegModelSpec, train: Raw[], test: Raw[], cfg: EvalConfig): { name: string; target: number[]; pred: number[]; history: HistoryRow[]; nTrain: number } {
+  const nClasses = new Set(Object.values(cfg.mapping)).size;
   const band = cfg.band ?? [4, 38];
-  const w = { mapping: cfg.mapping, tmin: cfg.tmin ?? 0, tmax: cfg.tmax ?? 4 };
-  const prep = (runs: Raw[], what: string) => new ConcatWindows(runs.map((r, i) => trialWindows(preprocess(r, { band }), w, `${what} run ${i + 1}`)));
-  const tr = prep(fold.train, 'training');
-  const te = prep(fold.test, 'test');
-  const sfreq = fold.train[0]!.info.sfreq;
-  const nChans = tr.parts[0]!.nChannels;
-  const nTimes = Math.round((w.tmax - w.tmin) * sfreq);
+  const tmin = cfg.tmin ?? 0;
+  const tmax = cfg.tmax ?? 4;
+  const sfreq = train[0]!.info.sfreq;
+  const nTimes = Math.round((tmax - tmin) * sfreq);
   manualSeed(cfg.seed ?? 0);
-  const net = spec.make(nChans, nClasses, nTimes, sfreq);
+  let net: Module;
+  let crop: { size: number; stride: number } | undefined;
+  const nChans = train[0]!.pick('eeg').info.chNames.length;
+  if (cfg.cropped) {
+    net = makeDense(model, spec, nChans, nClasses, nTimes, sfreq);
+    crop = { size: nTimes, stride: nPredsPerInput(net, nChans, nTimes) };
+  } else net = spec.make(nChans, nClasses, nTimes, sfreq);
+  const w = { mapping: cfg.mapping, tmin, tmax, ...(crop ? { crop } : {}) };
+  const prep = (runs: Raw[], what: string) => new ConcatWindows(runs.map((r, i) => trialWindows(preprocess(r, { band }), w, `${what} run ${i + 1}`)));
+  const tr = prep(train, 'training');
+  const te = prep(test, 'test');
   const aug = cfg.augment === false ? undefined : augmentation(
     new TimeReverse({ probability: 0.25 }), new SignFlip({ probability: 0.25 }), new GaussianNoise({ probability: 0.25, std: 0.1 }),
     new FrequencyShift({ probability: 0.25, sfreq, maxDeltaFreq: 2 }), new SmoothTimeMask({ probability: 0.25, maskLenSamples: Math.round(0.2 * sfreq) }),
   );
-  const r = decodeDeep(net, tr, te, {
+  const o = {
     epochs: cfg.epochs ?? 60, batchSize: cfg.batchSize ?? 16, lr: cfg.lr ?? spec.lr, weightDecay: spec.weightDecay, seed: cfg.seed ?? 0,
     ...(aug ? { augment: aug } : {}), ...(cfg.onEpoch ? { onEpoch: cfg.onEpoch } : {}),
     ...(spec.afterStep ? { afterStep: () => spec.afterStep!(net) } : {}),
+  };
+  const name = cfg.cropped ? `${model} (cropped)` : model;
+  if (!cfg.cropped) {
+    const r = decodeDeep(net, tr, te, o);
+    return { name, target: r.testTarget, pred: r.testPred, history: r.history, nTrain: tr.length };
+  }
+  manualSeed(o.seed);
+  const { history } = fit(net, tr, null, { ...o, lossFn: (p, y) => croppedLoss(p, y) });
+  const r = predictTrialsCropped(net, te);
+  return { name, target: r.target, pred: r.pred, history, nTrain: tr.length };
+}
+
+/** A dense model for `nTimes`-sample windows whose classifier sees about half the window. */
+function makeDense(model: string, spec: EegModelSpec, nChans: number, nClasses: number, nTimes: number, sfreq: number): Module {
+  if (!spec.makeCropped) throw new ArgumentError(`decode: model '${model}' has no cropped (dense) form; cropped decoding needs shallow or deep4`);
+  const rf = (k: number) => (spec.makeCropped!(nChans, nClasses, nTimes, sfreq, k) as DenseCapable).receptiveField;
+  const rf1 = rf(1);
+  if (rf1 > nTimes) throw new ArgumentError(`decode: a ${nTimes}-sample window is shorter than ${model}'s smallest receptive field (${rf1} samples)`);
+  const step = rf(2) - rf1;
+  const k = Math.max(1, Math.floor((nTimes / 2 - rf1) / step) + 1);
+  return toDensePredictionModel(spec.makeCropped(nChans, nClasses, nTimes, sfreq, k));
+}
+
+/** A preprocessing and training recipe that nested validation can choose between. */
+export interface Recipe {
+  name: string;
+  band: readonly [number, number];
+  tmin: number;
+  tmax: number;
+  cropped: boolean;
+}
+
+/** Candidate recipes: Braindecode's trialwise default band/window, the mu-beta band, and both cropped. */
+export const defaultRecipes: readonly Recipe[] = [
+  { name: 'trialwise 4-38 Hz 0-4 s', band: [4, 38], tmin: 0, tmax: 4, cropped: false },
+  { name: 'trialwise 8-30 Hz 0.5-3.5 s', band: [8, 30], tmin: 0.5, tmax: 3.5, cropped: false },
+  { name: 'cropped 4-38 Hz 0-4 s', band: [4, 38], tmin: 0, tmax: 4, cropped: true },
+  { name: 'cropped 8-30 Hz 0-4 s', band: [8, 30], tmin: 0, tmax: 4, cropped: true },
+];
+
+/**
+ * Splits a run in time before trial k of the mapped events (k = ⌈fraction·n⌉), at the start of
+ * that trial's window: the first part holds the earlier trials, the second (rebased) the rest.
+ * Used for inner validation when a fold has a single training run.
+ */
+export function splitRun(raw: Raw, mapping: Record<string, number>, tmin: number, fraction = 2 / 3): [Raw, Raw] {
+  const a = raw.annotations;
+  const trials = [...a.onset.keys()].filter((i) => mapping[a.description[i]!] !== undefined);
+  const k = Math.ceil(fraction * trials.length);
+  if (k < 1 || k >= trials.length) throw new ArgumentError(`decode: cannot split a run of ${trials.length} trials for inner validation`);
+  const cut = Math.max(1, raw.timeAsIndex(a.onset[trials[k]!]! + tmin));
+  const sf = raw.info.sfreq;
+  const keep = (lo: number, hi: number, shift: number) => {
+    const idx = [...a.onset.keys()].filter((i) => a.onset[i]! * sf >= lo && a.onset[i]! * sf < hi);
+    return new Annotations(idx.map((i) => a.onset[i]! - shift), idx.map((i) => a.duration[i]!), idx.map((i) => a.description[i]!), a.origTime);
+  };
+  return [
+    new Raw(raw.data.map((d) => d.slice(0, cut)), { ...raw.info }, keep(-Infinity, cut, 0)),
+    new Raw(raw.data.map((d) => d.slice(cut)), { ...raw.info }, keep(cut, Infinity, cut / sf)),
+  ];
+}
+
+export interface SelectedFoldResult extends FoldResult {
+  recipe: string;
+  /** Mean inner-validation accuracy of every candidate, in order. */
+  innerAccuracy: { recipe: string; accuracy: number }[];
+}
+
+/**
+ * Nested validation: each candidate recipe is scored on the training runs only (leave one
+ * training run out; a single run is split 2/3 : 1/3 in time), the best is retrained on all
+ * training runs and tested once on the test runs. Ties go to the earlier candidate.
+ */
+export function runFoldSelected(model: string, fold: FoldData, cfg: EvalConfig, recipes: readonly Recipe[] = defaultRecipes): SelectedFoldResult {
+  const t0 = performance.now();
+  const spec = eegModels.get(model);
+  if (!spec) throw new ArgumentError(`decode: unknown model '${model}' (available: ${[...eegModels.keys()].join(', ')})`);
+  const usable = recipes.filter((r) => !r.cropped || spec.makeCropped);
+  if (usable.length === 0) throw new ArgumentError(`decode: no candidate recipe fits model '${model}'`);
+  const inner: [Raw[], Raw[]][] = fold.train.length >= 2
+    ? fold.train.map((r, i) => [fold.train.filter((_, j) => j !== i), [r]])
+    : usable.length > 1 ? [splitRun(fold.train[0]!, cfg.mapping, Math.min(...usable.map((r) => r.tmin))).map((r) => [r]) as [Raw[], Raw[]]] : [];
+  const { onEpoch: _quiet, ...innerCfg } = cfg;
+  const innerAccuracy = usable.map((rc) => {
+    if (usable.length === 1) return { recipe: rc.name, accuracy: NaN };
+    const accs = inner.map(([tr, va]) => {
+      const r = deepFold(model, spec, tr, va, { ...innerCfg, ...rc });
+      return r.pred.filter((p, i) => p === r.target[i]).length / Math.max(1, r.target.length);
+    });
+    return { recipe: rc.name, accuracy: accs.reduce((x, y) => x + y, 0) / accs.length };
   });
-  return metrics(fold.name, model, r.testTarget, r.testPred, nClasses, tr.length, (performance.now() - t0) / 1000, r.history);
+  let best = 0;
+  innerAccuracy.forEach((a, i) => { if (a.accuracy > innerAccuracy[best]!.accuracy) best = i; });
+  const rc = usable[best]!;
+  const nClasses = new Set(Object.values(cfg.mapping)).size;
+  const r = deepFold(model, spec, fold.train, fold.test, { ...cfg, ...rc });
+  return { ...metrics(fold.name, model, r.target, r.pred, nClasses, r.nTrain, (performance.now() - t0) / 1000, r.history), recipe: rc.name, innerAccuracy };
 }

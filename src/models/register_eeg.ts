@@ -7,6 +7,7 @@ import { EEGNet } from './eegnet.js';
 
 eegModels.set('deep4', {
   make: (c, o, t, sfreq) => new Deep4Net({ nChans: c, nOutputs: o, nTimes: t, sfreq }),
+  makeCropped: (c, o, t, sfreq, k) => new Deep4Net({ nChans: c, nOutputs: o, nTimes: t, sfreq, finalConvLength: k }),
   lr: 1 * 0.01,
   weightDecay: 0.5 * 0.001,
 });
