@@ -29,6 +29,7 @@ export { trainEpoch, evaluate, type EpochStats } from './decode/classifier.js';
 export { CSP, type CSPOptions } from './decode/csp.js';
 export { LDA, type LDAOptions } from './decode/lda.js';
 export { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix } from './decode/metrics.js';
+export { r2Score, pearsonR, rmse, bitsPerSpike, type Targets } from './decode/regression_metrics.js';
 export * as augment from './decode/augment.js';
 export { preprocess, trialWindows, ConcatWindows, decodeDeep, type TrialWindowing, type PreprocessOptions } from './decode/eeg_pipeline.js';
 export { htmlReport, type ReportFold } from './decode/report.js';

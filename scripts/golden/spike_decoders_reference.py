@@ -7,6 +7,9 @@ Neural_Decoding (Glaser et al. 2020, decoders.py / metrics.py) computes it:
   - Wiener cascade: LinearRegression, then np.polyfit(linear prediction, y, degree), np.polyval
   - Kalman filter: KalmanFilterDecoder's least-squares A, W, H, Q and its filter loop
     (np.linalg.inv of the F x F innovation covariance every bin), initial state = a given row
+  - naive Bayes position decoder (a simplified NaiveBayesDecoder, see
+    src/models/decoders/naive_bayes_regressor.ts): a res^D grid over the training outputs,
+    Gaussian-kernel tuning curves, greedy MAP per bin with a Gaussian step prior
   - Poisson naive Bayes (no sklearn equivalent): class means floored at 1e-3,
     log prior + sum x log(lambda) - lambda, softmax; Gaussian naive Bayes: sklearn GaussianNB
   - metrics: sklearn r2_score(multioutput='raw_values'), np.corrcoef, RMSE, and the Neural
@@ -109,6 +112,27 @@ def poisson_nb(Xtr, ytr, Xte, min_rate=1e-3):
     return rates, jll, proba, classes[np.argmax(jll, axis=1)]
 
 
+def nb_regressor(Xtr, Ytr, Xte, res, x0, bandwidth=None, min_rate=1e-3):
+    d = Ytr.shape[1]
+    lo, hi = Ytr.min(0), Ytr.max(0)
+    axes = [np.linspace(lo[k], hi[k], res) for k in range(d)]
+    grid = np.stack(np.meshgrid(*axes, indexing='ij'), -1).reshape(-1, d)  # last dim fastest
+    bw = (hi - lo) / (res - 1) if bandwidth is None else np.broadcast_to(bandwidth, (d,))
+    e = -0.5 * (((Ytr[None, :, :] - grid[:, None, :]) / bw) ** 2).sum(-1)  # (G, N)
+    w = np.exp(e - e.max(1, keepdims=True))
+    tuning = np.maximum((w @ Xtr) / w.sum(1, keepdims=True), min_rate)  # (G, F)
+    std = np.sqrt(np.mean(np.sum(np.diff(Ytr, axis=0) ** 2, axis=1)))
+    dist2 = ((grid[:, None, :] - grid[None, :, :]) ** 2).sum(-1)
+    prev = int(np.argmin(((grid - x0) ** 2).sum(1)))
+    out = np.empty((Xte.shape[0], d))
+    loglam, lamsum = np.log(tuning), tuning.sum(1)
+    for t in range(Xte.shape[0]):
+        score = Xte[t] @ loglam.T - lamsum - dist2[prev] / (2 * std ** 2)
+        prev = int(np.argmax(score))
+        out[t] = grid[prev]
+    return grid, tuning, std, out
+
+
 # ---------------------------------------------------------------- metrics
 
 def pearson(yt, yp):
@@ -164,6 +188,9 @@ polys2, casc2 = wiener_cascade(Ztr, Ytr, Zte, 2)
 kf1, kp1 = kalman_case(Ztr, Ytr, Zte, 1.0, False, Yte[0])
 kf2, kp2 = kalman_case(Ztr, Ytr, Zte, 2.0, True, Ytr.mean(0))
 
+nbr_grid, nbr_tuning, nbr_std, nbr_pred = nb_regressor(Ztr, Ytr, Zte, 15, Ytr.mean(0))
+nbr1_grid, nbr1_tuning, nbr1_std, nbr1_pred = nb_regressor(Ztr, Ytr[:, :1], Zte, 20, Yte[0, :1], bandwidth=0.5)
+
 # Poisson / Gaussian naive Bayes on 3 classes of 4 neurons (neuron 3 silent in class 2)
 nb_rates = np.array([[2.0, 1.0, 0.5, 3.0], [0.5, 2.5, 1.0, 1.0], [1.0, 1.0, 3.0, 0.0]])
 nb_y = np.repeat([0, 1, 2], [9, 10, 11])
@@ -192,6 +219,8 @@ synthetic = dict(
     kalman=dict(C=1.0, center=False, initial='first test row', A=flat(kf1[0]), W=flat(kf1[1]), H=flat(kf1[2]), Q=flat(kf1[3]), pred=flat(kp1)),
     kalman_centered=dict(C=2.0, center=True, initial='training mean', A=flat(kf2[0]), W=flat(kf2[1]), H=flat(kf2[2]), Q=flat(kf2[3]), pred=flat(kp2)),
     metrics_linear=metrics(Yte, lr.predict(Zte)),
+    nb_regressor=dict(res=15, initial='training mean', grid=flat(nbr_grid), tuning=flat(nbr_tuning), step_std=float(nbr_std), pred=flat(nbr_pred)),
+    nb_regressor_1d=dict(res=20, bandwidth=0.5, initial='first test row', output=0, tuning=flat(nbr1_tuning), step_std=float(nbr1_std), pred=flat(nbr1_pred)),
     naive_bayes=dict(X=flat(nb_X), y=nb_y.tolist(), X_test=flat(nb_Xte), n_features=4,
                      poisson=dict(min_rate=1e-3, rates=flat(nb_rt), jll=flat(nb_jll), proba=flat(nb_proba), pred=nb_pred.tolist()),
                      gaussian=dict(theta=flat(gnb.theta_), var=flat(gnb.var_), epsilon=float(gnb.epsilon_),
@@ -213,6 +242,7 @@ c_rg = Ridge(alpha=1.0).fit(Str, Vtr)
 c_polys, c_casc = wiener_cascade(Str, Vtr, Ste, 3)
 c_kf, c_kp = kalman_case(Str, Vtr, Ste, 1.0, False, Vte[0])
 c_kfc, c_kpc = kalman_case(Str, Vtr, Ste, 1.0, True, Vtr.mean(0))
+c_grid, c_tuning, c_std, c_nbr = nb_regressor(Str, Vtr, Ste, 25, Vtr.mean(0))
 # an encoding model for bits per spike: velocity -> counts by least squares, negatives clipped to 0
 enc = LinearRegression().fit(Vtr, Str)
 enc_rates = np.maximum(enc.predict(Vte), 0.0)
@@ -234,6 +264,8 @@ chewie = dict(
     cascade3=chewie_case(c_casc, polys=flat(c_polys)),
     kalman=chewie_case(c_kp, C=1.0, center=False, initial='first test row', **kalman_summary(c_kf)),
     kalman_centered=chewie_case(c_kpc, C=1.0, center=True, initial='training mean', **kalman_summary(c_kfc)),
+    nb_regressor=chewie_case(c_nbr, res=25, initial='training mean', step_std=float(c_std), grid_first_last=flat(c_grid[[0, -1]]),
+                             tuning_col_sums=flat(c_tuning.sum(0)), tuning_row0=flat(c_tuning[0]), tuning_row_mid=flat(c_tuning[len(c_tuning) // 2])),
     encoding_bits_per_spike=dict(description='rates = max(0, LinearRegression(Xtr -> Ytr).predict(Xte)), counts = Yte',
                                  n_zero_rates=int((enc_rates == 0).sum()), value=bits_per_spike(enc_rates, Ste),
                                  value_null=bits_per_spike(np.tile(Ste.mean(0), (Ste.shape[0], 1)), Ste)),
@@ -276,7 +308,7 @@ path = os.path.join(OUT, 'spike_decoders.json')
 with open(path, 'w') as fh:
     json.dump(out, fh, separators=(',', ':'))
 print(path, os.path.getsize(path), 'bytes')
-for name in ['linear', 'ridge', 'cascade3', 'kalman', 'kalman_centered']:
+for name in ['linear', 'ridge', 'cascade3', 'kalman', 'kalman_centered', 'nb_regressor']:
     print('chewie', name, 'R2', np.round(chewie[name]['r2'], 4), 'r', np.round(chewie[name]['pearson'], 4))
 print('chewie encoding bits/spike', chewie['encoding_bits_per_spike'])
 print('reach accuracy: poisson', reach['poisson']['accuracy'], 'gaussian', reach['gaussian']['accuracy'])

@@ -13,7 +13,9 @@ export interface ChewieCase extends MetricsRef {
   pred_every_10th: number[]; pred_sum: number[];
   coef?: number[]; intercept?: number[]; polys?: number[];
   A?: number[]; W?: number[]; H?: number[]; Q_diag?: number[]; Q_row0?: number[]; Q_fro?: number;
+  step_std?: number; grid_first_last?: number[]; tuning_col_sums?: number[]; tuning_row0?: number[]; tuning_row_mid?: number[];
 }
+export interface NBRegressorRef { res: number; bandwidth?: number; grid?: number[]; tuning: number[]; step_std: number; pred: number[] }
 export interface NaiveBayesRef { pred: number[]; proba: number[]; jll?: number[]; accuracy?: number; fold_accuracy?: number[] }
 export interface Ref {
   synthetic: {
@@ -21,6 +23,7 @@ export interface Ref {
     linear: LinearRef; linear_no_intercept: { coef: number[]; pred: number[] }; linear_rank_deficient: LinearRef; ridge: LinearRef;
     cascade3: { polys: number[]; pred: number[] }; cascade2: { polys: number[]; pred: number[] };
     kalman: KalmanRef; kalman_centered: KalmanRef; metrics_linear: MetricsRef;
+    nb_regressor: NBRegressorRef; nb_regressor_1d: NBRegressorRef;
     naive_bayes: {
       X: number[]; y: number[]; X_test: number[]; n_features: number;
       poisson: NaiveBayesRef & { min_rate: number; rates: number[] };
@@ -29,7 +32,7 @@ export interface Ref {
     bits_per_spike: { rates: number[]; counts: (number | null)[]; shape: [number, number]; value: number };
   };
   chewie: {
-    linear: ChewieCase; ridge: ChewieCase; cascade3: ChewieCase; kalman: ChewieCase; kalman_centered: ChewieCase;
+    linear: ChewieCase; ridge: ChewieCase; cascade3: ChewieCase; kalman: ChewieCase; kalman_centered: ChewieCase; nb_regressor: ChewieCase;
     encoding_bits_per_spike: { n_zero_rates: number; value: number; value_null: number };
   };
   reach: { fold: number[]; poisson: NaiveBayesRef; gaussian: NaiveBayesRef };

@@ -1,0 +1,8 @@
+// Neural decoders for binned spikes (Glaser et al. 2020's classical set): sklearn-style
+// fit/predict over Matrix buffers, time bins (or trials) as rows.
+export { matrix, sequences, type Matrix, type Sequences, type Regressor, type Classifier } from './types.js';
+export { WienerFilter, type WienerFilterOptions } from './wiener.js';
+export { WienerCascade, polyfit, polyval, type WienerCascadeOptions } from './wiener_cascade.js';
+export { KalmanFilter, type KalmanFilterOptions, type KalmanPredictOptions } from './kalman.js';
+export { PoissonNaiveBayes, GaussianNaiveBayes, type NaiveBayesOptions, type PoissonNaiveBayesOptions, type GaussianNaiveBayesOptions } from './naive_bayes.js';
+export { NaiveBayesRegressor, type NaiveBayesRegressorOptions, type NaiveBayesPredictOptions } from './naive_bayes_regressor.js';
