@@ -1,0 +1,241 @@
+// Deep decoders of Glaser et al. 2020 ("Machine learning for neural decoding"; Neural_Decoding's
+// SimpleRNNDecoder, GRUDecoder, LSTMDecoder and DenseNNDecoder) as dendrite nn Modules with a
+// sklearn-style fit/predict around them:
+//   recurrent: spike history (B, L, F) → RNN/GRU/LSTM → dropout → linear on the last step → (B, D)
+//   dense:     flattened history (B, L·F) → [linear → ReLU → dropout] × layers → linear → (B, D)
+// Training minimises the mean squared error with Adam (Neural_Decoding's Keras models use
+// RMSprop for the recurrent nets and Adam for the dense one; `optimizer` picks either), on
+// inputs z-scored and outputs centred with training statistics, as its example notebooks do.
+//   B=samples (time bins), L=bins of history, F=neurons, D=outputs (kinematics)
+
+import { ArgumentError, ShapeError } from '../../errors.js';
+import { noGrad } from '../../autograd/grad_mode.js';
+import { Tensor, fromValues, tidy } from '../../tensor/tensor.js';
+import { Generator, manualSeed } from '../../tensor/random.js';
+import { dropout } from '../../ops/norm.js';
+import { relu } from '../../ops/elementwise.js';
+import { select, slice } from '../../ops/movement.js';
+import { mseLoss } from '../../ops/loss.js';
+import { Module } from '../../nn/module.js';
+import { Linear } from '../../nn/linear.js';
+import { GRU, LSTM, RNN } from '../../nn/rnn.js';
+import { ModuleList } from '../../nn/container.js';
+import { TensorDataset } from '../../data/dataset.js';
+import { DataLoader } from '../../data/dataloader.js';
+import { Adam } from '../../optim/adam.js';
+import { RMSprop } from '../../optim/rmsprop.js';
+import type { Matrix, Regressor, Sequences } from './types.js';
+
+export type RecurrentCell = 'rnn' | 'gru' | 'lstm';
+
+/** The recurrent decoder network. forward(x (B, L, F)) → (B, D). */
+export class RecurrentDecoderNet extends Module {
+  rnn: RNN | GRU | LSTM;
+  fc: Linear;
+  constructor(readonly cell: RecurrentCell, inputSize: number, hiddenSize: number, outputSize: number, readonly dropProb = 0, numLayers = 1) {
+    super();
+    const o = { batchFirst: true, numLayers };
+    this.rnn = cell === 'lstm' ? new LSTM(inputSize, hiddenSize, o) : cell === 'gru' ? new GRU(inputSize, hiddenSize, o) : new RNN(inputSize, hiddenSize, o);
+    this.fc = new Linear(hiddenSize, outputSize);
+  }
+  forward(x: Tensor): Tensor {
+    const out = (this.rnn.call(x) as [Tensor, unknown])[0]; // (B, L, H)
+    const last = select(out, 1, out.shape[1]! - 1); // (B, H)
+    return this.fc.call(dropout(last, this.dropProb, this.training));
+  }
+}
+
+/** The feed-forward decoder network. forward(x (B, L·F)) → (B, D). */
+export class DenseDecoderNet extends Module {
+  layers: ModuleList;
+  out: Linear;
+  constructor(inputSize: number, units: readonly number[], outputSize: number, readonly dropProb = 0) {
+    super();
+    const sizes = [inputSize, ...units];
+    this.layers = new ModuleList(units.map((u, i) => new Linear(sizes[i]!, u)));
+    this.out = new Linear(sizes[sizes.length - 1]!, outputSize);
+  }
+  forward(x: Tensor): Tensor {
+    let h = x;
+    for (const l of this.layers) h = dropout(relu((l as Linear).call(h)), this.dropProb, this.training);
+    return this.out.call(h);
+  }
+}
+
+export interface NeuralDecoderOptions {
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer?: 'adam' | 'rmsprop';
+  dropout?: number;
+  seed?: number;
+  /** z-score inputs and centre outputs with the training statistics (default true). */
+  normalize?: boolean;
+  /** Called after each epoch with its mean training loss (normalised units). */
+  onEpoch?: (epoch: number, loss: number) => void;
+}
+
+abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor<In> {
+  net: Module | null = null;
+  protected xMean: Float64Array | null = null;
+  protected xStd: Float64Array | null = null;
+  protected yMean: Float64Array | null = null;
+  protected nFeatures = 0;
+  protected nOut = 0;
+  readonly o: Required<Omit<NeuralDecoderOptions, 'onEpoch'>> & Pick<NeuralDecoderOptions, 'onEpoch'>;
+
+  constructor(readonly name: string, o: NeuralDecoderOptions) {
+    this.o = { epochs: 10, batchSize: 32, lr: 1e-3, optimizer: 'adam', dropout: 0, seed: 0, normalize: true, ...o };
+    const { epochs, batchSize, lr, dropout: p } = this.o;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`${name}: epochs must be a positive integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`${name}: batchSize must be a positive integer, got ${batchSize}`);
+    if (!(lr > 0)) throw new ArgumentError(`${name}: lr must be positive, got ${lr}`);
+    if (!(p >= 0 && p < 1)) throw new ArgumentError(`${name}: dropout must be in [0, 1), got ${p}`);
+  }
+
+  /** (rows, feature width) of the input and the width of one time step. */
+  protected abstract shapeOf(X: In): { rows: number; width: number; stepWidth: number; shape: number[] };
+  protected abstract build(stepWidth: number, width: number, nOut: number): Module;
+
+  private check(X: In, op: string): { rows: number; width: number; stepWidth: number; shape: number[] } {
+    const s = this.shapeOf(X);
+    if (X.data.length !== s.rows * s.width) throw new ShapeError(`${op}: ${X.data.length} values do not fill shape (${s.shape.join(', ')})`);
+    for (let i = 0; i < X.data.length; i++) {
+      if (!Number.isFinite(X.data[i]!)) throw new ArgumentError(`${op}: X holds ${X.data[i]} at flat index ${i}; values must be finite (drop the NaN edge rows of spikesWithHistory)`);
+    }
+    return s;
+  }
+
+  /** X as a float32 tensor, normalised per feature (features repeat every stepWidth values). */
+  private toTensor(X: In, s: { rows: number; width: number; stepWidth: number; shape: number[] }): Tensor {
+    const v = new Float32Array(X.data.length);
+    const f = s.stepWidth;
+    for (let i = 0; i < v.length; i++) {
+      const j = i % f;
+      v[i] = this.xMean ? (X.data[i]! - this.xMean[j]!) / this.xStd![j]! : X.data[i]!;
+    }
+    return fromValues(v, s.shape, 'float32');
+  }
+
+  fit(X: In, Y: Matrix): this {
+    const op = `${this.name}.fit`;
+    const s = this.check(X, op);
+    if (Y.rows !== s.rows) throw new ShapeError(`${op}: X has ${s.rows} samples but Y has ${Y.rows}`);
+    if (s.rows === 0) throw new ArgumentError(`${op}: no samples`);
+    for (let i = 0; i < Y.data.length; i++) if (!Number.isFinite(Y.data[i]!)) throw new ArgumentError(`${op}: Y holds ${Y.data[i]} at flat index ${i}`);
+    this.nFeatures = s.width;
+    this.nOut = Y.cols;
+    const f = s.stepWidth;
+    this.xMean = this.xStd = this.yMean = null;
+    if (this.o.normalize) {
+      const m = new Float64Array(f), q = new Float64Array(f);
+      const n = X.data.length / f;
+      for (let i = 0; i < X.data.length; i++) m[i % f]! += X.data[i]! / n;
+      for (let i = 0; i < X.data.length; i++) q[i % f]! += (X.data[i]! - m[i % f]!) ** 2 / n;
+      this.xMean = m;
+      this.xStd = q.map((v) => (v > 0 ? Math.sqrt(v) : 1)); // a silent neuron stays 0
+      this.yMean = new Float64Array(Y.cols);
+      for (let i = 0; i < Y.data.length; i++) this.yMean[i % Y.cols]! += Y.data[i]! / Y.rows;
+    }
+    manualSeed(this.o.seed);
+    const net = (this.net = this.build(f, s.width, Y.cols));
+    const x = this.toTensor(X, s);
+    const y = fromValues(Float32Array.from(Y.data, (v, i) => v - (this.yMean?.[i % Y.cols] ?? 0)), [Y.rows, Y.cols], 'float32');
+    const opt = this.o.optimizer === 'rmsprop' ? new RMSprop(net.parameters(), { lr: this.o.lr }) : new Adam(net.parameters(), { lr: this.o.lr });
+    const gen = new Generator(this.o.seed);
+    net.train();
+    for (let e = 1; e <= this.o.epochs; e++) {
+      let total = 0;
+      for (const [xb, yb] of new DataLoader(new TensorDataset(x, y), { batchSize: this.o.batchSize, shuffle: true, generator: gen }) as Iterable<[Tensor, Tensor]>) {
+        total += tidy(() => {
+          opt.zeroGrad();
+          const loss = mseLoss(net.call(xb), yb);
+          loss.backward();
+          opt.step();
+          return loss.item() * xb.shape[0]!;
+        });
+        xb.dispose();
+        yb.dispose();
+      }
+      this.o.onEpoch?.(e, total / s.rows);
+    }
+    x.dispose();
+    y.dispose();
+    net.eval();
+    return this;
+  }
+
+  predict(X: In): Matrix {
+    const op = `${this.name}.predict`;
+    if (!this.net) throw new ArgumentError(`${op}: not fitted; call fit first`);
+    const s = this.check(X, op);
+    if (s.width !== this.nFeatures) throw new ShapeError(`${op}: fitted on ${this.nFeatures} input values per sample, X has ${s.width}`);
+    const out = new Float64Array(s.rows * this.nOut);
+    const net = this.net;
+    net.eval();
+    const x = this.toTensor(X, s);
+    noGrad(() => {
+      const step = 1024;
+      for (let r = 0; r < s.rows; r += step) {
+        tidy(() => {
+          const n = Math.min(step, s.rows - r);
+          const xb = slice(x, 0, r, r + n);
+          const p = net.call(xb).dataSync();
+          for (let i = 0; i < p.length; i++) out[r * this.nOut + i] = p[i]! + (this.yMean?.[i % this.nOut] ?? 0);
+        });
+      }
+    });
+    x.dispose();
+    return { data: out, rows: s.rows, cols: this.nOut };
+  }
+}
+
+export interface RecurrentDecoderOptions extends NeuralDecoderOptions {
+  cell?: RecurrentCell;
+  hiddenSize?: number;
+  numLayers?: number;
+}
+
+/** SimpleRNN / GRU / LSTM decoder over spike-history sequences (N, L, F). */
+export class RecurrentDecoder extends NeuralDecoder<Sequences> {
+  readonly cell: RecurrentCell;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  constructor(o: RecurrentDecoderOptions = {}) {
+    super(`${(o.cell ?? 'lstm').toUpperCase()}Decoder`, o);
+    this.cell = o.cell ?? 'lstm';
+    if (!['rnn', 'gru', 'lstm'].includes(this.cell)) throw new ArgumentError(`RecurrentDecoder: cell must be rnn, gru or lstm, got '${String(o.cell)}'`);
+    this.hiddenSize = o.hiddenSize ?? 400;
+    this.numLayers = o.numLayers ?? 1;
+    if (!Number.isInteger(this.hiddenSize) || this.hiddenSize < 1) throw new ArgumentError(`${this.name}: hiddenSize must be a positive integer, got ${o.hiddenSize}`);
+  }
+  protected shapeOf(X: Sequences): { rows: number; width: number; stepWidth: number; shape: number[] } {
+    if (!X || !(X.data instanceof Float64Array) || !('steps' in X)) throw new ShapeError(`${this.name}: X must be Sequences {data, n, steps, features}`);
+    return { rows: X.n, width: X.steps * X.features, stepWidth: X.features, shape: [X.n, X.steps, X.features] };
+  }
+  protected build(stepWidth: number, _width: number, nOut: number): Module {
+    return new RecurrentDecoderNet(this.cell, stepWidth, this.hiddenSize, nOut, this.o.dropout, this.numLayers);
+  }
+}
+
+export interface DenseDecoderOptions extends NeuralDecoderOptions {
+  /** Hidden layer sizes (default [400], Neural_Decoding's DenseNNDecoder). */
+  units?: readonly number[];
+}
+
+/** Feed-forward decoder over flattened spike history (N, L·F). */
+export class DenseDecoder extends NeuralDecoder<Matrix> {
+  readonly units: readonly number[];
+  constructor(o: DenseDecoderOptions = {}) {
+    super('DenseDecoder', o);
+    this.units = o.units ?? [400];
+    if (this.units.some((u) => !Number.isInteger(u) || u < 1)) throw new ArgumentError(`DenseDecoder: units must be positive integers, got [${this.units.join(', ')}]`);
+  }
+  protected shapeOf(X: Matrix): { rows: number; width: number; stepWidth: number; shape: number[] } {
+    if (!X || !(X.data instanceof Float64Array) || !('cols' in X)) throw new ShapeError('DenseDecoder: X must be a Matrix {data, rows, cols}');
+    return { rows: X.rows, width: X.cols, stepWidth: X.cols, shape: [X.rows, X.cols] };
+  }
+  protected build(_stepWidth: number, width: number, nOut: number): Module {
+    return new DenseDecoderNet(width, this.units, nOut, this.o.dropout);
+  }
+}
