@@ -82,6 +82,8 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
   protected yMean: Float64Array | null = null;
   protected nFeatures = 0;
   protected nOut = 0;
+  /** Shape of one sample: (L, F) or (L·F). */
+  protected stepShape: number[] = [];
   readonly o: Required<Omit<NeuralDecoderOptions, 'onEpoch'>> & Pick<NeuralDecoderOptions, 'onEpoch'>;
 
   constructor(readonly name: string, o: NeuralDecoderOptions) {
@@ -125,6 +127,7 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     for (let i = 0; i < Y.data.length; i++) if (!Number.isFinite(Y.data[i]!)) throw new ArgumentError(`${op}: Y holds ${Y.data[i]} at flat index ${i}`);
     this.nFeatures = s.width;
     this.nOut = Y.cols;
+    this.stepShape = s.shape.slice(1);
     const f = s.stepWidth;
     this.xMean = this.xStd = this.yMean = null;
     if (this.o.normalize) {
@@ -163,6 +166,27 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     y.dispose();
     net.eval();
     return this;
+  }
+
+  /**
+   * One sample in, one prediction out — the closed-loop form: `window` is one row of X (the
+   * last L bins of counts for a recurrent decoder, flattened bin-major; the flattened history
+   * for the dense one). No input checks beyond the length, to keep the per-bin cost low.
+   */
+  predictOne(window: ArrayLike<number>): Float64Array {
+    const op = `${this.name}.predictOne`;
+    const net = this.net;
+    if (!net) throw new ArgumentError(`${op}: not fitted; call fit first`);
+    if (window.length !== this.nFeatures) throw new ShapeError(`${op}: fitted on ${this.nFeatures} input values per sample, got ${window.length}`);
+    const f = this.stepShape[this.stepShape.length - 1]!;
+    const v = new Float32Array(window.length);
+    for (let i = 0; i < v.length; i++) v[i] = this.xMean ? (window[i]! - this.xMean[i % f]!) / this.xStd![i % f]! : window[i]!;
+    const out = new Float64Array(this.nOut);
+    noGrad(() => tidy(() => {
+      const p = net.call(fromValues(v, [1, ...this.stepShape], 'float32')).dataSync();
+      for (let j = 0; j < this.nOut; j++) out[j] = p[j]! + (this.yMean?.[j] ?? 0);
+    }));
+    return out;
   }
 
   predict(X: In): Matrix {

@@ -46,6 +46,12 @@ test('a seed reproduces the fit exactly; the net is a plain nn Module', () => {
   const tr = task(100, 2, 3, 3);
   const fit = () => new RecurrentDecoder({ cell: 'rnn', hiddenSize: 8, epochs: 2, seed: 7, dropout: 0.2 }).fit(tr.X, tr.Y).predict(tr.X).data;
   assert.deepEqual(fit(), fit());
+  // predictOne (the closed-loop form) gives predict's row
+  const m = new RecurrentDecoder({ cell: 'gru', hiddenSize: 8, epochs: 1, seed: 7 }).fit(tr.X, tr.Y);
+  const all = m.predict(tr.X).data;
+  const w = 2 * 3;
+  for (const r of [0, 17, 99]) assert.ok(Math.abs(m.predictOne(tr.X.data.subarray(r * w, (r + 1) * w))[0]! - all[r]!) < 1e-6);
+  assert.throws(() => m.predictOne(new Float64Array(5)), ShapeError);
   const net = new RecurrentDecoderNet('lstm', 5, 6, 2);
   assert.deepEqual(net.call(randn([3, 4, 5])).shape, [3, 2]);
   assert.deepEqual(Object.keys(net.stateDict()), ['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias']);
