@@ -32,6 +32,7 @@ export { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix 
 export { r2Score, pearsonR, rmse, bitsPerSpike, type Targets } from './decode/regression_metrics.js';
 export * as decoders from './models/decoders/index.js';
 export { loadChewie, loadReach, loadPlaceCell, type ChewieData, type ReachData, type PlaceCellData } from './decode/spike_data.js';
+export { stratifiedKFold, contiguousSplit, type Fold } from './decode/cross_validation.js';
 export * as augment from './decode/augment.js';
 export { preprocess, trialWindows, ConcatWindows, decodeDeep, type TrialWindowing, type PreprocessOptions } from './decode/eeg_pipeline.js';
 export { htmlReport, type ReportFold } from './decode/report.js';
