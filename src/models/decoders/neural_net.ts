@@ -108,15 +108,17 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     return s;
   }
 
-  /** X as a float32 tensor, normalised per feature (features repeat every stepWidth values). */
-  private toTensor(X: In, s: { rows: number; width: number; stepWidth: number; shape: number[] }): Tensor {
-    const v = new Float32Array(X.data.length);
-    const f = s.stepWidth;
-    for (let i = 0; i < v.length; i++) {
-      const j = i % f;
-      v[i] = this.xMean ? (X.data[i]! - this.xMean[j]!) / this.xStd![j]! : X.data[i]!;
-    }
-    return fromValues(v, s.shape, 'float32');
+  /** The network's input for raw values (one or more samples): z-scored per neuron with the training statistics. */
+  normalizeInput(values: ArrayLike<number>): Float32Array {
+    const v = new Float32Array(values.length);
+    const f = this.stepShape[this.stepShape.length - 1] ?? 1;
+    for (let i = 0; i < v.length; i++) v[i] = this.xMean ? (values[i]! - this.xMean[i % f]!) / this.xStd![i % f]! : values[i]!;
+    return v;
+  }
+
+  /** X as a float32 tensor of the network's input shape, normalised. */
+  private toTensor(X: In, s: { shape: number[] }): Tensor {
+    return fromValues(this.normalizeInput(X.data), s.shape, 'float32');
   }
 
   fit(X: In, Y: Matrix): this {
@@ -178,9 +180,7 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     const net = this.net;
     if (!net) throw new ArgumentError(`${op}: not fitted; call fit first`);
     if (window.length !== this.nFeatures) throw new ShapeError(`${op}: fitted on ${this.nFeatures} input values per sample, got ${window.length}`);
-    const f = this.stepShape[this.stepShape.length - 1]!;
-    const v = new Float32Array(window.length);
-    for (let i = 0; i < v.length; i++) v[i] = this.xMean ? (window[i]! - this.xMean[i % f]!) / this.xStd![i % f]! : window[i]!;
+    const v = this.normalizeInput(window);
     const out = new Float64Array(this.nOut);
     noGrad(() => tidy(() => {
       const p = net.call(fromValues(v, [1, ...this.stepShape], 'float32')).dataSync();
