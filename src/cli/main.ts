@@ -6,6 +6,7 @@ import '../ops/methods.js';
 import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
 import { info, INFO_HELP } from './info.js';
 import { decodeEegCli, DECODE_HELP } from './decode.js';
+import { decodeSpikesCli, DECODE_SPIKES_HELP } from './decode_spikes.js';
 
 const HELP = `usage: dendrite <command> [options]
 
@@ -13,6 +14,7 @@ commands:
   train lenet     train the classic ConvNet on MNIST (see dendrite train lenet --help)
   info <file>     header summary of an EDF/BDF/GDF/NIfTI/MAT/safetensors file
   decode eeg      train and test an EEG decoder (see dendrite decode eeg --help)
+  decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
   help            this text
 `;
 
@@ -33,8 +35,16 @@ export function main(argv: string[]): number {
       return 0;
     }
     if (cmd === 'decode') {
+      if (sub === 'spikes') {
+        if (rest.includes('--help') || rest.includes('-h')) {
+          process.stdout.write(DECODE_SPIKES_HELP);
+          return 0;
+        }
+        decodeSpikesCli(rest);
+        return 0;
+      }
       if (sub !== 'eeg') {
-        process.stderr.write(`dendrite decode: unknown target '${sub ?? ''}' (available: eeg)\n`);
+        process.stderr.write(`dendrite decode: unknown target '${sub ?? ''}' (available: eeg, spikes)\n`);
         return 2;
       }
       if (rest.includes('--help') || rest.includes('-h')) {
