@@ -172,6 +172,49 @@ function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+/** One row of A against N columns of B (each contiguous in K), four columns at a time (RNN steps at batch 1). */
+function dotRow(N: i32, K: i32, a: usize, b: usize, bsc: i32, c: usize, csc: i32, accumulate: bool): void {
+  const K4 = K & ~3;
+  const bs = <usize>bsc * 4;
+  let j = 0;
+  for (; j + 4 <= N; j += 4) {
+    const b0 = b + <usize>(j * bsc) * 4;
+    const b1 = b0 + bs, b2 = b1 + bs, b3 = b2 + bs;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (let k = 0; k < K4; k += 4) {
+      const kk = <usize>k * 4;
+      const av = v128.load(a + kk);
+      s0 = fma(s0, av, v128.load(b0 + kk));
+      s1 = fma(s1, av, v128.load(b1 + kk));
+      s2 = fma(s2, av, v128.load(b2 + kk));
+      s3 = fma(s3, av, v128.load(b3 + kk));
+    }
+    let r0 = hsum(s0), r1 = hsum(s1), r2 = hsum(s2), r3 = hsum(s3);
+    for (let k = K4; k < K; k++) {
+      const ak = load<f32>(a + <usize>k * 4);
+      r0 += ak * load<f32>(b0 + <usize>k * 4);
+      r1 += ak * load<f32>(b1 + <usize>k * 4);
+      r2 += ak * load<f32>(b2 + <usize>k * 4);
+      r3 += ak * load<f32>(b3 + <usize>k * 4);
+    }
+    const o = c + <usize>(j * csc) * 4;
+    const st = <usize>csc * 4;
+    store<f32>(o, accumulate ? load<f32>(o) + r0 : r0);
+    store<f32>(o + st, accumulate ? load<f32>(o + st) + r1 : r1);
+    store<f32>(o + 2 * st, accumulate ? load<f32>(o + 2 * st) + r2 : r2);
+    store<f32>(o + 3 * st, accumulate ? load<f32>(o + 3 * st) + r3 : r3);
+  }
+  for (; j < N; j++) {
+    const bj = b + <usize>(j * bsc) * 4;
+    let s0 = f32x4.splat(0);
+    for (let k = 0; k < K4; k += 4) s0 = fma(s0, v128.load(a + <usize>k * 4), v128.load(bj + <usize>k * 4));
+    let r0 = hsum(s0);
+    for (let k = K4; k < K; k++) r0 += load<f32>(a + <usize>k * 4) * load<f32>(bj + <usize>k * 4);
+    const o = c + <usize>(j * csc) * 4;
+    store<f32>(o, accumulate ? load<f32>(o) + r0 : r0);
+  }
+}
+
 /**
  * Few rows of A against a transposed B (both k-contiguous): dot products, four rows at a time
  * so each B run is read once — no packing, which would cost more than the product (batch-1
@@ -179,6 +222,10 @@ function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32
  */
 function dotRows(M: i32, N: i32, K: i32, a: usize, asr: i32, b: usize, bsc: i32, c: usize, csr: i32, csc: i32, accumulate: bool): void {
   const K4 = K & ~3;
+  if (M == 1) {
+    dotRow(N, K, a, b, bsc, c, csc, accumulate);
+    return;
+  }
   for (let i0 = 0; i0 < M; i0 += 4) {
     const h = min(4, M - i0);
     const a0 = a + <usize>(i0 * asr) * 4;
