@@ -256,8 +256,8 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
     const m = new RecurrentDecoder({ cell: decoder, hiddenSize: p['hidden'] as number, ...deep });
     const Xtr = tr.seq!, Xte = te.seq!;
     const w = Xte.steps * Xte.features;
-    const ones = Array.from({ length: Math.min(Xte.n, LATENCY_CALLS) }, (_, i): Sequences => ({ data: Xte.data.slice(i * w, (i + 1) * w), n: 1, steps: Xte.steps, features: Xte.features }));
-    return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.predict(ones[i % ones.length]!) };
+    // the closed-loop form: the last L bins of one sample in, one prediction out
+    return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)) };
   }
   const Xtr = tr.matrix!, Xte = te.matrix!;
   if (decoder === 'kalman') {
@@ -265,10 +265,13 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
     // one closed-loop step per bin: the filter's per-bin cost
     return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.step(Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols)) };
   }
+  const row = (i: number) => Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols);
+  if (decoder === 'dense') {
+    const m = new DenseDecoder({ units: [p['hidden'] as number], ...deep });
+    return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
+  }
   const ones = Array.from({ length: Math.min(Xte.rows, LATENCY_CALLS) }, (_, i): Matrix => ({ data: Xte.data.slice(i * Xte.cols, (i + 1) * Xte.cols), rows: 1, cols: Xte.cols }));
-  const m = decoder === 'wiener' ? new WienerFilter({ alpha: p['alpha'] as number })
-    : decoder === 'cascade' ? new WienerCascade({ alpha: p['alpha'] as number, degree: p['degree'] as number })
-      : new DenseDecoder({ units: [p['hidden'] as number], ...deep });
+  const m = decoder === 'wiener' ? new WienerFilter({ alpha: p['alpha'] as number }) : new WienerCascade({ alpha: p['alpha'] as number, degree: p['degree'] as number });
   return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.predict(ones[i % ones.length]!) };
 }
 
