@@ -25,7 +25,12 @@ export function workerMain(init: Init): void {
     let spins = 0;
     while (Atomics.load(ctl, GEN) === gen && spins++ < SPIN);
     if (Atomics.load(ctl, GEN) === gen) Atomics.wait(ctl, GEN, gen);
-    gen = Atomics.load(ctl, GEN);
+    const next = Atomics.load(ctl, GEN);
+    // A wake-up with no new generation is late or spurious: the caller's notify for a
+    // generation this worker already ran (it saw the counter while spinning, before the
+    // notify). Running it again would sign off twice and leave the caller waiting forever.
+    if (next === gen) continue;
+    gen = next;
     if (gen < 0) return;
     if (Atomics.load(ctl, base + ASSIGNED) !== gen) continue;
     try {
