@@ -4,7 +4,7 @@
 // for now (worker_threads); elsewhere, or without SharedArrayBuffer, it runs one thread.
 
 import type { Heap } from '../heap.js';
-import { ASSIGNED, controlInts, FAILED, GEN, K_NONE, PENDING, READY, runTask, taskBase, type TaskKernels } from './protocol.js';
+import { ASSIGNED, CLAIMED, controlInts, FAILED, GEN, K_NONE, PENDING, READY, runTask, taskBase, type TaskKernels } from './protocol.js';
 
 interface NodeWorker {
   unref(): void;
@@ -67,9 +67,10 @@ export class ThreadPool {
         continue;
       }
       if (t) {
-        if (t.length > FAILED) throw new Error('ThreadPool: too many task arguments');
+        if (t.length > CLAIMED) throw new Error('ThreadPool: too many task arguments');
         c.set(t, b);
       } else c[b] = K_NONE;
+      c[b + CLAIMED] = 0;
       c[b + ASSIGNED] = gen;
       assigned++;
     }
@@ -82,6 +83,13 @@ export class ThreadPool {
     for (const t of t0 ? [t0, ...leftover] : leftover) {
       c.set(t, b0);
       runTask(this.main, t[0]!, c, b0 + 1);
+    }
+    // tasks no worker has begun yet (descheduled, or still waking): the caller runs them
+    for (let i = 1; i < this.threads; i++) {
+      const b = taskBase(i);
+      if (c[b + ASSIGNED] !== gen || Atomics.compareExchange(c, b + CLAIMED, 0, 1) !== 0) continue;
+      if (c[b] !== K_NONE) runTask(this.main, c[b]!, c, b + 1);
+      Atomics.sub(c, PENDING, 1);
     }
     // brief spin, then sleep until the last worker signals
     let spins = 0;

@@ -1,13 +1,16 @@
 // The control block shared by the calling thread and the workers, inside the tensor heap:
 // i32 [0] generation (bumped per dispatch; -1 tells workers to exit), [1] pending workers,
-// then one 32-slot block per thread: [kernel id, arg0, ..., arg27, failed, assigned generation, ready].
-// A worker runs its block only when `assigned` equals the new generation, so a worker that
-// starts late (or failed to start) is never waited for.
+// then one 32-slot block per thread: [kernel id, arg0, ..., arg26, claimed, failed, assigned
+// generation, ready]. A worker runs its block only when `assigned` equals the new generation, so
+// a worker that starts late (or failed to start) is never waited for; and only after winning
+// `claimed` (0 → 1) — the caller, done with its own share, claims the tasks no worker has begun
+// and runs them itself, so a worker descheduled by other load on the machine costs nothing.
 
 export const GEN = 0;
 export const PENDING = 1;
 export const SLOTS = 32;
 export const taskBase = (thread: number): number => 2 + thread * SLOTS;
+export const CLAIMED = SLOTS - 4;
 export const FAILED = SLOTS - 3;
 export const ASSIGNED = SLOTS - 2;
 export const READY = SLOTS - 1;

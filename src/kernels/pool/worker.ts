@@ -2,7 +2,7 @@
 // dispatched task. It spins briefly on the generation counter (dispatch costs ~1 µs that way),
 // then sleeps in Atomics.wait so idle workers do not steal the cores.
 
-import { runTask, ASSIGNED, FAILED, GEN, PENDING, READY, taskBase, type TaskKernels } from './protocol.js';
+import { runTask, ASSIGNED, CLAIMED, FAILED, GEN, PENDING, READY, taskBase, type TaskKernels } from './protocol.js';
 
 interface Init {
   memory: WebAssembly.Memory;
@@ -33,6 +33,7 @@ export function workerMain(init: Init): void {
     gen = next;
     if (gen < 0) return;
     if (Atomics.load(ctl, base + ASSIGNED) !== gen) continue;
+    if (Atomics.compareExchange(ctl, base + CLAIMED, 0, 1) !== 0) continue; // the caller ran it
     try {
       runTask(e, ctl[base]!, ctl, base + 1);
     } catch {
