@@ -1,7 +1,8 @@
 // `npm run bench:spikes`: neural decoding from spikes on real recordings, one table per task.
 //   1. chewie_demo.mat (monkey M1, centre-out): hand velocity (vx, vy) from binned counts of 71
-//      units. Contiguous split in time: the first 80 % of the training file fits, the last 20 %
-//      validates (hyper-parameters are chosen there only), the separate test file is scored once.
+//      units, contiguous splits in time (hyper-parameters chosen on validation only, test scored
+//      once): (a) the first 80 % of the training file fits, its last 20 % validates, the separate
+//      test file tests; (b) within the longer test file, 70 / 15 / 15 % blocks.
 //   2. Dataset1.mat (Hatsopoulos reaches): 8 reach directions from 143 firing rates, stratified
 //      5-fold cross-validation.
 //   3. spikes-1.mat (Kramer & Eden place cell): rat position on a linear track from one
@@ -79,59 +80,75 @@ function select<C>(name: string, grid: C[], describe: (c: C) => string, run: (c:
 
 // ================= 1. chewie: hand velocity =================
 const ch = loadChewie(new Uint8Array(readFileSync(join(root, 'kordinglab-dad/chewie_demo.mat'))));
-const nTr = ch.spikesTrain.rows;
-const cut = Math.round(0.8 * nTr);
-log(`chewie: ${nTr} training bins (fit ${cut}, validate ${nTr - cut}), ${ch.spikesTest.rows} test bins, ${ch.spikesTrain.cols} units`);
-const S = ch.spikesTrain, V = ch.velocityTrain, St = ch.spikesTest, Vt = ch.velocityTest;
-const lin = (before: number) => ({
-  xf: flat(history(S, before, 0, cut)), yf: targets(V, before, 0, cut),
-  xv: flat(history(S, before, cut, nTr)), yv: targets(V, before, cut, nTr),
-  xt: flat(history(St, before, 0, St.rows)), yt: targets(Vt, before, 0, St.rows),
-});
-// the validation and test rows have their own history windows; a window may reach back into the
-// fitting block (past spikes only; no labels cross)
-const chewie: Scored[] = [];
+/** Where a split takes its bins: counts, velocities and the row range [a, b). */
+interface Block { S: Matrix; V: Matrix; a: number; b: number }
 const alphas = quick ? [1, 100] : [0, 1, 10, 100, 1000, 3000];
 const befores = quick ? [0, 2] : [0, 2, 4];
-chewie.push(select('Wiener filter (ridge)', befores.flatMap((b) => alphas.map((a) => ({ b, a }))), (c) => `${c.b} bins before, alpha ${c.a}`, ({ b, a }) => {
-  const d = lin(b);
-  let m!: WienerFilter;
-  const fitS = seconds(() => (m = new WienerFilter({ alpha: a }).fit(d.xf, d.yf)));
-  return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS };
-}));
-chewie.push(select('Wiener cascade', befores.flatMap((b) => alphas.filter((a) => a > 0).flatMap((a) => [2, 3].map((deg) => ({ b, a, deg })))), (c) => `${c.b} bins before, alpha ${c.a}, degree ${c.deg}`, ({ b, a, deg }) => {
-  const d = lin(b);
-  let m!: WienerCascade;
-  const fitS = seconds(() => (m = new WienerCascade({ alpha: a, degree: deg }).fit(d.xf, d.yf)));
-  return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS };
-}));
-chewie.push(select('Kalman filter', [1, 2, 5, 10, 20].flatMap((C) => [false, true].map((center) => ({ C, center }))), (c) => `C ${c.C}${c.center ? ', centred' : ''}`, ({ C, center }) => {
-  const d = lin(0);
-  let m!: KalmanFilter;
-  const fitS = seconds(() => (m = new KalmanFilter({ C, center }).fit(d.xf, d.yf)));
-  // validation continues the filter from the fitting block's mean; test starts from it too
-  return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS };
-}));
 const rnnGrid = (quick ? [{ b: 4, h: 64 }] : [{ b: 4, h: 64 }, { b: 8, h: 64 }, { b: 4, h: 128 }, { b: 8, h: 128 }]).map((g) => ({ ...g, epochs: quick ? 3 : 15 }));
-const rnnData = (b: number) => ({
-  xf: history(S, b, 0, cut), yf: targets(V, b, 0, cut), xv: history(S, b, cut, nTr), yv: targets(V, b, cut, nTr),
-  xt: history(St, b, 0, St.rows), yt: targets(Vt, b, 0, St.rows),
-});
-for (const cell of ['gru', 'lstm'] as RecurrentCell[]) {
-  chewie.push(select(cell.toUpperCase(), rnnGrid, (c) => `${c.b} bins before, hidden ${c.h}, ${c.epochs} epochs, dropout 0.25`, (c) => {
-    const d = rnnData(c.b);
-    const m = new RecurrentDecoder({ cell, hiddenSize: c.h, epochs: c.epochs, dropout: 0.25, lr: 1e-3, batchSize: 32, seed: 0 });
-    const fitS = seconds(() => m.fit(d.xf, d.yf));
-    return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS, model: { m, c, n: d.xf.n } };
-  }));
-}
 const denseEpochs = quick ? 3 : 15;
-chewie.push(select('Dense net', (quick ? [{ b: 4, u: 128 }] : [{ b: 4, u: 128 }, { b: 8, u: 128 }, { b: 4, u: 256 }]), (c) => `${c.b} bins before, units [${c.u}], ${denseEpochs} epochs, dropout 0.25`, (c) => {
-  const d = rnnData(c.b);
-  const m = new DenseDecoder({ units: [c.u], epochs: denseEpochs, dropout: 0.25, seed: 0 });
-  const fitS = seconds(() => m.fit(flat(d.xf), d.yf));
-  return { valid: m.predict(flat(d.xv)), validTrue: d.yv, test: m.predict(flat(d.xt)), testTrue: d.yt, fitS };
-}));
+
+/**
+ * Every decoder on one split: fit on `fit`, hyper-parameters by validation R² on `valid`, the
+ * chosen one scored once on `test`. History windows of a block may reach back into the rows
+ * before it (past spikes only; no labels cross).
+ */
+function chewieTask(fitB: Block, validB: Block, testB: Block): Scored[] {
+  const seqs = (k: Block, before: number) => ({ x: history(k.S, before, k.a, k.b), y: targets(k.V, before, k.a, k.b) });
+  const lin = (before: number) => {
+    const [f, v, t] = [fitB, validB, testB].map((k) => seqs(k, before));
+    return { xf: flat(f!.x), yf: f!.y, xv: flat(v!.x), yv: v!.y, xt: flat(t!.x), yt: t!.y };
+  };
+  const seqData = (before: number) => {
+    const [f, v, t] = [fitB, validB, testB].map((k) => seqs(k, before));
+    return { xf: f!.x, yf: f!.y, xv: v!.x, yv: v!.y, xt: t!.x, yt: t!.y };
+  };
+  const out: Scored[] = [];
+  out.push(select('Wiener filter (ridge)', befores.flatMap((b) => alphas.map((a) => ({ b, a }))), (c) => `${c.b} bins before, alpha ${c.a}`, ({ b, a }) => {
+    const d = lin(b);
+    let m!: WienerFilter;
+    const fitS = seconds(() => (m = new WienerFilter({ alpha: a }).fit(d.xf, d.yf)));
+    return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS };
+  }));
+  out.push(select('Wiener cascade', befores.flatMap((b) => alphas.filter((a) => a > 0).flatMap((a) => [2, 3].map((deg) => ({ b, a, deg })))), (c) => `${c.b} bins before, alpha ${c.a}, degree ${c.deg}`, ({ b, a, deg }) => {
+    const d = lin(b);
+    let m!: WienerCascade;
+    const fitS = seconds(() => (m = new WienerCascade({ alpha: a, degree: deg }).fit(d.xf, d.yf)));
+    return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS };
+  }));
+  out.push(select('Kalman filter', [1, 2, 5, 10, 20].flatMap((C) => [false, true].map((center) => ({ C, center }))), (c) => `C ${c.C}${c.center ? ', centred' : ''}`, ({ C, center }) => {
+    const d = lin(0);
+    let m!: KalmanFilter;
+    const fitS = seconds(() => (m = new KalmanFilter({ C, center }).fit(d.xf, d.yf)));
+    // both runs start from the training mean: no test labels are used
+    return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS };
+  }));
+  for (const cell of ['gru', 'lstm'] as RecurrentCell[]) {
+    out.push(select(cell.toUpperCase(), rnnGrid, (c) => `${c.b} bins before, hidden ${c.h}, ${c.epochs} epochs, dropout 0.25`, (c) => {
+      const d = seqData(c.b);
+      const m = new RecurrentDecoder({ cell, hiddenSize: c.h, epochs: c.epochs, dropout: 0.25, lr: 1e-3, batchSize: 32, seed: 0 });
+      const fitS = seconds(() => m.fit(d.xf, d.yf));
+      return { valid: m.predict(d.xv), validTrue: d.yv, test: m.predict(d.xt), testTrue: d.yt, fitS, model: { m, c, n: d.xf.n } };
+    }));
+  }
+  out.push(select('Dense net', (quick ? [{ b: 4, u: 128 }] : [{ b: 4, u: 128 }, { b: 8, u: 128 }, { b: 4, u: 256 }]), (c) => `${c.b} bins before, units [${c.u}], ${denseEpochs} epochs, dropout 0.25`, (c) => {
+    const d = seqData(c.b);
+    const m = new DenseDecoder({ units: [c.u], epochs: denseEpochs, dropout: 0.25, seed: 0 });
+    const fitS = seconds(() => m.fit(flat(d.xf), d.yf));
+    return { valid: m.predict(flat(d.xv)), validTrue: d.yv, test: m.predict(flat(d.xt)), testTrue: d.yt, fitS };
+  }));
+  return out;
+}
+
+// (a) across files: fit and validate on the training file (first 80 % / last 20 %), test on the test file
+const nTr = ch.spikesTrain.rows;
+const cut = Math.round(0.8 * nTr);
+log(`chewie (a): ${nTr} training-file bins (fit ${cut}, validate ${nTr - cut}), ${ch.spikesTest.rows} test-file bins, ${ch.spikesTrain.cols} units`);
+const chewie = chewieTask({ S: ch.spikesTrain, V: ch.velocityTrain, a: 0, b: cut }, { S: ch.spikesTrain, V: ch.velocityTrain, a: cut, b: nTr }, { S: ch.spikesTest, V: ch.velocityTest, a: 0, b: ch.spikesTest.rows });
+// (b) within one recording (the longer test file), contiguous 70 / 15 / 15 in time
+const within = contiguousSplit(ch.spikesTest.rows, 0.7, 0.15);
+log(`chewie (b): test file alone, fit ${within.train[1]}, validate ${within.valid[1] - within.valid[0]}, test ${within.test[1] - within.test[0]} bins`);
+const blk = (r: [number, number]): Block => ({ S: ch.spikesTest, V: ch.velocityTest, a: r[0], b: r[1] });
+const chewieWithin = chewieTask(blk(within.train), blk(within.valid), blk(within.test));
 
 // ================= 2. reach direction =================
 const reach = loadReach(new Uint8Array(readFileSync(join(root, 'centuri-hatsopoulos-reach/Dataset1.mat'))));
@@ -233,7 +250,7 @@ for (const s of chewie.filter((c) => c.name === 'GRU' || c.name === 'LSTM')) {
   const L = c.b + 1;
   const F = ch.spikesTrain.cols;
   // the check: PyTorch loads these weights and must reproduce these outputs
-  const x = history(St, c.b, 0, 64);
+  const x = history(ch.spikesTest, c.b, 0, 64);
   const norm = fromValues(m.normalizeInput(x.data), [x.n, L, F], 'float32');
   const out = m.net!.call(norm);
   const file = join(tmp, `${s.name}.safetensors`);
@@ -272,9 +289,13 @@ for (const c of cases) {
 }
 
 // ================= print =================
-console.log('## chewie_demo.mat — hand velocity from 71 M1 units (test R² vx / vy; hyper-parameters chosen on validation)\n');
-console.log(table([['decoder', 'chosen on validation', 'valid R² (mean)', 'test R² vx / vy', 'test mean R²', 'test Pearson r', 'fit s'],
-  ...chewie.map((s) => [s.name, s.config, s.valid.toFixed(3), fmt(s.test), mean(s.test).toFixed(3), fmt(s.testR), s.fitS.toFixed(2)])]));
+const chewieTable = (rs: Scored[]) => table([['decoder', 'chosen on validation', 'valid R² (mean)', 'test R² vx / vy', 'test mean R²', 'test Pearson r', 'fit s'],
+  ...rs.map((s) => [s.name, s.config, s.valid.toFixed(3), fmt(s.test), mean(s.test).toFixed(3), fmt(s.testR), s.fitS.toFixed(2)])]);
+console.log('## chewie_demo.mat — hand velocity from 71 M1 units; hyper-parameters chosen on validation only\n');
+console.log(`(a) fit on the first 80 % of the training file, validate on its last 20 %, test on the separate test file (${ch.spikesTest.rows} bins)\n`);
+console.log(chewieTable(chewie));
+console.log(`\n(b) within the test file: contiguous 70 / 15 / 15 % blocks in time (${within.train[1]} / ${within.valid[1] - within.valid[0]} / ${within.test[1] - within.test[0]} bins)\n`);
+console.log(chewieTable(chewieWithin));
 console.log('\n## Dataset1.mat — 8 reach directions from 143 M1/PMd firing rates (stratified 5-fold CV)\n');
 console.log(table(reachRows));
 console.log(`\n## spikes-1.mat — rat position (cm) from one hippocampal place cell, ${binS * 1000} ms bins (test R²)\n`);
