@@ -125,6 +125,13 @@ export interface Backend {
    * act (B, 4H) = [r, z, n, gh_n] saved for backward.
    */
   gruCell(dt: DType, B: number, H: number, gi: number, gh: number, h: number, hRow: number, out: number, act: number): void;
+  /**
+   * A recurrent layer direction without gradients (inference): mode 0 tanh, 1 relu, 2 LSTM,
+   * 3 GRU; gi (T, B, G·H) input projections holding the biases (GRU: bias_ih only), whh (G·H, H),
+   * bhh GRU's bias_hh (0: none), h0 (B, H), c (B, H) LSTM cell state updated in place, out
+   * (T, B, H). reverse runs the steps from T − 1 down. All contiguous.
+   */
+  rnnSequence(dt: DType, mode: number, T: number, B: number, H: number, reverse: boolean, gi: number, whh: number, bhh: number, h0: number, c: number, out: number): void;
   /** Backward of gruCell: dout (B, H) → dgi (B, 3H), dgh (B, 3H), dh (B, H). */
   gruCellBackward(dt: DType, B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
   /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */

@@ -21,7 +21,7 @@ import { Tensor, type DType } from '../tensor/tensor.js';
 import { contiguousStrides, fmtShape } from '../tensor/shape.js';
 import { empty, zeros } from '../tensor/creation.js';
 import { add, relu, tanh } from '../ops/elementwise.js';
-import { gruCell, lstmCell } from '../ops/rnn_cell.js';
+import { gruCell, lstmCell, rnnSequence } from '../ops/rnn_cell.js';
 import { linear, matmul } from '../ops/matmul.js';
 import { assignInto, cat, contiguous, select, squeeze, stack, transpose, unsqueeze } from '../ops/movement.js';
 import { dropout as dropoutOp } from '../ops/norm.js';
@@ -295,6 +295,10 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
     // RNN and LSTM add both biases outside the loop; GRU's bias_hh must stay inside r ⊙ (·)
     const gru = this.mode === 'GRU';
     const bIn = gru ? w.bih : w.bih && w.bhh ? add(w.bih, w.bhh) : (w.bih ?? w.bhh);
+    if (!needsGrad(x, w.wih, w.whh, w.bih, w.bhh, h, c)) {
+      // inference: every step in one kernel call (no per-step op dispatch)
+      return rnnSequence(this.mode, linear(x, w.wih, bIn), w.whh, gru ? w.bhh : null, h, c, reverse);
+    }
     const gi = unbindTime(linear(x, w.wih, bIn)); // T × (B, G·H)
     const whhT = transpose(w.whh, 0, 1);
     const ys = new Array<Tensor>(T);

@@ -68,3 +68,31 @@ export function gruCell(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
   if (!y.requiresGrad) act.dispose();
   return y;
 }
+
+export type RecurrentMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+const MODE_CODE: Record<RecurrentMode, number> = { RNN_TANH: 0, RNN_RELU: 1, LSTM: 2, GRU: 3 };
+
+/**
+ * A whole layer direction in one kernel, for inference (no tape is recorded: call it only when
+ * no input needs a gradient). gi (T, B, G·H) input projections holding the biases (GRU: bias_ih
+ * only), whh (G·H, H), bhh GRU's bias_hh, h0 and c0 (B, H). Returns out (T, B, H), the final h
+ * and (LSTM) c. Saves the per-step op dispatch that dominates batch-1 decoding latency.
+ */
+export function rnnSequence(mode: RecurrentMode, gi: Tensor, whh: Tensor, bhh: Tensor | null, h0: Tensor, c0: Tensor | null, reverse: boolean): { out: Tensor; h: Tensor; c: Tensor | null } {
+  requireFloat(gi, 'rnnSequence');
+  const [T, B] = gi.shape as [number, number];
+  const H = h0.shape[1]!;
+  const G = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
+  if (gi.ndim !== 3 || gi.shape[2] !== G * H || whh.ndim !== 2 || whh.shape[0] !== G * H || whh.shape[1] !== H || h0.ndim !== 2 || h0.shape[0] !== B) {
+    throw new ShapeError(`rnnSequence: gi ${fmtShape(gi.shape)}, whh ${fmtShape(whh.shape)}, h0 ${fmtShape(h0.shape)} do not fit (T, B, ${G}·H), (${G}·H, H), (B, H)`);
+  }
+  const g = contiguousData(gi);
+  const w = contiguousData(whh);
+  const b = bhh ? contiguousData(bhh) : null;
+  const h = contiguousData(h0);
+  const c = mode === 'LSTM' ? (c0 ? c0.clone() : Tensor.empty([B, H], g.dtype).fill_(0)) : null;
+  const out = Tensor.empty([T, B, H], g.dtype);
+  backend().rnnSequence(g.dtype, MODE_CODE[mode], T, B, H, reverse, g.offset, w.offset, b ? b.offset : 0, h.offset, c ? c.offset : 0, out.offset);
+  for (const [t, src] of [[g, gi], [w, whh], [b, bhh], [h, h0]] as const) if (t && t !== src) t.dispose();
+  return { out, h: out.select(0, reverse ? 0 : T - 1), c };
+}

@@ -39,6 +39,7 @@ export function jsBackend(h: Heap): Backend {
     lstmCellBackward: (...a) => cell.lstmCellBackward(h, ...a),
     gruCell: (...a) => cell.gruCell(h, ...a),
     gruCellBackward: (...a) => cell.gruCellBackward(h, ...a),
+    rnnSequence: (...a) => cell.rnnSequence(h, ...a),
     gather: (...a) => gather(h, ...a),
     scatterAdd: (...a) => scatterAdd(h, ...a),
   };

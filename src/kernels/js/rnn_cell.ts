@@ -89,3 +89,54 @@ export function gruCellBackward(h: Heap, dt: DType, B: number, H: number, act: n
     }
   }
 }
+
+/**
+ * A recurrent layer direction without gradients (see Backend.rnnSequence): per step
+ * gh = W_hh·h (+ bias_hh for GRU, mode 3), then the cell. Offsets in elements; bhh 0 = none.
+ */
+export function rnnSequence(h: Heap, dt: DType, mode: number, T: number, B: number, H: number, reverse: boolean, gi: number, whh: number, bhh: number, h0: number, c: number, out: number): void {
+  const V = h.view(dt);
+  const G = mode === 2 ? 4 : mode === 3 ? 3 : 1;
+  const GH = G * H;
+  const gh = new Float64Array(B * GH);
+  let prev = h0;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const x = gi + t * B * GH;
+    const o = out + t * B * H;
+    for (let b = 0; b < B; b++) {
+      for (let r = 0; r < GH; r++) {
+        let acc = 0;
+        for (let k = 0; k < H; k++) acc += V[whh + r * H + k]! * V[prev + b * H + k]!;
+        gh[b * GH + r] = acc;
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      const xb = b * GH;
+      for (let j = 0; j < H; j++) {
+        let hv: number;
+        if (mode === 3) {
+          const bias = (q: number) => (bhh ? V[bhh + q * H + j]! : 0);
+          const r = sig(V[x + xb + j]! + gh[xb + j]! + bias(0));
+          const z = sig(V[x + xb + H + j]! + gh[xb + H + j]! + bias(1));
+          const n = Math.tanh(V[x + xb + 2 * H + j]! + r * (gh[xb + 2 * H + j]! + bias(2)));
+          const hp = V[prev + b * H + j]!;
+          hv = n + z * (hp - n);
+        } else if (mode === 2) {
+          const i = sig(V[x + xb + j]! + gh[xb + j]!);
+          const f = sig(V[x + xb + H + j]! + gh[xb + H + j]!);
+          const g = Math.tanh(V[x + xb + 2 * H + j]! + gh[xb + 2 * H + j]!);
+          const og = sig(V[x + xb + 3 * H + j]! + gh[xb + 3 * H + j]!);
+          const c2 = f * V[c + b * H + j]! + i * g;
+          V[c + b * H + j] = c2;
+          hv = og * Math.tanh(c2);
+        } else {
+          const p = V[x + xb + j]! + gh[xb + j]!;
+          hv = mode === 0 ? Math.tanh(p) : Math.max(p, 0);
+        }
+        V[o + b * H + j] = hv;
+      }
+    }
+    prev = o;
+  }
+}

@@ -247,6 +247,16 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       if (dt !== 'float32') return js.gruCell(dt, B, H, gi, gh, hp, hRow, out, act);
       k.gruCell(B, H, gi * 4, gh * 4, hp * 4, hRow, out * 4, act * 4);
     },
+    rnnSequence(dt, mode, T, B, H, reverse, gi, whh, bhh, h0, c, out) {
+      if (dt !== 'float32') return js.rnnSequence(dt, mode, T, B, H, reverse, gi, whh, bhh, h0, c, out);
+      const G = mode === 2 ? 4 : mode === 3 ? 3 : 1;
+      const gh = h.alloc(B * G * H * 4);
+      try {
+        k.rnnSequence(mode, T, B, H, reverse ? 1 : 0, gi * 4, whh * 4, bhh * 4, h0 * 4, c * 4, out * 4, gh);
+      } finally {
+        h.free(gh);
+      }
+    },
     gruCellBackward(dt, B, H, act, hp, hRow, dout, dgi, dgh, dh) {
       if (dt !== 'float32') return js.gruCellBackward(dt, B, H, act, hp, hRow, dout, dgi, dgh, dh);
       k.gruCellBackward(B, H, act * 4, hp * 4, hRow, dout * 4, dgi * 4, dgh * 4, dh * 4);

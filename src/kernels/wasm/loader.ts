@@ -38,6 +38,7 @@ export interface WasmKernels {
   lstmCell(B: number, H: number, gates: number, c: number, cRow: number, out: number, act: number): void;
   lstmCellBackward(B: number, H: number, act: number, c: number, cRow: number, dout: number, dgates: number, dc: number): void;
   gruCell(B: number, H: number, gi: number, gh: number, h: number, hRow: number, out: number, act: number): void;
+  rnnSequence(mode: number, T: number, B: number, H: number, reverse: number, gi: number, whh: number, bhh: number, h0: number, c: number, out: number, gh: number): void;
   gruCellBackward(B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
   readonly KC: number;
   readonly NC: number;

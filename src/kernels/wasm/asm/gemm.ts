@@ -173,7 +173,7 @@ function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32
 }
 
 /** One row of A against N columns of B (each contiguous in K), four columns at a time (RNN steps at batch 1). */
-function dotRow(N: i32, K: i32, a: usize, b: usize, bsc: i32, c: usize, csc: i32, accumulate: bool): void {
+export function dotRow(N: i32, K: i32, a: usize, b: usize, bsc: i32, c: usize, csc: i32, accumulate: bool): void {
   const K4 = K & ~3;
   const bs = <usize>bsc * 4;
   let j = 0;

@@ -4,4 +4,4 @@ export { im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackw
 export { unary, binary, copy, reduceSum, reduceMax, softmax, compare, where } from './elementwise';
 export { batchNormStats, batchNormApply, batchNormBackward } from './norm';
 export { sgdStep, adamStep } from './optim';
-export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './rnn_cell';
+export { lstmCell, lstmCellBackward, gruCell, gruCellBackward, rnnSequence } from './rnn_cell';

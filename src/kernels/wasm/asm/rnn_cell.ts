@@ -1,4 +1,5 @@
 // LSTM and GRU cells in float32 (see src/kernels/js/rnn_cell.ts for the layout and formulas).
+import { dotRow } from './gemm';
 
 // @ts-ignore: decorator
 @inline function sig(x: f32): f32 {
@@ -92,5 +93,51 @@ export function gruCellBackward(B: i32, H: i32, act: usize, hp: usize, hRow: i32
       st(dgh, i0 + 2 * H, dnPre * r);
       st(dh, b * H + j, d * z);
     }
+  }
+}
+
+/**
+ * A whole recurrent layer direction without gradients (inference): for each step the hidden
+ * projection gh = W_hh·h (+ bias_hh for GRU) and the cell update, all inside one call.
+ * mode: 0 tanh, 1 relu, 2 LSTM, 3 GRU. gi (T, B, G·H) input projections (with the biases,
+ * except GRU's bias_hh); whh (G·H, H) row-major; h0 (B, H); c (B, H) LSTM cell state, updated in
+ * place; out (T, B, H); gh scratch (B, G·H). reverse runs t = T−1 … 0.
+ */
+export function rnnSequence(mode: i32, T: i32, B: i32, H: i32, reverse: i32, gi: usize, whh: usize, bhh: usize, h0: usize, c: usize, out: usize, gh: usize): void {
+  const G = mode == 2 ? 4 : mode == 3 ? 3 : 1;
+  const GH = G * H;
+  let prev = h0;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const x = gi + <usize>(t * B * GH) * 4;
+    const o = out + <usize>(t * B * H) * 4;
+    for (let b = 0; b < B; b++) dotRow(GH, H, prev + <usize>(b * H) * 4, whh, H, gh + <usize>(b * GH) * 4, 1, false);
+    for (let b = 0; b < B; b++) {
+      const xb = b * GH;
+      for (let j = 0; j < H; j++) {
+        let hv: f32;
+        if (mode == 3) {
+          const bb: f32 = bhh ? ld(bhh, j) : 0, bz: f32 = bhh ? ld(bhh, H + j) : 0, bn: f32 = bhh ? ld(bhh, 2 * H + j) : 0;
+          const r = sig(ld(x, xb + j) + ld(gh, xb + j) + bb);
+          const z = sig(ld(x, xb + H + j) + ld(gh, xb + H + j) + bz);
+          const n = Mathf.tanh(ld(x, xb + 2 * H + j) + r * (ld(gh, xb + 2 * H + j) + bn));
+          const hp = ld(prev, b * H + j);
+          hv = n + z * (hp - n);
+        } else if (mode == 2) {
+          const i = sig(ld(x, xb + j) + ld(gh, xb + j));
+          const f = sig(ld(x, xb + H + j) + ld(gh, xb + H + j));
+          const g = Mathf.tanh(ld(x, xb + 2 * H + j) + ld(gh, xb + 2 * H + j));
+          const og = sig(ld(x, xb + 3 * H + j) + ld(gh, xb + 3 * H + j));
+          const c2 = f * ld(c, b * H + j) + i * g;
+          st(c, b * H + j, c2);
+          hv = og * Mathf.tanh(c2);
+        } else {
+          const p = ld(x, xb + j) + ld(gh, xb + j);
+          hv = mode == 0 ? Mathf.tanh(p) : max<f32>(p, 0);
+        }
+        st(o, b * H + j, hv);
+      }
+    }
+    prev = o;
   }
 }
