@@ -136,6 +136,8 @@ export interface Backend {
   gruCellBackward(dt: DType, B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
   /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
   gather(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
+  /** dst[o, j, :] = src[o, index[j], :] over contiguous (outer, n, inner) → (outer, m, inner); index (m) int32. */
+  indexSelect(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
   /** dst[o, index[o, j, i], i] += src[o, j, i]; the adjoint of gather. */
   scatterAdd(dt: DType, src: number, outer: number, m: number, inner: number, index: number, n: number, dst: number): void;
 }

@@ -332,12 +332,18 @@ export function scatterAddInto(shape: Shape, dim: number, index: Tensor, src: Te
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim(dim, x.ndim, 'indexSelect');
   if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(index.shape)}`);
-  checkIndex(index, x.shape[d]!, 'indexSelect'); // so a bad index is reported as indexSelect's, not gather's
+  const idx = checkIndex(index, x.shape[d]!, 'indexSelect');
   const m = index.numel;
-  const shape = [...x.shape];
-  shape[d] = 1;
-  const idxShape = x.shape.map((s, i) => (i === d ? m : s));
-  const ix = reshape(index, x.shape.map((_, i) => (i === d ? m : 1)));
-  const full = contiguous(expand(ix, idxShape));
-  return gather(x, d, full);
+  // whole rows of the dims after `dim`, copied straight from x (no full copy of x, no expanded index)
+  const xc = x.isContiguous() ? x : contiguous(x);
+  const outer = numel(x.shape.slice(0, d));
+  const inner = numel(x.shape.slice(d + 1));
+  const out = Tensor.empty(x.shape.map((s, i) => (i === d ? m : s)), x.dtype);
+  const ic = idx.isContiguous() ? idx : contiguous(idx);
+  backend().indexSelect(x.dtype, xc.offset, outer, x.shape[d]!, inner, ic.offset, m, out.offset);
+  if (xc !== x) xc.dispose();
+  return record('indexSelect', out, [x], (g) => {
+    const full = contiguous(expand(reshape(ic, x.shape.map((_, i) => (i === d ? m : 1))), out.shape));
+    return [scatterAddInto(x.shape, d, full, g)];
+  });
 }

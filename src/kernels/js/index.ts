@@ -4,7 +4,7 @@ import type { Backend } from '../backend.js';
 import type { Heap } from '../heap.js';
 import { binary, copy, fill, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
-import { argReduce, gather, reduce, scatterAdd, softmax } from './reduce.js';
+import { argReduce, gather, indexSelect, reduce, scatterAdd, softmax } from './reduce.js';
 import * as w from './window.js';
 import * as bn from './norm.js';
 import * as opt from './optim.js';
@@ -41,6 +41,7 @@ export function jsBackend(h: Heap): Backend {
     gruCellBackward: (...a) => cell.gruCellBackward(h, ...a),
     rnnSequence: (...a) => cell.rnnSequence(h, ...a),
     gather: (...a) => gather(h, ...a),
+    indexSelect: (...a) => indexSelect(h, ...a),
     scatterAdd: (...a) => scatterAdd(h, ...a),
   };
 }

@@ -103,6 +103,18 @@ export function gather(h: Heap, dt: DType, src: number, outer: number, n: number
   }
 }
 
+/** Whole rows of `inner` elements, one memmove each (batches of examples from a dataset tensor). */
+export function indexSelect(h: Heap, dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void {
+  const A = h.view(dt);
+  const I = h.i32;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const from = src + (o * n + I[index + j]!) * inner;
+      A.copyWithin(dst + (o * m + j) * inner, from, from + inner);
+    }
+  }
+}
+
 export function scatterAdd(h: Heap, dt: DType, src: number, outer: number, m: number, inner: number, index: number, n: number, dst: number): void {
   const A = h.view(dt);
   const I = h.i32;

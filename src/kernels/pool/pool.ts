@@ -70,7 +70,8 @@ export class ThreadPool {
         if (t.length > CLAIMED) throw new Error('ThreadPool: too many task arguments');
         c.set(t, b);
       } else c[b] = K_NONE;
-      c[b + CLAIMED] = 0;
+      // the claim token names the generation: a worker still on an older one cannot take it
+      c[b + CLAIMED] = -gen;
       c[b + ASSIGNED] = gen;
       assigned++;
     }
@@ -87,7 +88,7 @@ export class ThreadPool {
     // tasks no worker has begun yet (descheduled, or still waking): the caller runs them
     for (let i = 1; i < this.threads; i++) {
       const b = taskBase(i);
-      if (c[b + ASSIGNED] !== gen || Atomics.compareExchange(c, b + CLAIMED, 0, 1) !== 0) continue;
+      if (c[b + ASSIGNED] !== gen || Atomics.compareExchange(c, b + CLAIMED, -gen, gen) !== -gen) continue;
       if (c[b] !== K_NONE) runTask(this.main, c[b]!, c, b + 1);
       Atomics.sub(c, PENDING, 1);
     }

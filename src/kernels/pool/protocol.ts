@@ -3,8 +3,9 @@
 // then one 32-slot block per thread: [kernel id, arg0, ..., arg26, claimed, failed, assigned
 // generation, ready]. A worker runs its block only when `assigned` equals the new generation, so
 // a worker that starts late (or failed to start) is never waited for; and only after winning
-// `claimed` (0 → 1) — the caller, done with its own share, claims the tasks no worker has begun
-// and runs them itself, so a worker descheduled by other load on the machine costs nothing.
+// `claimed` (−gen → gen, a token naming the generation, so a worker still acting on an older
+// generation cannot take a newer task) — the caller, done with its own share, claims the tasks
+// no worker has begun and runs them itself, so a worker descheduled by other load costs nothing.
 
 export const GEN = 0;
 export const PENDING = 1;

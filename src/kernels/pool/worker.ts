@@ -33,7 +33,8 @@ export function workerMain(init: Init): void {
     gen = next;
     if (gen < 0) return;
     if (Atomics.load(ctl, base + ASSIGNED) !== gen) continue;
-    if (Atomics.compareExchange(ctl, base + CLAIMED, 0, 1) !== 0) continue; // the caller ran it
+    // claim this generation's task (-gen → gen); the caller may have taken it already
+    if (Atomics.compareExchange(ctl, base + CLAIMED, -gen, gen) !== -gen) continue;
     try {
       runTask(e, ctl[base]!, ctl, base + 1);
     } catch {
