@@ -1,5 +1,5 @@
 // `dendrite decode eeg` on real EEGMMIDB runs: CSP+LDA reaches MNE's figure on hands vs feet,
-// a 2-epoch ShallowFBCSPNet smoke run writes its results and report, bad inputs fail clearly.
+// a 2-epoch ShallowFBCSPNet smoke run (and a cropped one) writes results and report, bad inputs fail clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -21,8 +21,11 @@ test('decode eeg: CSP+LDA on hands vs feet (train R06+R10, test R14) and a Shall
     assert.ok(r.accuracy >= 0.85, `CSP+LDA accuracy ${r.accuracy} (MNE's example: ~0.93)`);
     const s = decodeEegCli(['--train', f('R06'), '--test', f('R14'), '--events', 'T1=hands,T2=feet', '--epochs', '2', '--out', out], quiet);
     assert.equal(s.history!.length, 2);
+    const cr = decodeEegCli(['--train', f('R06'), '--test', f('R14'), '--events', 'T1=hands,T2=feet', '--epochs', '1', '--cropped', '--out', out], quiet);
+    assert.equal(cr.model, 'shallow (cropped)');
+    assert.equal(cr.nTest, 15);
     const runs = readdirSync(out);
-    assert.equal(runs.length, 2);
+    assert.equal(runs.length, 3);
     for (const d of runs) {
       assert.deepEqual(readdirSync(join(out, d)).sort(), ['report.html', 'results.json']);
       assert.match(readFileSync(join(out, d, 'report.html'), 'utf8'), /<svg/);
