@@ -2,6 +2,8 @@
 // strided copies over up to 8 dims. Shapes and strides arrive as i32 blocks in the heap.
 // SIMD runs where the innermost dim is contiguous (stride 1) or broadcast (stride 0).
 
+import { vexp, vexpm1, vtanh, vsigmoid, sexp, sexpm1, stanh, ssigmoid } from './vmath';
+
 // unary op codes (kept in step with src/kernels/wasm/index.ts)
 const U_NEG = 0, U_RELU = 1, U_ABS = 2, U_SQRT = 3, U_SQUARE = 4, U_ADDS = 5, U_MULS = 6, U_EXP = 7,
   U_LOG = 8, U_TANH = 9, U_SIGMOID = 10, U_RECIP = 11, U_RSQRT = 12, U_DIVS = 13, U_CLAMP = 14, U_LEAKY = 15, U_ELU = 16;
@@ -9,7 +11,7 @@ const U_NEG = 0, U_RELU = 1, U_ABS = 2, U_SQRT = 3, U_SQUARE = 4, U_ADDS = 5, U_
 export function unary(op: i32, src: usize, dst: usize, n: i32, p0: f32, p1: f32): void {
   let i = 0;
   // SIMD for the ops that have a v128 form
-  if (op <= U_MULS || op == U_DIVS || op == U_CLAMP || op == U_RECIP || op == U_LEAKY) {
+  if (op <= U_MULS || op == U_DIVS || op == U_CLAMP || op == U_RECIP || op == U_LEAKY || op == U_EXP || op == U_TANH || op == U_SIGMOID || op == U_ELU) {
     const s0 = f32x4.splat(p0);
     const s1 = f32x4.splat(p1);
     const zero = f32x4.splat(0);
@@ -28,6 +30,10 @@ export function unary(op: i32, src: usize, dst: usize, n: i32, p0: f32, p1: f32)
         case U_DIVS: y = f32x4.div(x, s0); break;
         case U_RECIP: y = f32x4.div(one, x); break;
         case U_LEAKY: y = v128.bitselect(x, f32x4.mul(x, s0), f32x4.gt(x, zero)); break;
+        case U_EXP: y = vexp(x); break;
+        case U_TANH: y = vtanh(x); break;
+        case U_SIGMOID: y = vsigmoid(x); break;
+        case U_ELU: y = v128.bitselect(x, f32x4.mul(s0, vexpm1(x)), f32x4.gt(x, zero)); break;
         default: {
           // clamp that keeps NaN, as torch.clamp
           const c = f32x4.pmin(f32x4.pmax(x, s0), s1);
@@ -48,16 +54,16 @@ export function unary(op: i32, src: usize, dst: usize, n: i32, p0: f32, p1: f32)
       case U_SQUARE: y = x * x; break;
       case U_ADDS: y = x + p0; break;
       case U_MULS: y = x * p0; break;
-      case U_EXP: y = Mathf.exp(x); break;
+      case U_EXP: y = sexp(x); break;
       case U_LOG: y = Mathf.log(x); break;
-      case U_TANH: y = Mathf.tanh(x); break;
-      case U_SIGMOID: y = x >= 0 ? 1 / (1 + Mathf.exp(-x)) : Mathf.exp(x) / (1 + Mathf.exp(x)); break;
+      case U_TANH: y = stanh(x); break;
+      case U_SIGMOID: y = ssigmoid(x); break;
       case U_RECIP: y = 1 / x; break;
       case U_RSQRT: y = 1 / Mathf.sqrt(x); break;
       case U_DIVS: y = x / p0; break;
       case U_CLAMP: y = x != x ? x : x < p0 ? p0 : x > p1 ? p1 : x; break;
       case U_LEAKY: y = x > 0 ? x : p0 * x; break;
-      case U_ELU: y = x > 0 ? x : p0 * (Mathf.exp(x) - 1); break;
+      case U_ELU: y = x > 0 ? x : p0 * sexpm1(x); break;
       default: y = x;
     }
     store<f32>(dst + <usize>i * 4, y);

@@ -1,10 +1,7 @@
-// LSTM and GRU cells in float32 (see src/kernels/js/rnn_cell.ts for the layout and formulas).
+// LSTM and GRU cells in float32 (see src/kernels/js/rnn_cell.ts for the layout and formulas),
+// four hidden units at a time with the vector sigmoid/tanh of vmath.ts.
 import { dotRow } from './gemm';
-
-// @ts-ignore: decorator
-@inline function sig(x: f32): f32 {
-  return x >= 0 ? 1 / (1 + Mathf.exp(-x)) : Mathf.exp(x) / (1 + Mathf.exp(x));
-}
+import { vsigmoid, vtanh, ssigmoid, stanh } from './vmath';
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, i: i32): f32 {
@@ -16,24 +13,50 @@ import { dotRow } from './gemm';
   store<f32>(p + <usize>i * 4, v);
 }
 
+// @ts-ignore: decorator
+@inline function vl(p: usize, i: i32): v128 {
+  return v128.load(p + <usize>i * 4);
+}
+// @ts-ignore: decorator
+@inline function vs(p: usize, i: i32, v: v128): void {
+  v128.store(p + <usize>i * 4, v);
+}
+
 export function lstmCell(B: i32, H: i32, gates: usize, c: usize, cRow: i32, out: usize, act: usize): void {
+  const H4 = H & ~3;
   for (let b = 0; b < B; b++) {
     const g0 = b * 4 * H;
-    for (let j = 0; j < H; j++) {
-      const i = sig(ld(gates, g0 + j));
-      const f = sig(ld(gates, g0 + H + j));
-      const g = Mathf.tanh(ld(gates, g0 + 2 * H + j));
-      const o = sig(ld(gates, g0 + 3 * H + j));
+    const a0 = b * 5 * H;
+    const o0 = b * 2 * H;
+    for (let j = 0; j < H4; j += 4) {
+      const i = vsigmoid(vl(gates, g0 + j));
+      const f = vsigmoid(vl(gates, g0 + H + j));
+      const g = vtanh(vl(gates, g0 + 2 * H + j));
+      const o = vsigmoid(vl(gates, g0 + 3 * H + j));
+      const c2 = f32x4.add(f32x4.mul(f, vl(c, b * cRow + j)), f32x4.mul(i, g));
+      const tc = vtanh(c2);
+      vs(out, o0 + j, f32x4.mul(o, tc));
+      vs(out, o0 + H + j, c2);
+      vs(act, a0 + j, i);
+      vs(act, a0 + H + j, f);
+      vs(act, a0 + 2 * H + j, g);
+      vs(act, a0 + 3 * H + j, o);
+      vs(act, a0 + 4 * H + j, tc);
+    }
+    for (let j = H4; j < H; j++) {
+      const i = ssigmoid(ld(gates, g0 + j));
+      const f = ssigmoid(ld(gates, g0 + H + j));
+      const g = stanh(ld(gates, g0 + 2 * H + j));
+      const o = ssigmoid(ld(gates, g0 + 3 * H + j));
       const c2 = f * ld(c, b * cRow + j) + i * g;
-      const tc = Mathf.tanh(c2);
-      st(out, b * 2 * H + j, o * tc);
-      st(out, b * 2 * H + H + j, c2);
-      const a = b * 5 * H + j;
-      st(act, a, i);
-      st(act, a + H, f);
-      st(act, a + 2 * H, g);
-      st(act, a + 3 * H, o);
-      st(act, a + 4 * H, tc);
+      const tc = stanh(c2);
+      st(out, o0 + j, o * tc);
+      st(out, o0 + H + j, c2);
+      st(act, a0 + j, i);
+      st(act, a0 + H + j, f);
+      st(act, a0 + 2 * H + j, g);
+      st(act, a0 + 3 * H + j, o);
+      st(act, a0 + 4 * H + j, tc);
     }
   }
 }
@@ -56,20 +79,33 @@ export function lstmCellBackward(B: i32, H: i32, act: usize, c: usize, cRow: i32
 }
 
 export function gruCell(B: i32, H: i32, gi: usize, gh: usize, hp: usize, hRow: i32, out: usize, act: usize): void {
+  const H4 = H & ~3;
   for (let b = 0; b < B; b++) {
     const x0 = b * 3 * H;
-    for (let j = 0; j < H; j++) {
-      const r = sig(ld(gi, x0 + j) + ld(gh, x0 + j));
-      const z = sig(ld(gi, x0 + H + j) + ld(gh, x0 + H + j));
+    const a0 = b * 4 * H;
+    for (let j = 0; j < H4; j += 4) {
+      const r = vsigmoid(f32x4.add(vl(gi, x0 + j), vl(gh, x0 + j)));
+      const z = vsigmoid(f32x4.add(vl(gi, x0 + H + j), vl(gh, x0 + H + j)));
+      const ghn = vl(gh, x0 + 2 * H + j);
+      const n = vtanh(f32x4.add(vl(gi, x0 + 2 * H + j), f32x4.mul(r, ghn)));
+      const hv = vl(hp, b * hRow + j);
+      vs(out, b * H + j, f32x4.add(n, f32x4.mul(z, f32x4.sub(hv, n))));
+      vs(act, a0 + j, r);
+      vs(act, a0 + H + j, z);
+      vs(act, a0 + 2 * H + j, n);
+      vs(act, a0 + 3 * H + j, ghn);
+    }
+    for (let j = H4; j < H; j++) {
+      const r = ssigmoid(ld(gi, x0 + j) + ld(gh, x0 + j));
+      const z = ssigmoid(ld(gi, x0 + H + j) + ld(gh, x0 + H + j));
       const ghn = ld(gh, x0 + 2 * H + j);
-      const n = Mathf.tanh(ld(gi, x0 + 2 * H + j) + r * ghn);
+      const n = stanh(ld(gi, x0 + 2 * H + j) + r * ghn);
       const hv = ld(hp, b * hRow + j);
       st(out, b * H + j, n + z * (hv - n));
-      const a = b * 4 * H + j;
-      st(act, a, r);
-      st(act, a + H, z);
-      st(act, a + 2 * H, n);
-      st(act, a + 3 * H, ghn);
+      st(act, a0 + j, r);
+      st(act, a0 + H + j, z);
+      st(act, a0 + 2 * H + j, n);
+      st(act, a0 + 3 * H + j, ghn);
     }
   }
 }
@@ -114,26 +150,51 @@ export function rnnSequence(mode: i32, T: i32, B: i32, H: i32, reverse: i32, gi:
     for (let b = 0; b < B; b++) dotRow(GH, H, prev + <usize>(b * H) * 4, whh, H, gh + <usize>(b * GH) * 4, 1, false);
     for (let b = 0; b < B; b++) {
       const xb = b * GH;
-      for (let j = 0; j < H; j++) {
+      const H4 = H & ~3;
+      for (let j = 0; j < H4; j += 4) {
+        let hv: v128;
+        if (mode == 3) {
+          const zero = f32x4.splat(0);
+          const br = bhh ? vl(bhh, j) : zero, bz = bhh ? vl(bhh, H + j) : zero, bn = bhh ? vl(bhh, 2 * H + j) : zero;
+          const r = vsigmoid(f32x4.add(f32x4.add(vl(x, xb + j), vl(gh, xb + j)), br));
+          const z = vsigmoid(f32x4.add(f32x4.add(vl(x, xb + H + j), vl(gh, xb + H + j)), bz));
+          const n = vtanh(f32x4.add(vl(x, xb + 2 * H + j), f32x4.mul(r, f32x4.add(vl(gh, xb + 2 * H + j), bn))));
+          const hp = vl(prev, b * H + j);
+          hv = f32x4.add(n, f32x4.mul(z, f32x4.sub(hp, n)));
+        } else if (mode == 2) {
+          const i = vsigmoid(f32x4.add(vl(x, xb + j), vl(gh, xb + j)));
+          const f = vsigmoid(f32x4.add(vl(x, xb + H + j), vl(gh, xb + H + j)));
+          const g = vtanh(f32x4.add(vl(x, xb + 2 * H + j), vl(gh, xb + 2 * H + j)));
+          const og = vsigmoid(f32x4.add(vl(x, xb + 3 * H + j), vl(gh, xb + 3 * H + j)));
+          const c2 = f32x4.add(f32x4.mul(f, vl(c, b * H + j)), f32x4.mul(i, g));
+          vs(c, b * H + j, c2);
+          hv = f32x4.mul(og, vtanh(c2));
+        } else {
+          const p = f32x4.add(vl(x, xb + j), vl(gh, xb + j));
+          hv = mode == 0 ? vtanh(p) : f32x4.pmax(p, f32x4.splat(0));
+        }
+        vs(o, b * H + j, hv);
+      }
+      for (let j = H4; j < H; j++) {
         let hv: f32;
         if (mode == 3) {
           const bb: f32 = bhh ? ld(bhh, j) : 0, bz: f32 = bhh ? ld(bhh, H + j) : 0, bn: f32 = bhh ? ld(bhh, 2 * H + j) : 0;
-          const r = sig(ld(x, xb + j) + ld(gh, xb + j) + bb);
-          const z = sig(ld(x, xb + H + j) + ld(gh, xb + H + j) + bz);
-          const n = Mathf.tanh(ld(x, xb + 2 * H + j) + r * (ld(gh, xb + 2 * H + j) + bn));
+          const r = ssigmoid(ld(x, xb + j) + ld(gh, xb + j) + bb);
+          const z = ssigmoid(ld(x, xb + H + j) + ld(gh, xb + H + j) + bz);
+          const n = stanh(ld(x, xb + 2 * H + j) + r * (ld(gh, xb + 2 * H + j) + bn));
           const hp = ld(prev, b * H + j);
           hv = n + z * (hp - n);
         } else if (mode == 2) {
-          const i = sig(ld(x, xb + j) + ld(gh, xb + j));
-          const f = sig(ld(x, xb + H + j) + ld(gh, xb + H + j));
-          const g = Mathf.tanh(ld(x, xb + 2 * H + j) + ld(gh, xb + 2 * H + j));
-          const og = sig(ld(x, xb + 3 * H + j) + ld(gh, xb + 3 * H + j));
+          const i = ssigmoid(ld(x, xb + j) + ld(gh, xb + j));
+          const f = ssigmoid(ld(x, xb + H + j) + ld(gh, xb + H + j));
+          const g = stanh(ld(x, xb + 2 * H + j) + ld(gh, xb + 2 * H + j));
+          const og = ssigmoid(ld(x, xb + 3 * H + j) + ld(gh, xb + 3 * H + j));
           const c2 = f * ld(c, b * H + j) + i * g;
           st(c, b * H + j, c2);
-          hv = og * Mathf.tanh(c2);
+          hv = og * stanh(c2);
         } else {
           const p = ld(x, xb + j) + ld(gh, xb + j);
-          hv = mode == 0 ? Mathf.tanh(p) : max<f32>(p, 0);
+          hv = mode == 0 ? stanh(p) : max<f32>(p, 0);
         }
         st(o, b * H + j, hv);
       }
