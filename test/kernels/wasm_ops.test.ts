@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  matmul, transpose,
   setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
   permute, contiguous, lstmCell, gruCell, softmax, logSoftmax, maxDim, argmax, amin, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
 } from '../../src/index.js';
@@ -153,4 +154,18 @@ test('broadcasting binary ops, strided copies and sums match the reference', () 
   for (const dims of [[0], [1], [2], [0, 2], [1, 2], null]) {
     compare(`sum over ${JSON.stringify(dims)}`, ([x]) => sum(x!, dims), [[4, 9, 7]], 1e-4);
   }
+});
+
+test('small-M GEMM paths (row-pair tiles, K-contiguous dot blocks) and the LeNet conv1 shape match the reference', () => {
+  // A (M×K) · Bᵀ with both operands contiguous along K: the dot-block path for M 5-8, K ≥ 64
+  for (const [M, N, K] of [[5, 1, 64], [6, 25, 784], [7, 3, 67], [8, 2, 130], [6, 9, 100], [5, 4, 63]] as const) {
+    compare(`A·Bᵀ ${M}×${N}×${K}`, ([a, b]) => matmul(a!, transpose(b!, 0, 1)), [[M, K], [N, K]]);
+  }
+  // general path with 1- or 2-row edge tiles (M mod 4 ∈ {1, 2}), full and ragged column tiles
+  for (const [M, N, K] of [[6, 784, 25], [5, 17, 9], [9, 16, 31], [2, 40, 7], [10, 8, 3]] as const) {
+    compare(`A·B ${M}×${N}×${K}`, ([a, b]) => matmul(a!, b!), [[M, K], [K, N]]);
+  }
+  // LeNet's first conv: 6 filters 5×5 over 28×28 with padding 2; its weight gradient sums
+  // per-image dot blocks over the batch
+  compare('conv 1→6 k5 pad 2', ([x, w]) => conv2d(x!, w!, null, { padding: 2 }), [[3, 1, 28, 28], [6, 1, 5, 5]]);
 });

@@ -167,6 +167,47 @@ function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32
   }
 }
 
+/** A 1- or 2-row tile (the ragged last rows of a small M, e.g. 6 conv filters): half the FMAs of micro. */
+function micro2(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32, csc: i32, h: i32, w: i32, accumulate: bool, t: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = fma(c00, a, b0); c01 = fma(c01, a, b1);
+    a = v128.load32_splat(ap, 4);
+    c10 = fma(c10, a, b0); c11 = fma(c11, a, b1);
+    ap += MR * 4;
+    bp += bstride;
+  }
+  if (w == NR && csc == 1) {
+    if (accumulate) {
+      v128.store(c, f32x4.add(v128.load(c), c00)); v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+    } else {
+      v128.store(c, c00); v128.store(c, c01, 16);
+    }
+    if (h > 1) {
+      const r1 = c + <usize>csr * 4;
+      if (accumulate) {
+        v128.store(r1, f32x4.add(v128.load(r1), c10)); v128.store(r1, f32x4.add(v128.load(r1, 16), c11), 16);
+      } else {
+        v128.store(r1, c10); v128.store(r1, c11, 16);
+      }
+    }
+    return;
+  }
+  v128.store(t, c00); v128.store(t, c01, 16);
+  v128.store(t, c10, 32); v128.store(t, c11, 48);
+  for (let r = 0; r < h; r++) {
+    for (let j = 0; j < w; j++) {
+      const p = c + <usize>(r * csr + j * csc) * 4;
+      const v = load<f32>(t + <usize>(r * NR + j) * 4);
+      store<f32>(p, accumulate ? load<f32>(p) + v : v);
+    }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
@@ -262,6 +303,62 @@ function dotRows(M: i32, N: i32, K: i32, a: usize, asr: i32, b: usize, bsc: i32,
 }
 
 /**
+ * C (+)= A·Bᵀ for operands both contiguous along K (A rows, B columns), four rows by two columns
+ * at a time, no packing: the weight gradients of convolutions with few output channels, where K
+ * (the positions) is long and M·N small. Partial blocks alias their last row/column.
+ */
+function dotBlocks(M: i32, N: i32, K: i32, a: usize, asr: i32, b: usize, bsc: i32, c: usize, csr: i32, csc: i32, accumulate: bool): void {
+  const K4 = K & ~3;
+  for (let i0 = 0; i0 < M; i0 += 4) {
+    const h = min(4, M - i0);
+    const a0 = a + <usize>(i0 * asr) * 4;
+    const a1 = h > 1 ? a0 + <usize>asr * 4 : a0;
+    const a2 = h > 2 ? a1 + <usize>asr * 4 : a1;
+    const a3 = h > 3 ? a2 + <usize>asr * 4 : a2;
+    for (let j0 = 0; j0 < N; j0 += 2) {
+      const w = min(2, N - j0);
+      const b0 = b + <usize>(j0 * bsc) * 4;
+      const b1 = w > 1 ? b0 + <usize>bsc * 4 : b0;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const kk = <usize>k * 4;
+        const x0 = v128.load(b0 + kk), x1 = v128.load(b1 + kk);
+        let av = v128.load(a0 + kk);
+        s00 = fma(s00, av, x0); s01 = fma(s01, av, x1);
+        av = v128.load(a1 + kk);
+        s10 = fma(s10, av, x0); s11 = fma(s11, av, x1);
+        av = v128.load(a2 + kk);
+        s20 = fma(s20, av, x0); s21 = fma(s21, av, x1);
+        av = v128.load(a3 + kk);
+        s30 = fma(s30, av, x0); s31 = fma(s31, av, x1);
+      }
+      let r00 = hsum(s00), r01 = hsum(s01), r10 = hsum(s10), r11 = hsum(s11);
+      let r20 = hsum(s20), r21 = hsum(s21), r30 = hsum(s30), r31 = hsum(s31);
+      for (let k = K4; k < K; k++) {
+        const kk = <usize>k * 4;
+        const x0 = load<f32>(b0 + kk), x1 = load<f32>(b1 + kk);
+        const v0 = load<f32>(a0 + kk), v1 = load<f32>(a1 + kk), v2 = load<f32>(a2 + kk), v3 = load<f32>(a3 + kk);
+        r00 += v0 * x0; r01 += v0 * x1; r10 += v1 * x0; r11 += v1 * x1;
+        r20 += v2 * x0; r21 += v2 * x1; r30 += v3 * x0; r31 += v3 * x1;
+      }
+      const o = c + <usize>(i0 * csr + j0 * csc) * 4;
+      const rs = <usize>csr * 4, cs = <usize>csc * 4;
+      put(o, r00, accumulate);
+      if (w > 1) put(o + cs, r01, accumulate);
+      if (h > 1) { put(o + rs, r10, accumulate); if (w > 1) put(o + rs + cs, r11, accumulate); }
+      if (h > 2) { put(o + 2 * rs, r20, accumulate); if (w > 1) put(o + 2 * rs + cs, r21, accumulate); }
+      if (h > 3) { put(o + 3 * rs, r30, accumulate); if (w > 1) put(o + 3 * rs + cs, r31, accumulate); }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function put(p: usize, v: f32, accumulate: bool): void {
+  store<f32>(p, accumulate ? load<f32>(p) + v : v);
+}
+
+/**
  * Batched strided SGEMM. Pointers are byte addresses, strides are in elements.
  * beta = 1 accumulates into C; an output batch stride of 0 with beta = 1 (or after the first
  * batch) sums the products over the batch. `scratch` holds (MC + NC)·KC + 32 floats, 16-byte aligned.
@@ -287,6 +384,10 @@ export function sgemm(
     }
     if (M <= 4 && asc == 1 && bsr == 1) {
       dotRows(M, N, K, A, asr, B, bsc, C, csr, csc, accBatch);
+      continue;
+    }
+    if (M <= 8 && K >= 64 && asc == 1 && bsr == 1) {
+      dotBlocks(M, N, K, A, asr, B, bsc, C, csr, csc, accBatch);
       continue;
     }
     for (let jc = 0; jc < N; jc += NC) {
@@ -317,7 +418,10 @@ export function sgemm(
             }
             for (let ir = 0; ir < mc; ir += MR) {
               const h = min(MR, mc - ir);
-              micro(Ap + <usize>((ir / MR) * kc * MR) * 4, bp, bstride, kc, C + <usize>((ic + ir) * csr + (jc + jr) * csc) * 4, csr, csc, h, w, accumulate, Tt);
+              const ap = Ap + <usize>((ir / MR) * kc * MR) * 4;
+              const co = C + <usize>((ic + ir) * csr + (jc + jr) * csc) * 4;
+              if (h <= 2) micro2(ap, bp, bstride, kc, co, csr, csc, h, w, accumulate, Tt);
+              else micro(ap, bp, bstride, kc, co, csr, csc, h, w, accumulate, Tt);
             }
           }
         }
