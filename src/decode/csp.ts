@@ -12,7 +12,7 @@
 
 import { ArgumentError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { eighGeneralized, inv, matmul, transpose } from './linalg.js';
+import { eighGeneralized, inv, matmul, transpose } from '../linalg/dense.js';
 
 /** Epoch data (E, C, T): nested arrays, a Tensor, or any {data, shape} such as neuro's Epochs. */
 export type EpochData = readonly (readonly (readonly number[])[])[] | Tensor | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };

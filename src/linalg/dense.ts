@@ -1,5 +1,5 @@
-// Small dense linear algebra in float64 for the classical decoders (CSP, LDA): matrices are at
-// most a few hundred wide (64×64 channel covariances), so plain TypeScript is enough.
+// Small dense linear algebra in float64 for the classical decoders (CSP, LDA, Wiener, Kalman):
+// matrices at most a few hundred wide (64×64 channel covariances), so plain TypeScript is enough.
 // Matrices are row-major Float64Array with explicit sizes: A[i*n + j].
 
 import { ArgumentError, ShapeError } from '../errors.js';

@@ -1,8 +1,8 @@
-// Least squares for the decoders, built from src/decode/linalg.ts (Cholesky, SVD); no solver of
+// Least squares (Wiener and Kalman decoders), built from dense.ts (Cholesky, SVD); no solver of
 // its own.  A: (n, p)  B: (n, m)  →  X: (p, m)   n=samples, p=regressors, m=targets.
 
-import { ArgumentError } from '../../errors.js';
-import { cholesky, solveSPD, svd } from '../../decode/linalg.js';
+import { ArgumentError } from '../errors.js';
+import { cholesky, solveSPD, svd } from './dense.js';
 
 // A Cholesky pivot ratio beyond this (a lower bound on cond(AᵀA)) would cost more than half the
 // digits through the normal equations, so the SVD takes over.

@@ -1,7 +1,7 @@
 // Small dense linear algebra used by CSP and LDA: identities on random matrices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cholesky, eigh, eighGeneralized, inv, matmul, solveSPD, svd, transpose } from '../../src/decode/linalg.js';
+import { cholesky, eigh, eighGeneralized, inv, matmul, solveSPD, svd, transpose } from '../../src/linalg/dense.js';
 import { Generator } from '../../src/tensor/random.js';
 import { ArgumentError } from '../../src/errors.js';
 

@@ -7,9 +7,9 @@
 //   X: (N, F)  N=time bins, F=neurons      Y: (N, D)  D=kinematic dimensions (the state)
 
 import { ArgumentError, ShapeError } from '../../errors.js';
-import { inv, solveSPD } from '../../decode/linalg.js';
+import { inv, solveSPD } from '../../linalg/dense.js';
 import { checkFeatures, checkMatrix, checkSameRows, colMeans, notFitted } from './check.js';
-import { lstsq } from './lstsq.js';
+import { lstsq } from '../../linalg/lstsq.js';
 import type { Matrix, Regressor } from './types.js';
 
 export interface KalmanFilterOptions {

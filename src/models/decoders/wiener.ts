@@ -7,7 +7,7 @@
 
 import { ArgumentError } from '../../errors.js';
 import { checkFeatures, checkMatrix, checkSameRows, colMeans, notFitted } from './check.js';
-import { lstsq } from './lstsq.js';
+import { lstsq } from '../../linalg/lstsq.js';
 import type { Matrix, Regressor } from './types.js';
 
 export interface WienerFilterOptions {

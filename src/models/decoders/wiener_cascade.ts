@@ -5,7 +5,7 @@
 
 import { ArgumentError } from '../../errors.js';
 import { checkMatrix, notFitted } from './check.js';
-import { lstsqSVD } from './lstsq.js';
+import { lstsqSVD } from '../../linalg/lstsq.js';
 import type { Matrix, Regressor } from './types.js';
 import { WienerFilter, type WienerFilterOptions } from './wiener.js';
 
