@@ -157,8 +157,8 @@ test('broadcasting binary ops, strided copies and sums match the reference', () 
 });
 
 test('small-M GEMM paths (row-pair tiles, K-contiguous dot blocks) and the LeNet conv1 shape match the reference', () => {
-  // A (M×K) · Bᵀ with both operands contiguous along K: the dot-block path for M 5-8, K ≥ 64
-  for (const [M, N, K] of [[5, 1, 64], [6, 25, 784], [7, 3, 67], [8, 2, 130], [6, 9, 100], [5, 4, 63]] as const) {
+  // A (M×K) · Bᵀ with both operands contiguous along K: the dot-block path for M 5-16, K ≥ 64
+  for (const [M, N, K] of [[5, 1, 64], [6, 25, 784], [7, 3, 67], [8, 2, 130], [6, 9, 100], [5, 4, 63], [13, 7, 100], [16, 150, 100]] as const) {
     compare(`A·Bᵀ ${M}×${N}×${K}`, ([a, b]) => matmul(a!, transpose(b!, 0, 1)), [[M, K], [N, K]]);
   }
   // general path with 1- or 2-row edge tiles (M mod 4 ∈ {1, 2}), full and ragged column tiles

@@ -386,7 +386,7 @@ export function sgemm(
       dotRows(M, N, K, A, asr, B, bsc, C, csr, csc, accBatch);
       continue;
     }
-    if (M <= 8 && K >= 64 && asc == 1 && bsr == 1) {
+    if (M <= 16 && K >= 64 && asc == 1 && bsr == 1) {
       dotBlocks(M, N, K, A, asr, B, bsc, C, csr, csc, accBatch);
       continue;
     }
