@@ -3,7 +3,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
-import { permute, reshape, squeeze } from '../ops/movement.js';
+import { reshape, squeeze, transpose } from '../ops/movement.js';
 import { sum } from '../ops/reduce.js';
 import { conv2d } from '../ops/conv.js';
 import { Module } from '../nn/module.js';
@@ -26,8 +26,8 @@ export class CombinedConv extends Module {
     const K = this.conv_time.weight.shape[2]!;
     const spat = reshape(this.conv_spat.weight, [O, F, C]);
     const time = reshape(this.conv_time.weight, [F, K]);
-    // W[o, k, c] = Σ_f spat[o, f, c] · time[f, k]
-    const w = permute(reshape(matmul(reshape(permute(spat, [0, 2, 1]), [O * C, F]), time), [O, C, K]), [0, 2, 1]);
+    // W[o, k, c] = Σ_f time[f, k] · spat[o, f, c]: one batched product, already in (O, K, C)
+    const w = matmul(transpose(time, 0, 1), spat);
     // b[o] = Σ_f (Σ_c spat[o, f, c]) · bias_time[f]  (+ bias_spat[o])
     let b = matmul(sum(spat, 2), this.conv_time.bias!);
     if (this.conv_spat.bias) b = add(b, this.conv_spat.bias);
