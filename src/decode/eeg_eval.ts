@@ -27,6 +27,8 @@ export interface EegModelSpec {
   weightDecay: number;
   /** Called after every optimiser step (EEGNet's max-norm constraint). */
   afterStep?: (m: Module) => void;
+  /** Training epochs when the caller gives none (default 60). */
+  epochs?: number;
   /** Builds the model with a classifier of `finalConvLength` steps, for cropped decoding. */
   makeCropped?: (nChans: number, nOutputs: number, nTimes: number, sfreq: number, finalConvLength: number) => Module;
 }
@@ -155,7 +157,7 @@ function deepFold(model: string, spec: EegModelSpec, train: Raw[], test: Raw[], 
     new FrequencyShift({ probability: 0.25, sfreq, maxDeltaFreq: 2 }), new SmoothTimeMask({ probability: 0.25, maskLenSamples: Math.round(0.2 * sfreq) }),
   );
   const o = {
-    epochs: cfg.epochs ?? 60, batchSize: cfg.batchSize ?? 16, lr: cfg.lr ?? spec.lr, weightDecay: spec.weightDecay, seed: cfg.seed ?? 0,
+    epochs: cfg.epochs ?? spec.epochs ?? 60, batchSize: cfg.batchSize ?? 16, lr: cfg.lr ?? spec.lr, weightDecay: spec.weightDecay, seed: cfg.seed ?? 0,
     ...(aug ? { augment: aug } : {}), ...(cfg.onEpoch ? { onEpoch: cfg.onEpoch } : {}),
     ...(spec.afterStep ? { afterStep: () => spec.afterStep!(net) } : {}),
   };
