@@ -24,7 +24,7 @@ options:
   --events MAP      event description=class name pairs, comma-separated (required)
   --band LO,HI      band-pass in Hz for deep models (default 4,38; CSP+LDA uses 7,30)
   --tmin S --tmax S window after each event onset in seconds (default 0 and 4)
-  --epochs N        training epochs (default 60)
+  --epochs N        training epochs (default: the model's own; 60, EEGNet 150)
   --seed N          random seed (default 0)
   --no-augment      train without data augmentation
   --cropped         cropped training (shallow, deep4): dense predictions over every crop of the
@@ -98,7 +98,7 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
   const result = runFold(model, { name: 'test', train, test }, {
     mapping, classNames, ...(band ? { band } : {}),
     tmin: num(values.tmin, 'tmin', 0), tmax: num(values.tmax, 'tmax', 4),
-    epochs: num(values.epochs, 'epochs', 60), seed: num(values.seed, 'seed', 0), augment: !values['no-augment'], cropped: values.cropped ?? false,
+    ...(values.epochs === undefined ? {} : { epochs: num(values.epochs, 'epochs', 60) }), seed: num(values.seed, 'seed', 0), augment: !values['no-augment'], cropped: values.cropped ?? false,
     onEpoch: (h) => log(`epoch ${String(h.epoch).padStart(3)}  lr ${h.lr.toExponential(2)}  train loss ${h.trainLoss.toFixed(4)}  acc ${(100 * h.trainAccuracy).toFixed(1)} %`),
   });
   log(`test accuracy ${(100 * result.accuracy).toFixed(1)} % (balanced ${(100 * result.balancedAccuracy).toFixed(1)} %, kappa ${result.kappa.toFixed(3)}, chance ${(100 * result.chance).toFixed(1)} %) on ${result.nTest} trials`);
