@@ -118,7 +118,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
   if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
   const beta = bc ? 1 : 0;
-  const biasGrad = (dy: Tensor): Tensor | null => (bias?.requiresGrad ? cast(sum(reshape(dy, [g.N, g.O, L]), [0, 2]), bias.dtype) : null);
+  // positions first (contiguous), then the batch: no permuting copy of dy
+  const biasGrad = (dy: Tensor): Tensor | null => (bias?.requiresGrad ? cast(sum(sum(reshape(dy, [g.N, g.O, L]), 2), 0), bias.dtype) : null);
   const direct = directColumns(g);
   if (direct) {
     backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, beta);

@@ -168,4 +168,6 @@ test('small-M GEMM paths (row-pair tiles, K-contiguous dot blocks) and the LeNet
   // LeNet's first conv: 6 filters 5×5 over 28×28 with padding 2; its weight gradient sums
   // per-image dot blocks over the batch
   compare('conv 1→6 k5 pad 2', ([x, w]) => conv2d(x!, w!, null, { padding: 2 }), [[3, 1, 28, 28], [6, 1, 5, 5]]);
+  // with a bias over a batch big enough for the threaded broadcast copy (16·6·784 > 65 536)
+  compare('conv 1→6 k5 pad 2 + bias, batch 16', ([x, w, b]) => conv2d(x!, w!, b!, { padding: 2 }), [[16, 1, 28, 28], [6, 1, 5, 5], [6]]);
 });

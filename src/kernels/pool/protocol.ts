@@ -27,6 +27,7 @@ export const K_AVGPOOL_BW = 5;
 export const K_MAXPOOL_BW = 6;
 export const K_UNARY = 7;
 export const K_BINARY = 8;
+export const K_COPY = 9;
 export const K_NONE = -1;
 
 // float arguments travel as the bit patterns of float32 values
@@ -66,6 +67,9 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
     case K_BINARY:
       e.binary(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!);
       break;
+    case K_COPY:
+      e.copy(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!);
+      break;
     case K_AVGPOOL:
       e.avgPool2d(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
       break;
@@ -86,4 +90,5 @@ export interface TaskKernels {
   avgPool2dBackward(dy: number, planes: number, geo: number, cip: number, dx: number): void;
   unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
+  copy(ndim: number, meta: number, src: number, dst: number): void;
 }

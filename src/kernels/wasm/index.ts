@@ -6,7 +6,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_COPY, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -212,7 +212,20 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     copy(srcDt, dstDt, shape, src, dst) {
       if (srcDt !== 'float32' || dstDt !== 'float32' || shape.length > MAX_DIMS) return js.copy(srcDt, dstDt, shape, src, dst);
       const n = writeStrided(shape, src.strides, dst.strides);
-      k.copy(n, meta, src.off * 4, dst.off * 4);
+      const total = shape.reduce((x, y) => x * y, 1);
+      if (T === 1 || total < ELEMENTWISE_MIN || n === 0) return k.copy(n, meta, src.off * 4, dst.off * 4);
+      // split the outermost (collapsed) dim, as binary does (e.g. a conv bias broadcast over the batch)
+      const v = h.i32;
+      const m0 = meta / 4;
+      const dims = Array.from({ length: 3 * n }, (_, i) => v[m0 + i]!);
+      const rows = dims[0]!;
+      if (rows < 2) return k.copy(n, meta, src.off * 4, dst.off * 4);
+      pool.run(ranges(rows, T, 1).map(([r0, r1], t) => {
+        const o = metaT[t]! / 4;
+        for (let i = 0; i < 3 * n; i++) v[o + i] = dims[i]!;
+        v[o] = r1 - r0;
+        return [K_COPY, n, metaT[t]!, (src.off + r0 * dims[n]!) * 4, (dst.off + r0 * dims[2 * n]!) * 4];
+      }));
     },
     batchNormStats(dt, x, N, C, L, eps, mean, invstd) {
       if (dt !== 'float32') return js.batchNormStats(dt, x, N, C, L, eps, mean, invstd);

@@ -186,6 +186,14 @@ export function copy(ndim: i32, meta: usize, src: usize, dst: usize): void {
       for (; i + 4 <= last; i += 4) v128.store(od + <usize>i * 4, v128.load(os + <usize>i * 4));
       for (; i < last; i++) store<f32>(od + <usize>i * 4, load<f32>(os + <usize>i * 4));
     }
+    else if (ls == 0 && ld == 1) {
+      // a broadcast row (a bias filled over positions): one value, vector stores
+      const x = load<f32>(os);
+      const xv = f32x4.splat(x);
+      let i = 0;
+      for (; i + 4 <= last; i += 4) v128.store(od + <usize>i * 4, xv);
+      for (; i < last; i++) store<f32>(od + <usize>i * 4, x);
+    }
     else for (let i = 0; i < last; i++) store<f32>(od + <usize>(i * ld) * 4, load<f32>(os + <usize>(i * ls) * 4));
     for (let d = ndim - 2; d >= 0; d--) {
       const p = idx + <usize>d * 4;
