@@ -15,6 +15,13 @@
 @inline function copyRun(dst: usize, src: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * 4, v128.load(src + <usize>i * 4));
+  if (i == n) return;
+  // a ragged end of a run of ≥ 4: one vector over its last four (rewriting a few equal values)
+  if (n >= 4) {
+    const t = <usize>(n - 4) * 4;
+    v128.store(dst + t, v128.load(src + t));
+    return;
+  }
   for (; i < n; i++) store<f32>(dst + <usize>i * 4, load<f32>(src + <usize>i * 4));
 }
 
