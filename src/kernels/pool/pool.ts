@@ -81,15 +81,26 @@ export class ThreadPool {
     Atomics.notify(c, GEN);
     const t0 = tasks[0];
     const b0 = taskBase(0);
-    for (const t of t0 ? [t0, ...leftover] : leftover) {
-      c.set(t, b0);
-      runTask(this.main, t[0]!, c, b0 + 1);
+    // a trap in the caller's share is rethrown only after every worker has signed off, so the
+    // next dispatch never meets a worker still busy with this one
+    let error: unknown = null;
+    try {
+      for (const t of t0 ? [t0, ...leftover] : leftover) {
+        c.set(t, b0);
+        runTask(this.main, t[0]!, c, b0 + 1);
+      }
+    } catch (e) {
+      error = e;
     }
     // tasks no worker has begun yet (descheduled, or still waking): the caller runs them
     for (let i = 1; i < this.threads; i++) {
       const b = taskBase(i);
       if (c[b + ASSIGNED] !== gen || Atomics.compareExchange(c, b + CLAIMED, -gen, gen) !== -gen) continue;
-      if (c[b] !== K_NONE) runTask(this.main, c[b]!, c, b + 1);
+      try {
+        if (error === null && c[b] !== K_NONE) runTask(this.main, c[b]!, c, b + 1);
+      } catch (e) {
+        error = e;
+      }
       Atomics.sub(c, PENDING, 1);
     }
     // brief spin, then sleep until the last worker signals
@@ -103,9 +114,10 @@ export class ThreadPool {
     for (let i = 1; i < this.threads; i++) {
       if (Atomics.load(c, taskBase(i) + FAILED) === 1) {
         Atomics.store(c, taskBase(i) + FAILED, 0);
-        throw new Error(`dendrite kernel worker ${i}: kernel ${tasks[i]?.[0]} trapped`);
+        error ??= new Error(`dendrite kernel worker ${i}: kernel ${tasks[i]?.[0]} trapped`);
       }
     }
+    if (error !== null) throw error;
   }
 
   /** Stops the workers. */
