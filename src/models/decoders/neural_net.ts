@@ -10,7 +10,7 @@
 
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { noGrad } from '../../autograd/grad_mode.js';
-import { Tensor, fromValues, tidy } from '../../tensor/tensor.js';
+import { Tensor, fromValues, keep, tidy } from '../../tensor/tensor.js';
 import { Generator, manualSeed } from '../../tensor/random.js';
 import { dropout } from '../../ops/norm.js';
 import { relu } from '../../ops/elementwise.js';
@@ -71,8 +71,10 @@ export interface NeuralDecoderOptions {
   seed?: number;
   /** z-score inputs and centre outputs with the training statistics (default true). */
   normalize?: boolean;
-  /** Called after each epoch with its mean training loss (normalised units). */
-  onEpoch?: (epoch: number, loss: number) => void;
+  /** Called after each epoch with its mean training loss (normalised units) and, with a validation set, its MSE there. */
+  onEpoch?: (epoch: number, loss: number, validMse?: number) => void;
+  /** Early stopping: stop when the validation MSE has not improved for this many epochs (needs `fit`'s validation set); the best epoch's weights are kept. */
+  patience?: number;
 }
 
 abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor<In> {
@@ -84,7 +86,9 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
   protected nOut = 0;
   /** Shape of one sample: (L, F) or (L·F). */
   protected stepShape: number[] = [];
-  readonly o: Required<Omit<NeuralDecoderOptions, 'onEpoch'>> & Pick<NeuralDecoderOptions, 'onEpoch'>;
+  readonly o: Required<Omit<NeuralDecoderOptions, 'onEpoch' | 'patience'>> & Pick<NeuralDecoderOptions, 'onEpoch' | 'patience'>;
+  /** Epoch whose weights the fitted net holds (the last, or the best on validation). */
+  bestEpoch = 0;
 
   constructor(readonly name: string, o: NeuralDecoderOptions) {
     this.o = { epochs: 10, batchSize: 32, lr: 1e-3, optimizer: 'adam', dropout: 0, seed: 0, normalize: true, ...o };
@@ -93,6 +97,7 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`${name}: batchSize must be a positive integer, got ${batchSize}`);
     if (!(lr > 0)) throw new ArgumentError(`${name}: lr must be positive, got ${lr}`);
     if (!(p >= 0 && p < 1)) throw new ArgumentError(`${name}: dropout must be in [0, 1), got ${p}`);
+    if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new ArgumentError(`${name}: patience must be a positive integer, got ${o.patience}`);
   }
 
   /** (rows, feature width) of the input and the width of one time step. */
@@ -121,9 +126,15 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     return fromValues(this.normalizeInput(X.data), s.shape, 'float32');
   }
 
-  fit(X: In, Y: Matrix): this {
+  /**
+   * Trains on (X, Y). With `valid` = [X, Y] the validation MSE is computed after every epoch;
+   * with `patience` the fit stops early and keeps the best epoch's weights (choose epochs on
+   * validation data, never on the test set).
+   */
+  fit(X: In, Y: Matrix, valid?: readonly [In, Matrix]): this {
     const op = `${this.name}.fit`;
     const s = this.check(X, op);
+    if (this.o.patience !== undefined && !valid) throw new ArgumentError(`${op}: patience needs a validation set (fit(X, Y, [Xvalid, Yvalid]))`);
     if (Y.rows !== s.rows) throw new ShapeError(`${op}: X has ${s.rows} samples but Y has ${Y.rows}`);
     if (s.rows === 0) throw new ArgumentError(`${op}: no samples`);
     for (let i = 0; i < Y.data.length; i++) if (!Number.isFinite(Y.data[i]!)) throw new ArgumentError(`${op}: Y holds ${Y.data[i]} at flat index ${i}`);
@@ -148,8 +159,12 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     const y = fromValues(Float32Array.from(Y.data, (v, i) => v - (this.yMean?.[i % Y.cols] ?? 0)), [Y.rows, Y.cols], 'float32');
     const opt = this.o.optimizer === 'rmsprop' ? new RMSprop(net.parameters(), { lr: this.o.lr }) : new Adam(net.parameters(), { lr: this.o.lr });
     const gen = new Generator(this.o.seed);
+    let best = Infinity;
+    let bestState: Record<string, Tensor> | null = null;
+    this.bestEpoch = 0;
     net.train();
     for (let e = 1; e <= this.o.epochs; e++) {
+      net.train();
       let total = 0;
       for (const [xb, yb] of new DataLoader(new TensorDataset(x, y), { batchSize: this.o.batchSize, shuffle: true, generator: gen }) as Iterable<[Tensor, Tensor]>) {
         total += tidy(() => {
@@ -162,7 +177,29 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
         xb.dispose();
         yb.dispose();
       }
-      this.o.onEpoch?.(e, total / s.rows);
+      let vm: number | undefined;
+      if (valid) {
+        const p = this.predict(valid[0]);
+        const t = valid[1];
+        if (t.rows !== p.rows || t.cols !== p.cols) throw new ShapeError(`${op}: validation Y is (${t.rows}, ${t.cols}), predictions are (${p.rows}, ${p.cols})`);
+        vm = 0;
+        for (let i = 0; i < t.data.length; i++) vm += (p.data[i]! - t.data[i]!) ** 2 / t.data.length;
+      }
+      this.o.onEpoch?.(e, total / s.rows, vm);
+      if (vm === undefined || this.o.patience === undefined) {
+        this.bestEpoch = e;
+        continue;
+      }
+      if (vm < best) {
+        best = vm;
+        this.bestEpoch = e;
+        for (const t of Object.values(bestState ?? {})) t.dispose();
+        bestState = Object.fromEntries(Object.entries(net.stateDict()).map(([k, t]) => [k, keep(t.clone())]));
+      } else if (e - this.bestEpoch >= this.o.patience) break;
+    }
+    if (bestState) {
+      net.loadStateDict(bestState);
+      for (const t of Object.values(bestState)) t.dispose();
     }
     x.dispose();
     y.dispose();

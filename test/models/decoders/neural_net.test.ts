@@ -70,3 +70,21 @@ test('bad input: unfitted, NaN history rows, wrong widths and options', () => {
   assert.throws(() => new DenseDecoder({ units: [0] }), ArgumentError);
   assert.throws(() => new DenseDecoder({ epochs: 0 }), ArgumentError);
 });
+
+test('early stopping on a validation set keeps the best epoch', () => {
+  const tr = task(200, 2, 3, 5);
+  const va = task(80, 2, 3, 6);
+  const seen: number[] = [];
+  const m = new RecurrentDecoder({ cell: 'gru', hiddenSize: 8, epochs: 40, lr: 3e-2, patience: 3, seed: 1, onEpoch: (_e, _l, v) => seen.push(v!) });
+  m.fit(tr.X, tr.Y, [va.X, va.Y]);
+  const best = Math.min(...seen);
+  assert.equal(seen[m.bestEpoch - 1], best);
+  assert.ok(seen.length <= 40 && seen.length - m.bestEpoch <= 3, `stopped after ${seen.length} epochs, best ${m.bestEpoch}`);
+  // the fitted net is the best epoch's: its validation MSE is the minimum seen
+  const p = m.predict(va.X).data;
+  let mse = 0;
+  for (let i = 0; i < p.length; i++) mse += (p[i]! - va.Y.data[i]!) ** 2 / p.length;
+  assert.ok(Math.abs(mse - best) <= 1e-9 * Math.max(1, best), `restored MSE ${mse}, best ${best}`);
+  assert.throws(() => new DenseDecoder({ patience: 2 }).fit(flat(tr.X), tr.Y), /patience needs a validation set/);
+  assert.throws(() => new DenseDecoder({ patience: 0 }), ArgumentError);
+});
