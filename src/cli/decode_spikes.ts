@@ -53,7 +53,10 @@ options:
   --alpha A            ridge penalty for wiener/cascade (default 1)
   --degree N           cascade polynomial degree (default 3)
   --hidden N           hidden units of rnn/gru/lstm/dense (default 100)
-  --epochs N           training epochs (default 10)
+  --epochs N           training epochs (default 10; the maximum with --patience)
+  --patience N         early stopping: the last 20 % of the training bins (contiguous) become a
+                       validation block; stop when its MSE has not improved for N epochs and
+                       keep the best epoch's weights (rnn/gru/lstm/dense)
   --lr X               Adam learning rate (default 0.001)
   --dropout P          dropout before the readout (default 0.25)
   --batch-size N       training batch size (default 32)
@@ -209,6 +212,11 @@ function rowsOf(v: Var, lo: number, hi: number): Var {
   return { name: v.name, data: v.data.slice(lo * v.cols, hi * v.cols), rows: hi - lo, cols: v.cols };
 }
 
+/** Rows [lo, hi) of a matrix. */
+function rowBlock(m: Matrix, lo: number, hi: number): Matrix {
+  return { data: m.data.slice(lo * m.cols, hi * m.cols), rows: hi - lo, cols: m.cols };
+}
+
 function outputNames(d: number, target: string): string[] {
   if (d === 1) return [target];
   if (d <= 3) return ['x', 'y', 'z'].slice(0, d);
@@ -251,13 +259,25 @@ interface Runner {
 
 function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record<string, number | boolean>, log: (s: string) => void): Runner {
   const onEpoch = (e: number, loss: number) => log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)`);
-  const deep = { epochs: p['epochs'] as number, lr: p['lr'] as number, dropout: p['dropout'] as number, batchSize: p['batchSize'] as number, seed: p['seed'] as number, onEpoch };
+  const patience = p['patience'] as number | undefined;
+  const onEpochV = (e: number, loss: number, vm?: number) => log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)${vm === undefined ? '' : `  valid MSE ${vm.toFixed(4)}`}`);
+  const deep = {
+    epochs: p['epochs'] as number, lr: p['lr'] as number, dropout: p['dropout'] as number, batchSize: p['batchSize'] as number, seed: p['seed'] as number,
+    onEpoch: patience === undefined ? onEpoch : onEpochV, ...(patience === undefined ? {} : { patience }),
+  };
+  // with --patience, the last 20 % of the training rows (contiguous in time) validate
+  const cut = Math.round(0.8 * tr.n);
+  if (patience !== undefined && (cut < 1 || cut >= tr.n)) throw new ArgumentError(`${op}: --patience needs a training set large enough to hold out 20 % (${tr.n} rows)`);
+  const yFit = patience === undefined ? tr.y : rowBlock(tr.y, 0, cut);
+  const yVal = rowBlock(tr.y, cut, tr.n);
   if (decoder === 'rnn' || decoder === 'gru' || decoder === 'lstm') {
     const m = new RecurrentDecoder({ cell: decoder, hiddenSize: p['hidden'] as number, ...deep });
     const Xtr = tr.seq!, Xte = te.seq!;
     const w = Xte.steps * Xte.features;
+    const part = (a: number, b: number): Sequences => ({ data: Xtr.data.slice(a * w, b * w), n: b - a, steps: Xtr.steps, features: Xtr.features });
+    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(part(0, cut), yFit, [part(cut, tr.n), yVal]));
     // the closed-loop form: the last L bins of one sample in, one prediction out
-    return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)) };
+    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)) };
   }
   const Xtr = tr.matrix!, Xte = te.matrix!;
   if (decoder === 'kalman') {
@@ -268,7 +288,8 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
   const row = (i: number) => Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols);
   if (decoder === 'dense') {
     const m = new DenseDecoder({ units: [p['hidden'] as number], ...deep });
-    return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
+    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(rowBlock(Xtr, 0, cut), yFit, [rowBlock(Xtr, cut, tr.n), yVal]));
+    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
   }
   const ones = Array.from({ length: Math.min(Xte.rows, LATENCY_CALLS) }, (_, i): Matrix => ({ data: Xte.data.slice(i * Xte.cols, (i + 1) * Xte.cols), rows: 1, cols: Xte.cols }));
   const m = decoder === 'wiener' ? new WienerFilter({ alpha: p['alpha'] as number }) : new WienerCascade({ alpha: p['alpha'] as number, degree: p['degree'] as number });
@@ -314,7 +335,8 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
       'test-spikes': { type: 'string' }, 'test-target': { type: 'string' }, 'test-fraction': { type: 'string' },
       'bins-before': { type: 'string' }, 'bins-after': { type: 'string' },
       alpha: { type: 'string' }, degree: { type: 'string' }, hidden: { type: 'string' }, epochs: { type: 'string' },
-      lr: { type: 'string' }, dropout: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+      lr: { type: 'string' }, dropout: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' },
+      out: { type: 'string' },
     },
     strict: true,
   });
@@ -328,7 +350,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   const isDeep = DEEP.includes(decoder);
   const applies: Record<string, readonly SpikeDecoderName[]> = {
     alpha: ['wiener', 'cascade'], degree: ['cascade'],
-    hidden: DEEP, epochs: DEEP, lr: DEEP, dropout: DEEP, 'batch-size': DEEP, seed: DEEP,
+    hidden: DEEP, epochs: DEEP, lr: DEEP, dropout: DEEP, 'batch-size': DEEP, seed: DEEP, patience: DEEP,
   };
   for (const [name, which] of Object.entries(applies)) {
     if (v[name] !== undefined && !which.includes(decoder)) throw new ArgumentError(`${op}: --${name} applies to ${which.join('/')}, not to --decoder ${decoder}`);
@@ -351,6 +373,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     params['dropout'] = num(v, 'dropout', 0.25, { min: 0, maxExclusive: 1 });
     params['batchSize'] = num(v, 'batch-size', 32, { integer: true, min: 1 });
     params['seed'] = num(v, 'seed', 0, { integer: true, min: 0 });
+    if (v['patience'] !== undefined) params['patience'] = num(v, 'patience', 5, { integer: true, min: 1 });
   }
 
   // --- the file
@@ -443,7 +466,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   const f = (x: number, d: number, width: number) => (Number.isFinite(x) ? x.toFixed(d) : String(x)).padStart(width);
   for (const m of metrics) log(`${m.output.padEnd(w)}  ${f(m.r2, 3, 7)}  ${f(m.pearson, 3, 9)}  ${f(m.rmse, 4, 10)}`);
   log('');
-  log(`fit ${fitSeconds.toFixed(3)} s on ${tr.n} bins; latency ${latencyUs.toFixed(1)} µs per bin (median of ${LATENCY_CALLS} single-sample ${decoder === 'kalman' ? 'filter steps' : 'predictions'} after ${LATENCY_WARMUP} warm-up calls); ${te.n} test bins`);
+  log(`fit ${fitSeconds.toFixed(3)} s on ${tr.n} bins${params['patience'] === undefined ? '' : ' (the last 20 % validating, early stopping)'}; latency ${latencyUs.toFixed(1)} µs per bin (median of ${LATENCY_CALLS} single-sample ${decoder === 'kalman' ? 'filter steps' : 'predictions'} after ${LATENCY_WARMUP} warm-up calls); ${te.n} test bins`);
 
   // --- files
   const dir = runDir(resolve(values.out ?? 'reports'));

@@ -93,6 +93,12 @@ test('decode spikes: a 2-epoch GRU smoke run writes results.json and report.html
     const json = JSON.parse(readFileSync(join(g.dir, 'results.json'), 'utf8')) as { config: { params: { hidden: number; epochs: number } }; fitSeconds: number };
     assert.deepEqual([json.config.params.hidden, json.config.params.epochs], [16, 2]);
     assert.ok(json.fitSeconds > 0);
+    // early stopping: the last 20 % of the training bins validate, every epoch reports its MSE
+    const es: string[] = [];
+    decodeSpikesCli([chewie, '--decoder', 'dense', '--epochs', '3', '--hidden', '16', '--patience', '1', '--out', out], (s) => es.push(s));
+    const epochs = es.filter((l) => l.startsWith('epoch'));
+    assert.ok(epochs.length >= 1 && epochs.length <= 3 && epochs.every((l) => /valid MSE \d/.test(l)), epochs.join('\n'));
+    assert.ok(es.some((l) => /the last 20 % validating/.test(l)));
   });
 });
 
@@ -129,6 +135,7 @@ test('decode spikes: unknown decoder, missing variable, mismatched rows and --bi
   assert.throws(run('--decoder', 'kalman', '--bins-before', '3'), (e: Error) => e instanceof ArgumentError && /--bins-before 3: the Kalman filter uses no spike history/.test(e.message));
   assert.throws(run('--decoder', 'wiener', '--hidden', '10'), (e: Error) => e instanceof ArgumentError && /--hidden applies to rnn\/gru\/lstm\/dense, not to --decoder wiener/.test(e.message));
   assert.throws(run('--decoder', 'gru', '--epochs', '1.5'), (e: Error) => e instanceof ArgumentError && /--epochs must be an integer, got '1.5'/.test(e.message));
+  assert.throws(run('--decoder', 'wiener', '--patience', '3'), (e: Error) => e instanceof ArgumentError && /--patience applies to rnn\/gru\/lstm\/dense/.test(e.message));
   assert.throws(run('--decoder', 'wiener', '--test-spikes', 'Yte'), (e: Error) => e instanceof ArgumentError && /--test-spikes and --test-target go together/.test(e.message));
 });
 
