@@ -208,13 +208,9 @@ function checkFinite(v: Var, option: string, file: string): void {
   }
 }
 
-function rowsOf(v: Var, lo: number, hi: number): Var {
-  return { name: v.name, data: v.data.slice(lo * v.cols, hi * v.cols), rows: hi - lo, cols: v.cols };
-}
-
-/** Rows [lo, hi) of a matrix. */
-function rowBlock(m: Matrix, lo: number, hi: number): Matrix {
-  return { data: m.data.slice(lo * m.cols, hi * m.cols), rows: hi - lo, cols: m.cols };
+/** Rows [lo, hi) of a matrix (a Var keeps its name). */
+function rowsOf<M extends Matrix>(m: M, lo: number, hi: number): M {
+  return { ...m, data: m.data.slice(lo * m.cols, hi * m.cols), rows: hi - lo };
 }
 
 function outputNames(d: number, target: string): string[] {
@@ -268,8 +264,8 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
   // with --patience, the last 20 % of the training rows (contiguous in time) validate
   const cut = Math.round(0.8 * tr.n);
   if (patience !== undefined && (cut < 1 || cut >= tr.n)) throw new ArgumentError(`${op}: --patience needs a training set large enough to hold out 20 % (${tr.n} rows)`);
-  const yFit = patience === undefined ? tr.y : rowBlock(tr.y, 0, cut);
-  const yVal = rowBlock(tr.y, cut, tr.n);
+  const yFit = patience === undefined ? tr.y : rowsOf(tr.y, 0, cut);
+  const yVal = rowsOf(tr.y, cut, tr.n);
   if (decoder === 'rnn' || decoder === 'gru' || decoder === 'lstm') {
     const m = new RecurrentDecoder({ cell: decoder, hiddenSize: p['hidden'] as number, ...deep });
     const Xtr = tr.seq!, Xte = te.seq!;
@@ -288,7 +284,7 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
   const row = (i: number) => Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols);
   if (decoder === 'dense') {
     const m = new DenseDecoder({ units: [p['hidden'] as number], ...deep });
-    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(rowBlock(Xtr, 0, cut), yFit, [rowBlock(Xtr, cut, tr.n), yVal]));
+    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(rowsOf(Xtr, 0, cut), yFit, [rowsOf(Xtr, cut, tr.n), yVal]));
     return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
   }
   const ones = Array.from({ length: Math.min(Xte.rows, LATENCY_CALLS) }, (_, i): Matrix => ({ data: Xte.data.slice(i * Xte.cols, (i + 1) * Xte.cols), rows: 1, cols: Xte.cols }));

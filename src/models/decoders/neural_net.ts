@@ -156,6 +156,14 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     manualSeed(this.o.seed);
     const net = (this.net = this.build(f, s.width, Y.cols));
     const x = this.toTensor(X, s);
+    // the validation input is normalised and copied into the heap once, not every epoch
+    let xv: Tensor | null = null;
+    if (valid) {
+      const sv = this.check(valid[0], `${op} (validation)`);
+      if (sv.width !== s.width) throw new ShapeError(`${op}: validation X has ${sv.width} input values per sample, X has ${s.width}`);
+      if (valid[1].rows !== sv.rows || valid[1].cols !== Y.cols) throw new ShapeError(`${op}: validation Y is (${valid[1].rows}, ${valid[1].cols}), expected (${sv.rows}, ${Y.cols})`);
+      xv = this.toTensor(valid[0], sv);
+    }
     const y = fromValues(Float32Array.from(Y.data, (v, i) => v - (this.yMean?.[i % Y.cols] ?? 0)), [Y.rows, Y.cols], 'float32');
     const opt = this.o.optimizer === 'rmsprop' ? new RMSprop(net.parameters(), { lr: this.o.lr }) : new Adam(net.parameters(), { lr: this.o.lr });
     const gen = new Generator(this.o.seed);
@@ -178,12 +186,11 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
         yb.dispose();
       }
       let vm: number | undefined;
-      if (valid) {
-        const p = this.predict(valid[0]);
-        const t = valid[1];
-        if (t.rows !== p.rows || t.cols !== p.cols) throw new ShapeError(`${op}: validation Y is (${t.rows}, ${t.cols}), predictions are (${p.rows}, ${p.cols})`);
+      if (valid && xv) {
+        const p = this.forwardRows(net, xv, valid[1].rows);
+        const t = valid[1].data;
         vm = 0;
-        for (let i = 0; i < t.data.length; i++) vm += (p.data[i]! - t.data[i]!) ** 2 / t.data.length;
+        for (let i = 0; i < t.length; i++) vm += (p[i]! - t[i]!) ** 2 / t.length;
       }
       this.o.onEpoch?.(e, total / s.rows, vm);
       if (vm === undefined || this.o.patience === undefined) {
@@ -202,6 +209,7 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
       for (const t of Object.values(bestState)) t.dispose();
     }
     x.dispose();
+    xv?.dispose();
     y.dispose();
     net.eval();
     return this;
@@ -231,24 +239,29 @@ abstract class NeuralDecoder<In extends Matrix | Sequences> implements Regressor
     if (!this.net) throw new ArgumentError(`${op}: not fitted; call fit first`);
     const s = this.check(X, op);
     if (s.width !== this.nFeatures) throw new ShapeError(`${op}: fitted on ${this.nFeatures} input values per sample, X has ${s.width}`);
-    const out = new Float64Array(s.rows * this.nOut);
-    const net = this.net;
-    net.eval();
     const x = this.toTensor(X, s);
+    const out = this.forwardRows(this.net, x, s.rows);
+    x.dispose();
+    return { data: out, rows: s.rows, cols: this.nOut };
+  }
+
+  /** Predictions (rows, D) in kinematic units for a normalised input tensor, in chunks, eval mode. */
+  private forwardRows(net: Module, x: Tensor, rows: number): Float64Array {
+    const out = new Float64Array(rows * this.nOut);
+    net.eval();
     noGrad(() => {
       const step = 1024;
-      for (let r = 0; r < s.rows; r += step) {
+      for (let r = 0; r < rows; r += step) {
         tidy(() => {
-          const n = Math.min(step, s.rows - r);
-          const xb = slice(x, 0, r, r + n);
-          const p = net.call(xb).dataSync();
+          const n = Math.min(step, rows - r);
+          const p = net.call(slice(x, 0, r, r + n)).dataSync();
           for (let i = 0; i < p.length; i++) out[r * this.nOut + i] = p[i]! + (this.yMean?.[i % this.nOut] ?? 0);
         });
       }
     });
-    x.dispose();
-    return { data: out, rows: s.rows, cols: this.nOut };
+    return out;
   }
+
 }
 
 export interface RecurrentDecoderOptions extends NeuralDecoderOptions {

@@ -87,4 +87,8 @@ test('early stopping on a validation set keeps the best epoch', () => {
   assert.ok(Math.abs(mse - best) <= 1e-9 * Math.max(1, best), `restored MSE ${mse}, best ${best}`);
   assert.throws(() => new DenseDecoder({ patience: 2 }).fit(flat(tr.X), tr.Y), /patience needs a validation set/);
   assert.throws(() => new DenseDecoder({ patience: 0 }), ArgumentError);
+  // a validation set that does not fit the training set is refused before any training
+  const wide = task(20, 2, 4, 7);
+  assert.throws(() => new RecurrentDecoder({ hiddenSize: 4, epochs: 1, patience: 1 }).fit(tr.X, tr.Y, [wide.X, wide.Y]), /validation X has 8 input values per sample, X has 6/);
+  assert.throws(() => new RecurrentDecoder({ hiddenSize: 4, epochs: 1 }).fit(tr.X, tr.Y, [va.X, tr.Y]), /validation Y is \(200, 1\), expected \(80, 1\)/);
 });
