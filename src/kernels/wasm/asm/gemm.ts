@@ -118,6 +118,17 @@ function packA(a: usize, sr: i32, sc: i32, i0: i32, mc: i32, k0: i32, kc: i32, d
   }
 }
 
+/** A ragged or strided tile, staged at t (rows of NR floats), written element by element. */
+function storeEdge(t: usize, c: usize, csr: i32, csc: i32, h: i32, w: i32, accumulate: bool): void {
+  for (let r = 0; r < h; r++) {
+    for (let j = 0; j < w; j++) {
+      const p = c + <usize>(r * csr + j * csc) * 4;
+      const v = load<f32>(t + <usize>(r * NR + j) * 4);
+      store<f32>(p, accumulate ? load<f32>(p) + v : v);
+    }
+  }
+}
+
 /** One 4×8 tile: C[i0:i0+h, j0:j0+w] (+)= Apanel · Bpanel over kc. */
 function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32, csc: i32, h: i32, w: i32, accumulate: bool, t: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -158,13 +169,7 @@ function micro(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i32
   v128.store(t, c10, 32); v128.store(t, c11, 48);
   v128.store(t, c20, 64); v128.store(t, c21, 80);
   v128.store(t, c30, 96); v128.store(t, c31, 112);
-  for (let r = 0; r < h; r++) {
-    for (let j = 0; j < w; j++) {
-      const p = c + <usize>(r * csr + j * csc) * 4;
-      const v = load<f32>(t + <usize>(r * NR + j) * 4);
-      store<f32>(p, accumulate ? load<f32>(p) + v : v);
-    }
-  }
+  storeEdge(t, c, csr, csc, h, w, accumulate);
 }
 
 /** A 1- or 2-row tile (the ragged last rows of a small M, e.g. 6 conv filters): half the FMAs of micro. */
@@ -199,13 +204,7 @@ function micro2(ap: usize, bp: usize, bstride: usize, kc: i32, c: usize, csr: i3
   }
   v128.store(t, c00); v128.store(t, c01, 16);
   v128.store(t, c10, 32); v128.store(t, c11, 48);
-  for (let r = 0; r < h; r++) {
-    for (let j = 0; j < w; j++) {
-      const p = c + <usize>(r * csr + j * csc) * 4;
-      const v = load<f32>(t + <usize>(r * NR + j) * 4);
-      store<f32>(p, accumulate ? load<f32>(p) + v : v);
-    }
-  }
+  storeEdge(t, c, csr, csc, h, w, accumulate);
 }
 
 // @ts-ignore: decorator
