@@ -1,10 +1,10 @@
 // Shared helpers for the spike-train tests: the golden file from scripts/golden/spikes_reference.py
 // (Elephant's definitions recomputed with numpy 1.24 / scipy 1.10), its input trains, and checks.
-import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SpikeTrain } from '../../../src/neuro/spikes/index.js';
+import { assertClose as closeTo, type Summary } from '../../helpers/close.js';
+export { relErr, assertSummary, type Summary } from '../../helpers/close.js';
 
-export interface Summary { n: number; step: number; spots: number[]; sum: number; sumAbs: number; sumSq: number }
 /** JSON numbers, with null for NaN. */
 export type Values = (number | null)[];
 
@@ -60,43 +60,7 @@ export function values(v: Values): Float64Array {
   return Float64Array.from(v, (x) => (x === null ? NaN : x));
 }
 
-/** max |a − b| / max |b| over the entries where both are numbers; NaN must match NaN. */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, what = ''): number {
-  assert.equal(a.length, b.length, `${what}: length ${a.length} vs reference ${b.length}`);
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < b.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (Number.isNaN(y) || Number.isNaN(x)) {
-      assert.ok(Number.isNaN(x) && Number.isNaN(y), `${what}: entry ${i} is ${x}, reference ${y}`);
-      continue;
-    }
-    scale = Math.max(scale, Math.abs(y));
-    err = Math.max(err, Math.abs(x - y));
-  }
-  return scale === 0 ? err : err / scale;
-}
-
+/** assertClose that also takes the JSON form (null for NaN) of a reference. */
 export function assertClose(a: ArrayLike<number>, b: ArrayLike<number> | Values, rtol: number, what: string): void {
-  const ref = Array.isArray(b) ? values(b as Values) : (b as ArrayLike<number>);
-  const e = relErr(a, ref, what);
-  assert.ok(e <= rtol, `${what}: relative error ${e.toExponential(2)} > ${rtol}`);
-}
-
-/** Compare a full output with a stored summary (spot values every `step`, sums). */
-export function assertSummary(y: ArrayLike<number>, s: Summary, rtol: number, what: string): void {
-  assert.equal(y.length, s.n, `${what}: length ${y.length}, reference ${s.n}`);
-  const spots: number[] = [];
-  let sum = 0, sumAbs = 0, sumSq = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (i % s.step === 0) spots.push(y[i]!);
-    sum += y[i]!;
-    sumAbs += Math.abs(y[i]!);
-    sumSq += y[i]! * y[i]!;
-  }
-  assertClose(spots, s.spots, rtol, `${what} (spot values)`);
-  assert.ok(Math.abs(sum - s.sum) <= rtol * s.sumAbs + 1e-300, `${what}: sum ${sum} vs ${s.sum}`);
-  assert.ok(Math.abs(sumAbs - s.sumAbs) <= rtol * s.sumAbs, `${what}: sum|y| ${sumAbs} vs ${s.sumAbs}`);
-  assert.ok(Math.abs(sumSq - s.sumSq) <= 2 * rtol * s.sumSq, `${what}: sum y^2 ${sumSq} vs ${s.sumSq}`);
+  closeTo(a, Array.isArray(b) ? values(b as Values) : (b as ArrayLike<number>), rtol, what);
 }
