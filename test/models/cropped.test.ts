@@ -3,61 +3,14 @@
 // Shallow and Deep4 made dense with to_dense_prediction_model, trained with CroppedLoss —
 // eval/train logits (B, K, P), the loss, every gradient and the BatchNorm statistics. Then the
 // dense property in dendrite itself, the trial aggregation, crop windows and the errors.
-// Tolerances as test/models/deep4_eegnet.test.ts (fp32 vs fp32): logits atol 1e-5 + rtol 1e-4,
-// loss rtol 1e-5, statistics atol 1e-6 + rtol 1e-5, gradients atol 5e-6·G + rtol 1e-3.
+// The comparison and its tolerances are in ./torch_reference.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ArgumentError, ShapeError, randn, manualSeed, noGrad, tensor, slice, type Tensor } from '../../src/index.js';
-import { deserializeStateDict } from '../../src/io/safetensors/index.js';
+import { ArgumentError, ShapeError, randn, manualSeed, noGrad, tensor, slice } from '../../src/index.js';
+import { checkAgainstTorch, close, load } from './torch_reference.js';
 import { Deep4Net, ShallowFBCSPNet, toDensePredictionModel, nPredsPerInput, LeNet } from '../../src/models/index.js';
 import { croppedLoss, trialPredsFromWindowPreds } from '../../src/decode/cropped.js';
-import type { Module } from '../../src/nn/module.js';
 
-const DIR = 'test/golden/eeg_models';
-interface Meta { n_params: number; state_keys: string[]; logits_shape: number[]; loss: number; receptive_field: number | null }
-
-function load(name: string): { meta: Meta; state: Record<string, Tensor>; ref: Record<string, Tensor> } {
-  const st = (f: string) => deserializeStateDict(new Uint8Array(readFileSync(`${DIR}/${f}`)), f).stateDict;
-  return { meta: JSON.parse(readFileSync(`${DIR}/${name}.json`, 'utf8')) as Meta, state: st(`${name}_state.safetensors`), ref: st(`${name}_ref.safetensors`) };
-}
-
-function close(name: string, got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number): void {
-  assert.equal(got.length, want.length, `${name}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i]!, w = want[i]!;
-    if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) assert.fail(`${name}[${i}]: got ${g}, PyTorch ${w} (atol ${atol}, rtol ${rtol})`);
-  }
-}
-
-function checkAgainstTorch(name: string, make: (dropProb?: number) => Module, dense: boolean): void {
-  const { meta, state, ref } = load(name);
-  const x = ref.input!;
-  const prep = (m: Module) => {
-    m.loadStateDict(state);
-    return dense ? toDensePredictionModel(m) : m;
-  };
-  const m = prep(make());
-  m.eval();
-  const le = m.call(x);
-  assert.deepEqual(le.shape, meta.logits_shape);
-  close(`${name} eval logits`, le.dataSync(), ref.logits_eval!.dataSync(), 1e-5, 1e-4);
-  if (dense) assert.equal((m as unknown as { receptiveField: number }).receptiveField, meta.receptive_field);
-
-  const t = prep(make(0));
-  t.train();
-  const lt = t.call(x);
-  close(`${name} train logits`, lt.dataSync(), ref.logits_train!.dataSync(), 1e-5, 1e-4);
-  const loss = croppedLoss(lt, ref.target!);
-  close(`${name} loss`, [loss.item()], [meta.loss], 0, 1e-5);
-  loss.backward();
-  let scale = 0;
-  for (const [k] of t.namedParameters()) for (const v of ref[`grad.${k}`]!.dataSync()) scale = Math.max(scale, Math.abs(v));
-  for (const [k, p] of t.namedParameters()) close(`${name} grad ${k}`, p.grad!.dataSync(), ref[`grad.${k}`]!.dataSync(), 5e-6 * scale, 1e-3);
-  for (const [k, b] of Object.entries(t.stateDict())) {
-    if (k.includes('running_') || k.endsWith('num_batches_tracked')) close(`${name} ${k} after the step`, b.dataSync(), ref[`after.${k}`]!.dataSync(), 1e-6, 1e-5);
-  }
-}
 
 const drop = (p?: number) => (p === undefined ? {} : { dropProb: p });
 

@@ -4,67 +4,17 @@
 // cross-entropy loss, every parameter gradient, the updated BatchNorm running statistics, and
 // EEGNet's max-norm helper against torch.renorm. Plus shapes at other sizes and the errors.
 //
-// Tolerances (fp32 against fp32, different summation orders): logits atol 1e-5 + rtol 1e-4;
-// loss rtol 1e-5; running statistics atol 1e-6 + rtol 1e-5; gradients atol 5e-6·G + rtol 1e-3,
-// G = the largest |gradient| over the whole net. The absolute part is relative to G because some
-// gradients are zero in exact arithmetic and only rounding noise in both libraries (a bias, or
-// an EEGNet bnorm_temporal scale, in front of a train-mode BatchNorm that cancels it).
+// The comparison and its tolerances are in ./torch_reference.ts.
 // Observed worst errors: Deep4Net logits 3.8e-6 (max 2.6), gradients 6.1e-6 (G 3.8); EEGNet
 // logits 1.9e-7, gradients 4.8e-7 (G 0.97).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ArgumentError, ShapeError, crossEntropy, noGrad, randn, manualSeed, tensor, type Tensor } from '../../src/index.js';
-import { deserializeStateDict } from '../../src/io/safetensors/index.js';
+import { ArgumentError, ShapeError, noGrad, randn, manualSeed, tensor } from '../../src/index.js';
+import { checkAgainstTorch, close, load } from './torch_reference.js';
 import { Deep4Net, EEGNet, ShallowFBCSPNet, renorm_ } from '../../src/models/index.js';
 import type { Module } from '../../src/nn/module.js';
 
-const DIR = 'test/golden/eeg_models';
-interface Meta { n_params: number; state_keys: string[]; input_shape: number[]; logits_shape: number[]; loss: number }
-
-function load(name: string): { meta: Meta; state: Record<string, Tensor>; ref: Record<string, Tensor> } {
-  const st = (f: string) => deserializeStateDict(new Uint8Array(readFileSync(`${DIR}/${f}`)), f).stateDict;
-  return { meta: JSON.parse(readFileSync(`${DIR}/${name}.json`, 'utf8')) as Meta, state: st(`${name}_state.safetensors`), ref: st(`${name}_ref.safetensors`) };
-}
-
-function close(name: string, got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number): void {
-  assert.equal(got.length, want.length, `${name}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i]!, w = want[i]!;
-    if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) assert.fail(`${name}[${i}]: got ${g}, PyTorch ${w} (atol ${atol}, rtol ${rtol})`);
-  }
-}
-
 const nParams = (m: Module) => m.parameters().reduce((a, p) => a + p.numel, 0);
-
-function checkAgainstTorch(name: string, make: (dropProb?: number) => Module): void {
-  const { meta, state, ref } = load(name);
-  const x = ref.input!;
-
-  // eval mode, with the stored running statistics
-  const m = make();
-  m.loadStateDict(state);
-  m.eval();
-  const le = m.call(x);
-  assert.deepEqual(le.shape, meta.logits_shape);
-  close(`${name} eval logits`, le.dataSync(), ref.logits_eval!.dataSync(), 1e-5, 1e-4);
-
-  // train mode, dropout off: BatchNorm on batch statistics
-  const t = make(0);
-  t.loadStateDict(state);
-  t.train();
-  const lt = t.call(x);
-  close(`${name} train logits`, lt.dataSync(), ref.logits_train!.dataSync(), 1e-5, 1e-4);
-  const loss = crossEntropy(lt, ref.target!);
-  close(`${name} loss`, [loss.item()], [meta.loss], 0, 1e-5);
-  loss.backward();
-  let scale = 0;
-  for (const [k] of t.namedParameters()) for (const v of ref[`grad.${k}`]!.dataSync()) scale = Math.max(scale, Math.abs(v));
-  for (const [k, p] of t.namedParameters()) close(`${name} grad ${k}`, p.grad!.dataSync(), ref[`grad.${k}`]!.dataSync(), 5e-6 * scale, 1e-3);
-  for (const [k, b] of Object.entries(t.stateDict())) {
-    if (k.includes('running_') || k.endsWith('num_batches_tracked')) close(`${name} ${k} after the step`, b.dataSync(), ref[`after.${k}`]!.dataSync(), 1e-6, 1e-5);
-  }
-}
 
 test('parameter counts are Braindecode\'s (22 channels, 4 classes)', () => {
   assert.equal(nParams(new Deep4Net({ nChans: 22, nOutputs: 4, nTimes: 1000 })), 282879);
