@@ -11,7 +11,6 @@ import { checkAgainstTorch, close, load } from './torch_reference.js';
 import { Deep4Net, ShallowFBCSPNet, toDensePredictionModel, nPredsPerInput, LeNet } from '../../src/models/index.js';
 import { croppedLoss, trialPredsFromWindowPreds } from '../../src/decode/cropped.js';
 
-
 const drop = (p?: number) => (p === undefined ? {} : { dropProb: p });
 
 test('ShallowFBCSPNet logits, loss, gradients and running statistics match PyTorch', () => {
