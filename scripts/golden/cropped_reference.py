@@ -5,9 +5,9 @@ Run with Debian's python3 (python3-torch 1.13):
 
     /usr/bin/python3 scripts/golden/cropped_reference.py
 
-Braindecode is not installed, so the nets are written here in plain torch with their pooling as
-modules (in forward order), following Braindecode's layer order, defaults and state-dict keys;
-CombinedConv, FinalLayer, perturb and the safetensors writer come from eeg_models.py.
+Braindecode is not installed, so ShallowFBCSPNet is written here in plain torch with its pooling
+as a module (in forward order), following Braindecode's layer order, defaults and state-dict keys;
+Deep4Net, CombinedConv, FinalLayer, perturb and the safetensors writer come from eeg_models.py.
 to_dense_prediction_model below implements Braindecode's published algorithm: walk the modules
 in order, give each module with a dilation the product of the strides seen so far, then set
 every stride to 1. CroppedLoss is Braindecode's: the loss of the predictions averaged over time.
@@ -31,7 +31,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from eeg_models import OUT, CombinedConv, FinalLayer, perturb, save_safetensors
+from eeg_models import OUT, CombinedConv, Deep4Net, FinalLayer, perturb, save_safetensors
 
 
 def to_dense_prediction_model(model):
@@ -75,46 +75,6 @@ class ShallowFBCSPNet(nn.Module):
         x = x.unsqueeze(-1).permute(0, 3, 2, 1)  # (B, C, T) -> (B, 1, T, C)
         x = self.pool(self.conv_nonlin(self.bnorm(self.conv_time_spat(x))))
         return self.drop(self.pool_nonlin(x))
-
-    def forward(self, x):
-        return self.final_layer(self.features(x))
-
-
-class Deep4Net(nn.Module):
-    """Braindecode's Deep4Net with its pools as modules, registered in forward order."""
-
-    def __init__(self, n_chans, n_outputs, n_times, final_conv_length='auto', drop_prob=0.5):
-        super().__init__()
-        self.conv_time_spat = CombinedConv(n_chans, 25, 25, 10, bias_time=True, bias_spat=False)
-        self.bnorm = nn.BatchNorm2d(25, momentum=0.1, affine=True, eps=1e-5)
-        self.pool = nn.MaxPool2d((3, 1), (3, 1))
-        n_prev = 25
-        self.blocks = []
-        for nr, n in ((2, 50), (3, 100), (4, 200)):
-            parts = (nn.Dropout(drop_prob), nn.Conv2d(n_prev, n, (10, 1), bias=False),
-                     nn.BatchNorm2d(n, momentum=0.1, affine=True, eps=1e-5), nn.MaxPool2d((3, 1), (3, 1)))
-            for name, mod in zip(('drop', 'conv', 'bnorm', 'pool'), parts):
-                setattr(self, f'{name}_{nr}', mod)
-            self.blocks.append(parts)
-            n_prev = n
-        if final_conv_length == 'auto':
-            with torch.no_grad():
-                final_conv_length = self.features(torch.ones(1, n_chans, n_times)).shape[2]
-        self.final_layer = FinalLayer(nn.Conv2d(200, n_outputs, (final_conv_length, 1), bias=True))
-        for name, p in self.named_parameters():
-            if name.startswith('bnorm'):
-                nn.init.constant_(p, 1 if name.endswith('weight') else 0)
-            elif name.endswith('weight'):
-                nn.init.xavier_uniform_(p, gain=1)
-            else:
-                nn.init.constant_(p, 0)
-
-    def features(self, x):
-        x = x.unsqueeze(-1).permute(0, 3, 2, 1)
-        x = self.pool(F.elu(self.bnorm(self.conv_time_spat(x))))
-        for drop, conv, bn, pool in self.blocks:
-            x = pool(F.elu(bn(conv(drop(x)))))
-        return x
 
     def forward(self, x):
         return self.final_layer(self.features(x))

@@ -99,25 +99,27 @@ class CombinedConv(nn.Module):
 
 
 class Deep4Net(nn.Module):
-    def __init__(self, n_chans, n_outputs, n_times, drop_prob=0.5):
+    """Braindecode's Deep4Net; pools are modules registered in forward order, so a generic
+    module walk (cropped_reference.py's to_dense_prediction_model) meets them in that order."""
+
+    def __init__(self, n_chans, n_outputs, n_times, final_conv_length='auto', drop_prob=0.5):
         super().__init__()
-        self.pool = dict(kernel_size=(3, 1), stride=(3, 1))
         self.conv_time_spat = CombinedConv(n_chans, 25, 25, 10, bias_time=True, bias_spat=False)
         self.bnorm = nn.BatchNorm2d(25, momentum=0.1, affine=True, eps=1e-5)
+        self.pool = nn.MaxPool2d((3, 1), (3, 1))
         n_prev = 25
         self.blocks = []
         for nr, n in ((2, 50), (3, 100), (4, 200)):
-            drop = nn.Dropout(drop_prob)
-            conv = nn.Conv2d(n_prev, n, (10, 1), bias=False)
-            bn = nn.BatchNorm2d(n, momentum=0.1, affine=True, eps=1e-5)
-            setattr(self, f'drop_{nr}', drop)
-            setattr(self, f'conv_{nr}', conv)
-            setattr(self, f'bnorm_{nr}', bn)
-            self.blocks.append((drop, conv, bn))
+            parts = (nn.Dropout(drop_prob), nn.Conv2d(n_prev, n, (10, 1), bias=False),
+                     nn.BatchNorm2d(n, momentum=0.1, affine=True, eps=1e-5), nn.MaxPool2d((3, 1), (3, 1)))
+            for name, mod in zip(('drop', 'conv', 'bnorm', 'pool'), parts):
+                setattr(self, f'{name}_{nr}', mod)
+            self.blocks.append(parts)
             n_prev = n
-        with torch.no_grad():
-            t = self.features(torch.ones(1, n_chans, n_times)).shape[2]
-        self.final_layer = FinalLayer(nn.Conv2d(200, n_outputs, (t, 1), bias=True))
+        if final_conv_length == 'auto':
+            with torch.no_grad():
+                final_conv_length = self.features(torch.ones(1, n_chans, n_times)).shape[2]
+        self.final_layer = FinalLayer(nn.Conv2d(200, n_outputs, (final_conv_length, 1), bias=True))
         for name, p in self.named_parameters():
             if name.startswith('bnorm'):
                 nn.init.constant_(p, 1 if name.endswith('weight') else 0)
@@ -128,9 +130,9 @@ class Deep4Net(nn.Module):
 
     def features(self, x):
         x = x.unsqueeze(-1).permute(0, 3, 2, 1)  # (B, C, T) -> (B, 1, T, C)
-        x = F.max_pool2d(F.elu(self.bnorm(self.conv_time_spat(x))), **self.pool)
-        for drop, conv, bn in self.blocks:
-            x = F.max_pool2d(F.elu(bn(conv(drop(x)))), **self.pool)
+        x = self.pool(F.elu(self.bnorm(self.conv_time_spat(x))))
+        for drop, conv, bn, pool in self.blocks:
+            x = pool(F.elu(bn(conv(drop(x)))))
         return x
 
     def forward(self, x):
