@@ -53,6 +53,12 @@ export interface Window2d {
   OH: number; OW: number;
 }
 
+/**
+ * The largest zero-padded image convDirect takes, in elements: C·(OH + kh − 1)·(⌈OW/8⌉·8 + kw − 1)
+ * (one padded copy of an image's planes, held per thread).
+ */
+export const CONV_DIRECT_MAX_PLANE = 1 << 16;
+
 export interface Backend {
   readonly name: string;
   /** Threads its kernels use (1 for the reference). */
@@ -81,6 +87,15 @@ export interface Backend {
   im2col(dt: DType, x: number, N: number, C: number, g: Window2d, dst: number): void;
   /** Adds columns (N, C·kh·kw, OH·OW) back into (N, C, H, W) (the adjoint of im2col). */
   col2im(dt: DType, col: number, N: number, C: number, g: Window2d, dst: number): void;
+  /**
+   * Direct convolution at stride 1, dilation 1, one group — for few taps C·kh·kw, where im2col
+   * would copy every input sample kh·kw times: y (N, O, OH, OW) = bias + w (O, C, kh, kw) ⋆ x
+   * (N, C, H, W) with (ph, pw) zero padding before; bias −1 for none. Shapes are limited by
+   * CONV_DIRECT_MAX_PLANE.
+   */
+  convDirect(dt: DType, x: number, N: number, C: number, O: number, g: Window2d, w: number, bias: number, y: number): void;
+  /** Weight gradient of convDirect: dw (O, C, kh, kw) = Σₙ dy[n] ⋆ x[n] (overwritten). */
+  convDirectWeightGrad(dt: DType, x: number, dy: number, N: number, C: number, O: number, g: Window2d, dw: number): void;
   /** Max pooling over planes; writes values and the int32 flat in-plane index of each max. */
   maxPool2d(dt: DType, x: number, planes: number, g: Window2d, dst: number, idx: number): void;
   maxPool2dBackward(dt: DType, dy: number, idx: number, planes: number, g: Window2d, dx: number): void;

@@ -4,7 +4,7 @@
 
 import { ShapeError, ArgumentError, DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
-import type { Window2d } from '../kernels/backend.js';
+import { CONV_DIRECT_MAX_PLANE, type Window2d } from '../kernels/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
@@ -97,6 +97,23 @@ function unfoldGeometry(g: ConvGeom): ConvGeom {
   return { ...g, H: 1, W: g.H, kh: 1, kw: g.kh, sh: 1, sw: g.sh, ph: 0, pw: g.ph, dh: 1, dw: g.dh, OH: 1, OW: g.OH };
 }
 
+// Above this many taps per output (C·kh·kw) im2col + GEMM wins over summing windows directly.
+const DIRECT_MAX_TAPS = 64;
+
+/**
+ * The geometry for Backend.convDirect, or null where im2col + GEMM is the better path: stride
+ * and dilation 1, one group, few taps (LeNet's 1-channel 5×5 first layer; EEGNet's 1-channel
+ * temporal kernel), a padded image that fits the kernel's per-thread plane.
+ */
+function directGeometry(g: ConvGeom): ConvGeom | null {
+  const u = unfoldGeometry(g);
+  if (u.groups !== 1 || u.sh !== 1 || u.sw !== 1 || u.dh !== 1 || u.dw !== 1) return null;
+  const taps = u.kh * u.kw;
+  if (taps < 2 || u.C * taps > DIRECT_MAX_TAPS) return null;
+  if (u.C * (u.OH + u.kh - 1) * (Math.ceil(u.OW / 8) * 8 + u.kw - 1) > CONV_DIRECT_MAX_PLANE) return null;
+  return u;
+}
+
 /** im2col columns for the whole batch: (N, C·kh·kw, OH·OW). */
 function columns(x: Tensor, g: ConvGeom): Tensor {
   const col = Tensor.empty([g.N, g.C * g.kh * g.kw, g.OH * g.OW], x.dtype);
@@ -116,12 +133,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
   // the bias is written first and the GEMMs accumulate onto it: no separate pass over y
   const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
-  if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
   const beta = bc ? 1 : 0;
   // positions first (contiguous), then the batch: no permuting copy of dy
   const biasGrad = (dy: Tensor): Tensor | null => (bias?.requiresGrad ? cast(sum(sum(reshape(dy, [g.N, g.O, L]), 2), 0), bias.dtype) : null);
   const direct = directColumns(g);
   if (direct) {
+    if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
     backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, beta);
     const out = record('conv2d', y, [input, weight, bias], (gy) => {
       const dy = contiguousData(gy);
@@ -142,6 +159,28 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     }
     return out;
   }
+  const dg = directGeometry(g);
+  if (dg) {
+    backend().convDirect(x.dtype, x.offset, g.N, g.C, g.O, dg, w.offset, bc ? bc.offset : -1, y.offset);
+    const out = record('conv2d', y, [input, weight, bias], (gy) => {
+      const dy = contiguousData(gy);
+      const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
+      let dw: Tensor | null = null;
+      if (weight.requiresGrad) {
+        dw = Tensor.empty(weight.shape, w.dtype);
+        backend().convDirectWeightGrad(w.dtype, x.offset, dy.offset, g.N, g.C, g.O, dg, dw.offset);
+      }
+      const db = biasGrad(dy);
+      if (dy !== gy) dy.dispose();
+      return [dx, dw, db];
+    });
+    if (!out.requiresGrad) {
+      if (x !== input) x.dispose();
+      if (w !== weight) w.dispose();
+    }
+    return out;
+  }
+  if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
   const col = columns(x, g);
   for (let gi = 0; gi < g.groups; gi++) {
     // y[n, group] (Og, L) = W[group] (Og, Cg·kk) @ col[n, group] (Cg·kk, L)

@@ -18,6 +18,11 @@ function workload(): Tensor[] {
   const w = randn([10, 3, 5, 4], { requiresGrad: true });
   const y = maxPool2d(conv2d(x, w, null, { padding: 1 }), 2);
   y.backward(randn([...y.shape]));
+  // direct convolution: images split across threads, the weight gradient summed in fixed chunks
+  const x1 = randn([21, 1, 28, 28], { requiresGrad: true });
+  const w1 = randn([6, 1, 5, 5], { requiresGrad: true });
+  const y1 = conv2d(x1, w1, null, { padding: 2 });
+  y1.backward(randn([...y1.shape]));
   const a = randn([3, 70, 90]);
   const b = randn([90, 130]);
   const c = randn([130, 50]);
@@ -25,7 +30,7 @@ function workload(): Tensor[] {
   const u = randn([64, 33, 40]);
   const v = randn([33, 1]);
   const big = [add(u, v), mul(u, u.permute(0, 2, 1).contiguous().permute(0, 2, 1)), relu(u), exp(mul(u, 0.1)), sub(v, u)];
-  return [y, x.grad!, w.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2)), ...big];
+  return [y, x.grad!, w.grad!, y1, w1.grad!, x1.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2)), ...big];
 }
 
 for (const build of supportedBuilds()) {

@@ -64,6 +64,18 @@ test('conv2d forward and backward (im2col, col2im, sgemm) match the reference', 
   compare('conv1d same', ([x, w]) => conv1d(x!, w!, null, { padding: 'same' }), [[2, 3, 17], [4, 3, 6]]);
 });
 
+test('direct convolution (stride 1, few taps) forward and weight gradient match the reference', () => {
+  // LeNet's first layer with more images than one gradient chunk (8), ragged widths, O not a multiple of 6
+  compare('direct lenet conv1', ([x, w, b]) => conv2d(x!, w!, b!, { padding: 2 }), [[19, 1, 28, 28], [6, 1, 5, 5], [6]]);
+  for (let t = 0; t < 12; t++) {
+    const C = ri(1, 2), O = ri(1, 14), kh = ri(1, 4), kw = ri(2, 8), N = ri(1, 10);
+    const H = ri(kh, 9), W = ri(kw, 23);
+    const padding = [ri(0, 2), ri(0, 3)] as const;
+    compare(`direct conv2d #${t}`, ([x, w, b]) => conv2d(x!, w!, b!, { padding }), [[N, C, H, W], [O, C, kh, kw], [O]]);
+  }
+  compare('direct conv1d same (even kernel)', ([x, w]) => conv1d(x!, w!, null, { padding: 'same' }), [[3, 1, 70], [8, 1, 16]]);
+});
+
 test('max pooling forward and backward match the reference', () => {
   for (let t = 0; t < 20; t++) {
     const k = ri(1, 4), H = ri(k, 12), W = ri(k, 12);

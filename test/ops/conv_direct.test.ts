@@ -1,9 +1,11 @@
 // conv2d over one input channel with a kernel spanning the full width (EEG temporal/spatial
 // convs over (B, 1, T, C)) reads its im2col columns in place. It must equal the same
 // convolution written with the width as channels, which takes the im2col path.
+// Stride-1 convolutions with few taps (C·kh·kw ≤ 64) sum windows directly (Backend.convDirect);
+// they must equal the im2col path, reached by padding the channels with zeros past 64 taps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randn, conv2d, permute, manualSeed, gradcheck } from '../../src/index.js';
+import { randn, conv2d, permute, manualSeed, gradcheck, cat, zeros } from '../../src/index.js';
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, label: string): void {
   assert.equal(a.length, b.length);
@@ -53,4 +55,50 @@ test('(k, 1) convolutions over one-column images equal the (1, k) convolution of
   close(y.dataSync(), yt.dataSync(), 'output');
   close(x.grad!.dataSync(), xt.grad!.dataSync(), 'input grad');
   close(w.grad!.dataSync(), wt.grad!.dataSync(), 'weight grad');
+});
+
+for (const [N, C, H, W, O, kh, kw, pad] of [
+  [10, 1, 28, 28, 6, 5, 5, [2, 2]], // LeNet's first layer, more images than one gradient chunk
+  [3, 2, 9, 13, 7, 3, 5, [1, 2]],
+  [2, 1, 1, 50, 8, 1, 12, [0, 6]], // a (1, k) temporal kernel with kx past one 5-tap block
+  [2, 1, 40, 1, 5, 9, 1, [4, 0]], // a (k, 1) kernel down a one-column image
+  [17, 3, 6, 7, 13, 2, 3, [0, 0]],
+] as const) {
+  test(`direct conv2d (N=${N}, C=${C}, ${H}×${W}, O=${O}, ${kh}×${kw}, pad ${pad}) equals the im2col path, values and gradients`, () => {
+    manualSeed(N * 31 + O);
+    const x = randn([N, C, H, W], { requiresGrad: true });
+    const w = randn([O, C, kh, kw], { requiresGrad: true });
+    const b = randn([O], { requiresGrad: true });
+    const y = conv2d(x, w, b, { padding: pad });
+    const up = randn([...y.shape]);
+    y.backward(up);
+    // zero channels up to more than 64 taps: same convolution, im2col path
+    const extra = Math.ceil(65 / (kh * kw));
+    const x2 = cat([x.detach(), zeros([N, extra, H, W])], 1).requiresGrad_();
+    const w2 = cat([w.detach(), zeros([O, extra, kh, kw])], 1).requiresGrad_();
+    const b2 = b.detach().clone().requiresGrad_();
+    const y2 = conv2d(x2, w2, b2, { padding: pad });
+    y2.backward(up);
+    close(y.dataSync(), y2.dataSync(), 'output');
+    close(x.grad!.dataSync(), x2.grad!.narrow(1, 0, C).contiguous().dataSync(), 'input grad');
+    close(w.grad!.dataSync(), w2.grad!.narrow(1, 0, C).contiguous().dataSync(), 'weight grad');
+    close(b.grad!.dataSync(), b2.grad!.dataSync(), 'bias grad');
+  });
+}
+
+test("direct conv2d with padding 'same' and an even kernel (asymmetric padding) equals the im2col path", () => {
+  manualSeed(9);
+  const x = randn([2, 1, 5, 33]);
+  const w = randn([3, 1, 2, 8]);
+  const y = conv2d(x, w, null, { padding: 'same' });
+  const y2 = conv2d(cat([x, zeros([2, 5, 5, 33])], 1), cat([w, zeros([3, 5, 2, 8])], 1), null, { padding: 'same' });
+  assert.deepEqual(y.shape, [2, 3, 5, 33]);
+  close(y.dataSync(), y2.dataSync(), 'output');
+});
+
+test('direct conv2d passes gradcheck in float64', () => {
+  const x = randn([2, 2, 5, 6], { dtype: 'float64', requiresGrad: true });
+  const w = randn([3, 2, 3, 2], { dtype: 'float64', requiresGrad: true });
+  const b = randn([3], { dtype: 'float64', requiresGrad: true });
+  assert.ok(gradcheck((a, c, d) => conv2d(a!, c!, d!, { padding: [1, 1] }), [x, w, b]));
 });

@@ -24,6 +24,8 @@ export function jsBackend(h: Heap): Backend {
     matmul: (...a) => matmul(h, ...a),
     im2col: (...a) => w.im2col(h, ...a),
     col2im: (...a) => w.col2im(h, ...a),
+    convDirect: (...a) => w.convDirect(h, ...a),
+    convDirectWeightGrad: (...a) => w.convDirectWeightGrad(h, ...a),
     maxPool2d: (...a) => w.maxPool2d(h, ...a),
     maxPool2dBackward: (...a) => w.maxPool2dBackward(h, ...a),
     avgPool2d: (...a) => w.avgPool2d(h, ...a),

@@ -30,6 +30,63 @@ export function im2col(h: Heap, dt: DType, x: number, N: number, C: number, g: W
   }
 }
 
+/** Direct convolution at stride 1, dilation 1 (Backend.convDirect); sums each output in float64. */
+export function convDirect(h: Heap, dt: DType, x: number, N: number, C: number, O: number, g: Window2d, w: number, bias: number, y: number): void {
+  const V = h.view(dt);
+  const { kh, kw, ph, pw, H, W, OH, OW } = g;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const out = y + (n * O + o) * OH * OW;
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          let s = bias >= 0 ? V[bias + o]! : 0;
+          for (let c = 0; c < C; c++) {
+            const plane = x + (n * C + c) * H * W;
+            const wk = w + (o * C + c) * kh * kw;
+            for (let ky = 0; ky < kh; ky++) {
+              const iy = oy + ky - ph;
+              if (iy < 0 || iy >= H) continue;
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = ox + kx - pw;
+                if (ix >= 0 && ix < W) s += V[wk + ky * kw + kx]! * V[plane + iy * W + ix]!;
+              }
+            }
+          }
+          V[out + oy * OW + ox] = s;
+        }
+      }
+    }
+  }
+}
+
+/** Weight gradient of convDirect: dw[o, c, ky, kx] = Σ dy[n, o, oy, ox] · x[n, c, oy + ky − ph, ox + kx − pw]. */
+export function convDirectWeightGrad(h: Heap, dt: DType, x: number, dy: number, N: number, C: number, O: number, g: Window2d, dw: number): void {
+  const V = h.view(dt);
+  const { kh, kw, ph, pw, H, W, OH, OW } = g;
+  for (let o = 0; o < O; o++) {
+    for (let c = 0; c < C; c++) {
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          let s = 0;
+          for (let n = 0; n < N; n++) {
+            const plane = x + (n * C + c) * H * W;
+            const d = dy + (n * O + o) * OH * OW;
+            for (let oy = 0; oy < OH; oy++) {
+              const iy = oy + ky - ph;
+              if (iy < 0 || iy >= H) continue;
+              for (let ox = 0; ox < OW; ox++) {
+                const ix = ox + kx - pw;
+                if (ix >= 0 && ix < W) s += V[d + oy * OW + ox]! * V[plane + iy * W + ix]!;
+              }
+            }
+          }
+          V[dw + ((o * C + c) * kh + ky) * kw + kx] = s;
+        }
+      }
+    }
+  }
+}
+
 export function col2im(h: Heap, dt: DType, col: number, N: number, C: number, g: Window2d, dst: number): void {
   const V = h.view(dt);
   const { kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW } = g;

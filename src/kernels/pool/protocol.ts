@@ -28,6 +28,8 @@ export const K_MAXPOOL_BW = 6;
 export const K_UNARY = 7;
 export const K_BINARY = 8;
 export const K_COPY = 9;
+export const K_CONV_DIRECT = 10;
+export const K_CONV_DIRECT_WGRAD = 11;
 export const K_NONE = -1;
 
 // float arguments travel as the bit patterns of float32 values
@@ -76,6 +78,12 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
     case K_AVGPOOL_BW:
       e.avgPool2dBackward(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
       break;
+    case K_CONV_DIRECT:
+      e.convDirect(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!);
+      break;
+    case K_CONV_DIRECT_WGRAD:
+      e.convDirectWeightGrad(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!);
+      break;
     default:
   }
 }
@@ -84,6 +92,8 @@ export interface TaskKernels {
   sgemm(...args: number[]): void;
   im2col(x: number, N: number, C: number, geo: number, dst: number): void;
   col2im(col: number, N: number, C: number, geo: number, dst: number): void;
+  convDirect(x: number, N: number, C: number, O: number, geo: number, w: number, bias: number, hasBias: number, y: number, scratch: number): void;
+  convDirectWeightGrad(x: number, dy: number, N: number, C: number, O: number, geo: number, dw: number, chunk: number, scratch: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
   maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
   avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;

@@ -1,12 +1,12 @@
 // The wasm SIMD backend: the primitives it has fast kernels for run in wasm over the shared
 // heap; everything else (and every non-float32 dtype) falls through to the JS reference.
 
-import type { Backend, BinaryOp, MatRef, Strided, UnaryOp, Window2d } from '../backend.js';
+import { CONV_DIRECT_MAX_PLANE, type Backend, type BinaryOp, type MatRef, type Strided, type UnaryOp, type Window2d } from '../backend.js';
 import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_COPY, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -60,6 +60,10 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
   // held for the backend's lifetime: per-thread GEMM packing buffers, and a small block for shapes/geometry
   const scratchBytes = ((k.MC + k.NC) * k.KC + 32) * 4;
   const scratch = Array.from({ length: T }, () => h.alloc(scratchBytes));
+  // convDirect keeps a padded image (and a 32-byte temp) in the same per-thread block
+  if (scratchBytes < (CONV_DIRECT_MAX_PLANE + 16) * 4) throw new Error('wasm backend: GEMM scratch is smaller than the direct-convolution plane');
+  // images per partial weight gradient: fixed, so every thread count sums in the same order
+  const CONV_WGRAD_CHUNK = 8;
   const meta = h.alloc(5 * MAX_DIMS * 4);
   // one shape/stride block per thread for split elementwise kernels (each keeps its own counter)
   const metaT = Array.from({ length: T }, () => h.alloc(4 * MAX_DIMS * 4));
@@ -132,6 +136,46 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       const per = C * g.kh * g.kw * g.OH * g.OW;
       if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.col2im(col * 4, N, C, geo, dst * 4);
       pool.run(ranges(N, T, 1).map(([s, e]) => [K_COL2IM, (col + s * per) * 4, e - s, C, geo, (dst + s * C * g.H * g.W) * 4]));
+    },
+    convDirect(dt, x, N, C, O, g, w, bias, y) {
+      if (dt !== 'float32') return js.convDirect(dt, x, N, C, O, g, w, bias, y);
+      const geo = writeGeo(g);
+      const b = bias < 0 ? 0 : bias * 4;
+      const has = bias < 0 ? 0 : 1;
+      const flops = N * O * C * g.kh * g.kw * g.OH * g.OW;
+      if (T === 1 || N < 2 || flops < PARALLEL_MIN_FLOPS) return k.convDirect(x * 4, N, C, O, geo, w * 4, b, has, y * 4, scratch[0]!);
+      pool.run(ranges(N, T, 1).map(([s0, e0], t) => [K_CONV_DIRECT, (x + s0 * C * g.H * g.W) * 4, e0 - s0, C, O, geo, w * 4, b, has, (y + s0 * O * g.OH * g.OW) * 4, scratch[t]!]));
+    },
+    convDirectWeightGrad(dt, x, dy, N, C, O, g, dw) {
+      if (dt !== 'float32') return js.convDirectWeightGrad(dt, x, dy, N, C, O, g, dw);
+      const geo = writeGeo(g);
+      const chunks = Math.ceil(N / CONV_WGRAD_CHUNK);
+      if (chunks === 1) return k.convDirectWeightGrad(x * 4, dy * 4, N, C, O, geo, dw * 4, CONV_WGRAD_CHUNK, scratch[0]!);
+      const S = O * C * g.kh * g.kw;
+      const part = h.alloc(chunks * S * 4);
+      try {
+        const flops = N * O * C * g.kh * g.kw * g.OH * g.OW;
+        const parts = T === 1 || flops < PARALLEL_MIN_FLOPS ? 1 : T;
+        const inImage = C * g.H * g.W;
+        const outImage = O * g.OH * g.OW;
+        const tasks = ranges(chunks, parts, 1).map(([c0, c1], t) => {
+          const n0 = c0 * CONV_WGRAD_CHUNK;
+          const n1 = Math.min(N, c1 * CONV_WGRAD_CHUNK);
+          return [K_CONV_DIRECT_WGRAD, (x + n0 * inImage) * 4, (dy + n0 * outImage) * 4, n1 - n0, C, O, geo, part + c0 * S * 4, CONV_WGRAD_CHUNK, scratch[t]!];
+        });
+        if (tasks.length === 1) k.convDirectWeightGrad(x * 4, dy * 4, N, C, O, geo, part, CONV_WGRAD_CHUNK, scratch[0]!);
+        else pool.run(tasks);
+        // the partial sums, added in chunk order
+        const f = h.f32;
+        const p0 = part / 4;
+        for (let i = 0; i < S; i++) {
+          let v = f[p0 + i]!;
+          for (let c = 1; c < chunks; c++) v = Math.fround(v + f[p0 + c * S + i]!);
+          f[dw + i] = v;
+        }
+      } finally {
+        h.free(part);
+      }
     },
     maxPool2d(dt, x, planes, g, dst, idx) {
       if (dt !== 'float32') return js.maxPool2d(dt, x, planes, g, dst, idx);

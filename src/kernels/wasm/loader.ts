@@ -18,6 +18,8 @@ export interface WasmKernels {
   ): void;
   im2col(x: number, N: number, C: number, geo: number, dst: number): void;
   col2im(col: number, N: number, C: number, geo: number, dst: number): void;
+  convDirect(x: number, N: number, C: number, O: number, geo: number, w: number, bias: number, hasBias: number, y: number, scratch: number): void;
+  convDirectWeightGrad(x: number, dy: number, N: number, C: number, O: number, geo: number, dw: number, chunk: number, scratch: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
   maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
   avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;

@@ -1,0 +1,267 @@
+// Direct convolution at stride 1, dilation 1, one group, for few input taps (C·kh·kw small:
+// LeNet's 1-channel 5×5 first layer, EEGNet's 1-channel temporal kernel). im2col would write
+// kh·kw copies of every input sample and read them back; here each image is copied once into
+// a zero-padded plane and every output row is summed straight from it. Geometry arrives as the
+// window ops' i32 block (kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW).
+
+// @ts-ignore: decorator
+@inline function fma(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function g(geo: usize, i: i32): i32 {
+  return load<i32>(geo + <usize>i * 4);
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Output columns rounded up to whole 8-column blocks: the padded plane is this + kw − 1 wide. */
+// @ts-ignore: decorator
+@inline function paddedWidth(OW: i32, kw: i32): i32 {
+  return ((OW + 7) & ~7) + kw - 1;
+}
+
+/**
+ * Copies the C planes of one image into P (C × Hp × Wp) at row/column offset (ph, pw), zero
+ * elsewhere: Hp = OH + kh − 1 rows cover every window, Wp every (rounded-up) column block.
+ */
+function padPlanes(x: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, Hp: i32, Wp: i32, P: usize): void {
+  const total = C * Hp * Wp;
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= total; i += 4) v128.store(P + <usize>i * 4, z);
+  for (; i < total; i++) store<f32>(P + <usize>i * 4, 0);
+  // input rows/columns that land inside the padded plane (asymmetric 'same' padding may clip)
+  const y0 = max(0, -ph), y1 = min(H, Hp - ph);
+  const x0 = max(0, -pw), x1 = min(W, Wp - pw);
+  const n = x1 - x0;
+  if (n <= 0) return;
+  for (let c = 0; c < C; c++) {
+    for (let iy = y0; iy < y1; iy++) {
+      const src = x + <usize>((c * H + iy) * W + x0) * 4;
+      const dst = P + <usize>((c * Hp + iy + ph) * Wp + x0 + pw) * 4;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) v128.store(dst + <usize>j * 4, v128.load(src + <usize>j * 4));
+      for (; j < n; j++) store<f32>(dst + <usize>j * 4, load<f32>(src + <usize>j * 4));
+    }
+  }
+}
+
+/** Stores the first r (< 8) lanes of the pair (a, b) at p, through the 32-byte temp t. */
+// @ts-ignore: decorator
+@inline function storePart(p: usize, a: v128, b: v128, r: i32, t: usize): void {
+  v128.store(t, a);
+  v128.store(t, b, 16);
+  for (let i = 0; i < r; i++) store<f32>(p + <usize>i * 4, load<f32>(t + <usize>i * 4));
+}
+
+/** Byte offsets of every tap (c, ky, kx) inside the padded planes, relative to the window's corner. */
+function tapOffsets(C: i32, kh: i32, kw: i32, Hp: i32, Wp: i32, tab: usize): void {
+  let t = 0;
+  for (let c = 0; c < C; c++) {
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++) store<i32>(tab + <usize>(t++) * 4, ((c * Hp + ky) * Wp + kx) * 4);
+    }
+  }
+}
+
+/**
+ * Four output channels × eight columns at (oy, ox): one pass over the K taps, each loading two
+ * input vectors and four weights for eight FMAs. Channels past h alias the last one.
+ */
+function tile4(P: usize, tab: usize, K: i32, w: usize, bias: usize, hasBias: i32, h: i32, o: usize, ls: usize, r: i32, tmp: usize): void {
+  const w0 = w, w1 = w + <usize>(min(1, h - 1) * K) * 4, w2 = w + <usize>(min(2, h - 1) * K) * 4, w3 = w + <usize>(min(3, h - 1) * K) * 4;
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  if (hasBias) {
+    a0 = v128.load32_splat(bias);
+    a1 = v128.load32_splat(bias + <usize>min(1, h - 1) * 4);
+    a2 = v128.load32_splat(bias + <usize>min(2, h - 1) * 4);
+    a3 = v128.load32_splat(bias + <usize>min(3, h - 1) * 4);
+  }
+  let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+  for (let t = 0; t < K; t++) {
+    const p = P + <usize>load<i32>(tab + <usize>t * 4);
+    const xa = v128.load(p), xb = v128.load(p, 16);
+    const q = <usize>t * 4;
+    let s = v128.load32_splat(w0 + q);
+    a0 = fma(a0, s, xa); b0 = fma(b0, s, xb);
+    s = v128.load32_splat(w1 + q);
+    a1 = fma(a1, s, xa); b1 = fma(b1, s, xb);
+    s = v128.load32_splat(w2 + q);
+    a2 = fma(a2, s, xa); b2 = fma(b2, s, xb);
+    s = v128.load32_splat(w3 + q);
+    a3 = fma(a3, s, xa); b3 = fma(b3, s, xb);
+  }
+  if (r >= 8) {
+    v128.store(o, a0); v128.store(o, b0, 16);
+    if (h > 1) { v128.store(o + ls, a1); v128.store(o + ls, b1, 16); }
+    if (h > 2) { v128.store(o + 2 * ls, a2); v128.store(o + 2 * ls, b2, 16); }
+    if (h > 3) { v128.store(o + 3 * ls, a3); v128.store(o + 3 * ls, b3, 16); }
+  } else {
+    storePart(o, a0, b0, r, tmp);
+    if (h > 1) storePart(o + ls, a1, b1, r, tmp);
+    if (h > 2) storePart(o + 2 * ls, a2, b2, r, tmp);
+    if (h > 3) storePart(o + 3 * ls, a3, b3, r, tmp);
+  }
+}
+
+/** One or two output channels × eight columns (the channels left over by tile4). */
+function tile2(P: usize, tab: usize, K: i32, w: usize, bias: usize, hasBias: i32, h: i32, o: usize, ls: usize, r: i32, tmp: usize): void {
+  const w0 = w, w1 = w + <usize>(min(1, h - 1) * K) * 4;
+  let a0 = f32x4.splat(0), a1 = a0;
+  if (hasBias) {
+    a0 = v128.load32_splat(bias);
+    a1 = v128.load32_splat(bias + <usize>min(1, h - 1) * 4);
+  }
+  let b0 = a0, b1 = a1;
+  for (let t = 0; t < K; t++) {
+    const p = P + <usize>load<i32>(tab + <usize>t * 4);
+    const xa = v128.load(p), xb = v128.load(p, 16);
+    const q = <usize>t * 4;
+    let s = v128.load32_splat(w0 + q);
+    a0 = fma(a0, s, xa); b0 = fma(b0, s, xb);
+    s = v128.load32_splat(w1 + q);
+    a1 = fma(a1, s, xa); b1 = fma(b1, s, xb);
+  }
+  if (r >= 8) {
+    v128.store(o, a0); v128.store(o, b0, 16);
+    if (h > 1) { v128.store(o + ls, a1); v128.store(o + ls, b1, 16); }
+  } else {
+    storePart(o, a0, b0, r, tmp);
+    if (h > 1) storePart(o + ls, a1, b1, r, tmp);
+  }
+}
+
+/**
+ * y (N, O, OH, OW) = bias + W (O, C, kh, kw) ⋆ x (N, C, H, W), in register tiles of four (or
+ * two) output channels × eight columns that run over all C·kh·kw taps at once through a table
+ * of their offsets. `scratch` holds the padded planes (C·Hp·Wp floats), a 32-byte temp and the
+ * tap table.
+ */
+export function convDirect(x: usize, N: i32, C: i32, O: i32, geo: usize, w: usize, bias: usize, hasBias: i32, y: usize, scratch: usize): void {
+  const kh = g(geo, 0), kw = g(geo, 1), ph = g(geo, 4), pw = g(geo, 5);
+  const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
+  const Hp = OH + kh - 1, Wp = paddedWidth(OW, kw);
+  const P = scratch;
+  const tmp = scratch + <usize>((C * Hp * Wp + 3) & ~3) * 4;
+  const tab = tmp + 32;
+  const K = C * kh * kw;
+  const L = OH * OW;
+  const ls = <usize>L * 4;
+  tapOffsets(C, kh, kw, Hp, Wp, tab);
+  for (let n = 0; n < N; n++) {
+    padPlanes(x + <usize>(n * C * H * W) * 4, C, H, W, ph, pw, Hp, Wp, P);
+    for (let ob = 0; ob < O; ob += 4) {
+      const h = min(4, O - ob);
+      const wb = w + <usize>(ob * K) * 4;
+      const bb = bias + <usize>ob * 4;
+      const out = y + <usize>((n * O + ob) * L) * 4;
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox += 8) {
+          const pc = P + <usize>(oy * Wp + ox) * 4;
+          const o = out + <usize>(oy * OW + ox) * 4;
+          if (h > 2) tile4(pc, tab, K, wb, bb, hasBias, h, o, ls, OW - ox, tmp);
+          else tile2(pc, tab, K, wb, bb, hasBias, h, o, ls, OW - ox, tmp);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dW (O, C, kh, kw) = Σₙ dy[n] ⋆ x[n] over images [0, N), in groups of `chunk` images: group
+ * k's sum goes to dw + k·O·C·kh·kw (overwritten), so the caller can add the groups in a fixed
+ * order and any thread count gives the same bits. Two output channels by five taps per register
+ * tile; a ragged row end runs through a zero-padded copy of the dy vector.
+ */
+export function convDirectWeightGrad(x: usize, dy: usize, N: i32, C: i32, O: i32, geo: usize, dw: usize, chunk: i32, scratch: usize): void {
+  const kh = g(geo, 0), kw = g(geo, 1), ph = g(geo, 4), pw = g(geo, 5);
+  const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
+  const Hp = OH + kh - 1, Wp = paddedWidth(OW, kw);
+  const P = scratch;
+  const tmp = scratch + <usize>((C * Hp * Wp + 3) & ~3) * 4;
+  const K = C * kh * kw;
+  const S = O * K;
+  const L = OH * OW;
+  const OW4 = OW & ~3;
+  const zero = f32x4.splat(0);
+  for (let n = 0; n < N; n++) {
+    const part = dw + <usize>((n / chunk) * S) * 4;
+    if (n % chunk == 0) for (let i = 0; i < S; i++) store<f32>(part + <usize>i * 4, 0);
+    padPlanes(x + <usize>(n * C * H * W) * 4, C, H, W, ph, pw, Hp, Wp, P);
+    for (let ob = 0; ob < O; ob += 2) {
+      const h = min(2, O - ob);
+      const d0 = dy + <usize>((n * O + ob) * L) * 4;
+      const d1 = h > 1 ? d0 + <usize>L * 4 : d0;
+      for (let c = 0; c < C; c++) {
+        for (let ky = 0; ky < kh; ky++) {
+          for (let kx0 = 0; kx0 < kw; kx0 += 5) {
+            // taps past the kernel alias its last one: computed, never stored
+            const q1 = <usize>min(kx0 + 1, kw - 1) * 4, q2 = <usize>min(kx0 + 2, kw - 1) * 4;
+            const q3 = <usize>min(kx0 + 3, kw - 1) * 4, q4 = <usize>min(kx0 + 4, kw - 1) * 4;
+            const q0 = <usize>kx0 * 4;
+            let s00 = zero, s01 = zero, s02 = zero, s03 = zero, s04 = zero;
+            let s10 = zero, s11 = zero, s12 = zero, s13 = zero, s14 = zero;
+            for (let oy = 0; oy < OH; oy++) {
+              const prow = P + <usize>((c * Hp + oy + ky) * Wp) * 4;
+              const g0row = d0 + <usize>(oy * OW) * 4;
+              const g1row = d1 + <usize>(oy * OW) * 4;
+              for (let ox = 0; ox < OW; ox += 4) {
+                let g0: v128, g1: v128;
+                if (ox < OW4) {
+                  g0 = v128.load(g0row + <usize>ox * 4);
+                  g1 = v128.load(g1row + <usize>ox * 4);
+                } else {
+                  v128.store(tmp, zero);
+                  v128.store(tmp, zero, 16);
+                  for (let i = ox; i < OW; i++) {
+                    store<f32>(tmp + <usize>(i - ox) * 4, load<f32>(g0row + <usize>i * 4));
+                    store<f32>(tmp + <usize>(i - ox + 4) * 4, load<f32>(g1row + <usize>i * 4));
+                  }
+                  g0 = v128.load(tmp);
+                  g1 = v128.load(tmp, 16);
+                }
+                const p = prow + <usize>ox * 4;
+                let xv = v128.load(p + q0);
+                s00 = fma(s00, g0, xv); s10 = fma(s10, g1, xv);
+                xv = v128.load(p + q1);
+                s01 = fma(s01, g0, xv); s11 = fma(s11, g1, xv);
+                xv = v128.load(p + q2);
+                s02 = fma(s02, g0, xv); s12 = fma(s12, g1, xv);
+                xv = v128.load(p + q3);
+                s03 = fma(s03, g0, xv); s13 = fma(s13, g1, xv);
+                xv = v128.load(p + q4);
+                s04 = fma(s04, g0, xv); s14 = fma(s14, g1, xv);
+              }
+            }
+            const r0 = part + <usize>((ob * C + c) * kh * kw + ky * kw + kx0) * 4;
+            const nq = min(5, kw - kx0);
+            add(r0, hsum(s00));
+            if (nq > 1) add(r0 + 4, hsum(s01));
+            if (nq > 2) add(r0 + 8, hsum(s02));
+            if (nq > 3) add(r0 + 12, hsum(s03));
+            if (nq > 4) add(r0 + 16, hsum(s04));
+            if (h > 1) {
+              const r1 = r0 + <usize>K * 4;
+              add(r1, hsum(s10));
+              if (nq > 1) add(r1 + 4, hsum(s11));
+              if (nq > 2) add(r1 + 8, hsum(s12));
+              if (nq > 3) add(r1 + 12, hsum(s13));
+              if (nq > 4) add(r1 + 16, hsum(s14));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function add(p: usize, v: f32): void {
+  store<f32>(p, load<f32>(p) + v);
+}
