@@ -144,7 +144,10 @@ function torchPeer(threads: number): { torch: string; results: Record<string, Ti
   const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'PyTorch missing: install it with `apt-get install python3-torch libopenblas0-pthread` (Debian) and rerun';
   const cfg = { threads, reps: REPS, lenet_train_batches: [64, 256], lenet_infer_batches: [1, 1000], shallow: SHALLOW, gemm: GEMM };
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE' };
+  // PyTorch's own OpenMP defaults (threads spin before sleeping, as dendrite's workers do); an
+  // inherited OMP_WAIT_POLICY would change them, so it is dropped
+  const { OMP_WAIT_POLICY: _policy, ...rest } = process.env;
+  const env = { ...rest, OMP_NUM_THREADS: String(threads) };
   const r = spawnSync(py, ['bench/peers/torch_bench.py', JSON.stringify(cfg)], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (r.status !== 0) return `PyTorch peer failed: ${r.stderr.split('\n').slice(-3).join(' ')}`;
   return JSON.parse(r.stdout) as { torch: string; results: Record<string, Timing> };

@@ -282,7 +282,10 @@ for (const s of chewie.filter((c) => c.name === 'GRU' || c.name === 'LSTM')) {
 }
 const torch: Record<number, { results: Record<string, { fit_s: number; latency_us: number; check_max_abs: number | null }> } | string> = {};
 for (const threads of [1, 2]) {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE' };
+  // PyTorch's own OpenMP defaults (threads spin before sleeping, as dendrite's workers do); an
+  // inherited OMP_WAIT_POLICY would change them, so it is dropped
+  const { OMP_WAIT_POLICY: _policy, ...rest } = process.env;
+  const env = { ...rest, OMP_NUM_THREADS: String(threads) };
   const r = spawnSync('/usr/bin/python3', ['bench/peers/spikes_torch.py', JSON.stringify({ threads, warmup: 100, calls: 500, cases })], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   torch[threads] = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : `PyTorch peer failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')} (apt-get install python3-torch)`;
 }

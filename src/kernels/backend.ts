@@ -53,6 +53,12 @@ export interface Window2d {
   OH: number; OW: number;
 }
 
+/** Where im2col puts its columns: element strides between rows (c, ki, kj) and between images. */
+export interface ColStrides {
+  row: number;
+  image: number;
+}
+
 /**
  * The largest zero-padded image convDirect takes, in elements: C·(OH + kh − 1)·(⌈OW/8⌉·8 + kw − 1)
  * (one padded copy of an image's planes, held per thread).
@@ -83,10 +89,14 @@ export interface Backend {
    * overwrites; an out batch stride of 0 with beta = 1 sums over the batch.
    */
   matmul(dt: DType, batch: number, M: number, N: number, K: number, a: MatRef, b: MatRef, out: MatRef, beta: 0 | 1): void;
-  /** Unfolds (N, C, H, W) into columns (N, C·kh·kw, OH·OW). Padding reads as 0. */
-  im2col(dt: DType, x: number, N: number, C: number, g: Window2d, dst: number): void;
-  /** Adds columns (N, C·kh·kw, OH·OW) back into (N, C, H, W) (the adjoint of im2col). */
-  col2im(dt: DType, col: number, N: number, C: number, g: Window2d, dst: number): void;
+  /**
+   * Unfolds (N, C, H, W) into columns (N, C·kh·kw, OH·OW), or with `cols` any layout where row
+   * r = (c, ki, kj) of image n starts at n·cols.image + r·cols.row (the batch-folded
+   * (C·kh·kw, N·OH·OW) is { row: N·OH·OW, image: OH·OW }). Padding reads as 0.
+   */
+  im2col(dt: DType, x: number, N: number, C: number, g: Window2d, dst: number, cols?: ColStrides): void;
+  /** Adds columns back into (N, C, H, W) (the adjoint of im2col, same layouts). */
+  col2im(dt: DType, col: number, N: number, C: number, g: Window2d, dst: number, cols?: ColStrides): void;
   /**
    * Direct convolution at stride 1, dilation 1, one group — for few taps C·kh·kw, where im2col
    * would copy every input sample kh·kw times: y (N, O, OH, OW) = bias + w (O, C, kh, kw) ⋆ x

@@ -1,18 +1,20 @@
 // Reference window kernels: im2col/col2im for convolution, max/avg/adaptive pooling.
 // Planes are (H, W) images laid out one after another; 1-D ops pass H = 1.
 
-import type { Window2d } from '../backend.js';
+import type { ColStrides, Window2d } from '../backend.js';
 import type { Heap, DType } from '../heap.js';
 
-export function im2col(h: Heap, dt: DType, x: number, N: number, C: number, g: Window2d, dst: number): void {
+export function im2col(h: Heap, dt: DType, x: number, N: number, C: number, g: Window2d, dst: number, cols?: ColStrides): void {
   const V = h.view(dt);
   const { kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW } = g;
-  let o = dst;
+  const rs = cols?.row ?? OH * OW;
+  const is = cols?.image ?? C * kh * kw * OH * OW;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const plane = x + (n * C + c) * H * W;
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
+          let o = dst + n * is + ((c * kh + ki) * kw + kj) * rs;
           for (let oy = 0; oy < OH; oy++) {
             const iy = oy * sh - ph + ki * dh;
             if (iy < 0 || iy >= H) {
@@ -87,15 +89,17 @@ export function convDirectWeightGrad(h: Heap, dt: DType, x: number, dy: number, 
   }
 }
 
-export function col2im(h: Heap, dt: DType, col: number, N: number, C: number, g: Window2d, dst: number): void {
+export function col2im(h: Heap, dt: DType, col: number, N: number, C: number, g: Window2d, dst: number, cols?: ColStrides): void {
   const V = h.view(dt);
   const { kh, kw, sh, sw, ph, pw, dh, dw, H, W, OH, OW } = g;
-  let o = col;
+  const rs = cols?.row ?? OH * OW;
+  const is = cols?.image ?? C * kh * kw * OH * OW;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const plane = dst + (n * C + c) * H * W;
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
+          let o = col + n * is + ((c * kh + ki) * kw + kj) * rs;
           for (let oy = 0; oy < OH; oy++) {
             const iy = oy * sh - ph + ki * dh;
             if (iy < 0 || iy >= H) {

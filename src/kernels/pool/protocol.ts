@@ -30,6 +30,7 @@ export const K_BINARY = 8;
 export const K_COPY = 9;
 export const K_CONV_DIRECT = 10;
 export const K_CONV_DIRECT_WGRAD = 11;
+export const K_FILL = 12;
 export const K_NONE = -1;
 
 // float arguments travel as the bit patterns of float32 values
@@ -52,10 +53,10 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
         a[o + 10]!, a[o + 11]!, a[o + 12]!, a[o + 13]!, a[o + 14]!, a[o + 15]!, a[o + 16]!, a[o + 17]!);
       break;
     case K_IM2COL:
-      e.im2col(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
+      e.im2col(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!);
       break;
     case K_COL2IM:
-      e.col2im(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
+      e.col2im(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!);
       break;
     case K_MAXPOOL:
       e.maxPool2d(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
@@ -78,6 +79,9 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
     case K_AVGPOOL_BW:
       e.avgPool2dBackward(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
       break;
+    case K_FILL:
+      e.fill32(a[o]!, a[o + 1]!, a[o + 2]!);
+      break;
     case K_CONV_DIRECT:
       e.convDirect(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!);
       break;
@@ -90,8 +94,8 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
 
 export interface TaskKernels {
   sgemm(...args: number[]): void;
-  im2col(x: number, N: number, C: number, geo: number, dst: number): void;
-  col2im(col: number, N: number, C: number, geo: number, dst: number): void;
+  im2col(x: number, N: number, C: number, geo: number, dst: number, rowStride: number, imageStride: number): void;
+  col2im(col: number, N: number, C: number, geo: number, dst: number, rowStride: number, imageStride: number): void;
   convDirect(x: number, N: number, C: number, O: number, geo: number, w: number, bias: number, hasBias: number, y: number, scratch: number): void;
   convDirectWeightGrad(x: number, dy: number, N: number, C: number, O: number, geo: number, dw: number, chunk: number, scratch: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
@@ -101,4 +105,5 @@ export interface TaskKernels {
   unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
+  fill32(dst: number, n: number, bits: number): void;
 }

@@ -6,7 +6,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_FILL, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -119,23 +119,33 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     ...js,
     name: `wasm-${k.build}`,
     threads: T,
+    fill(dt, dst, n, value) {
+      if (dt !== 'float32' && dt !== 'int32') return js.fill(dt, dst, n, value);
+      const bits = dt === 'float32' ? f32bits(value) : value | 0;
+      if (T === 1 || n < ELEMENTWISE_MIN) return k.fill32(dst * 4, n, bits);
+      pool.run(ranges(n, T, 4).map(([s0, e0]) => [K_FILL, (dst + s0) * 4, e0 - s0, bits]));
+    },
     matmul(dt, batch, M, N, K, a, b, out, beta) {
       if (dt !== 'float32') return js.matmul(dt, batch, M, N, K, a, b, out, beta);
       sgemm(batch, M, N, K, a, b, out, beta);
     },
-    im2col(dt, x, N, C, g, dst) {
-      if (dt !== 'float32') return js.im2col(dt, x, N, C, g, dst);
+    im2col(dt, x, N, C, g, dst, cols) {
+      if (dt !== 'float32') return js.im2col(dt, x, N, C, g, dst, cols);
       const geo = writeGeo(g);
       const per = C * g.kh * g.kw * g.OH * g.OW;
-      if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.im2col(x * 4, N, C, geo, dst * 4);
-      pool.run(ranges(N, T, 1).map(([s, e]) => [K_IM2COL, (x + s * C * g.H * g.W) * 4, e - s, C, geo, (dst + s * per) * 4]));
+      const rs = cols?.row ?? g.OH * g.OW;
+      const is = cols?.image ?? per;
+      if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.im2col(x * 4, N, C, geo, dst * 4, rs, is);
+      pool.run(ranges(N, T, 1).map(([s, e]) => [K_IM2COL, (x + s * C * g.H * g.W) * 4, e - s, C, geo, (dst + s * is) * 4, rs, is]));
     },
-    col2im(dt, col, N, C, g, dst) {
-      if (dt !== 'float32') return js.col2im(dt, col, N, C, g, dst);
+    col2im(dt, col, N, C, g, dst, cols) {
+      if (dt !== 'float32') return js.col2im(dt, col, N, C, g, dst, cols);
       const geo = writeGeo(g);
       const per = C * g.kh * g.kw * g.OH * g.OW;
-      if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.col2im(col * 4, N, C, geo, dst * 4);
-      pool.run(ranges(N, T, 1).map(([s, e]) => [K_COL2IM, (col + s * per) * 4, e - s, C, geo, (dst + s * C * g.H * g.W) * 4]));
+      const rs = cols?.row ?? g.OH * g.OW;
+      const is = cols?.image ?? per;
+      if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.col2im(col * 4, N, C, geo, dst * 4, rs, is);
+      pool.run(ranges(N, T, 1).map(([s, e]) => [K_COL2IM, (col + s * is) * 4, e - s, C, geo, (dst + s * C * g.H * g.W) * 4, rs, is]));
     },
     convDirect(dt, x, N, C, O, g, w, bias, y) {
       if (dt !== 'float32') return js.convDirect(dt, x, N, C, O, g, w, bias, y);
@@ -181,14 +191,15 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       if (dt !== 'float32') return js.maxPool2d(dt, x, planes, g, dst, idx);
       const geo = writeGeo(g);
       const L = g.OH * g.OW;
-      if (T === 1 || planes < 2 || planes * L * g.kh * g.kw < PARALLEL_MIN_FLOPS) return k.maxPool2d(x * 4, planes, geo, dst * 4, idx * 4);
+      // memory-bound: threaded by the elements read, like the elementwise kernels
+      if (T === 1 || planes < 2 || planes * g.H * g.W < ELEMENTWISE_MIN) return k.maxPool2d(x * 4, planes, geo, dst * 4, idx * 4);
       pool.run(ranges(planes, T, 1).map(([s, e]) => [K_MAXPOOL, (x + s * g.H * g.W) * 4, e - s, geo, (dst + s * L) * 4, (idx + s * L) * 4]));
     },
     maxPool2dBackward(dt, dy, idx, planes, g, dx) {
       if (dt !== 'float32') return js.maxPool2dBackward(dt, dy, idx, planes, g, dx);
       const L = g.OH * g.OW;
       const HW = g.H * g.W;
-      if (T === 1 || planes < 2 || planes * (L + HW) < PARALLEL_MIN_FLOPS) return k.maxPool2dBackward(dy * 4, idx * 4, planes, HW, L, dx * 4);
+      if (T === 1 || planes < 2 || planes * (L + HW) < ELEMENTWISE_MIN) return k.maxPool2dBackward(dy * 4, idx * 4, planes, HW, L, dx * 4);
       pool.run(ranges(planes, T, 1).map(([s, e]) => [K_MAXPOOL_BW, (dy + s * L) * 4, (idx + s * L) * 4, e - s, HW, L, (dx + s * HW) * 4]));
     },
     avgPool2d(dt, x, planes, g, cip, dst) {

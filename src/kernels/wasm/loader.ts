@@ -16,8 +16,8 @@ export interface WasmKernels {
     c: number, csb: number, csr: number, csc: number,
     beta: number, scratch: number,
   ): void;
-  im2col(x: number, N: number, C: number, geo: number, dst: number): void;
-  col2im(col: number, N: number, C: number, geo: number, dst: number): void;
+  im2col(x: number, N: number, C: number, geo: number, dst: number, rowStride: number, imageStride: number): void;
+  col2im(col: number, N: number, C: number, geo: number, dst: number, rowStride: number, imageStride: number): void;
   convDirect(x: number, N: number, C: number, O: number, geo: number, w: number, bias: number, hasBias: number, y: number, scratch: number): void;
   convDirectWeightGrad(x: number, dy: number, N: number, C: number, O: number, geo: number, dw: number, chunk: number, scratch: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
@@ -27,6 +27,7 @@ export interface WasmKernels {
   unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
+  fill32(dst: number, n: number, bits: number): void;
   reduceSum(src: number, outer: number, n: number, inner: number, dst: number): void;
   reduceMax(isMax: number, src: number, outer: number, n: number, inner: number, dst: number, idx: number): void;
   softmax(src: number, outer: number, n: number, inner: number, dst: number, log: number): void;

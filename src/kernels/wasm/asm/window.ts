@@ -30,15 +30,20 @@
   return load<i32>(geo + <usize>i * 4);
 }
 
-export function im2col(x: usize, N: i32, C: i32, geo: usize, dst: usize): void {
+/**
+ * Unfolds (N, C, H, W) into columns: row r = (c, ki, kj) of image n starts at
+ * dst + n·imageStride + r·rowStride (elements); (C·kh·kw·OH·OW, OH·OW) is the (N, C·kh·kw, L)
+ * layout, (OH·OW, N·OH·OW) the batch-folded (C·kh·kw, N·L) one.
+ */
+export function im2col(x: usize, N: i32, C: i32, geo: usize, dst: usize, rowStride: i32, imageStride: i32): void {
   const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
   const dh = g(geo, 6), dw = g(geo, 7), H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
-  let o = dst;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const plane = x + <usize>((n * C + c) * H * W) * 4;
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
+          let o = dst + <usize>(n * imageStride + ((c * kh + ki) * kw + kj) * rowStride) * 4;
           const x0 = kj * dw - pw;
           // the ox range whose input column lies inside [0, W)
           let lo = x0 >= 0 ? 0 : (-x0 + sw - 1) / sw;
@@ -68,15 +73,16 @@ export function im2col(x: usize, N: i32, C: i32, geo: usize, dst: usize): void {
   }
 }
 
-export function col2im(col: usize, N: i32, C: i32, geo: usize, dst: usize): void {
+/** Adds columns back into (N, C, H, W), the adjoint of im2col (same column strides). */
+export function col2im(col: usize, N: i32, C: i32, geo: usize, dst: usize, rowStride: i32, imageStride: i32): void {
   const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
   const dh = g(geo, 6), dw = g(geo, 7), H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
-  let o = col;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const plane = dst + <usize>((n * C + c) * H * W) * 4;
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
+          let o = col + <usize>(n * imageStride + ((c * kh + ki) * kw + kj) * rowStride) * 4;
           const x0 = kj * dw - pw;
           let lo = x0 >= 0 ? 0 : (-x0 + sw - 1) / sw;
           let hi = W - x0 > 0 ? (W - x0 + sw - 1) / sw : 0;
