@@ -4,7 +4,7 @@
 import type { Backend } from './backend.js';
 import { heap } from './heap.js';
 import { jsBackend } from './js/index.js';
-import { wasmBackend } from './wasm/index.js';
+import { getNumThreads, wasmBackend } from './wasm/index.js';
 
 function needWasm(build?: 'simd' | 'relaxed'): Backend {
   const b = wasmBackend(heap(), build);
@@ -19,15 +19,25 @@ const backends = new Map<string, () => Backend>([
   ['wasm-relaxed', () => needWasm('relaxed')],
 ]);
 let active: Backend | null = null;
+// one instance per name and thread count: a wasm backend owns worker threads and scratch
+// blocks, so switching back and forth must not start new ones each time
+const made = new Map<string, Backend>();
 
 export function registerBackend(name: string, make: () => Backend): void {
   backends.set(name, make);
+  for (const k of [...made.keys()]) if (k.startsWith(`${name}@`)) made.delete(k);
 }
 
 export function setBackend(name: string): void {
   const make = backends.get(name);
   if (make === undefined) throw new Error(`setBackend: unknown backend '${name}' (known: ${[...backends.keys()].join(', ')})`);
-  active = make();
+  const key = `${name}@${getNumThreads()}`;
+  let b = made.get(key);
+  if (b === undefined) {
+    b = make();
+    made.set(key, b);
+  }
+  active = b;
 }
 
 /**
@@ -39,7 +49,10 @@ export function backend(): Backend {
     const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
     const forced = p?.env?.['DENDRITE_BACKEND'];
     if (forced) setBackend(forced);
-    else active = wasmBackend(heap()) ?? jsBackend(heap());
+    else {
+      active = wasmBackend(heap()) ?? jsBackend(heap());
+      made.set(`${active.name}@${getNumThreads()}`, active);
+    }
   }
   return active!;
 }
