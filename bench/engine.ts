@@ -2,10 +2,12 @@
 // Workloads: LeNet training (SGD-momentum) at batch 64 and 256, LeNet inference at batch 1 and
 // 1000, ShallowFBCSPNet (22 ch × 1125 samples, 4 classes) training at batch 64 and batch-1
 // inference, and SGEMM at the layer shapes and 1024³. Each workload is first checked against
-// the JS reference backend; timings are medians of repeated runs after warm-up.
-// PyTorch runs as a subprocess (Debian's python3-torch) at 1 and 2 threads.
+// the JS reference backend. PyTorch (Debian's python3-torch) runs as two serving subprocesses,
+// at 1 and at 2 threads; each workload is timed in rounds that alternate dendrite and the two
+// PyTorch runs seconds apart, and a speed-up is the median of the per-round ratios, so load
+// that comes and goes on a shared machine falls on both sides alike.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,10 @@ const GEMM: [number, number, number][] = [
 
 interface Timing { seconds: number; min: number; max: number; per_second?: number; gflops?: number }
 
+/** One timed workload: `inner` calls of fn per timed run, `rounds` runs; per call: examples or flops. */
+interface Workload { key: string; fn: () => void; inner: number; rounds: number; examples?: number; flops?: number }
+const workloads: Workload[] = [];
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -37,12 +43,15 @@ function median(xs: number[]): number {
 function timed(fn: () => void, reps: number, inner: number): Timing {
   for (let i = 0; i < Math.max(2, reps >> 1); i++) fn();
   const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) fn();
-    ts.push((performance.now() - t0) / 1000 / inner);
-  }
+  for (let r = 0; r < reps; r++) ts.push(timeOnce(fn, inner));
   return { seconds: median(ts), min: Math.min(...ts), max: Math.max(...ts) };
+}
+
+/** Seconds per call of one run of `inner` calls. */
+function timeOnce(fn: () => void, inner: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < inner; i++) fn();
+  return (performance.now() - t0) / 1000 / inner;
 }
 
 function trainStep(model: Module, x: Tensor, y: Tensor, opt: optim.Optimizer): () => number {
@@ -68,7 +77,6 @@ function check(label: string, make: () => number): void {
   if (!(Math.abs(want - got) <= 1e-4 * (1 + Math.abs(want)))) throw new Error(`bench check ${label}: ${fast} gives ${got}, the JS reference ${want}`);
 }
 
-const results: Record<string, Timing> = {};
 
 function lenetTrain(b: number): void {
   check(`lenet train b${b}`, () => {
@@ -78,8 +86,7 @@ function lenetTrain(b: number): void {
   manualSeed(0);
   const m = new LeNet();
   const step = trainStep(m, randn([b, 1, 28, 28]), randint(0, 10, [b]), new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.9 }));
-  const t = timed(() => void step(), REPS, Math.max(1, 512 / b));
-  results[`lenet_train_b${b}`] = { ...t, per_second: b / t.seconds };
+  workloads.push({ key: `lenet_train_b${b}`, fn: () => void step(), inner: Math.max(1, 512 / b), rounds: REPS, examples: b });
 }
 
 function lenetInfer(b: number): void {
@@ -87,8 +94,7 @@ function lenetInfer(b: number): void {
   manualSeed(0);
   const m = new LeNet().eval();
   const x = randn([b, 1, 28, 28]);
-  const t = timed(() => noGrad(() => tidy(() => void m.call(x))), REPS, b === 1 ? 200 : 2);
-  results[`lenet_infer_b${b}`] = { ...t, per_second: b / t.seconds };
+  workloads.push({ key: `lenet_infer_b${b}`, fn: () => noGrad(() => tidy(() => void m.call(x))), inner: b === 1 ? 200 : 2, rounds: REPS, examples: b });
 }
 
 function shallow(): void {
@@ -102,12 +108,12 @@ function shallow(): void {
   manualSeed(0);
   const m = make();
   const step = trainStep(m, randn([s.batch, s.chans, s.times]), randint(0, s.classes, [s.batch]), new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.9 }));
-  const t = timed(() => void step(), Math.max(3, REPS >> 1), 1);
-  results['shallow_train'] = { ...t, per_second: s.batch / t.seconds };
-  m.eval();
+  workloads.push({ key: 'shallow_train', fn: () => void step(), inner: 1, rounds: Math.max(3, REPS >> 1), examples: s.batch });
+  // inference on a second, eval-mode copy (training keeps updating the first)
+  manualSeed(0);
+  const e = make().eval();
   const x1 = randn([1, s.chans, s.times]);
-  const ti = timed(() => noGrad(() => tidy(() => void m.call(x1))), REPS, 20);
-  results['shallow_infer_b1'] = { ...ti, per_second: 1 / ti.seconds };
+  workloads.push({ key: 'shallow_infer_b1', fn: () => noGrad(() => tidy(() => void e.call(x1))), inner: 20, rounds: REPS, examples: 1 });
 }
 
 /** Deep4Net and EEGNet at the ShallowFBCSPNet shapes: training at batch 64, batch-1 inference. */
@@ -118,12 +124,11 @@ function eegModel(name: 'deep4' | 'eegnet'): void {
   manualSeed(0);
   const m = make();
   const step = trainStep(m, randn([s.batch, s.chans, s.times]), randint(0, s.classes, [s.batch]), new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.9 }));
-  const t = timed(() => void step(), Math.max(3, REPS >> 1), 1);
-  results[`${name}_train`] = { ...t, per_second: s.batch / t.seconds };
-  m.eval();
+  workloads.push({ key: `${name}_train`, fn: () => void step(), inner: 1, rounds: Math.max(3, REPS >> 1), examples: s.batch });
+  manualSeed(0);
+  const e = make().eval();
   const x1 = randn([1, s.chans, s.times]);
-  const ti = timed(() => noGrad(() => tidy(() => void m.call(x1))), REPS, 10);
-  results[`${name}_infer_b1`] = { ...ti, per_second: 1 / ti.seconds };
+  workloads.push({ key: `${name}_infer_b1`, fn: () => noGrad(() => tidy(() => void e.call(x1))), inner: 10, rounds: REPS, examples: 1 });
 }
 
 function gemm(M: number, N: number, K: number): void {
@@ -134,26 +139,115 @@ function gemm(M: number, N: number, K: number): void {
   });
   const a = randn([M, K]);
   const b = randn([K, N]);
-  const t = timed(() => tidy(() => void matmul(a, b)), REPS, Math.max(1, Math.floor(2e8 / (2 * M * N * K))));
-  results[`gemm_${M}x${N}x${K}`] = { ...t, gflops: (2 * M * N * K) / t.seconds / 1e9 };
+  workloads.push({ key: `gemm_${M}x${N}x${K}`, fn: () => tidy(() => void matmul(a, b)), inner: Math.max(1, Math.floor(2e8 / (2 * M * N * K))), rounds: REPS, flops: 2 * M * N * K });
 }
 
-function torchPeer(threads: number): { torch: string; results: Record<string, Timing> } | string {
-  const py = '/usr/bin/python3';
-  if (!existsSync(py)) return 'python3 not found';
-  const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'PyTorch missing: install it with `apt-get install python3-torch libopenblas0-pthread` (Debian) and rerun';
-  const cfg = { threads, reps: REPS, lenet_train_batches: [64, 256], lenet_infer_batches: [1, 1000], shallow: SHALLOW, gemm: GEMM };
-  // PyTorch's own OpenMP defaults (threads spin before sleeping, as dendrite's workers do); an
-  // inherited OMP_WAIT_POLICY would change them, so it is dropped
-  const { OMP_WAIT_POLICY: _policy, ...rest } = process.env;
-  const env = { ...rest, OMP_NUM_THREADS: String(threads) };
-  const r = spawnSync(py, ['bench/peers/torch_bench.py', JSON.stringify(cfg)], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-  if (r.status !== 0) return `PyTorch peer failed: ${r.stderr.split('\n').slice(-3).join(' ')}`;
-  return JSON.parse(r.stdout) as { torch: string; results: Record<string, Timing> };
+/** A PyTorch subprocess serving timed runs of the same workloads (bench/peers/torch_bench.py). */
+class TorchPeer {
+  private buf = '';
+  private waiting: ((line: string) => void)[] = [];
+  private constructor(private readonly proc: ChildProcessWithoutNullStreams) {
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (d: string) => {
+      this.buf += d;
+      for (let i = this.buf.indexOf('\n'); i >= 0; i = this.buf.indexOf('\n')) {
+        const line = this.buf.slice(0, i);
+        this.buf = this.buf.slice(i + 1);
+        this.waiting.shift()?.(line);
+      }
+    });
+    proc.on('exit', () => { for (const w of this.waiting.splice(0)) w('{"error": "PyTorch peer exited"}'); });
+  }
+
+  /** Starts the peer at `threads` threads; a string says why it cannot run. */
+  static async start(threads: number): Promise<{ peer: TorchPeer; torch: string } | string> {
+    const py = '/usr/bin/python3';
+    if (!existsSync(py)) return 'python3 not found';
+    const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.status !== 0) return 'PyTorch missing: install it with `apt-get install python3-torch libopenblas0-pthread` (Debian) and rerun';
+    // PyTorch's own OpenMP defaults (threads spin before sleeping, as dendrite's workers do); an
+    // inherited OMP_WAIT_POLICY would change them, so it is dropped
+    const { OMP_WAIT_POLICY: _policy, ...rest } = process.env;
+    const env = { ...rest, OMP_NUM_THREADS: String(threads) };
+    const proc = spawn(py, ['bench/peers/torch_bench.py', JSON.stringify({ threads, shallow: SHALLOW })], { env });
+    let err = '';
+    proc.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const peer = new TorchPeer(proc);
+    const head = JSON.parse(await peer.next()) as { torch?: string; error?: string };
+    if (!head.torch) return `PyTorch peer failed: ${head.error ?? ''} ${err.split('\n').slice(-3).join(' ')}`;
+    return { peer, torch: head.torch };
+  }
+
+  private next(): Promise<string> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Seconds per call of one run of `inner` calls after `warmup` untimed calls. */
+  async time(name: string, inner: number, warmup: number): Promise<number> {
+    const reply = this.next();
+    this.proc.stdin.write(`${JSON.stringify({ name, inner, warmup })}\n`);
+    const r = JSON.parse(await reply) as { seconds?: number; error?: string };
+    if (r.seconds === undefined) throw new Error(`PyTorch peer, ${name}: ${r.error}`);
+    return r.seconds;
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
+}
+
+// Both runtimes spin their worker threads for a while after a parallel region before sleeping
+// (dendrite 2 ms, libgomp's default some milliseconds): each side's run starts after a pause
+// long enough for the other side's threads to have gone to sleep.
+const SETTLE_MS = 30;
+const RUN_S = Number(process.env['BENCH_RUN_S'] ?? 0.25);
+const settleCell = new Int32Array(new SharedArrayBuffer(4));
+const settle = (): void => void Atomics.wait(settleCell, 0, 0, SETTLE_MS);
+
+interface Paired { ours: Timing; peers: (Timing | undefined)[]; ratios: ({ median: number; min: number; max: number } | undefined)[] }
+
+/**
+ * Times each workload in rounds: dendrite, then each peer, in an order that rotates per round,
+ * each run after a settling pause and untimed warm-up calls. Ratios are taken within a round (peer time / ours).
+ */
+async function measure(peers: (TorchPeer | null)[]): Promise<Map<string, Paired>> {
+  const out = new Map<string, Paired>();
+  const stat = (ts: number[]): Timing => ({ seconds: median(ts), min: Math.min(...ts), max: Math.max(...ts) });
+  for (const w of workloads) {
+    process.stderr.write(`  ${w.key}\n`);
+    for (let i = 0; i < 2; i++) w.fn();
+    // each timed run lasts ≥ RUN_S on dendrite's side (a run of a few ms is at the mercy of
+    // the vCPUs waking up), and starts after a fifth as many untimed calls
+    const inner = Math.max(w.inner, Math.min(2000, Math.ceil(RUN_S / timeOnce(w.fn, 1))));
+    const warm = Math.max(1, Math.round(inner / 5));
+    const ours: number[] = [];
+    const theirs: number[][] = peers.map(() => []);
+    for (let r = 0; r < w.rounds; r++) {
+      const sides = [-1, ...peers.map((_, i) => i)];
+      for (let k = 0; k < sides.length; k++) {
+        const side = sides[(k + r) % sides.length]!;
+        settle();
+        if (side < 0) {
+          for (let i = 0; i < warm; i++) w.fn();
+          ours.push(timeOnce(w.fn, inner));
+        } else if (peers[side]) {
+          theirs[side]!.push(await peers[side]!.time(w.key, inner, warm));
+        }
+      }
+    }
+    const ratios = theirs.map((ts) => {
+      if (ts.length === 0) return undefined;
+      const q = ts.map((t, i) => t / ours[i]!);
+      return { median: median(q), min: Math.min(...q), max: Math.max(...q) };
+    });
+    const withRate = (t: Timing): Timing => (w.flops ? { ...t, gflops: w.flops / t.seconds / 1e9 } : { ...t, per_second: w.examples! / t.seconds });
+    out.set(w.key, { ours: withRate(stat(ours)), peers: theirs.map((ts) => (ts.length ? withRate(stat(ts)) : undefined)), ratios });
+  }
+  return out;
 }
 
 function tfjsPeer(): { tfjs: string; results: Record<string, Timing> } | string {
+  if (process.env['BENCH_TFJS'] === '0') return 'skipped (BENCH_TFJS=0)';
   const cfg = { reps: 5, slowReps: 2, shallow: SHALLOW, shallowBatch: 4 };
   const r = spawnSync(process.execPath, ['bench/peers/tfjs_bench.mjs', JSON.stringify(cfg)], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 600_000 });
   if (r.status !== 0) return `TF.js peer failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')} (devDependencies @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm, installed by npm ci)`;
@@ -218,33 +312,36 @@ function ratio(ours: Timing | undefined, theirs: Timing | undefined): string {
   return `${(theirs.seconds / ours.seconds).toFixed(2)}×`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (process.env['BENCH_ONLY'] === 'io') {
     for (const l of ioWorkload()) console.log(l);
     return;
   }
   const name = backend().name;
   process.stderr.write(`dendrite backend ${name}, ${backend().threads ?? 1} thread(s); ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}\n`);
-  process.stderr.write('running dendrite workloads...\n');
+  process.stderr.write('checking the dendrite workloads against the JS reference...\n');
   for (const b of [64, 256]) lenetTrain(b);
   for (const b of [1, 1000]) lenetInfer(b);
   shallow();
   eegModel('deep4');
   eegModel('eegnet');
   for (const [M, N, K] of GEMM) gemm(M, N, K);
-  process.stderr.write('running PyTorch (1 and 2 threads)...\n');
-  const t1 = torchPeer(1);
-  const t2 = torchPeer(2);
+  const p1 = await TorchPeer.start(1);
+  const p2 = typeof p1 === 'string' ? p1 : await TorchPeer.start(2);
+  const peers = [p1, p2].map((p) => (typeof p === 'string' ? null : p.peer));
+  process.stderr.write('timing dendrite and PyTorch (1 and 2 threads) in alternating rounds...\n');
+  const res = await measure(peers);
+  for (const p of peers) p?.close();
   process.stderr.write('running TF.js (cpu and wasm backends; slow)...\n');
   const tj = tfjsPeer();
-  const rows: string[][] = [['workload', `dendrite (${name}, ${backend().threads ?? 1} threads)`, 'PyTorch 1 thread', 'speed-up', 'PyTorch 2 threads', 'speed-up', 'TF.js cpu', 'speed-up', 'TF.js wasm', 'speed-up']];
-  for (const k of Object.keys(results)) {
-    const p1 = typeof t1 === 'string' ? undefined : t1.results[k];
-    const p2 = typeof t2 === 'string' ? undefined : t2.results[k];
+  const range = (r: { min: number; max: number } | undefined) => (r ? `${r.min.toFixed(2)}-${r.max.toFixed(2)}` : '—');
+  const rows: string[][] = [['workload', `dendrite (${name}, ${backend().threads ?? 1} threads)`, 'PyTorch 1 thread', 'speed-up', 'PyTorch 2 threads', 'speed-up', 'per-round', 'TF.js cpu', 'speed-up', 'TF.js wasm', 'speed-up']];
+  for (const [k, r] of res) {
     const jc = typeof tj === 'string' ? undefined : tj.results[`${k}@tfjs-cpu`];
     const jw = typeof tj === 'string' ? undefined : tj.results[`${k}@tfjs-wasm`];
     const cannot = k.includes('train') && !k.startsWith('gemm') ? 'cannot train' : '—';
-    rows.push([k, fmt(k, results[k]), fmt(k, p1), ratio(results[k], p1), fmt(k, p2), ratio(results[k], p2), fmt(k, jc), ratio(results[k], jc), jw ? fmt(k, jw) : cannot, ratio(results[k], jw)]);
+    const paired = (i: number) => (r.ratios[i] ? `${r.ratios[i]!.median.toFixed(2)}×` : '—');
+    rows.push([k, fmt(k, r.ours), fmt(k, r.peers[0]), paired(0), fmt(k, r.peers[1]), paired(1), range(r.ratios[1]), fmt(k, jc), ratio(r.ours, jc), jw ? fmt(k, jw) : cannot, ratio(r.ours, jw)]);
   }
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
@@ -256,8 +353,11 @@ function main(): void {
   const rss = peakRss();
   const mib = (b: number | null) => (b === null ? 'n/a' : `${(b / 2 ** 20).toFixed(0)} MiB`);
   console.log(`peak RSS, 100 LeNet training steps at batch 64 (fresh process each): dendrite ${mib(rss.dendrite)}, PyTorch ${mib(rss.torch)}`);
-  if (typeof t1 === 'string') console.log(`PyTorch: ${t1}`);
-  else console.log(`PyTorch ${t1.torch}; speed-up = PyTorch time / dendrite time (> 1: dendrite faster); medians of ${REPS} runs after warm-up.`);
+  if (typeof p1 === 'string') console.log(`PyTorch: ${p1}`);
+  else {
+    console.log(`PyTorch ${p1.torch}; times are medians over rounds (${REPS} per workload, 3 for the EEG training steps) after warm-up; speed-up = PyTorch time / dendrite time`);
+    console.log('within each round, median over rounds (> 1: dendrite faster); per-round = the lowest and highest of those 2-thread ratios.');
+  }
   console.log(`heap high-water mark ${(heap().highWater / 2 ** 20).toFixed(1)} MiB`);
   process.stderr.write('running the EEG I/O workload...\n');
   for (const l of ioWorkload()) console.log(l);
@@ -265,4 +365,4 @@ function main(): void {
   console.log(mnistRun());
 }
 
-main();
+await main();

@@ -1,8 +1,8 @@
-"""PyTorch peer for `npm run bench`: the same workloads as bench/engine.ts, timed the same way
-(warm-up, then the median of repeated runs), printed as one JSON object on stdout.
+"""PyTorch peer for `npm run bench`: the same workloads as bench/engine.ts, served one timed run
+at a time so the caller can interleave them with its own (see the serve loop at the end), or
+with {"rss": true} the peak RSS of LeNet training.
 Usage: python3 torch_bench.py '<json config>'  (run with Debian's /usr/bin/python3)."""
 import json
-import statistics
 import sys
 import time
 
@@ -46,17 +46,6 @@ class ShallowFBCSP(nn.Module):
         return x.squeeze(3).squeeze(2)
 
 
-def timed(fn, reps, inner):
-    for _ in range(max(2, reps // 2)):
-        fn()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        ts.append((time.perf_counter() - t0) / inner)
-    return statistics.median(ts), min(ts), max(ts)
-
 
 def train_step_fn(model, x, y, opt):
     def step():
@@ -79,53 +68,72 @@ if cfg.get("rss"):
     print(json.dumps({"maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
     sys.exit(0)
 
-out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "results": {}}
-R = out["results"]
-reps = cfg.get("reps", 7)
-for b in cfg["lenet_train_batches"]:
-    m = LeNet()
-    opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
-    x = torch.randn(b, 1, 28, 28)
-    y = torch.randint(0, 10, (b,))
-    med, lo, hi = timed(train_step_fn(m, x, y, opt), reps, max(1, 512 // b))
-    R[f"lenet_train_b{b}"] = {"seconds": med, "min": lo, "max": hi, "per_second": b / med}
-m = LeNet().eval()
-with torch.no_grad():
-    for b in cfg["lenet_infer_batches"]:
+_made = {}
+
+
+def workload(name):
+    """The callable timed for one workload name of bench/engine.ts (built once, then reused)."""
+    if name in _made:
+        return _made[name]
+    s = cfg["shallow"]
+    fn = None
+    if name.startswith("lenet_train_b"):
+        b = int(name[len("lenet_train_b"):])
+        m = LeNet()
+        opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+        fn = train_step_fn(m, torch.randn(b, 1, 28, 28), torch.randint(0, 10, (b,)), opt)
+    elif name.startswith("lenet_infer_b"):
+        b = int(name[len("lenet_infer_b"):])
+        m = LeNet().eval()
         x = torch.randn(b, 1, 28, 28)
-        med, lo, hi = timed(lambda: m(x), reps, 200 if b == 1 else 2)
-        R[f"lenet_infer_b{b}"] = {"seconds": med, "min": lo, "max": hi, "per_second": b / med}
-s = cfg["shallow"]
-m = ShallowFBCSP(s["chans"], s["classes"], s["times"])
-opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
-x = torch.randn(s["batch"], s["chans"], s["times"])
-y = torch.randint(0, s["classes"], (s["batch"],))
-med, lo, hi = timed(train_step_fn(m, x, y, opt), max(3, reps // 2), 1)
-R["shallow_train"] = {"seconds": med, "min": lo, "max": hi, "per_second": s["batch"] / med}
-m.eval()
-with torch.no_grad():
-    x1 = torch.randn(1, s["chans"], s["times"])
-    med, lo, hi = timed(lambda: m(x1), reps, 20)
-    R["shallow_infer_b1"] = {"seconds": med, "min": lo, "max": hi, "per_second": 1 / med}
+        fn = no_grad(lambda: m(x))
+    elif name.split("_")[0] in ("shallow", "deep4", "eegnet"):
+        kind = name.split("_")[0]
+        import eeg_models  # Deep4Net and EEGNet in plain torch (Braindecode's layout)
+        make = {"shallow": lambda: ShallowFBCSP(s["chans"], s["classes"], s["times"]),
+                "deep4": lambda: eeg_models.Deep4Net(s["chans"], s["classes"], s["times"]),
+                "eegnet": lambda: eeg_models.EEGNet(s["chans"], s["classes"], s["times"])}[kind]
+        m = make()
+        if name.endswith("_train"):
+            opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+            x = torch.randn(s["batch"], s["chans"], s["times"])
+            y = torch.randint(0, s["classes"], (s["batch"],))
+            fn = train_step_fn(m, x, y, opt)
+        else:
+            m.eval()
+            x1 = torch.randn(1, s["chans"], s["times"])
+            fn = no_grad(lambda: m(x1))
+    elif name.startswith("gemm_"):
+        M, N, K = (int(v) for v in name[len("gemm_"):].split("x"))
+        a = torch.randn(M, K)
+        b = torch.randn(K, N)
+        fn = lambda: a @ b  # noqa: E731
+    if fn is None:
+        raise ValueError(f"unknown workload {name}")
+    _made[name] = fn
+    return fn
 
-# Deep4Net and EEGNet, written in plain torch in scripts/golden/eeg_models.py (Braindecode's layout)
-import eeg_models  # noqa: E402
 
-for name, make in (("deep4", lambda: eeg_models.Deep4Net(s["chans"], s["classes"], s["times"])),
-                   ("eegnet", lambda: eeg_models.EEGNet(s["chans"], s["classes"], s["times"]))):
-    m = make()
-    opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
-    x = torch.randn(s["batch"], s["chans"], s["times"])
-    y = torch.randint(0, s["classes"], (s["batch"],))
-    med, lo, hi = timed(train_step_fn(m, x, y, opt), max(3, reps // 2), 1)
-    R[f"{name}_train"] = {"seconds": med, "min": lo, "max": hi, "per_second": s["batch"] / med}
-    m.eval()
-    with torch.no_grad():
-        med, lo, hi = timed(lambda: m(x1), reps, 10)
-        R[f"{name}_infer_b1"] = {"seconds": med, "min": lo, "max": hi, "per_second": 1 / med}
-for M, N, K in cfg["gemm"]:
-    a = torch.randn(M, K)
-    b = torch.randn(K, N)
-    med, lo, hi = timed(lambda: a @ b, reps, max(1, int(2e8 // (2 * M * N * K))))
-    R[f"gemm_{M}x{N}x{K}"] = {"seconds": med, "min": lo, "max": hi, "gflops": 2 * M * N * K / med / 1e9}
-print(json.dumps(out))
+def no_grad(f):
+    def g():
+        with torch.no_grad():
+            return f()
+    return g
+
+
+# Serve mode: bench/engine.ts alternates its own timing of a workload with requests here
+# (one JSON line each: name, inner calls, warm-up calls), so both are measured seconds apart
+# under the same load on a shared machine. Each reply is the time per call of one timed run.
+print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    try:
+        fn = workload(req["name"])
+        for _ in range(req.get("warmup", 0)):
+            fn()
+        t0 = time.perf_counter()
+        for _ in range(req["inner"]):
+            fn()
+        print(json.dumps({"seconds": (time.perf_counter() - t0) / req["inner"]}), flush=True)
+    except Exception as e:  # noqa: BLE001  (reported to the caller, which prints it)
+        print(json.dumps({"error": f"{type(e).__name__}: {e}"}), flush=True)
