@@ -103,6 +103,22 @@ test('2×2 max pooling (the vectorised path) matches the reference, with ties an
   }
 });
 
+test('max pooling down one column (EEG time pooling, the run path) matches the reference, with ties and NaN', () => {
+  compare('maxPool2d (3,1)/(3,1)', ([x]) => maxPool2d(x!, [3, 1], { stride: [3, 1] }), [[2, 3, 50, 1]]);
+  compare('maxPool2d (4,1)/(2,1) overlapping', ([x]) => maxPool2d(x!, [4, 1], { stride: [2, 1] }), [[1, 2, 31, 1]]);
+  compare('maxPool2d (3,1) ties', ([x]) => maxPool2d(x!.round(), [3, 1], { stride: [3, 1] }), [[2, 2, 27, 1]]);
+  for (const b of supportedBuilds()) {
+    const vals = Float32Array.from({ length: 24 }, (_, i) => (i === 4 || i === 9 ? NaN : i % 4));
+    const run = (name: string) => {
+      setBackend(name);
+      const y = maxPool2d(tensor(vals, { shape: [1, 1, 24, 1] }), [3, 1], { stride: [3, 1] });
+      return [...y.dataSync()].map((v) => (Number.isNaN(v) ? 'NaN' : v));
+    };
+    assert.deepEqual(run(`wasm-${b}`), run('js'));
+    setBackend('js');
+  }
+});
+
 test('average pooling forward and backward match the reference', () => {
   for (let t = 0; t < 20; t++) {
     const k = ri(1, 4), H = ri(k, 12), W = ri(k, 12);
@@ -124,6 +140,11 @@ test('fused LSTM and GRU cells match the reference, forward and backward', () =>
     }, [[B, 4 * H], [B, H]]);
     compare(`gruCell B${B} H${H}`, ([gi, gh, h]) => gruCell(gi!, gh!, h!), [[B, 3 * H], [B, 3 * H], [B, H]]);
   }
+});
+
+test('elu and its gradient (the eluBackward kernel) match the reference, split across threads', () => {
+  compare('elu 70001', ([x]) => elu(x!, 0.7), [[70001]]);
+  compare('elu broadcast rows', ([x]) => elu(mul(x!, 3), 1.1), [[3, 5, 9]]);
 });
 
 test('unary ops match the reference, including lengths not divisible by 4', () => {

@@ -68,7 +68,7 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
       e.unary(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, bitsf32(a[o + 4]!), bitsf32(a[o + 5]!));
       break;
     case K_BINARY:
-      e.binary(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!);
+      e.binary(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, bitsf32(a[o + 6]!));
       break;
     case K_COPY:
       e.copy(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!);
@@ -103,7 +103,7 @@ export interface TaskKernels {
   avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;
   avgPool2dBackward(dy: number, planes: number, geo: number, cip: number, dx: number): void;
   unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
-  binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
+  binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number, p0: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
   fill32(dst: number, n: number, bits: number): void;
 }

@@ -47,7 +47,7 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
   neg: 0, relu: 1, abs: 2, sqrt: 3, square: 4, addScalar: 5, mulScalar: 6, exp: 7, log: 8, tanh: 9,
   sigmoid: 10, reciprocal: 11, rsqrt: 12, divScalar: 13, clamp: 14, leakyRelu: 15, elu: 16,
 };
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, eluBackward: 7 };
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const MAX_DIMS = 8;
 
@@ -234,7 +234,7 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       }
       const n = writeStrided(shape, a.strides, b.strides);
       const total = shape.reduce((x, y) => x * y, 1);
-      if (T === 1 || total < ELEMENTWISE_MIN || n === 0) return k.binary(code, n, meta, a.off * 4, b.off * 4, dst * 4);
+      if (T === 1 || total < ELEMENTWISE_MIN || n === 0) return k.binary(code, n, meta, a.off * 4, b.off * 4, dst * 4, p0 ?? 0);
       // split the outermost (collapsed) dim; each thread gets its own copy of the block
       const v = h.i32;
       const m0 = meta / 4;
@@ -245,7 +245,7 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
         const o = metaT[t]! / 4;
         for (let i = 0; i < 3 * n; i++) v[o + i] = dims[i]!;
         v[o] = r1 - r0;
-        return [K_BINARY, code, n, metaT[t]!, (a.off + r0 * dims[n]!) * 4, (b.off + r0 * dims[2 * n]!) * 4, (dst + r0 * inner) * 4];
+        return [K_BINARY, code, n, metaT[t]!, (a.off + r0 * dims[n]!) * 4, (b.off + r0 * dims[2 * n]!) * 4, (dst + r0 * inner) * 4, f32bits(p0 ?? 0)];
       });
       pool.run(tasks);
     },

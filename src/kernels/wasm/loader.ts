@@ -25,7 +25,7 @@ export interface WasmKernels {
   avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;
   avgPool2dBackward(dy: number, planes: number, geo: number, cip: number, dx: number): void;
   unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
-  binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
+  binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number, p0: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
   fill32(dst: number, n: number, bits: number): void;
   reduceSum(src: number, outer: number, n: number, inner: number, dst: number): void;

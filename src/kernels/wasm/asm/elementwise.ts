@@ -71,11 +71,12 @@ export function unary(op: i32, src: usize, dst: usize, n: i32, p0: f32, p1: f32)
 }
 
 // binary op codes
-const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_BW = 6;
+const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_BW = 6, B_ELU_BW = 7;
 
 // @ts-ignore: decorator
-@inline function bscalar(op: i32, x: f32, y: f32): f32 {
+@inline function bscalar(op: i32, x: f32, y: f32, p0: f32): f32 {
   switch (op) {
+    case B_ELU_BW: return y > 0 ? x : x * p0 * sexp(y); // grad x of elu(y), alpha p0
     case B_ADD: return x + y;
     case B_SUB: return x - y;
     case B_MUL: return x * y;
@@ -87,8 +88,9 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_B
 }
 
 // @ts-ignore: decorator
-@inline function bvec(op: i32, x: v128, y: v128): v128 {
+@inline function bvec(op: i32, x: v128, y: v128, p0: f32): v128 {
   switch (op) {
+    case B_ELU_BW: return v128.bitselect(x, f32x4.mul(f32x4.mul(x, f32x4.splat(p0)), vexp(y)), f32x4.gt(y, f32x4.splat(0)));
     case B_ADD: return f32x4.add(x, y);
     case B_SUB: return f32x4.sub(x, y);
     case B_MUL: return f32x4.mul(x, y);
@@ -98,21 +100,21 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_B
 }
 
 /** One innermost run of n elements: a and b step by sa/sb (0 or 1 take the SIMD path). */
-function binaryRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, d: usize, n: i32): void {
+function binaryRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, d: usize, n: i32, p0: f32): void {
   let i = 0;
   if (op != B_MAX && op != B_MIN) {
     if (sa == 1 && sb == 1) {
-      for (; i + 4 <= n; i += 4) v128.store(d + <usize>i * 4, bvec(op, v128.load(a + <usize>i * 4), v128.load(b + <usize>i * 4)));
+      for (; i + 4 <= n; i += 4) v128.store(d + <usize>i * 4, bvec(op, v128.load(a + <usize>i * 4), v128.load(b + <usize>i * 4), p0));
     } else if (sa == 1 && sb == 0) {
       const y = v128.load32_splat(b);
-      for (; i + 4 <= n; i += 4) v128.store(d + <usize>i * 4, bvec(op, v128.load(a + <usize>i * 4), y));
+      for (; i + 4 <= n; i += 4) v128.store(d + <usize>i * 4, bvec(op, v128.load(a + <usize>i * 4), y, p0));
     } else if (sa == 0 && sb == 1) {
       const x = v128.load32_splat(a);
-      for (; i + 4 <= n; i += 4) v128.store(d + <usize>i * 4, bvec(op, x, v128.load(b + <usize>i * 4)));
+      for (; i + 4 <= n; i += 4) v128.store(d + <usize>i * 4, bvec(op, x, v128.load(b + <usize>i * 4), p0));
     }
   }
   for (; i < n; i++) {
-    store<f32>(d + <usize>i * 4, bscalar(op, load<f32>(a + <usize>(i * sa) * 4), load<f32>(b + <usize>(i * sb) * 4)));
+    store<f32>(d + <usize>i * 4, bscalar(op, load<f32>(a + <usize>(i * sa) * 4), load<f32>(b + <usize>(i * sb) * 4), p0));
   }
 }
 
@@ -121,7 +123,7 @@ function binaryRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, d: usize, n: i
  * meta holds ndim i32 sizes, then ndim strides of a, then ndim strides of b, then ndim free
  * slots the kernel uses as its index counter.
  */
-export function binary(op: i32, ndim: i32, meta: usize, a: usize, b: usize, dst: usize): void {
+export function binary(op: i32, ndim: i32, meta: usize, a: usize, b: usize, dst: usize, p0: f32): void {
   const shape = meta;
   const sa = meta + <usize>ndim * 4;
   const sb = sa + <usize>ndim * 4;
@@ -129,7 +131,7 @@ export function binary(op: i32, ndim: i32, meta: usize, a: usize, b: usize, dst:
   for (let d = 0; d < ndim; d++) total *= load<i32>(shape + <usize>d * 4);
   if (total == 0) return;
   if (ndim == 0) {
-    store<f32>(dst, bscalar(op, load<f32>(a), load<f32>(b)));
+    store<f32>(dst, bscalar(op, load<f32>(a), load<f32>(b), p0));
     return;
   }
   const last = load<i32>(shape + <usize>(ndim - 1) * 4);
@@ -140,7 +142,7 @@ export function binary(op: i32, ndim: i32, meta: usize, a: usize, b: usize, dst:
   for (let d = 0; d < ndim; d++) store<i32>(idx + <usize>d * 4, 0);
   let oa = a, ob = b, od = dst;
   for (let r = 0; r < rows; r++) {
-    binaryRow(op, oa, lsa, ob, lsb, od, last);
+    binaryRow(op, oa, lsa, ob, lsb, od, last, p0);
     od += <usize>last * 4;
     for (let d = ndim - 2; d >= 0; d--) {
       const p = idx + <usize>d * 4;

@@ -171,6 +171,32 @@ export function maxPool2d(x: usize, planes: i32, geo: usize, dst: usize, idx: us
     }
     return;
   }
+  if (W == 1 && kw == 1 && pw == 0 && ph == 0 && dh == 1 && OW == 1 && (OH - 1) * sh + kh <= H) {
+    // pooling down one column (time pooling of EEG nets over (B, F, T, 1)): every window lies
+    // inside the plane, so a run of kh loads per output (first maximum wins, NaN propagates)
+    for (let p = 0; p < planes; p++) {
+      const plane = x + <usize>(p * H) * 4;
+      for (let oy = 0; oy < OH; oy++) {
+        const i0 = oy * sh;
+        let best = load<f32>(plane + <usize>i0 * 4);
+        let bi = i0;
+        if (best == best) {
+          for (let ki = 1; ki < kh; ki++) {
+            const v = load<f32>(plane + <usize>(i0 + ki) * 4);
+            if (v > best || v != v) {
+              best = v;
+              bi = i0 + ki;
+              if (v != v) break;
+            }
+          }
+        }
+        store<f32>(dst + o * 4, best);
+        store<i32>(idx + o * 4, bi);
+        o++;
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const plane = x + <usize>(p * H * W) * 4;
     for (let oy = 0; oy < OH; oy++) {
