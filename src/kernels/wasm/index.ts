@@ -60,8 +60,8 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
   // held for the backend's lifetime: per-thread GEMM packing buffers, and a small block for shapes/geometry
   const scratchBytes = ((k.MC + k.NC) * k.KC + 32) * 4;
   const scratch = Array.from({ length: T }, () => h.alloc(scratchBytes));
-  // convDirect keeps a padded image (and a 32-byte temp) in the same per-thread block
-  if (scratchBytes < (CONV_DIRECT_MAX_PLANE + 16) * 4) throw new Error('wasm backend: GEMM scratch is smaller than the direct-convolution plane');
+  // convDirect keeps a padded image, a margin, a temp and its tap table in the same per-thread block
+  if (scratchBytes < (CONV_DIRECT_MAX_PLANE + 128) * 4) throw new Error('wasm backend: GEMM scratch is smaller than the direct-convolution plane');
   // images per partial weight gradient: fixed, so every thread count sums in the same order
   const CONV_WGRAD_CHUNK = 8;
   const meta = h.alloc(5 * MAX_DIMS * 4);

@@ -173,87 +173,78 @@ export function convDirect(x: usize, N: i32, C: i32, O: i32, geo: usize, w: usiz
   }
 }
 
+/** Adds the lanes of v that are below `n` into the floats at p (a partial lag vector). */
+// @ts-ignore: decorator
+@inline function addLanes(p: usize, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, f32x4.add(v128.load(p), v));
+    return;
+  }
+  if (n > 0) add(p, f32x4.extract_lane(v, 0));
+  if (n > 1) add(p + 4, f32x4.extract_lane(v, 1));
+  if (n > 2) add(p + 8, f32x4.extract_lane(v, 2));
+}
+
 /**
  * dW (O, C, kh, kw) = Σₙ dy[n] ⋆ x[n] over images [0, N), in groups of `chunk` images: group
  * k's sum goes to dw + k·O·C·kh·kw (overwritten), so the caller can add the groups in a fixed
- * order and any thread count gives the same bits. Two output channels by five taps per register
- * tile; a ragged row end runs through a zero-padded copy of the dy vector.
+ * order and any thread count gives the same bits. Lanes hold consecutive taps kx: at each
+ * output position the input run x[t + kx0 .. +8) is one pair of vectors, multiplied by the
+ * splatted dy of four output channels (eight FMAs per six loads, no horizontal sums); taps
+ * past kw fill the last lanes and are never stored.
  */
 export function convDirectWeightGrad(x: usize, dy: usize, N: i32, C: i32, O: i32, geo: usize, dw: usize, chunk: i32, scratch: usize): void {
   const kh = g(geo, 0), kw = g(geo, 1), ph = g(geo, 4), pw = g(geo, 5);
   const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
   const Hp = OH + kh - 1, Wp = paddedWidth(OW, kw);
   const P = scratch;
-  const tmp = scratch + <usize>((C * Hp * Wp + 3) & ~3) * 4;
+  // the last lag block reads up to 7 floats past a row: rows run on into the next, and the
+  // zeroed margin after the last plane keeps the final reads inside the block
+  const total = C * Hp * Wp;
   const K = C * kh * kw;
   const S = O * K;
   const L = OH * OW;
-  const OW4 = OW & ~3;
   const zero = f32x4.splat(0);
   for (let n = 0; n < N; n++) {
     const part = dw + <usize>((n / chunk) * S) * 4;
     if (n % chunk == 0) for (let i = 0; i < S; i++) store<f32>(part + <usize>i * 4, 0);
     padPlanes(x + <usize>(n * C * H * W) * 4, C, H, W, ph, pw, Hp, Wp, P);
-    for (let ob = 0; ob < O; ob += 2) {
-      const h = min(2, O - ob);
+    for (let i = 0; i < 8; i++) store<f32>(P + <usize>(total + i) * 4, 0);
+    for (let ob = 0; ob < O; ob += 4) {
+      const h = min(4, O - ob);
+      // channels past the last alias it: computed, never stored
       const d0 = dy + <usize>((n * O + ob) * L) * 4;
-      const d1 = h > 1 ? d0 + <usize>L * 4 : d0;
+      const d1 = dy + <usize>((n * O + ob + min(1, h - 1)) * L) * 4;
+      const d2 = dy + <usize>((n * O + ob + min(2, h - 1)) * L) * 4;
+      const d3 = dy + <usize>((n * O + ob + min(3, h - 1)) * L) * 4;
       for (let c = 0; c < C; c++) {
         for (let ky = 0; ky < kh; ky++) {
-          for (let kx0 = 0; kx0 < kw; kx0 += 5) {
-            // taps past the kernel alias its last one: computed, never stored
-            const q1 = <usize>min(kx0 + 1, kw - 1) * 4, q2 = <usize>min(kx0 + 2, kw - 1) * 4;
-            const q3 = <usize>min(kx0 + 3, kw - 1) * 4, q4 = <usize>min(kx0 + 4, kw - 1) * 4;
-            const q0 = <usize>kx0 * 4;
-            let s00 = zero, s01 = zero, s02 = zero, s03 = zero, s04 = zero;
-            let s10 = zero, s11 = zero, s12 = zero, s13 = zero, s14 = zero;
+          for (let kx0 = 0; kx0 < kw; kx0 += 8) {
+            let a0 = zero, b0 = zero, a1 = zero, b1 = zero, a2 = zero, b2 = zero, a3 = zero, b3 = zero;
             for (let oy = 0; oy < OH; oy++) {
-              const prow = P + <usize>((c * Hp + oy + ky) * Wp) * 4;
-              const g0row = d0 + <usize>(oy * OW) * 4;
-              const g1row = d1 + <usize>(oy * OW) * 4;
-              for (let ox = 0; ox < OW; ox += 4) {
-                let g0: v128, g1: v128;
-                if (ox < OW4) {
-                  g0 = v128.load(g0row + <usize>ox * 4);
-                  g1 = v128.load(g1row + <usize>ox * 4);
-                } else {
-                  v128.store(tmp, zero);
-                  v128.store(tmp, zero, 16);
-                  for (let i = ox; i < OW; i++) {
-                    store<f32>(tmp + <usize>(i - ox) * 4, load<f32>(g0row + <usize>i * 4));
-                    store<f32>(tmp + <usize>(i - ox + 4) * 4, load<f32>(g1row + <usize>i * 4));
-                  }
-                  g0 = v128.load(tmp);
-                  g1 = v128.load(tmp, 16);
-                }
-                const p = prow + <usize>ox * 4;
-                let xv = v128.load(p + q0);
-                s00 = fma(s00, g0, xv); s10 = fma(s10, g1, xv);
-                xv = v128.load(p + q1);
-                s01 = fma(s01, g0, xv); s11 = fma(s11, g1, xv);
-                xv = v128.load(p + q2);
-                s02 = fma(s02, g0, xv); s12 = fma(s12, g1, xv);
-                xv = v128.load(p + q3);
-                s03 = fma(s03, g0, xv); s13 = fma(s13, g1, xv);
-                xv = v128.load(p + q4);
-                s04 = fma(s04, g0, xv); s14 = fma(s14, g1, xv);
+              const prow = P + <usize>((c * Hp + oy + ky) * Wp + kx0) * 4;
+              const r = <usize>(oy * OW) * 4;
+              const g0 = d0 + r, g1 = d1 + r, g2 = d2 + r, g3 = d3 + r;
+              for (let t = 0; t < OW; t++) {
+                const q = <usize>t * 4;
+                const xa = v128.load(prow + q), xb = v128.load(prow + q, 16);
+                let s = v128.load32_splat(g0 + q);
+                a0 = fma(a0, s, xa); b0 = fma(b0, s, xb);
+                s = v128.load32_splat(g1 + q);
+                a1 = fma(a1, s, xa); b1 = fma(b1, s, xb);
+                s = v128.load32_splat(g2 + q);
+                a2 = fma(a2, s, xa); b2 = fma(b2, s, xb);
+                s = v128.load32_splat(g3 + q);
+                a3 = fma(a3, s, xa); b3 = fma(b3, s, xb);
               }
             }
+            const nq = kw - kx0;
             const r0 = part + <usize>((ob * C + c) * kh * kw + ky * kw + kx0) * 4;
-            const nq = min(5, kw - kx0);
-            add(r0, hsum(s00));
-            if (nq > 1) add(r0 + 4, hsum(s01));
-            if (nq > 2) add(r0 + 8, hsum(s02));
-            if (nq > 3) add(r0 + 12, hsum(s03));
-            if (nq > 4) add(r0 + 16, hsum(s04));
-            if (h > 1) {
-              const r1 = r0 + <usize>K * 4;
-              add(r1, hsum(s10));
-              if (nq > 1) add(r1 + 4, hsum(s11));
-              if (nq > 2) add(r1 + 8, hsum(s12));
-              if (nq > 3) add(r1 + 12, hsum(s13));
-              if (nq > 4) add(r1 + 16, hsum(s14));
-            }
+            const ks = <usize>K * 4;
+            addLanes(r0, a0, nq); addLanes(r0 + 16, b0, nq - 4);
+            if (h > 1) { addLanes(r0 + ks, a1, nq); addLanes(r0 + ks + 16, b1, nq - 4); }
+            if (h > 2) { addLanes(r0 + 2 * ks, a2, nq); addLanes(r0 + 2 * ks + 16, b2, nq - 4); }
+            if (h > 3) { addLanes(r0 + 3 * ks, a3, nq); addLanes(r0 + 3 * ks + 16, b3, nq - 4); }
           }
         }
       }
