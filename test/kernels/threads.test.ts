@@ -2,7 +2,7 @@
 // output element is computed in the same order as on one thread, so results must be identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setBackend, setNumThreads, backend, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, type Tensor } from '../../src/index.js';
+import { setBackend, setNumThreads, backend, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, batchNorm, type Tensor } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 
 function run(threads: number, build: string, f: () => Tensor[]): Float32Array[] {
@@ -23,6 +23,11 @@ function workload(): Tensor[] {
   const w1 = randn([6, 1, 5, 5], { requiresGrad: true });
   const y1 = conv2d(x1, w1, null, { padding: 2 });
   y1.backward(randn([...y1.shape]));
+  // batch norm over (8, 16, 1100): channels split across threads
+  const xb = randn([8, 16, 1100], { requiresGrad: true });
+  const wb = randn([16], { requiresGrad: true });
+  const yb = batchNorm(xb, null, null, wb, null, { training: true });
+  yb.backward(randn([...yb.shape]));
   const a = randn([3, 70, 90]);
   const b = randn([90, 130]);
   const c = randn([130, 50]);
@@ -30,7 +35,7 @@ function workload(): Tensor[] {
   const u = randn([64, 33, 40]);
   const v = randn([33, 1]);
   const big = [add(u, v), mul(u, u.permute(0, 2, 1).contiguous().permute(0, 2, 1)), relu(u), exp(mul(u, 0.1)), sub(v, u)];
-  return [y, x.grad!, w.grad!, y1, w1.grad!, x1.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2)), ...big];
+  return [y, x.grad!, w.grad!, y1, w1.grad!, x1.grad!, yb, xb.grad!, wb.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2)), ...big];
 }
 
 for (const build of supportedBuilds()) {

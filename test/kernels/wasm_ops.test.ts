@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   matmul, transpose,
   setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
-  permute, contiguous, lstmCell, gruCell, softmax, logSoftmax, maxDim, argmax, amin, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
+  permute, contiguous, batchNorm, lstmCell, gruCell, softmax, logSoftmax, maxDim, argmax, amin, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
 } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 
@@ -130,6 +130,13 @@ test('average pooling forward and backward match the reference', () => {
   compare('avgPool2d (12,1)/(5,1) pad 6 ceil', ([x]) => avgPool2d(x!, [12, 1], { stride: [5, 1], padding: [6, 0], ceilMode: true }), [[2, 2, 47, 2]]);
   compare('avgPool2d (12,1)/(5,1) pad 6 exclude pad', ([x]) => avgPool2d(x!, [12, 1], { stride: [5, 1], padding: [6, 0], countIncludePad: false }), [[1, 3, 40, 3]]);
   compare('avgPool2d (9,1)/(20,1) (gaps between windows)', ([x]) => avgPool2d(x!, [9, 1], { stride: [20, 1] }), [[2, 2, 65, 1]]);
+});
+
+test('batch norm (training statistics, apply, backward) matches the reference, one thread and split by channel', () => {
+  // small: one thread; (8, 16, 1100) = 140 800 elements: channels split across threads
+  for (const shape of [[3, 5, 7], [8, 16, 1100]]) {
+    compare(`batchNorm ${shape}`, ([x, w, b]) => batchNorm(x!, null, null, w!, b!, { training: true }), [shape, [shape[1]!], [shape[1]!]], 2e-4);
+  }
 });
 
 test('fused LSTM and GRU cells match the reference, forward and backward', () => {

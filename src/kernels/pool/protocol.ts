@@ -31,6 +31,9 @@ export const K_COPY = 9;
 export const K_CONV_DIRECT = 10;
 export const K_CONV_DIRECT_WGRAD = 11;
 export const K_FILL = 12;
+export const K_BN_STATS = 13;
+export const K_BN_APPLY = 14;
+export const K_BN_BW = 15;
 export const K_NONE = -1;
 
 // float arguments travel as the bit patterns of float32 values
@@ -79,6 +82,15 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
     case K_AVGPOOL_BW:
       e.avgPool2dBackward(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!);
       break;
+    case K_BN_STATS:
+      e.batchNormStats(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, bitsf32(a[o + 4]!), a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!);
+      break;
+    case K_BN_APPLY:
+      e.batchNormApply(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!, a[o + 10]!);
+      break;
+    case K_BN_BW:
+      e.batchNormBackward(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!, a[o + 10]!, a[o + 11]!, a[o + 12]!);
+      break;
     case K_FILL:
       e.fill32(a[o]!, a[o + 1]!, a[o + 2]!);
       break;
@@ -106,4 +118,7 @@ export interface TaskKernels {
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number, p0: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
   fill32(dst: number, n: number, bits: number): void;
+  batchNormStats(x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number, c0: number, c1: number): void;
+  batchNormApply(x: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, b: number, y: number, c0: number, c1: number): void;
+  batchNormBackward(x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number, c0: number, c1: number): void;
 }

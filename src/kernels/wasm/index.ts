@@ -6,7 +6,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_FILL, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_BN_APPLY, K_BN_BW, K_BN_STATS, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_FILL, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -68,6 +68,8 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
   // one shape/stride block per thread for split elementwise kernels (each keeps its own counter)
   const metaT = Array.from({ length: T }, () => h.alloc(4 * MAX_DIMS * 4));
   const ELEMENTWISE_MIN = 1 << 16;
+  // batch norm splits its channels across threads from 2^17 elements (two passes over each)
+  const bnSplit = (N: number, C: number, L: number): boolean => T > 1 && C > 1 && N * C * L >= 1 << 17;
 
   /** SGEMM split over batch (when outputs are separate), else over rows, else over columns. */
   const sgemm = (batch: number, M: number, N: number, K: number, a: MatRef, b: MatRef, o: MatRef, beta: number): void => {
@@ -284,16 +286,20 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     },
     batchNormStats(dt, x, N, C, L, eps, mean, invstd) {
       if (dt !== 'float32') return js.batchNormStats(dt, x, N, C, L, eps, mean, invstd);
-      k.batchNormStats(x * 4, N, C, L, eps, mean * 4, invstd * 4);
+      if (!bnSplit(N, C, L)) return k.batchNormStats(x * 4, N, C, L, eps, mean * 4, invstd * 4, 0, C);
+      pool.run(ranges(C, T, 1).map(([c0, c1]) => [K_BN_STATS, x * 4, N, C, L, f32bits(eps), mean * 4, invstd * 4, c0, c1]));
     },
     batchNormApply(dt, x, N, C, L, mean, invstd, w, b, y) {
       if (dt !== 'float32') return js.batchNormApply(dt, x, N, C, L, mean, invstd, w, b, y);
-      k.batchNormApply(x * 4, N, C, L, mean * 4, invstd * 4, w < 0 ? -1 : w * 4, b < 0 ? -1 : b * 4, y * 4);
+      const wp = w < 0 ? -1 : w * 4, bp = b < 0 ? -1 : b * 4;
+      if (!bnSplit(N, C, L)) return k.batchNormApply(x * 4, N, C, L, mean * 4, invstd * 4, wp, bp, y * 4, 0, C);
+      pool.run(ranges(C, T, 1).map(([c0, c1]) => [K_BN_APPLY, x * 4, N, C, L, mean * 4, invstd * 4, wp, bp, y * 4, c0, c1]));
     },
     batchNormBackward(dt, x, dy, N, C, L, mean, invstd, w, dx, dw, db) {
       if (dt !== 'float32') return js.batchNormBackward(dt, x, dy, N, C, L, mean, invstd, w, dx, dw, db);
       const p = (o: number) => (o < 0 ? -1 : o * 4);
-      k.batchNormBackward(x * 4, dy * 4, N, C, L, mean * 4, invstd * 4, p(w), p(dx), p(dw), p(db));
+      if (!bnSplit(N, C, L)) return k.batchNormBackward(x * 4, dy * 4, N, C, L, mean * 4, invstd * 4, p(w), p(dx), p(dw), p(db), 0, C);
+      pool.run(ranges(C, T, 1).map(([c0, c1]) => [K_BN_BW, x * 4, dy * 4, N, C, L, mean * 4, invstd * 4, p(w), p(dx), p(dw), p(db), c0, c1]));
     },
     sgdStep(dt, n, p, g, buf, lr, momentum, dampening, weightDecay, nesterov, maximize, first) {
       if (dt !== 'float32') return js.sgdStep(dt, n, p, g, buf, lr, momentum, dampening, weightDecay, nesterov, maximize, first);

@@ -33,9 +33,9 @@ export interface WasmKernels {
   softmax(src: number, outer: number, n: number, inner: number, dst: number, log: number): void;
   compare(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
   where(ndim: number, meta: number, c: number, a: number, b: number, dst: number): void;
-  batchNormStats(x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number): void;
-  batchNormApply(x: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, b: number, y: number): void;
-  batchNormBackward(x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number): void;
+  batchNormStats(x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number, c0: number, c1: number): void;
+  batchNormApply(x: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, b: number, y: number, c0: number, c1: number): void;
+  batchNormBackward(x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number, c0: number, c1: number): void;
   sgdStep(n: number, p: number, g: number, buf: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, maximize: number, first: number): void;
   adamStep(n: number, p: number, g: number, m: number, v: number, vmax: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, maximize: number): void;
   lstmCell(B: number, H: number, gates: number, c: number, cRow: number, out: number, act: number): void;

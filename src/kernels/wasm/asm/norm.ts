@@ -1,14 +1,15 @@
 // Batch normalisation over contiguous (N, C, L) float32 blocks: statistics in two passes with
 // f64 accumulation, a fused scale-and-shift, and the training-mode backward in two passes.
+// Each kernel handles the channels [c0, c1), so threads can split the channels.
 
 // @ts-ignore: decorator
 @inline function sum4(v: v128): f64 {
   return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
 }
 
-export function batchNormStats(x: usize, N: i32, C: i32, L: i32, eps: f32, mean: usize, invstd: usize): void {
+export function batchNormStats(x: usize, N: i32, C: i32, L: i32, eps: f32, mean: usize, invstd: usize, c0: i32, c1: i32): void {
   const M = <f64>N * <f64>L;
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     let s: f64 = 0;
     for (let n = 0; n < N; n++) {
       const o = x + <usize>((n * C + c) * L) * 4;
@@ -40,8 +41,8 @@ export function batchNormStats(x: usize, N: i32, C: i32, L: i32, eps: f32, mean:
   }
 }
 
-export function batchNormApply(x: usize, N: i32, C: i32, L: i32, mean: usize, invstd: usize, w: isize, b: isize, y: usize): void {
-  for (let c = 0; c < C; c++) {
+export function batchNormApply(x: usize, N: i32, C: i32, L: i32, mean: usize, invstd: usize, w: isize, b: isize, y: usize, c0: i32, c1: i32): void {
+  for (let c = c0; c < c1; c++) {
     const scale = load<f32>(invstd + <usize>c * 4) * (w >= 0 ? load<f32>(<usize>w + <usize>c * 4) : 1);
     const shift = (b >= 0 ? load<f32>(<usize>b + <usize>c * 4) : 0) - load<f32>(mean + <usize>c * 4) * scale;
     const sv = f32x4.splat(scale);
@@ -58,9 +59,9 @@ export function batchNormApply(x: usize, N: i32, C: i32, L: i32, mean: usize, in
   }
 }
 
-export function batchNormBackward(x: usize, dy: usize, N: i32, C: i32, L: i32, mean: usize, invstd: usize, w: isize, dx: isize, dw: isize, db: isize): void {
+export function batchNormBackward(x: usize, dy: usize, N: i32, C: i32, L: i32, mean: usize, invstd: usize, w: isize, dx: isize, dw: isize, db: isize, c0: i32, c1: i32): void {
   const M = <f64>N * <f64>L;
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     const mu = load<f32>(mean + <usize>c * 4);
     const is = load<f32>(invstd + <usize>c * 4);
     const m4 = f32x4.splat(mu);
