@@ -1,0 +1,102 @@
+// `npm run bench:profile [workload]`: where the time of one workload goes, per backend primitive
+// (each GEMM shape on its own line, with its GFLOP/s), and how much is left to the JS around
+// them. Workloads: lenet (training step, batch 64), lenet-b1 (inference), shallow-b1,
+// deep4 and eegnet (training steps, batch 64 at 22 × 1125). Timings include waiting for the
+// worker threads; the machine is shared, so read the shares, not the absolute times.
+
+import { backend, manualSeed, randn, randint, crossEntropy, tidy, noGrad, optim, type Tensor } from '../src/index.js';
+import { LeNet } from '../src/models/lenet.js';
+import { ShallowFBCSPNet } from '../src/models/shallow_fbcsp.js';
+import { Deep4Net } from '../src/models/deep4.js';
+import { EEGNet } from '../src/models/eegnet.js';
+import type { Module } from '../src/nn/module.js';
+
+interface Entry { ms: number; calls: number; flops: number }
+const table = new Map<string, Entry>();
+
+/** Wraps every primitive of the active backend with a timer (ops look the backend up per call). */
+function instrument(): void {
+  const be = backend() as unknown as Record<string, unknown>;
+  for (const key of Object.keys(be)) {
+    const f = be[key];
+    if (typeof f !== 'function') continue;
+    be[key] = (...args: unknown[]) => {
+      const t0 = performance.now();
+      const r = (f as (...a: unknown[]) => unknown)(...args);
+      const ms = performance.now() - t0;
+      let tag = key;
+      let flops = 0;
+      if (key === 'matmul') {
+        const [, batch, M, N, K] = args as number[];
+        tag = `matmul ${M}×${N}×${K}${batch! > 1 ? ` ×${batch}` : ''}`;
+        flops = 2 * batch! * M! * N! * K!;
+      } else if (key === 'unary' || key === 'binary') tag = `${key} ${String(args[0])}`;
+      const e = table.get(tag) ?? { ms: 0, calls: 0, flops: 0 };
+      e.ms += ms;
+      e.calls++;
+      e.flops += flops;
+      table.set(tag, e);
+      return r;
+    };
+  }
+}
+
+function trainStep(model: Module, x: Tensor, y: Tensor): () => void {
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  return () => void tidy(() => {
+    opt.zeroGrad();
+    const loss = crossEntropy(model.call(x), y);
+    loss.backward();
+    opt.step();
+    return loss.item();
+  });
+}
+
+function workload(name: string): { fn: () => void; reps: number } {
+  manualSeed(0);
+  const eeg = { nChans: 22, nOutputs: 4, nTimes: 1125 };
+  switch (name) {
+    case 'lenet':
+      return { fn: trainStep(new LeNet(), randn([64, 1, 28, 28]), randint(0, 10, [64])), reps: 50 };
+    case 'lenet-b1': {
+      const m = new LeNet().eval();
+      const x = randn([1, 1, 28, 28]);
+      return { fn: () => noGrad(() => tidy(() => void m.call(x))), reps: 2000 };
+    }
+    case 'shallow-b1': {
+      const m = new ShallowFBCSPNet(eeg).eval();
+      const x = randn([1, 22, 1125]);
+      return { fn: () => noGrad(() => tidy(() => void m.call(x))), reps: 200 };
+    }
+    case 'deep4':
+      return { fn: trainStep(new Deep4Net(eeg), randn([64, 22, 1125]), randint(0, 4, [64])), reps: 5 };
+    case 'eegnet':
+      return { fn: trainStep(new EEGNet(eeg), randn([64, 22, 1125]), randint(0, 4, [64])), reps: 5 };
+    default:
+      throw new Error(`bench:profile: unknown workload '${name}' (lenet, lenet-b1, shallow-b1, deep4, eegnet)`);
+  }
+}
+
+function main(): void {
+  const name = process.argv[2] ?? 'lenet';
+  const { fn, reps } = workload(name);
+  instrument();
+  for (let i = 0; i < Math.max(3, reps / 10); i++) fn();
+  table.clear();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) fn();
+  const total = (performance.now() - t0) / reps;
+  const rows = [...table.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const inKernels = rows.reduce((s, [, e]) => s + e.ms, 0) / reps;
+  const us = (ms: number) => `${(ms * 1000).toFixed(ms < 0.1 ? 1 : 0)} µs`;
+  console.log(`${name}: ${us(total)} per call on ${backend().name} (${backend().threads ?? 1} threads); backend primitives ${us(inKernels)} (${((100 * inKernels) / total).toFixed(0)} %), the rest JS`);
+  for (const [tag, e] of rows) {
+    const per = e.ms / reps;
+    if (per < 0.002 * total) continue;
+    const rate = e.flops > 0 ? `  ${(e.flops / (e.ms / 1000) / 1e9).toFixed(1)} GFLOP/s` : '';
+    console.log(`  ${tag.padEnd(36)} ${us(per).padStart(10)}  ${((100 * per) / total).toFixed(1).padStart(5)} %  ×${(e.calls / reps).toFixed(0)}${rate}`);
+  }
+}
+
+main();
+process.exit(0);
