@@ -1,6 +1,6 @@
 // `npm run bench:profile [workload]`: where the time of one workload goes, per backend primitive
 // (each GEMM shape on its own line, with its GFLOP/s), and how much is left to the JS around
-// them. Workloads: lenet (training step, batch 64), lenet-b1 (inference), shallow-b1,
+// them. Workloads: lenet (training step, batch 64), lenet-b256, lenet-b1 (inference), shallow-b1,
 // deep4 and eegnet (training steps, batch 64 at 22 × 1125). Timings include waiting for the
 // worker threads; the machine is shared, so read the shares, not the absolute times.
 
@@ -58,6 +58,8 @@ function workload(name: string): { fn: () => void; reps: number } {
   switch (name) {
     case 'lenet':
       return { fn: trainStep(new LeNet(), randn([64, 1, 28, 28]), randint(0, 10, [64])), reps: 50 };
+    case 'lenet-b256':
+      return { fn: trainStep(new LeNet(), randn([256, 1, 28, 28]), randint(0, 10, [256])), reps: 12 };
     case 'lenet-b1': {
       const m = new LeNet().eval();
       const x = randn([1, 1, 28, 28]);
@@ -73,7 +75,7 @@ function workload(name: string): { fn: () => void; reps: number } {
     case 'eegnet':
       return { fn: trainStep(new EEGNet(eeg), randn([64, 22, 1125]), randint(0, 4, [64])), reps: 5 };
     default:
-      throw new Error(`bench:profile: unknown workload '${name}' (lenet, lenet-b1, shallow-b1, deep4, eegnet)`);
+      throw new Error(`bench:profile: unknown workload '${name}' (lenet, lenet-b256, lenet-b1, shallow-b1, deep4, eegnet)`);
   }
 }
 

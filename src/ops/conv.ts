@@ -209,6 +209,17 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   return out;
 }
 
+// Columns of about this many floats (4 MiB) are made and multiplied as one chunk of images.
+const CHUNK_FLOATS = 1 << 20;
+
+/** [n0, n1) image ranges whose columns (perImage floats each) stay near CHUNK_FLOATS. */
+function imageChunks(N: number, perImage: number): [number, number][] {
+  const n = Math.max(1, Math.floor(CHUNK_FLOATS / perImage));
+  const out: [number, number][] = [];
+  for (let a = 0; a < N; a += n) out.push([a, Math.min(N, a + n)]);
+  return out;
+}
+
 /**
  * A batch: the columns are laid out batch-folded, (C·kh·kw, N·L), so the forward product, the
  * input gradient and the weight gradient are one GEMM per group over all N·L positions rather
@@ -227,12 +238,17 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
   const Og = g.O / G;
   const Kg = K / G;
   const cols = { row: NL, image: L };
+  const ug = unfoldGeometry(g);
   const col = Tensor.empty([K, NL], dt);
-  be.im2col(dt, x.offset, g.N, g.C, unfoldGeometry(g), col.offset, cols);
-  if (x !== input) x.dispose();
   const yf = Tensor.empty([g.O, NL], dt);
   if (bc) be.copy(dt, dt, [g.O, NL], { off: bc.offset, strides: [1, 0] }, { off: yf.offset, strides: [NL, 1] });
-  be.matmul(dt, G, Og, NL, Kg, { off: w.offset, sb: Og * Kg, sr: Kg, sc: 1 }, { off: col.offset, sb: Kg * NL, sr: NL, sc: 1 }, { off: yf.offset, sb: Og * NL, sr: NL, sc: 1 }, bc ? 1 : 0);
+  // image by image chunks: each chunk's columns are multiplied while they are still in cache
+  for (const [n0, n1] of imageChunks(g.N, K * L)) {
+    const c0 = n0 * L;
+    be.im2col(dt, x.offset + n0 * g.C * g.H * g.W, n1 - n0, g.C, ug, col.offset + c0, cols);
+    be.matmul(dt, G, Og, (n1 - n0) * L, Kg, { off: w.offset, sb: Og * Kg, sr: Kg, sc: 1 }, { off: col.offset + c0, sb: Kg * NL, sr: NL, sc: 1 }, { off: yf.offset + c0, sb: Og * NL, sr: NL, sc: 1 }, bc ? 1 : 0);
+  }
+  if (x !== input) x.dispose();
   const y = Tensor.empty([g.N, g.O, g.OH, g.OW], dt);
   be.copy(dt, dt, [g.O, g.N, L], { off: yf.offset, strides: [NL, L, 1] }, { off: y.offset, strides: [L, g.O * L, 1] });
   yf.dispose();
@@ -242,12 +258,18 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
     be.copy(dt, dt, [g.O, g.N, L], { off: dy.offset, strides: [L, g.O * L, 1] }, { off: dyf.offset, strides: [NL, L, 1] });
     let dx: Tensor | null = null;
     if (input.requiresGrad) {
-      // dcol (K, N·L) = Wᵀ (K, O) · dY (O, N·L) per group, then folded back into the images
-      const dcol = Tensor.empty([K, NL], dt);
-      be.matmul(dt, G, Kg, NL, Og, { off: w.offset, sb: Og * Kg, sr: 1, sc: Kg }, { off: dyf.offset, sb: Og * NL, sr: NL, sc: 1 }, { off: dcol.offset, sb: Kg * NL, sr: NL, sc: 1 }, 0);
+      // dcol (K, n·L) = Wᵀ (K, O) · dY (O, n·L) per group for a chunk of n images, folded back
+      // into them at once
+      const chunks = imageChunks(g.N, K * L);
+      const most = Math.max(...chunks.map(([a, b]) => b - a));
+      const dcol = Tensor.empty([K, most * L], dt);
       dx = Tensor.empty([g.N, g.C, g.H, g.W], dt);
       be.fill(dt, dx.offset, dx.numel, 0);
-      be.col2im(dt, dcol.offset, g.N, g.C, unfoldGeometry(g), dx.offset, cols);
+      for (const [n0, n1] of chunks) {
+        const nl = (n1 - n0) * L;
+        be.matmul(dt, G, Kg, nl, Og, { off: w.offset, sb: Og * Kg, sr: 1, sc: Kg }, { off: dyf.offset + n0 * L, sb: Og * NL, sr: NL, sc: 1 }, { off: dcol.offset, sb: Kg * nl, sr: nl, sc: 1 }, 0);
+        be.col2im(dt, dcol.offset, n1 - n0, g.C, ug, dx.offset + n0 * g.C * g.H * g.W, { row: nl, image: L });
+      }
       dcol.dispose();
     }
     let dw: Tensor | null = null;

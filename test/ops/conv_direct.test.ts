@@ -102,3 +102,32 @@ test('direct conv2d passes gradcheck in float64', () => {
   const b = randn([3], { dtype: 'float64', requiresGrad: true });
   assert.ok(gradcheck((a, c, d) => conv2d(a!, c!, d!, { padding: [1, 1] }), [x, w, b]));
 });
+
+test('batch-folded conv2d in several image chunks equals the one-image path, values and gradients', () => {
+  // K·L = 72 · 128² > 2^20 floats of columns per image: every image is its own chunk
+  manualSeed(21);
+  const N = 3;
+  const x = randn([N, 8, 130, 130], { requiresGrad: true });
+  const w = randn([5, 8, 3, 3], { requiresGrad: true });
+  const b = randn([5], { requiresGrad: true });
+  const y = conv2d(x, w, b);
+  const up = randn([...y.shape]);
+  y.backward(up);
+  const w1 = w.detach().clone().requiresGrad_();
+  const b1 = b.detach().clone().requiresGrad_();
+  for (let n = 0; n < N; n++) {
+    const xn = x.detach().narrow(0, n, 1).contiguous().requiresGrad_();
+    const yn = conv2d(xn, w1, b1);
+    yn.backward(up.narrow(0, n, 1).contiguous());
+    close(y.narrow(0, n, 1).contiguous().dataSync(), yn.dataSync(), `output ${n}`);
+    close(x.grad!.narrow(0, n, 1).contiguous().dataSync(), xn.grad!.dataSync(), `input grad ${n}`);
+  }
+  // weight and bias gradients sum 3·128² float32 terms per element in another order: compare on
+  // the scale of the gradient, not of each element
+  for (const [got, want, label] of [[w.grad!, w1.grad!, 'weight grad'], [b.grad!, b1.grad!, 'bias grad']] as const) {
+    const g = got.dataSync();
+    const h = want.dataSync();
+    const scale = Math.max(...Array.from(h, Math.abs));
+    for (let i = 0; i < h.length; i++) if (!(Math.abs(g[i]! - h[i]!) <= 1e-5 * scale)) assert.fail(`${label}[${i}]: ${g[i]} vs ${h[i]} (scale ${scale})`);
+  }
+});
