@@ -63,21 +63,24 @@ for (const build of supportedBuilds()) {
     }
   });
 
-  test(`wasm-${build} sgemm crosses its KC/NC/MC blocking correctly`, () => {
+  test(`wasm-${build} sgemm crosses its KC/NC/MC blocking correctly (transposed, packed and in-place B)`, () => {
     const wasm = wasmBackend(h, build)!;
-    const c: Case = { batch: 1, M: 70, N: 530, K: 300, ta: false, tb: true, outT: false, beta: 0, reduceBatch: false };
-    const aOff = h.alloc(c.M * c.K * 4) / 4;
-    const bOff = h.alloc(c.K * c.N * 4) / 4;
-    fillRandom(aOff, c.M * c.K);
-    fillRandom(bOff, c.K * c.N);
-    const init = new Float32Array(c.M * c.N);
-    const want = run(js, c, aOff, bOff, init);
-    const got = run(wasm, c, aOff, bOff, init);
-    let maxErr = 0;
-    for (let i = 0; i < want.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i]! - want[i]!));
-    assert.ok(maxErr < 1e-4, `max error ${maxErr}`);
-    h.free(aOff * 4);
-    h.free(bOff * 4);
+    // transposed B; row-major B packed (M > 16); row-major B read in place (M ≤ 16)
+    for (const [M, tb] of [[70, true], [70, false], [13, false]] as const) {
+      const c: Case = { batch: 1, M, N: 530, K: 300, ta: false, tb, outT: false, beta: 0, reduceBatch: false };
+      const aOff = h.alloc(c.M * c.K * 4) / 4;
+      const bOff = h.alloc(c.K * c.N * 4) / 4;
+      fillRandom(aOff, c.M * c.K);
+      fillRandom(bOff, c.K * c.N);
+      const init = new Float32Array(c.M * c.N);
+      const want = run(js, c, aOff, bOff, init);
+      const got = run(wasm, c, aOff, bOff, init);
+      let maxErr = 0;
+      for (let i = 0; i < want.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i]! - want[i]!));
+      assert.ok(maxErr < 1e-4, `M ${M}, transposed B ${tb}: max error ${maxErr}`);
+      h.free(aOff * 4);
+      h.free(bOff * 4);
+    }
   });
 }
 
