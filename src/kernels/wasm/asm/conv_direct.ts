@@ -15,11 +15,6 @@
   return load<i32>(geo + <usize>i * 4);
 }
 
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
-
 /** Output columns rounded up to whole 8-column blocks: the padded plane is this + kw − 1 wide. */
 // @ts-ignore: decorator
 @inline function paddedWidth(OW: i32, kw: i32): i32 {
