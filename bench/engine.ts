@@ -213,7 +213,9 @@ interface Paired { ours: Timing; peers: (Timing | undefined)[]; ratios: ({ media
 async function measure(peers: (TorchPeer | null)[]): Promise<Map<string, Paired>> {
   const out = new Map<string, Paired>();
   const stat = (ts: number[]): Timing => ({ seconds: median(ts), min: Math.min(...ts), max: Math.max(...ts) });
+  const only = process.env['BENCH_WORKLOADS']?.split(',').filter(Boolean);
   for (const w of workloads) {
+    if (only && !only.some((p) => w.key.startsWith(p))) continue;
     process.stderr.write(`  ${w.key}\n`);
     for (let i = 0; i < 2; i++) w.fn();
     // each timed run lasts ≥ RUN_S on dendrite's side (a run of a few ms is at the mercy of
