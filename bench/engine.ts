@@ -1,7 +1,7 @@
 // `npm run bench`: dendrite's engine against PyTorch CPU on this machine, side by side in one run.
 // Workloads: LeNet training (SGD-momentum) at batch 64 and 256, LeNet inference at batch 1 and
-// 1000, ShallowFBCSPNet (22 ch × 1125 samples, 4 classes) training at batch 64 and batch-1
-// inference, and SGEMM at the layer shapes and 1024³. Each workload is first checked against
+// 1000, ShallowFBCSPNet, Deep4Net and EEGNet (22 ch × 1125 samples, 4 classes) training at
+// batch 64 and batch-1 inference, and SGEMM at the layer shapes and 1024³. Each workload is first checked against
 // the JS reference backend. PyTorch (Debian's python3-torch) runs as two serving subprocesses,
 // at 1 and at 2 threads; each workload is timed in rounds that alternate dendrite and the two
 // PyTorch runs seconds apart, and a speed-up is the median of the per-round ratios, so load
