@@ -56,10 +56,13 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
       const v = heap().f64;
       const orig = v[x.offset + j]!;
       v[x.offset + j] = orig + eps;
+      x.bumpVersion();
       const yp = noGrad(() => fn(...inputs)).dataSync();
       heap().f64[x.offset + j] = orig - eps;
+      x.bumpVersion();
       const ym = noGrad(() => fn(...inputs)).dataSync();
       heap().f64[x.offset + j] = orig;
+      x.bumpVersion();
       for (let k = 0; k < nOut; k++) {
         const num = (yp[k]! - ym[k]!) / (2 * eps);
         const ana = analytic[i]![k]![j]!;

@@ -221,7 +221,10 @@ function inplace<T extends Tensor>(t: T, op: string, f: () => Tensor): T {
 P.fill_ = function (v) {
   if (isGradEnabled() && this.requiresGrad) throw new DendriteError('fill_: a tensor that requires grad is being used in an in-place operation; wrap it in noGrad()');
   // through the backend: a typed-array fill on the shared heap is ~10× slower than the kernel's
-  if (this.isContiguous()) backend().fill(this.dtype, this.offset, this.numel, v);
+  if (this.isContiguous()) {
+    this.bumpVersion();
+    backend().fill(this.dtype, this.offset, this.numel, v);
+  }
   else {
     const s = E.mul(this, 0);
     const r = E.add(s, v);

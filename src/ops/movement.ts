@@ -11,6 +11,7 @@ import { sumTo } from './reduce.js';
 
 /** Writes `src` (broadcast to dst's shape) into the view `dst`. No autograd. */
 export function assignInto(dst: Tensor, src: Tensor): void {
+  dst.bumpVersion();
   backend().copy(src.dtype, dst.dtype, dst.shape, { off: src.offset, strides: broadcastStrides(src.shape, src.strides, dst.shape) }, dst.ref());
 }
 

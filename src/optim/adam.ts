@@ -54,6 +54,7 @@ export function adamStep(opt: { zeros(p: Tensor): Tensor }, p: Tensor, rawGrad: 
   if (g.amsgrad && vm === undefined) state['maxExpAvgSq'] = vm = opt.zeros(p);
   if (fusable(p, rawGrad, expAvg, expAvgSq, g.amsgrad ? vm : undefined)) {
     backend().adamStep(p.dtype, p.numel, p.offset, rawGrad.offset, expAvg.offset, expAvgSq.offset, g.amsgrad ? vm!.offset : -1, g.lr, beta1, beta2, g.eps, l2, step, maximize);
+    for (const t of [p, expAvg, expAvgSq, vm]) t?.bumpVersion();
     return;
   }
   let grad = maximize ? rawGrad.neg() : rawGrad;

@@ -43,6 +43,8 @@ export class SGD extends Optimizer<SGDOptions> {
       const first = buf0 === undefined;
       if (g.momentum !== 0 && first) state['momentumBuffer'] = buf0 = this.zerosState(p);
       backend().sgdStep(p.dtype, p.numel, p.offset, grad.offset, g.momentum !== 0 ? buf0!.offset : -1, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, g.maximize, first);
+      p.bumpVersion();
+      buf0?.bumpVersion();
       return;
     }
     let d = g.maximize ? grad.neg() : grad;

@@ -25,6 +25,8 @@ export interface GradNode {
 /** A heap block shared by a tensor and its views. */
 export class Storage {
   refs = 0;
+  /** In-place writes so far, shared by every view of the block (torch's _version). */
+  version = 0;
   constructor(
     readonly byteOffset: number,
     readonly byteLength: number,
@@ -177,6 +179,16 @@ export class Tensor {
       acc *= this.shape[i]!;
     }
     return true;
+  }
+
+  /** In-place writes to this tensor's storage so far: a cache of values derived from it is current while this is unchanged. */
+  get version(): number {
+    return this.storage.version;
+  }
+
+  /** Records an in-place write (in-place ops, optimizer steps, state-dict loads and gradcheck's perturbations call it). */
+  bumpVersion(): void {
+    this.storage.version++;
   }
 
   /** The strided read descriptor the kernels take. */
