@@ -27,6 +27,16 @@ export function transpose(a: Float64Array, m: number, n: number): Float64Array {
   return t;
 }
 
+/** Rotates columns p and q of M (rows × n): (p, q) ← (c·p − s·q, s·p + c·q), the Jacobi step of eigh and svd. */
+function rotateColumns(M: Float64Array, rows: number, n: number, p: number, q: number, c: number, s: number): void {
+  for (let i = 0; i < rows; i++) {
+    const mp = M[i * n + p]!;
+    const mq = M[i * n + q]!;
+    M[i * n + p] = c * mp - s * mq;
+    M[i * n + q] = s * mp + c * mq;
+  }
+}
+
 /**
  * Symmetric eigendecomposition by cyclic Jacobi rotations (accurate to a few ulps for the
  * small matrices used here). Returns eigenvalues ascending (as numpy.linalg.eigh) and the
@@ -62,12 +72,7 @@ export function eigh(a: Float64Array, n: number): { values: Float64Array; vector
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p]!;
-          const akq = A[k * n + q]!;
-          A[k * n + p] = c * akp - s * akq;
-          A[k * n + q] = s * akp + c * akq;
-        }
+        rotateColumns(A, n, n, p, q, c, s);
         for (let k = 0; k < n; k++) {
           const apk = A[p * n + k]!;
           const aqk = A[q * n + k]!;
@@ -76,12 +81,7 @@ export function eigh(a: Float64Array, n: number): { values: Float64Array; vector
         }
         A[p * n + q] = 0;
         A[q * n + p] = 0;
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p]!;
-          const vkq = V[k * n + q]!;
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
+        rotateColumns(V, n, n, p, q, c, s);
       }
     }
   }
@@ -200,18 +200,8 @@ export function svd(a: Float64Array, m: number, n: number): { U: Float64Array; S
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const wp = W[i * n + p]!;
-          const wq = W[i * n + q]!;
-          W[i * n + p] = c * wp - s * wq;
-          W[i * n + q] = s * wp + c * wq;
-        }
-        for (let i = 0; i < n; i++) {
-          const vp = V[i * n + p]!;
-          const vq = V[i * n + q]!;
-          V[i * n + p] = c * vp - s * vq;
-          V[i * n + q] = s * vp + c * vq;
-        }
+        rotateColumns(W, m, n, p, q, c, s);
+        rotateColumns(V, n, n, p, q, c, s);
       }
     }
     if (!rotated) break;
