@@ -114,99 +114,62 @@ function directGeometry(g: ConvGeom): ConvGeom | null {
   return u;
 }
 
-/** im2col columns for the whole batch: (N, C·kh·kw, OH·OW). */
-function columns(x: Tensor, g: ConvGeom): Tensor {
-  const col = Tensor.empty([g.N, g.C * g.kh * g.kw, g.OH * g.OW], x.dtype);
-  backend().im2col(x.dtype, x.offset, g.N, g.C, unfoldGeometry(g), col.offset);
-  return col;
-}
-
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const g = geometry(input, weight, opts, 'conv2d');
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.O)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be (${g.O},)`);
   const x = contiguousData(input);
   const w = contiguousData(weight);
-  const L = g.OH * g.OW;
-  const Cg = g.C / g.groups;
-  const Og = g.O / g.groups;
-  const kk = g.kh * g.kw;
-  const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
-  // the bias is written first and the GEMMs accumulate onto it: no separate pass over y
   const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
-  const beta = bc ? 1 : 0;
-  // positions first (contiguous), then the batch: no permuting copy of dy
-  const biasGrad = (dy: Tensor): Tensor | null => (bias?.requiresGrad ? cast(sum(sum(reshape(dy, [g.N, g.O, L]), 2), 0), bias.dtype) : null);
   const direct = directColumns(g);
   if (direct) {
+    const L = g.OH * g.OW;
+    const kk = g.kh * g.kw;
+    const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
+    // the bias is written first and the GEMM accumulates onto it: no separate pass over y
     if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
-    backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, beta);
-    const out = record('conv2d', y, [input, weight, bias], (gy) => {
-      const dy = contiguousData(gy);
-      const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
-      let dw: Tensor | null = null;
-      if (weight.requiresGrad) {
-        // dW (O, kh·W) = Σₙ dY[n] (O, L) · X[n]ᵀ, reading the input windows in place
-        dw = Tensor.empty(weight.shape, w.dtype);
-        backend().matmul(w.dtype, g.N, g.O, kk, L, { off: dy.offset, sb: g.O * L, sr: L, sc: 1 }, { off: x.offset, sb: direct.sb, sr: direct.sc, sc: direct.sr }, { off: dw.offset, sb: 0, sr: kk, sc: 1 }, 0);
-      }
-      const db = biasGrad(dy);
-      if (dy !== gy) dy.dispose();
-      return [dx, dw, db];
+    backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, bc ? 1 : 0);
+    return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => {
+      // dW (O, kh·W) = Σₙ dY[n] (O, L) · X[n]ᵀ, reading the input windows in place
+      backend().matmul(w.dtype, g.N, g.O, kk, L, { off: dy.offset, sb: g.O * L, sr: L, sc: 1 }, { off: x.offset, sb: direct.sb, sr: direct.sc, sc: direct.sr }, { off: dw.offset, sb: 0, sr: kk, sc: 1 }, 0);
     });
-    if (!out.requiresGrad) {
-      if (x !== input) x.dispose();
-      if (w !== weight) w.dispose();
-    }
-    return out;
   }
   const dg = directGeometry(g);
   if (dg) {
+    const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
     backend().convDirect(x.dtype, x.offset, g.N, g.C, g.O, dg, w.offset, bc ? bc.offset : -1, y.offset);
-    const out = record('conv2d', y, [input, weight, bias], (gy) => {
-      const dy = contiguousData(gy);
-      const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
-      let dw: Tensor | null = null;
-      if (weight.requiresGrad) {
-        dw = Tensor.empty(weight.shape, w.dtype);
-        backend().convDirectWeightGrad(w.dtype, x.offset, dy.offset, g.N, g.C, g.O, dg, dw.offset);
-      }
-      const db = biasGrad(dy);
-      if (dy !== gy) dy.dispose();
-      return [dx, dw, db];
-    });
-    if (!out.requiresGrad) {
-      if (x !== input) x.dispose();
-      if (w !== weight) w.dispose();
-    }
-    return out;
+    return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => backend().convDirectWeightGrad(w.dtype, x.offset, dy.offset, g.N, g.C, g.O, dg, dw.offset));
   }
-  if (g.N > 1) {
-    y.dispose();
-    return conv2dFolded(input, weight, bias, x, w, bc, g);
-  }
-  if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
-  const col = columns(x, g);
-  for (let gi = 0; gi < g.groups; gi++) {
-    // y[n, group] (Og, L) = W[group] (Og, Cg·kk) @ col[n, group] (Cg·kk, L)
-    backend().matmul(x.dtype, g.N, Og, L, Cg * kk,
-      { off: w.offset + gi * Og * Cg * kk, sb: 0, sr: Cg * kk, sc: 1 },
-      { off: col.offset + gi * Cg * kk * L, sb: g.C * kk * L, sr: L, sc: 1 },
-      { off: y.offset + gi * Og * L, sb: g.O * L, sr: L, sc: 1 }, beta);
-  }
-  if (x !== input) x.dispose();
+  return conv2dFolded(input, weight, bias, x, w, bc, g);
+}
+
+/**
+ * Records a convolution that read its input windows in place (no columns kept): dX through
+ * col2im, dW written by `weightGrad(dy, dw)`, db as the sum of dy. The contiguous copies of x
+ * and w are kept only while a gradient may need them.
+ */
+function recordWindowed(y: Tensor, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, g: ConvGeom, weightGrad: (dy: Tensor, dw: Tensor) => void): Tensor {
   const out = record('conv2d', y, [input, weight, bias], (gy) => {
     const dy = contiguousData(gy);
     const dx = input.requiresGrad ? conv2dBackwardInput(dy, w, g) : null;
-    const dw = weight.requiresGrad ? conv2dBackwardWeight(dy, col, g, w.dtype) : null;
-    const db = biasGrad(dy);
+    let dw: Tensor | null = null;
+    if (weight.requiresGrad) {
+      dw = Tensor.empty(weight.shape, w.dtype);
+      weightGrad(dy, dw);
+    }
+    const db = biasGrad(dy, bias, g);
     if (dy !== gy) dy.dispose();
     return [dx, dw, db];
   });
   if (!out.requiresGrad) {
-    col.dispose();
+    if (x !== input) x.dispose();
     if (w !== weight) w.dispose();
   }
   return out;
+}
+
+/** db = Σ dy over the batch and positions (positions first: contiguous, no permuting copy). */
+function biasGrad(dy: Tensor, bias: Tensor | null | undefined, g: ConvGeom): Tensor | null {
+  return bias?.requiresGrad ? cast(sum(sum(reshape(dy, [g.N, g.O, g.OH * g.OW]), 2), 0), bias.dtype) : null;
 }
 
 // Columns of about this many floats (4 MiB) are made and multiplied as one chunk of images.
@@ -221,7 +184,7 @@ function imageChunks(N: number, perImage: number): [number, number][] {
 }
 
 /**
- * A batch: the columns are laid out batch-folded, (C·kh·kw, N·L), so the forward product, the
+ * The columns are laid out batch-folded, (C·kh·kw, N·L), so the forward product, the
  * input gradient and the weight gradient are one GEMM per group over all N·L positions rather
  * than N small ones (LeNet's second layer: 16×150 against 6 400 columns
  * instead of 64 products against 100, ~1.5-1.9× faster); y and dy move between (N, O, L) and
@@ -240,7 +203,9 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
   const cols = { row: NL, image: L };
   const ug = unfoldGeometry(g);
   const col = Tensor.empty([K, NL], dt);
-  const yf = Tensor.empty([g.O, NL], dt);
+  const y = Tensor.empty([g.N, g.O, g.OH, g.OW], dt);
+  // (O, N·L) is y's own layout for one image; a batch is permuted into y afterwards
+  const yf = g.N === 1 ? y : Tensor.empty([g.O, NL], dt);
   if (bc) be.copy(dt, dt, [g.O, NL], { off: bc.offset, strides: [1, 0] }, { off: yf.offset, strides: [NL, 1] });
   // image by image chunks: each chunk's columns are multiplied while they are still in cache
   for (const [n0, n1] of imageChunks(g.N, K * L)) {
@@ -249,13 +214,17 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
     be.matmul(dt, G, Og, (n1 - n0) * L, Kg, { off: w.offset, sb: Og * Kg, sr: Kg, sc: 1 }, { off: col.offset + c0, sb: Kg * NL, sr: NL, sc: 1 }, { off: yf.offset + c0, sb: Og * NL, sr: NL, sc: 1 }, bc ? 1 : 0);
   }
   if (x !== input) x.dispose();
-  const y = Tensor.empty([g.N, g.O, g.OH, g.OW], dt);
-  be.copy(dt, dt, [g.O, g.N, L], { off: yf.offset, strides: [NL, L, 1] }, { off: y.offset, strides: [L, g.O * L, 1] });
-  yf.dispose();
+  if (yf !== y) {
+    be.copy(dt, dt, [g.O, g.N, L], { off: yf.offset, strides: [NL, L, 1] }, { off: y.offset, strides: [L, g.O * L, 1] });
+    yf.dispose();
+  }
   const out = record('conv2d', y, [input, weight, bias], (gy) => {
     const dy = contiguousData(gy);
-    const dyf = Tensor.empty([g.O, NL], dt);
-    be.copy(dt, dt, [g.O, g.N, L], { off: dy.offset, strides: [L, g.O * L, 1] }, { off: dyf.offset, strides: [NL, L, 1] });
+    let dyf = dy;
+    if (g.N > 1) {
+      dyf = Tensor.empty([g.O, NL], dt);
+      be.copy(dt, dt, [g.O, g.N, L], { off: dy.offset, strides: [L, g.O * L, 1] }, { off: dyf.offset, strides: [NL, L, 1] });
+    }
     let dx: Tensor | null = null;
     if (input.requiresGrad) {
       // dcol (K, n·L) = Wᵀ (K, O) · dY (O, n·L) per group for a chunk of n images, folded back
@@ -278,8 +247,8 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
       dw = Tensor.empty(weight.shape, w.dtype);
       be.matmul(dt, G, Og, Kg, NL, { off: dyf.offset, sb: Og * NL, sr: NL, sc: 1 }, { off: col.offset, sb: Kg * NL, sr: 1, sc: NL }, { off: dw.offset, sb: Og * Kg, sr: Kg, sc: 1 }, 0);
     }
-    const db = bias?.requiresGrad ? cast(sum(sum(reshape(dy, [g.N, g.O, L]), 2), 0), bias.dtype) : null;
-    dyf.dispose();
+    const db = biasGrad(dy, bias, g);
+    if (dyf !== dy) dyf.dispose();
     if (dy !== gy) dy.dispose();
     return [dx, dw, db];
   });
@@ -309,23 +278,6 @@ function conv2dBackwardInput(dy: Tensor, w: Tensor, g: ConvGeom): Tensor {
   backend().col2im(dy.dtype, dcol.offset, g.N, g.C, unfoldGeometry(g), dx.offset);
   dcol.dispose();
   return dx;
-}
-
-/** dW = Σₙ dY[n] colᵀ[n]: the gradient of conv2d with respect to its weight. */
-function conv2dBackwardWeight(dy: Tensor, col: Tensor, g: ConvGeom, dt: Tensor['dtype']): Tensor {
-  const L = g.OH * g.OW;
-  const Cg = g.C / g.groups;
-  const Og = g.O / g.groups;
-  const kk = g.kh * g.kw;
-  const dw = Tensor.empty([g.O, Cg, g.kh, g.kw], dt);
-  for (let gi = 0; gi < g.groups; gi++) {
-    // out batch stride 0 sums the per-sample products over the batch
-    backend().matmul(dt, g.N, Og, Cg * kk, L,
-      { off: dy.offset + gi * Og * L, sb: g.O * L, sr: L, sc: 1 },
-      { off: col.offset + gi * Cg * kk * L, sb: g.C * kk * L, sr: 1, sc: L },
-      { off: dw.offset + gi * Og * Cg * kk, sb: 0, sr: Cg * kk, sc: 1 }, 0);
-  }
-  return dw;
 }
 
 export interface Conv1dOptions {
