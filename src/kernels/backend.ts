@@ -106,6 +106,17 @@ export interface Backend {
   convDirect(dt: DType, x: number, N: number, C: number, O: number, g: Window2d, w: number, bias: number, y: number): void;
   /** Weight gradient of convDirect: dw (O, C, kh, kw) = Σₙ dy[n] ⋆ x[n] (overwritten). */
   convDirectWeightGrad(dt: DType, x: number, dy: number, N: number, C: number, O: number, g: Window2d, dw: number): void;
+  /**
+   * Optional FFT path for convolutions whose kernel spans every column (stride 1): y (N, O, OH)
+   * = bias + Σ_{t<kh, c<W} w[o, t, c]·x[n, i + t, c] over images x (N, H, W), OH = H − kh + 1.
+   * rowConvFftLength gives the block length to use, or 0 where the direct product is faster;
+   * the weight's spectrum (rowConvSpectrumSize floats) is made once by rowConvSpectrum and can
+   * be reused for as long as the weight is unchanged.
+   */
+  rowConvFftLength?(dt: DType, N: number, O: number, H: number, W: number, kh: number): number;
+  rowConvSpectrumSize?(O: number, W: number, n: number): number;
+  rowConvSpectrum?(dt: DType, w: number, O: number, kh: number, W: number, n: number, spec: number): void;
+  rowConvFft?(dt: DType, x: number, N: number, H: number, W: number, O: number, kh: number, n: number, spec: number, bias: number, y: number): void;
   /** Max pooling over planes; writes values and the int32 flat in-plane index of each max. */
   maxPool2d(dt: DType, x: number, planes: number, g: Window2d, dst: number, idx: number): void;
   maxPool2dBackward(dt: DType, dy: number, idx: number, planes: number, g: Window2d, dx: number): void;

@@ -11,6 +11,7 @@ import { fmtShape } from '../tensor/shape.js';
 import { cast, contiguousData } from './util.js';
 import { reshape, squeeze, unsqueeze } from './movement.js';
 import { sum } from './reduce.js';
+import { rowConvSpectrum } from './conv_spectrum.js';
 
 export type Padding2d = number | readonly [number, number] | 'same' | 'valid';
 export type Pair = number | readonly [number, number];
@@ -122,12 +123,21 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
   const direct = directColumns(g);
   if (direct) {
+    const be = backend();
     const L = g.OH * g.OW;
     const kk = g.kh * g.kw;
     const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
-    // the bias is written first and the GEMM accumulates onto it: no separate pass over y
-    if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
-    backend().matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, bc ? 1 : 0);
+    const n = g.sh === 1 ? (be.rowConvFft ? be.rowConvFftLength!(x.dtype, g.N, g.O, g.H, g.W, g.kh) : 0) : 0;
+    if (n > 0) {
+      // long kernels: overlap-save through the FFT (EEG nets' 25-tap temporal-spatial layer)
+      const { spec, temporary } = rowConvSpectrum(be, weight, w, g.O, g.kh, g.W, n);
+      be.rowConvFft!(x.dtype, x.offset, g.N, g.H, g.W, g.O, g.kh, n, spec.offset, bc ? bc.offset : -1, y.offset);
+      if (temporary) spec.dispose();
+    } else {
+      // the bias is written first and the GEMM accumulates onto it: no separate pass over y
+      if (bc) be.copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
+      be.matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, bc ? 1 : 0);
+    }
     return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => {
       // dW (O, kh·W) = Σₙ dY[n] (O, L) · X[n]ᵀ, reading the input windows in place
       backend().matmul(w.dtype, g.N, g.O, kk, L, { off: dy.offset, sb: g.O * L, sr: L, sc: 1 }, { off: x.offset, sb: direct.sb, sr: direct.sc, sc: direct.sr }, { off: dw.offset, sb: 0, sr: kk, sc: 1 }, 0);

@@ -28,6 +28,11 @@ function workload(): Tensor[] {
   const wb = randn([16], { requiresGrad: true });
   const yb = batchNorm(xb, null, null, wb, null, { training: true });
   yb.backward(randn([...yb.shape]));
+  // FFT row convolution (ShallowFBCSPNet's first layer): one image split by output groups, three by images
+  const wf = randn([40, 1, 25, 22]);
+  const bf = randn([40]);
+  const f1 = conv2d(randn([1, 1, 700, 22]), wf, bf);
+  const f3 = conv2d(randn([3, 1, 700, 22]), wf, bf);
   const a = randn([3, 70, 90]);
   const b = randn([90, 130]);
   const c = randn([130, 50]);
@@ -35,7 +40,7 @@ function workload(): Tensor[] {
   const u = randn([64, 33, 40]);
   const v = randn([33, 1]);
   const big = [add(u, v), mul(u, u.permute(0, 2, 1).contiguous().permute(0, 2, 1)), relu(u), exp(mul(u, 0.1)), sub(v, u)];
-  return [y, x.grad!, w.grad!, y1, w1.grad!, x1.grad!, yb, xb.grad!, wb.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2)), ...big];
+  return [y, x.grad!, w.grad!, y1, w1.grad!, x1.grad!, yb, xb.grad!, wb.grad!, matmul(a, b), matmul(matmul(a, b), c), matmul(b.transpose(0, 1), a.transpose(1, 2)), f1, f3, ...big];
 }
 
 for (const build of supportedBuilds()) {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   matmul, transpose,
-  setBackend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
+  setBackend, backend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
   permute, contiguous, batchNorm, lstmCell, gruCell, softmax, logSoftmax, maxDim, argmax, amin, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
 } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
@@ -74,6 +74,29 @@ test('direct convolution (stride 1, few taps) forward and weight gradient match 
     compare(`direct conv2d #${t}`, ([x, w, b]) => conv2d(x!, w!, b!, { padding }), [[N, C, H, W], [O, C, kh, kw], [O]]);
   }
   compare('direct conv1d same (even kernel)', ([x, w]) => conv1d(x!, w!, null, { padding: 'same' }), [[3, 1, 70], [8, 1, 16]]);
+});
+
+test('FFT row convolution (long kernels spanning every column) forward and gradients match the reference', () => {
+  const uses = (N: number, O: number, H: number, W: number, kh: number): boolean => {
+    setBackend('wasm');
+    const n = backend().rowConvFftLength?.('float32', N, O, H, W, kh) ?? 0;
+    setBackend('js');
+    return n > 0;
+  };
+  // ShallowFBCSPNet's combined temporal-spatial layer: two images, and one (split by output groups)
+  assert.ok(uses(2, 40, 1125, 22, 25), 'the FFT path is chosen for ShallowFBCSPNet');
+  compare('fft shallow b2', ([x, w, b]) => conv2d(x!, w!, b!), [[2, 1, 1125, 22], [40, 1, 25, 22], [40]], 2e-4);
+  compare('fft shallow b1 no bias', ([x, w]) => conv2d(x!, w!), [[1, 1, 1125, 22], [40, 1, 25, 22]], 2e-4);
+  let hit = 0;
+  for (let t = 0; t < 30 && hit < 10; t++) {
+    // ragged outputs (not a multiple of 8), channels (not of 8) and block counts (odd, partial)
+    const O = ri(1, 19), W = ri(1, 13), kh = ri(8, 40), N = ri(1, 3);
+    const H = kh + ri(60, 500);
+    if (!uses(N, O, H, W, kh)) continue;
+    hit++;
+    compare(`fft conv #${t}`, ([x, w, b]) => conv2d(x!, w!, b!), [[N, 1, H, W], [O, 1, kh, W], [O]], 2e-4);
+  }
+  assert.ok(hit >= 5, `only ${hit} random shapes took the FFT path`);
 });
 
 test('max pooling forward and backward match the reference', () => {

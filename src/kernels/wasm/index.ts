@@ -6,7 +6,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_BN_APPLY, K_BN_BW, K_BN_STATS, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_FILL, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_BN_APPLY, K_BN_BW, K_BN_STATS, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_FFT_CONV, K_FFT_CONV_INV, K_FILL, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -50,6 +50,51 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, eluBackward: 7 };
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const MAX_DIMS = 8;
+
+// FFT row convolution (asm/conv_fft.ts): block length n, L = n − kh + 1 outputs per block.
+const FFT_MAX = 1024;
+
+/** Floats of the spectrum block: twiddles, bit-reversal table, 16 per (output group, bin, channel). */
+function spectrumFloats(O: number, W: number, n: number): number {
+  return 2 * n + Math.ceil(O / 8) * (n / 2 + 1) * W * 16;
+}
+
+/** Floats of one image's spectra (xs) and of the transform blocks (zb, also the forward's rows). */
+function fftScratch(OH: number, W: number, kh: number, n: number): { xs: number; zb: number } {
+  const B = Math.ceil(OH / (n - kh + 1));
+  const BP = Math.ceil(B / 2);
+  return { xs: (n / 2 + 1) * BP * W * 4, zb: Math.max(2 * BP * n * 8, n * Math.ceil(W / 8) * 8) };
+}
+
+/**
+ * The block length with the least estimated work, or 0 where the direct product is estimated
+ * to be as fast. Costs count SIMD instructions per image: the GEMM's 4×8 tile issues about
+ * 1.75 per 4-lane multiply-add; a complex channel term of two blocks 28; a radix-2 butterfly 16.
+ */
+function fftLength(N: number, O: number, H: number, W: number, kh: number): number {
+  const OH = H - kh + 1;
+  if (kh < 8 || OH < 1) return 0;
+  const direct = (O * W * kh * OH * 1.75) / 4;
+  const G = Math.ceil(W / 8);
+  const OG = Math.ceil(O / 8);
+  let best = 0;
+  let bestCost = Infinity;
+  for (let n = 16; n <= FFT_MAX; n *= 2) {
+    if (n < 2 * kh) continue;
+    const B = Math.ceil(OH / (n - kh + 1));
+    const BP = Math.ceil(B / 2);
+    const cost = OG * (n / 2 + 1) * BP * W * 28 + (n / 2) * Math.log2(n) * 16 * (B * G + 2 * BP * OG) + 2 * O * OH;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = n;
+    }
+    if (n >= 2 * (OH + kh)) break;
+  }
+  // the spectrum is made per call when the weight changes each step; count it over the batch
+  const spectrum = (OG * W * (n2(best) / 2) * Math.log2(n2(best)) * 16) / Math.max(1, N);
+  return best > 0 && bestCost + spectrum < 0.7 * direct ? best : 0;
+}
+const n2 = (n: number): number => Math.max(2, n);
 
 export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null {
   const k = loadWasmKernels(h.memory, build);
@@ -187,6 +232,61 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
         }
       } finally {
         h.free(part);
+      }
+    },
+    rowConvFftLength(dt, N, O, H, W, kh) {
+      return dt === 'float32' ? fftLength(N, O, H, W, kh) : 0;
+    },
+    rowConvSpectrumSize: spectrumFloats,
+    rowConvSpectrum(dt, w, O, kh, W, n, spec) {
+      if (dt !== 'float32') throw new Error(`rowConvSpectrum: ${dt} has no FFT path`);
+      const tmp = h.alloc(n * 32);
+      try {
+        k.fftConvSpectrum(w * 4, O, kh, W, n, spec * 4, tmp);
+      } finally {
+        h.free(tmp);
+      }
+    },
+    rowConvFft(dt, x, N, H, W, O, kh, n, spec, bias, y) {
+      if (dt !== 'float32') throw new Error(`rowConvFft: ${dt} has no FFT path`);
+      const OH = H - kh + 1;
+      const { xs, zb } = fftScratch(OH, W, kh, n);
+      const b = bias < 0 ? 0 : bias * 4;
+      const has = bias < 0 ? 0 : 1;
+      const parts = T === 1 || N * O * W * kh * OH < PARALLEL_MIN_FLOPS ? 1 : T;
+      const OG = Math.ceil(O / 8);
+      if (parts === 1 || (N < parts && OG < 2)) {
+        const blk = h.alloc((xs + zb) * 4);
+        try {
+          k.fftConv(x * 4, N, H, W, O, kh, n, OH, spec * 4, b, has, y * 4, blk, blk + xs * 4);
+        } finally {
+          h.free(blk);
+        }
+        return;
+      }
+      if (N >= parts) {
+        // whole images per thread, each with its own spectra and transform blocks
+        const split = ranges(N, parts, 1);
+        const blks = split.map(() => h.alloc((xs + zb) * 4));
+        try {
+          pool.run(split.map(([s0, e0], t) => [K_FFT_CONV, (x + s0 * H * W) * 4, e0 - s0, H, W, O, kh, n, OH, spec * 4, b, has, (y + s0 * O * OH) * 4, blks[t]!, blks[t]! + xs * 4]));
+        } finally {
+          for (const p of blks) h.free(p);
+        }
+        return;
+      }
+      // fewer images than threads: each image's spectra once, then its output groups split
+      const split = ranges(OG, parts, 1);
+      const xsb = h.alloc(xs * 4);
+      const zbs = split.map(() => h.alloc(zb * 4));
+      try {
+        for (let i = 0; i < N; i++) {
+          k.fftConvForward((x + i * H * W) * 4, H, W, kh, n, OH, spec * 4, xsb, zbs[0]!);
+          pool.run(split.map(([g0, g1], t) => [K_FFT_CONV_INV, xsb, O, g0, g1, W, kh, n, OH, spec * 4, b, has, (y + i * O * OH) * 4, zbs[t]!]));
+        }
+      } finally {
+        h.free(xsb);
+        for (const p of zbs) h.free(p);
       }
     },
     maxPool2d(dt, x, planes, g, dst, idx) {

@@ -244,6 +244,14 @@ export function maxPool2dBackward(dy: usize, idx: usize, planes: i32, HW: i32, L
 // count_include_pad the divisor also counts the part of the window in the padding (but not
 // past the right padding). No allocation here: the stub runtime never frees.
 
+/** Address of column q of (planes, rows, W) planes (plane q / W, column q % W); q ≥ cols aliases the last. */
+// @ts-ignore: decorator
+@inline function colBase(base: usize, q: i32, cols: i32, rows: i32, W: i32): usize {
+  const c = min(q, cols - 1);
+  const p = c / W;
+  return base + <usize>(p * rows * W + c - p * W) * 4;
+}
+
 export function avgPool2d(x: usize, planes: i32, geo: usize, cip: i32, dst: usize): void {
   const kh = g(geo, 0), kw = g(geo, 1), sh = g(geo, 2), sw = g(geo, 3), ph = g(geo, 4), pw = g(geo, 5);
   const H = g(geo, 8), W = g(geo, 9), OH = g(geo, 10), OW = g(geo, 11);
@@ -251,20 +259,31 @@ export function avgPool2d(x: usize, planes: i32, geo: usize, cip: i32, dst: usiz
   if (kw == 1 && sw == 1 && pw == 0 && OW == W && kh > 8) {
     // long windows down columns (mean-pooling over time): a running window sum, O(H + OH)
     // per column instead of O(OH·kh). Windows only move forward, so add rows as the window's
-    // end passes them and drop rows as its start does.
-    for (let p = 0; p < planes; p++) {
-      const plane = x + <usize>(p * H * W) * 4;
-      for (let col = 0; col < W; col++) {
-        let s: f64 = 0;
-        let lo = 0, hi = 0;
-        for (let oy = 0; oy < OH; oy++) {
-          const ys = oy * sh - ph;
-          const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
-          while (hi < y1) { s += <f64>load<f32>(plane + <usize>(hi * W + col) * 4); hi++; }
-          while (lo < y0) { s -= <f64>load<f32>(plane + <usize>(lo * W + col) * 4); lo++; }
-          const div = cip ? ny : y1 - y0;
-          store<f32>(dst + <usize>((p * OH + oy) * OW + col) * 4, <f32>(s / <f64>div));
+    // end passes them and drop rows as its start does. Four columns at a time: one column's
+    // sum is a chain of dependent adds, four chains keep the adder busy.
+    const cols = planes * W;
+    const rs = <usize>W * 4;
+    for (let q = 0; q < cols; q += 4) {
+      const i0 = colBase(x, q, cols, H, W), i1 = colBase(x, q + 1, cols, H, W), i2 = colBase(x, q + 2, cols, H, W), i3 = colBase(x, q + 3, cols, H, W);
+      const o0 = colBase(dst, q, cols, OH, W), o1 = colBase(dst, q + 1, cols, OH, W), o2 = colBase(dst, q + 2, cols, OH, W), o3 = colBase(dst, q + 3, cols, OH, W);
+      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+      let lo = 0, hi = 0;
+      for (let oy = 0; oy < OH; oy++) {
+        const ys = oy * sh - ph;
+        const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+        for (; hi < y1; hi++) {
+          const r = <usize>hi * rs;
+          s0 += <f64>load<f32>(i0 + r); s1 += <f64>load<f32>(i1 + r); s2 += <f64>load<f32>(i2 + r); s3 += <f64>load<f32>(i3 + r);
         }
+        for (; lo < y0; lo++) {
+          const r = <usize>lo * rs;
+          s0 -= <f64>load<f32>(i0 + r); s1 -= <f64>load<f32>(i1 + r); s2 -= <f64>load<f32>(i2 + r); s3 -= <f64>load<f32>(i3 + r);
+        }
+        const div = <f64>(cip ? ny : y1 - y0);
+        const r = <usize>oy * rs;
+        // columns past the last alias it: the same value is stored again
+        store<f32>(o3 + r, <f32>(s3 / div)); store<f32>(o2 + r, <f32>(s2 / div));
+        store<f32>(o1 + r, <f32>(s1 / div)); store<f32>(o0 + r, <f32>(s0 / div));
       }
     }
     return;
@@ -296,28 +315,41 @@ export function avgPool2dBackward(dy: usize, planes: i32, geo: usize, cip: i32, 
   let o = dy;
   if (kw == 1 && sw == 1 && pw == 0 && OW == W && kh > 8) {
     // the adjoint of the running window: each input row receives the sum of g/div over the
-    // windows covering it; windows enter when their start reaches the row, leave after their end
-    for (let p = 0; p < planes; p++) {
-      const plane = dx + <usize>(p * H * W) * 4;
-      for (let col = 0; col < W; col++) {
-        let s: f64 = 0;
-        let enter = 0, leave = 0;
-        for (let iy = 0; iy < H; iy++) {
-          while (enter < OH && max(enter * sh - ph, 0) <= iy) {
-            const ys = enter * sh - ph;
-            const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
-            s += <f64>load<f32>(dy + <usize>((p * OH + enter) * OW + col) * 4) / <f64>(cip ? ny : y1 - y0);
-            enter++;
-          }
-          while (leave < enter && min(leave * sh - ph + kh, H) <= iy) {
-            const ys = leave * sh - ph;
-            const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
-            s -= <f64>load<f32>(dy + <usize>((p * OH + leave) * OW + col) * 4) / <f64>(cip ? ny : y1 - y0);
-            leave++;
-          }
-          const q = plane + <usize>(iy * W + col) * 4;
-          store<f32>(q, load<f32>(q) + <f32>s);
+    // windows covering it; windows enter when their start reaches the row, leave after their
+    // end. Four columns at a time, as the forward.
+    const cols = planes * W;
+    const rs = <usize>W * 4;
+    for (let q = 0; q < cols; q += 4) {
+      const d0 = colBase(dx, q, cols, H, W), d1 = colBase(dx, q + 1, cols, H, W), d2 = colBase(dx, q + 2, cols, H, W), d3 = colBase(dx, q + 3, cols, H, W);
+      const g0 = colBase(dy, q, cols, OH, W), g1 = colBase(dy, q + 1, cols, OH, W), g2 = colBase(dy, q + 2, cols, OH, W), g3 = colBase(dy, q + 3, cols, OH, W);
+      // columns past the last alias it and must not add their share again
+      const n = min(4, cols - q);
+      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+      let enter = 0, leave = 0;
+      for (let iy = 0; iy < H; iy++) {
+        while (enter < OH && max(enter * sh - ph, 0) <= iy) {
+          const ys = enter * sh - ph;
+          const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+          const div = <f64>(cip ? ny : y1 - y0);
+          const r = <usize>enter * rs;
+          s0 += <f64>load<f32>(g0 + r) / div; s1 += <f64>load<f32>(g1 + r) / div;
+          s2 += <f64>load<f32>(g2 + r) / div; s3 += <f64>load<f32>(g3 + r) / div;
+          enter++;
         }
+        while (leave < enter && min(leave * sh - ph + kh, H) <= iy) {
+          const ys = leave * sh - ph;
+          const y0 = max(ys, 0), y1 = min(ys + kh, H), ny = min(ys + kh, H + ph) - ys;
+          const div = <f64>(cip ? ny : y1 - y0);
+          const r = <usize>leave * rs;
+          s0 -= <f64>load<f32>(g0 + r) / div; s1 -= <f64>load<f32>(g1 + r) / div;
+          s2 -= <f64>load<f32>(g2 + r) / div; s3 -= <f64>load<f32>(g3 + r) / div;
+          leave++;
+        }
+        const r = <usize>iy * rs;
+        store<f32>(d0 + r, load<f32>(d0 + r) + <f32>s0);
+        if (n > 1) store<f32>(d1 + r, load<f32>(d1 + r) + <f32>s1);
+        if (n > 2) store<f32>(d2 + r, load<f32>(d2 + r) + <f32>s2);
+        if (n > 3) store<f32>(d3 + r, load<f32>(d3 + r) + <f32>s3);
       }
     }
     return;

@@ -1,0 +1,38 @@
+// Weight spectra for the FFT path of row convolutions (Backend.rowConvFft). A spectrum is kept
+// with its weight while the weight is unchanged (same storage, view and version), so batch-1
+// inference transforms its kernels once rather than per call; under gradients, where the
+// weight changes every step, it is made per call and freed after.
+
+import type { Backend } from '../kernels/backend.js';
+import { isGradEnabled } from '../autograd/grad_mode.js';
+import { keep, Tensor } from '../tensor/tensor.js';
+
+interface Entry {
+  be: Backend;
+  version: number;
+  view: string;
+  spec: Tensor;
+}
+
+// keyed by the weight's storage: an entry goes when the storage does
+const cache = new WeakMap<object, Entry>();
+
+/**
+ * The spectrum of `w` (the contiguous data of `weight`, (O, 1, kh, W)) for n-point blocks,
+ * and whether the caller must dispose it.
+ */
+export function rowConvSpectrum(be: Backend, weight: Tensor, w: Tensor, O: number, kh: number, W: number, n: number): { spec: Tensor; temporary: boolean } {
+  const make = (): Tensor => {
+    const spec = Tensor.empty([be.rowConvSpectrumSize!(O, W, n)], 'float32');
+    be.rowConvSpectrum!(w.dtype, w.offset, O, kh, W, n, spec.offset);
+    return spec;
+  };
+  if (isGradEnabled() && weight.requiresGrad) return { spec: make(), temporary: true };
+  const view = `${weight.offset}:${weight.shape.join(',')}:${weight.strides.join(',')}:${n}`;
+  const e = cache.get(weight.storage);
+  if (e && e.be === be && e.version === weight.version && e.view === view && !e.spec.isDisposed) return { spec: e.spec, temporary: false };
+  if (e) e.spec.dispose();
+  const spec = keep(make());
+  cache.set(weight.storage, { be, version: weight.version, view, spec });
+  return { spec, temporary: false };
+}
