@@ -35,7 +35,6 @@ export const K_BN_STATS = 13;
 export const K_BN_APPLY = 14;
 export const K_BN_BW = 15;
 export const K_FFT_CONV = 16;
-export const K_FFT_CONV_INV = 17;
 export const K_NONE = -1;
 
 // float arguments travel as the bit patterns of float32 values
@@ -103,10 +102,7 @@ export function runTask(e: TaskKernels, k: number, a: Int32Array, o: number): vo
       e.convDirectWeightGrad(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!);
       break;
     case K_FFT_CONV:
-      e.fftConv(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!, a[o + 10]!, a[o + 11]!, a[o + 12]!, a[o + 13]!);
-      break;
-    case K_FFT_CONV_INV:
-      e.fftConvInverse(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!, a[o + 10]!, a[o + 11]!, a[o + 12]!);
+      e.fftConv(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5]!, a[o + 6]!, a[o + 7]!, a[o + 8]!, a[o + 9]!, a[o + 10]!, a[o + 11]!, a[o + 12]!, a[o + 13]!, a[o + 14]!, a[o + 15]!);
       break;
     default:
   }
@@ -118,8 +114,7 @@ export interface TaskKernels {
   col2im(col: number, N: number, C: number, geo: number, dst: number, rowStride: number, imageStride: number): void;
   convDirect(x: number, N: number, C: number, O: number, geo: number, w: number, bias: number, hasBias: number, y: number, scratch: number): void;
   convDirectWeightGrad(x: number, dy: number, N: number, C: number, O: number, geo: number, dw: number, chunk: number, scratch: number): void;
-  fftConv(x: number, N: number, H: number, W: number, O: number, kh: number, n: number, OH: number, spec: number, bias: number, hasBias: number, y: number, xs: number, zb: number): void;
-  fftConvInverse(xs: number, O: number, og0: number, og1: number, W: number, kh: number, n: number, OH: number, spec: number, bias: number, hasBias: number, y: number, zb: number): void;
+  fftConv(x: number, N: number, H: number, W: number, O: number, kh: number, n: number, OH: number, bp0: number, bp1: number, spec: number, bias: number, hasBias: number, y: number, xs: number, zb: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
   maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
   avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;

@@ -6,7 +6,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
-import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_BN_APPLY, K_BN_BW, K_BN_STATS, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_FFT_CONV, K_FFT_CONV_INV, K_FILL, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
+import { K_AVGPOOL, K_AVGPOOL_BW, K_BINARY, K_COL2IM, K_BN_APPLY, K_BN_BW, K_BN_STATS, K_CONV_DIRECT, K_CONV_DIRECT_WGRAD, K_COPY, K_FFT_CONV, K_FILL, K_IM2COL, K_MAXPOOL, K_MAXPOOL_BW, K_SGEMM, K_UNARY, f32bits } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -59,11 +59,9 @@ function spectrumFloats(O: number, W: number, n: number): number {
   return 2 * n + Math.ceil(O / 8) * (n / 2 + 1) * W * 16;
 }
 
-/** Floats of one image's spectra (xs) and of the transform blocks (zb, also the forward's rows). */
-function fftScratch(OH: number, W: number, kh: number, n: number): { xs: number; zb: number } {
-  const B = Math.ceil(OH / (n - kh + 1));
-  const BP = Math.ceil(B / 2);
-  return { xs: (n / 2 + 1) * BP * W * 4, zb: Math.max(2 * BP * n * 8, n * Math.ceil(W / 8) * 8) };
+/** Floats of the spectra (xs) and transform blocks (zb, also the forward's rows) of `pairs` block pairs. */
+function fftScratch(pairs: number, W: number, n: number): { xs: number; zb: number } {
+  return { xs: (n / 2 + 1) * pairs * W * 4, zb: Math.max(2 * pairs * n * 8, n * Math.ceil(W / 8) * 8) };
 }
 
 /**
@@ -250,43 +248,27 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     rowConvFft(dt, x, N, H, W, O, kh, n, spec, bias, y) {
       if (dt !== 'float32') throw new Error(`rowConvFft: ${dt} has no FFT path`);
       const OH = H - kh + 1;
-      const { xs, zb } = fftScratch(OH, W, kh, n);
+      const BP = Math.ceil(Math.ceil(OH / (n - kh + 1)) / 2);
       const b = bias < 0 ? 0 : bias * 4;
       const has = bias < 0 ? 0 : 1;
-      const parts = T === 1 || N * O * W * kh * OH < PARALLEL_MIN_FLOPS ? 1 : T;
-      const OG = Math.ceil(O / 8);
-      if (parts === 1 || (N < parts && OG < 2)) {
-        const blk = h.alloc((xs + zb) * 4);
-        try {
-          k.fftConv(x * 4, N, H, W, O, kh, n, OH, spec * 4, b, has, y * 4, blk, blk + xs * 4);
-        } finally {
-          h.free(blk);
-        }
-        return;
-      }
-      if (N >= parts) {
-        // whole images per thread, each with its own spectra and transform blocks
-        const split = ranges(N, parts, 1);
-        const blks = split.map(() => h.alloc((xs + zb) * 4));
-        try {
-          pool.run(split.map(([s0, e0], t) => [K_FFT_CONV, (x + s0 * H * W) * 4, e0 - s0, H, W, O, kh, n, OH, spec * 4, b, has, (y + s0 * O * OH) * 4, blks[t]!, blks[t]! + xs * 4]));
-        } finally {
-          for (const p of blks) h.free(p);
-        }
-        return;
-      }
-      // fewer images than threads: each image's spectra once, then its output groups split
-      const split = ranges(OG, parts, 1);
-      const xsb = h.alloc(xs * 4);
-      const zbs = split.map(() => h.alloc(zb * 4));
+      const parts = T === 1 || N * O * W * kh * OH < PARALLEL_MIN_FLOPS ? 1 : Math.min(T, Math.max(N, BP));
+      // whole images per thread where there are enough, else each image's block pairs split
+      const split = N >= parts ? ranges(N, parts, 1) : ranges(BP, parts, 1);
+      const pairs = N >= parts ? BP : Math.max(...split.map(([s0, e0]) => e0 - s0));
+      const { xs, zb } = fftScratch(pairs, W, n);
+      const blks = split.map(() => h.alloc((xs + zb) * 4));
       try {
-        for (let i = 0; i < N; i++) {
-          k.fftConvForward((x + i * H * W) * 4, H, W, kh, n, OH, spec * 4, xsb, zbs[0]!);
-          pool.run(split.map(([g0, g1], t) => [K_FFT_CONV_INV, xsb, O, g0, g1, W, kh, n, OH, spec * 4, b, has, (y + i * O * OH) * 4, zbs[t]!]));
+        if (parts === 1) {
+          k.fftConv(x * 4, N, H, W, O, kh, n, OH, 0, BP, spec * 4, b, has, y * 4, blks[0]!, blks[0]! + xs * 4);
+        } else if (N >= parts) {
+          pool.run(split.map(([s0, e0], t) => [K_FFT_CONV, (x + s0 * H * W) * 4, e0 - s0, H, W, O, kh, n, OH, 0, BP, spec * 4, b, has, (y + s0 * O * OH) * 4, blks[t]!, blks[t]! + xs * 4]));
+        } else {
+          for (let i = 0; i < N; i++) {
+            pool.run(split.map(([p0, p1], t) => [K_FFT_CONV, (x + i * H * W) * 4, 1, H, W, O, kh, n, OH, p0, p1, spec * 4, b, has, (y + i * O * OH) * 4, blks[t]!, blks[t]! + xs * 4]));
+          }
         }
       } finally {
-        h.free(xsb);
-        for (const p of zbs) h.free(p);
+        for (const p of blks) h.free(p);
       }
     },
     maxPool2d(dt, x, planes, g, dst, idx) {

@@ -21,9 +21,7 @@ export interface WasmKernels {
   convDirect(x: number, N: number, C: number, O: number, geo: number, w: number, bias: number, hasBias: number, y: number, scratch: number): void;
   convDirectWeightGrad(x: number, dy: number, N: number, C: number, O: number, geo: number, dw: number, chunk: number, scratch: number): void;
   fftConvSpectrum(w: number, O: number, kh: number, W: number, n: number, spec: number, scratch: number): void;
-  fftConvForward(x: number, H: number, W: number, kh: number, n: number, OH: number, spec: number, xs: number, scratch: number): void;
-  fftConvInverse(xs: number, O: number, og0: number, og1: number, W: number, kh: number, n: number, OH: number, spec: number, bias: number, hasBias: number, y: number, zb: number): void;
-  fftConv(x: number, N: number, H: number, W: number, O: number, kh: number, n: number, OH: number, spec: number, bias: number, hasBias: number, y: number, xs: number, zb: number): void;
+  fftConv(x: number, N: number, H: number, W: number, O: number, kh: number, n: number, OH: number, bp0: number, bp1: number, spec: number, bias: number, hasBias: number, y: number, xs: number, zb: number): void;
   maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
   maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
   avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;

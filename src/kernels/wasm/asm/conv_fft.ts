@@ -125,12 +125,13 @@ export function fftConvSpectrum(w: usize, O: i32, kh: i32, W: i32, n: i32, spec:
 
 /**
  * Spectra of one image x (H, W) in blocks of n rows starting every L = n − kh + 1 rows (zero
- * past H), as xs[f][block pair][c][re₀, im₀, re₁, im₁] (doubled). `scratch`: n·⌈W/8⌉·32 bytes.
+ * past H), for block pairs [bp0, bp1), as xs[f][pair − bp0][c][re₀, im₀, re₁, im₁] (doubled).
+ * `scratch`: n·⌈W/8⌉·32 bytes.
  */
-export function fftConvForward(x: usize, H: i32, W: i32, kh: i32, n: i32, OH: i32, spec: usize, xs: usize, scratch: usize): void {
+export function fftConvForward(x: usize, H: i32, W: i32, kh: i32, n: i32, OH: i32, bp0: i32, bp1: i32, spec: usize, xs: usize, scratch: usize): void {
   const L = n - kh + 1;
-  const B = (OH + L - 1) / L;
-  const BP = (B + 1) >> 1;
+  const B = min((OH + L - 1) / L, bp1 * 2);
+  const BP = bp1 - bp0;
   const G = (W + 7) >> 3;
   const rb = G * 32;
   const F = bins(n);
@@ -146,7 +147,7 @@ export function fftConvForward(x: usize, H: i32, W: i32, kh: i32, n: i32, OH: i3
       }
     }
   }
-  for (let b = 0; b < B; b++) {
+  for (let b = bp0 * 2; b < B; b++) {
     const t0 = b * L;
     for (let j = 0; j < n; j++) {
       const row = scratch + <usize>load<i32>(rev + <usize>j * 4) * rb;
@@ -158,7 +159,7 @@ export function fftConvForward(x: usize, H: i32, W: i32, kh: i32, n: i32, OH: i3
     }
     fftRows(scratch, n, rb, G, spec);
     const slot = (b & 1) * 2;
-    const bp = b >> 1;
+    const bp = (b >> 1) - bp0;
     for (let f = 0; f < F; f++) {
       const z = scratch + <usize>f * rb;
       const m = scratch + <usize>((n - f) & (n - 1)) * rb;
@@ -199,20 +200,21 @@ function storeLanes(q: usize, re: v128, im: v128, lim: i32): void {
 }
 
 /**
- * Output groups [og0, og1) of one image from its spectra xs: per bin, the complex sum over
- * channels for two blocks at a time, written conjugated in bit-reversed order into zb (one
- * n-row block of 8 lanes per block), then one transform per block and the L valid rows out to
- * y (O, OH) with the bias. `zb`: ⌈B/2⌉·2·n·32 bytes.
+ * Rows of block pairs [bp0, bp1) of one image's output y (O, OH), from their spectra xs: per
+ * output group of 8 and bin, the complex sum over channels for two blocks at a time, written
+ * conjugated in bit-reversed order into zb (one n-row block of 8 lanes per block), then one
+ * transform per block and its L valid rows out with the bias. `zb`: (bp1 − bp0)·2·n·32 bytes.
  */
-export function fftConvInverse(xs: usize, O: i32, og0: i32, og1: i32, W: i32, kh: i32, n: i32, OH: i32, spec: usize, bias: usize, hasBias: i32, y: usize, zb: usize): void {
+export function fftConvInverse(xs: usize, O: i32, W: i32, kh: i32, n: i32, OH: i32, bp0: i32, bp1: i32, spec: usize, bias: usize, hasBias: i32, y: usize, zb: usize): void {
   const L = n - kh + 1;
-  const B = (OH + L - 1) / L;
-  const BP = (B + 1) >> 1;
+  const B = min((OH + L - 1) / L, bp1 * 2) - bp0 * 2;
+  const BP = bp1 - bp0;
+  const OG = (O + 7) >> 3;
   const F = bins(n);
   const rev = revTable(spec, n);
   const ws = weightSpectrum(spec, n);
   const blockBytes = <usize>n * 32;
-  for (let og = og0; og < og1; og++) {
+  for (let og = 0; og < OG; og++) {
     for (let f = 0; f < F; f++) {
       const wf = ws + <usize>((og * F + f) * W * 16) * 4;
       const r1 = <usize>load<i32>(rev + <usize>f * 4) * 32;
@@ -247,7 +249,7 @@ export function fftConvInverse(xs: usize, O: i32, og0: i32, og1: i32, W: i32, kh
     for (let b = 0; b < B; b++) {
       const z = zb + <usize>b * blockBytes;
       fftRows(z, n, 32, 1, spec);
-      const t0 = b * L;
+      const t0 = (bp0 * 2 + b) * L;
       const rows = min(L, OH - t0);
       for (let l = 0; l < 8; l++) {
         const o = og * 8 + l;
@@ -263,11 +265,14 @@ export function fftConvInverse(xs: usize, O: i32, og0: i32, og1: i32, W: i32, kh
   }
 }
 
-/** N images: spectra then every output group, per image. `xs` and `zb` as above. */
-export function fftConv(x: usize, N: i32, H: i32, W: i32, O: i32, kh: i32, n: i32, OH: i32, spec: usize, bias: usize, hasBias: i32, y: usize, xs: usize, zb: usize): void {
-  const OG = (O + 7) >> 3;
+/**
+ * N images, block pairs [bp0, bp1) of each: their spectra, then their outputs. Ranges of block
+ * pairs are independent, so one image splits across threads with no step between. `xs` and
+ * `zb` as above.
+ */
+export function fftConv(x: usize, N: i32, H: i32, W: i32, O: i32, kh: i32, n: i32, OH: i32, bp0: i32, bp1: i32, spec: usize, bias: usize, hasBias: i32, y: usize, xs: usize, zb: usize): void {
   for (let i = 0; i < N; i++) {
-    fftConvForward(x + <usize>(i * H * W) * 4, H, W, kh, n, OH, spec, xs, zb);
-    fftConvInverse(xs, O, 0, OG, W, kh, n, OH, spec, bias, hasBias, y + <usize>(i * O * OH) * 4, zb);
+    fftConvForward(x + <usize>(i * H * W) * 4, H, W, kh, n, OH, bp0, bp1, spec, xs, zb);
+    fftConvInverse(xs, O, W, kh, n, OH, bp0, bp1, spec, bias, hasBias, y + <usize>(i * O * OH) * 4, zb);
   }
 }

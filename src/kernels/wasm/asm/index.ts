@@ -6,4 +6,4 @@ export { fill32, unary, binary, copy, reduceSum, reduceMax, softmax, compare, wh
 export { batchNormStats, batchNormApply, batchNormBackward } from './norm';
 export { sgdStep, adamStep } from './optim';
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward, rnnSequence } from './rnn_cell';
-export { fftConvSpectrum, fftConvForward, fftConvInverse, fftConv } from './conv_fft';
+export { fftConvSpectrum, fftConv } from './conv_fft';
