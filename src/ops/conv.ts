@@ -121,6 +121,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const x = contiguousData(input);
   const w = contiguousData(weight);
   const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
+  if (g.groups === 1 && g.kh === g.H && g.kw === g.W && g.ph === 0 && g.pw === 0 && g.dh === 1 && g.dw === 1 && g.OH === 1 && g.OW === 1) {
+    // the kernel covers the whole image (conv classifiers over what is left of time): each
+    // image is its own column, so y (O, N) = W (O, K) · X (K, N) reads x in place
+    const K = g.C * g.H * g.W;
+    const y = Tensor.empty([g.N, g.O, 1, 1], x.dtype);
+    if (bc) backend().copy(x.dtype, x.dtype, [g.N, g.O], { off: bc.offset, strides: [0, 1] }, { off: y.offset, strides: [g.O, 1] });
+    backend().matmul(x.dtype, 1, g.O, g.N, K, { off: w.offset, sb: 0, sr: K, sc: 1 }, { off: x.offset, sb: 0, sr: 1, sc: K }, { off: y.offset, sb: 0, sr: 1, sc: g.O }, bc ? 1 : 0);
+    return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => {
+      // dW (O, K) = dY (O, N) · X (N, K)
+      backend().matmul(w.dtype, 1, g.O, K, g.N, { off: dy.offset, sb: 0, sr: 1, sc: g.O }, { off: x.offset, sb: 0, sr: K, sc: 1 }, { off: dw.offset, sb: 0, sr: K, sc: 1 }, 0);
+    });
+  }
   const direct = directColumns(g);
   if (direct) {
     const be = backend();

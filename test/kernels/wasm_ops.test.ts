@@ -62,6 +62,9 @@ test('conv2d forward and backward (im2col, col2im, sgemm) match the reference', 
     compare(`conv2d #${t}`, ([x, w, b]) => conv2d(x!, w!, b!, { stride, padding, dilation, groups: G }), [[N, C, H, W], [O, C / G, kh, kw], [O]]);
   }
   compare('conv1d same', ([x, w]) => conv1d(x!, w!, null, { padding: 'same' }), [[2, 3, 17], [4, 3, 6]]);
+  // kernels covering the whole image (each image one column, read in place)
+  compare('whole-image conv2d (classifier)', ([x, w, b]) => conv2d(x!, w!, b!), [[3, 40, 69, 1], [4, 40, 69, 1], [4]]);
+  compare('whole-image conv2d (one image, 2-D)', ([x, w, b]) => conv2d(x!, w!, b!), [[1, 3, 5, 7], [19, 3, 5, 7], [19]]);
 });
 
 test('direct convolution (stride 1, few taps) forward and weight gradient match the reference', () => {

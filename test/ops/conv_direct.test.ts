@@ -131,3 +131,34 @@ test('batch-folded conv2d in several image chunks equals the one-image path, val
     for (let i = 0; i < h.length; i++) if (!(Math.abs(g[i]! - h[i]!) <= 1e-5 * scale)) assert.fail(`${label}[${i}]: ${g[i]} vs ${h[i]} (scale ${scale})`);
   }
 });
+
+// A kernel covering the whole image (conv classifiers) reads each image in place as one column;
+// it must equal the im2col path, reached by padding the image by one row that the stride skips.
+for (const [N, C, H, W, O] of [[1, 40, 69, 1, 4], [5, 3, 4, 6, 7], [2, 1, 1, 1, 3]] as const) {
+  test(`whole-image conv2d (N=${N}, C=${C}, ${H}×${W}, O=${O}) equals the im2col path, values and gradients`, () => {
+    manualSeed(N * 10 + C);
+    const x = randn([N, C, H, W], { requiresGrad: true });
+    const w = randn([O, C, H, W], { requiresGrad: true });
+    const b = randn([O], { requiresGrad: true });
+    const up = randn([N, O, 1, 1]);
+    const y = conv2d(x, w, b);
+    y.backward(up);
+    // padded with a zero row at the bottom, stride H + 1: one window, the same taps
+    const x2 = cat([x.detach(), zeros([N, C, 1, W])], 2).requiresGrad_();
+    const w2 = w.detach().clone().requiresGrad_();
+    const b2 = b.detach().clone().requiresGrad_();
+    const y2 = conv2d(x2, w2, b2, { stride: [H + 1, 1] });
+    y2.backward(up);
+    close(y.dataSync(), y2.dataSync(), 'output');
+    close(x.grad!.dataSync(), x2.grad!.narrow(2, 0, H).contiguous().dataSync(), 'input grad');
+    close(w.grad!.dataSync(), w2.grad!.dataSync(), 'weight grad');
+    close(b.grad!.dataSync(), b2.grad!.dataSync(), 'bias grad');
+  });
+}
+
+test('whole-image conv2d passes gradcheck in float64', () => {
+  const x = randn([3, 2, 3, 2], { dtype: 'float64', requiresGrad: true });
+  const w = randn([4, 2, 3, 2], { dtype: 'float64', requiresGrad: true });
+  const b = randn([4], { dtype: 'float64', requiresGrad: true });
+  assert.ok(gradcheck((a, c, d) => conv2d(a!, c!, d!), [x, w, b]));
+});
