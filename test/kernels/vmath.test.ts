@@ -1,9 +1,9 @@
-// The wasm vector exp, tanh, sigmoid and ELU against the JS reference (float64 Math, rounded)
+// The wasm vector exp, tanh, sigmoid, ELU and log against the JS reference (float64 Math, rounded)
 // over ±120, a fine grid near 0, and the edges: overflow to +inf, underflow to 0, NaN, ±0,
 // the 0.4 switch-over of the tanh/expm1 series. Tolerance: 5e-7 relative (measured ≤ 1.8e-7).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setBackend, tensor, exp, tanh, sigmoid, elu, type Tensor } from '../../src/index.js';
+import { setBackend, tensor, exp, log, tanh, sigmoid, elu, type Tensor } from '../../src/index.js';
 
 const xs: number[] = [];
 for (let i = 0; i < 4000; i++) xs.push((i / 4000 - 0.5) * 240);
@@ -36,3 +36,29 @@ for (const [name, f] of [['exp', exp], ['tanh', tanh], ['sigmoid', sigmoid], ['e
     }
   });
 }
+
+test('wasm log is within 2 ulp of the reference from subnormals to the float32 maximum, and keeps its edge values', () => {
+  const v: number[] = [];
+  for (let i = 0; i < 20000; i++) v.push(Math.exp((i / 20000 - 0.5) * 176));
+  for (let i = 0; i < 4000; i++) v.push(0.5 + i / 2000); // around 1 and the √½ switch-over
+  v.push(0, -0, -1, -1e-30, NaN, Infinity, -Infinity, 1e-40, 1.17549435e-38, 3.4028234e38, 0.70710677, 0.70710678, 1, 1.0000001, 0.99999994);
+  const a32 = Float32Array.from(v);
+  const res: Record<string, Float32Array> = {};
+  try {
+    for (const b of ['js', 'wasm']) {
+      setBackend(b);
+      res[b] = Float32Array.from(log(tensor(a32)).dataSync());
+    }
+  } finally {
+    setBackend('wasm');
+  }
+  for (let i = 0; i < a32.length; i++) {
+    const r = res['js']![i]!, w = res['wasm']![i]!;
+    if (Number.isNaN(r) || !Number.isFinite(r) || r === 0) {
+      assert.ok(Object.is(r, w), `log(${a32[i]}): js ${r}, wasm ${w}`);
+      continue;
+    }
+    const ulp = Math.abs(Math.fround(Math.abs(r) * (1 + 2 ** -23)) - Math.abs(r));
+    assert.ok(Math.abs(r - w) <= 2 * ulp, `log(${a32[i]}): js ${r}, wasm ${w}`);
+  }
+});

@@ -2,7 +2,7 @@
 // strided copies over up to 8 dims. Shapes and strides arrive as i32 blocks in the heap.
 // SIMD runs where the innermost dim is contiguous (stride 1) or broadcast (stride 0).
 
-import { vexp, vexpm1, vtanh, vsigmoid, sexp, sexpm1, stanh, ssigmoid } from './vmath';
+import { vexp, vexpm1, vlog, vtanh, vsigmoid, sexp, sexpm1, stanh, ssigmoid } from './vmath';
 
 // unary op codes (kept in step with src/kernels/wasm/index.ts)
 const U_NEG = 0, U_RELU = 1, U_ABS = 2, U_SQRT = 3, U_SQUARE = 4, U_ADDS = 5, U_MULS = 6, U_EXP = 7,
@@ -11,7 +11,7 @@ const U_NEG = 0, U_RELU = 1, U_ABS = 2, U_SQRT = 3, U_SQUARE = 4, U_ADDS = 5, U_
 export function unary(op: i32, src: usize, dst: usize, n: i32, p0: f32, p1: f32): void {
   let i = 0;
   // SIMD for the ops that have a v128 form
-  if (op <= U_MULS || op == U_DIVS || op == U_CLAMP || op == U_RECIP || op == U_LEAKY || op == U_EXP || op == U_TANH || op == U_SIGMOID || op == U_ELU) {
+  if (op <= U_MULS || op == U_DIVS || op == U_CLAMP || op == U_RECIP || op == U_LEAKY || op == U_EXP || op == U_LOG || op == U_TANH || op == U_SIGMOID || op == U_ELU) {
     const s0 = f32x4.splat(p0);
     const s1 = f32x4.splat(p1);
     const zero = f32x4.splat(0);
@@ -31,6 +31,18 @@ export function unary(op: i32, src: usize, dst: usize, n: i32, p0: f32, p1: f32)
         case U_RECIP: y = f32x4.div(one, x); break;
         case U_LEAKY: y = v128.bitselect(x, f32x4.mul(x, s0), f32x4.gt(x, zero)); break;
         case U_EXP: y = vexp(x); break;
+        case U_LOG: {
+          // zero, negative, subnormal, infinite and NaN lanes: the scalar routine for all four
+          const normal = v128.and(f32x4.ge(x, f32x4.splat(1.17549435e-38)), f32x4.lt(x, f32x4.splat(Infinity)));
+          if (i32x4.all_true(normal)) y = vlog(x);
+          else {
+            y = f32x4.splat(Mathf.log(f32x4.extract_lane(x, 0)));
+            y = f32x4.replace_lane(y, 1, Mathf.log(f32x4.extract_lane(x, 1)));
+            y = f32x4.replace_lane(y, 2, Mathf.log(f32x4.extract_lane(x, 2)));
+            y = f32x4.replace_lane(y, 3, Mathf.log(f32x4.extract_lane(x, 3)));
+          }
+          break;
+        }
         case U_TANH: y = vtanh(x); break;
         case U_SIGMOID: y = vsigmoid(x); break;
         case U_ELU: y = v128.bitselect(x, f32x4.mul(s0, vexpm1(x)), f32x4.gt(x, zero)); break;

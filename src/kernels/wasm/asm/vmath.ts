@@ -6,6 +6,9 @@
 // tanh: the odd Taylor series to x^15 for |x| < 0.4 (no cancellation near 0), else
 // 1 − 2/(e^{2|x|} + 1) with the sign restored. sigmoid: 1/(1 + e^{−x}).
 // expm1 (ELU) uses its Taylor series near 0. All keep NaN.
+// log (normal positive finite lanes only; the caller routes others to Mathf.log): x = m·2^e
+// with m in [√½, √2), ln m = r − r²/2 + r³·P(r) for r = m − 1 (Cephes' logf polynomial), ln 2
+// split in two so e·ln 2 adds exactly; within 2 ulp of the float64 log rounded.
 
 // @ts-ignore: decorator
 @inline function mad(a: v128, b: v128, c: v128): v128 {
@@ -36,6 +39,32 @@
   let y = f32x4.mul(f32x4.mul(p, s1), s2);
   y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, hi));
   return v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, lo));
+}
+
+// @ts-ignore: decorator
+@inline export function vlog(x: v128): v128 {
+  let e = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(126));
+  let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  // m in [0.5, 1): below √½ take 2m and e − 1 (the mask is −1 in those lanes)
+  const low = f32x4.lt(m, f32x4.splat(0.70710678));
+  e = i32x4.add(e, low);
+  m = f32x4.add(m, v128.and(m, low));
+  const r = f32x4.sub(m, f32x4.splat(1));
+  const z = f32x4.mul(r, r);
+  let p = f32x4.splat(7.0376836292e-2);
+  p = mad(p, r, f32x4.splat(-1.1514610310e-1));
+  p = mad(p, r, f32x4.splat(1.1676998740e-1));
+  p = mad(p, r, f32x4.splat(-1.2420140846e-1));
+  p = mad(p, r, f32x4.splat(1.4249322787e-1));
+  p = mad(p, r, f32x4.splat(-1.6668057665e-1));
+  p = mad(p, r, f32x4.splat(2.0000714765e-1));
+  p = mad(p, r, f32x4.splat(-2.4999993993e-1));
+  p = mad(p, r, f32x4.splat(3.3333331174e-1));
+  const fe = f32x4.convert_i32x4_s(e);
+  let y = f32x4.mul(f32x4.mul(p, r), z);
+  y = mad(fe, f32x4.splat(-2.12194440e-4), y);
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  return mad(fe, f32x4.splat(0.693359375), f32x4.add(r, y));
 }
 
 /** e^x − 1 without the cancellation near 0 (Taylor to x^8 for |x| < 0.4), for ELU. */
