@@ -1,11 +1,13 @@
 // Weight spectra for the FFT path of row convolutions (Backend.rowConvFft). A spectrum is kept
 // with its weight while the weight is unchanged (same storage, view and version), so batch-1
 // inference transforms its kernels once rather than per call; under gradients, where the
-// weight changes every step, it is made per call and freed after.
+// weight changes every step, it is made per call and freed after. A kept spectrum is freed
+// once its weight's storage is (checked on every call), not left for the garbage collector:
+// evaluation between training steps makes a new weight, and a new spectrum, each time.
 
 import type { Backend } from '../kernels/backend.js';
 import { isGradEnabled } from '../autograd/grad_mode.js';
-import { keep, Tensor } from '../tensor/tensor.js';
+import { keep, Tensor, type Storage } from '../tensor/tensor.js';
 
 interface Entry {
   be: Backend;
@@ -14,8 +16,17 @@ interface Entry {
   spec: Tensor;
 }
 
-// keyed by the weight's storage: an entry goes when the storage does
-const cache = new WeakMap<object, Entry>();
+const cache = new Map<Storage, Entry>();
+
+/** Frees the spectra of weights whose storage has been released. */
+function sweep(): void {
+  for (const [s, e] of cache) {
+    if (s.refs === 0) {
+      e.spec.dispose();
+      cache.delete(s);
+    }
+  }
+}
 
 /**
  * The spectrum of `w` (the contiguous data of `weight`, (O, 1, kh, W)) for n-point blocks,
@@ -27,6 +38,7 @@ export function rowConvSpectrum(be: Backend, weight: Tensor, w: Tensor, O: numbe
     be.rowConvSpectrum!(w.dtype, w.offset, O, kh, W, n, spec.offset);
     return spec;
   };
+  sweep();
   if (isGradEnabled() && weight.requiresGrad) return { spec: make(), temporary: true };
   const view = `${weight.offset}:${weight.shape.join(',')}:${weight.strides.join(',')}:${n}`;
   const e = cache.get(weight.storage);
