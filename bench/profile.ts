@@ -31,6 +31,11 @@ function instrument(): void {
         tag = `matmul ${M}×${N}×${K}${batch! > 1 ? ` ×${batch}` : ''}`;
         flops = 2 * batch! * M! * N! * K!;
       } else if (key === 'unary' || key === 'binary') tag = `${key} ${String(args[0])}`;
+      else if (key === 'copy' || key === 'fill') {
+        // by shape: which tensors move is what says where a copy comes from
+        const shape = key === 'copy' ? (args[2] as number[]) : [args[2] as number];
+        tag = `${key} ${shape.join('×')}`;
+      }
       const e = table.get(tag) ?? { ms: 0, calls: 0, flops: 0 };
       e.ms += ms;
       e.calls++;
