@@ -182,6 +182,89 @@ export function convDirect(x: usize, N: i32, C: i32, O: i32, geo: usize, w: usiz
   if (n > 2) add(p + 8, f32x4.extract_lane(v, 2));
 }
 
+// Kernels at most this wide take the positions-in-lanes weight gradient (narrowWeightGrad):
+// with taps in lanes a 5-wide kernel fills 5 of 8 lanes.
+const NARROW_KW = 5;
+
+/** Sum of the four lanes. */
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * One image's dW for kernels at most NARROW_KW wide, added into part (O, C, kh, kw): lanes hold
+ * four consecutive output positions, and a register tile of two output channels × five taps
+ * (ten accumulators) runs over every position of a (c, ky) row band — two dy loads and five
+ * input loads for ten FMAs, every lane useful where OW is a multiple of 4 — then each
+ * accumulator is summed across its lanes once. Taps past kw are computed and not stored; a
+ * partial last vector of positions takes its dy through `tmp` (32 bytes) with zeros past OW.
+ */
+function narrowWeightGrad(P: usize, dy: usize, C: i32, O: i32, kh: i32, kw: i32, Hp: i32, Wp: i32, OH: i32, OW: i32, part: usize, tmp: usize): void {
+  const L = OH * OW;
+  const full = OW & ~3;
+  const K = C * kh * kw;
+  const zero = f32x4.splat(0);
+  v128.store(tmp, zero);
+  v128.store(tmp, zero, 16);
+  for (let o = 0; o < O; o += 2) {
+    const two = o + 1 < O;
+    const e0 = dy + <usize>(o * L) * 4;
+    // an odd last channel aliases itself: computed, never stored
+    const e1 = dy + <usize>((two ? o + 1 : o) * L) * 4;
+    for (let c = 0; c < C; c++) {
+      for (let ky = 0; ky < kh; ky++) {
+        let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
+        let b0 = zero, b1 = zero, b2 = zero, b3 = zero, b4 = zero;
+        for (let oy = 0; oy < OH; oy++) {
+          const prow = P + <usize>((c * Hp + oy + ky) * Wp) * 4;
+          const g0 = e0 + <usize>(oy * OW) * 4, g1 = e1 + <usize>(oy * OW) * 4;
+          let t = 0;
+          for (; t < OW; t += 4) {
+            let d0: v128, d1: v128;
+            if (t < full) {
+              d0 = v128.load(g0 + <usize>t * 4);
+              d1 = v128.load(g1 + <usize>t * 4);
+            } else {
+              for (let i = 0; i < OW - t; i++) {
+                store<f32>(tmp + <usize>i * 4, load<f32>(g0 + <usize>(t + i) * 4));
+                store<f32>(tmp + <usize>i * 4, load<f32>(g1 + <usize>(t + i) * 4), 16);
+              }
+              d0 = v128.load(tmp);
+              d1 = v128.load(tmp, 16);
+            }
+            const q = prow + <usize>t * 4;
+            let xv = v128.load(q);
+            a0 = fma(a0, d0, xv); b0 = fma(b0, d1, xv);
+            xv = v128.load(q, 4);
+            a1 = fma(a1, d0, xv); b1 = fma(b1, d1, xv);
+            xv = v128.load(q, 8);
+            a2 = fma(a2, d0, xv); b2 = fma(b2, d1, xv);
+            xv = v128.load(q, 12);
+            a3 = fma(a3, d0, xv); b3 = fma(b3, d1, xv);
+            xv = v128.load(q, 16);
+            a4 = fma(a4, d0, xv); b4 = fma(b4, d1, xv);
+          }
+        }
+        const r0 = part + <usize>((o * C + c) * kh * kw + ky * kw) * 4;
+        add(r0, hsum(a0));
+        if (kw > 1) add(r0 + 4, hsum(a1));
+        if (kw > 2) add(r0 + 8, hsum(a2));
+        if (kw > 3) add(r0 + 12, hsum(a3));
+        if (kw > 4) add(r0 + 16, hsum(a4));
+        if (two) {
+          const r1 = r0 + <usize>K * 4;
+          add(r1, hsum(b0));
+          if (kw > 1) add(r1 + 4, hsum(b1));
+          if (kw > 2) add(r1 + 8, hsum(b2));
+          if (kw > 3) add(r1 + 12, hsum(b3));
+          if (kw > 4) add(r1 + 16, hsum(b4));
+        }
+      }
+    }
+  }
+}
+
 /**
  * dW (O, C, kh, kw) = Σₙ dy[n] ⋆ x[n] over images [0, N), in groups of `chunk` images: group
  * k's sum goes to dw + k·O·C·kh·kw (overwritten), so the caller can add the groups in a fixed
@@ -207,6 +290,10 @@ export function convDirectWeightGrad(x: usize, dy: usize, N: i32, C: i32, O: i32
     if (n % chunk == 0) for (let i = 0; i < S; i++) store<f32>(part + <usize>i * 4, 0);
     padPlanes(x + <usize>(n * C * H * W) * 4, C, H, W, ph, pw, Hp, Wp, P);
     for (let i = 0; i < 8; i++) store<f32>(P + <usize>(total + i) * 4, 0);
+    if (kw <= NARROW_KW) {
+      narrowWeightGrad(P, dy + <usize>(n * O * L) * 4, C, O, kh, kw, Hp, Wp, OH, OW, part, P + <usize>(total + 8) * 4);
+      continue;
+    }
     for (let ob = 0; ob < O; ob += 4) {
       const h = min(4, O - ob);
       // channels past the last alias it: computed, never stored
