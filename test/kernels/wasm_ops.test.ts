@@ -76,6 +76,9 @@ test('direct convolution (stride 1, few taps) forward and weight gradient match 
     const padding = [ri(0, 2), ri(0, 3)] as const;
     compare(`direct conv2d #${t}`, ([x, w, b]) => conv2d(x!, w!, b!, { padding }), [[N, C, H, W], [O, C, kh, kw], [O]]);
   }
+  // positions-in-lanes weight gradient (kernels ≤ 5 wide, OW a multiple of 4): odd O, C > 1, kw 1 and 3
+  compare('direct narrow wgrad (O 7, C 2, 3×3)', ([x, w, b]) => conv2d(x!, w!, b!, { padding: [1, 0] }), [[5, 2, 9, 14], [7, 2, 3, 3], [7]]);
+  compare('direct narrow wgrad (O 3, 4×1)', ([x, w]) => conv2d(x!, w!), [[3, 1, 11, 8], [3, 1, 4, 1]]);
   compare('direct conv1d same (even kernel)', ([x, w]) => conv1d(x!, w!, null, { padding: 'same' }), [[3, 1, 70], [8, 1, 16]]);
 });
 
