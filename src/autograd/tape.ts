@@ -16,17 +16,23 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
 
 /**
  * Attaches a backward function to `out` when any input requires grad. The backward receives
- * the output's gradient and returns one gradient (or null) per input.
+ * the output's gradient and returns one gradient (or null) per input. `saved` lists the
+ * tensors whose values backward reads (inputs, the output, index tensors); their versions are
+ * noted, and backward refuses to run if any was written in place since (torch's check for
+ * saved tensors "modified by an inplace operation").
  */
 export function record(
   name: string,
   out: Tensor,
   inputs: readonly (Tensor | null | undefined)[],
   backward: (grad: Tensor) => (Tensor | null)[],
+  saved?: readonly (Tensor | null | undefined | false)[],
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
   const ins = inputs.map((t) => t ?? placeholder());
-  const node: GradNode = { name, inputs: ins, backward };
+  const node: GradNode = saved
+    ? { name, inputs: ins, backward, saved: saved.flatMap((t) => (t ? [[t, t.version] as const] : [])) }
+    : { name, inputs: ins, backward };
   out.gradFn = node;
   out.requiresGrad = true;
   return out;
@@ -97,8 +103,13 @@ export function backward(root: Tensor, grad?: Tensor | null, opts: BackwardOptio
           `backward: trying to backward through the graph a second time (node ${node.name}); pass retainGraph: true to the first backward`,
         );
       }
+      checkSaved(node);
       const ig = node.backward(g);
-      if (!opts.retainGraph) node.backward = null; // drops saved tensors
+      if (!opts.retainGraph) {
+        // drops the closure's tensors and the version records
+        node.backward = null;
+        node.saved = undefined;
+      }
       for (let j = 0; j < node.inputs.length; j++) {
         const inp = node.inputs[j]!;
         const gi = ig[j];
@@ -111,6 +122,17 @@ export function backward(root: Tensor, grad?: Tensor | null, opts: BackwardOptio
       }
     }
   });
+}
+
+function checkSaved(node: GradNode): void {
+  for (const [t, v] of node.saved ?? []) {
+    if (t.version !== v) {
+      throw new AutogradError(
+        `backward: a tensor ${fmtShape(t.shape)} that ${node.name} saved for its gradient has been modified by an in-place operation ` +
+          `(version ${v} when ${node.name} ran, ${t.version} now); modify a clone instead, or run the in-place operation after backward`,
+      );
+    }
+  }
 }
 
 function fillOne(t: Tensor): void {

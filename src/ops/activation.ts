@@ -24,11 +24,11 @@ function softmaxRaw(x: Tensor, dim: number, log: boolean, op: string): { out: Te
 export function softmax(x: Tensor, dim: number): Tensor {
   const { out, d } = softmaxRaw(x, dim, false, 'softmax');
   // dx = y ⊙ (g − Σ g⊙y)
-  return record('softmax', out, [x], (g) => [mul(out, sub(g, sum(mul(g, out), d, true)))]);
+  return record('softmax', out, [x], (g) => [mul(out, sub(g, sum(mul(g, out), d, true)))], [out]);
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const { out, d } = softmaxRaw(x, dim, true, 'logSoftmax');
   // dx = g − softmax ⊙ Σ g
-  return record('logSoftmax', out, [x], (g) => [sub(g, mul(exp(out), sum(g, d, true)))]);
+  return record('logSoftmax', out, [x], (g) => [sub(g, mul(exp(out), sum(g, d, true)))], [out]);
 }

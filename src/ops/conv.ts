@@ -181,7 +181,7 @@ function recordWindowed(y: Tensor, input: Tensor, weight: Tensor, bias: Tensor |
     const db = biasGrad(dy, bias, g);
     if (dy !== gy) dy.dispose();
     return [dx, dw, db];
-  });
+  }, [x, w]);
   if (!out.requiresGrad) {
     if (x !== input) x.dispose();
     if (w !== weight) w.dispose();
@@ -273,7 +273,7 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
     if (dyf !== dy) dyf.dispose();
     if (dy !== gy) dy.dispose();
     return [dx, dw, db];
-  });
+  }, [w]);
   if (!out.requiresGrad) {
     col.dispose();
     if (w !== weight) w.dispose();

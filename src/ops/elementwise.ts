@@ -81,7 +81,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   return record('mul', out, [a, b], (g) => [
     a.requiresGrad ? sumTo(mul(g, b), a.shape) : null,
     b.requiresGrad ? sumTo(mul(g, a), b.shape) : null,
-  ]);
+  ], [a.requiresGrad && b, b.requiresGrad && a]);
 }
 
 export function div(a: TensorLike, b: TensorLike): Tensor {
@@ -94,27 +94,27 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   }
   if (typeof a === 'number') {
     const out = unaryRaw('rdivScalar', b, a, 0, b.isFloat ? b.dtype : 'float32');
-    return record('rdiv', out, [b], (g) => [neg(div(mul(g, out), b))]);
+    return record('rdiv', out, [b], (g) => [neg(div(mul(g, out), b))], [b, out]);
   }
   const out = binaryRaw('div', a, b, 'div');
   return record('div', out, [a, b], (g) => [
     a.requiresGrad ? sumTo(div(g, b), a.shape) : null,
     b.requiresGrad ? sumTo(neg(div(mul(g, out), b)), b.shape) : null,
-  ]);
+  ], [b, b.requiresGrad && out]);
 }
 
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number') return powScalar(a as Tensor, b);
   if (typeof a === 'number') {
     const out = unaryRaw('rpowScalar', b, a, 0, b.isFloat ? b.dtype : 'float32');
-    return record('rpow', out, [b], (g) => [mul(g, mul(out, Math.log(a)))]);
+    return record('rpow', out, [b], (g) => [mul(g, mul(out, Math.log(a)))], [out]);
   }
   const out = binaryRaw('pow', a, b, 'pow');
   return record('pow', out, [a, b], (g) => [
     a.requiresGrad ? sumTo(mul(g, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
     // d/db a^b = a^b log a; PyTorch masks a == 0 (where the limit is 0 for b > 0)
     b.requiresGrad ? sumTo(mul(g, where(eq(a, 0), 0, mul(out, log(a)))), b.shape) : null,
-  ]);
+  ], [a, b, b.requiresGrad && out]);
 }
 
 function minmax(op: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
@@ -126,7 +126,7 @@ function minmax(op: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
     const ga = where(eq(a, b), half, where(aWins, g, 0));
     const gb = where(eq(a, b), half, where(aWins, 0, g));
     return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
-  });
+  }, [a, b]);
 }
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => minmax('maximum', tensorOf(a, b), tensorOf(b, a));
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => minmax('minimum', tensorOf(a, b), tensorOf(b, a));
@@ -160,7 +160,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return record('where', out, [ta, tb], (g) => [
     ta.requiresGrad ? sumTo(where(cond, g, 0), ta.shape) : null,
     tb.requiresGrad ? sumTo(where(cond, 0, g), tb.shape) : null,
-  ]);
+  ], [cond]);
 }
 
 // ---- scalar ops ------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ export function mulScalar(x: Tensor, s: number): Tensor {
 export function powScalar(x: Tensor, p: number): Tensor {
   const dt: DType = x.isFloat ? x.dtype : 'float32';
   const out = unaryRaw('powScalar', x, p, 0, dt);
-  return record('pow', out, [x], (g) => [p === 0 ? mulScalar(g, 0) : mul(g, mulScalar(powScalar(x, p - 1), p))]);
+  return record('pow', out, [x], (g) => [p === 0 ? mulScalar(g, 0) : mul(g, mulScalar(powScalar(x, p - 1), p))], [x]);
 }
 
 // ---- unary ops -------------------------------------------------------------------------------
@@ -194,67 +194,67 @@ export function neg(x: Tensor): Tensor {
 }
 export function exp(x: Tensor): Tensor {
   const out = floatUnary('exp', x);
-  return record('exp', out, [x], (g) => [mul(g, out)]);
+  return record('exp', out, [x], (g) => [mul(g, out)], [out]);
 }
 export function log(x: Tensor): Tensor {
-  return record('log', floatUnary('log', x), [x], (g) => [div(g, x)]);
+  return record('log', floatUnary('log', x), [x], (g) => [div(g, x)], [x]);
 }
 export function log1p(x: Tensor): Tensor {
-  return record('log1p', floatUnary('log1p', x), [x], (g) => [div(g, addScalar(x, 1))]);
+  return record('log1p', floatUnary('log1p', x), [x], (g) => [div(g, addScalar(x, 1))], [x]);
 }
 export function expm1(x: Tensor): Tensor {
   const out = floatUnary('expm1', x);
-  return record('expm1', out, [x], (g) => [mul(g, addScalar(out, 1))]);
+  return record('expm1', out, [x], (g) => [mul(g, addScalar(out, 1))], [out]);
 }
 export function sqrt(x: Tensor): Tensor {
   const out = floatUnary('sqrt', x);
-  return record('sqrt', out, [x], (g) => [div(g, mulScalar(out, 2))]);
+  return record('sqrt', out, [x], (g) => [div(g, mulScalar(out, 2))], [out]);
 }
 export function rsqrt(x: Tensor): Tensor {
   const out = floatUnary('rsqrt', x);
-  return record('rsqrt', out, [x], (g) => [mul(g, mulScalar(powScalar(out, 3), -0.5))]);
+  return record('rsqrt', out, [x], (g) => [mul(g, mulScalar(powScalar(out, 3), -0.5))], [out]);
 }
 export function abs(x: Tensor): Tensor {
-  return record('abs', unaryRaw('abs', x), [x], (g) => [mul(g, sign(x))]);
+  return record('abs', unaryRaw('abs', x), [x], (g) => [mul(g, sign(x))], [x]);
 }
 export function sign(x: Tensor): Tensor {
   return unaryRaw('sign', x);
 }
 export function sin(x: Tensor): Tensor {
-  return record('sin', floatUnary('sin', x), [x], (g) => [mul(g, cos(x))]);
+  return record('sin', floatUnary('sin', x), [x], (g) => [mul(g, cos(x))], [x]);
 }
 export function cos(x: Tensor): Tensor {
-  return record('cos', floatUnary('cos', x), [x], (g) => [neg(mul(g, sin(x)))]);
+  return record('cos', floatUnary('cos', x), [x], (g) => [neg(mul(g, sin(x)))], [x]);
 }
 export function tanh(x: Tensor): Tensor {
   const out = floatUnary('tanh', x);
-  return record('tanh', out, [x], (g) => [mul(g, addScalar(neg(mul(out, out)), 1))]);
+  return record('tanh', out, [x], (g) => [mul(g, addScalar(neg(mul(out, out)), 1))], [out]);
 }
 export function sigmoid(x: Tensor): Tensor {
   const out = floatUnary('sigmoid', x);
-  return record('sigmoid', out, [x], (g) => [mul(g, mul(out, addScalar(neg(out), 1)))]);
+  return record('sigmoid', out, [x], (g) => [mul(g, mul(out, addScalar(neg(out), 1)))], [out]);
 }
 export function relu(x: Tensor): Tensor {
   const out = unaryRaw('relu', x);
-  return record('relu', out, [x], (g) => [binaryRaw('reluBackward', g, x, 'relu')]);
+  return record('relu', out, [x], (g) => [binaryRaw('reluBackward', g, x, 'relu')], [x]);
 }
 export function softplus(x: Tensor): Tensor {
-  return record('softplus', floatUnary('softplus', x), [x], (g) => [mul(g, sigmoid(x))]);
+  return record('softplus', floatUnary('softplus', x), [x], (g) => [mul(g, sigmoid(x))], [x]);
 }
 export function elu(x: Tensor, alpha = 1): Tensor {
   const out = floatUnary('elu', x, alpha);
-  return record('elu', out, [x], (g) => [binaryRaw('eluBackward', g, x, 'elu', alpha)]);
+  return record('elu', out, [x], (g) => [binaryRaw('eluBackward', g, x, 'elu', alpha)], [x]);
 }
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   const out = floatUnary('leakyRelu', x, negativeSlope);
-  return record('leakyRelu', out, [x], (g) => [where(gt(x, 0), g, mulScalar(g, negativeSlope))]);
+  return record('leakyRelu', out, [x], (g) => [where(gt(x, 0), g, mulScalar(g, negativeSlope))], [x]);
 }
 export function reciprocal(x: Tensor): Tensor {
   const out = floatUnary('reciprocal', x);
-  return record('reciprocal', out, [x], (g) => [neg(mul(g, mul(out, out)))]);
+  return record('reciprocal', out, [x], (g) => [neg(mul(g, mul(out, out)))], [out]);
 }
 export function square(x: Tensor): Tensor {
-  return record('square', unaryRaw('square', x), [x], (g) => [mul(g, mulScalar(x, 2))]);
+  return record('square', unaryRaw('square', x), [x], (g) => [mul(g, mulScalar(x, 2))], [x]);
 }
 export function floor(x: Tensor): Tensor {
   return unaryRaw('floor', x);
@@ -270,7 +270,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
   const hi = max ?? Infinity;
   const out = unaryRaw('clamp', x, lo, hi);
   // gradient flows where lo <= x <= hi (boundaries included), as in PyTorch
-  return record('clamp', out, [x], (g) => [where(ge(x, lo), where(le(x, hi), g, 0), 0)]);
+  return record('clamp', out, [x], (g) => [where(ge(x, lo), where(le(x, hi), g, 0), 0)], [x]);
 }
 
 /** A copy in another dtype; the gradient is cast back. */

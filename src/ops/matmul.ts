@@ -73,7 +73,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return record('matmul', out, [a, b], (g) => [
     a.requiresGrad ? sumTo(matmul(g, transpose(b, -1, -2)), a.shape) : null,
     b.requiresGrad ? sumTo(matmul(transpose(a, -1, -2), g), b.shape) : null,
-  ]);
+  ], [a.requiresGrad && b, b.requiresGrad && a]);
 }
 
 /**
@@ -107,6 +107,6 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     x2.requiresGrad ? matmul(g, weight) : null,
     weight.requiresGrad ? matmul(transpose(g, 0, 1), x2) : null,
     bias.requiresGrad ? sum(g, 0) : null,
-  ]);
+  ], [x2.requiresGrad && weight, weight.requiresGrad && x2]);
   return x.ndim === 2 ? out : reshape(out, [...lead, O]);
 }

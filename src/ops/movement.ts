@@ -309,7 +309,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = Tensor.empty(index.shape, x.dtype);
   backend().gather(x.dtype, xs.offset, outer, srcShape[d]!, inner, idx.offset, index.shape[d]!, out.offset);
   xs.dispose();
-  return record('gather', out, [x], (g) => [scatterAddInto(x.shape, d, idx, g)]);
+  return record('gather', out, [x], (g) => [scatterAddInto(x.shape, d, idx, g)], [idx]);
 }
 
 /** zeros(shape).scatter_add_(dim, index, src): the adjoint of gather. */
@@ -346,5 +346,5 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return record('indexSelect', out, [x], (g) => {
     const full = contiguous(expand(reshape(ic, x.shape.map((_, i) => (i === d ? m : 1))), out.shape));
     return [scatterAddInto(x.shape, d, full, g)];
-  });
+  }, [ic]);
 }

@@ -115,7 +115,7 @@ export function batchNorm(
     }
     if (dy !== gy) dy.dispose();
     return [dx, dw, db];
-  });
+  }, [xc, wc]);
   return out;
 }
 

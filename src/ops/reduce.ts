@@ -104,7 +104,7 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
     const pNonzero = expand(reduceRaw('prod', xSafe, dims, true), x.shape);
     const others = where(eq(zeros, 0), div(pNonzero, xSafe), where(mul(eq(zeros, 1), isZero), pNonzero, 0));
     return [mul(expandBack(g, x, dims), others)];
-  });
+  }, [x]);
 }
 
 /** Max over dims; ties share the gradient equally (torch.amax). */
@@ -121,7 +121,7 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean): Ten
     const mask = eq(x, expandBack(out, x, dims));
     const count = sum(mask, dims, true);
     return [div(mul(expandBack(g, x, dims), mask), expand(count, x.shape))];
-  });
+  }, [x, out]);
 }
 
 export interface ValuesIndices {
@@ -149,7 +149,7 @@ function argExtreme(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean)
   record(op, values, [x], (g) => {
     const ks = outShape(x, [d], true);
     return [scatterAddInto(x.shape, d, reshape(indices, ks), reshape(g, ks))];
-  });
+  }, [indices]);
   return { values, indices };
 }
 

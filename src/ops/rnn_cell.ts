@@ -37,7 +37,7 @@ export function lstmCell(gates: Tensor, c: Tensor): [Tensor, Tensor] {
     backend().lstmCellBackward(g.dtype, B, H, act.offset, cs.offset, row, d.offset, dg.offset, dc.offset);
     if (d !== gout) d.dispose();
     return [dg, dc];
-  });
+  }, [cs]);
   if (!both.requiresGrad) act.dispose();
   return [slice(both, 1, 0, H), slice(both, 1, H, 2 * H)];
 }
@@ -64,7 +64,7 @@ export function gruCell(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
     backend().gruCellBackward(a.dtype, B, H, act.offset, hs.offset, row, d.offset, dgi.offset, dgh.offset, dh.offset);
     if (d !== gout) d.dispose();
     return [dgi, dgh, dh];
-  });
+  }, [hs]);
   if (!y.requiresGrad) act.dispose();
   return y;
 }

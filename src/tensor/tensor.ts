@@ -20,6 +20,8 @@ export interface GradNode {
   readonly inputs: readonly Tensor[];
   /** Returns one gradient per input (null where an input needs none). */
   backward: ((grad: Tensor) => (Tensor | null)[]) | null;
+  /** Tensors whose values backward reads, and their versions when the op ran. */
+  saved?: readonly (readonly [Tensor, number])[] | undefined;
 }
 
 /** A heap block shared by a tensor and its views. */
