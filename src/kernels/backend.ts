@@ -109,11 +109,12 @@ export interface Backend {
   /**
    * Optional FFT path for convolutions whose kernel spans every column (stride 1): y (N, O, OH)
    * = bias + Σ_{t<kh, c<W} w[o, t, c]·x[n, i + t, c] over images x (N, H, W), OH = H − kh + 1.
-   * rowConvFftLength gives the block length to use, or 0 where the direct product is faster;
-   * the weight's spectrum (rowConvSpectrumSize floats) is made once by rowConvSpectrum and can
-   * be reused for as long as the weight is unchanged.
+   * rowConvFftLength gives the block length to use, or 0 where the direct product is faster
+   * (spectrumPerCall: the weight's spectrum would be made for this call alone); the weight's
+   * spectrum (rowConvSpectrumSize floats) is made once by rowConvSpectrum and can be reused for
+   * as long as the weight is unchanged.
    */
-  rowConvFftLength?(dt: DType, N: number, O: number, H: number, W: number, kh: number): number;
+  rowConvFftLength?(dt: DType, N: number, O: number, H: number, W: number, kh: number, spectrumPerCall?: boolean): number;
   rowConvSpectrumSize?(O: number, W: number, n: number): number;
   rowConvSpectrum?(dt: DType, w: number, O: number, kh: number, W: number, n: number, spec: number): void;
   rowConvFft?(dt: DType, x: number, N: number, H: number, W: number, O: number, kh: number, n: number, spec: number, bias: number, y: number): void;

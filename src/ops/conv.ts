@@ -6,6 +6,7 @@ import { ShapeError, ArgumentError, DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
 import { CONV_DIRECT_MAX_PLANE, type Window2d } from '../kernels/backend.js';
 import { record } from '../autograd/tape.js';
+import { isGradEnabled } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { cast, contiguousData } from './util.js';
@@ -139,7 +140,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     const L = g.OH * g.OW;
     const kk = g.kh * g.kw;
     const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
-    const n = g.sh === 1 ? (be.rowConvFft ? be.rowConvFftLength!(x.dtype, g.N, g.O, g.H, g.W, g.kh) : 0) : 0;
+    // a weight that needs its gradient changes every step: its spectrum is made per call
+    const perCall = isGradEnabled() && weight.requiresGrad;
+    const n = g.sh === 1 && be.rowConvFft ? be.rowConvFftLength!(x.dtype, g.N, g.O, g.H, g.W, g.kh, perCall) : 0;
     if (n > 0) {
       // long kernels: overlap-save through the FFT (EEG nets' 25-tap temporal-spatial layer)
       const { spec, temporary } = rowConvSpectrum(be, weight, w, g.O, g.kh, g.W, n);

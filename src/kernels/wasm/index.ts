@@ -65,34 +65,36 @@ function fftScratch(pairs: number, W: number, n: number): { xs: number; zb: numb
 }
 
 /**
- * The block length with the least estimated work, or 0 where the direct product is estimated
- * to be as fast. Costs count SIMD instructions per image: the GEMM's 4×8 tile issues about
- * 1.75 per 4-lane multiply-add; a complex channel term of two blocks 28; a radix-2 butterfly 16.
+ * The block length with the least estimated time on T threads, or 0 where the direct product
+ * is estimated to be as fast. Costs count SIMD instructions: the GEMM's 4×8 tile issues about
+ * 1.75 per 4-lane multiply-add and splits over every thread; a complex channel term of two
+ * blocks 28 and a radix-2 butterfly 16, split over images, or over block pairs within an image
+ * when there are fewer images than threads. The weight's spectrum counts only when it is made
+ * for this call (a weight that needs its gradient); a kept one is free.
  */
-function fftLength(N: number, O: number, H: number, W: number, kh: number): number {
+function fftLength(N: number, O: number, H: number, W: number, kh: number, T: number, spectrumPerCall: boolean): number {
   const OH = H - kh + 1;
   if (kh < 8 || OH < 1) return 0;
-  const direct = (O * W * kh * OH * 1.75) / 4;
+  const direct = (N * O * W * kh * OH * 1.75) / 4 / T;
   const G = Math.ceil(W / 8);
   const OG = Math.ceil(O / 8);
   let best = 0;
-  let bestCost = Infinity;
+  let bestTime = Infinity;
   for (let n = 16; n <= FFT_MAX; n *= 2) {
     if (n < 2 * kh) continue;
     const B = Math.ceil(OH / (n - kh + 1));
     const BP = Math.ceil(B / 2);
-    const cost = OG * (n / 2 + 1) * BP * W * 28 + (n / 2) * Math.log2(n) * 16 * (B * G + 2 * BP * OG) + 2 * O * OH;
-    if (cost < bestCost) {
-      bestCost = cost;
+    const perImage = OG * (n / 2 + 1) * BP * W * 28 + (n / 2) * Math.log2(n) * 16 * (B * G + 2 * BP * OG) + 2 * O * OH;
+    const spectrum = spectrumPerCall ? OG * W * (n / 2) * Math.log2(n) * 16 : 0;
+    const time = (N * perImage) / Math.min(T, Math.max(N, BP)) + spectrum;
+    if (time < bestTime) {
+      bestTime = time;
       best = n;
     }
     if (n >= 2 * (OH + kh)) break;
   }
-  // the spectrum is made per call when the weight changes each step; count it over the batch
-  const spectrum = (OG * W * (n2(best) / 2) * Math.log2(n2(best)) * 16) / Math.max(1, N);
-  return best > 0 && bestCost + spectrum < 0.7 * direct ? best : 0;
+  return best > 0 && bestTime < 0.7 * direct ? best : 0;
 }
-const n2 = (n: number): number => Math.max(2, n);
 
 export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null {
   const k = loadWasmKernels(h.memory, build);
@@ -232,8 +234,8 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
         h.free(part);
       }
     },
-    rowConvFftLength(dt, N, O, H, W, kh) {
-      return dt === 'float32' ? fftLength(N, O, H, W, kh) : 0;
+    rowConvFftLength(dt, N, O, H, W, kh, spectrumPerCall = false) {
+      return dt === 'float32' ? fftLength(N, O, H, W, kh, T, spectrumPerCall) : 0;
     },
     rowConvSpectrumSize: spectrumFloats,
     rowConvSpectrum(dt, w, O, kh, W, n, spec) {
