@@ -1,6 +1,9 @@
-// Convolution as im2col + GEMM, per group, with both backward passes beside the forward.
-// x: (N, C, H, W)  w: (O, C/groups, kh, kw)  y: (N, O, OH, OW)
-// 1-D convolution runs as 2-D with H = 1.
+// Convolution, with both backward passes beside the forward. x: (N, C, H, W)
+// w: (O, C/groups, kh, kw)  y: (N, O, OH, OW); 1-D convolution runs as 2-D with H = 1.
+// Paths: a kernel covering the whole image is one GEMM over the images; a kernel spanning the
+// width of a 1-channel image (EEG nets' (B, 1, T, C) layers) reads its columns in place, through
+// the FFT where its kernel is long; few taps sum windows directly; everything else is im2col +
+// GEMM per group over batch-folded columns.
 
 import { ShapeError, ArgumentError, DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
@@ -145,9 +148,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     const n = g.sh === 1 && be.rowConvFft ? be.rowConvFftLength!(x.dtype, g.N, g.O, g.H, g.W, g.kh, perCall) : 0;
     if (n > 0) {
       // long kernels: overlap-save through the FFT (EEG nets' 25-tap temporal-spatial layer)
-      const { spec, temporary } = rowConvSpectrum(be, weight, w, g.O, g.kh, g.W, n);
+      const spec = rowConvSpectrum(be, weight, w, g.O, g.kh, g.W, n, perCall);
       be.rowConvFft!(x.dtype, x.offset, g.N, g.H, g.W, g.O, g.kh, n, spec.offset, bc ? bc.offset : -1, y.offset);
-      if (temporary) spec.dispose();
+      if (perCall) spec.dispose();
     } else {
       // the bias is written first and the GEMM accumulates onto it: no separate pass over y
       if (bc) be.copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });

@@ -6,7 +6,6 @@
 // evaluation between training steps makes a new weight, and a new spectrum, each time.
 
 import type { Backend } from '../kernels/backend.js';
-import { isGradEnabled } from '../autograd/grad_mode.js';
 import { keep, Tensor, type Storage } from '../tensor/tensor.js';
 
 interface Entry {
@@ -29,22 +28,22 @@ function sweep(): void {
 }
 
 /**
- * The spectrum of `w` (the contiguous data of `weight`, (O, 1, kh, W)) for n-point blocks,
- * and whether the caller must dispose it.
+ * The spectrum of `w` (the contiguous data of `weight`, (O, 1, kh, W)) for n-point blocks:
+ * made for this call alone (the caller disposes it) when `perCall`, else kept with the weight.
  */
-export function rowConvSpectrum(be: Backend, weight: Tensor, w: Tensor, O: number, kh: number, W: number, n: number): { spec: Tensor; temporary: boolean } {
+export function rowConvSpectrum(be: Backend, weight: Tensor, w: Tensor, O: number, kh: number, W: number, n: number, perCall: boolean): Tensor {
   const make = (): Tensor => {
     const spec = Tensor.empty([be.rowConvSpectrumSize!(O, W, n)], 'float32');
     be.rowConvSpectrum!(w.dtype, w.offset, O, kh, W, n, spec.offset);
     return spec;
   };
   sweep();
-  if (isGradEnabled() && weight.requiresGrad) return { spec: make(), temporary: true };
+  if (perCall) return make();
   const view = `${weight.offset}:${weight.shape.join(',')}:${weight.strides.join(',')}:${n}`;
   const e = cache.get(weight.storage);
-  if (e && e.be === be && e.version === weight.version && e.view === view && !e.spec.isDisposed) return { spec: e.spec, temporary: false };
+  if (e && e.be === be && e.version === weight.version && e.view === view && !e.spec.isDisposed) return e.spec;
   if (e) e.spec.dispose();
   const spec = keep(make());
   cache.set(weight.storage, { be, version: weight.version, view, spec });
-  return { spec, temporary: false };
+  return spec;
 }
