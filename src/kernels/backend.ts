@@ -112,12 +112,14 @@ export interface Backend {
    * rowConvFftLength gives the block length to use, or 0 where the direct product is faster
    * (spectrumPerCall: the weight's spectrum would be made for this call alone); the weight's
    * spectrum (rowConvSpectrumSize floats) is made once by rowConvSpectrum and can be reused for
-   * as long as the weight is unchanged.
+   * as long as the weight is unchanged. Both decline (return false, writing nothing) when the
+   * weight or the input holds an infinite or NaN value: a transform spreads it over a whole
+   * block, where the direct product confines it to the windows that contain it.
    */
   rowConvFftLength?(dt: DType, N: number, O: number, H: number, W: number, kh: number, spectrumPerCall?: boolean): number;
   rowConvSpectrumSize?(O: number, W: number, n: number): number;
-  rowConvSpectrum?(dt: DType, w: number, O: number, kh: number, W: number, n: number, spec: number): void;
-  rowConvFft?(dt: DType, x: number, N: number, H: number, W: number, O: number, kh: number, n: number, spec: number, bias: number, y: number): void;
+  rowConvSpectrum?(dt: DType, w: number, O: number, kh: number, W: number, n: number, spec: number): boolean;
+  rowConvFft?(dt: DType, x: number, N: number, H: number, W: number, O: number, kh: number, n: number, spec: number, bias: number, y: number): boolean;
   /** Max pooling over planes; writes values and the int32 flat in-plane index of each max. */
   maxPool2d(dt: DType, x: number, planes: number, g: Window2d, dst: number, idx: number): void;
   maxPool2dBackward(dt: DType, dy: number, idx: number, planes: number, g: Window2d, dx: number): void;

@@ -146,12 +146,17 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     // a weight that needs its gradient changes every step: its spectrum is made per call
     const perCall = isGradEnabled() && weight.requiresGrad;
     const n = g.sh === 1 && be.rowConvFft ? be.rowConvFftLength!(x.dtype, g.N, g.O, g.H, g.W, g.kh, perCall) : 0;
+    let done = false;
     if (n > 0) {
-      // long kernels: overlap-save through the FFT (EEG nets' 25-tap temporal-spatial layer)
+      // long kernels: overlap-save through the FFT (EEG nets' 25-tap temporal-spatial layer);
+      // declined for non-finite weights or inputs, which the direct product keeps local
       const spec = rowConvSpectrum(be, weight, w, g.O, g.kh, g.W, n, perCall);
-      be.rowConvFft!(x.dtype, x.offset, g.N, g.H, g.W, g.O, g.kh, n, spec.offset, bc ? bc.offset : -1, y.offset);
-      if (perCall) spec.dispose();
-    } else {
+      if (spec) {
+        done = be.rowConvFft!(x.dtype, x.offset, g.N, g.H, g.W, g.O, g.kh, n, spec.offset, bc ? bc.offset : -1, y.offset);
+        if (perCall) spec.dispose();
+      }
+    }
+    if (!done) {
       // the bias is written first and the GEMM accumulates onto it: no separate pass over y
       if (bc) be.copy(x.dtype, x.dtype, [g.N, g.O, L], { off: bc.offset, strides: [0, 1, 0] }, { off: y.offset, strides: [g.O * L, L, 1] });
       be.matmul(x.dtype, g.N, g.O, L, kk, { off: w.offset, sb: 0, sr: kk, sc: 1 }, { off: x.offset, ...direct }, { off: y.offset, sb: g.O * L, sr: L, sc: 1 }, bc ? 1 : 0);

@@ -12,7 +12,8 @@ interface Entry {
   be: Backend;
   version: number;
   view: string;
-  spec: Tensor;
+  /** null: the backend declined this weight (non-finite values) */
+  spec: Tensor | null;
 }
 
 const cache = new Map<Storage, Entry>();
@@ -21,7 +22,7 @@ const cache = new Map<Storage, Entry>();
 function sweep(): void {
   for (const [s, e] of cache) {
     if (s.refs === 0) {
-      e.spec.dispose();
+      e.spec?.dispose();
       cache.delete(s);
     }
   }
@@ -29,21 +30,24 @@ function sweep(): void {
 
 /**
  * The spectrum of `w` (the contiguous data of `weight`, (O, 1, kh, W)) for n-point blocks:
- * made for this call alone (the caller disposes it) when `perCall`, else kept with the weight.
+ * made for this call alone (the caller disposes it) when `perCall`, else kept with the weight;
+ * null where the backend declines the weight (non-finite values).
  */
-export function rowConvSpectrum(be: Backend, weight: Tensor, w: Tensor, O: number, kh: number, W: number, n: number, perCall: boolean): Tensor {
-  const make = (): Tensor => {
+export function rowConvSpectrum(be: Backend, weight: Tensor, w: Tensor, O: number, kh: number, W: number, n: number, perCall: boolean): Tensor | null {
+  const make = (): Tensor | null => {
     const spec = Tensor.empty([be.rowConvSpectrumSize!(O, W, n)], 'float32');
-    be.rowConvSpectrum!(w.dtype, w.offset, O, kh, W, n, spec.offset);
-    return spec;
+    if (be.rowConvSpectrum!(w.dtype, w.offset, O, kh, W, n, spec.offset)) return spec;
+    spec.dispose();
+    return null;
   };
   sweep();
   if (perCall) return make();
   const view = `${weight.offset}:${weight.shape.join(',')}:${weight.strides.join(',')}:${n}`;
   const e = cache.get(weight.storage);
-  if (e && e.be === be && e.version === weight.version && e.view === view && !e.spec.isDisposed) return e.spec;
-  if (e) e.spec.dispose();
-  const spec = keep(make());
+  if (e && e.be === be && e.version === weight.version && e.view === view && !e.spec?.isDisposed) return e.spec;
+  e?.spec?.dispose();
+  const made = make();
+  const spec = made && keep(made);
   cache.set(weight.storage, { be, version: weight.version, view, spec });
   return spec;
 }

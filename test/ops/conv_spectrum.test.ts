@@ -50,3 +50,33 @@ test('the FFT spectrum of a weight is reused while unchanged and remade after ev
   const wg = tensor(w.dataSync(), { shape: [16, 1, 25, 10], requiresGrad: true });
   check(x, wg, b, 'weight with requiresGrad');
 });
+
+test('non-finite inputs or weights leave the FFT path: NaN and inf stay in the windows that contain them', { skip: wasmAvailable() ? false : 'wasm backend unavailable' }, () => {
+  manualSeed(6);
+  const x = randn([2, 1, 400, 10]);
+  const w = randn([16, 1, 25, 10]);
+  const b = randn([16]);
+  const same = (label: string, xi: Tensor, wi: Tensor): void => {
+    setBackend('wasm');
+    const got = noGrad(() => conv2d(xi, wi, b)).dataSync();
+    setBackend('js');
+    const want = noGrad(() => conv2d(xi, wi, b)).dataSync();
+    let nonFinite = 0;
+    for (let i = 0; i < got.length; i++) {
+      const g = got[i]!, v = want[i]!;
+      if (!Number.isFinite(v)) {
+        nonFinite++;
+        assert.ok(Object.is(g, v) || (Number.isNaN(g) && Number.isNaN(v)), `${label}[${i}]: ${g} vs ${v}`);
+      } else assert.ok(Math.abs(g - v) <= 2e-4 * (1 + Math.abs(v)), `${label}[${i}]: ${g} vs ${v}`);
+    }
+    assert.ok(nonFinite > 0 && nonFinite < got.length / 4, `${label}: ${nonFinite} non-finite outputs, expected a few windows' worth`);
+  };
+  const xd = x.dataSync();
+  xd[137 * 10 + 3] = NaN;
+  xd[2 * 4000 / 2 + 300 * 10] = Infinity;
+  same('NaN and inf in the input', tensor(xd, { shape: [2, 1, 400, 10] }), w);
+  // a non-finite weight poisons only its own output channel in the direct product
+  const wd = w.dataSync();
+  wd[5 * 250 + 17] = -Infinity;
+  same('inf in a weight', x, tensor(wd, { shape: [16, 1, 25, 10] }));
+});

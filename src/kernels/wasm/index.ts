@@ -240,15 +240,18 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     rowConvSpectrumSize: spectrumFloats,
     rowConvSpectrum(dt, w, O, kh, W, n, spec) {
       if (dt !== 'float32') throw new Error(`rowConvSpectrum: ${dt} has no FFT path`);
+      if (!k.allFinite(w * 4, O * kh * W)) return false;
       const tmp = h.alloc(n * 32);
       try {
         k.fftConvSpectrum(w * 4, O, kh, W, n, spec * 4, tmp);
       } finally {
         h.free(tmp);
       }
+      return true;
     },
     rowConvFft(dt, x, N, H, W, O, kh, n, spec, bias, y) {
       if (dt !== 'float32') throw new Error(`rowConvFft: ${dt} has no FFT path`);
+      if (!k.allFinite(x * 4, N * H * W)) return false;
       const OH = H - kh + 1;
       const BP = Math.ceil(Math.ceil(OH / (n - kh + 1)) / 2);
       const b = bias < 0 ? 0 : bias * 4;
@@ -272,6 +275,7 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
       } finally {
         for (const p of blks) h.free(p);
       }
+      return true;
     },
     maxPool2d(dt, x, planes, g, dst, idx) {
       if (dt !== 'float32') return js.maxPool2d(dt, x, planes, g, dst, idx);

@@ -30,6 +30,7 @@ export interface WasmKernels {
   binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number, p0: number): void;
   copy(ndim: number, meta: number, src: number, dst: number): void;
   fill32(dst: number, n: number, bits: number): void;
+  allFinite(src: number, n: number): number;
   reduceSum(src: number, outer: number, n: number, inner: number, dst: number): void;
   reduceMax(isMax: number, src: number, outer: number, n: number, inner: number, dst: number, idx: number): void;
   softmax(src: number, outer: number, n: number, inner: number, dst: number, log: number): void;

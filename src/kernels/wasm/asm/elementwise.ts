@@ -178,6 +178,23 @@ export function binary(op: i32, ndim: i32, meta: usize, a: usize, b: usize, dst:
  * Fills n 32-bit elements with one bit pattern (a float32 or an int32). Typed-array fill on
  * the shared heap runs ~10× slower than on a plain buffer in V8; this is a plain store loop.
  */
+/** 1 when all n floats are finite: x − x is 0 for finite x and NaN for ±inf and NaN. */
+export function allFinite(src: usize, n: i32): i32 {
+  let bad = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(src + <usize>i * 4);
+    const d = f32x4.sub(v, v);
+    bad = v128.or(bad, f32x4.ne(d, d));
+  }
+  if (v128.any_true(bad)) return 0;
+  for (; i < n; i++) {
+    const x = load<f32>(src + <usize>i * 4);
+    if (x - x != 0) return 0;
+  }
+  return 1;
+}
+
 export function fill32(dst: usize, n: i32, bits: i32): void {
   const v = i32x4.splat(bits);
   let i = 0;
