@@ -254,24 +254,23 @@ interface Runner {
 }
 
 function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record<string, number | boolean>, log: (s: string) => void): Runner {
-  const onEpoch = (e: number, loss: number) => log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)`);
   const patience = p['patience'] as number | undefined;
-  const onEpochV = (e: number, loss: number, vm?: number) => log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)${vm === undefined ? '' : `  valid MSE ${vm.toFixed(4)}`}`);
+  const onEpoch = (e: number, loss: number, vm?: number) => log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)${vm === undefined ? '' : `  valid MSE ${vm.toFixed(4)}`}`);
   const deep = {
     epochs: p['epochs'] as number, lr: p['lr'] as number, dropout: p['dropout'] as number, batchSize: p['batchSize'] as number, seed: p['seed'] as number,
-    onEpoch: patience === undefined ? onEpoch : onEpochV, ...(patience === undefined ? {} : { patience }),
+    onEpoch, ...(patience === undefined ? {} : { patience }),
   };
   // with --patience, the last 20 % of the training rows (contiguous in time) validate
   const cut = Math.round(0.8 * tr.n);
   if (patience !== undefined && (cut < 1 || cut >= tr.n)) throw new ArgumentError(`${op}: --patience needs a training set large enough to hold out 20 % (${tr.n} rows)`);
   const yFit = patience === undefined ? tr.y : rowsOf(tr.y, 0, cut);
-  const yVal = rowsOf(tr.y, cut, tr.n);
+  const yVal = patience === undefined ? null : rowsOf(tr.y, cut, tr.n);
   if (decoder === 'rnn' || decoder === 'gru' || decoder === 'lstm') {
     const m = new RecurrentDecoder({ cell: decoder, hiddenSize: p['hidden'] as number, ...deep });
     const Xtr = tr.seq!, Xte = te.seq!;
     const w = Xte.steps * Xte.features;
     const part = (a: number, b: number): Sequences => ({ data: Xtr.data.slice(a * w, b * w), n: b - a, steps: Xtr.steps, features: Xtr.features });
-    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(part(0, cut), yFit, [part(cut, tr.n), yVal]));
+    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(part(0, cut), yFit, [part(cut, tr.n), yVal!]));
     // the closed-loop form: the last L bins of one sample in, one prediction out
     return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)) };
   }
@@ -284,7 +283,7 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
   const row = (i: number) => Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols);
   if (decoder === 'dense') {
     const m = new DenseDecoder({ units: [p['hidden'] as number], ...deep });
-    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(rowsOf(Xtr, 0, cut), yFit, [rowsOf(Xtr, cut, tr.n), yVal]));
+    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(rowsOf(Xtr, 0, cut), yFit, [rowsOf(Xtr, cut, tr.n), yVal!]));
     return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
   }
   const ones = Array.from({ length: Math.min(Xte.rows, LATENCY_CALLS) }, (_, i): Matrix => ({ data: Xte.data.slice(i * Xte.cols, (i + 1) * Xte.cols), rows: 1, cols: Xte.cols }));

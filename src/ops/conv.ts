@@ -125,6 +125,14 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const x = contiguousData(input);
   const w = contiguousData(weight);
   const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
+  const y = conv2dForward(input, weight, bias, x, w, bc, g);
+  // only the forward reads the bias (its gradient is a sum of dy)
+  if (bc && bc !== bias) bc.dispose();
+  return y;
+}
+
+/** Picks the convolution's path (see the header) and records its backward. */
+function conv2dForward(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, bc: Tensor | null, g: ConvGeom): Tensor {
   if (g.groups === 1 && g.kh === g.H && g.kw === g.W && g.ph === 0 && g.pw === 0 && g.dh === 1 && g.dw === 1 && g.OH === 1 && g.OW === 1) {
     // the kernel covers the whole image (conv classifiers over what is left of time): each
     // image is its own column, so y (O, N) = W (O, K) · X (K, N) reads x in place

@@ -91,8 +91,8 @@ test('FFT row convolution (long kernels spanning every column) forward and gradi
   };
   // ShallowFBCSPNet's combined temporal-spatial layer: two images, and one (split by output groups)
   assert.ok(uses(2, 40, 1125, 22, 25), 'the FFT path is chosen for ShallowFBCSPNet');
-  compare('fft shallow b2', ([x, w, b]) => conv2d(x!, w!, b!), [[2, 1, 1125, 22], [40, 1, 25, 22], [40]], 2e-4);
-  compare('fft shallow b1 no bias', ([x, w]) => conv2d(x!, w!), [[1, 1, 1125, 22], [40, 1, 25, 22]], 2e-4);
+  compare('fft shallow b2', ([x, w, b]) => conv2d(x!, w!, b!), [[2, 1, 1125, 22], [40, 1, 25, 22], [40]]);
+  compare('fft shallow b1 no bias', ([x, w]) => conv2d(x!, w!), [[1, 1, 1125, 22], [40, 1, 25, 22]]);
   let hit = 0;
   for (let t = 0; t < 30 && hit < 10; t++) {
     // ragged outputs (not a multiple of 8), channels (not of 8) and block counts (odd, partial)
@@ -100,7 +100,7 @@ test('FFT row convolution (long kernels spanning every column) forward and gradi
     const H = kh + ri(60, 500);
     if (!uses(N, O, H, W, kh)) continue;
     hit++;
-    compare(`fft conv #${t}`, ([x, w, b]) => conv2d(x!, w!, b!), [[N, 1, H, W], [O, 1, kh, W], [O]], 2e-4);
+    compare(`fft conv #${t}`, ([x, w, b]) => conv2d(x!, w!, b!), [[N, 1, H, W], [O, 1, kh, W], [O]]);
   }
   assert.ok(hit >= 5, `only ${hit} random shapes took the FFT path`);
 });

@@ -22,7 +22,7 @@ function check(x: Tensor, w: Tensor, b: Tensor, label: string): void {
   setBackend('js');
   const want = noGrad(() => conv2d(x, w, b)).dataSync();
   assert.equal(got.length, want.length);
-  for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 2e-4 * (1 + Math.abs(want[i]!)), `${label}[${i}]: ${got[i]} vs ${want[i]}`);
+  for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 1e-4 * (1 + Math.abs(want[i]!)), `${label}[${i}]: ${got[i]} vs ${want[i]}`);
 }
 
 test('the FFT spectrum of a weight is reused while unchanged and remade after every change', { skip: wasmAvailable() ? false : 'wasm backend unavailable' }, () => {
@@ -67,7 +67,7 @@ test('non-finite inputs or weights leave the FFT path: NaN and inf stay in the w
       if (!Number.isFinite(v)) {
         nonFinite++;
         assert.ok(Object.is(g, v) || (Number.isNaN(g) && Number.isNaN(v)), `${label}[${i}]: ${g} vs ${v}`);
-      } else assert.ok(Math.abs(g - v) <= 2e-4 * (1 + Math.abs(v)), `${label}[${i}]: ${g} vs ${v}`);
+      } else assert.ok(Math.abs(g - v) <= 1e-4 * (1 + Math.abs(v)), `${label}[${i}]: ${g} vs ${v}`);
     }
     assert.ok(nonFinite > 0 && nonFinite < got.length / 4, `${label}: ${nonFinite} non-finite outputs, expected a few windows' worth`);
   };

@@ -174,10 +174,6 @@ export function binary(op: i32, ndim: i32, meta: usize, a: usize, b: usize, dst:
   }
 }
 
-/**
- * Fills n 32-bit elements with one bit pattern (a float32 or an int32). Typed-array fill on
- * the shared heap runs ~10× slower than on a plain buffer in V8; this is a plain store loop.
- */
 /** 1 when all n floats are finite: x − x is 0 for finite x and NaN for ±inf and NaN. */
 export function allFinite(src: usize, n: i32): i32 {
   let bad = i32x4.splat(0);
@@ -195,6 +191,10 @@ export function allFinite(src: usize, n: i32): i32 {
   return 1;
 }
 
+/**
+ * Fills n 32-bit elements with one bit pattern (a float32 or an int32). Typed-array fill on
+ * the shared heap runs ~10× slower than on a plain buffer in V8; this is a plain store loop.
+ */
 export function fill32(dst: usize, n: i32, bits: i32): void {
   const v = i32x4.splat(bits);
   let i = 0;
