@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dataPath, skipMissing } from '../helpers/data.js';
 import { DataLoader, TensorDataset, Generator, arange, tensor, ShapeError, ArgumentError, IndexError } from '../../src/index.js';
 import { loadMnist } from '../../src/node/mnist.js';
 
@@ -42,8 +41,8 @@ test('bad datasets and options give typed errors', () => {
 });
 
 test('MNIST batches are normalised float32 images with int32 labels', (t) => {
-  const root = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mnist');
-  if (!existsSync(root)) return t.skip(`MNIST not found at ${root}`);
+  const root = dataPath('mnist');
+  if (skipMissing(t, root)) return;
   const ds = loadMnist({ root, train: false });
   assert.equal(ds.length, 10000);
   const [x, y] = ds.getBatch(Int32Array.of(0, 1, 2));
@@ -57,8 +56,8 @@ test('MNIST batches are normalised float32 images with int32 labels', (t) => {
 });
 
 test('MNIST shift augmentation translates each digit by at most 2 px, zero-filled', (t) => {
-  const root = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mnist');
-  if (!existsSync(root)) return t.skip(`MNIST not found at ${root}`);
+  const root = dataPath('mnist');
+  if (skipMissing(t, root)) return;
   const plain = loadMnist({ root, train: false, normalize: false });
   const shifted = loadMnist({ root, train: false, normalize: false, maxShift: 2, generator: new Generator(5) });
   const idx = Int32Array.from({ length: 16 }, (_, i) => i);

@@ -2,13 +2,13 @@
 // (test/golden/neuro/epochs_S001R04.json from scripts/golden/epochs_reference.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dataPath, skipMissing } from '../helpers/data.js';
 import { readEdf } from '../../src/io/edf/index.js';
 import { Raw, Epochs, eventsFromAnnotations, type EpochsOptions } from '../../src/neuro/index.js';
 import { ArgumentError } from '../../src/errors.js';
 
-const file = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'eeg/eegmmidb/S001R04.edf');
+const file = dataPath('eeg/eegmmidb/S001R04.edf');
 const ref = JSON.parse(readFileSync('test/golden/neuro/epochs_S001R04.json', 'utf8'));
 
 function load(): Raw {
@@ -16,7 +16,7 @@ function load(): Raw {
 }
 
 test('Raw from EDF and eventsFromAnnotations match MNE', (t) => {
-  if (!existsSync(file)) return t.skip(`EEGMMIDB not found at ${file} (set DENDRITE_DATA)`);
+  if (skipMissing(t, file)) return;
   const raw = load();
   assert.equal(raw.info.sfreq, ref.sfreq);
   assert.equal(raw.nTimes, ref.n_times);
@@ -30,7 +30,7 @@ interface Case { name: string; kwargs: Record<string, unknown>; shape: number[];
 
 for (const c of ref.cases as Case[]) {
   test(`Epochs ${c.name} match MNE (shape, drop log, every epoch's sum, spot values)`, (t) => {
-    if (!existsSync(file)) return t.skip(`EEGMMIDB not found at ${file}`);
+    if (skipMissing(t, file)) return;
     const raw = load();
     const { events, eventId } = eventsFromAnnotations(raw);
     const k = c.kwargs as { tmin: number; tmax: number; baseline: [number | null, number | null] | null; decim?: number; reject?: { eeg: number }; flat?: { eeg: number } };
@@ -55,7 +55,7 @@ for (const c of ref.cases as Case[]) {
 }
 
 test('Epochs reject bad arguments with clear errors', (t) => {
-  if (!existsSync(file)) return t.skip(`EEGMMIDB not found at ${file}`);
+  if (skipMissing(t, file)) return;
   const raw = load();
   const { events, eventId } = eventsFromAnnotations(raw);
   assert.throws(() => new Epochs(raw, events, eventId, { tmin: 1, tmax: 0 }), ArgumentError);
@@ -65,7 +65,7 @@ test('Epochs reject bad arguments with clear errors', (t) => {
 });
 
 test('Raw.filter, notchFilter and resample match MNE on S001R04', (t) => {
-  if (!existsSync(file)) return t.skip(`EEGMMIDB not found at ${file}`);
+  if (skipMissing(t, file)) return;
   const raw = load();
   const ops: Record<string, () => Raw> = {
     filter_7_30: () => raw.filter(7, 30),

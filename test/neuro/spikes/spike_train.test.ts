@@ -1,14 +1,15 @@
 // SpikeTrain: validation, constructors and slicing; the golden inputs against the real MAT-files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 import { ArgumentError } from '../../../src/errors.js';
 import { readMat, toFloat64, toRowMajor, type MatDense } from '../../../src/io/mat/index.js';
 import { SpikeTrain, alignToEvents } from '../../../src/neuro/spikes/index.js';
 import { retinaHigh, retinaLow, stn, stnIndices } from './helpers.js';
 
-const KE = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'spikes/kramer-eden-case-studies');
+const KE = dataPath('spikes/kramer-eden-case-studies');
 
 test('SpikeTrain refuses unsorted, NaN, infinite and out-of-window times and bad windows', () => {
   assert.throws(() => new SpikeTrain([0.2, 0.1], { tStop: 1 }), ArgumentError);
@@ -55,9 +56,7 @@ function mat(name: string): Record<string, MatDense> {
 }
 
 test('the golden inputs are the spike times of 08_spikes-1.mat and 10_spikes-1.mat (read with readMat)', (t) => {
-  if (!existsSync(resolve(KE, '08_spikes-1.mat')) || !existsSync(resolve(KE, '10_spikes-1.mat'))) {
-    return t.skip(`Kramer & Eden spike data not found under ${KE} (set DENDRITE_DATA to the shared data folder)`);
-  }
+  if (skipMissing(t, resolve(KE, '08_spikes-1.mat'), resolve(KE, '10_spikes-1.mat'))) return;
   const m8 = mat('08_spikes-1.mat');
   assert.deepEqual(toFloat64(m8['SpikesLow']!.data), retinaLow.times);
   assert.deepEqual(toFloat64(m8['SpikesHigh']!.data), retinaHigh.times);
