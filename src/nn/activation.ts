@@ -48,8 +48,14 @@ export class Tanh extends Module {
 }
 
 export class Softplus extends Module {
+  constructor(readonly beta = 1, readonly threshold = 20) {
+    super();
+  }
   forward(x: Tensor): Tensor {
-    return softplus(x);
+    return softplus(x, this.beta, this.threshold);
+  }
+  override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
   }
 }
 

@@ -1,6 +1,7 @@
 // Elementwise ops with their gradients side by side. Gradients are written with these same
 // public ops, so every backend gets them for free.
 
+import { ArgumentError } from '../errors.js';
 import type { BinaryOp, UnaryOp } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';
 import { record } from '../autograd/tape.js';
@@ -238,8 +239,17 @@ export function relu(x: Tensor): Tensor {
   const out = unaryRaw('relu', x);
   return record('relu', out, [x], (g) => [binaryRaw('reluBackward', g, x, 'relu')], [x]);
 }
-export function softplus(x: Tensor): Tensor {
-  return record('softplus', floatUnary('softplus', x), [x], (g) => [mul(g, sigmoid(x))], [x]);
+/** F.softplus: log(1 + exp(β·x)) / β, and x itself where β·x > threshold (for stability). */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  if (beta === 1 && threshold === 20) {
+    return record('softplus', floatUnary('softplus', x), [x], (g) => [mul(g, sigmoid(x))], [x]);
+  }
+  if (!Number.isFinite(beta) || beta === 0) throw new ArgumentError(`softplus: beta must be finite and nonzero, got ${beta}`);
+  // composed from differentiable ops, so the gradient is sigmoid(β·x) below the threshold and 1
+  // above it, as PyTorch's. The inner kernel switches to identity at β·x > 20, where
+  // log1p(exp(β·x)) and β·x differ by less than exp(-20).
+  const bx = mulScalar(x, beta);
+  return where(gt(bx, threshold), x, div(softplus(bx), beta));
 }
 export function elu(x: Tensor, alpha = 1): Tensor {
   const out = floatUnary('elu', x, alpha);

@@ -43,6 +43,19 @@ function expandRaw(t: Tensor, shape: number[]): Tensor {
   return t.view_(shape, shape.map((s, i) => (i < off || (t.shape[i - off] === 1 && s !== 1) ? 0 : t.strides[i - off]!)), t.offset);
 }
 
+/** torch.mm: (n, m) @ (m, p), 2-D operands only (matmul without promotion or broadcasting). */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2 || b.ndim !== 2) throw new ShapeError(`mm: expected two 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  return matmul(a, b);
+}
+
+/** torch.bmm: (b, n, m) @ (b, m, p), 3-D operands with equal batch sizes (no broadcasting). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3) throw new ShapeError(`bmm: expected two 3-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.shape[0] !== b.shape[0]) throw new ShapeError(`bmm: batch sizes differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  return matmul(a, b);
+}
+
 /** torch.matmul: 1-D operands are promoted and squeezed back; batch dims broadcast. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both arguments need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);

@@ -1,6 +1,7 @@
 // Golden tests against PyTorch for test/golden/ops.json: one test per fixture case.
 // The table maps each PyTorch op name (and its keyword arguments) to a dendrite call;
-// ops or kwargs dendrite does not have are skipped with the reason.
+// an op missing from the table fails its cases; ops dendrite deliberately lacks are listed as
+// { unsupported: reason } and kwargs it lacks are skipped with the reason.
 
 import { test } from 'node:test';
 import * as D from '../../src/index.js';
@@ -71,10 +72,7 @@ const OPS: OpTable = {
   reciprocal: unary(D.reciprocal),
   elu: ew(([x], kw) => D.elu(x!, num(kw, 'alpha') ?? 1)),
   leaky_relu: ew(([x], kw) => D.leakyRelu(x!, num(kw, 'negative_slope') ?? 0.01)),
-  softplus: {
-    ...ew(([x]) => D.softplus(x!)),
-    skip: (c) => ((num(c.kwargs, 'beta') ?? 1) !== 1 || (num(c.kwargs, 'threshold') ?? 20) !== 20 ? 'not implemented: softplus beta/threshold (dendrite softplus is beta=1, threshold=20)' : null),
-  },
+  softplus: ew(([x], kw) => D.softplus(x!, num(kw, 'beta') ?? 1, num(kw, 'threshold') ?? 20)),
   clamp: ew(([x], kw) => D.clamp(x!, num(kw, 'min') ?? null, num(kw, 'max') ?? null)),
   pow: ew(([x, e], kw) => D.pow(x!, e ?? num(kw, 'exponent')!)),
   add: binary(D.add),
@@ -125,6 +123,8 @@ const OPS: OpTable = {
 
   // ---- matmul, conv
   matmul: mm(([a, b]) => D.matmul(a!, b!)),
+  mm: mm(([a, b]) => D.mm(a!, b!)),
+  bmm: mm(([a, b]) => D.bmm(a!, b!)),
   linear: mm(([x, w, b]) => D.linear(x!, w!, b ?? null)),
   conv1d: mm(([x, w, b], kw) =>
     D.conv1d(x!, w!, b ?? null, opts<D.Conv1dOptions>({ stride: num(kw, 'stride'), padding: conv1dPadding(kw), dilation: num(kw, 'dilation'), groups: num(kw, 'groups') })),
@@ -143,7 +143,8 @@ const OPS: OpTable = {
   },
   adaptive_avg_pool1d: red(([x], kw) => D.adaptiveAvgPool1d(x!, num(kw, 'output_size')!)),
   adaptive_avg_pool2d: red(([x], kw) => D.adaptiveAvgPool2d(x!, pair(kw, 'output_size')!)),
-  // adaptive_max_pool1d / adaptive_max_pool2d: not in dendrite (skipped by runCase)
+  adaptive_max_pool1d: { unsupported: 'adaptive max pooling is not in dendrite' },
+  adaptive_max_pool2d: { unsupported: 'adaptive max pooling is not in dendrite' },
 
   // ---- softmax, normalisation, dropout
   softmax: red(([x], kw) => D.softmax(x!, num(kw, 'dim')!)),

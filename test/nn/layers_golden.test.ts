@@ -39,7 +39,7 @@ function build(c: LayerCase): nn.Module {
 function close(label: string, got: ArrayLike<number>, want: ArrayLike<number>): void {
   assert.equal(got.length, want.length, `${label}: length`);
   for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i]! - want[i]!) <= 1e-5 + 1e-4 * Math.abs(want[i]!))) assert.fail(`${label}[${i}]: got ${got[i]}, PyTorch ${want[i]}`);
+    if (!(Math.abs(got[i]! - want[i]!) <= 1e-6 + 1e-5 * Math.abs(want[i]!))) assert.fail(`${label}[${i}]: got ${got[i]}, PyTorch ${want[i]}`);
   }
 }
 

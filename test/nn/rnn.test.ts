@@ -47,8 +47,8 @@ function toTensor(ft: FT, requiresGrad = false): Tensor {
   return t;
 }
 
-const ATOL = 1e-5;
-const RTOL = 1e-4;
+const ATOL = 1e-6;
+const RTOL = 1e-5;
 
 function assertClose(where: string, actual: Tensor | null, expected: FT): void {
   assert.ok(actual !== null, `${where}: got null, expected shape (${expected.shape.join(', ')})`);

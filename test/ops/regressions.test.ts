@@ -97,3 +97,11 @@ test('split and chunk refuse sizes that would never advance', () => {
   assert.throws(() => D.chunk(D.arange(6), 0), D.ShapeError);
   assert.deepEqual(D.split(D.arange(5), 2).map((t) => t.shape[0]), [2, 2, 1]);
 });
+
+test('mm and bmm take only 2-D / 3-D operands with equal batches (torch semantics); softplus refuses beta 0', () => {
+  assert.throws(() => D.mm(D.zeros([2, 3, 4]), D.zeros([4, 2])), /mm: expected two 2-D tensors/);
+  assert.throws(() => D.bmm(D.zeros([3, 4]), D.zeros([4, 2])), /bmm: expected two 3-D tensors/);
+  assert.throws(() => D.bmm(D.zeros([2, 3, 4]), D.zeros([1, 4, 2])), D.ShapeError);
+  assert.throws(() => D.softplus(D.zeros([2]), 0), D.ArgumentError);
+  assert.deepEqual(D.bmm(D.ones([2, 1, 3]), D.ones([2, 3, 1])).shape, [2, 1, 1]);
+});
