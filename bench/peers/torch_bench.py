@@ -124,7 +124,26 @@ def no_grad(f):
 # Serve mode: bench/engine.ts alternates its own timing of a workload with requests here
 # (one JSON line each: name, inner calls, warm-up calls), so both are measured seconds apart
 # under the same load on a shared machine. Each reply is the time per call of one timed run.
-print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+def build():
+    """How this PyTorch computes: Debian's is built against the generic BLAS interface, so the
+    library actually loaded (libblas.so.3 → OpenBLAS via alternatives) is read from the maps."""
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))  # make sure the BLAS is loaded
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                name = line.rsplit("/", 1)[-1].strip()
+                if "blas" in name or "lapack" in name:
+                    libs.add(name)
+    except OSError:
+        pass
+    par = torch.__config__.parallel_info()
+    dnn = next((l.strip() for l in par.splitlines() if "MKL-DNN" in l or "oneDNN" in l), "no oneDNN")
+    backend = next((l.split(":", 1)[1].strip() for l in par.splitlines() if l.startswith("ATen parallel backend")), "unknown")
+    return f"BLAS {', '.join(sorted(libs)) or 'unknown'}; {dnn}; parallel backend {backend}"
+
+
+print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "build": build()}), flush=True)
 for line in sys.stdin:
     req = json.loads(line)
     try:
