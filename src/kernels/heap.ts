@@ -7,6 +7,11 @@ export type DType = 'float32' | 'float64' | 'int32';
 
 export const ITEMSIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 
+/** True for the dtypes the heap stores; plain JS callers can pass any string. */
+export function isDType(d: unknown): d is DType {
+  return d === 'float32' || d === 'float64' || d === 'int32';
+}
+
 const PAGE = 65536;
 const ALIGN = 64; // cache-line alignment; also satisfies SIMD and float64 alignment
 
