@@ -61,3 +61,17 @@ export function backend(): Backend {
 export function backendNames(): string[] {
   return [...backends.keys()];
 }
+
+/**
+ * Waits until the active backend's worker threads have started (they start asynchronously, and
+ * until then the calling thread runs their share); resolves with the number of threads taking
+ * tasks, the caller included: 1 for the JS backend or where memory cannot be shared.
+ */
+export async function threadsReady(): Promise<number> {
+  return (await backend().ready?.()) ?? 1;
+}
+
+/** Kernel tasks the active backend's worker threads have run so far: shows that threads do work. */
+export function workerTaskCount(): number {
+  return backend().workerTasks?.() ?? 0;
+}
