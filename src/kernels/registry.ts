@@ -19,6 +19,10 @@ const backends = new Map<string, () => Backend>([
   ['wasm-relaxed', () => needWasm('relaxed')],
 ]);
 let active: Backend | null = null;
+// what `active` was chosen as (a setBackend name, or null for the default) and for how many
+// threads: setNumThreads after the first op makes the same choice again on the new count
+let activeName: string | null = null;
+let activeThreads = 0;
 // one instance per name and thread count: a wasm backend owns worker threads and scratch
 // blocks, so switching back and forth must not start new ones each time
 const made = new Map<string, Backend>();
@@ -38,6 +42,8 @@ export function setBackend(name: string): void {
     made.set(key, b);
   }
   active = b;
+  activeName = name;
+  activeThreads = getNumThreads();
 }
 
 /**
@@ -45,16 +51,27 @@ export function setBackend(name: string): void {
  * reference. DENDRITE_BACKEND=js|wasm|wasm-simd|wasm-relaxed picks one explicitly.
  */
 export function backend(): Backend {
-  if (active === null) {
-    const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-    const forced = p?.env?.['DENDRITE_BACKEND'];
-    if (forced) setBackend(forced);
-    else {
-      active = wasmBackend(heap()) ?? jsBackend(heap());
-      made.set(`${active.name}@${getNumThreads()}`, active);
-    }
+  if (active !== null && activeThreads === getNumThreads()) return active;
+  if (activeName !== null) {
+    setBackend(activeName);
+    return active!;
   }
-  return active!;
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const forced = p?.env?.['DENDRITE_BACKEND'];
+  if (forced) {
+    setBackend(forced);
+    return active!;
+  }
+  const key = `default@${getNumThreads()}`;
+  let b = made.get(key);
+  if (b === undefined) {
+    b = wasmBackend(heap()) ?? jsBackend(heap());
+    made.set(key, b);
+    made.set(`${b.name}@${getNumThreads()}`, b);
+  }
+  active = b;
+  activeThreads = getNumThreads();
+  return b;
 }
 
 /** The names setBackend accepts. */

@@ -21,7 +21,7 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(os?.availableParallelism?.() ?? nav?.hardwareConcurrency ?? 1, 8));
 }
 
-/** Threads the wasm kernels use (torch.set_num_threads); takes effect for backends made afterwards. */
+/** Threads the wasm kernels use (torch.set_num_threads); the active backend follows from the next op. */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
   numThreads = n;
