@@ -1,6 +1,7 @@
 // Which backend runs the kernels. The JS reference backend is always present; faster ones
 // register themselves and can be selected by name.
 
+import { ArgumentError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { heap } from './heap.js';
 import { jsBackend } from './js/index.js';
@@ -34,7 +35,7 @@ export function registerBackend(name: string, make: () => Backend): void {
 
 export function setBackend(name: string): void {
   const make = backends.get(name);
-  if (make === undefined) throw new Error(`setBackend: unknown backend '${name}' (known: ${[...backends.keys()].join(', ')})`);
+  if (make === undefined) throw new ArgumentError(`setBackend: unknown backend '${name}' (known: ${[...backends.keys()].join(', ')})`);
   const key = `${name}@${getNumThreads()}`;
   let b = made.get(key);
   if (b === undefined) {

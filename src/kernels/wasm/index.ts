@@ -2,6 +2,7 @@
 // heap; everything else (and every non-float32 dtype) falls through to the JS reference.
 
 import { CONV_DIRECT_MAX_PLANE, type Backend, type BinaryOp, type MatRef, type Strided, type UnaryOp, type Window2d } from '../backend.js';
+import { ArgumentError } from '../../errors.js';
 import { canShareMemory, type Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
@@ -23,7 +24,7 @@ function defaultThreads(): number {
 
 /** Threads the wasm kernels use (torch.set_num_threads); the active backend follows from the next op. */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer, got ${n}`);
   numThreads = n;
 }
 export function getNumThreads(): number {
