@@ -7,7 +7,7 @@ export { noGrad, enableGrad, isGradEnabled } from './autograd/grad_mode.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export * from './ops/index.js';
 export { heap } from './kernels/heap.js';
-export { backend, setBackend, registerBackend } from './kernels/registry.js';
+export { backend, setBackend, registerBackend, threadsReady, workerTaskCount } from './kernels/registry.js';
 export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
 export * from './data/index.js';

@@ -69,6 +69,10 @@ export interface Backend {
   readonly name: string;
   /** Threads its kernels use (1 for the reference). */
   readonly threads?: number;
+  /** Resolves once its worker threads have started, with the threads taking tasks (caller included). */
+  ready?(): Promise<number>;
+  /** Tasks its worker threads have run so far (the caller's share not counted). */
+  workerTasks?(): number;
   /** Strided copy of `shape` from `src` into strided `dst` (also casts between dtypes). */
   copy(srcDt: DType, dstDt: DType, shape: readonly number[], src: Strided, dst: Strided): void;
   fill(dt: DType, dst: number, n: number, value: number): void;

@@ -7,6 +7,25 @@ export type DType = 'float32' | 'float64' | 'int32';
 
 export const ITEMSIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 
+/** True for the dtypes the heap stores; plain JS callers can pass any string. */
+export function isDType(d: unknown): d is DType {
+  return d === 'float32' || d === 'float64' || d === 'int32';
+}
+
+/**
+ * Whether tensor memory can be shared with worker threads: SharedArrayBuffer exists and, in a
+ * browser, the page is cross-origin isolated (served with COOP/COEP headers). A page without
+ * isolation cannot send a shared memory to a worker (and a shared memory made anyway would not
+ * link against non-shared wasm), so it gets a plain memory and one thread.
+ */
+export function canShareMemory(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
+export function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
 const PAGE = 65536;
 const ALIGN = 64; // cache-line alignment; also satisfies SIMD and float64 alignment
 
@@ -35,15 +54,26 @@ export class Heap {
   constructor(opts: { initialPages?: number; maximumPages?: number; shared?: boolean } = {}) {
     const initial = opts.initialPages ?? 256; // 16 MiB
     const maximum = opts.maximumPages ?? 65536; // 4 GiB, the wasm32 limit
-    const shared = opts.shared ?? typeof SharedArrayBuffer !== 'undefined';
-    this.memory = shared
-      ? new WebAssembly.Memory({ initial, maximum, shared: true })
-      : new WebAssembly.Memory({ initial, maximum });
+    let memory: WebAssembly.Memory | null = null;
+    if (opts.shared ?? canShareMemory()) {
+      try {
+        memory = new WebAssembly.Memory({ initial, maximum, shared: true });
+      } catch (e) {
+        // an engine that refuses shared memory runs single-threaded, unless it was asked for
+        if (opts.shared === true) throw e;
+      }
+    }
+    this.memory = memory ?? new WebAssembly.Memory({ initial, maximum });
     this.buf = this.memory.buffer;
     this._f32 = new Float32Array(this.buf);
     this._f64 = new Float64Array(this.buf);
     this._i32 = new Int32Array(this.buf);
     this._u8 = new Uint8Array(this.buf);
+  }
+
+  /** Whether the memory is shared, so worker threads can run kernels over it. */
+  get shared(): boolean {
+    return isShared(this.memory);
   }
 
   /** High-water mark: bytes of the memory ever handed out (the bump pointer). */

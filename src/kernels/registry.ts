@@ -1,6 +1,7 @@
 // Which backend runs the kernels. The JS reference backend is always present; faster ones
 // register themselves and can be selected by name.
 
+import { ArgumentError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { heap } from './heap.js';
 import { jsBackend } from './js/index.js';
@@ -19,6 +20,10 @@ const backends = new Map<string, () => Backend>([
   ['wasm-relaxed', () => needWasm('relaxed')],
 ]);
 let active: Backend | null = null;
+// what `active` was chosen as (a setBackend name, or null for the default) and for how many
+// threads: setNumThreads after the first op makes the same choice again on the new count
+let activeName: string | null = null;
+let activeThreads = 0;
 // one instance per name and thread count: a wasm backend owns worker threads and scratch
 // blocks, so switching back and forth must not start new ones each time
 const made = new Map<string, Backend>();
@@ -30,7 +35,7 @@ export function registerBackend(name: string, make: () => Backend): void {
 
 export function setBackend(name: string): void {
   const make = backends.get(name);
-  if (make === undefined) throw new Error(`setBackend: unknown backend '${name}' (known: ${[...backends.keys()].join(', ')})`);
+  if (make === undefined) throw new ArgumentError(`setBackend: unknown backend '${name}' (known: ${[...backends.keys()].join(', ')})`);
   const key = `${name}@${getNumThreads()}`;
   let b = made.get(key);
   if (b === undefined) {
@@ -38,6 +43,8 @@ export function setBackend(name: string): void {
     made.set(key, b);
   }
   active = b;
+  activeName = name;
+  activeThreads = getNumThreads();
 }
 
 /**
@@ -45,19 +52,44 @@ export function setBackend(name: string): void {
  * reference. DENDRITE_BACKEND=js|wasm|wasm-simd|wasm-relaxed picks one explicitly.
  */
 export function backend(): Backend {
-  if (active === null) {
-    const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-    const forced = p?.env?.['DENDRITE_BACKEND'];
-    if (forced) setBackend(forced);
-    else {
-      active = wasmBackend(heap()) ?? jsBackend(heap());
-      made.set(`${active.name}@${getNumThreads()}`, active);
-    }
+  if (active !== null && activeThreads === getNumThreads()) return active;
+  if (activeName !== null) {
+    setBackend(activeName);
+    return active!;
   }
-  return active!;
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const forced = p?.env?.['DENDRITE_BACKEND'];
+  if (forced) {
+    setBackend(forced);
+    return active!;
+  }
+  const key = `default@${getNumThreads()}`;
+  let b = made.get(key);
+  if (b === undefined) {
+    b = wasmBackend(heap()) ?? jsBackend(heap());
+    made.set(key, b);
+    made.set(`${b.name}@${getNumThreads()}`, b);
+  }
+  active = b;
+  activeThreads = getNumThreads();
+  return b;
 }
 
 /** The names setBackend accepts. */
 export function backendNames(): string[] {
   return [...backends.keys()];
+}
+
+/**
+ * Waits until the active backend's worker threads have started (they start asynchronously, and
+ * until then the calling thread runs their share); resolves with the number of threads taking
+ * tasks, the caller included: 1 for the JS backend or where memory cannot be shared.
+ */
+export async function threadsReady(): Promise<number> {
+  return (await backend().ready?.()) ?? 1;
+}
+
+/** Kernel tasks the active backend's worker threads have run so far: shows that threads do work. */
+export function workerTaskCount(): number {
+  return backend().workerTasks?.() ?? 0;
 }

@@ -5,7 +5,7 @@ import { ArgumentError } from '../errors.js';
 import type { BinaryOp, UnaryOp } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';
 import { record } from '../autograd/tape.js';
-import { Tensor, type DType } from '../tensor/tensor.js';
+import { Tensor, checkDType, type DType } from '../tensor/tensor.js';
 import { broadcastShapes, broadcastStrides } from '../tensor/shape.js';
 import { cast, contiguousData, promote, scalar, type TensorLike } from './util.js';
 import { sumTo } from './reduce.js';
@@ -285,6 +285,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
 
 /** A copy in another dtype; the gradient is cast back. */
 export function to(x: Tensor, dtype: DType): Tensor {
+  checkDType(dtype, 'to');
   if (x.dtype === dtype) return x;
   const out = cast(x, dtype);
   // casts to or from int32 carry no gradient; int32 -> float is a plain conversion (x.float(),

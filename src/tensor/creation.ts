@@ -3,7 +3,7 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { heap } from '../kernels/heap.js';
 import { backend } from '../kernels/registry.js';
-import { Tensor, fromValues, type DType } from './tensor.js';
+import { Tensor, checkDType, fromValues, type DType } from './tensor.js';
 import { checkShape } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
 
@@ -52,6 +52,7 @@ export function tensor(
 ): Tensor {
   let values: ArrayLike<number>;
   let shape: number[];
+  if (opts.dtype !== undefined) checkDType(opts.dtype, 'tensor');
   let dtype: DType = opts.dtype ?? 'float32';
   if (ArrayBuffer.isView(data)) {
     values = data as ArrayLike<number>;
@@ -70,7 +71,7 @@ export function tensor(
 
 function filled(shape: readonly number[], value: number, opts: CreateOptions, op: string): Tensor {
   checkShape(shape, op); // errors name the function the user called (zeros, ones, ...), not 'full'
-  const t = Tensor.empty(shape, opts.dtype ?? 'float32');
+  const t = Tensor.empty(shape, opts.dtype ?? 'float32', op);
   backend().fill(t.dtype, t.offset, t.numel, value);
   return finish(t, opts);
 }
@@ -83,7 +84,7 @@ export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tenso
 export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => filled(shape, 1, opts, 'ones');
 export const empty = (shape: readonly number[], opts: CreateOptions = {}): Tensor => {
   checkShape(shape, 'empty');
-  return finish(Tensor.empty(shape, opts.dtype ?? 'float32'), opts);
+  return finish(Tensor.empty(shape, opts.dtype ?? 'float32', 'empty'), opts);
 };
 export const zerosLike = (x: Tensor, opts: CreateOptions = {}): Tensor => full(x.shape, 0, { dtype: x.dtype, ...opts });
 export const onesLike = (x: Tensor, opts: CreateOptions = {}): Tensor => full(x.shape, 1, { dtype: x.dtype, ...opts });
@@ -94,8 +95,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   if (end === undefined) [start, end] = [0, start];
   if (step === 0) throw new ArgumentError('arange: step must be nonzero');
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32');
-  const t = Tensor.empty([n], dtype);
+  const dtype = opts.dtype === undefined ? (Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32') : checkDType(opts.dtype, 'arange');
+  const t = Tensor.empty([n], dtype, 'arange');
   const v = heap().view(dtype);
   for (let i = 0; i < n; i++) v[t.offset + i] = start + i * step;
   return finish(t, opts);
@@ -103,7 +104,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const t = Tensor.empty([steps], opts.dtype ?? 'float32');
+  const t = Tensor.empty([steps], opts.dtype ?? 'float32', 'linspace');
   const v = heap().view(t.dtype);
   const d = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill symmetric halves from both ends, as PyTorch, so the endpoint is exact
@@ -126,7 +127,7 @@ export interface RandomOptions extends CreateOptions {
 export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape(shape, 'rand');
   const g = opts.generator ?? defaultGenerator;
-  const t = Tensor.empty(shape, opts.dtype ?? 'float32');
+  const t = Tensor.empty(shape, opts.dtype ?? 'float32', 'rand');
   const v = heap().view(t.dtype);
   for (let i = 0; i < t.numel; i++) v[t.offset + i] = g.random();
   return finish(t, opts);
@@ -136,7 +137,7 @@ export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape(shape, 'randn');
   const g = opts.generator ?? defaultGenerator;
-  const t = Tensor.empty(shape, opts.dtype ?? 'float32');
+  const t = Tensor.empty(shape, opts.dtype ?? 'float32', 'randn');
   const v = heap().view(t.dtype);
   for (let i = 0; i < t.numel; i++) v[t.offset + i] = g.normal();
   return finish(t, opts);
@@ -147,7 +148,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!(high > low)) throw new ArgumentError(`randint: high ${high} must exceed low ${low}`);
   checkShape(shape, 'randint');
   const g = opts.generator ?? defaultGenerator;
-  const t = Tensor.empty(shape, opts.dtype ?? 'int32');
+  const t = Tensor.empty(shape, opts.dtype ?? 'int32', 'randint');
   const v = heap().view(t.dtype);
   for (let i = 0; i < t.numel; i++) v[t.offset + i] = g.int(low, high);
   return finish(t, opts);
@@ -165,6 +166,6 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     p[i] = p[j]!;
     p[j] = tmp;
   }
-  return fromValues(p, [n], 'int32');
+  return fromValues(p, [n], opts.dtype ?? 'int32', 'randperm');
 }
 

@@ -7,12 +7,22 @@
 // methods (`backward`) by src/autograd, so this layer depends on the heap alone.
 
 import { DTypeError, DendriteError, ShapeError } from '../errors.js';
-import { heap, ITEMSIZE, type DType } from '../kernels/heap.js';
+import { heap, isDType, ITEMSIZE, type DType } from '../kernels/heap.js';
 import { backend } from '../kernels/registry.js';
 import type { Strided } from '../kernels/backend.js';
 import { contiguousStrides, fmtShape, numel, type Shape } from './shape.js';
 
 export type { DType } from '../kernels/heap.js';
+
+/**
+ * Refuses a dtype the heap does not store (`'float16'` from plain JS): an unknown dtype would
+ * size blocks as NaN bytes and read them through the wrong view.
+ */
+export function checkDType(dtype: unknown, op: string): DType {
+  if (isDType(dtype)) return dtype;
+  const shown = typeof dtype === 'string' ? `'${dtype}'` : String(dtype);
+  throw new DTypeError(`${op}: unknown dtype ${shown} (expected 'float32', 'float64' or 'int32')`);
+}
 
 /** A node of the autograd tape: how to send an output's gradient back to its inputs. */
 export interface GradNode {
@@ -123,7 +133,8 @@ export class Tensor {
   }
 
   /** A new contiguous, uninitialised tensor. */
-  static empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+  static empty(shape: Shape, dtype: DType = 'float32', op = 'empty'): Tensor {
+    checkDType(dtype, op);
     for (const s of shape) {
       if (!Number.isInteger(s) || s < 0) throw new ShapeError(`empty: invalid size ${s} in shape ${fmtShape(shape)}`);
     }
@@ -263,8 +274,8 @@ export class Tensor {
 }
 
 /** Copies JS numbers into a new contiguous tensor. */
-export function fromValues(values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
-  const t = Tensor.empty(shape, dtype);
+export function fromValues(values: ArrayLike<number>, shape: Shape, dtype: DType, op = 'tensor'): Tensor {
+  const t = Tensor.empty(shape, dtype, op);
   const n = t.numel;
   if (values.length !== n) throw new ShapeError(`tensor: ${values.length} values do not fill shape ${fmtShape(shape)} (${n} elements)`);
   const v = heap().view(dtype);

@@ -2,7 +2,7 @@
 // output element is computed in the same order as on one thread, so results must be identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setBackend, setNumThreads, backend, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, batchNorm, type Tensor } from '../../src/index.js';
+import { ArgumentError, setBackend, setNumThreads, backend, threadsReady, workerTaskCount, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, batchNorm, type Tensor } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 
 function run(threads: number, build: string, f: () => Tensor[]): Float32Array[] {
@@ -50,3 +50,23 @@ for (const build of supportedBuilds()) {
     one.forEach((v, i) => assert.deepEqual(two[i], v, `output ${i}`));
   });
 }
+
+test('setNumThreads after the first op moves the active backend to the new thread count', async () => {
+  setBackend('wasm');
+  randn([4]).dispose();
+  setNumThreads(2);
+  assert.equal(backend().threads, 2, 'the backend kept its old thread count');
+  assert.equal(await threadsReady(), 2);
+  const before = workerTaskCount();
+  const a = randn([256, 256]);
+  for (let i = 0; i < 8; i++) matmul(a, a).dispose();
+  assert.ok(workerTaskCount() > before, 'the worker ran no task');
+  setNumThreads(1);
+  assert.equal(backend().threads, 1);
+  assert.equal(await threadsReady(), 1);
+});
+
+test('setNumThreads and setBackend refuse bad values with an ArgumentError naming them', () => {
+  for (const n of [0, -1, 1.5, NaN]) assert.throws(() => setNumThreads(n), (e: unknown) => e instanceof ArgumentError && e.message.includes(`setNumThreads`) && e.message.includes(String(n)));
+  assert.throws(() => setBackend('webgl'), (e: unknown) => e instanceof ArgumentError && e.message.includes("'webgl'"));
+});

@@ -385,3 +385,33 @@ test('DTypeError: requiresGrad on int32, float ops on ints, mismatched dtypes', 
   throwsWith(() => D.gather(D.zeros([2]), 0, D.zeros([1])), DTypeError, 'gather', 'float32');
   throwsWith(() => D.softmax(i, 0), DTypeError, 'softmax', 'int32');
 });
+
+test('DTypeError: a dtype the heap does not store is refused by every entry point, and the heap stays intact', () => {
+  // plain JS callers can pass any string; an unknown dtype used to size a block as NaN bytes
+  const bad = 'float16' as unknown as D.DType;
+  const before = heap().bytesInUse;
+  const entries: [string, () => unknown][] = [
+    ['tensor', () => D.tensor([1, 2], { dtype: bad })],
+    ['tensor', () => D.tensor(new Float32Array([1, 2]), { dtype: bad })],
+    ['zeros', () => D.zeros([2], { dtype: bad })],
+    ['ones', () => D.ones([2], { dtype: bad })],
+    ['full', () => D.full([2], 3, { dtype: bad })],
+    ['empty', () => D.empty([2], { dtype: bad })],
+    ['arange', () => D.arange(4, undefined, 1, { dtype: bad })],
+    ['linspace', () => D.linspace(0, 1, 3, { dtype: bad })],
+    ['rand', () => D.rand([2], { dtype: bad })],
+    ['randn', () => D.randn([2], { dtype: bad })],
+    ['randint', () => D.randint(0, 3, [2], { dtype: bad })],
+    ['randperm', () => D.randperm(3, { dtype: bad })],
+    ['to', () => D.ones([2]).to(bad)],
+    ['to', () => D.ones([2]).to(undefined as unknown as D.DType)],
+  ];
+  for (const [op, f] of entries) throwsWith(f, DTypeError, `${op}:`, 'unknown dtype');
+  throwsWith(() => D.zeros([2], { dtype: 'bfloat16' as unknown as D.DType }), DTypeError, "'bfloat16'");
+  // the refused tensors took no memory (the ones() inputs of the casts are freed with them or later)
+  assert.ok(heap().bytesInUse - before <= 2 * 64, `heap grew by ${heap().bytesInUse - before} bytes`);
+  // later ops still work and give the right values
+  const x = D.tensor([[1, 2], [3, 4]]);
+  close(vals(D.matmul(x, x)), [7, 10, 15, 22]);
+  assert.deepEqual(vals(D.arange(3).to('float64')), [0, 1, 2]);
+});

@@ -1,48 +1,152 @@
 // The thread pool: (threads − 1) workers plus the calling thread, over the shared heap.
 // A dispatch writes one task per thread into the control block, bumps the generation counter
-// and wakes the workers; the caller runs task 0 itself, then waits for the rest. Node only
-// for now (worker_threads); elsewhere, or without SharedArrayBuffer, it runs one thread.
+// and wakes the workers; the caller runs task 0 itself, then waits for the rest. Workers are
+// Node worker threads or browser Web Workers, started from a script embedded as a string (see
+// worker_entry.ts), so a bundled or served copy of dendrite needs no worker file beside it.
+// Without shared memory (a page without cross-origin isolation) it runs one thread. Workers
+// start asynchronously; until one is ready the caller runs its share, and `ready()` waits.
 
 import type { Heap } from '../heap.js';
-import { ASSIGNED, CLAIMED, controlInts, FAILED, GEN, K_NONE, PENDING, READY, runTask, taskBase, type TaskKernels } from './protocol.js';
+import { WORKER_SOURCE } from '../wasm/generated/worker_source.js';
+import { ASSIGNED, CLAIMED, controlInts, DONE, FAILED, GEN, K_NONE, PENDING, READY, runTask, taskBase, type TaskKernels } from './protocol.js';
 
-interface NodeWorker {
+interface Init {
+  dendriteKernelWorker: true;
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  control: number;
+  ints: number;
+  index: number;
+}
+interface WorkerHandle {
+  terminate(): unknown;
+}
+/** Starts one worker; `onError` reports a worker that failed to start or crashed. */
+type Spawn = (init: Init, onError: (message: string) => void) => WorkerHandle;
+
+interface NodeWorker extends WorkerHandle {
   unref(): void;
-  terminate(): Promise<number>;
   on(ev: 'error', f: (e: Error) => void): void;
 }
-type WorkerCtor = new (url: URL, opts: { workerData: unknown }) => NodeWorker;
+type NodeWorkerCtor = new (code: string, opts: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
+interface WebWorker extends WorkerHandle {
+  onerror: ((e: { message?: string; preventDefault(): void }) => void) | null;
+  postMessage(m: unknown): void;
+}
+type WebWorkerCtor = new (url: string, opts?: { name?: string }) => WebWorker;
+
+function nodeSpawn(): Spawn | null {
+  const wt = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') as
+    | { Worker: NodeWorkerCtor }
+    | undefined;
+  if (!wt) return null;
+  return (init, onError) => {
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: init, name: `dendrite kernels ${init.index}` });
+    w.unref(); // idle workers never keep the process alive
+    w.on('error', (e) => onError(e.message));
+    return w;
+  };
+}
+
+function webSpawn(): Spawn | null {
+  const g = globalThis as { Worker?: WebWorkerCtor; Blob?: typeof Blob; URL?: typeof URL };
+  if (typeof g.Worker !== 'function' || typeof g.Blob !== 'function' || typeof g.URL?.createObjectURL !== 'function') return null;
+  let url: string | null = null;
+  return (init, onError) => {
+    url ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    const w = new g.Worker!(url, { name: `dendrite kernels ${init.index}` });
+    w.onerror = (e) => {
+      e.preventDefault();
+      onError(e.message ?? 'error');
+    };
+    w.postMessage(init);
+    return w;
+  };
+}
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
+function canBlock(c: Int32Array): boolean {
+  try {
+    Atomics.wait(c, PENDING, -1, 0); // the value differs: returns at once where waiting is allowed
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function warn(message: string): void {
+  (globalThis as { console?: { warn(m: string): void } }).console?.warn(`dendrite: ${message}`);
+}
 
 export class ThreadPool {
   readonly threads: number;
   private readonly ctl: Int32Array;
-  private readonly workers: NodeWorker[] = [];
+  private readonly workers: WorkerHandle[] = [];
+  private readonly failed: boolean[];
+  private readonly blocking: boolean;
 
-  private constructor(heap: Heap, private readonly main: TaskKernels, module: WebAssembly.Module, threads: number, W: WorkerCtor | null) {
+  private constructor(heap: Heap, private readonly main: TaskKernels, module: WebAssembly.Module, threads: number, spawn: Spawn | null) {
     const ints = controlInts(threads);
     const off = heap.alloc(ints * 4);
     this.ctl = new Int32Array(heap.memory.buffer, off, ints);
     this.ctl.fill(0);
-    this.threads = W ? threads : 1;
-    if (W) {
+    this.blocking = canBlock(this.ctl);
+    this.threads = spawn ? threads : 1;
+    this.failed = new Array<boolean>(this.threads).fill(false);
+    if (spawn) {
       for (let i = 1; i < threads; i++) {
-        const w = new W(new URL('./worker.js', import.meta.url), {
-          workerData: { dendriteKernelWorker: true, memory: heap.memory, module, control: off, ints, index: i },
-        });
-        w.unref(); // idle workers never keep the process alive
-        w.on('error', (e) => process.stderr.write(`dendrite kernel worker ${i}: ${e.message}\n`));
-        this.workers.push(w);
+        const init: Init = { dendriteKernelWorker: true, memory: heap.memory, module, control: off, ints, index: i };
+        const onError = (m: string): void => {
+          this.failed[i] = true;
+          warn(`kernel worker ${i} of ${threads - 1} failed: ${m}; the calling thread runs its share`);
+        };
+        try {
+          this.workers.push(spawn(init, onError));
+        } catch (e) {
+          // e.g. a page whose Content-Security-Policy refuses blob: workers
+          onError((e as Error).message);
+        }
       }
     }
   }
 
-  /** A pool of `threads` (≥ 1); falls back to 1 where workers or shared memory are missing. */
+  /** A pool of `threads` (≥ 1); falls back to 1 (with a warning) where workers or shared memory are missing. */
   static create(heap: Heap, main: TaskKernels, module: WebAssembly.Module, threads: number): ThreadPool {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && heap.memory.buffer instanceof SharedArrayBuffer;
-    const wt = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') as
-      | { Worker: WorkerCtor }
-      | undefined;
-    return new ThreadPool(heap, main, module, threads, threads > 1 && shared && wt ? wt.Worker : null);
+    let spawn: Spawn | null = null;
+    if (threads > 1) {
+      spawn = nodeSpawn() ?? webSpawn();
+      if (!heap.shared) {
+        spawn = null;
+        // expected in a browser page without COOP/COEP headers: say it once per pool
+        warn(`${threads} threads asked for, but the tensor memory is not shared (a page needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); running on one thread`);
+      } else if (spawn === null) warn(`${threads} threads asked for, but this engine has no workers; running on one thread`);
+    }
+    return new ThreadPool(heap, main, module, threads, spawn);
+  }
+
+  /**
+   * Resolves once every worker has started (or failed to, or `timeoutMs` passed) with the number
+   * of threads taking tasks, the caller included.
+   */
+  async ready(timeoutMs = 10_000): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+      let up = 1;
+      let waiting = 0;
+      for (let i = 1; i < this.threads; i++) {
+        if (Atomics.load(this.ctl, taskBase(i) + READY) === 1) up++;
+        else if (!this.failed[i] && i <= this.workers.length) waiting++;
+      }
+      if (waiting === 0 || Date.now() - t0 > timeoutMs) return up;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  /** Tasks the worker threads have run so far (the caller's own share not counted). */
+  workerTasks(): number {
+    let n = 0;
+    for (let i = 1; i < this.threads; i++) n += Atomics.load(this.ctl, taskBase(i) + DONE);
+    return n;
   }
 
   /**
@@ -67,7 +171,7 @@ export class ThreadPool {
         continue;
       }
       if (t) {
-        if (t.length > CLAIMED) throw new Error('ThreadPool: too many task arguments');
+        if (t.length > DONE) throw new Error('ThreadPool: too many task arguments');
         c.set(t, b);
       } else c[b] = K_NONE;
       // the claim token names the generation: a worker still on an older one cannot take it
@@ -108,7 +212,7 @@ export class ThreadPool {
     for (;;) {
       const p = Atomics.load(c, PENDING);
       if (p === 0) break;
-      if (spins++ < 100000) continue;
+      if (spins++ < 100000 || !this.blocking) continue;
       Atomics.wait(c, PENDING, p, 10);
     }
     for (let i = 1; i < this.threads; i++) {

@@ -1,7 +1,7 @@
 // The control block shared by the calling thread and the workers, inside the tensor heap:
 // i32 [0] generation (bumped per dispatch; -1 tells workers to exit), [1] pending workers,
-// then one 32-slot block per thread: [kernel id, arg0, ..., arg26, claimed, failed, assigned
-// generation, ready]. A worker runs its block only when `assigned` equals the new generation, so
+// then one 33-slot block per thread: [kernel id, arg0, ..., arg26, tasks done, claimed, failed,
+// assigned generation, ready]. A worker runs its block only when `assigned` equals the new generation, so
 // a worker that starts late (or failed to start) is never waited for; and only after winning
 // `claimed` (−gen → gen, a token naming the generation, so a worker still acting on an older
 // generation cannot take a newer task) — the caller, done with its own share, claims the tasks
@@ -9,8 +9,10 @@
 
 export const GEN = 0;
 export const PENDING = 1;
-export const SLOTS = 32;
+export const SLOTS = 33;
 export const taskBase = (thread: number): number => 2 + thread * SLOTS;
+/** Tasks this worker has run (counted by the worker), so a caller can tell that threads work. */
+export const DONE = SLOTS - 5;
 export const CLAIMED = SLOTS - 4;
 export const FAILED = SLOTS - 3;
 export const ASSIGNED = SLOTS - 2;

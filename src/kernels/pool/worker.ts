@@ -4,10 +4,12 @@
 // cores. The spin is long enough to bridge the gaps between the ops of a forward pass: waking a
 // sleeping worker took 100-500 µs on a shared 2-vCPU machine, more than a batch-1 GEMM's share
 // (OpenMP runtimes spin in the same way before sleeping).
+// worker_entry.ts starts it in a Node worker thread or a browser Web Worker.
 
-import { runTask, ASSIGNED, CLAIMED, FAILED, GEN, PENDING, READY, taskBase, type TaskKernels } from './protocol.js';
+import { runTask, ASSIGNED, CLAIMED, DONE, FAILED, GEN, PENDING, READY, taskBase, type TaskKernels } from './protocol.js';
 
-interface Init {
+export interface Init {
+  dendriteKernelWorker: true;
   memory: WebAssembly.Memory;
   module: WebAssembly.Module;
   control: number; // byte offset of the control block
@@ -42,6 +44,7 @@ export function workerMain(init: Init): void {
     if (Atomics.compareExchange(ctl, base + CLAIMED, -gen, gen) !== -gen) continue;
     try {
       runTask(e, ctl[base]!, ctl, base + 1);
+      Atomics.add(ctl, base + DONE, 1);
     } catch {
       // a trapped kernel must not leave the caller waiting: flag it, then sign off as usual
       Atomics.store(ctl, base + FAILED, 1);
@@ -49,9 +52,3 @@ export function workerMain(init: Init): void {
     if (Atomics.sub(ctl, PENDING, 1) === 1) Atomics.notify(ctl, PENDING);
   }
 }
-
-// Node entry: worker_threads hands the init data over as workerData.
-const wt = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') as
-  | { isMainThread: boolean; workerData: Init }
-  | undefined;
-if (wt && !wt.isMainThread && wt.workerData && (wt.workerData as { dendriteKernelWorker?: boolean }).dendriteKernelWorker) workerMain(wt.workerData);

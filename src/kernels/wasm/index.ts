@@ -2,7 +2,8 @@
 // heap; everything else (and every non-float32 dtype) falls through to the JS reference.
 
 import { CONV_DIRECT_MAX_PLANE, type Backend, type BinaryOp, type MatRef, type Strided, type UnaryOp, type Window2d } from '../backend.js';
-import type { Heap } from '../heap.js';
+import { ArgumentError } from '../../errors.js';
+import { canShareMemory, type Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { loadWasmKernels } from './loader.js';
 import { ThreadPool } from '../pool/pool.js';
@@ -14,13 +15,16 @@ function defaultThreads(): number {
   const p = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
   const env = Number(p?.env?.['DENDRITE_NUM_THREADS']);
   if (Number.isInteger(env) && env >= 1) return env;
+  // without shared memory (a page without cross-origin isolation) workers cannot help
+  if (!canShareMemory()) return 1;
   const os = p?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  return Math.max(1, Math.min(os?.availableParallelism?.() ?? 1, 8));
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, Math.min(os?.availableParallelism?.() ?? nav?.hardwareConcurrency ?? 1, 8));
 }
 
-/** Threads the wasm kernels use (torch.set_num_threads); takes effect for backends made afterwards. */
+/** Threads the wasm kernels use (torch.set_num_threads); the active backend follows from the next op. */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer, got ${n}`);
   numThreads = n;
 }
 export function getNumThreads(): number {
@@ -166,6 +170,8 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     ...js,
     name: `wasm-${k.build}`,
     threads: T,
+    ready: () => pool.ready(),
+    workerTasks: () => pool.workerTasks(),
     fill(dt, dst, n, value) {
       if (dt !== 'float32' && dt !== 'int32') return js.fill(dt, dst, n, value);
       const bits = dt === 'float32' ? f32bits(value) : value | 0;

@@ -1,8 +1,12 @@
-// Loads the wasm kernels over the shared heap memory. Two builds ship: baseline SIMD128 and
+// Loads the wasm kernels over the heap memory. Two builds ship: baseline SIMD128 and
 // relaxed-SIMD (fused multiply-add, +20-70 % on GEMM); the relaxed one is chosen when the
 // engine validates it. Node 20 keeps relaxed SIMD behind a V8 flag, which is set here before
 // the first compile. DENDRITE_WASM=simd|relaxed|off overrides the choice.
+// The builds import a shared memory; over a plain one (a page without cross-origin isolation)
+// the import's shared flag is cleared before compiling, since the engine refuses to link a
+// shared import to a plain memory. The kernels use no atomics, so nothing else changes.
 
+import { isShared } from '../heap.js';
 import { RELAXED_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/binaries.js';
 
 export interface WasmKernels {
@@ -92,8 +96,61 @@ export function loadWasmKernels(memory: WebAssembly.Memory, build?: 'simd' | 're
   const builds = supportedBuilds();
   const pick = want ?? (builds.includes('relaxed') ? 'relaxed' : builds.includes('simd') ? 'simd' : null);
   if (pick === null || !builds.includes(pick)) return null;
-  const mod = new WebAssembly.Module(decode(pick === 'relaxed' ? RELAXED_WASM_BASE64 : SIMD_WASM_BASE64));
+  const bytes = decode(pick === 'relaxed' ? RELAXED_WASM_BASE64 : SIMD_WASM_BASE64);
+  const mod = new WebAssembly.Module(isShared(memory) ? bytes : unshareMemoryImport(bytes));
   const inst = new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new Error('wasm kernel abort'); } } });
   const e = inst.exports as unknown as Omit<WasmKernels, 'build' | 'module' | 'KC' | 'NC' | 'MC'> & { KC: WebAssembly.Global; NC: WebAssembly.Global; MC: WebAssembly.Global };
   return { ...e, build: pick, module: mod, KC: e.KC.value as number, NC: e.NC.value as number, MC: e.MC.value as number };
+}
+
+function leb(b: Uint8Array, p: number): [number, number] {
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    const x = b[p++];
+    if (x === undefined) throw new Error('wasm kernels: truncated module');
+    v += (x & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((x & 0x80) === 0) return [v, p];
+  }
+}
+
+/**
+ * A copy of a wasm module whose imported memory is not shared: clears bit 1 (shared) of the
+ * memory import's limits flags in the import section. Throws when the module imports no memory.
+ */
+export function unshareMemoryImport(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const out = bytes.slice();
+  let p = 8; // magic and version
+  while (p < out.length) {
+    const id = out[p++]!;
+    const [size, start] = leb(out, p);
+    if (id === 2) {
+      let [count, q] = leb(out, start);
+      for (; count > 0; count--) {
+        for (let name = 0; name < 2; name++) {
+          const [len, r] = leb(out, q); // module name, then field name
+          q = r + len;
+        }
+        const kind = out[q++];
+        if (kind === 2) {
+          out[q] = out[q]! & ~2;
+          return out;
+        }
+        if (kind === 0) q = leb(out, q)[1]; // function: type index
+        else if (kind === 1) q = skipLimits(out, q + 1); // table: element type, limits
+        else if (kind === 3) q += 2; // global: value type, mutability
+        else if (kind === 4) q = leb(out, q + 1)[1]; // tag: attribute, type index
+        else throw new Error(`wasm kernels: unknown import kind ${kind}`);
+      }
+    }
+    p = start + size;
+  }
+  throw new Error('wasm kernels: the module imports no memory');
+}
+
+function skipLimits(b: Uint8Array, p: number): number {
+  const flags = b[p++]!;
+  p = leb(b, p)[1];
+  return flags & 1 ? leb(b, p)[1] : p;
 }
