@@ -58,13 +58,20 @@ export function chooseRidgeAlpha(X: Matrix, Y: Matrix, Xv: Matrix, Yv: Matrix, o
   const alphas = [...(opts.alphas ?? RIDGE_ALPHAS)];
   if (alphas.length === 0) throw new ArgumentError(`${op}: the alpha grid is empty`);
   for (const a of alphas) if (!(Number.isFinite(a) && a > 0)) throw new ArgumentError(`${op}: every alpha must be finite and > 0, got ${a}`);
+  // one pass over the fit rows for the whole grid (WienerFilter.fitPath), then per alpha
+  const filters = WienerFilter.fitPath(X, Y, alphas);
   const validR2: number[] = [];
   let best = 0;
-  for (const alpha of alphas) {
-    const m: Regressor = opts.degree === undefined ? new WienerFilter({ alpha }) : new WienerCascade({ alpha, degree: opts.degree });
-    const r2 = meanR2(Yv, m.fit(X, Y).predict(Xv));
-    validR2.push(r2);
-    if (r2 > validR2[best]!) best = validR2.length - 1;
-  }
+  filters.forEach((f, i) => {
+    let m: Regressor = f;
+    if (opts.degree !== undefined) {
+      const c = new WienerCascade({ alpha: alphas[i]!, degree: opts.degree });
+      c.linear.coef = f.coef;
+      c.linear.intercept = f.intercept;
+      m = c.fitPolynomials(X, Y);
+    }
+    validR2.push(meanR2(Yv, m.predict(Xv)));
+    if (validR2[i]! > validR2[best]!) best = i;
+  });
   return { alpha: alphas[best]!, alphas, validR2 };
 }

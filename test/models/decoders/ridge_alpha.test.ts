@@ -9,7 +9,7 @@ import { WienerFilter } from '../../../src/models/decoders/wiener.js';
 import { WienerCascade } from '../../../src/models/decoders/wiener_cascade.js';
 import { matrix } from '../../../src/models/decoders/types.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
-import { chewie, close, corrupt, everyNth, robust, rowRange, skipChewie } from './golden.js';
+import { chewie, close, corrupt, everyNth, robust, rowRange, skipChewie, synthetic } from './golden.js';
 
 test('the default grid is sklearn-style logspace: 10^-3 … 10^5, four per decade', () => {
   close(RIDGE_ALPHAS, robust.meta.alphas, 1e-15, 'grid');
@@ -53,4 +53,22 @@ test('meanR2 is sklearn\'s uniform average, constant targets scoring 1 when exac
   assert.throws(() => chooseRidgeAlpha(X, Y, X, matrix([1, 2, 3, 4, 5, NaN], 6, 1)), ArgumentError);
   // the first best wins: on exact data a smaller penalty is never worse
   assert.equal(chooseRidgeAlpha(X, X, X, X, { alphas: [1e-3, 1e3] }).alpha, 1e-3);
+});
+
+test('WienerFilter.fitPath gives each alpha\'s fit exactly (one pass over the data); WienerCascade.fitPolynomials completes a given linear stage as fit does', () => {
+  const { Ztr, Ytr, Zte } = synthetic();
+  const alphas = [0, 0.5, 10, 1e4];
+  const path = WienerFilter.fitPath(Ztr, Ytr, alphas);
+  alphas.forEach((alpha, i) => {
+    const one = new WienerFilter({ alpha }).fit(Ztr, Ytr);
+    assert.equal(path[i]!.alpha, alpha);
+    assert.deepEqual(Array.from(path[i]!.coef!.data), Array.from(one.coef!.data), `alpha ${alpha}`);
+    assert.deepEqual(Array.from(path[i]!.intercept!), Array.from(one.intercept!), `alpha ${alpha}`);
+  });
+  const c = new WienerCascade({ alpha: 10, degree: 2 });
+  c.linear.coef = path[2]!.coef;
+  c.linear.intercept = path[2]!.intercept;
+  const whole = new WienerCascade({ alpha: 10, degree: 2 }).fit(Ztr, Ytr);
+  assert.deepEqual(Array.from(c.fitPolynomials(Ztr, Ytr).predict(Zte).data), Array.from(whole.predict(Zte).data));
+  assert.throws(() => new WienerCascade().fitPolynomials(Ztr, Ytr), (e: unknown) => e instanceof ArgumentError && /fitPolynomials: not fitted/.test(e.message));
 });
