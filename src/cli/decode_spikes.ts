@@ -419,25 +419,25 @@ function rowArrays(m: Matrix): number[][] {
   return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 }
 
-/** The printed account of what fitting chose or dropped. */
-function fitReportLines(f: FitReport, bins: SpikeDecodeBins, units: number): string[] {
-  const lines = [`bins     training data ${bins.trainData}, fitted on ${bins.fit}${bins.valid ? `${bins.refitOnValid ? ' (all of them, after choosing alpha on' : ', validated on'} ${bins.valid}${bins.refitOnValid ? ')' : ''}` : ''}; test data ${bins.testData}, scored ${bins.scored}`];
+/** The account of what fitting chose or dropped, as [setting, text] rows. */
+function fitReportLines(f: FitReport, bins: SpikeDecodeBins, units: number): [string, string][] {
+  const lines: [string, string][] = [['bins', `training data ${bins.trainData}, fitted on ${bins.fit}${bins.valid ? `${bins.refitOnValid ? ' (all of them, after choosing alpha on' : ', validated on'} ${bins.valid}${bins.refitOnValid ? ')' : ''}` : ''}; test data ${bins.testData}, scored ${bins.scored}`]];
   if (f.kalman) {
     const k = f.kalman;
     const dropped = k.droppedUnits.length ? `dropped ${k.droppedUnits.length} of ${units} units silent in the training bins (zero variance): ${unitList(k.droppedUnits)}` : `no silent units among ${units}`;
     const dups = k.duplicateUnits.length ? `; ${k.duplicateUnits.length} duplicate unit${k.duplicateUnits.length === 1 ? '' : 's'} (${k.duplicateUnits.slice(0, 12).map(([a, b]) => `${a} = ${b}`).join(', ')})` : '';
     const rank = k.pseudoInverse ? `noise covariance Q has rank ${k.observationRank} for ${k.keptUnits} units: pseudo-inverse used` : `noise covariance Q has full rank (${k.keptUnits})`;
-    lines.push(`kalman   ${dropped}${dups}; ${rank}`);
+    lines.push(['kalman', `${dropped}${dups}; ${rank}`]);
   }
   if (f.alphaSelection) {
     const a = f.alphaSelection;
     const best = a.validR2[a.alphas.indexOf(a.alpha)]!;
     const grid = a.alphas.length === RIDGE_ALPHAS.length && a.alphas.every((x, i) => x === RIDGE_ALPHAS[i]) ? '1e-3 … 1e5, 4 per decade' : `${a.alphas.length} values`;
-    lines.push(`alpha    ${+a.alpha.toPrecision(4)}, chosen on validation: mean R² ${best.toFixed(3)} on training bins ${a.fitBins}–${a.fitBins + a.validBins - 1} when fitted on the first ${a.fitBins} (grid ${grid}); then refitted on all ${a.fitBins + a.validBins}`);
+    lines.push(['alpha', `${+a.alpha.toPrecision(4)}, chosen on validation: mean R² ${best.toFixed(3)} on training bins ${a.fitBins}–${a.fitBins + a.validBins - 1} when fitted on the first ${a.fitBins} (grid ${grid}); then refitted on all ${a.fitBins + a.validBins}`]);
   }
   if (f.earlyStopping) {
     const e = f.earlyStopping;
-    lines.push(`epoch    ${e.bestEpoch} chosen (best validation MSE; ${e.epochsRun} run, patience ${e.patience}); its weights are kept`);
+    lines.push(['epoch', `${e.bestEpoch} chosen (best validation MSE; ${e.epochsRun} run, patience ${e.patience}); its weights are kept`]);
   }
   return lines;
 }
@@ -623,7 +623,10 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   const truth = rowsOf(te.y, scoredFrom - teFirst, scoredTo - teFirst);
   const scoredBins = Array.from({ length: scoredTo - scoredFrom }, (_, i) => scoredFrom + i);
   const bins: SpikeDecodeBins = { trainData: trS.rows, testData: teS.rows, fit: fitted.fit, valid: fitted.valid, refitOnValid: fitted.refitOnValid, scoredFrom, scoredTo, scored: scoredTo - scoredFrom };
-  for (const line of fitReportLines(fitted, bins, trS.cols)) log(`  ${line}`);
+  for (const [k, text] of fitReportLines(fitted, bins, trS.cols)) {
+    log(`  ${k.padEnd(9)}${text}`);
+    settings.push([k, text]); // the report lists them with the settings
+  }
   const [r2, r, e] = [r2Score(truth, pred), pearsonR(truth, pred), rmse(truth, pred)];
   const metrics = outputs.map((output, k) => ({ output, r2: r2[k]!, pearson: r[k]!, rmse: e[k]! }));
 

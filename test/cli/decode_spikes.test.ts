@@ -96,6 +96,7 @@ test('decode spikes: wiener chooses alpha on validation by default (RidgeCV: 316
     close(w.metrics.map((m) => m.rmse), r.rmse, 1e-9, 'RMSE');
     assert.ok(lines.some((l) => /^ {2}alpha {4}316\.2, chosen on validation: mean R² 0\.626 on training bins 960–1199 when fitted on the first 960 \(grid 1e-3 … 1e5, 4 per decade\); then refitted on all 1200$/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^ {2}bins {5}training data 1200, fitted on 1200 \(all of them, after choosing alpha on 240\); test data 1818, scored 1812$/.test(l)), lines.join('\n'));
+    assert.match(readFileSync(join(w.dir, 'report.html'), 'utf8'), /316\.2, chosen on validation/);
     const j = readResults(w.dir);
     close([j.config.params['alpha'] as number, j.alphaSelection!.alpha], [r.alpha, r.alpha], 1e-15, 'saved alpha');
     assert.equal(j.config.params['alphaFixed'], false);
