@@ -2,7 +2,11 @@
 // .mat file. Reads a counts matrix (bins × units) and a kinematics matrix (bins × D), builds spike
 // history where the decoder uses it, fits the chosen decoder on the training bins, predicts the
 // test bins, prints the settings and a metric table per output dimension, and writes
-// results.json and a self-contained report.html (true vs predicted trajectories as inline SVG).
+// results.json (settings, bin counts, what was chosen on validation or dropped, per-bin
+// predictions) and a self-contained report.html (true vs predicted trajectories as inline SVG).
+// Every decoder is scored on the same test bins: those with the longest default history of any
+// decoder (--score-before), so a Wiener filter without history and an LSTM with 6 bins of it
+// are compared on the same bins.
 //   counts: (T, N)  T=time bins, N=units      kinematics: (T, D)  D=output dimensions
 //   history: (T, L, N), L = binsBefore + binsAfter + 1 (the current bin is always included)
 
@@ -13,7 +17,7 @@ import { ArgumentError, FormatError, ShapeError } from '../errors.js';
 import { readMat, permuteToRowMajor, sparseToDense, toFloat64, toRowMajor, type MatLogical, type MatNumeric, type MatValue } from '../io/mat/index.js';
 import { readBytes, writeFileAtomic } from '../node/fs.js';
 import { flattenHistory, historyValidRange, spikesWithHistory } from '../neuro/spikes/history.js';
-import { DenseDecoder, KalmanFilter, RecurrentDecoder, WienerCascade, WienerFilter, type Matrix, type Sequences } from '../models/decoders/index.js';
+import { chooseRidgeAlpha, DenseDecoder, KalmanFilter, RecurrentDecoder, RIDGE_ALPHAS, WienerCascade, WienerFilter, type Matrix, type RidgeAlphaChoice, type Sequences } from '../models/decoders/index.js';
 import { pearsonR, r2Score, rmse } from '../decode/regression_metrics.js';
 import { spikeReportHtml } from '../decode/spike_report.js';
 
@@ -41,22 +45,34 @@ data:
   --bins-after N       bins after the current bin (default 0); rows whose history leaves the
                        data are dropped from training and test sets
 
+scoring (the same test bins for every decoder):
+  --score-before N     score only test bins with N bins before them in the test data (default
+                       6, the longest default history of any decoder; raised to --bins-before
+                       when that is longer: give the same value to the runs you compare)
+  --score-after N      ... and N bins after them (default 0, raised to --bins-after)
+
 decoders:
-  wiener               linear regression on the (flattened) history, ridge penalty --alpha
+  wiener               ridge regression on the (flattened) history; the penalty is chosen on
+                       validation unless --alpha fixes it
   cascade              Wiener filter + per-output polynomial of --degree
   kalman               Kalman filter (centred neural data and kinematics; starts at the
-                       training mean, no test labels used)
+                       training mean, no test labels used). Units silent in the training bins
+                       are dropped; a rank-deficient noise covariance (duplicated or collinear
+                       units) is pseudo-inverted; both are reported
   rnn | gru | lstm     recurrent network over the history bins, linear readout
   dense                feed-forward network over the flattened history
 
 options:
-  --alpha A            ridge penalty for wiener/cascade (default 1)
+  --alpha A            fixed ridge penalty for wiener/cascade (default: chosen from 1e-3 … 1e5,
+                       4 per decade, by the R² on the last 20 % of the training bins, then
+                       refitted on all of them, as sklearn's RidgeCV with that split)
   --degree N           cascade polynomial degree (default 3)
   --hidden N           hidden units of rnn/gru/lstm/dense (default 100)
   --epochs N           training epochs (default 10; the maximum with --patience)
   --patience N         early stopping: the last 20 % of the training bins (contiguous) become a
                        validation block; stop when its MSE has not improved for N epochs and
-                       keep the best epoch's weights (rnn/gru/lstm/dense)
+                       keep the best epoch's weights (rnn/gru/lstm/dense); the epoch is
+                       printed and saved
   --lr X               Adam learning rate (default 0.001)
   --dropout P          dropout before the readout (default 0.25)
   --batch-size N       training batch size (default 32)
@@ -80,6 +96,31 @@ export interface SpikeDecodeConfig {
   params: Record<string, number | boolean>;
 }
 
+/** Bin counts: the recording's, and the rows each stage used. */
+export interface SpikeDecodeBins {
+  /** Bins of the training and test data as read (or split by --test-fraction). */
+  trainData: number;
+  testData: number;
+  /** Rows the final model was fitted on. */
+  fit: number;
+  /** Rows held out to choose alpha or the epoch (0 when nothing was chosen). */
+  valid: number;
+  /** Whether the final model was refitted on fit + valid (alpha: yes; early stopping: no). */
+  refitOnValid: boolean;
+  /** Scored test bins [scoredFrom, scoredTo) and their count. */
+  scoredFrom: number;
+  scoredTo: number;
+  scored: number;
+}
+
+export interface SpikeKalmanReport {
+  droppedUnits: number[];
+  duplicateUnits: [number, number][];
+  keptUnits: number;
+  observationRank: number;
+  pseudoInverse: boolean;
+}
+
 export interface SpikeDecodeMetric {
   output: string;
   r2: number;
@@ -94,9 +135,21 @@ export interface SpikeDecodeResult {
   metrics: SpikeDecodeMetric[];
   /** Units (columns of the counts). */
   units: number;
-  /** Rows used after dropping history edge rows. */
+  /** Training rows after dropping history edge rows (fit + validation). */
   nTrain: number;
+  /** Test bins scored (bins.scoredFrom … bins.scoredTo − 1 of the test data). */
   nTest: number;
+  bins: SpikeDecodeBins;
+  /** Units silent (constant) in the training bins, 0-based columns. */
+  silentUnits: number[];
+  /** Kalman: what the filter dropped and how it inverted Q. */
+  kalman?: SpikeKalmanReport;
+  /** Wiener/cascade without --alpha: the grid and its validation R². */
+  alphaSelection?: RidgeAlphaChoice & { fitBins: number; validBins: number };
+  /** Deep decoders with --patience: the epoch whose weights were kept. */
+  earlyStopping?: { bestEpoch: number; epochsRun: number; patience: number };
+  /** Test bin (0-based, in the test data) of each row of truth and pred. */
+  scoredBins: number[];
   fitSeconds: number;
   /** Median µs of predicting one sample (Kalman: one filter step), after warm-up. */
   latencyUs: number;
@@ -111,6 +164,9 @@ export interface SpikeDecodeResult {
 const op = 'decode spikes';
 const LATENCY_WARMUP = 20;
 const LATENCY_CALLS = 101;
+/** The longest default spike history of any decoder (rnn/gru/lstm/dense: 6 bins before). */
+const SCORE_BEFORE = 6;
+const VALID_FRACTION = 0.2;
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 // ---------------------------------------------------------------------------------------------
@@ -246,49 +302,144 @@ function prepare(counts: Var, target: Var, decoder: SpikeDecoderName, before: nu
   return { matrix: flat, seq: null, y, n: hi - lo, dropped };
 }
 
+/** What fitting chose or dropped, and the rows it used. */
+interface FitReport {
+  fit: number;
+  valid: number;
+  refitOnValid: boolean;
+  kalman?: SpikeKalmanReport;
+  alphaSelection?: RidgeAlphaChoice & { fitBins: number; validBins: number };
+  earlyStopping?: { bestEpoch: number; epochsRun: number; patience: number };
+}
+
 interface Runner {
-  fit(): void;
+  fit(): FitReport;
   predictTest(): Matrix;
   /** Predicts test sample i alone (the latency probe). */
   predictOne(i: number): void;
 }
 
+/** The validation block: the last VALID_FRACTION of the training rows, contiguous in time. */
+function validationCut(n: number, why: string): number {
+  const cut = Math.round((1 - VALID_FRACTION) * n);
+  if (cut < 2 || n - cut < 2) throw new ArgumentError(`${op}: ${why} needs a training set large enough to hold out ${VALID_FRACTION * 100} % for validation (${n} rows leave ${cut} to fit and ${n - cut} to validate; at least 2 each)`);
+  return cut;
+}
+
 function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record<string, number | boolean>, log: (s: string) => void): Runner {
   const patience = p['patience'] as number | undefined;
-  const onEpoch = (e: number, loss: number, vm?: number) => log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)${vm === undefined ? '' : `  valid MSE ${vm.toFixed(4)}`}`);
+  let epochsRun = 0;
+  const onEpoch = (e: number, loss: number, vm?: number) => {
+    epochsRun = e;
+    log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)${vm === undefined ? '' : `  valid MSE ${vm.toFixed(4)}`}`);
+  };
   const deep = {
     epochs: p['epochs'] as number, lr: p['lr'] as number, dropout: p['dropout'] as number, batchSize: p['batchSize'] as number, seed: p['seed'] as number,
     onEpoch, ...(patience === undefined ? {} : { patience }),
   };
   // with --patience, the last 20 % of the training rows (contiguous in time) validate
-  const cut = Math.round(0.8 * tr.n);
-  if (patience !== undefined && (cut < 1 || cut >= tr.n)) throw new ArgumentError(`${op}: --patience needs a training set large enough to hold out 20 % (${tr.n} rows)`);
-  const yFit = patience === undefined ? tr.y : rowsOf(tr.y, 0, cut);
-  const yVal = patience === undefined ? null : rowsOf(tr.y, cut, tr.n);
+  const cut = patience === undefined ? tr.n : validationCut(tr.n, '--patience');
+  const yFit = rowsOf(tr.y, 0, cut);
+  const yVal = rowsOf(tr.y, cut, tr.n);
+  const deepReport = (m: { bestEpoch: number }): FitReport => ({
+    fit: cut, valid: tr.n - cut, refitOnValid: false,
+    ...(patience === undefined ? {} : { earlyStopping: { bestEpoch: m.bestEpoch, epochsRun, patience } }),
+  });
   if (decoder === 'rnn' || decoder === 'gru' || decoder === 'lstm') {
     const m = new RecurrentDecoder({ cell: decoder, hiddenSize: p['hidden'] as number, ...deep });
     const Xtr = tr.seq!, Xte = te.seq!;
     const w = Xte.steps * Xte.features;
     const part = (a: number, b: number): Sequences => ({ data: Xtr.data.slice(a * w, b * w), n: b - a, steps: Xtr.steps, features: Xtr.features });
-    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(part(0, cut), yFit, [part(cut, tr.n), yVal!]));
+    const fit = () => {
+      if (patience === undefined) m.fit(Xtr, tr.y);
+      else m.fit(part(0, cut), yFit, [part(cut, tr.n), yVal]);
+      return deepReport(m);
+    };
     // the closed-loop form: the last L bins of one sample in, one prediction out
     return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)) };
   }
   const Xtr = tr.matrix!, Xte = te.matrix!;
   if (decoder === 'kalman') {
     const m = new KalmanFilter({ center: true });
+    const fit = (): FitReport => {
+      m.fit(Xtr, tr.y);
+      const kalman = { droppedUnits: m.droppedUnits, duplicateUnits: m.duplicateUnits, keptUnits: Xtr.cols - m.droppedUnits.length, observationRank: m.observationRank, pseudoInverse: m.pseudoInverse };
+      return { fit: tr.n, valid: 0, refitOnValid: false, kalman };
+    };
     // one closed-loop step per bin: the filter's per-bin cost
-    return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.step(Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols)) };
+    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.step(Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols)) };
   }
   const row = (i: number) => Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols);
   if (decoder === 'dense') {
     const m = new DenseDecoder({ units: [p['hidden'] as number], ...deep });
-    const fit = () => void (patience === undefined ? m.fit(Xtr, tr.y) : m.fit(rowsOf(Xtr, 0, cut), yFit, [rowsOf(Xtr, cut, tr.n), yVal!]));
+    const fit = () => {
+      if (patience === undefined) m.fit(Xtr, tr.y);
+      else m.fit(rowsOf(Xtr, 0, cut), yFit, [rowsOf(Xtr, cut, tr.n), yVal]);
+      return deepReport(m);
+    };
     return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
   }
   const ones = Array.from({ length: Math.min(Xte.rows, LATENCY_CALLS) }, (_, i): Matrix => ({ data: Xte.data.slice(i * Xte.cols, (i + 1) * Xte.cols), rows: 1, cols: Xte.cols }));
-  const m = decoder === 'wiener' ? new WienerFilter({ alpha: p['alpha'] as number }) : new WienerCascade({ alpha: p['alpha'] as number, degree: p['degree'] as number });
-  return { fit: () => void m.fit(Xtr, tr.y), predictTest: () => m.predict(Xte), predictOne: (i) => void m.predict(ones[i % ones.length]!) };
+  const degree = decoder === 'cascade' ? p['degree'] as number : undefined;
+  const make = (alpha: number) => (degree === undefined ? new WienerFilter({ alpha }) : new WienerCascade({ alpha, degree }));
+  let m = make(0);
+  const fit = (): FitReport => {
+    if (p['alphaFixed'] === true) {
+      m = make(p['alpha'] as number).fit(Xtr, tr.y);
+      return { fit: tr.n, valid: 0, refitOnValid: false };
+    }
+    // RidgeCV with one split: fit on the first 80 %, validate on the last 20 %, refit on all
+    const vc = validationCut(tr.n, 'choosing --alpha on validation (or give --alpha)');
+    const choice = chooseRidgeAlpha(rowsOf(Xtr, 0, vc), rowsOf(tr.y, 0, vc), rowsOf(Xtr, vc, tr.n), rowsOf(tr.y, vc, tr.n), degree === undefined ? {} : { degree });
+    p['alpha'] = choice.alpha;
+    m = make(choice.alpha).fit(Xtr, tr.y);
+    return { fit: tr.n, valid: tr.n - vc, refitOnValid: true, alphaSelection: { ...choice, fitBins: vc, validBins: tr.n - vc } };
+  };
+  return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predict(ones[i % ones.length]!) };
+}
+
+/** Columns of a matrix whose values are all equal. */
+function constantColumns(m: Matrix): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < m.cols; j++) {
+    let i = 1;
+    while (i < m.rows && m.data[i * m.cols + j] === m.data[j]) i++;
+    if (i === m.rows) out.push(j);
+  }
+  return out;
+}
+
+/** "0, 3, 6 … 57 (0-based columns)", at most 12 listed. */
+function unitList(units: readonly number[]): string {
+  const shown = units.length > 12 ? `${units.slice(0, 11).join(', ')} … ${units[units.length - 1]}` : units.join(', ');
+  return `${shown} (0-based columns)`;
+}
+
+function rowArrays(m: Matrix): number[][] {
+  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+}
+
+/** The account of what fitting chose or dropped, as [setting, text] rows. */
+function fitReportLines(f: FitReport, bins: SpikeDecodeBins, units: number): [string, string][] {
+  const lines: [string, string][] = [['bins', `training data ${bins.trainData}, fitted on ${bins.fit}${bins.valid ? `${bins.refitOnValid ? ' (all of them, after choosing alpha on' : ', validated on'} ${bins.valid}${bins.refitOnValid ? ')' : ''}` : ''}; test data ${bins.testData}, scored ${bins.scored}`]];
+  if (f.kalman) {
+    const k = f.kalman;
+    const dropped = k.droppedUnits.length ? `dropped ${k.droppedUnits.length} of ${units} units silent in the training bins (zero variance): ${unitList(k.droppedUnits)}` : `no silent units among ${units}`;
+    const dups = k.duplicateUnits.length ? `; ${k.duplicateUnits.length} duplicate unit${k.duplicateUnits.length === 1 ? '' : 's'} (${k.duplicateUnits.slice(0, 12).map(([a, b]) => `${a} = ${b}`).join(', ')})` : '';
+    const rank = k.pseudoInverse ? `noise covariance Q has rank ${k.observationRank} for ${k.keptUnits} units: pseudo-inverse used` : `noise covariance Q has full rank (${k.keptUnits})`;
+    lines.push(['kalman', `${dropped}${dups}; ${rank}`]);
+  }
+  if (f.alphaSelection) {
+    const a = f.alphaSelection;
+    const best = a.validR2[a.alphas.indexOf(a.alpha)]!;
+    const grid = a.alphas.length === RIDGE_ALPHAS.length && a.alphas.every((x, i) => x === RIDGE_ALPHAS[i]) ? '1e-3 … 1e5, 4 per decade' : `${a.alphas.length} values`;
+    lines.push(['alpha', `${+a.alpha.toPrecision(4)}, chosen on validation: mean R² ${best.toFixed(3)} on training bins ${a.fitBins}–${a.fitBins + a.validBins - 1} when fitted on the first ${a.fitBins} (grid ${grid}); then refitted on all ${a.fitBins + a.validBins}`]);
+  }
+  if (f.earlyStopping) {
+    const e = f.earlyStopping;
+    lines.push(['epoch', `${e.bestEpoch} chosen (best validation MSE; ${e.epochsRun} run, patience ${e.patience}); its weights are kept`]);
+  }
+  return lines;
 }
 
 /** Median µs of `call` over LATENCY_CALLS calls after LATENCY_WARMUP unmeasured ones. */
@@ -328,7 +479,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     options: {
       decoder: { type: 'string' }, spikes: { type: 'string' }, target: { type: 'string' },
       'test-spikes': { type: 'string' }, 'test-target': { type: 'string' }, 'test-fraction': { type: 'string' },
-      'bins-before': { type: 'string' }, 'bins-after': { type: 'string' },
+      'bins-before': { type: 'string' }, 'bins-after': { type: 'string' }, 'score-before': { type: 'string' }, 'score-after': { type: 'string' },
       alpha: { type: 'string' }, degree: { type: 'string' }, hidden: { type: 'string' }, epochs: { type: 'string' },
       lr: { type: 'string' }, dropout: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' },
       out: { type: 'string' },
@@ -352,13 +503,19 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   }
   const binsBefore = num(v, 'bins-before', isDeep ? 6 : 0, { integer: true, min: 0 });
   const binsAfter = num(v, 'bins-after', 0, { integer: true, min: 0 });
+  const scoreBeforeArg = num(v, 'score-before', SCORE_BEFORE, { integer: true, min: 0 });
+  const scoreAfterArg = num(v, 'score-after', 0, { integer: true, min: 0 });
   if (decoder === 'kalman') {
     for (const [name, n] of [['bins-before', binsBefore], ['bins-after', binsAfter]] as const) {
       if (n > 0) throw new ArgumentError(`${op}: --${name} ${n}: the Kalman filter uses no spike history (one bin per step); drop --${name} or use another decoder`);
     }
   }
   const params: Record<string, number | boolean> = {};
-  if (decoder === 'wiener' || decoder === 'cascade') params['alpha'] = num(v, 'alpha', 1, { min: 0 });
+  if (decoder === 'wiener' || decoder === 'cascade') {
+    const alphaGiven = v['alpha'] !== undefined;
+    params['alpha'] = num(v, 'alpha', Number.NaN, { min: 0 }); // NaN until chosen on validation
+    params['alphaFixed'] = alphaGiven;
+  }
   if (decoder === 'cascade') params['degree'] = num(v, 'degree', 3, { integer: true, min: 0 });
   if (decoder === 'kalman') params['center'] = true;
   if (isDeep) {
@@ -422,13 +579,22 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   for (const [set, p, rows] of [['training', tr, trS.rows], ['test', te, teS.rows]] as const) {
     if (p.n < 2) throw new ArgumentError(`${op}: the ${set} set has ${rows} bins; with --bins-before ${binsBefore} and --bins-after ${binsAfter} only ${p.n} keep their whole history (at least 2 are needed)`);
   }
+  // the scored test bins: the same for every decoder (those with the longest default history)
+  const scoreBefore = Math.max(scoreBeforeArg, decoder === 'kalman' ? 0 : binsBefore);
+  const scoreAfter = Math.max(scoreAfterArg, decoder === 'kalman' ? 0 : binsAfter);
+  const scoredFrom = scoreBefore;
+  const scoredTo = teS.rows - scoreAfter;
+  if (scoredTo - scoredFrom < 2) throw new ArgumentError(`${op}: the test set has ${teS.rows} bins; scoring those with ${scoreBefore} bins before and ${scoreAfter} after leaves ${Math.max(0, scoredTo - scoredFrom)} (at least 2 are needed; see --score-before/--score-after)`);
+  const teFirst = decoder === 'kalman' ? 0 : binsBefore; // test bin of the first prepared test row
+  const silentUnits = constantColumns(trS);
   const D = trY.cols;
   const outputs = outputNames(D, targetName);
   const config: SpikeDecodeConfig = { file, decoder, spikes: spikesName, target: targetName, testSpikes: testSpikesName, testTarget: testTargetName, testFraction, binsBefore, binsAfter, params };
 
   // --- settings
-  const decoderText = decoder === 'wiener' ? `wiener (ridge alpha ${params['alpha']})`
-    : decoder === 'cascade' ? `cascade (ridge alpha ${params['alpha']}, polynomial degree ${params['degree']})`
+  const alphaText = params['alphaFixed'] === true ? `ridge alpha ${params['alpha']}` : 'ridge alpha chosen on validation';
+  const decoderText = decoder === 'wiener' ? `wiener (${alphaText})`
+    : decoder === 'cascade' ? `cascade (${alphaText}, polynomial degree ${params['degree']})`
       : decoder === 'kalman' ? 'kalman (centred, starts at the training mean)'
         : `${decoder} (${params['hidden']} hidden, ${params['epochs']} epochs, lr ${params['lr']}, dropout ${params['dropout']}, batch ${params['batchSize']}, seed ${params['seed']})`;
   const settings: [string, string][] = [
@@ -437,21 +603,31 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     ['train', `${trS.name} → ${trY.name}: ${trS.rows} bins × ${trS.cols} units → ${D} output${D === 1 ? '' : 's'} (${outputs.join(', ')})${testFraction === null ? '' : `, first ${trS.rows} of ${spikesAll.rows} bins`}`],
     ['test', testFraction === null ? `${teS.name} → ${teY.name}: ${teS.rows} bins` : `last ${teS.rows} bins (--test-fraction ${testFraction}, contiguous)`],
     ['history', decoder === 'kalman' ? 'none (one bin per filter step)' : `${binsBefore} bins before, ${binsAfter} after, and the current bin; ${tr.dropped} training and ${te.dropped} test edge rows dropped`],
+    ['scored', `test bins ${scoredFrom}–${scoredTo - 1} (${scoredTo - scoredFrom} of ${teS.rows}): those with ${scoreBefore} bins of data before${scoreAfter ? ` and ${scoreAfter} after` : ''}, ${scoreBefore === SCORE_BEFORE && scoreAfter === 0 ? 'the longest default history of any decoder, so every decoder is scored on the same bins' : 'set by --score-before/--score-after and this decoder\'s history: score the decoders you compare with the same values'}`],
   ];
+  if (silentUnits.length) settings.push(['units', `${silentUnits.length} of ${trS.cols} silent (constant) in the training bins: ${unitList(silentUnits)}`]);
   log(`decode spikes: ${file}`);
   for (const [k, s] of settings.slice(1)) log(`  ${k.padEnd(9)}${s}`);
 
   // --- fit, predict, time
   const run = runner(decoder, tr, te, params, log);
   const t0 = performance.now();
-  run.fit();
+  const fitted = run.fit();
   const fitSeconds = (performance.now() - t0) / 1e3;
-  const pred = run.predictTest();
-  for (let i = 0; i < pred.data.length; i++) {
-    if (!Number.isFinite(pred.data[i]!)) throw new ArgumentError(`${op}: the ${decoder} decoder predicted ${pred.data[i]} at test bin ${Math.floor(i / D)} (training diverged? try a lower --lr)`);
+  const predAll = run.predictTest();
+  for (let i = 0; i < predAll.data.length; i++) {
+    if (!Number.isFinite(predAll.data[i]!)) throw new ArgumentError(`${op}: the ${decoder} decoder predicted ${predAll.data[i]} at test bin ${teFirst + Math.floor(i / D)} (training diverged? try a lower --lr)`);
   }
   const latencyUs = medianLatencyUs(run.predictOne);
-  const [r2, r, e] = [r2Score(te.y, pred), pearsonR(te.y, pred), rmse(te.y, pred)];
+  const pred = rowsOf(predAll, scoredFrom - teFirst, scoredTo - teFirst);
+  const truth = rowsOf(te.y, scoredFrom - teFirst, scoredTo - teFirst);
+  const scoredBins = Array.from({ length: scoredTo - scoredFrom }, (_, i) => scoredFrom + i);
+  const bins: SpikeDecodeBins = { trainData: trS.rows, testData: teS.rows, fit: fitted.fit, valid: fitted.valid, refitOnValid: fitted.refitOnValid, scoredFrom, scoredTo, scored: scoredTo - scoredFrom };
+  for (const [k, text] of fitReportLines(fitted, bins, trS.cols)) {
+    log(`  ${k.padEnd(9)}${text}`);
+    settings.push([k, text]); // the report lists them with the settings
+  }
+  const [r2, r, e] = [r2Score(truth, pred), pearsonR(truth, pred), rmse(truth, pred)];
   const metrics = outputs.map((output, k) => ({ output, r2: r2[k]!, pearson: r[k]!, rmse: e[k]! }));
 
   // --- table
@@ -461,18 +637,22 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   const f = (x: number, d: number, width: number) => (Number.isFinite(x) ? x.toFixed(d) : String(x)).padStart(width);
   for (const m of metrics) log(`${m.output.padEnd(w)}  ${f(m.r2, 3, 7)}  ${f(m.pearson, 3, 9)}  ${f(m.rmse, 4, 10)}`);
   log('');
-  log(`fit ${fitSeconds.toFixed(3)} s on ${tr.n} bins${params['patience'] === undefined ? '' : ' (the last 20 % validating, early stopping)'}; latency ${latencyUs.toFixed(1)} µs per bin (median of ${LATENCY_CALLS} single-sample ${decoder === 'kalman' ? 'filter steps' : 'predictions'} after ${LATENCY_WARMUP} warm-up calls); ${te.n} test bins`);
+  const fitText = fitted.valid === 0 ? `on ${bins.fit} bins` : fitted.refitOnValid ? `on ${bins.fit} bins (alpha chosen on the last ${bins.valid} of them first)` : `on ${bins.fit} bins (${bins.valid} more validating, early stopping)`;
+  log(`fit ${fitSeconds.toFixed(3)} s ${fitText}; latency ${latencyUs.toFixed(1)} µs per bin (median of ${LATENCY_CALLS} single-sample ${decoder === 'kalman' ? 'filter steps' : 'predictions'} after ${LATENCY_WARMUP} warm-up calls); scored on ${bins.scored} test bins (${scoredFrom}–${scoredTo - 1} of ${teS.rows})`);
 
   // --- files
   const dir = runDir(resolve(values.out ?? 'reports'));
   const latencyNote = `${decoder === 'kalman' ? 'filter step' : 'single-sample predict'}, median of ${LATENCY_CALLS} calls after ${LATENCY_WARMUP} warm-up calls`;
-  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({ config, units: trS.cols, outputs, nTrain: tr.n, nTest: te.n, metrics, fitSeconds, latencyUs, latency: latencyNote }, null, 2)}\n`);
+  const extra = { ...(fitted.kalman ? { kalman: fitted.kalman } : {}), ...(fitted.alphaSelection ? { alphaSelection: fitted.alphaSelection } : {}), ...(fitted.earlyStopping ? { earlyStopping: fitted.earlyStopping } : {}) };
+  const perBin = { bin: scoredBins, truth: rowArrays(truth), pred: rowArrays(pred) };
+  const json = { config, units: trS.cols, silentUnits, outputs, nTrain: tr.n, nTest: bins.scored, bins, ...extra, metrics, fitSeconds, latencyUs, latency: latencyNote, predictions: perBin };
+  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileAtomic(join(dir, 'report.html'), spikeReportHtml({
     title: `Spike decoding — ${decoder}`,
     settings,
     outputs: metrics.map((m) => ({ name: m.output, r2: m.r2, pearson: m.pearson, rmse: m.rmse })),
-    truth: te.y, pred, fitSeconds, latencyUs,
+    truth, pred, fitSeconds, latencyUs,
   }));
   log(`wrote ${join(dir, 'results.json')} and report.html`);
-  return { config, outputs, metrics, units: trS.cols, nTrain: tr.n, nTest: te.n, fitSeconds, latencyUs, latencyCalls: LATENCY_CALLS, truth: te.y, pred, dir };
+  return { config, outputs, metrics, units: trS.cols, nTrain: tr.n, nTest: bins.scored, bins, silentUnits, ...extra, scoredBins, fitSeconds, latencyUs, latencyCalls: LATENCY_CALLS, truth, pred, dir };
 }

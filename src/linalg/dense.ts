@@ -252,3 +252,55 @@ export function inv(a: Float64Array, n: number): Float64Array {
   }
   return I;
 }
+
+/**
+ * Moore-Penrose pseudo-inverse of A (m×n) through the SVD, as numpy.linalg.pinv: singular values
+ * at or below rcond · S_max count as zero. Returns A⁺ (n×m) and the rank that cut-off gives.
+ */
+export function pinv(a: Float64Array, m: number, n: number, rcond = 1e-15): { inverse: Float64Array; rank: number } {
+  if (a.length !== m * n) throw new ShapeError(`linalg.pinv: expected ${m}×${n}, got ${a.length} values`);
+  if (!(rcond >= 0)) throw new ArgumentError(`linalg.pinv: rcond must be >= 0, got ${rcond}`);
+  const k = Math.min(m, n);
+  const { U, S, Vt } = svd(a, m, n); // U (m, k), S (k), Vt (k, n)
+  const cutoff = rcond * (S[0] ?? 0);
+  const out = new Float64Array(n * m);
+  let rank = 0;
+  for (let j = 0; j < k; j++) {
+    const s = S[j]!;
+    if (!(s > cutoff)) continue;
+    rank++;
+    for (let r = 0; r < n; r++) {
+      const v = Vt[j * n + r]! / s;
+      if (v === 0) continue;
+      for (let c = 0; c < m; c++) out[r * m + c] += v * U[c * k + j]!;
+    }
+  }
+  return { inverse: out, rank };
+}
+
+/**
+ * Pseudo-inverse of a symmetric matrix (n×n) through its eigendecomposition, as
+ * scipy.linalg.pinvh: eigenvalues with |λ| at or below rtol · max|λ| count as zero (default
+ * rtol = n · eps, numpy's matrix_rank tolerance). Returns A⁺ and that rank.
+ */
+export function pinvh(a: Float64Array, n: number, rtol = n * Number.EPSILON): { inverse: Float64Array; rank: number } {
+  if (a.length !== n * n) throw new ShapeError(`linalg.pinvh: expected a ${n}×${n} matrix, got ${a.length} values`);
+  if (!(rtol >= 0)) throw new ArgumentError(`linalg.pinvh: rtol must be >= 0, got ${rtol}`);
+  const { values, vectors } = eigh(a, n);
+  let top = 0;
+  for (let i = 0; i < n; i++) top = Math.max(top, Math.abs(values[i]!));
+  const cutoff = rtol * top;
+  const out = new Float64Array(n * n);
+  let rank = 0;
+  for (let k = 0; k < n; k++) {
+    const l = values[k]!;
+    if (!(Math.abs(l) > cutoff)) continue;
+    rank++;
+    for (let i = 0; i < n; i++) {
+      const v = vectors[i * n + k]! / l;
+      if (v === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j] += v * vectors[j * n + k]!;
+    }
+  }
+  return { inverse: out, rank };
+}

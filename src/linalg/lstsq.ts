@@ -19,7 +19,15 @@ const MAX_GRAM_COND = 1 / Math.sqrt(Number.EPSILON);
  * (AᵀA + alpha I) X = AᵀB by Cholesky, as sklearn's Ridge (solver 'cholesky').
  */
 export function lstsq(A: Float64Array, n: number, p: number, B: Float64Array, m: number, alpha = 0): Float64Array {
-  const G = new Float64Array(p * p); // AᵀA, lower triangle first
+  return ridgePath(A, n, p, B, m, [alpha])[0]!;
+}
+
+/**
+ * lstsq for each penalty of `alphas`, forming AᵀA and AᵀB once (a grid of ridge penalties costs
+ * one pass over the data and one p×p solve per penalty). Each solution is what lstsq gives.
+ */
+export function ridgePath(A: Float64Array, n: number, p: number, B: Float64Array, m: number, alphas: readonly number[]): Float64Array[] {
+  const G0 = new Float64Array(p * p); // AᵀA, lower triangle first
   const R = new Float64Array(p * m); // AᵀB
   for (let i = 0; i < n; i++) {
     const ao = i * p;
@@ -28,28 +36,31 @@ export function lstsq(A: Float64Array, n: number, p: number, B: Float64Array, m:
       const v = A[ao + a]!;
       if (v === 0) continue;
       const go = a * p;
-      for (let b = 0; b <= a; b++) G[go + b] += v * A[ao + b]!;
+      for (let b = 0; b <= a; b++) G0[go + b] += v * A[ao + b]!;
       const ro = a * m;
       for (let c = 0; c < m; c++) R[ro + c] += v * B[bo + c]!;
     }
   }
-  for (let a = 0; a < p; a++) {
-    G[a * p + a] += alpha;
-    for (let b = 0; b < a; b++) G[b * p + a] = G[a * p + b]!;
-  }
-  if (alpha > 0) return solveSPD(G, R, p, m);
-  let wellPosed = true;
-  try {
-    const L = cholesky(G, p);
-    let lo = Infinity;
-    let hi = 0;
-    for (let a = 0; a < p; a++) { lo = Math.min(lo, L[a * p + a]!); hi = Math.max(hi, L[a * p + a]!); }
-    wellPosed = (hi / lo) ** 2 < MAX_GRAM_COND;
-  } catch (e) {
-    if (!(e instanceof ArgumentError)) throw e;
-    wellPosed = false;
-  }
-  return wellPosed ? solveSPD(G, R, p, m) : lstsqSVD(A, n, p, B, m);
+  return alphas.map((alpha) => {
+    const G = Float64Array.from(G0);
+    for (let a = 0; a < p; a++) {
+      G[a * p + a] += alpha;
+      for (let b = 0; b < a; b++) G[b * p + a] = G[a * p + b]!;
+    }
+    if (alpha > 0) return solveSPD(G, R, p, m);
+    let wellPosed = true;
+    try {
+      const L = cholesky(G, p);
+      let lo = Infinity;
+      let hi = 0;
+      for (let a = 0; a < p; a++) { lo = Math.min(lo, L[a * p + a]!); hi = Math.max(hi, L[a * p + a]!); }
+      wellPosed = (hi / lo) ** 2 < MAX_GRAM_COND;
+    } catch (e) {
+      if (!(e instanceof ArgumentError)) throw e;
+      wellPosed = false;
+    }
+    return wellPosed ? solveSPD(G, R, p, m) : lstsqSVD(A, n, p, B, m);
+  });
 }
 
 /**

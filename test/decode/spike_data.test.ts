@@ -2,16 +2,18 @@
 // them (data README), rows as samples; a wrong file gets a FormatError naming the variable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FormatError } from '../../src/errors.js';
 import { loadChewie, loadPlaceCell, loadReach } from '../../src/decode/spike_data.js';
+import { dataPath, skipMissing } from '../helpers/data.js';
 
-const root = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'spikes');
+const root = dataPath('spikes');
+const files = ['kordinglab-dad/chewie_demo.mat', 'centuri-hatsopoulos-reach/Dataset1.mat', 'kramer-eden-case-studies/spikes-1.mat'];
 const bytes = (p: string) => new Uint8Array(readFileSync(join(root, p)));
 
 test('chewie_demo.mat, Dataset1.mat and spikes-1.mat load with samples as rows', (t) => {
-  if (!existsSync(root)) return t.skip(`spike data not found at ${root}`);
+  if (skipMissing(t, ...files.map((f) => join(root, f)))) return;
   const c = loadChewie(bytes('kordinglab-dad/chewie_demo.mat'));
   assert.deepEqual([c.spikesTrain.rows, c.spikesTrain.cols, c.spikesTest.rows, c.velocityTrain.cols], [1200, 71, 1818, 2]);
   assert.ok(c.spikesTrain.data.every((v) => Number.isInteger(v) && v >= 0));

@@ -7,3 +7,4 @@ export { KalmanFilter, type KalmanFilterOptions, type KalmanPredictOptions } fro
 export { PoissonNaiveBayes, GaussianNaiveBayes, type NaiveBayesOptions, type PoissonNaiveBayesOptions, type GaussianNaiveBayesOptions } from './naive_bayes.js';
 export { NaiveBayesRegressor, type NaiveBayesRegressorOptions, type NaiveBayesPredictOptions } from './naive_bayes_regressor.js';
 export { RecurrentDecoder, DenseDecoder, RecurrentDecoderNet, DenseDecoderNet, type RecurrentCell, type RecurrentDecoderOptions, type DenseDecoderOptions, type NeuralDecoderOptions } from './neural_net.js';
+export { chooseRidgeAlpha, meanR2, RIDGE_ALPHAS, type RidgeAlphaOptions, type RidgeAlphaChoice } from './ridge_alpha.js';

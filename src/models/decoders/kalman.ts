@@ -4,10 +4,15 @@
 //   z_t = H x_t + q,      q ~ N(0, Q)      observation model, kinematics → neural
 // A, H by least squares without intercept; W = residual covariance / (N − 1) / C,
 // Q = residual covariance / N. C > 1 shrinks W, i.e. trusts the dynamics more than each new bin.
+// Real recordings hold units that are silent in the training bins and units that duplicate
+// others, which make Q singular (Neural_Decoding's inverse then fails or returns noise). By
+// default silent units are dropped and a rank-deficient Q is pseudo-inverted: for units that
+// are exact linear combinations of others this gives the same estimates as Neural_Decoding with
+// np.linalg.pinv in place of inv, and as the filter fitted on the independent units alone.
 //   X: (N, F)  N=time bins, F=neurons      Y: (N, D)  D=kinematic dimensions (the state)
 
 import { ArgumentError, ShapeError } from '../../errors.js';
-import { inv, solveSPD } from '../../linalg/dense.js';
+import { inv, pinvh, solveSPD } from '../../linalg/dense.js';
 import { checkFeatures, checkMatrix, checkSameRows, colMeans, notFitted } from './check.js';
 import { lstsq } from '../../linalg/lstsq.js';
 import type { Matrix, Regressor } from './types.js';
@@ -21,6 +26,17 @@ export interface KalmanFilterOptions {
    * no intercept; its example notebooks zero-centre both sides by hand, which this does.
    */
   center?: boolean;
+  /**
+   * Drop units whose training values are all equal (zero variance: silent units), default true.
+   * Their H rows, Q rows and columns are zero and they are ignored when filtering.
+   */
+  dropSilent?: boolean;
+  /**
+   * What a rank-deficient neural noise covariance Q (collinear or duplicated units, fewer bins
+   * than units) gets: 'pinv' (default) filters with its pseudo-inverse (eigenvalues at or below
+   * F · eps · λ_max count as zero); 'error' refuses it with an ArgumentError.
+   */
+  rankDeficient?: 'pinv' | 'error';
 }
 
 export interface KalmanPredictOptions {
@@ -35,13 +51,23 @@ export interface KalmanPredictOptions {
 export class KalmanFilter implements Regressor {
   readonly C: number;
   readonly center: boolean;
+  readonly dropSilent: boolean;
+  readonly rankDeficient: 'pinv' | 'error';
+  /** Units (input columns) dropped as silent (zero variance in the training bins), ascending. */
+  droppedUnits: number[] = [];
+  /** Pairs [unit, earlier unit] whose training columns are identical (kept; the pseudo-inverse handles them). */
+  duplicateUnits: [number, number][] = [];
+  /** Rank of Q over the kept units; below their count, Q was pseudo-inverted. */
+  observationRank = 0;
+  /** Whether Q was rank-deficient and its pseudo-inverse used. */
+  pseudoInverse = false;
   /** (D, D) state transition. */
   A: Matrix | null = null;
   /** (D, D) transition noise covariance (already divided by C). */
   W: Matrix | null = null;
-  /** (F, D) observation matrix. */
+  /** (F, D) observation matrix (zero rows for dropped units). */
   H: Matrix | null = null;
-  /** (F, F) observation noise covariance. */
+  /** (F, F) observation noise covariance (zero rows and columns for dropped units). */
   Q: Matrix | null = null;
   /** (D) training kinematics mean: the default initial state. */
   stateMean: Float64Array | null = null;
@@ -60,6 +86,9 @@ export class KalmanFilter implements Regressor {
     this.C = opts.C ?? 1;
     if (!(Number.isFinite(this.C) && this.C > 0)) throw new ArgumentError(`KalmanFilter: C must be a finite number > 0, got ${this.C}`);
     this.center = opts.center ?? false;
+    this.dropSilent = opts.dropSilent ?? true;
+    this.rankDeficient = opts.rankDeficient ?? 'pinv';
+    if (this.rankDeficient !== 'pinv' && this.rankDeficient !== 'error') throw new ArgumentError(`KalmanFilter: rankDeficient must be 'pinv' or 'error', got ${String(this.rankDeficient)}`);
   }
 
   /** X: (N, F) neural data, Y: (N, D) kinematics, N >= 2 consecutive bins. */
@@ -75,9 +104,15 @@ export class KalmanFilter implements Regressor {
     const zm = this.center ? colMeans(X.data, n, f) : new Float64Array(f);
     const xm = colMeans(Y.data, n, d);
     const off = this.center ? xm : new Float64Array(d);
-    const Z = new Float64Array(n * f);
+    const dropped = this.dropSilent ? silentColumns(X.data, n, f) : [];
+    if (dropped.length === f) throw new ArgumentError(`${op}: all ${f} units are silent (constant) in the ${n} training bins; nothing to decode from`);
+    const isDropped = new Uint8Array(f);
+    for (const j of dropped) isDropped[j] = 1;
+    const kept = Array.from({ length: f }, (_, j) => j).filter((j) => !isDropped[j]);
+    const k = kept.length;
+    const Z = new Float64Array(n * k); // the kept units, centred when asked
     const S = new Float64Array(n * d);
-    for (let i = 0; i < n * f; i++) Z[i] = X.data[i]! - zm[i % f]!;
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) Z[i * k + c] = X.data[i * f + kept[c]!]! - zm[kept[c]!]!;
     for (let i = 0; i < n * d; i++) S[i] = Y.data[i]! - off[i % d]!;
 
     // transition: S[1:] ≈ S[:-1] Aᵀ
@@ -87,24 +122,50 @@ export class KalmanFilter implements Regressor {
     const A = transposeSq(At, d);
     const W = residualCov(S1, S2, At, n - 1, d, d, (n - 1) * this.C);
     // observation: Z ≈ S Hᵀ
-    const Ht = lstsq(S, n, d, Z, f); // (D, F) = Hᵀ
-    const H = new Float64Array(f * d);
-    for (let a = 0; a < d; a++) for (let j = 0; j < f; j++) H[j * d + a] = Ht[a * f + j]!;
-    const Q = residualCov(S, Z, Ht, n, d, f, n);
+    const Ht = lstsq(S, n, d, Z, k); // (D, K) = Hᵀ
+    const Hk = new Float64Array(k * d);
+    for (let a = 0; a < d; a++) for (let j = 0; j < k; j++) Hk[j * d + a] = Ht[a * k + j]!;
+    const Qk = residualCov(S, Z, Ht, n, d, k, n);
 
-    let QiH: Float64Array;
-    try {
-      QiH = solveSPD(Q, H, f, d);
-    } catch (e) {
-      if (!(e instanceof ArgumentError)) throw e;
-      throw new ArgumentError(`${op}: the neural noise covariance Q (${f}×${f}) is not positive definite — a neuron silent (or exactly predicted by the kinematics) in the training data? Drop such neurons.`);
+    // Q⁻¹ H: Cholesky when Q has full rank (the eigendecomposition only decides that), else pinv
+    const ph = pinvh(Qk, k);
+    let QiHk: Float64Array | null = null;
+    if (ph.rank === k) {
+      try {
+        QiHk = solveSPD(Qk, Hk, k, d);
+      } catch (e) {
+        if (!(e instanceof ArgumentError)) throw e; // a pivot lost to rounding: the pseudo-inverse below
+      }
+    }
+    const pseudo = QiHk === null;
+    if (pseudo) {
+      if (this.rankDeficient === 'error') throw new ArgumentError(`${op}: the neural noise covariance Q has rank ${ph.rank} for ${k} units (duplicated or collinear units, or fewer training bins than units); drop them or use rankDeficient 'pinv'`);
+      QiHk = new Float64Array(k * d);
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+        const p = ph.inverse[i * k + j]!;
+        if (p !== 0) for (let a = 0; a < d; a++) QiHk[i * d + a] += p * Hk[j * d + a]!;
+      }
     }
     const M = new Float64Array(d * d);
     for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
       let s = 0;
-      for (let j = 0; j < f; j++) s += H[j * d + a]! * QiH[j * d + b]!;
+      for (let j = 0; j < k; j++) s += Hk[j * d + a]! * QiHk![j * d + b]!;
       M[a * d + b] = s;
     }
+    // back to all F units: dropped units get zero rows (and are ignored by the filter)
+    const H = new Float64Array(f * d);
+    const QiH = new Float64Array(f * d);
+    const Q = new Float64Array(f * f);
+    for (let c = 0; c < k; c++) {
+      const j = kept[c]!;
+      H.set(Hk.subarray(c * d, (c + 1) * d), j * d);
+      QiH.set(QiHk!.subarray(c * d, (c + 1) * d), j * d);
+      for (let e = 0; e < k; e++) Q[j * f + kept[e]!] = Qk[c * k + e]!;
+    }
+    this.droppedUnits = dropped;
+    this.duplicateUnits = duplicateColumns(X.data, n, f, isDropped);
+    this.observationRank = ph.rank;
+    this.pseudoInverse = pseudo;
     this.A = { data: A, rows: d, cols: d };
     this.W = { data: W, rows: d, cols: d };
     this.H = { data: H, rows: f, cols: d };
@@ -205,6 +266,35 @@ export class KalmanFilter implements Regressor {
     for (let a = 0; a < d; a++) { let v = sm[a]!; for (let b = 0; b < d; b++) v += P[a * d + b]! * g[b]!; s[a] = v; }
     return this.state;
   }
+}
+
+/** Columns of a row-major (n, f) buffer whose values are all equal. */
+function silentColumns(x: Float64Array, n: number, f: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < f; j++) {
+    const v = x[j]!;
+    let i = 1;
+    while (i < n && x[i * f + j] === v) i++;
+    if (i === n) out.push(j);
+  }
+  return out;
+}
+
+/** [column, first earlier identical column] for each repeated column (skipping `skip`ped ones). */
+function duplicateColumns(x: Float64Array, n: number, f: number, skip: Uint8Array): [number, number][] {
+  const out: [number, number][] = [];
+  const firstOf = new Map<string, number[]>(); // a cheap key (sum, sum of squares) → candidates
+  for (let j = 0; j < f; j++) {
+    if (skip[j]) continue;
+    let s = 0, q = 0;
+    for (let i = 0; i < n; i++) { const v = x[i * f + j]!; s += v; q += v * v * ((i % 7) + 1); }
+    const key = `${s}:${q}`;
+    const cands = firstOf.get(key) ?? [];
+    const same = cands.find((c) => { for (let i = 0; i < n; i++) if (x[i * f + c] !== x[i * f + j]) return false; return true; });
+    if (same !== undefined) out.push([j, same]);
+    else firstOf.set(key, [...cands, j]);
+  }
+  return out;
 }
 
 function transposeSq(a: Float64Array, d: number): Float64Array {

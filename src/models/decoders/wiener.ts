@@ -7,7 +7,7 @@
 
 import { ArgumentError } from '../../errors.js';
 import { checkFeatures, checkMatrix, checkSameRows, colMeans, notFitted } from './check.js';
-import { lstsq } from '../../linalg/lstsq.js';
+import { ridgePath } from '../../linalg/lstsq.js';
 import type { Matrix, Regressor } from './types.js';
 
 export interface WienerFilterOptions {
@@ -32,32 +32,23 @@ export class WienerFilter implements Regressor {
   }
 
   fit(X: Matrix, Y: Matrix): this {
-    const op = 'WienerFilter.fit';
-    checkMatrix(X, op, 'X');
-    checkMatrix(Y, op, 'Y');
-    checkSameRows(X.rows, Y.rows, op);
-    const { rows: n, cols: f } = X;
-    const d = Y.cols;
-    const xm = this.fitIntercept ? colMeans(X.data, n, f) : new Float64Array(f);
-    const ym = this.fitIntercept ? colMeans(Y.data, n, d) : new Float64Array(d);
-    const Xc = new Float64Array(n * f);
-    const Yc = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < f; j++) Xc[i * f + j] = X.data[i * f + j]! - xm[j]!;
-      for (let k = 0; k < d; k++) Yc[i * d + k] = Y.data[i * d + k]! - ym[k]!;
-    }
-    const Wt = lstsq(Xc, n, f, Yc, d, this.alpha); // (F, D)
-    const coef = new Float64Array(d * f);
-    const intercept = Float64Array.from(ym);
-    for (let k = 0; k < d; k++) {
-      for (let j = 0; j < f; j++) {
-        coef[k * f + j] = Wt[j * d + k]!;
-        intercept[k] -= xm[j]! * Wt[j * d + k]!;
-      }
-    }
-    this.coef = { data: coef, rows: d, cols: f };
-    this.intercept = intercept;
+    const [fitted] = solve(X, Y, [this.alpha], this.fitIntercept, 'WienerFilter.fit');
+    this.coef = fitted!.coef;
+    this.intercept = fitted!.intercept;
     return this;
+  }
+
+  /**
+   * One fitted filter per penalty of `alphas` (each as `new WienerFilter({ alpha }).fit(X, Y)`),
+   * the data's cross-products formed once: what a search over a grid of penalties needs.
+   */
+  static fitPath(X: Matrix, Y: Matrix, alphas: readonly number[], opts: Omit<WienerFilterOptions, 'alpha'> = {}): WienerFilter[] {
+    const filters = alphas.map((alpha) => new WienerFilter({ ...opts, alpha }));
+    solve(X, Y, alphas, opts.fitIntercept ?? true, 'WienerFilter.fitPath').forEach((s, i) => {
+      filters[i]!.coef = s.coef;
+      filters[i]!.intercept = s.intercept;
+    });
+    return filters;
   }
 
   /** (N, D) = X coefᵀ + intercept. */
@@ -79,4 +70,32 @@ export class WienerFilter implements Regressor {
     }
     return { data: out, rows: n, cols: d };
   }
+}
+
+/** Weights (D, F) and intercepts (D) for each alpha, centring X and Y first when fitting an intercept. */
+function solve(X: Matrix, Y: Matrix, alphas: readonly number[], fitIntercept: boolean, op: string): { coef: Matrix; intercept: Float64Array }[] {
+  checkMatrix(X, op, 'X');
+  checkMatrix(Y, op, 'Y');
+  checkSameRows(X.rows, Y.rows, op);
+  const { rows: n, cols: f } = X;
+  const d = Y.cols;
+  const xm = fitIntercept ? colMeans(X.data, n, f) : new Float64Array(f);
+  const ym = fitIntercept ? colMeans(Y.data, n, d) : new Float64Array(d);
+  const Xc = new Float64Array(n * f);
+  const Yc = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < f; j++) Xc[i * f + j] = X.data[i * f + j]! - xm[j]!;
+    for (let k = 0; k < d; k++) Yc[i * d + k] = Y.data[i * d + k]! - ym[k]!;
+  }
+  return ridgePath(Xc, n, f, Yc, d, alphas).map((Wt) => { // Wt: (F, D)
+    const coef = new Float64Array(d * f);
+    const intercept = Float64Array.from(ym);
+    for (let k = 0; k < d; k++) {
+      for (let j = 0; j < f; j++) {
+        coef[k * f + j] = Wt[j * d + k]!;
+        intercept[k] -= xm[j]! * Wt[j * d + k]!;
+      }
+    }
+    return { coef: { data: coef, rows: d, cols: f }, intercept };
+  });
 }

@@ -3,7 +3,7 @@
 // Neural_Decoding's WienerCascadeDecoder (its LinearRegression + np.polyfit / np.polyval).
 //   X: (N, F)  N=time bins, F=features     Y: (N, D)  D=outputs
 
-import { ArgumentError } from '../../errors.js';
+import { ArgumentError, ShapeError } from '../../errors.js';
 import { checkMatrix, notFitted } from './check.js';
 import { lstsqSVD } from '../../linalg/lstsq.js';
 import type { Matrix, Regressor } from './types.js';
@@ -32,8 +32,15 @@ export class WienerCascade implements Regressor {
 
   fit(X: Matrix, Y: Matrix): this {
     this.linear.fit(X, Y);
+    return this.fitPolynomials(X, Y);
+  }
+
+  /** Fits only the polynomials, from the current linear stage's prediction on X to Y. */
+  fitPolynomials(X: Matrix, Y: Matrix): this {
+    if (!this.linear.coef) throw notFitted('WienerCascade.fitPolynomials');
     const lin = this.linear.predict(X);
     const { rows: n, cols: d } = Y;
+    if (n !== lin.rows || d !== lin.cols) throw new ShapeError(`WienerCascade.fitPolynomials: Y is (${n}, ${d}), the linear stage predicts (${lin.rows}, ${lin.cols})`);
     this.polys = [];
     const x = new Float64Array(n);
     const y = new Float64Array(n);

@@ -1,10 +1,10 @@
 // Shared by the decoder tests: the reference values (test/golden/spike_decoders.json, from
 // scripts/golden/spike_decoders_reference.py), the real data sets, and a tolerance check.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { readMat, toFloat64, toRowMajor, type MatNumeric } from '../../../src/io/mat/index.js';
 import { matrix, type Matrix } from '../../../src/models/decoders/types.js';
+import { dataPath, skipUnlessData } from '../../helpers/data.js';
 
 export interface LinearRef { coef: number[]; intercept: number[]; pred: number[]; alpha?: number }
 export interface KalmanRef { C: number; center: boolean; A: number[]; W: number[]; H: number[]; Q: number[]; pred: number[] }
@@ -39,11 +39,10 @@ export interface Ref {
 }
 export const ref = JSON.parse(readFileSync('test/golden/spike_decoders.json', 'utf8')) as Ref;
 
-export const DATA = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data');
-export const CHEWIE = resolve(DATA, 'spikes/kordinglab-dad/chewie_demo.mat');
-export const REACH = resolve(DATA, 'spikes/centuri-hatsopoulos-reach/Dataset1.mat');
-export const skipChewie = existsSync(CHEWIE) ? false : `chewie_demo.mat not found at ${CHEWIE} (set DENDRITE_DATA)`;
-export const skipReach = existsSync(REACH) ? false : `Dataset1.mat not found at ${REACH} (set DENDRITE_DATA)`;
+export const CHEWIE = dataPath('spikes/kordinglab-dad/chewie_demo.mat');
+export const REACH = dataPath('spikes/centuri-hatsopoulos-reach/Dataset1.mat');
+export const skipChewie = skipUnlessData(CHEWIE);
+export const skipReach = skipUnlessData(REACH);
 
 /** A 2-D numeric MAT variable as a row-major float64 Matrix. */
 export function matVar(vars: Record<string, unknown>, name: string): Matrix {
@@ -60,6 +59,39 @@ export function chewie(): { Str: Matrix; Ste: Matrix; Vtr: Matrix; Vte: Matrix }
     chewieCache = { Str: matVar(vars, 'Ytr'), Ste: matVar(vars, 'Yte'), Vtr: matVar(vars, 'Xtr'), Vte: matVar(vars, 'Xte') };
   }
   return chewieCache;
+}
+
+/** test/golden/spike_decoders_robust.json (scripts/golden/spike_robust_reference.py). */
+export interface ScoresRef { r2: number[]; pearson: number[]; rmse: number[]; pred_every_10th: number[]; pred_sum: number[] }
+export interface RobustRef {
+  meta: { silent: number[]; duplicate: number[]; duplicate_columns: number[]; score_from: number; alphas: number[]; valid_fraction: number };
+  kalman_corrupted: ScoresRef & { inv_error: string | null; A: number[]; W: number[]; H: number[]; Q_diag: number[]; Q_fro: number; Q_rank: number; kept_units: number; max_diff_to_independent_units: number };
+  kalman_clean: ScoresRef;
+  ridge_clean: ScoresRef & { alpha: number; best_score: number; valid_r2: number[]; fit_bins: number; coef: number[]; intercept: number[]; alpha1: { r2: number[] } };
+  ridge_corrupted: RobustRef['ridge_clean'];
+  cascade_clean: ScoresRef & { alpha: number; valid_r2: number[] };
+}
+export const robust = JSON.parse(readFileSync('test/golden/spike_decoders_robust.json', 'utf8')) as RobustRef;
+
+/**
+ * chewie_demo's counts with the silent and duplicated units a real recording can hold: the
+ * reference's units set to zero, copies of its duplicated units appended as the last columns.
+ */
+export function corrupt(m: Matrix): Matrix {
+  const { silent, duplicate } = robust.meta;
+  const f = m.cols, g = f + duplicate.length;
+  const out = new Float64Array(m.rows * g);
+  for (let i = 0; i < m.rows; i++) {
+    out.set(m.data.subarray(i * f, (i + 1) * f), i * g);
+    for (const j of silent) out[i * g + j] = 0;
+    duplicate.forEach((j, c) => { out[i * g + f + c] = out[i * g + j]!; });
+  }
+  return { data: out, rows: m.rows, cols: g };
+}
+
+/** Rows [from, to) of a matrix. */
+export function rowRange(m: Matrix, from: number, to: number): Matrix {
+  return { data: m.data.slice(from * m.cols, to * m.cols), rows: to - from, cols: m.cols };
 }
 
 /** Rows start, start+step, ... of a matrix, flattened. */
