@@ -4,10 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readEdf } from '../../../src/io/edf/index.js';
 import { FormatError } from '../../../src/errors.js';
-import { HAVE_DATA, SKIP_MSG, load } from './data.js';
+import { load } from './data.js';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 
 const FILE = 'eeg/edf-conformance/mne-testing-data/subsecond_starttime.edf'; // 4 signals, 5 records
 const BDF = 'eeg/edf-conformance/mne-python/test_bdf_stim_channel.bdf';
+const TXT = 'eeg/edf-conformance/mne-python/test_edf_stim_channel.txt';
 
 const setField = (b: Uint8Array, at: number, len: number, text: string): Uint8Array => {
   const c = b.slice();
@@ -24,7 +26,7 @@ const throwsFormat = (bytes: Uint8Array, re: RegExp): void => {
 };
 
 test('truncated files', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, dataPath(FILE))) return;
   const b = load(FILE);
   throwsFormat(new Uint8Array(0), /truncated: 0 bytes/);
   throwsFormat(b.subarray(0, 200), /truncated: 200 bytes/);
@@ -32,13 +34,13 @@ test('truncated files', (t) => {
 });
 
 test('header length (bytes 184-191) must equal 256 x (ns + 1)', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, dataPath(FILE), dataPath(BDF))) return;
   throwsFormat(setField(load(FILE), 184, 8, '1536'), /bytes 184-191\) is 1536.*256 x \(4 \+ 1\) = 1280/);
   throwsFormat(setField(load(BDF), 184, 8, '1024'), /bytes 184-191/);
 });
 
 test('non-numeric header fields name the field', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, dataPath(FILE))) return;
   const b = load(FILE);
   throwsFormat(setField(b, 236, 8, 'five'), /"number of data records" \(bytes 236-243\) is not a number: "five    "/);
   throwsFormat(setField(b, 244, 8, '1s'), /"duration of a data record"/);
@@ -51,18 +53,18 @@ test('non-numeric header fields name the field', (t) => {
 });
 
 test('zero or negative signal count', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, dataPath(FILE))) return;
   throwsFormat(setField(load(FILE), 252, 4, '0'), /number of signals.*is 0/);
   throwsFormat(setField(load(FILE), 252, 4, '-3'), /number of signals.*is -3/);
 });
 
 test('a text file posing as EDF', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
-  throwsFormat(load('eeg/edf-conformance/mne-python/test_edf_stim_channel.txt'), /not an EDF or BDF file: version field/);
+  if (skipMissing(t, dataPath(TXT))) return;
+  throwsFormat(load(TXT), /not an EDF or BDF file: version field/);
 });
 
 test('number of records -1: inferred from the file size, with a warning (as MNE)', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, dataPath(FILE))) return;
   const orig = readEdf(load(FILE));
   const rec = readEdf(setField(load(FILE), 236, 8, '-1'), 'minus1.edf');
   assert.equal(rec.header.nRecords, 5);
@@ -74,7 +76,7 @@ test('number of records -1: inferred from the file size, with a warning (as MNE)
 });
 
 test('data shorter than the header says: warn and read the complete records', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, dataPath(BDF))) return;
   const b = load(BDF); // 10 records of 4 x 500 x 3 bytes
   const orig = readEdf(b);
   const short = readEdf(b.subarray(0, b.length - 6000 - 2500), 'short.bdf');
