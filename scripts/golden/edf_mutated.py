@@ -169,7 +169,7 @@ def case_latin1_annotation():
                 mne=run_mne(data, ['Fc5.'], encoding='latin1'), mne_utf8_error=mne_error(data))
 
 
-def case_startdate(name, startdate, header_date):
+def case_startdate(startdate, header_date):
     base = open(os.path.join(DATA, SUB), 'rb').read()
     e = Edf(base)
     rec = bytes(e.b[88:168]).decode('latin-1')
@@ -192,7 +192,7 @@ def case_edfd_gaps():
                 patches=patches(base, e.b), mne=run_mne(bytes(e.b), ['Fc5.', 'Iz..']))
 
 
-def case_edfd_huge(name, onset):
+def case_edfd_huge(onset):
     """subsecond_starttime.edf as EDF+D whose last record starts `onset` s after the first."""
     base = open(os.path.join(DATA, SUB), 'rb').read()
     e = Edf(base)
@@ -210,12 +210,12 @@ def main():
     cases = {
         'duplicate_labels': case_duplicate_labels(),
         'latin1_annotation': case_latin1_annotation(),
-        'startdate_invalid_day': case_startdate('startdate_invalid_day', '31-FEB-2020', '23.01.20'),
-        'startdate_day_zero': case_startdate('startdate_day_zero', '00-JAN-2020', '23.01.20'),
-        'startdate_valid': case_startdate('startdate_valid', '25-JAN-2020', '23.01.20'),
+        'startdate_invalid_day': case_startdate('31-FEB-2020', '23.01.20'),
+        'startdate_day_zero': case_startdate('00-JAN-2020', '23.01.20'),
+        'startdate_valid': case_startdate('25-JAN-2020', '23.01.20'),
         'edfd_gaps': case_edfd_gaps(),
-        'edfd_huge_onset': case_edfd_huge('edfd_huge_onset', 1000000),
-        'edfd_huger_onset': case_edfd_huge('edfd_huger_onset', 99999999999),
+        'edfd_huge_onset': case_edfd_huge(1000000),
+        'edfd_huger_onset': case_edfd_huge(99999999999),
     }
     for name, c in cases.items():
         c['mne_version'] = mne.__version__
