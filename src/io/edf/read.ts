@@ -11,15 +11,27 @@
 // - Other types from the label's first word when it names a type ('EEG Fp1', 'EOG x', 'ECG x',
 //   'EMG', 'RESP', 'TEMP', 'BIO', 'SAO2', 'MISC', 'SEEG', 'ECOG'; MNE's infer_types list; the name
 //   is kept as stored), or a bare label 'ECG'/'EKG'/'EOG'/'EMG'; everything else is 'eeg'.
-// - Start time: the header's date/time (EDF+ 'Startdate dd-MMM-yyyy' in the recording field
-//   wins for the date, as in MNE; 2-digit years 85-99 -> 19xx, 00-84 -> 20xx) plus the sub-second
+// - Channel names: the labels as stored (trimmed); repeated labels are made unique as MNE does
+//   ('EEG F1-Ref' twice -> 'EEG F1-Ref-0', 'EEG F1-Ref-1'; see unique_names.ts), with a warning.
+//   `label` keeps the stored label.
+// - Header numbers must be finite, physical and digital ranges too, and the recording no longer
+//   than 100 years (the span of dates an EDF header can name): anything else is a FormatError
+//   when the file is opened, never a RangeError or an Infinity later.
+// - Start time: the header's date/time (a valid EDF+ 'Startdate dd-MMM-yyyy' in the recording
+//   field wins for the date, as in MNE; an invalid one falls back to the header's date, as in MNE,
+//   with a warning; 2-digit years 85-99 -> 19xx, 00-84 -> 20xx) plus the sub-second
 //   offset of the first record's time-keeping TAL (EDF+). `startOffset` holds that offset exactly
 //   (Date keeps milliseconds only). Annotation onsets are seconds after that start, i.e. the TAL
-//   onset minus the first record's time-keeping onset (exactly what MNE reports).
-// - EDF+D: records are placed on the time axis at their time-keeping TAL onsets; gaps are filled
-//   with zeros and marked with a 'BAD_ACQ_SKIP' annotation, MNE's convention for acquisition
-//   skips (MNE 1.3 itself ignores EDF+D gaps and concatenates the records). Records that go
-//   backwards or overlap are placed contiguously, with a warning.
+//   onset minus the first record's time-keeping onset (exactly what MNE reports; MNE rounds to
+//   microseconds, this reader does not). Annotation text is UTF-8, or Latin-1 where it is not
+//   valid UTF-8 (with a warning).
+// - EDF+D: records are read contiguously by default, as MNE does, and each gap is reported (a
+//   zero-duration 'BAD_ACQ_SKIP' annotation at the boundary, `header.gaps`); the option
+//   `gaps: 'zeros'` places records at their time-keeping onsets and zero-fills the gaps. See
+//   gaps.ts. Records that go backwards or overlap are placed contiguously, with a warning.
+// - Memory: `read()` refuses (FormatError naming the file, the record and the bytes needed) any
+//   output larger than `maxReadBytes` (default: 1 GiB, or twice the file's samples as float64
+//   when that is more, so reading a whole file contiguously is never refused by default).
 // - Number of records -1, or fewer complete records in the file than the header says: the count
 //   comes from the file size (as MNE), with a warning in `warnings`. Extra bytes after the last
 //   record are ignored with a warning (MNE would read them as records).
@@ -29,6 +41,8 @@
 import { ArgumentError, FormatError, IndexError } from '../../errors.js';
 import type { Annotation, ChannelInfo, ChannelType, ReadOptions, Recording, RecordingHeader } from '../types.js';
 import { parseTals } from './tal.js';
+import { placeAnnotations, placeRecords, type EdfGap, type EdfGapMode, type TimedText } from './gaps.js';
+import { uniqueChannelNames } from './unique_names.js';
 
 /** Per-channel header data beyond the common contract. */
 export interface EdfChannelInfo extends ChannelInfo {
@@ -36,6 +50,18 @@ export interface EdfChannelInfo extends ChannelInfo {
   samplesPerRecord: number;
   /** Index of the signal in the file (annotation signals included). */
   signalIndex: number;
+  /** Label as stored (trimmed); `name` differs only where the label repeats. */
+  label: string;
+}
+
+export interface EdfReadOptions {
+  /** EDF+D gaps: records back to back ('contiguous', default) or zero-filled ('zeros'). */
+  gaps?: EdfGapMode;
+  /**
+   * Largest output one `read()` may return, in bytes (8 per sample). Default: 1 GiB, or twice
+   * the file's own samples as float64 when that is more.
+   */
+  maxReadBytes?: number;
 }
 
 export interface EdfHeader extends RecordingHeader {
@@ -44,8 +70,14 @@ export interface EdfHeader extends RecordingHeader {
   warnings: string[];
   /** Seconds between the header's start second and the first record (first time-keeping TAL). */
   startOffset: number;
-  /** Start of every record in seconds after the (sub-second) start; equal spacing unless EDF+D. */
+  /** Start of every record on the time axis `read()` returns (s); r x recordDuration unless zero-filled. */
   recordOnsets: Float64Array;
+  /** Start of every record on the file's clock (EDF+ time keeping, s after the start). */
+  recordFileOnsets: Float64Array;
+  /** EDF+D pauses between records (empty for continuous files). */
+  gaps: EdfGap[];
+  /** How gaps are returned. */
+  gapMode: EdfGapMode;
   /** 'EDF' or 'BDF' (2- or 3-byte samples). */
   family: 'EDF' | 'BDF';
   /** Bytes 184-191: header length. */
@@ -103,6 +135,13 @@ export function guessChannelType(name: string): ChannelType {
   return BARE_TYPES[name.toUpperCase()] ?? 'eeg';
 }
 
+/** The longest recording accepted: the span of dates an EDF header can name (1985-2084). */
+const MAX_SPAN_S = 100 * 365.25 * 86400;
+const GiB = 2 ** 30;
+
+const formatBytes = (n: number): string =>
+  n >= GiB ? `${(n / GiB).toFixed(2)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(2)} MiB` : `${n} bytes`;
+
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 interface Layout {
@@ -118,10 +157,13 @@ interface Layout {
  * Parses an EDF/EDF+/BDF/BDF+ file. The header and annotations are decoded now; samples are
  * decoded on `read()`, only for the records overlapping the span and only for the picked channels.
  */
-export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
+export function readEdf(bytes: Uint8Array, source = '<bytes>', options: EdfReadOptions = {}): EdfRecording {
   const fail = (msg: string): never => { throw new FormatError(`readEdf: ${source}: ${msg}`); };
   const warnings: string[] = [];
   const warn = (msg: string): void => { warnings.push(msg); };
+  const gapMode = options.gaps ?? 'contiguous';
+  if (gapMode !== 'contiguous' && gapMode !== 'zeros') throw new ArgumentError(`readEdf(${source}): gaps must be 'contiguous' or 'zeros', got ${JSON.stringify(gapMode)}`);
+  if (options.maxReadBytes !== undefined && !(options.maxReadBytes >= 0)) throw new ArgumentError(`readEdf(${source}): maxReadBytes must be a number >= 0, got ${options.maxReadBytes}`);
 
   if (bytes.length < 256) fail(`truncated: ${bytes.length} bytes, an EDF/BDF header needs at least 256`);
 
@@ -136,6 +178,7 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
     const text = field(bytes, from, len).replace(',', '.');
     if (!NUMBER.test(text)) fail(`header field "${name}" (bytes ${from}-${from + len - 1}) is not a number: ${JSON.stringify(latin1(bytes, from, len))}`);
     const v = Number(text);
+    if (!Number.isFinite(v)) fail(`header field "${name}" (bytes ${from}-${from + len - 1}) is not a finite number: ${JSON.stringify(text)}`);
     if (opts.integer && !Number.isInteger(v)) fail(`header field "${name}" (bytes ${from}-${from + len - 1}) is not an integer: ${JSON.stringify(text)}`);
     return v;
   };
@@ -155,6 +198,7 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
   if (bytes.length < headerBytes) fail(`truncated: ${bytes.length} bytes, the header of ${ns} signals needs ${headerBytes}`);
   if (nRecords < -1) fail(`header field "number of data records" (bytes 236-243) is ${nRecords}`);
   if (recordDuration < 0) fail(`header field "duration of a data record" (bytes 244-251) is ${recordDuration}`);
+  if (recordDuration > MAX_SPAN_S) fail(`header field "duration of a data record" (bytes 244-251) is ${recordDuration} s, more than 100 years`);
 
   // Format.
   const plus = reserved.startsWith(`${family}+C`) ? '+C' : reserved.startsWith(`${family}+D`) ? '+D' : '';
@@ -184,6 +228,10 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
   const prefilters = texts(80);
   const samples = nums('number of samples in each data record', 8, true);
   for (let i = 0; i < ns; i++) if (samples[i]! < 0) fail(`header field "number of samples in each data record of signal ${i + 1}" is ${samples[i]}`);
+  for (let i = 0; i < ns; i++) {
+    if (!Number.isFinite(physMax[i]! - physMin[i]!)) fail(`signal ${i + 1} '${labels[i]}': physical range ${physMin[i]} to ${physMax[i]} is not finite`);
+    if (!Number.isFinite(digMax[i]! - digMin[i]!)) fail(`signal ${i + 1} '${labels[i]}': digital range ${digMin[i]} to ${digMax[i]} is not finite`);
+  }
 
   const bytesPerSample = family === 'BDF' ? 3 : 2;
   const signalOffset: number[] = [];
@@ -208,6 +256,8 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
     if (dataBytes > nRecords * recordBytes) warn(`incomplete last data record (${dataBytes % recordBytes} of ${recordBytes} bytes) ignored`);
   }
 
+  if (nRecords * recordDuration > MAX_SPAN_S) fail(`${nRecords} data records of ${recordDuration} s make ${nRecords * recordDuration} s, more than 100 years`);
+
   const talIdx: number[] = [];
   const sigIdx: number[] = [];
   for (let i = 0; i < ns; i++) (TAL_LABELS.has(labels[i]!) ? talIdx : sigIdx).push(i);
@@ -219,9 +269,9 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
   }
 
   // Annotations and record time keeping.
-  const annotations: Annotation[] = [];
   const keeping = new Float64Array(nRecords).fill(NaN);
-  const raw: { onset: number; duration: number; description: string }[] = [];
+  const raw: TimedText[] = [];
+  let latin1Texts = 0, firstLatin1 = '';
   for (let r = 0; r < nRecords; r++) {
     for (let k = 0; k < talIdx.length; k++) {
       const s = talIdx[k]!;
@@ -231,39 +281,21 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
         let texts = tal.texts;
         if (k === 0 && j === 0 && texts[0] === '') { keeping[r] = tal.onset; texts = texts.slice(1); }
         for (const t of texts) if (t !== '') raw.push({ onset: tal.onset, duration: tal.duration, description: t });
+        if (tal.latin1) { if (latin1Texts++ === 0) firstLatin1 = `record ${r}, ${JSON.stringify(texts.join(' ').slice(0, 40))}`; }
       });
     }
   }
+  if (latin1Texts > 0) warn(`${latin1Texts} annotation${latin1Texts > 1 ? 's are' : ' is'} not valid UTF-8 and ${latin1Texts > 1 ? 'were' : 'was'} read as Latin-1 (first: ${firstLatin1})`);
   const startOffset = nRecords > 0 && Number.isFinite(keeping[0]!) ? keeping[0]! : 0;
   if (plus && talIdx.length > 0 && nRecords > 0 && !Number.isFinite(keeping[0]!)) warn('first data record has no time-keeping TAL; start offset taken as 0');
 
-  // Record placement.
-  const recordOnsets = new Float64Array(nRecords);
-  for (let r = 0; r < nRecords; r++) recordOnsets[r] = r * recordDuration;
-  let discontinuous = false;
-  if (plus === '+D') {
-    let ok = true;
-    const maxRate = Math.max(1, ...sigIdx.map((i) => samples[i]! / (recordDuration || 1)));
-    const tol = 0.5 / maxRate;
-    for (let r = 0; r < nRecords && ok; r++) {
-      const t = keeping[r]! - startOffset;
-      if (!Number.isFinite(t)) { warn(`EDF+D record ${r} has no time-keeping TAL; records placed contiguously`); ok = false; break; }
-      if (r > 0 && t < recordOnsets[r - 1]! + recordDuration - tol) { warn(`EDF+D record ${r} starts at ${t} s, before the end of record ${r - 1}; records placed contiguously`); ok = false; break; }
-      recordOnsets[r] = t;
-    }
-    if (!ok) for (let r = 0; r < nRecords; r++) recordOnsets[r] = r * recordDuration;
-    else {
-      for (let r = 1; r < nRecords; r++) {
-        const end = recordOnsets[r - 1]! + recordDuration;
-        if (recordOnsets[r]! > end + tol) {
-          discontinuous = true;
-          raw.push({ onset: end + startOffset, duration: recordOnsets[r]! - end, description: 'BAD_ACQ_SKIP' });
-        }
-      }
-    }
-  }
-  for (const a of raw) annotations.push({ onset: a.onset - startOffset, duration: a.duration, description: a.description });
-  annotations.sort((a, b) => a.onset - b.onset);
+  // Record placement (gaps.ts); annotations on the same time axis as the samples.
+  const sinceStart = keeping.map((t) => t - startOffset);
+  const maxRate = Math.max(1, ...sigIdx.map((i) => samples[i]! / (recordDuration || 1)));
+  const placement = placeRecords(sinceStart, recordDuration, 0.5 / maxRate, plus === '+D', gapMode, warn);
+  const recordOnsets = placement.onsets;
+  const spread = placement.spread;
+  const annotations: Annotation[] = placeAnnotations(raw.map((a) => ({ ...a, onset: a.onset - startOffset })), placement, gapMode);
 
   // Start time.
   let startTime: Date | null = null;
@@ -274,32 +306,43 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
   let day = Number(dm![1]), month = Number(dm![2]), year = Number(dm![3]);
   year += year >= 85 ? 1900 : 2000;
   const rf = recording.split(' ');
-  if (rf[0] === 'Startdate' && rf.length > 1) {
+  if (rf[0] === 'Startdate' && rf.length > 1 && rf[1] !== 'X') {
+    // As MNE: a Startdate that is a real date wins; anything else leaves the header's date.
     const sd = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/.exec(rf[1]!);
     const mi = sd ? MONTHS.indexOf(sd[2]!.toUpperCase()) : -1;
-    if (sd && mi >= 0) { day = Number(sd[1]); month = mi + 1; year = Number(sd[3]); }
+    if (sd && mi >= 0 && isDate(Number(sd[3]), mi + 1, Number(sd[1]))) { day = Number(sd[1]); month = mi + 1; year = Number(sd[3]); }
+    else warn(`EDF+ Startdate ${JSON.stringify(rf[1])} in the recording field is not a valid dd-MMM-yyyy date; using the header's date ${JSON.stringify(dateText)} (as MNE)`);
   }
   const hh = Number(tm![1]), mm = Number(tm![2]), ss = Number(tm![3]);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 59) {
+  if (!isDate(year, month, day) || hh > 23 || mm > 59 || ss > 59) {
     warn(`invalid start date/time ${year}-${month}-${day} ${hh}:${mm}:${ss}; startTime is null`);
   } else {
-    const ms = Date.UTC(year, month - 1, day, hh, mm, ss);
-    const d = new Date(ms);
-    if (d.getUTCDate() !== day) warn(`invalid start date ${year}-${month}-${day}; startTime is null`);
-    else startTime = new Date(ms + Math.floor(startOffset * 1000));
+    const d = new Date(0);
+    d.setUTCFullYear(year, month - 1, day);
+    d.setUTCHours(hh, mm, ss, 0);
+    const t = d.getTime() + Math.floor(startOffset * 1000);
+    if (Number.isFinite(t) && Math.abs(t) <= 8.64e15) startTime = new Date(t);
+    else warn(`start time ${year}-${month}-${day} ${hh}:${mm}:${ss} plus the first record's offset ${startOffset} s is not a representable date; startTime is null`);
   }
 
   // Channels.
   const sfreqDiv = recordDuration > 0 ? recordDuration : 1;
   const nSamplesOf = (spr: number): number => {
     if (nRecords === 0) return 0;
-    return Math.round(recordOnsets[nRecords - 1]! * spr / sfreqDiv) + spr;
+    if (!spread) return nRecords * spr;
+    const n = Math.round(recordOnsets[nRecords - 1]! * spr / sfreqDiv) + spr;
+    if (!Number.isSafeInteger(n)) {
+      fail(`record ${nRecords - 1} starts at ${placement.fileOnsets[nRecords - 1]} s on the file's clock; zero-filling the gaps before it would need ${n} samples per channel, more than can be indexed (read with gaps: 'contiguous')`);
+    }
+    return n;
   };
+  const unique = uniqueChannelNames(sigIdx.map((i) => labels[i]!), fail);
+  for (const d of unique.renamed) warn(`channel label ${JSON.stringify(d.label)} repeats; the channels are named ${d.names.map((n) => JSON.stringify(n)).join(', ')} (as MNE)`);
   const gains: number[] = [];
   const offsets: number[] = [];
-  const channels: EdfChannelInfo[] = sigIdx.map((i) => {
-    const name = labels[i]!;
-    const type = guessChannelType(name);
+  const channels: EdfChannelInfo[] = sigIdx.map((i, c) => {
+    const name = unique.names[c]!;
+    const type = guessChannelType(labels[i]!);
     const stim = type === 'stim';
     let dr = digMax[i]! - digMin[i]!;
     let pr = physMax[i]! - physMin[i]!;
@@ -316,33 +359,45 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
     return {
       name, type, unit: units[i]!, unitScale, sfreq: samples[i]! / sfreqDiv, nSamples: nSamplesOf(samples[i]!),
       physicalMin: physMin[i]!, physicalMax: physMax[i]!, digitalMin: digMin[i]!, digitalMax: digMax[i]!,
-      transducer: transducers[i]!, prefilter: prefilters[i]!, samplesPerRecord: samples[i]!, signalIndex: i,
+      transducer: transducers[i]!, prefilter: prefilters[i]!, samplesPerRecord: samples[i]!, signalIndex: i, label: labels[i]!,
     };
   });
 
   const duration = nRecords === 0 ? 0 : recordOnsets[nRecords - 1]! + recordDuration;
   const header: EdfHeader = {
     format, source, startTime, patient, recording, nRecords, recordDuration, channels, annotations, duration,
-    warnings, startOffset, recordOnsets, family, headerBytes,
+    warnings, startOffset, recordOnsets, recordFileOnsets: placement.fileOnsets, gaps: placement.gaps, gapMode, family, headerBytes,
   };
+
+  // Output bound: never less than a contiguous read of every sample the file holds needs.
+  let storedSamples = 0;
+  for (const i of sigIdx) storedSamples += nRecords * samples[i]!;
+  const maxReadBytes = options.maxReadBytes ?? Math.max(GiB, 2 * 8 * storedSamples);
 
   const read = (opts: ReadOptions = {}): Float64Array[] => {
     const picks = resolvePicks(channels, opts.picks, source);
     const tmin = opts.tmin ?? 0;
     const tmax = opts.tmax ?? duration;
     if (!(tmin <= tmax)) throw new ArgumentError(`readEdf(${source}).read: tmin ${tmin} must not exceed tmax ${tmax}`);
-    return picks.map((c) => {
+    const eps = 1e-9;
+    const spans = picks.map((c) => {
+      const ch = channels[c]!;
+      const s0 = Math.min(ch.nSamples, Math.max(0, Math.ceil(tmin * ch.sfreq - eps)));
+      return [s0, Math.min(ch.nSamples, Math.max(s0, Math.ceil(tmax * ch.sfreq - eps)))] as const;
+    });
+    let need = 0;
+    for (const [s0, s1] of spans) need += 8 * (s1 - s0);
+    if (need > maxReadBytes) refuse(picks, spans, need);
+    return picks.map((c, k) => {
       const ch = channels[c]!;
       const spr = ch.samplesPerRecord;
-      const eps = 1e-9;
-      const s0 = Math.min(ch.nSamples, Math.max(0, Math.ceil(tmin * ch.sfreq - eps)));
-      const s1 = Math.min(ch.nSamples, Math.max(s0, Math.ceil(tmax * ch.sfreq - eps)));
+      const [s0, s1] = spans[k]!;
       const out = new Float64Array(s1 - s0);
       if (s1 === s0 || spr === 0) return out;
       // First record that may overlap s0.
-      let r = discontinuous ? firstRecordEnding(recordOnsets, spr, sfreqDiv, s0) : Math.floor(s0 / spr);
+      let r = spread ? firstRecordEnding(recordOnsets, spr, sfreqDiv, s0) : Math.floor(s0 / spr);
       for (; r < nRecords; r++) {
-        const rs = discontinuous ? Math.round(recordOnsets[r]! * spr / sfreqDiv) : r * spr;
+        const rs = spread ? Math.round(recordOnsets[r]! * spr / sfreqDiv) : r * spr;
         if (rs >= s1) break;
         const a = Math.max(s0, rs), b = Math.min(s1, rs + spr);
         if (b <= a) continue;
@@ -353,7 +408,26 @@ export function readEdf(bytes: Uint8Array, source = '<bytes>'): EdfRecording {
     });
   };
 
+  /** The refusal: names the file, the last record the span reaches and the bytes it would take. */
+  const refuse = (picks: number[], spans: (readonly [number, number])[], need: number): never => {
+    let tEnd = 0, longest = 0;
+    spans.forEach(([s0, s1], k) => { tEnd = Math.max(tEnd, s1 / channels[picks[k]!]!.sfreq); longest = Math.max(longest, s1 - s0); });
+    let r = 0;
+    while (r + 1 < nRecords && recordOnsets[r + 1]! < tEnd) r++;
+    const zeroFilled = spread ? ` (records at their time-keeping onsets, gaps zero-filled: ${placement.gaps.reduce((s, g) => s + g.duration, 0)} s of gaps)` : '';
+    throw new FormatError(`readEdf(${source}).read: the output would need ${formatBytes(need)} (${need} bytes: ${picks.length} channel${picks.length > 1 ? 's' : ''}, up to ${longest} samples each), reaching record ${r}, which starts at ${placement.fileOnsets[r]} s on the file's clock${zeroFilled}; that is more than maxReadBytes = ${formatBytes(maxReadBytes)}. ` +
+      (spread ? `Read with gaps: 'contiguous' (the default), a shorter span or fewer channels, or raise maxReadBytes.` : 'Read a shorter span or fewer channels, or raise maxReadBytes.'));
+  };
+
   return { header, warnings, read };
+}
+
+/** True when year-month-day is a calendar date (years 1-9999, as Python's datetime). */
+function isDate(year: number, month: number, day: number): boolean {
+  if (!(year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1)) return false;
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getUTCDate() === day && d.getUTCMonth() === month - 1;
 }
 
 /** Index of the first record whose samples end after sample s (records sorted, non-overlapping). */

@@ -8,15 +8,27 @@ export interface Tal {
   onset: number;
   duration: number;
   texts: string[];
+  /** The texts were not valid UTF-8 and were read as Latin-1. */
+  latin1?: true;
 }
 
 const NUM = /^[+-](\d+\.?\d*|\.\d+)$/;
 const DUR = /^(\d+\.?\d*|\.\d+)$/;
-const utf8 = new TextDecoder('utf-8');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 as EDF+ prescribes; bytes that are not valid UTF-8 are read as Latin-1 (older writers). */
+function decodeText(b: Uint8Array): { text: string; latin1: boolean } {
+  try {
+    return { text: utf8.decode(b), latin1: false };
+  } catch {
+    return { text: latin1(b), latin1: true };
+  }
+}
 
 /**
  * Parses every TAL in `bytes` (one record's annotation signal; NUL padding is skipped).
- * Malformed TALs are skipped and reported through `warn`.
+ * Malformed TALs are skipped and reported through `warn`. Texts that are not valid UTF-8 are
+ * read as Latin-1 and flagged `latin1`.
  */
 export function parseTals(bytes: Uint8Array, warn: (msg: string) => void): Tal[] {
   const out: Tal[] = [];
@@ -35,16 +47,17 @@ export function parseTals(bytes: Uint8Array, warn: (msg: string) => void): Tal[]
     const d = stamp.indexOf('\x15');
     const onsetText = d < 0 ? stamp : stamp.slice(0, d);
     const durText = d < 0 ? '' : stamp.slice(d + 1);
-    if (!NUM.test(onsetText) || (durText !== '' && !DUR.test(durText))) {
-      warn(`TAL with a malformed time stamp skipped: ${JSON.stringify(stamp)}`);
+    const onset = Number(onsetText), duration = durText === '' ? 0 : Number(durText);
+    if (!NUM.test(onsetText) || (durText !== '' && !DUR.test(durText)) || !Number.isFinite(onset) || !Number.isFinite(duration)) {
+      warn(`TAL with a malformed time stamp skipped: ${JSON.stringify(stamp.length > 60 ? stamp.slice(0, 60) + '...' : stamp)}`);
       continue;
     }
     // Texts: everything after the first 0x14, split on 0x14; the last piece (after the final
     // 0x14) is empty in a well-formed TAL and dropped.
-    const body = utf8.decode(tal.subarray(sep + 1));
-    const texts = body.split('\x14');
+    const body = decodeText(tal.subarray(sep + 1));
+    const texts = body.text.split('\x14');
     if (texts.length > 1) texts.pop();
-    out.push({ onset: Number(onsetText), duration: durText === '' ? 0 : Number(durText), texts });
+    out.push(body.latin1 ? { onset, duration, texts, latin1: true } : { onset, duration, texts });
   }
   return out;
 }

@@ -1,16 +1,14 @@
-// Shared helpers for the EDF tests: where the data lives and how to load a file.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// Shared helpers for the EDF tests: the data folders and how to load a file. Missing data is
+// handled by test/helpers/data.ts (skip locally, fail under DENDRITE_REQUIRE_DATA=1).
+import { readFileSync } from 'node:fs';
+import { dataPath } from '../../helpers/data.js';
 
-export const DATA = resolve(process.cwd(), process.env.DENDRITE_DATA ?? '../shared/data');
-export const CONF = resolve(DATA, 'eeg/edf-conformance');
-export const MMIDB = resolve(DATA, 'eeg/eegmmidb');
-export const HAVE_DATA = existsSync(CONF) && existsSync(MMIDB);
-export const SKIP_MSG = `EDF test data not found at ${DATA} (set DENDRITE_DATA to the shared data folder)`;
+export const CONF = dataPath('eeg/edf-conformance');
+export const MMIDB = dataPath('eeg/eegmmidb');
 
 /** Bytes of a file under the data folder (relative path, e.g. 'eeg/eegmmidb/S001R03.edf'). */
 export function load(rel: string): Uint8Array {
-  return new Uint8Array(readFileSync(resolve(DATA, rel)));
+  return new Uint8Array(readFileSync(dataPath(rel)));
 }
 
 /** The golden JSON written by scripts/golden/edf_reference.py. */

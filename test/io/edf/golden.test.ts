@@ -3,7 +3,7 @@
 //
 // Compared, at each channel's own sampling rate (the golden script re-reads mixed-rate files
 // once per rate so that MNE does not resample):
-// - channel names (as stored), sfreq, samples per channel; start time (MNE keeps whole seconds:
+// - channel names (MNE's: repeated labels made unique) and labels (as stored), sfreq, samples per channel; start time (MNE keeps whole seconds:
 //   ours minus the sub-second TAL offset must equal it); annotations (onset/duration within
 //   1e-6 s, MNE rounds onsets to microseconds; descriptions exact, UTF-8 included);
 // - samples: first 5, 5 from the middle, last 3, within 1e-9 relative + 1e-6 of a quantisation
@@ -17,7 +17,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readEdf, type EdfRecording } from '../../../src/io/edf/index.js';
-import { HAVE_DATA, SKIP_MSG, load, type Golden } from './data.js';
+import { CONF, MMIDB, load, type Golden } from './data.js';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 
 const GOLDEN_DIR = resolve(process.cwd(), 'test/golden/edf');
 const goldens: Golden[] = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.json')).sort()
@@ -34,10 +35,12 @@ test('golden files cover every EDF/BDF conformance file and EEGMMIDB run', () =>
 
 for (const g of goldens) {
   test(`MNE reference: ${g.file}`, (t) => {
-    if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+    if (skipMissing(t, dataPath(g.file))) return;
     const rec: EdfRecording = readEdf(load(g.file), g.file);
     const h = rec.header;
-    assert.deepEqual(h.channels.map((c) => c.name), g.channels.map((c) => c.name));
+    // names are MNE's (repeated labels made unique), labels as stored
+    assert.deepEqual(h.channels.map((c) => c.name), g.ch_names);
+    assert.deepEqual(h.channels.map((c) => c.label), g.channels.map((c) => c.name));
     // Start time: MNE's meas_date is the header's whole second.
     if (g.meas_date === null) assert.equal(h.startTime, null);
     else assert.equal(h.startTime!.getTime() - Math.floor(h.startOffset * 1000), Date.parse(g.meas_date));
@@ -110,7 +113,7 @@ for (const g of goldens) {
 }
 
 test('EEGMMIDB runs: 30 annotations alternating T0 with T1/T2, 64 x 20000 samples at 160 Hz', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, MMIDB)) return;
   for (const run of ['03', '04', '05', '06', '07', '08', '09', '10', '14']) {
     const h = readEdf(load(`eeg/eegmmidb/S001R${run}.edf`)).header;
     assert.equal(h.format, 'EDF+C');
@@ -132,7 +135,7 @@ test('EEGMMIDB runs: 30 annotations alternating T0 with T1/T2, 64 x 20000 sample
 });
 
 test('header details: formats, sub-second start, EDF+ Startdate, 2-digit years, units, types', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, CONF)) return;
   const hdr = (f: string) => readEdf(load(`eeg/edf-conformance/${f}`), f).header;
   const sub = hdr('mne-testing-data/subsecond_starttime.edf');
   assert.equal(sub.startOffset, 0.3945312);

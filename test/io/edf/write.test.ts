@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readEdf, writeEdf, type EdfRecording, type EdfWriteInput } from '../../../src/io/edf/index.js';
 import { ArgumentError } from '../../../src/errors.js';
-import { HAVE_DATA, SKIP_MSG, load } from './data.js';
+import { CONF, MMIDB, load } from './data.js';
+import { skipMissing } from '../../helpers/data.js';
 
 function asInput(rec: EdfRecording, keepRanges: boolean): EdfWriteInput {
   const data = rec.read();
@@ -50,7 +51,7 @@ function roundTrip(file: string, format: 'EDF+' | 'BDF+', keepRanges: boolean, e
 }
 
 test('round trip keeps samples bit-exact with the file ranges: EEGMMIDB, UTF-8, sub-second, mixed rates', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, CONF, MMIDB)) return;
   roundTrip('eeg/eegmmidb/S001R03.edf', 'EDF+', true, true);
   roundTrip('eeg/edf-conformance/mne-testing-data/test_utf8_annotations.edf', 'EDF+', true, true);
   roundTrip('eeg/edf-conformance/pyedflib/test_subsecond.edf', 'EDF+', true, true);
@@ -60,7 +61,7 @@ test('round trip keeps samples bit-exact with the file ranges: EEGMMIDB, UTF-8, 
 });
 
 test('round trip within the quantisation step with ranges chosen from the data', (t) => {
-  if (!HAVE_DATA) { t.skip(SKIP_MSG); return; }
+  if (skipMissing(t, CONF, MMIDB)) return;
   roundTrip('eeg/eegmmidb/S001R14.edf', 'EDF+', false, false);
   roundTrip('eeg/edf-conformance/mne-testing-data/test_edf_overlapping_annotations.edf', 'BDF+', false, false);
   roundTrip('eeg/edf-conformance/pyedflib/test_generator.bdf', 'EDF+', false, false); // 24 -> 16 bit
