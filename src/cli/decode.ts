@@ -121,7 +121,7 @@ function openRecordings(values: Values, positionals: string[], needTrain: boolea
     const test = recs.filter((r) => r.entities.run === testRun);
     const train = needTrain ? recs.filter((r) => r.entities.run !== testRun) : [];
     if (test.length === 0) throw new ArgumentError(`decode eeg: no recording of run ${testRun} in ${bidsRoot} (runs: ${[...new Set(recs.map((r) => r.entities.run))].join(', ')})`);
-    const name = (r: (typeof recs)[number]) => r.path ?? `run ${r.entities.run}`;
+    const name = (r: (typeof recs)[number]) => join(bidsRoot, r.path);
     return { train: train.map(open), test: test.map(open), trainNames: train.map(name), testNames: test.map(name), source: `${bidsRoot} (test run ${testRun})` };
   }
   const trainSpec = str(values['train']);

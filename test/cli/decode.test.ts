@@ -5,7 +5,7 @@
 // per-trial predictions; --save / --load give the same predictions; bad inputs fail clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEegCli } from '../../src/cli/decode.js';
@@ -196,6 +196,21 @@ test('decode eeg: --save writes the model, --load applies it to other files with
   writeFileSync(join(dir, 'csp-lda', 'model.safetensors'), readFileSync(join(dir, 'csp-slda', 'model.safetensors')));
   assert.throws(() => decodeEegCli(['--load', join(dir, 'csp-lda'), '--test', f('R14')], quiet), (e: Error) => e instanceof FormatError && /SHA-256 .* differs/.test(e.message));
   assert.throws(() => decodeEegCli(['--load', join(dir, 'nowhere'), '--test', f('R14')], quiet), (e: Error) => e instanceof FormatError && /cannot read the model config/.test(e.message));
+}));
+
+test('decode eeg: a BIDS folder (test run held out) trains, saves, and a loaded model applies to its test run', needs, () => withTmp((dir) => {
+  const root = join(dir, 'bids');
+  const eegDir = join(root, 'sub-01', 'eeg');
+  mkdirSync(eegDir, { recursive: true });
+  writeFileSync(join(root, 'dataset_description.json'), JSON.stringify({ Name: 'test', BIDSVersion: '1.8.0' }));
+  for (const run of ['06', '10', '14']) symlinkSync(f(`R${run}`), join(eegDir, `sub-01_task-mi_run-${run}_eeg.edf`));
+  const out = join(dir, 'out');
+  const model = join(dir, 'model');
+  const r = decodeEegCli([root, '--test-run', '14', '--events', 'T1=hands,T2=feet', '--model', 'csp-lda', '--save', model, '--out', out], quiet);
+  const files = decodeEegCli(['--train', `${f('R06')},${f('R10')}`, '--test', f('R14'), '--events', 'T1=hands,T2=feet', '--model', 'csp-lda', '--out', out], quiet);
+  samePredictions(r, files);
+  const loaded = decodeEegCli([root, '--test-run', '14', '--load', model, '--out', out], quiet);
+  samePredictions(loaded, r);
 }));
 
 test('decode eeg: unknown events, mismatched channels and bad options give clear errors', needs, () => {
