@@ -170,6 +170,8 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     const tmin = values['tmin'] === undefined ? def.tmin : num(str(values['tmin']), 'tmin', def.tmin);
     const tmax = values['tmax'] === undefined ? def.tmax : num(str(values['tmax']), 'tmax', def.tmax);
     if (!(tmin < tmax)) throw new ArgumentError(`decode eeg: --tmin ${tmin} must be below --tmax ${tmax}`);
+    const deepOnly = ['epochs', 'no-augment'].filter((k) => values[k] !== undefined);
+    if (!eegModels.has(model) && deepOnly.length) throw new ArgumentError(`decode eeg: --${deepOnly.join(', --')} ${deepOnly.length > 1 ? 'are' : 'is'} for deep models; '${model}' is fitted in closed form`);
     if (values['cropped'] && !eegModels.get(model)?.makeCropped) throw new ArgumentError(`decode eeg: --cropped needs a model with a dense form (shallow, deep4), not '${model}'`);
     rec = openRecordings(values, positionals, true);
     log(`decode eeg: ${model}, classes ${classNames.join(' / ')}, ${rec.train.length} training and ${rec.test.length} test recordings`);

@@ -218,4 +218,6 @@ test('decode eeg: unknown events, mismatched channels and bad options give clear
   assert.throws(() => decodeEegCli(['--train', f('R06'), '--test', f('R14')], quiet), (e: Error) => e instanceof ArgumentError && /--events is required/.test(e.message));
   assert.throws(() => decodeEegCli(['--train', f('R06'), '--test', f('R14'), '--events', 'T1=a,T2=b', '--model', 'resnet'], quiet), /unknown model 'resnet'/);
   assert.throws(() => decodeEegCli(['--train', f('R06'), '--test', f('R14'), '--events', 'T1=a,T2=b', '--tmax', '200'], quiet), /too short/);
+  assert.throws(() => decodeEegCli(['--train', f('R06'), '--test', f('R14'), '--events', 'T1=a,T2=b', '--model', 'csp-lda', '--epochs', '5'], quiet), (e: Error) => e instanceof ArgumentError && /--epochs is for deep models; 'csp-lda' is fitted in closed form/.test(e.message));
+  assert.throws(() => decodeEegCli(['--train', f('R06'), '--test', f('R14'), '--events', 'T1=a,T2=b', '--model', 'eegnet', '--cropped'], quiet), (e: Error) => e instanceof ArgumentError && /--cropped needs a model with a dense form \(shallow, deep4\), not 'eegnet'/.test(e.message));
 });
