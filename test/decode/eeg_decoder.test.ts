@@ -1,7 +1,7 @@
 // Trained EEG decoders on real EEGMMIDB runs: channels of other recordings are matched by
 // name (reordered: same predictions; missing or at another rate: an error naming it); every
 // class needs trials in training and test; a decoder encoded to config + safetensors and
-// decoded again predicts exactly what it did (CSP+LDA and a deep net), and a damaged config
+// decoded again predicts exactly what it did (CSP+LDA, EEGNet, cropped Deep4Net), and a damaged config
 // or weights file is a FormatError naming the field or tensor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,16 +66,17 @@ test('every class needs trials in training and test; counts per class are report
   assert.deepEqual(r.confusion.map((row) => row.reduce((x, y) => x + y, 0)), [7, 8]);
 });
 
-test('encodeDecoder/decodeDecoder and saveDecoder/loadDecoder: CSP+LDA and a 1-epoch EEGNet predict exactly as before', needs, () => {
+test('encodeDecoder/decodeDecoder and saveDecoder/loadDecoder: CSP+LDA, a 1-epoch EEGNet and a cropped Deep4Net predict exactly as before', needs, () => {
   const [r06, r14] = [load('R06'), load('R14')];
   const dir = mkdtempSync(join(tmpdir(), 'dendrite-eegmodel-'));
   try {
-    for (const model of ['csp-lda', 'eegnet']) {
-      const t = trainDecoder(model, { raws: [r06] }, { ...events, epochs: 1 });
+    for (const [model, cropped] of [['csp-lda', false], ['eegnet', false], ['deep4', true]] as const) {
+      const t = trainDecoder(model, { raws: [r06] }, { ...events, ...(model === 'csp-lda' ? {} : { epochs: 1, cropped }) });
       const before = applyDecoder(t.decoder, { raws: [r14] });
       const { config, weights } = encodeDecoder(t.decoder);
       same(applyDecoder(decodeDecoder(JSON.parse(JSON.stringify(config)), weights, 'mem'), { raws: [r14] }), before);
       const d = join(dir, model);
+      if (cropped) assert.ok(t.decoder.config.finalConvLength! >= 1 && t.decoder.config.window.crop !== null);
       saveDecoder(d, t.decoder);
       const loaded = loadDecoder(d);
       same(applyDecoder(loaded, { raws: [r14] }), before);
