@@ -1,6 +1,8 @@
 // One train/test fold of EEG decoding, for the CLI (`dendrite decode eeg`) and the evaluation
-// bench: the classic CSP + LDA baseline, or a deep model trained with fit(). Training data
-// never see the test runs: filters run per run, standardisation is causal and per run.
+// bench: the classic CSP + LDA baseline, or a deep model trained with fit() (eeg_decoder.ts),
+// scored with the confusion matrix, chance level and a binomial test against it. Training
+// data never see the test runs: filters run per run, standardisation is causal and per run.
+// Nested validation chooses a deep model's preprocessing recipe on the training runs only.
 
 import { ArgumentError } from '../errors.js';
 import { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaScore, confusionMatrix } from './metrics.js';
