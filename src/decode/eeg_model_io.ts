@@ -72,6 +72,11 @@ export function checkDecoderConfig(j: unknown, source: string): SavedDecoderConf
   if (typeof w?.['tmin'] !== 'number' || typeof w?.['tmax'] !== 'number' || !(w['tmin'] < w['tmax'])) bad('window', '{tmin, tmax} with tmin < tmax', w);
   const crop = w!['crop'] as Record<string, unknown> | null;
   if (crop !== null && (typeof crop !== 'object' || !Number.isSafeInteger(crop['size']) || !Number.isSafeInteger(crop['stride']))) bad('window.crop', 'null or {size, stride}', crop);
+  // the net is built from these sizes before any weight is read: they must agree and stay bounded
+  const nTimes = c['nTimes'] as number;
+  if (nTimes !== Math.round(((w!['tmax'] as number) - (w!['tmin'] as number)) * (c['sfreq'] as number))) bad('nTimes', `the window's ${(w!['tmax'] as number) - (w!['tmin'] as number)} s at ${c['sfreq'] as number} Hz`, nTimes);
+  if (nTimes * (c['nChans'] as number) > 2 ** 28) bad('nTimes', `at most ${Math.floor(2 ** 28 / (c['nChans'] as number))} samples for ${c['nChans'] as number} channels (a 1 GiB window)`, nTimes);
+  if (crop !== null && (crop['size'] !== nTimes || !((crop['stride'] as number) >= 1))) bad('window.crop', `{size: ${nTimes}, stride ≥ 1}`, crop);
   if (typeof c['cropped'] !== 'boolean') bad('cropped', 'true or false', c['cropped']);
   if (c['finalConvLength'] !== null && !Number.isSafeInteger(c['finalConvLength'])) bad('finalConvLength', 'an integer or null', c['finalConvLength']);
   const weights = c['weights'] as Record<string, unknown> | undefined;

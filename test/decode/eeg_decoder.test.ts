@@ -98,6 +98,8 @@ test('encodeDecoder/decodeDecoder and saveDecoder/loadDecoder: CSP+LDA, a 1-epoc
     assert.throws(() => decodeDecoder(broken({ chNames: ['a'] }), weights, 'm'), (e: Error) => e instanceof FormatError && /field 'chNames' must be 64 strings/.test(e.message));
     assert.throws(() => decodeDecoder(broken({ version: 2 }), weights, 'm'), (e: Error) => e instanceof FormatError && /field 'version'/.test(e.message));
     assert.throws(() => decodeDecoder(broken({ window: { tmin: 2, tmax: 1, crop: null } }), weights, 'm'), (e: Error) => e instanceof FormatError && /field 'window'/.test(e.message));
+    assert.throws(() => decodeDecoder(broken({ nTimes: 1e9 }), weights, 'm'), (e: Error) => e instanceof FormatError && /field 'nTimes' must be the window's 1 s at 160 Hz, got 1000000000/.test(e.message));
+    assert.throws(() => decodeDecoder(broken({ nTimes: 16e6, window: { tmin: 0, tmax: 1e5, crop: null } }), weights, 'm'), (e: Error) => e instanceof FormatError && /field 'nTimes' must be at most 4194304 samples for 64 channels/.test(e.message));
     const { tensors } = decodeSafetensors(weights);
     delete tensors['lda.coef'];
     const less = encodeSafetensors(tensors);
