@@ -273,7 +273,7 @@ export function trainDecoder(model: string, train: Runs, s: DecodeSettings, opts
   const o = { epochs: s.epochs ?? spec.epochs ?? 60, batchSize: s.batchSize ?? 16, lr: s.lr ?? spec.lr, weightDecay: spec.weightDecay, seed };
   const config: DecoderConfig = {
     ...base, label: s.cropped ? `${model} (cropped)` : model, cropped: !!s.cropped, finalConvLength,
-    recipe: `${s.cropped ? 'cropped' : 'trialwise'} ${fmt}, ${o.epochs} epoch${o.epochs === 1 ? "" : "s"}${augment ? ', augmented' : ''}`,
+    recipe: `${s.cropped ? 'cropped' : 'trialwise'} ${fmt}, ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}${augment ? ', augmented' : ''}`,
     preprocess: { pick: 'eeg', band, scale: 1e6, emsFactor: 1e-3 }, window: { tmin, tmax, crop },
     csp: null, lda: null, training: { ...o, augment, optimizer: 'AdamW + cosine annealing' },
   };
