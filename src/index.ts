@@ -28,7 +28,7 @@ export { fit, predictProba, aggregateTrials, type FitOptions, type FitResult, ty
 export { trainEpoch, evaluate, type EpochStats } from './decode/classifier.js';
 export { CSP, type CSPOptions } from './decode/csp.js';
 export { LDA, type LDAOptions } from './decode/lda.js';
-export { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix } from './decode/metrics.js';
+export { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaScore, confusionMatrix } from './decode/metrics.js';
 export { r2Score, pearsonR, rmse, bitsPerSpike, type Targets } from './decode/regression_metrics.js';
 export * as decoders from './models/decoders/index.js';
 export { loadChewie, loadReach, loadPlaceCell, type ChewieData, type ReachData, type PlaceCellData } from './decode/spike_data.js';
@@ -42,5 +42,7 @@ export { ShallowFBCSPNet, type ShallowFBCSPNetOptions } from './models/shallow_f
 export { Deep4Net, type Deep4NetOptions } from './models/deep4.js';
 export { EEGNet, renorm_, type EEGNetOptions } from './models/eegnet.js';
 export { toDensePredictionModel, nPredsPerInput, outputShape, type DenseCapable } from './models/dense.js';
-export { eegModels, runFold, type FoldResult, type EvalConfig } from './decode/eeg_eval.js';
+export { eegModels, runFold, scoreFold, type FoldResult, type EvalConfig } from './decode/eeg_eval.js';
+export { trainDecoder, applyDecoder, alignChannels, type DecoderConfig, type TrainedDecoder, type TrialPrediction } from './decode/eeg_decoder.js';
+export { encodeDecoder, decodeDecoder, type SavedDecoderConfig } from './decode/eeg_model_io.js';
 import './models/register_eeg.js';

@@ -1,74 +1,29 @@
 // One train/test fold of EEG decoding, for the CLI (`dendrite decode eeg`) and the evaluation
-// bench: the classic CSP + LDA baseline, or a deep model trained with fit(). Training data
-// never see the test runs: filters run per run, standardisation is causal and per run.
+// bench: the classic CSP + LDA baseline, or a deep model trained with fit() (eeg_decoder.ts),
+// scored with the confusion matrix, chance level and a binomial test against it. Training
+// data never see the test runs: filters run per run, standardisation is causal and per run.
+// Nested validation chooses a deep model's preprocessing recipe on the training runs only.
 
 import { ArgumentError } from '../errors.js';
-import type { Module } from '../nn/module.js';
-import { manualSeed } from '../tensor/random.js';
-import { LDA } from './lda.js';
-import { CSP } from './csp.js';
-import { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix } from './metrics.js';
-import { ConcatWindows, decodeDeep, preprocess, trialWindows } from './eeg_pipeline.js';
-import { augmentation, FrequencyShift, SignFlip, SmoothTimeMask, TimeReverse, GaussianNoise } from './augment.js';
+import { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaScore, confusionMatrix } from './metrics.js';
 import type { HistoryRow } from './trainer.js';
-import { ShallowFBCSPNet } from '../models/shallow_fbcsp.js';
-import { toDensePredictionModel, nPredsPerInput, type DenseCapable } from '../models/dense.js';
 import { Raw } from '../neuro/raw.js';
 import { Annotations } from '../neuro/annotations.js';
-import { croppedLoss, predictTrialsCropped } from './cropped.js';
-import { fit } from './trainer.js';
+import { applyDecoder, eegModels, trainDecoder, type Applied, type DecodeSettings, type DecoderConfig, type Trained, type TrialPrediction } from './eeg_decoder.js';
 
-export type ModelFactory = (nChans: number, nOutputs: number, nTimes: number, sfreq: number) => Module;
-
-/** Deep models by name; models/ register theirs here (ShallowFBCSPNet is built in). */
-export interface EegModelSpec {
-  make: ModelFactory;
-  lr: number;
-  weightDecay: number;
-  /** Called after every optimiser step (EEGNet's max-norm constraint). */
-  afterStep?: (m: Module) => void;
-  /** Training epochs when the caller gives none (default 60). */
-  epochs?: number;
-  /** Builds the model with a classifier of `finalConvLength` steps, for cropped decoding. */
-  makeCropped?: (nChans: number, nOutputs: number, nTimes: number, sfreq: number, finalConvLength: number) => Module;
-}
-
-export const eegModels = new Map<string, EegModelSpec>([
-  // Braindecode's recommended optimiser settings per model
-  ['shallow', {
-    make: (c, o, t, sfreq) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq }),
-    makeCropped: (c, o, t, sfreq, k) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq, finalConvLength: k }),
-    lr: 0.0625 * 0.01, weightDecay: 0,
-  }],
-]);
+export { eegModels, cspModels, modelNames, type EegModelSpec, type ModelFactory } from './eeg_decoder.js';
 
 export interface FoldData {
   name: string;
   train: Raw[];
   test: Raw[];
+  /** What errors and results call the recordings (file paths); default 'training run i'. */
+  trainNames?: string[];
+  testNames?: string[];
 }
 
-export interface EvalConfig {
-  mapping: Record<string, number>;
-  classNames: string[];
-  /** Deep models: band, window (s after onset), training settings. */
-  band?: readonly [number, number];
-  tmin?: number;
-  tmax?: number;
-  epochs?: number;
-  batchSize?: number;
-  /** Learning rate (default: the model's registered one). */
-  lr?: number;
-  seed?: number;
-  augment?: boolean;
-  /** Deep models: cropped training with dense predictions (shallow, deep4). */
-  cropped?: boolean;
-  /** CSP + LDA: band and window (MNE's example: 7-30 Hz, 1-2 s). */
-  cspBand?: readonly [number, number];
-  cspTmin?: number;
-  cspTmax?: number;
-  onEpoch?: (row: HistoryRow) => void;
-}
+/** Settings of one fold (see DecodeSettings); band and window default to the model's own. */
+export type EvalConfig = DecodeSettings;
 
 export interface FoldResult {
   fold: string;
@@ -76,111 +31,55 @@ export interface FoldResult {
   accuracy: number;
   balancedAccuracy: number;
   kappa: number;
-  /** Share of the most frequent class in the test set. */
+  /** Share of the most frequent class in the test set: the accuracy of always guessing it. */
   chance: number;
+  /** One-sided exact binomial p-value of the correct count against `chance`. */
+  pValue: number;
+  nCorrect: number;
+  /** Rows: true class, columns: predicted class. */
   confusion: number[][];
+  /** Trials per class in training and test. */
+  classCounts: { train: number[]; test: number[] };
   nTrain: number;
   nTest: number;
   seconds: number;
+  /** Per test trial: recording, onset, target, prediction, class probabilities. */
+  trials: TrialPrediction[];
+  /** The decoder's settings: channels, band, window, mapping, recipe, training. */
+  config: DecoderConfig;
   history?: HistoryRow[];
 }
 
-function metrics(fold: string, model: string, target: number[], pred: number[], nClasses: number, nTrain: number, seconds: number, history?: HistoryRow[]): FoldResult {
-  const labels = Array.from({ length: nClasses }, (_, i) => i);
-  const counts = labels.map((l) => target.filter((t) => t === l).length);
+/** Scores the predictions of a decoder on its test trials. */
+export function scoreFold(fold: string, trained: Pick<Trained, 'history' | 'nTrain'> & { counts: number[] }, config: DecoderConfig, applied: Applied, seconds: number): FoldResult {
+  const target = applied.trials.map((t) => t.target);
+  const pred = applied.trials.map((t) => t.pred);
+  const labels = Array.from({ length: config.nOutputs }, (_, i) => i);
+  const chance = Math.max(...applied.counts) / Math.max(1, target.length);
+  const nCorrect = accuracyScore(target, pred, false);
   return {
-    fold, model, nTrain, nTest: target.length, seconds,
+    fold, model: config.label, nTrain: trained.nTrain, nTest: target.length, seconds,
     accuracy: accuracyScore(target, pred),
     balancedAccuracy: balancedAccuracyScore(target, pred),
     kappa: cohenKappaScore(target, pred, { labels }),
-    chance: Math.max(...counts) / Math.max(1, target.length),
+    chance, nCorrect, pValue: binomialTestGreater(nCorrect, target.length, chance),
     confusion: confusionMatrix(target, pred, { labels }),
-    ...(history ? { history } : {}),
+    classCounts: { train: trained.counts, test: applied.counts },
+    trials: applied.trials, config,
+    ...(trained.history.length ? { history: trained.history } : {}),
   };
-}
-
-/** Runs one fold with `model` ('csp-lda' or a registered deep model). */
-export function runFold(model: string, fold: FoldData, cfg: EvalConfig): FoldResult {
-  const t0 = performance.now();
-  const nClasses = new Set(Object.values(cfg.mapping)).size;
-  if (model === 'csp-lda') {
-    const band = cfg.cspBand ?? [7, 30];
-    const w = { mapping: cfg.mapping, tmin: cfg.cspTmin ?? 1, tmax: cfg.cspTmax ?? 2 };
-    const prep = (runs: Raw[], what: string) => new ConcatWindows(runs.map((r, i) => trialWindows(preprocess(r, { band, scale: 1, emsFactor: null }), w, `${what} run ${i + 1}`)));
-    const tr = prep(fold.train, 'training');
-    const te = prep(fold.test, 'test');
-    const [xtr, ytr] = tr.getBatch(Int32Array.from({ length: tr.length }, (_, i) => i));
-    const [xte, yte] = te.getBatch(Int32Array.from({ length: te.length }, (_, i) => i));
-    const ytrain = [...ytr.dataSync()];
-    const csp = new CSP({ nComponents: 4 });
-    const ftr = csp.fitTransform(xtr, ytrain);
-    const lda = new LDA({ solver: 'lsqr', shrinkage: 'auto' });
-    lda.fit(ftr, ytrain);
-    const pred = lda.predict(csp.transform(xte));
-    const target = [...yte.dataSync()];
-    for (const t of [xtr, ytr, xte, yte]) t.dispose();
-    return metrics(fold.name, 'CSP+LDA', target, pred, nClasses, ytrain.length, (performance.now() - t0) / 1000);
-  }
-  const spec = eegModels.get(model);
-  if (!spec) throw new ArgumentError(`decode: unknown model '${model}' (available: csp-lda, ${[...eegModels.keys()].join(', ')})`);
-  const r = deepFold(model, spec, fold.train, fold.test, cfg);
-  return metrics(fold.name, r.name, r.target, r.pred, nClasses, r.nTrain, (performance.now() - t0) / 1000, r.history);
 }
 
 /**
- * Trains a deep model on `train` runs and predicts the trials of `test` runs. Cropped: the net
- * is built for the whole trial window with a classifier that sees about half of it
- * (finalConvLength), made dense, trained with CroppedLoss on every crop position at once, and
- * a trial is predicted from the mean of its dense predictions.
+ * Runs one fold with `model` ('csp-lda', 'csp-slda' or a registered deep model): trains on
+ * the training runs (every class must have trials), predicts the test runs (channels matched
+ * by name), and scores the predictions.
  */
-function deepFold(model: string, spec: EegModelSpec, train: Raw[], test: Raw[], cfg: EvalConfig): { name: string; target: number[]; pred: number[]; history: HistoryRow[]; nTrain: number } {
-  const nClasses = new Set(Object.values(cfg.mapping)).size;
-  const band = cfg.band ?? [4, 38];
-  const tmin = cfg.tmin ?? 0;
-  const tmax = cfg.tmax ?? 4;
-  const sfreq = train[0]!.info.sfreq;
-  const nTimes = Math.round((tmax - tmin) * sfreq);
-  manualSeed(cfg.seed ?? 0);
-  let net: Module;
-  let crop: { size: number; stride: number } | undefined;
-  const nChans = train[0]!.pick('eeg').info.chNames.length;
-  if (cfg.cropped) {
-    net = makeDense(model, spec, nChans, nClasses, nTimes, sfreq);
-    crop = { size: nTimes, stride: nPredsPerInput(net, nChans, nTimes) };
-  } else net = spec.make(nChans, nClasses, nTimes, sfreq);
-  const w = { mapping: cfg.mapping, tmin, tmax, ...(crop ? { crop } : {}) };
-  const prep = (runs: Raw[], what: string) => new ConcatWindows(runs.map((r, i) => trialWindows(preprocess(r, { band }), w, `${what} run ${i + 1}`)));
-  const tr = prep(train, 'training');
-  const te = prep(test, 'test');
-  const aug = cfg.augment === false ? undefined : augmentation(
-    new TimeReverse({ probability: 0.25 }), new SignFlip({ probability: 0.25 }), new GaussianNoise({ probability: 0.25, std: 0.1 }),
-    new FrequencyShift({ probability: 0.25, sfreq, maxDeltaFreq: 2 }), new SmoothTimeMask({ probability: 0.25, maskLenSamples: Math.round(0.2 * sfreq) }),
-  );
-  const o = {
-    epochs: cfg.epochs ?? spec.epochs ?? 60, batchSize: cfg.batchSize ?? 16, lr: cfg.lr ?? spec.lr, weightDecay: spec.weightDecay, seed: cfg.seed ?? 0,
-    ...(aug ? { augment: aug } : {}), ...(cfg.onEpoch ? { onEpoch: cfg.onEpoch } : {}),
-    ...(spec.afterStep ? { afterStep: () => spec.afterStep!(net) } : {}),
-  };
-  const name = cfg.cropped ? `${model} (cropped)` : model;
-  if (!cfg.cropped) {
-    const r = decodeDeep(net, tr, te, o);
-    return { name, target: r.testTarget, pred: r.testPred, history: r.history, nTrain: tr.length };
-  }
-  manualSeed(o.seed);
-  const { history } = fit(net, tr, null, { ...o, lossFn: (p, y) => croppedLoss(p, y) });
-  const r = predictTrialsCropped(net, te);
-  return { name, target: r.target, pred: r.pred, history, nTrain: tr.length };
-}
-
-/** A dense model for `nTimes`-sample windows whose classifier sees about half the window. */
-function makeDense(model: string, spec: EegModelSpec, nChans: number, nClasses: number, nTimes: number, sfreq: number): Module {
-  if (!spec.makeCropped) throw new ArgumentError(`decode: model '${model}' has no cropped (dense) form; cropped decoding needs shallow or deep4`);
-  const rf = (k: number) => (spec.makeCropped!(nChans, nClasses, nTimes, sfreq, k) as DenseCapable).receptiveField;
-  const rf1 = rf(1);
-  if (rf1 > nTimes) throw new ArgumentError(`decode: a ${nTimes}-sample window is shorter than ${model}'s smallest receptive field (${rf1} samples)`);
-  const step = rf(2) - rf1;
-  const k = Math.max(1, Math.floor((nTimes / 2 - rf1) / step) + 1);
-  return toDensePredictionModel(spec.makeCropped(nChans, nClasses, nTimes, sfreq, k));
+export function runFold(model: string, fold: FoldData, cfg: EvalConfig): FoldResult {
+  const t0 = performance.now();
+  const trained = trainDecoder(model, { raws: fold.train, ...(fold.trainNames ? { names: fold.trainNames } : {}) }, cfg);
+  const applied = applyDecoder(trained.decoder, { raws: fold.test, ...(fold.testNames ? { names: fold.testNames } : {}) });
+  return scoreFold(fold.name, trained, trained.decoder.config, applied, (performance.now() - t0) / 1000);
 }
 
 /** A preprocessing and training recipe that nested validation can choose between. */
@@ -243,18 +142,20 @@ export function runFoldSelected(model: string, fold: FoldData, cfg: EvalConfig, 
     ? fold.train.map((r, i) => [fold.train.filter((_, j) => j !== i), [r]])
     : usable.length > 1 ? [splitRun(fold.train[0]!, cfg.mapping, Math.min(...usable.map((r) => r.tmin))).map((r) => [r]) as [Raw[], Raw[]]] : [];
   const { onEpoch: _quiet, ...innerCfg } = cfg;
+  // an inner split may miss a class: it is scored as it is, not refused
+  const lenient = { requireClasses: false };
   const innerAccuracy = usable.map((rc) => {
     if (usable.length === 1) return { recipe: rc.name, accuracy: NaN };
     const accs = inner.map(([tr, va]) => {
-      const r = deepFold(model, spec, tr, va, { ...innerCfg, ...rc });
-      return r.pred.filter((p, i) => p === r.target[i]).length / Math.max(1, r.target.length);
+      const d = trainDecoder(model, { raws: tr }, { ...innerCfg, ...rc }, lenient);
+      const t = applyDecoder(d.decoder, { raws: va }, { ...lenient, what: 'validation' }).trials;
+      return t.filter((x) => x.pred === x.target).length / Math.max(1, t.length);
     });
     return { recipe: rc.name, accuracy: accs.reduce((x, y) => x + y, 0) / accs.length };
   });
   let best = 0;
   innerAccuracy.forEach((a, i) => { if (a.accuracy > innerAccuracy[best]!.accuracy) best = i; });
   const rc = usable[best]!;
-  const nClasses = new Set(Object.values(cfg.mapping)).size;
-  const r = deepFold(model, spec, fold.train, fold.test, { ...cfg, ...rc });
-  return { ...metrics(fold.name, model, r.target, r.pred, nClasses, r.nTrain, (performance.now() - t0) / 1000, r.history), recipe: rc.name, innerAccuracy };
+  const r = runFold(model, fold, { ...cfg, ...rc });
+  return { ...r, model, seconds: (performance.now() - t0) / 1000, recipe: rc.name, innerAccuracy };
 }

@@ -108,3 +108,33 @@ export function cohenKappaScore(y1: ArrayLike<Label>, y2: ArrayLike<Label>, opts
   }
   return 1 - num / den;
 }
+
+/**
+ * One-sided exact binomial test (scipy.stats.binomtest(k, n, p, alternative='greater')): the
+ * probability of k or more successes in n trials of success probability p, i.e. of a decoder
+ * at chance level p getting at least k of n trials right. The tail is summed from its largest
+ * term in log space, so p-values far below 1e-300 stay positive only where float64 allows.
+ */
+export function binomialTestGreater(k: number, n: number, p: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`binomialTestGreater: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new ArgumentError(`binomialTestGreater: k must be an integer in [0, ${n}], got ${k}`);
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`binomialTestGreater: p must be in [0, 1], got ${p}`);
+  if (k === 0) return 1;
+  if (p === 0) return 0;
+  if (p === 1) return 1;
+  const lp = Math.log(p);
+  const lq = Math.log1p(-p);
+  // log C(n, i) by the recurrence C(n, i) = C(n, i-1)·(n-i+1)/i, from i = 0
+  let lc = 0;
+  for (let i = 1; i <= k; i++) lc += Math.log((n - i + 1) / i);
+  const terms: number[] = [];
+  for (let i = k; i <= n; i++) {
+    if (i > k) lc += Math.log((n - i + 1) / i);
+    terms.push(lc + i * lp + (n - i) * lq);
+  }
+  let m = -Infinity;
+  for (const t of terms) if (t > m) m = t;
+  let s = 0;
+  for (const t of terms) s += Math.exp(t - m);
+  return Math.min(1, Math.exp(m + Math.log(s)));
+}

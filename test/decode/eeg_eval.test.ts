@@ -4,8 +4,8 @@
 // only and reports the choice; models without a dense form are refused for cropped decoding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ArgumentError } from '../../src/errors.js';
 import { Raw } from '../../src/neuro/raw.js';
 import { Annotations } from '../../src/neuro/annotations.js';
@@ -13,8 +13,9 @@ import { readEdf } from '../../src/io/edf/index.js';
 import { runFold, runFoldSelected, splitRun } from '../../src/decode/eeg_eval.js';
 import { trialWindows } from '../../src/decode/eeg_pipeline.js';
 import '../../src/models/register_eeg.js';
+import { dataPath, skipMissing } from '../helpers/data.js';
 
-const eeg = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'eeg/eegmmidb');
+const eeg = dataPath('eeg/eegmmidb');
 const load = (r: string) => Raw.fromRecording(readEdf(new Uint8Array(readFileSync(join(eeg, `S001${r}.edf`))), `S001${r}.edf`));
 
 function synthetic(): Raw {
@@ -54,7 +55,7 @@ test('trialWindows cuts crops inside each trial, the last one ending at the tria
 });
 
 test('cropped ShallowFBCSPNet (2 epochs) and nested recipe selection on real EEGMMIDB runs', (t) => {
-  if (!existsSync(eeg)) return t.skip(`EEGMMIDB not found at ${eeg}`);
+  if (skipMissing(t, join(eeg, 'S001R06.edf'), join(eeg, 'S001R14.edf'))) return;
   const [r06, r14] = [load('R06'), load('R14')];
   const cfg = { mapping: { T1: 0, T2: 1 }, classNames: ['hands', 'feet'], epochs: 2 };
   const r = runFold('shallow', { name: 'smoke', train: [r06], test: [r14] }, { ...cfg, cropped: true });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix, uniqueLabels } from '../../src/decode/metrics.js';
+import { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaScore, confusionMatrix, uniqueLabels } from '../../src/decode/metrics.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 
 const ref = JSON.parse(readFileSync('test/golden/decode/csp_lda_eegmmidb_S001.json', 'utf8')).metrics_multiclass;
@@ -35,4 +35,18 @@ test('confusion matrix options, string labels, balanced accuracy edge cases', ()
   assert.equal(cohenKappaScore([0, 1, 0, 1], [0, 1, 0, 1]), 1);
   assert.throws(() => accuracyScore([1, 2], [1]), ShapeError);
   assert.throws(() => confusionMatrix([1, 2], [1, 2], { labels: [5] }), ArgumentError);
+});
+
+test('binomialTestGreater matches scipy.stats.binomtest(alternative="greater") to 1e-12 relative, far tails included', () => {
+  const ref = JSON.parse(readFileSync('test/golden/decode/binomtest.json', 'utf8')) as { cases: { k: number; n: number; p: number; pvalue: number }[] };
+  assert.ok(ref.cases.length >= 20);
+  for (const c of ref.cases) {
+    const got = binomialTestGreater(c.k, c.n, c.p);
+    const rel = Math.abs(got - c.pvalue) / c.pvalue;
+    assert.ok(rel <= 1e-12, `binomtest(${c.k}, ${c.n}, ${c.p}): ${got} vs scipy ${c.pvalue} (relative error ${rel})`);
+  }
+  assert.throws(() => binomialTestGreater(16, 15, 0.5), ArgumentError);
+  assert.throws(() => binomialTestGreater(3, 0, 0.5), ArgumentError);
+  assert.throws(() => binomialTestGreater(3, 15, NaN), ArgumentError);
+  assert.throws(() => binomialTestGreater(2.5, 15, 0.5), ArgumentError);
 });
