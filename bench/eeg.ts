@@ -17,16 +17,17 @@ if (!existsSync(root)) {
 }
 const load = (run: string) => Raw.fromRecording(readEdf(new Uint8Array(readFileSync(join(root, `S001${run}.edf`))), `S001${run}.edf`));
 const runs = Object.fromEntries(['R04', 'R06', 'R08', 'R10', 'R14'].map((r) => [r, load(r)]));
-const models = ['csp-lda', ...(process.env['EEG_MODELS']?.split(',') ?? [...eegModels.keys()])];
+const models = ['csp-lda', 'csp-slda', ...(process.env['EEG_MODELS']?.split(',').filter(Boolean) ?? [...eegModels.keys()])];
 const epochs = process.env['EEG_EPOCHS'] ? Number(process.env['EEG_EPOCHS']) : undefined; // default: each model's own
 // Deep models: the recipe (band, window, trialwise or cropped) is chosen per fold by nested
 // validation on the training runs only (runFoldSelected), then retrained on all training runs
-// and tested once. CSP+LDA uses MNE's example settings unchanged.
+// and tested once. CSP+LDA uses MNE's example settings unchanged (plain LDA, as the example;
+// csp-slda the same with Ledoit-Wolf shrinkage).
 const base = epochs === undefined ? {} : { epochs };
 const handsFeet = { mapping: { T1: 0, T2: 1 }, classNames: ['hands', 'feet'], ...base };
 const leftRight = { mapping: { T1: 0, T2: 1 }, classNames: ['left', 'right'], ...base };
 const hf = (test: string): FoldData => ({ name: `test ${test}`, train: ['R06', 'R10', 'R14'].filter((r) => r !== test).map((r) => runs[r]!), test: [runs[test]!] });
-const run = (m: string, fold: FoldData, cfg: typeof handsFeet): FoldResult & { recipe?: string } => (m === 'csp-lda' ? runFold(m, fold, cfg) : runFoldSelected(m, fold, cfg));
+const run = (m: string, fold: FoldData, cfg: typeof handsFeet): FoldResult & { recipe?: string } => (m.startsWith('csp-') ? runFold(m, fold, cfg) : runFoldSelected(m, fold, cfg));
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
 const rows: string[][] = [['task', 'model', 'test R14 (or R08)', 'chance', 'leave-one-run-out mean', 'recipe chosen (per fold)', 's (R14 fold)']];
@@ -51,4 +52,4 @@ const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')}
 console.log(line(rows[0]!));
 console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
 for (const r of rows.slice(1)) console.log(line(r));
-console.log(`deep models: ${epochs ?? `each model's default epochs (${[...eegModels].map(([n, m]) => `${n} ${m.epochs ?? 60}`).join(', ')})`} epochs, AdamW + cosine (Braindecode's lr/weight decay per model), batch 16, causal exponential standardisation, augmentation (time reverse, sign flip, noise, frequency shift, smooth time mask); recipe per fold chosen by inner validation on the training runs among: ${defaultRecipes.map((r) => r.name).join(', ')} (cropped only for shallow/deep4). CSP+LDA: 7-30 Hz, 1-2 s, 4 components, shrinkage LDA (MNE's example).`);
+console.log(`deep models: ${epochs ?? `each model's default epochs (${[...eegModels].map(([n, m]) => `${n} ${m.epochs ?? 60}`).join(', ')})`} epochs, AdamW + cosine (Braindecode's lr/weight decay per model), batch 16, causal exponential standardisation, augmentation (time reverse, sign flip, noise, frequency shift, smooth time mask); recipe per fold chosen by inner validation on the training runs among: ${defaultRecipes.map((r) => r.name).join(', ')} (cropped only for shallow/deep4). CSP+LDA: 7-30 Hz, 1-2 s, 4 components, plain LDA (MNE's example); CSP+shrinkage LDA: the same with Ledoit-Wolf shrinkage.`);
