@@ -5,8 +5,9 @@
 
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ArgumentError } from '../errors.js';
+import { numberList, numberOption, parseCommandLine, type NumberCheck } from './args.js';
+import { checkOutDir } from './out_dir.js';
 import { readEdf } from '../io/edf/index.js';
 import { Raw } from '../neuro/raw.js';
 import { Annotations } from '../neuro/annotations.js';
@@ -32,11 +33,8 @@ options:
   --out DIR         where <time>/results.json and report.html go (default ./reports)
 `;
 
-function num(v: string | undefined, name: string, def: number): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new ArgumentError(`decode eeg: --${name} must be a number, got '${v}'`);
-  return n;
+function num(v: string | undefined, name: string, def: number, check: NumberCheck = {}): number {
+  return numberOption('decode eeg', name, v, def, check);
 }
 
 function loadEdf(path: string): Raw {
@@ -44,7 +42,7 @@ function loadEdf(path: string): Raw {
 }
 
 export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): FoldResult {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('decode eeg', {
     args: argv,
     allowPositionals: true,
     options: {
@@ -54,6 +52,8 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
     },
     strict: true,
   });
+  if (values.model !== undefined && values.model !== 'csp-lda' && !eegModels.has(values.model)) throw new ArgumentError(`decode: unknown model '${values.model}' (available: csp-lda, ${[...eegModels.keys()].join(', ')})`);
+  checkOutDir('decode eeg', values.out ?? 'reports');
   if (!values.events) throw new ArgumentError('decode eeg: --events is required, e.g. --events T1=hands,T2=feet');
   const classNames: string[] = [];
   const mapping: Record<string, number> = {};
@@ -92,13 +92,13 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
     source = `train ${values.train}; test ${values.test}`;
   }
   const model = values.model ?? 'shallow';
-  const band = values.band ? (values.band.split(',').map(Number) as [number, number]) : undefined;
+  const band = values.band ? (numberList('decode eeg', 'band', values.band, { min: 0 }) as [number, number]) : undefined;
   if (band && (band.length !== 2 || !(band[0] < band[1]))) throw new ArgumentError(`decode eeg: --band must be LO,HI with LO < HI, got '${values.band}'`);
   log(`decode eeg: ${model}, classes ${classNames.join(' / ')}, ${train.length} training and ${test.length} test recordings`);
   const result = runFold(model, { name: 'test', train, test }, {
     mapping, classNames, ...(band ? { band } : {}),
     tmin: num(values.tmin, 'tmin', 0), tmax: num(values.tmax, 'tmax', 4),
-    ...(values.epochs === undefined ? {} : { epochs: num(values.epochs, 'epochs', 60) }), seed: num(values.seed, 'seed', 0), augment: !values['no-augment'], cropped: values.cropped ?? false,
+    ...(values.epochs === undefined ? {} : { epochs: num(values.epochs, 'epochs', 60, { integer: true, positive: true }) }), seed: num(values.seed, 'seed', 0, { integer: true }), augment: !values['no-augment'], cropped: values.cropped ?? false,
     onEpoch: (h) => log(`epoch ${String(h.epoch).padStart(3)}  lr ${h.lr.toExponential(2)}  train loss ${h.trainLoss.toFixed(4)}  acc ${(100 * h.trainAccuracy).toFixed(1)} %`),
   });
   log(`test accuracy ${(100 * result.accuracy).toFixed(1)} % (balanced ${(100 * result.balancedAccuracy).toFixed(1)} %, kappa ${result.kappa.toFixed(3)}, chance ${(100 * result.chance).toFixed(1)} %) on ${result.nTest} trials`);
