@@ -54,6 +54,11 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
   });
   if (values.model !== undefined && values.model !== 'csp-lda' && !eegModels.has(values.model)) throw new ArgumentError(`decode: unknown model '${values.model}' (available: csp-lda, ${[...eegModels.keys()].join(', ')})`);
   checkOutDir('decode eeg', values.out ?? 'reports');
+  const nums = {
+    tmin: num(values.tmin, 'tmin', 0), tmax: num(values.tmax, 'tmax', 4),
+    epochs: values.epochs === undefined ? undefined : num(values.epochs, 'epochs', 60, { integer: true, positive: true }),
+    seed: num(values.seed, 'seed', 0, { integer: true }),
+  };
   if (!values.events) throw new ArgumentError('decode eeg: --events is required, e.g. --events T1=hands,T2=feet');
   const classNames: string[] = [];
   const mapping: Record<string, number> = {};
@@ -64,6 +69,8 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
     mapping[desc] = classNames.indexOf(cls);
   }
   if (classNames.length < 2) throw new ArgumentError(`decode eeg: --events maps to ${classNames.length} class; at least 2 are needed`);
+  const band = values.band ? (numberList('decode eeg', 'band', values.band, { min: 0 }) as [number, number]) : undefined;
+  if (band && (band.length !== 2 || !(band[0] < band[1]))) throw new ArgumentError(`decode eeg: --band must be LO,HI with LO < HI, got '${values.band}'`);
 
   let train: Raw[];
   let test: Raw[];
@@ -92,13 +99,11 @@ export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => p
     source = `train ${values.train}; test ${values.test}`;
   }
   const model = values.model ?? 'shallow';
-  const band = values.band ? (numberList('decode eeg', 'band', values.band, { min: 0 }) as [number, number]) : undefined;
-  if (band && (band.length !== 2 || !(band[0] < band[1]))) throw new ArgumentError(`decode eeg: --band must be LO,HI with LO < HI, got '${values.band}'`);
   log(`decode eeg: ${model}, classes ${classNames.join(' / ')}, ${train.length} training and ${test.length} test recordings`);
   const result = runFold(model, { name: 'test', train, test }, {
     mapping, classNames, ...(band ? { band } : {}),
-    tmin: num(values.tmin, 'tmin', 0), tmax: num(values.tmax, 'tmax', 4),
-    ...(values.epochs === undefined ? {} : { epochs: num(values.epochs, 'epochs', 60, { integer: true, positive: true }) }), seed: num(values.seed, 'seed', 0, { integer: true }), augment: !values['no-augment'], cropped: values.cropped ?? false,
+    tmin: nums.tmin, tmax: nums.tmax,
+    ...(nums.epochs === undefined ? {} : { epochs: nums.epochs }), seed: nums.seed, augment: !values['no-augment'], cropped: values.cropped ?? false,
     onEpoch: (h) => log(`epoch ${String(h.epoch).padStart(3)}  lr ${h.lr.toExponential(2)}  train loss ${h.trainLoss.toFixed(4)}  acc ${(100 * h.trainAccuracy).toFixed(1)} %`),
   });
   log(`test accuracy ${(100 * result.accuracy).toFixed(1)} % (balanced ${(100 * result.balancedAccuracy).toFixed(1)} %, kappa ${result.kappa.toFixed(3)}, chance ${(100 * result.chance).toFixed(1)} %) on ${result.nTest} trials`);

@@ -29,7 +29,7 @@ export function checkOutDir(op: string, dir: string): string {
       st = statSync(p);
     } catch (e) {
       const code = errno(e);
-      if (code !== 'ENOENT') throw new ArgumentError(`${op}: --out '${dir}': cannot inspect '${p}' (${code})`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new ArgumentError(`${op}: --out '${dir}': cannot inspect '${p}' (${code})`);
       const up = dirname(p);
       if (up === p) throw new ArgumentError(`${op}: --out '${dir}': no existing folder above it`);
       p = up;
