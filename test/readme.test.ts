@@ -64,7 +64,7 @@ test('the README\'s dendrite commands use known options and files that exist', (
     const help = HELP[cmd];
     assert.ok(help, `${l}: unknown command '${cmd}'`);
     for (const a of args.filter((x) => x.startsWith('--'))) assert.ok(help.includes(`${a.split('=')[0]} `) || help.includes(`${a}\n`), `${l}: ${a} is not an option of ${cmd}`);
-    for (const a of args.filter((x) => !x.startsWith('-'))) for (const p of a.split(',')) if (p.includes('/')) paths.push(p);
+    for (const a of args.filter((x) => !x.startsWith('-'))) for (const p of a.split(',')) if (p.includes('/') || /\.(edf|bdf|gdf|mat|nii|gz|safetensors)$/i.test(p)) paths.push(p);
     if (cmd === 'train lenet') parseTrainLenet(args.slice(2));
   }
   assert.ok(paths.length >= 5, `file arguments: ${paths.join(' ')}`);
