@@ -18,6 +18,8 @@ function errno(e: unknown): string {
 /**
  * Checks that `dir` (the value of --out) is a folder or can be made one: the nearest existing
  * ancestor must be a writable folder outside /proc, /sys and /dev. Returns the absolute path.
+ * An existing folder is also swept of the temp files that killed runs left in it and in its run
+ * folders (a Ctrl-C during a write ends the process before any handler could remove them).
  */
 export function checkOutDir(op: string, dir: string): string {
   const abs = resolve(dir);
@@ -43,14 +45,12 @@ export function checkOutDir(op: string, dir: string): string {
     } catch (e) {
       throw new ArgumentError(`${op}: --out '${dir}': folder '${p}' is not writable (${errno(e)})`);
     }
+    if (p === abs) removeStaleTemps(abs, 1);
     return abs;
   }
 }
 
-/**
- * Creates `<out>/<time>/` (a `-1`, `-2`... suffix when two runs start in the same millisecond)
- * after checkOutDir, and removes temp files that killed runs left in earlier run folders.
- */
+/** Creates `<out>/<time>/` (a `-1`, `-2`... suffix when two runs start in the same millisecond) after checkOutDir. */
 export function makeRunDir(op: string, out: string): string {
   const root = checkOutDir(op, out);
   try {
@@ -58,7 +58,6 @@ export function makeRunDir(op: string, out: string): string {
   } catch (e) {
     throw new ArgumentError(`${op}: cannot create --out folder '${out}' (${errno(e)})`);
   }
-  removeStaleTemps(root, 1);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   for (let k = 0; ; k++) {
     const dir = join(root, k ? `${stamp}-${k}` : stamp);

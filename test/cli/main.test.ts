@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,4 +58,20 @@ test('negative numbers after a space get dendrite\'s message on the command line
   const r = cli('train', 'lenet', '--epochs', '-1');
   assert.equal(r.status, 2);
   assert.equal(r.stderr, "dendrite: train lenet: --epochs must be a positive integer, got '-1'\n");
+});
+
+test('a command sweeps its --out folder of temp files that killed runs left', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dendrite-out-'));
+  try {
+    const run = join(dir, '2026-01-01T00-00-00-000Z');
+    const code = `require('node:fs').writeFileSync(${JSON.stringify(run)} + '/.metrics.json.' + process.pid + '.0123456789ab.tmp', '{'); process.kill(process.pid, 'SIGKILL');`;
+    mkdirSync(run);
+    spawnSync(process.execPath, ['-e', code]);
+    assert.equal(readdirSync(run).length, 1);
+    const r = cli('decode', 'spikes', join(dir, 'absent.mat'), '--decoder', 'wiener', '--out', dir);
+    assert.equal(r.status, 2); // the missing .mat file, after the --out check
+    assert.deepEqual(readdirSync(run), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
