@@ -11,7 +11,7 @@ export interface CurvePoint {
   heldOutAccuracy?: number | null;
 }
 
-const pct = (v: number, step: number) => `${(100 * v).toFixed(step >= 0.1 ? 0 : step >= 0.01 ? 0 : 1)} %`;
+const pct = (v: number, step: number) => `${(100 * v).toFixed(step >= 0.01 ? 0 : 1)} %`;
 
 /**
  * The loss chart and, when any accuracy is present, the accuracy chart (0-100 %). `heldOut`
