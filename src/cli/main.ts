@@ -37,6 +37,8 @@ targets:
                   (see dendrite decode spikes --help)
 `;
 
+const FS_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'EMFILE', 'EIO']);
+
 const isHelp = (a: string | undefined) => a === '--help' || a === '-h' || a === 'help';
 
 /** The version in dendrite's package.json (dist/src/cli/main.js sits three folders below it). */
@@ -109,7 +111,8 @@ export function main(argv: string[]): number {
     return 2;
   } catch (e) {
     const code = (e as { code?: string } | null)?.code ?? '';
-    if (e instanceof Error && (e instanceof DendriteError || code === 'ENOENT' || code === 'EISDIR' || code.startsWith('ERR_PARSE_ARGS'))) {
+    // file-system failures (their messages name the path) are a user's problem, not a bug: one line
+    if (e instanceof Error && (e instanceof DendriteError || FS_CODES.has(code) || code.startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`dendrite: ${e.message}\n`);
       return 2;
     }

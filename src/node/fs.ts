@@ -1,7 +1,8 @@
 // Node-only file helpers (kept out of browser-safe code).
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ArgumentError } from '../errors.js';
 
 // Temp files are `.<name>.<pid>.<12 hex>.tmp` beside their target. A process killed between
 // creating one and renaming it (Ctrl-C, SIGKILL, power loss) cannot remove it itself, so writers
@@ -85,7 +86,10 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     } catch {
       /* temp may not exist */
     }
-    throw new Error(`writeFileAtomic: cannot write '${path}': ${(e as Error).message}`, { cause: e });
+    const wrapped: NodeJS.ErrnoException = new Error(`writeFileAtomic: cannot write '${path}': ${(e as Error).message}`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined) wrapped.code = code;
+    throw wrapped;
   }
   // Persist the rename itself; directories cannot be opened for fsync on every platform.
   try {
@@ -104,8 +108,13 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
 export function readBytes(path: string): Uint8Array {
   let buf: Buffer;
   try {
+    // a device or pipe (/dev/zero, /dev/stdin) may never end: only files and what stat cannot tell
+    const st = statSync(path);
+    const kind = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : null;
+    if (kind !== null) throw new ArgumentError(`readBytes: '${path}' is ${kind}, not a file`);
     buf = readFileSync(path);
   } catch (e) {
+    if (e instanceof ArgumentError) throw e;
     const err = e as NodeJS.ErrnoException;
     const wrapped: NodeJS.ErrnoException = new Error(`readBytes: cannot read '${path}': ${err.message}`, { cause: e });
     if (err.code !== undefined) wrapped.code = err.code;

@@ -75,3 +75,17 @@ test('a command sweeps its --out folder of temp files that killed runs left', ()
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an unreadable input is one line, not a stack trace', () => {
+  const r = cli('info', '/proc/self/mem');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^dendrite: readBytes: cannot read '\/proc\/self\/mem': /);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+test('info on a device is refused at once (it would be read forever)', () => {
+  const r = cli('info', '/dev/zero');
+  assert.equal(r.error, undefined, 'finished');
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, "dendrite: readBytes: '/dev/zero' is a character device, not a file\n");
+});

@@ -96,3 +96,9 @@ test('removeStaleTemps sweeps a folder and its run folders, keeping live writers
     assert.ok(existsSync(live) && existsSync(join(dir, 'notes.tmp')));
   });
 });
+
+test('writeFileAtomic errors keep the system code', () => {
+  withDir((dir) => {
+    assert.throws(() => writeFileAtomic(join(dir, 'missing', 'f'), 'x'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && e.message.includes(join(dir, 'missing', 'f')));
+  });
+});
