@@ -1,7 +1,15 @@
-// The README's library example, verbatim in spirit: it must compile and train.
+// The README's library example, verbatim in spirit: it must compile and train. Its command-line
+// examples must name scripts that exist, options their command knows and files that exist.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { tensor, randn, nn, F, optim, tidy, manualSeed, type Tensor } from '../src/index.js';
+import { parseTrainLenet, TRAIN_LENET_HELP } from '../src/cli/train.js';
+import { DECODE_HELP } from '../src/cli/decode.js';
+import { DECODE_SPIKES_HELP } from '../src/cli/decode_spikes.js';
+import { INFO_HELP } from '../src/cli/info.js';
+import { DATA, skipMissing } from './helpers/data.js';
 
 class Net extends nn.Module {
   fc1 = new nn.Linear(4, 16);
@@ -28,4 +36,50 @@ test('the README example trains (loss falls over 50 steps)', () => {
     }));
   }
   assert.ok(losses[49]! < 0.5 * losses[0]!, `loss ${losses[0]} → ${losses[49]}`);
+});
+
+const readme = readFileSync('README.md', 'utf8');
+/** Every command line of the README's sh blocks, comments stripped. */
+const shLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+const HELP: Record<string, string> = { 'train lenet': TRAIN_LENET_HELP, 'decode eeg': DECODE_HELP, 'decode spikes': DECODE_SPIKES_HELP, info: INFO_HELP };
+
+test('the README\'s npm commands name scripts package.json has', () => {
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const runs = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);
+  assert.ok(runs.length >= 5, `found ${runs.join(', ')}`);
+  for (const r of runs) assert.ok(r in scripts, `npm run ${r}: no such script`);
+  for (const l of shLines.filter((x) => x.startsWith('npm '))) {
+    const name = /^npm (?:run )?([\w:-]+)/.exec(l)![1]!;
+    assert.ok(name === 'ci' || name in scripts || (name === 'test' && 'test' in scripts), l);
+  }
+});
+
+test('the README\'s dendrite commands use known options and files that exist', (t) => {
+  const cmds = shLines.filter((l) => l.startsWith('npx dendrite '));
+  assert.ok(cmds.length >= 3);
+  const paths: string[] = [];
+  for (const l of cmds) {
+    const args = l.split(/\s+/).slice(2);
+    const cmd = args[0] === 'info' ? 'info' : `${args[0]} ${args[1]}`;
+    const help = HELP[cmd];
+    assert.ok(help, `${l}: unknown command '${cmd}'`);
+    for (const a of args.filter((x) => x.startsWith('--'))) assert.ok(help.includes(`${a.split('=')[0]} `) || help.includes(`${a}\n`), `${l}: ${a} is not an option of ${cmd}`);
+    for (const a of args.filter((x) => !x.startsWith('-'))) for (const p of a.split(',')) if (p.includes('/') || /\.(edf|bdf|gdf|mat|nii|gz|safetensors)$/i.test(p)) paths.push(p);
+    if (cmd === 'train lenet') parseTrainLenet(args.slice(2));
+  }
+  assert.ok(paths.length >= 5, `file arguments: ${paths.join(' ')}`);
+  // the examples are written for the repository root, where the shared data sit at ../shared/data
+  // (a missing data file skips, or fails under DENDRITE_REQUIRE_DATA=1); any other path must exist
+  const shared = paths.filter((p) => p.startsWith('../shared/data/'));
+  for (const p of paths.filter((x) => !shared.includes(x))) assert.ok(existsSync(p), `${p} does not exist (examples run from the repository root)`);
+  const local = shared.map((p) => resolve(DATA, p.slice('../shared/data/'.length)));
+  if (skipMissing(t, ...local)) return;
+  for (const p of local) assert.ok(existsSync(p), p);
+});
+
+test('the README\'s npm start options parse', () => {
+  const m = /`npm start -- ([^`]+)`/.exec(readme);
+  assert.ok(m, 'an npm start example with options');
+  const cfg = parseTrainLenet(m[1]!.split(/\s+/));
+  assert.equal(cfg.epochs, 5);
 });

@@ -5,10 +5,11 @@
 // and a binomial test against chance, and writes results.json (every setting, per-trial
 // predictions and probabilities), a self-contained report.html and, with --save, the model.
 
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ArgumentError } from '../errors.js';
+import { numberList, numberOption, parseCommandLine, type NumberCheck } from './args.js';
+import { checkOutDir, makeRunDir } from './out_dir.js';
 import { readEdf } from '../io/edf/index.js';
 import { Raw } from '../neuro/raw.js';
 import { Annotations } from '../neuro/annotations.js';
@@ -52,11 +53,8 @@ balanced accuracy, kappa, the confusion matrix, chance (the most frequent test c
 and the one-sided exact binomial p-value of the correct count against chance.
 `;
 
-function num(v: string | undefined, name: string, def: number): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new ArgumentError(`decode eeg: --${name} must be a number, got '${v}'`);
-  return n;
+function num(v: string | undefined, name: string, def: number, check: NumberCheck = {}): number {
+  return numberOption('decode eeg', name, v, def, check);
 }
 
 function loadEdf(path: string): Raw {
@@ -64,7 +62,7 @@ function loadEdf(path: string): Raw {
 }
 
 export function decodeEegCli(argv: string[], log: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): FoldResult {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('decode eeg', {
     args: argv,
     allowPositionals: true,
     options: {
@@ -138,6 +136,9 @@ function openRecordings(values: Values, positionals: string[], needTrain: boolea
 
 function runDecodeEeg(values: Values, positionals: string[], log: (s: string) => void): FoldResult {
   const t0 = performance.now();
+  // refused before any recording is read: a bad --out or --save folder
+  const outRoot = checkOutDir('decode eeg', str(values['out']) ?? 'reports');
+  if (str(values['save']) !== undefined) checkOutDir('decode eeg', str(values['save'])!);
   const loadDir = str(values['load']);
   let decoder: TrainedDecoder;
   let trained: Trained | null = null;
@@ -164,12 +165,14 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     const model = str(values['model']) ?? 'shallow';
     checkModel(model);
     const bandSpec = str(values['band']);
-    const band = bandSpec ? (bandSpec.split(',').map(Number) as [number, number]) : undefined;
-    if (band && (band.length !== 2 || !band.every(Number.isFinite) || !(band[0] < band[1]))) throw new ArgumentError(`decode eeg: --band must be LO,HI with LO < HI, got '${bandSpec}'`);
+    const band = bandSpec ? (numberList('decode eeg', 'band', bandSpec, { min: 0 }) as [number, number]) : undefined;
+    if (band && (band.length !== 2 || !(band[0] < band[1]))) throw new ArgumentError(`decode eeg: --band must be LO,HI with LO < HI, got '${bandSpec}'`);
     const def = modelDefaults(model);
     const tmin = values['tmin'] === undefined ? def.tmin : num(str(values['tmin']), 'tmin', def.tmin);
     const tmax = values['tmax'] === undefined ? def.tmax : num(str(values['tmax']), 'tmax', def.tmax);
     if (!(tmin < tmax)) throw new ArgumentError(`decode eeg: --tmin ${tmin} must be below --tmax ${tmax}`);
+    const epochs = values['epochs'] === undefined ? undefined : num(str(values['epochs']), 'epochs', 60, { integer: true, positive: true });
+    const seed = num(str(values['seed']), 'seed', 0, { integer: true });
     const deepOnly = ['epochs', 'no-augment'].filter((k) => values[k] !== undefined);
     if (!eegModels.has(model) && deepOnly.length) throw new ArgumentError(`decode eeg: --${deepOnly.join(', --')} ${deepOnly.length > 1 ? 'are' : 'is'} for deep models; '${model}' is fitted in closed form`);
     if (values['cropped'] && !eegModels.get(model)?.makeCropped) throw new ArgumentError(`decode eeg: --cropped needs a model with a dense form (shallow, deep4), not '${model}'`);
@@ -177,7 +180,7 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     log(`decode eeg: ${model}, classes ${classNames.join(' / ')}, ${rec.train.length} training and ${rec.test.length} test recordings`);
     const settings: DecodeSettings = {
       mapping, classNames, band: band ?? def.band, tmin, tmax,
-      ...(values['epochs'] === undefined ? {} : { epochs: num(str(values['epochs']), 'epochs', 60) }), seed: num(str(values['seed']), 'seed', 0),
+      ...(epochs === undefined ? {} : { epochs }), seed,
       augment: !values['no-augment'], cropped: values['cropped'] === true,
       onEpoch: (h) => log(`epoch ${String(h.epoch).padStart(3)}  lr ${h.lr.toExponential(2)}  train loss ${h.trainLoss.toFixed(4)}  acc ${(100 * h.trainAccuracy).toFixed(1)} %`),
     };
@@ -196,8 +199,7 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     const p = saveDecoder(resolve(saveDir), decoder);
     log(`saved the model to ${p.weights} and ${p.config}`);
   }
-  const dir = resolve(str(values['out']) ?? 'reports', new Date().toISOString().replace(/[:.]/g, '-'));
-  mkdirSync(dir, { recursive: true });
+  const dir = makeRunDir('decode eeg', outRoot);
   const { trials, config: _config, history, ...metrics } = result;
   const results = {
     source: rec.source, model: c.model, label: c.label, classNames: c.classNames, mapping: c.mapping,

@@ -12,7 +12,6 @@
 
 import { mkdirSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ArgumentError, FormatError, ShapeError } from '../errors.js';
 import { readMat, permuteToRowMajor, sparseToDense, toFloat64, toRowMajor, type MatLogical, type MatNumeric, type MatValue } from '../io/mat/index.js';
 import { readBytes, writeFileAtomic } from '../node/fs.js';
@@ -20,6 +19,8 @@ import { flattenHistory, historyValidRange, spikesWithHistory } from '../neuro/s
 import { chooseRidgeAlpha, DenseDecoder, KalmanFilter, RecurrentDecoder, RIDGE_ALPHAS, WienerCascade, WienerFilter, type Matrix, type RidgeAlphaChoice, type Sequences } from '../models/decoders/index.js';
 import { pearsonR, r2Score, rmse } from '../decode/regression_metrics.js';
 import { spikeReportHtml } from '../decode/spike_report.js';
+import { parseCommandLine, parseNumber, type NumberCheck } from './args.js';
+import { checkOutDir } from './out_dir.js';
 
 export const SPIKE_DECODERS = ['wiener', 'cascade', 'kalman', 'rnn', 'gru', 'lstm', 'dense'] as const;
 export type SpikeDecoderName = (typeof SPIKE_DECODERS)[number];
@@ -179,16 +180,9 @@ function str(values: Values, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function num(values: Values, name: string, def: number, check: { integer?: boolean; min?: number; minExclusive?: number; maxExclusive?: number } = {}): number {
+function num(values: Values, name: string, def: number, check: NumberCheck = {}): number {
   const raw = str(values, name);
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  const what = check.integer ? 'an integer' : 'a number';
-  if (raw.trim() === '' || !Number.isFinite(n) || (check.integer && !Number.isInteger(n))) throw new ArgumentError(`${op}: --${name} must be ${what}, got '${raw}'`);
-  if (check.min !== undefined && n < check.min) throw new ArgumentError(`${op}: --${name} must be >= ${check.min}, got ${raw}`);
-  if (check.minExclusive !== undefined && !(n > check.minExclusive)) throw new ArgumentError(`${op}: --${name} must be > ${check.minExclusive}, got ${raw}`);
-  if (check.maxExclusive !== undefined && !(n < check.maxExclusive)) throw new ArgumentError(`${op}: --${name} must be < ${check.maxExclusive}, got ${raw}`);
-  return n;
+  return raw === undefined ? def : parseNumber(op, name, raw, check);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,7 +467,7 @@ function runDir(root: string): string {
 // the command
 
 export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): SpikeDecodeResult {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine(op, {
     args: argv,
     allowPositionals: true,
     options: {
@@ -487,6 +481,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     strict: true,
   });
   const v = values as Values;
+  checkOutDir(op, values.out ?? 'reports');
 
   // --- decoder and its options
   const decoderArg = values.decoder;

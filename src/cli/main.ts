@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The dendrite command line: one file per command, each thin over the library.
 
+import { readFileSync } from 'node:fs';
 import { DendriteError } from '../errors.js';
 import '../ops/methods.js';
 import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
@@ -16,13 +17,45 @@ commands:
   decode eeg      train and test an EEG decoder (see dendrite decode eeg --help)
   decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
   help            this text
+
+options:
+  --version       print dendrite's version
 `;
+
+const TRAIN_HELP = `usage: dendrite train <model> [options]
+
+models:
+  lenet           the classic ConvNet on MNIST (see dendrite train lenet --help)
+`;
+
+const DECODE_TARGETS_HELP = `usage: dendrite decode <target> [options]
+
+targets:
+  eeg             train and test an EEG decoder on EDF/BDF files or a BIDS data set
+                  (see dendrite decode eeg --help)
+  spikes          decode kinematics from binned spike counts in a .mat file
+                  (see dendrite decode spikes --help)
+`;
+
+const FS_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'EMFILE', 'EIO']);
+
+const isHelp = (a: string | undefined) => a === '--help' || a === '-h' || a === 'help';
+
+/** The version in dendrite's package.json (dist/src/cli/main.js sits three folders below it). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
 
 export function main(argv: string[]): number {
   const [cmd, sub, ...rest] = argv;
   try {
-    if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    if (cmd === undefined || isHelp(cmd)) {
       process.stdout.write(HELP);
+      return 0;
+    }
+    if (cmd === '--version' || cmd === '-v' || cmd === 'version') {
+      process.stdout.write(`dendrite ${version()}\n`);
       return 0;
     }
     if (cmd === 'info') {
@@ -35,6 +68,10 @@ export function main(argv: string[]): number {
       return 0;
     }
     if (cmd === 'decode') {
+      if (sub === undefined || isHelp(sub)) {
+        process.stdout.write(DECODE_TARGETS_HELP);
+        return sub === undefined ? 2 : 0;
+      }
       if (sub === 'spikes') {
         if (rest.includes('--help') || rest.includes('-h')) {
           process.stdout.write(DECODE_SPIKES_HELP);
@@ -44,7 +81,7 @@ export function main(argv: string[]): number {
         return 0;
       }
       if (sub !== 'eeg') {
-        process.stderr.write(`dendrite decode: unknown target '${sub ?? ''}' (available: eeg, spikes)\n`);
+        process.stderr.write(`dendrite decode: unknown target '${sub}' (available: eeg, spikes)\n`);
         return 2;
       }
       if (rest.includes('--help') || rest.includes('-h')) {
@@ -55,6 +92,10 @@ export function main(argv: string[]): number {
       return 0;
     }
     if (cmd === 'train') {
+      if (sub === undefined || isHelp(sub)) {
+        process.stdout.write(TRAIN_HELP);
+        return sub === undefined ? 2 : 0;
+      }
       if (sub === 'lenet') {
         if (rest.includes('--help') || rest.includes('-h')) {
           process.stdout.write(TRAIN_LENET_HELP);
@@ -63,14 +104,15 @@ export function main(argv: string[]): number {
         trainLenet(parseTrainLenet(rest));
         return 0;
       }
-      process.stderr.write(`dendrite train: unknown model '${sub ?? ''}' (available: lenet)\n`);
+      process.stderr.write(`dendrite train: unknown model '${sub}' (available: lenet)\n`);
       return 2;
     }
     process.stderr.write(`dendrite: unknown command '${cmd}'\n\n${HELP}`);
     return 2;
   } catch (e) {
     const code = (e as { code?: string } | null)?.code ?? '';
-    if (e instanceof Error && (e instanceof DendriteError || code === 'ENOENT' || code === 'EISDIR' || code.startsWith('ERR_PARSE_ARGS'))) {
+    // file-system failures (their messages name the path) are a user's problem, not a bug: one line
+    if (e instanceof Error && (e instanceof DendriteError || FS_CODES.has(code) || code.startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`dendrite: ${e.message}\n`);
       return 2;
     }

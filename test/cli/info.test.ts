@@ -1,13 +1,12 @@
 // `dendrite info` on one file of each supported format, and on files it must refuse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { info } from '../../src/cli/info.js';
 import { detectFormat, FormatError } from '../../src/index.js';
-
-const data = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data');
+import { dataPath, skipMissing } from '../helpers/data.js';
 const run = (p: string) => {
   const lines: string[] = [];
   info([p], (s) => lines.push(s));
@@ -15,15 +14,22 @@ const run = (p: string) => {
 };
 
 test('info summarises EDF+, BDF, GDF, NIfTI, MAT and safetensors files', (t) => {
-  if (!existsSync(data)) return t.skip(`shared data not found at ${data}`);
-  const edf = run(join(data, 'eeg/eegmmidb/S001R04.edf'));
+  const files = {
+    edf: dataPath('eeg/eegmmidb/S001R04.edf'),
+    bdf: dataPath('eeg/edf-conformance/mne-python/test.bdf'),
+    gdf: dataPath('eeg/edf-conformance/mne-testing-data/test_1ch.gdf'),
+    nifti: dataPath('nifti/nibabel/example4d.nii.gz'),
+    mat: dataPath('spikes/kordinglab-dad/chewie_demo.mat'),
+  };
+  if (skipMissing(t, ...Object.values(files))) return;
+  const edf = run(files.edf);
   assert.match(edf, /format\s+EDF\+C/);
   assert.match(edf, /channels\s+64 at 160 Hz/);
   assert.match(edf, /annotations\s+30: T0 ×15, T2 ×7, T1 ×8/);
-  assert.match(run(join(data, 'eeg/edf-conformance/mne-python/test.bdf')), /format\s+BDF/);
-  assert.match(run(join(data, 'eeg/edf-conformance/mne-testing-data/test_1ch.gdf')), /format\s+GDF/);
-  assert.match(run(join(data, 'nifti/nibabel/example4d.nii.gz')), /shape\s+128 × 96 × 24 × 2\s+int16/);
-  assert.match(run(join(data, 'spikes/kordinglab-dad/chewie_demo.mat')), /Xtr\s+double\s+1200×2/);
+  assert.match(run(files.bdf), /format\s+BDF/);
+  assert.match(run(files.gdf), /format\s+GDF/);
+  assert.match(run(files.nifti), /shape\s+128 × 96 × 24 × 2\s+int16/);
+  assert.match(run(files.mat), /Xtr\s+double\s+1200×2/);
   assert.match(run('test/golden/lenet_state.safetensors'), /conv1\.weight\s+F32\s+\(6, 1, 5, 5\)/);
 });
 

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readBytes, writeFileAtomic } from '../../src/node/index.js';
+import { basename, dirname, join } from 'node:path';
+import { readBytes, removeStaleTemps, writeFileAtomic } from '../../src/node/index.js';
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'dendrite-fs-'));
@@ -52,4 +53,52 @@ test('a failed write removes its temp file and names the path', () => {
 test('readBytes errors name the path and keep the code', () => {
   const p = join(tmpdir(), 'dendrite-no-such-file-xyz');
   assert.throws(() => readBytes(p), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && e.message.includes(p));
+});
+
+// A writer killed between creating its temp file and renaming it (Ctrl-C, SIGKILL) leaves the
+// temp behind; the next write to the same target, or a sweep of the folder, removes it.
+function orphanOf(target: string): string {
+  const code = `const fs = require('node:fs'); const p = require('node:path');
+    const t = ${JSON.stringify(target)};
+    fs.writeFileSync(p.join(p.dirname(t), '.' + p.basename(t) + '.' + process.pid + '.0123456789ab.tmp'), 'partial');
+    process.kill(process.pid, 'SIGKILL');`;
+  const r = spawnSync(process.execPath, ['-e', code]);
+  assert.equal(r.signal, 'SIGKILL');
+  const left = readdirSync(dirname(target)).filter((n) => n.startsWith(`.${basename(target)}.`) && n.endsWith('.tmp'));
+  assert.equal(left.length, 1, 'the killed writer left its temp file');
+  return join(dirname(target), left[0]!);
+}
+
+test('a later write removes the temp files that killed writers left for the same target', () => {
+  withDir((dir) => {
+    const p = join(dir, 'metrics.json');
+    const orphan = orphanOf(p);
+    const other = orphanOf(join(dir, 'other.json'));
+    const live = join(dir, `.metrics.json.${process.ppid}.abcdefabcdef.tmp`); // a live process's temp stays
+    writeFileSync(live, 'in progress');
+    writeFileAtomic(p, '{}');
+    assert.ok(!existsSync(orphan), 'orphan of a dead writer removed');
+    assert.ok(existsSync(other), 'temps of other targets are left to their own writes');
+    assert.ok(existsSync(live), "a live writer's temp is kept");
+    assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('.')).sort(), ['metrics.json']);
+  });
+});
+
+test('removeStaleTemps sweeps a folder and its run folders, keeping live writers\' temps', () => {
+  withDir((dir) => {
+    mkdirSync(join(dir, 'run1'));
+    const a = orphanOf(join(dir, 'run1', 'lenet.safetensors'));
+    const live = join(dir, `.x.${process.pid}.abcdefabcdef.tmp`);
+    writeFileSync(live, '');
+    writeFileSync(join(dir, 'notes.tmp'), 'not ours');
+    assert.deepEqual(removeStaleTemps(dir), []);
+    assert.deepEqual(removeStaleTemps(dir, 1), [a]);
+    assert.ok(existsSync(live) && existsSync(join(dir, 'notes.tmp')));
+  });
+});
+
+test('writeFileAtomic errors keep the system code', () => {
+  withDir((dir) => {
+    assert.throws(() => writeFileAtomic(join(dir, 'missing', 'f'), 'x'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && e.message.includes(join(dir, 'missing', 'f')));
+  });
 });
