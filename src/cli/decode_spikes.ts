@@ -304,6 +304,8 @@ interface FitReport {
   kalman?: SpikeKalmanReport;
   alphaSelection?: RidgeAlphaChoice & { fitBins: number; validBins: number };
   earlyStopping?: { bestEpoch: number; epochsRun: number; patience: number };
+  /** Per-epoch losses of a trained network (train MSE on centred targets, validation MSE). */
+  curves?: { epoch: number; trainLoss: number; validLoss: number | null }[];
 }
 
 interface Runner {
@@ -323,8 +325,10 @@ function validationCut(n: number, why: string): number {
 function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record<string, number | boolean>, log: (s: string) => void): Runner {
   const patience = p['patience'] as number | undefined;
   let epochsRun = 0;
+  const curves: NonNullable<FitReport['curves']> = [];
   const onEpoch = (e: number, loss: number, vm?: number) => {
     epochsRun = e;
+    curves.push({ epoch: e, trainLoss: loss, validLoss: vm ?? null });
     log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)${vm === undefined ? '' : `  valid MSE ${vm.toFixed(4)}`}`);
   };
   const deep = {
@@ -336,7 +340,7 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
   const yFit = rowsOf(tr.y, 0, cut);
   const yVal = rowsOf(tr.y, cut, tr.n);
   const deepReport = (m: { bestEpoch: number }): FitReport => ({
-    fit: cut, valid: tr.n - cut, refitOnValid: false,
+    fit: cut, valid: tr.n - cut, refitOnValid: false, curves,
     ...(patience === undefined ? {} : { earlyStopping: { bestEpoch: m.bestEpoch, epochsRun, patience } }),
   });
   if (decoder === 'rnn' || decoder === 'gru' || decoder === 'lstm') {
@@ -638,7 +642,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   // --- files
   const dir = runDir(resolve(values.out ?? 'reports'));
   const latencyNote = `${decoder === 'kalman' ? 'filter step' : 'single-sample predict'}, median of ${LATENCY_CALLS} calls after ${LATENCY_WARMUP} warm-up calls`;
-  const extra = { ...(fitted.kalman ? { kalman: fitted.kalman } : {}), ...(fitted.alphaSelection ? { alphaSelection: fitted.alphaSelection } : {}), ...(fitted.earlyStopping ? { earlyStopping: fitted.earlyStopping } : {}) };
+  const extra = { ...(fitted.kalman ? { kalman: fitted.kalman } : {}), ...(fitted.alphaSelection ? { alphaSelection: fitted.alphaSelection } : {}), ...(fitted.earlyStopping ? { earlyStopping: fitted.earlyStopping } : {}), ...(fitted.curves?.length ? { curves: fitted.curves } : {}) };
   const perBin = { bin: scoredBins, truth: rowArrays(truth), pred: rowArrays(pred) };
   const json = { config, units: trS.cols, silentUnits, outputs, nTrain: tr.n, nTest: bins.scored, bins, ...extra, metrics, fitSeconds, latencyUs, latency: latencyNote, predictions: perBin };
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
@@ -647,6 +651,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     settings,
     outputs: metrics.map((m) => ({ name: m.output, r2: m.r2, pearson: m.pearson, rmse: m.rmse })),
     truth, pred, fitSeconds, latencyUs,
+    ...(fitted.curves?.length ? { curves: fitted.curves } : {}),
   }));
   log(`wrote ${join(dir, 'results.json')} and report.html`);
   return { config, outputs, metrics, units: trS.cols, nTrain: tr.n, nTest: bins.scored, bins, silentUnits, ...extra, scoredBins, fitSeconds, latencyUs, latencyCalls: LATENCY_CALLS, truth, pred, dir };

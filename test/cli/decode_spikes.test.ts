@@ -185,11 +185,15 @@ test('decode spikes: a 2-epoch GRU smoke run writes results.json and report.html
     assert.ok(lines.some((l) => /^x\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+\d+\.\d{4}$/.test(l)), lines.join('\n'));
     assert.deepEqual(readdirSync(g.dir).sort(), ['report.html', 'results.json']);
     const html = readFileSync(join(g.dir, 'report.html'), 'utf8');
-    assert.equal((html.match(/<svg/g) ?? []).length, 2);
+    // the two prediction plots and the learning curve, with its axes, after 2 epochs
+    assert.equal((html.match(/<svg/g) ?? []).length, 3);
+    assert.match(html, /<h3>Learning curves<\/h3>/);
+    assert.match(html, /epoch/);
     assert.match(html, /first 500 of 1812 test bins/);
     assert.doesNotMatch(html, /<script|src=|href=/);
-    const json = JSON.parse(readFileSync(join(g.dir, 'results.json'), 'utf8')) as { config: { params: { hidden: number; epochs: number } }; fitSeconds: number };
+    const json = JSON.parse(readFileSync(join(g.dir, 'results.json'), 'utf8')) as { config: { params: { hidden: number; epochs: number } }; fitSeconds: number; curves: { epoch: number; trainLoss: number }[] };
     assert.deepEqual([json.config.params.hidden, json.config.params.epochs], [16, 2]);
+    assert.deepEqual(json.curves.map((c) => c.epoch), [1, 2]);
     assert.ok(json.fitSeconds > 0);
     // early stopping: the last 20 % of the training bins validate, every epoch reports its MSE
     const es: string[] = [];
