@@ -1,14 +1,15 @@
 // BIDS-EEG walking on a data set the test builds in a temp dir from the shared EDF files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readBidsEeg } from '../../../src/node/bids.js';
 import { parseTsv, parseEntities } from '../../../src/io/bids/index.js';
 import { FormatError } from '../../../src/errors.js';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 
-const eeg = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'eeg/eegmmidb');
+const eeg = dataPath('eeg/eegmmidb');
 
 function build(): string {
   const root = mkdtempSync(join(tmpdir(), 'dendrite-bids-'));
@@ -29,7 +30,7 @@ function build(): string {
 }
 
 test('finds every recording with entities, inherited sidecars, participants and events', (t) => {
-  if (!existsSync(eeg)) return t.skip(`EEGMMIDB not found at ${eeg}`);
+  if (skipMissing(t, ...['S001R04.edf', 'S001R08.edf', 'S001R06.edf'].map((f) => join(eeg, f)))) return;
   const root = build();
   try {
     const recs = readBidsEeg(root);

@@ -26,12 +26,12 @@ for (let i = from; i < to; i++) {
   say(`begin ${i}`);
   let outcome = 'ok';
   try {
-    t.run(bytes);
+    t.run(bytes, i);
   } catch (e) {
     if (e instanceof DendriteError) outcome = 'typed';
     else {
       const err = e instanceof Error ? e : new Error(String(e));
-      const at = (err.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join(' < ');
+      const at = (err.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim().replace(/^at /, '')).join(' < ');
       say(`untyped ${i} ${JSON.stringify({ name: err.name, message: err.message.slice(0, 300), at })}`);
       outcome = 'untyped';
     }

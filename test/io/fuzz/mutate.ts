@@ -201,3 +201,83 @@ export function mutateSafetensors(src: Uint8Array, g: Generator): Mutation {
     }
   }
 }
+
+// ---- header-field mutations: one whole numeric field set to an extreme value ----
+
+const EDF_TEXT = ['1e308', '-1e308', 'NaN', 'Infinity', '-0', '0', '-1', '1e-300', '99999999', '-9999999', '0.000001', '', '+', '.', '1,5', '2147483648'];
+
+/** EDF/BDF: an ASCII numeric header field (fixed or of one signal) replaced by an extreme number. */
+export function mutateEdfField(src: Uint8Array, g: Generator): Mutation {
+  const b = src.slice();
+  const ns = Number(new TextDecoder('latin1').decode(src.subarray(252, 256)).trim()) || 1;
+  // [name, offset, width] of the numeric fields; per-signal fields are stored field-major
+  const sig = (field: string, start: number, width: number): [string, number, number] => {
+    const c = g.int(0, ns);
+    return [`${field} of signal ${c}`, 256 + start * ns + c * width, width];
+  };
+  const fields: (() => [string, number, number])[] = [
+    () => ['header bytes', 184, 8],
+    () => ['number of records', 236, 8],
+    () => ['record duration', 244, 8],
+    () => ['number of signals', 252, 4],
+    () => ['start date', 168, 8],
+    () => ['start time', 176, 8],
+    () => sig('physical minimum', 16 + 80 + 8, 8),
+    () => sig('physical maximum', 16 + 80 + 16, 8),
+    () => sig('digital minimum', 16 + 80 + 24, 8),
+    () => sig('digital maximum', 16 + 80 + 32, 8),
+    () => sig('samples per record', 16 + 80 + 40 + 80, 8),
+  ];
+  const [name, at, width] = fields[g.int(0, fields.length)]!();
+  const v = EDF_TEXT[g.int(0, EDF_TEXT.length)]!.slice(0, width);
+  for (let k = 0; k < width; k++) b[at + k] = k < v.length ? v.charCodeAt(k) : 0x20;
+  return { bytes: b, what: `${name} (@${at}) = ${JSON.stringify(v)}` };
+}
+
+type BinKind = 'u16' | 'u32' | 'i32' | 'i64' | 'f32' | 'f64';
+const BIN_VALUES: Record<BinKind, readonly (number | bigint)[]> = {
+  u16: [0, 1, 0xffff, 0x8000],
+  u32: [0, 1, 0xffffffff, 0x80000000, 1 << 20],
+  i32: [0, -1, 0x7fffffff, -0x80000000, 1 << 20],
+  i64: [0n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, 1n << 20n],
+  f32: [NaN, Infinity, -Infinity, 0, -0, 3.4e38, -1],
+  f64: [NaN, Infinity, -Infinity, 0, -0, 1e308, -1e308, 5e-324],
+};
+
+/** GDF 1.x / 2.x: a binary header field (fixed or of one channel) set to an extreme value. */
+export function mutateGdfField(src: Uint8Array, g: Generator): Mutation {
+  const b = src.slice();
+  const dv = new DataView(b.buffer);
+  const v2 = Number(new TextDecoder('latin1').decode(src.subarray(4, 8))) >= 1.9;
+  const ns = v2 ? dv.getUint16(252, true) : dv.getUint32(252, true);
+  // per-channel field-major layout: [name, start of the field's block / ns, width, kind]
+  const perChannel: [string, number, BinKind][] = v2
+    ? [['physical dimension code', 16 + 80 + 6, 'u16'], ['physical minimum', 16 + 80 + 8, 'f64'], ['physical maximum', 16 + 80 + 16, 'f64'],
+      ['digital minimum', 16 + 80 + 24, 'f64'], ['digital maximum', 16 + 80 + 32, 'f64'], ['lowpass', 16 + 80 + 40 + 68, 'f32'],
+      ['samples per record', 16 + 80 + 40 + 68 + 12, 'i32'], ['data type', 16 + 80 + 40 + 68 + 16, 'i32']]
+    : [['physical minimum', 16 + 80 + 8, 'f64'], ['physical maximum', 16 + 80 + 16, 'f64'], ['digital minimum', 16 + 80 + 24, 'i64'],
+      ['digital maximum', 16 + 80 + 32, 'i64'], ['samples per record', 16 + 80 + 40 + 80, 'i32'], ['data type', 16 + 80 + 40 + 84, 'i32']];
+  const width: Record<BinKind, number> = { u16: 2, u32: 4, i32: 4, i64: 8, f32: 4, f64: 8 };
+  let name: string, at: number, kind: BinKind;
+  if (g.random() < 0.4) {
+    const fixed: [string, number, BinKind][] = [['number of records', 236, 'i64'], ['duration numerator', 244, 'u32'], ['duration denominator', 248, 'u32'],
+      v2 ? ['number of channels', 252, 'u16'] : ['number of channels', 252, 'u32'], v2 ? ['header length', 184, 'u16'] : ['header length', 184, 'i64']];
+    [name, at, kind] = fixed[g.int(0, fixed.length)]!;
+  } else {
+    const c = g.int(0, Math.max(1, ns));
+    const [field, start, k] = perChannel[g.int(0, perChannel.length)]!;
+    name = `${field} of channel ${c}`;
+    kind = k;
+    at = 256 + start * ns + c * width[k];
+  }
+  const v = BIN_VALUES[kind][g.int(0, BIN_VALUES[kind].length)]!;
+  if (at + width[kind] <= b.length) {
+    if (kind === 'u16') dv.setUint16(at, Number(v), true);
+    else if (kind === 'u32') dv.setUint32(at, Number(v), true);
+    else if (kind === 'i32') dv.setInt32(at, Number(v), true);
+    else if (kind === 'i64') dv.setBigInt64(at, BigInt.asIntN(64, v as bigint), true);
+    else if (kind === 'f32') dv.setFloat32(at, Number(v), true);
+    else dv.setFloat64(at, Number(v), true);
+  }
+  return { bytes: b, what: `${name} (@${at}, ${kind}) = ${String(v)}` };
+}

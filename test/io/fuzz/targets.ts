@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'fflate';
 import { Generator, bids, decodeSafetensors, parseIdx, readEdf, readGdf, readMat, readNifti, toFloat32 } from '../../../src/index.js';
 import { dataPath } from '../../helpers/data.js';
-import { SAFETENSORS_MANY, caseSeed, flipAnywhere, mutateBytes, mutateSafetensors, safetensorsMany, type Mutation } from './mutate.js';
+import { SAFETENSORS_MANY, caseSeed, flipAnywhere, mutateBytes, mutateEdfField, mutateGdfField, mutateSafetensors, safetensorsMany, type Mutation } from './mutate.js';
 
 export interface Target {
   name: string;
@@ -20,15 +20,23 @@ export interface Target {
   /** Case i: a pure function of the source and the case's seed. */
   make(src: Uint8Array, i: number): Mutation;
   /** Reads the input as a user would; throws what the reader throws. */
-  run(bytes: Uint8Array): void;
+  run(bytes: Uint8Array, i: number): void;
 }
 
-const readSome = (rec: { header: { duration: number }; read(o: { tmin: number; tmax: number }): unknown }) => {
+type Readable = { header: { duration: number }; read(o?: { tmin?: number; tmax?: number }): unknown };
+/** The first second, the last second, and everything for the header-field cases (i % 3 == 2) and every
+ *  eighth other case (to keep the run short): a header that lies about the length must give an
+ *  error, not an allocation beyond the RSS bound. */
+const readSome = (rec: Readable, i: number) => {
   rec.read({ tmin: 0, tmax: Math.min(1, rec.header.duration) });
+  rec.read({ tmin: Math.max(0, rec.header.duration - 1) });
+  if (i % 3 === 2 || i % 8 === 0) rec.read();
 };
 
-/** A target whose cases are byte mutations of one file. */
-function fileTarget(name: string, path: string, cases: number, headerBytes: number, run: (b: Uint8Array) => void, prepare?: (b: Uint8Array) => Uint8Array): Target {
+type FieldMutation = (src: Uint8Array, g: Generator) => Mutation;
+
+/** A target whose cases are byte mutations of one file (every third case a header-field mutation, when given). */
+function fileTarget(name: string, path: string, cases: number, headerBytes: number, run: (b: Uint8Array, i: number) => void, prepare?: (b: Uint8Array) => Uint8Array, field?: FieldMutation): Target {
   return {
     name,
     needs: [path],
@@ -37,7 +45,10 @@ function fileTarget(name: string, path: string, cases: number, headerBytes: numb
       const b = new Uint8Array(readFileSync(path));
       return prepare ? prepare(b) : b;
     },
-    make: (src, i) => mutateBytes(src, new Generator(caseSeed(name, i)), headerBytes),
+    make: (src, i) => {
+      const g = new Generator(caseSeed(name, i));
+      return field && i % 3 === 2 ? field(src, g) : mutateBytes(src, g, headerBytes);
+    },
     run,
   };
 }
@@ -157,12 +168,12 @@ const mat = dataPath('spikes/centuri-hatsopoulos-reach/Dataset1.mat');
 const idx = dataPath('mnist/t10k-labels-idx1-ubyte.gz');
 
 export const TARGETS: Target[] = [
-  fileTarget('EDF+', edf, 1000, 256 * 13, (b) => readSome(readEdf(b, 'fuzz.edf'))),
-  fileTarget('BDF', bdf, 1000, 256 * 13, (b) => readSome(readEdf(b, 'fuzz.bdf'))),
-  fileTarget('GDF', gdf, 1000, 512, (b) => readSome(readGdf(b, 'fuzz.gdf'))),
+  fileTarget('EDF+', edf, 1000, 256 * 13, (b, i) => readSome(readEdf(b, 'fuzz.edf'), i), undefined, mutateEdfField),
+  fileTarget('BDF', bdf, 1000, 256 * 13, (b, i) => readSome(readEdf(b, 'fuzz.bdf'), i), undefined, mutateEdfField),
+  fileTarget('GDF', gdf, 1000, 512, (b, i) => readSome(readGdf(b, 'fuzz.gdf'), i), undefined, mutateGdfField),
   // committed files: GDF 1.x, and 2.x with mixed types, rates and an event table of mode 3
-  fileTarget('GDF 1 int32', resolve('test/golden/gdf/crafted_v1_int32.gdf'), 500, 256 * 4, (b) => readSome(readGdf(b, 'fuzz.gdf'))),
-  fileTarget('GDF 2 mixed', resolve('test/golden/gdf/crafted_v2_mixed.gdf'), 500, 256 * 5, (b) => readSome(readGdf(b, 'fuzz.gdf'))),
+  fileTarget('GDF 1 int32', resolve('test/golden/gdf/crafted_v1_int32.gdf'), 500, 256 * 4, (b, i) => readSome(readGdf(b, 'fuzz.gdf'), i), undefined, mutateGdfField),
+  fileTarget('GDF 2 mixed', resolve('test/golden/gdf/crafted_v2_mixed.gdf'), 500, 256 * 5, (b, i) => readSome(readGdf(b, 'fuzz.gdf'), i), undefined, mutateGdfField),
   fileTarget('NIfTI', nii, 1000, 352, (b) => void readNifti(b, 'fuzz.nii')),
   {
     name: 'NIfTI .gz',
