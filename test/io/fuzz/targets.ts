@@ -160,6 +160,21 @@ const safetensorsTarget: Target = {
   },
 };
 
+const originals = new Map<string, Uint8Array>();
+const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** Throws (untyped, so the case fails) when a read that raised no error gives other values than the original. */
+function sameAsOriginal(name: string, got: ArrayBufferView, original: () => ArrayBufferView): void {
+  let want = originals.get(name);
+  if (!want) originals.set(name, (want = bytesOf(original()).slice()));
+  const g = bytesOf(got);
+  let k = 0;
+  while (k < Math.min(g.length, want.length) && g[k] === want[k]) k++;
+  if (k < g.length || g.length !== want.length) {
+    throw new Error(`silent corruption: decoded without an error, but the data differ from the original (${g.length} vs ${want.length} bytes, first difference at byte ${k})`);
+  }
+}
+
 const edf = dataPath('eeg/edf-conformance/pyedflib/test_generator.edf');
 const bdf = dataPath('eeg/edf-conformance/pyedflib/test_generator.bdf');
 const gdf = dataPath('eeg/edf-conformance/mne-testing-data/test_1ch.gdf');
@@ -181,7 +196,8 @@ export const TARGETS: Target[] = [
     cases: 200,
     load: () => gzipSync(new Uint8Array(readFileSync(nii))),
     make: (src, i) => flipAnywhere(src, new Generator(caseSeed('NIfTI .gz', i)), 4),
-    run: (b) => void readNifti(b, 'fuzz.nii.gz'),
+    // a corrupt stream that decodes at all must decode to the original image (CRC32 and ISIZE)
+    run: (b) => sameAsOriginal('NIfTI .gz', readNifti(b, 'fuzz.nii.gz').data, () => readNifti(readFileSync(nii), 'original.nii').data),
   },
   fileTarget('MAT', mat, 1000, 256, (b) => void readMat(b, 'fuzz.mat')),
   fileTarget('IDX', idx, 500, 8, (b) => void parseIdx(b, 'fuzz.idx'), (b) => gunzipSync(b)),
@@ -191,7 +207,7 @@ export const TARGETS: Target[] = [
     cases: 200,
     load: () => new Uint8Array(readFileSync(idx)),
     make: (src, i) => flipAnywhere(src, new Generator(caseSeed('IDX .gz', i)), 4),
-    run: (b) => void parseIdx(b, 'fuzz.idx.gz'),
+    run: (b) => sameAsOriginal('IDX .gz', parseIdx(b, 'fuzz.idx.gz').data, () => parseIdx(readFileSync(idx), 'original.idx.gz').data),
   },
   safetensorsTarget,
   bidsTarget,

@@ -63,13 +63,14 @@ function runChild(name: string, from: number, to: number, opts: WatchdogOptions,
     let current = from; // the case running, or the next one to run
     let ended = false;
     let done = false;
+    let stopped = false;
     let killed: CaseFailure | undefined;
     let reported: CaseFailure | undefined;
     let stderr = '';
     let buf = '';
 
     const kill = (f: CaseFailure) => {
-      if (killed || ended) return;
+      if (killed || ended || stopped) return;
       killed = f;
       child.kill('SIGKILL');
     };
@@ -86,6 +87,7 @@ function runChild(name: string, from: number, to: number, opts: WatchdogOptions,
       : undefined;
 
     const onLine = (line: string) => {
+      if (stopped) return;
       const [tag, a, b, c] = line.split(' ');
       if (tag === 'ready') arm();
       else if (tag === 'begin') {
@@ -100,6 +102,10 @@ function runChild(name: string, from: number, to: number, opts: WatchdogOptions,
       } else if (tag === 'untyped') {
         const { name: n, message, at } = JSON.parse(line.slice(tag.length + a!.length + 2)) as { name: string; message: string; at: string };
         run.failures.push({ index: Number(a), kind: 'untyped', detail: `${n}: ${message} (at ${at})` });
+        if (run.failures.length >= opts.maxFailures && !killed) { // enough to go on: stop here
+          stopped = true;
+          child.kill('SIGKILL');
+        }
       } else if (tag === 'rss') {
         reported = { index: Number(a), kind: 'rss', detail: `peak RSS ${Math.round(Number(b) / 1024)} MiB, bound ${opts.rssMiB} MiB` };
       } else if (tag === 'done') done = true;
@@ -121,7 +127,7 @@ function runChild(name: string, from: number, to: number, opts: WatchdogOptions,
       ended = true;
       clearTimeout(timer);
       if (poll) clearInterval(poll);
-      if (done) return resolveRun({ next: to });
+      if (done || stopped) return resolveRun({ next: to });
       const failure = killed ?? reported ?? {
         index: current,
         kind: 'crash' as const,
