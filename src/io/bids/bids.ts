@@ -59,11 +59,29 @@ export function parseEntities(name: string): BidsEntities {
 }
 
 function readJson(fs: BidsFiles, path: string): Record<string, unknown> {
+  let v: unknown;
   try {
-    return JSON.parse(fs.readText(path)) as Record<string, unknown>;
+    v = JSON.parse(fs.readText(path));
   } catch (e) {
     throw new FormatError(`BIDS: ${path}: invalid JSON (${(e as Error).message})`);
   }
+  // a sidecar is a JSON object; merging an array or a string would scatter its items as keys
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new FormatError(`BIDS: ${path}: a sidecar must be a JSON object, got ${Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v}`);
+  }
+  return v as Record<string, unknown>;
+}
+
+/** Copies own keys as own properties: Object.assign would turn a `__proto__` key into a prototype. */
+function merge(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(from)) Object.defineProperty(into, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** A finite decimal number, else null: not the hex/binary/octal forms JS's Number() also takes, not Infinity, not an empty cell. */
+function decimal(text: string | null | undefined): number | null {
+  if (text === null || text === undefined || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return null;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : null;
 }
 
 /** Walks a BIDS data set and returns its EEG recordings in path order. */
@@ -95,7 +113,7 @@ export function findBidsEeg(fs: BidsFiles, root: string): BidsRecording[] {
           join(root, dir, `${base}_eeg.json`),
         ];
         const sidecar: Record<string, unknown> = {};
-        for (const p of jsonCandidates) if (fs.exists(p)) Object.assign(sidecar, readJson(fs, p));
+        for (const p of jsonCandidates) if (fs.exists(p)) merge(sidecar, readJson(fs, p));
         const events = tsv('events');
         const participant = participants?.rows.find((r) => r['participant_id'] === `sub-${entities.sub}`) ?? null;
         const format = m[2]!.toLowerCase() as 'edf' | 'bdf';
@@ -112,10 +130,12 @@ export function findBidsEeg(fs: BidsFiles, root: string): BidsRecording[] {
             if (!events) return [];
             if (!events.columns.includes('onset')) throw new FormatError(`BIDS: events of ${rel} have no onset column`);
             return events.rows.map((r, i) => {
-              const onset = Number(r['onset']);
-              if (!Number.isFinite(onset)) throw new FormatError(`BIDS: events of ${rel}, row ${i + 2}: onset '${r['onset']}' is not a number`);
-              const d = r['duration'] === null || r['duration'] === undefined ? 0 : Number(r['duration']);
-              return { onset, duration: Number.isFinite(d) ? d : 0, description: r['trial_type'] ?? r['value'] ?? 'n/a' };
+              const onset = decimal(r['onset']);
+              if (onset === null) throw new FormatError(`BIDS: events of ${rel}, row ${i + 2}: onset '${r['onset'] ?? 'n/a'}' is not a number`);
+              // 'n/a' (or no duration column) means 0, as in MNE-BIDS; anything else must be a number
+              const d = r['duration'] === null || r['duration'] === undefined ? 0 : decimal(r['duration']);
+              if (d === null) throw new FormatError(`BIDS: events of ${rel}, row ${i + 2}: duration '${r['duration']}' is not a number`);
+              return { onset, duration: d, description: r['trial_type'] ?? r['value'] ?? 'n/a' };
             });
           },
         });

@@ -13,6 +13,9 @@ export function parseTsv(text: string, source = '<tsv>'): Table {
   if (lines.length === 0) throw new FormatError(`${source}: empty TSV file (a header row is required)`);
   const columns = lines[0]!.split('\t').map((c) => c.trim());
   if (columns.some((c) => c === '')) throw new FormatError(`${source}: empty column name in header ${JSON.stringify(lines[0])}`);
+  const dup = columns.find((c, k) => columns.indexOf(c) !== k);
+  // a repeated name would make one column silently overwrite the other in every row
+  if (dup !== undefined) throw new FormatError(`${source}: column '${dup}' appears twice in header ${JSON.stringify(lines[0])}`);
   const rows = lines.slice(1).map((line, i) => {
     const cells = line.split('\t');
     if (cells.length !== columns.length) {

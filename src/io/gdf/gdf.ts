@@ -362,6 +362,8 @@ export function readGdf(input: Uint8Array | ArrayBuffer, source = '<bytes>'): Gd
 
   const maxSfreq = channels.reduce((m, ch) => Math.max(m, ch.sfreq), 0);
   const evRate = eventSfreq > 0 && Number.isFinite(eventSfreq) ? eventSfreq : maxSfreq;
+  // without any rate an onset would be position / 0: Infinity or NaN
+  if (events.length > 0 && !(evRate > 0)) fail('event table', `${events.length} events, but the event rate is ${eventSfreq} and no channel has a sampling rate to fall back on`);
   if (events.length > 0 && !(eventSfreq > 0)) warnings.push(`event table rate is ${eventSfreq}; using the highest channel rate ${maxSfreq} Hz`);
   const annotations: Annotation[] = events.map((e) => ({
     onset: e.position / evRate,

@@ -160,7 +160,21 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
   return out;
 }
 
-/** Parses safetensors bytes; every tensor's data is copied into its own aligned typed array. */
+/** The reference reader's limit on the JSON header (safetensors' MAX_HEADER_SIZE, 100 MB). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Sets an own enumerable property, so that a name like `__proto__` is a key like any other. */
+function put<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Parses safetensors bytes; every tensor's data is copied into its own aligned typed array.
+ * Accepts what the reference (Rust) reader accepts: a header of at most 100 MB, and tensors whose
+ * data_offsets, sorted, tile the data buffer exactly (no overlap, no gap, nothing left over).
+ * Everything is checked before any tensor data is copied, so a header cannot make the reader
+ * allocate more than the file holds.
+ */
 export function decodeSafetensors(
   bytes: Uint8Array,
   source = '<bytes>',
@@ -170,8 +184,12 @@ export function decodeSafetensors(
   };
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = dv.getUint32(0, true) + dv.getUint32(4, true) * 2 ** 32;
-  if (n > bytes.length - 8) fail(`header length ${n} exceeds the ${bytes.length - 8} bytes after the length field`);
+  const lo = dv.getUint32(0, true);
+  const hi = dv.getUint32(4, true);
+  const n = lo + hi * 2 ** 32;
+  const nText = hi === 0 ? String(lo) : String((BigInt(hi) << 32n) | BigInt(lo)); // exact beyond 2^53
+  if (n > MAX_HEADER_BYTES) fail(`header length ${nText} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (n > bytes.length - 8) fail(`header length ${nText} exceeds the ${bytes.length - 8} bytes after the length field`);
 
   let header: unknown;
   try {
@@ -179,7 +197,9 @@ export function decodeSafetensors(
   } catch (e) {
     fail(`header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail(`header must be a JSON object`);
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    fail(`header must be a JSON object, got ${Array.isArray(header) ? 'an array' : header === null ? 'null' : typeof header}`);
+  }
   const h = header as Record<string, unknown>;
 
   const metadata: Record<string, string> = {};
@@ -188,20 +208,20 @@ export function decodeSafetensors(
     if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) fail(`__metadata__ must be an object of strings`);
     for (const [k, v] of Object.entries(meta as object)) {
       if (typeof v !== 'string') fail(`__metadata__.${k} must be a string, got ${JSON.stringify(v)}`);
-      metadata[k] = v as string;
+      put(metadata, k, v as string);
     }
   }
 
+  // Pass 1: check every entry, without touching the data.
   const dataStart = 8 + n;
   const dataLen = bytes.length - dataStart;
-  const spans: { name: string; begin: number; end: number }[] = [];
-  const tensors: Record<string, RawTensor> = {};
+  const spans: { name: string; dtype: SafeDType; shape: number[]; count: number; begin: number; end: number }[] = [];
   for (const [name, info] of Object.entries(h)) {
     if (name === '__metadata__') continue;
     const where = `tensor '${name}'`;
     if (info === null || typeof info !== 'object' || Array.isArray(info)) fail(`${where}: entry must be an object`);
     const { dtype, shape, data_offsets: offs } = info as Record<string, unknown>;
-    if (!isDType(dtype)) fail(`${where}: unknown dtype ${JSON.stringify(dtype)}`);
+    if (!isDType(dtype)) fail(`${where}: unknown dtype ${JSON.stringify(dtype)} (dendrite reads ${Object.keys(CTORS).join(', ')})`);
     const dt = dtype as SafeDType;
     const dims = checkShape(shape, where, fail);
     if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0)) {
@@ -209,27 +229,33 @@ export function decodeSafetensors(
     }
     const [begin, end] = offs as [number, number];
     if (begin > end || end > dataLen) fail(`${where}: data_offsets [${begin}, ${end}] out of range of the ${dataLen}-byte data buffer`);
-    const Ctor = CTORS[dt];
     const count = numel(dims);
-    if (end - begin !== count * Ctor.BYTES_PER_ELEMENT) {
-      fail(`${where}: ${dt} shape ${JSON.stringify(dims)} needs ${count * Ctor.BYTES_PER_ELEMENT} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    const need = count * CTORS[dt].BYTES_PER_ELEMENT;
+    if (end - begin !== need) {
+      fail(`${where}: ${dt} shape ${JSON.stringify(dims)} needs ${need} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`);
     }
-    const copy = bytes.slice(dataStart + begin, dataStart + end);
-    swapInPlace(copy, Ctor.BYTES_PER_ELEMENT);
-    tensors[name] = { dtype: dt, shape: dims, data: new Ctor(copy.buffer, 0, count) };
-    spans.push({ name, begin, end });
+    spans.push({ name, dtype: dt, shape: dims, count, begin, end });
   }
 
   // The tensors must tile the data buffer exactly: no overlap, no gap, nothing left over.
-  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const sorted = spans.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
   let pos = 0;
   let prev = '';
-  for (const s of spans) {
+  for (const s of sorted) {
     if (s.begin < pos) fail(`tensor '${s.name}' data_offsets [${s.begin}, ${s.end}] overlap tensor '${prev}' (ends at ${pos})`);
     if (s.begin > pos) fail(`tensor '${s.name}' data_offsets [${s.begin}, ${s.end}] leave bytes ${pos}..${s.begin} unused`);
     pos = s.end;
     prev = s.name;
   }
   if (pos !== dataLen) fail(`tensors cover ${pos} of the ${dataLen} data bytes; the rest is unaccounted for`);
+
+  // Pass 2: copy; the tensors together hold exactly the data buffer.
+  const tensors: Record<string, RawTensor> = {};
+  for (const s of spans) {
+    const Ctor = CTORS[s.dtype];
+    const copy = bytes.slice(dataStart + s.begin, dataStart + s.end);
+    swapInPlace(copy, Ctor.BYTES_PER_ELEMENT);
+    put(tensors, s.name, { dtype: s.dtype, shape: s.shape, data: new Ctor(copy.buffer, 0, s.count) });
+  }
   return { tensors, metadata };
 }

@@ -22,30 +22,32 @@ export function deserializeStateDict(bytes: Uint8Array, source = '<bytes>'): { s
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   const out: Record<string, Tensor> = {};
   for (const [k, r] of Object.entries(tensors)) {
-    switch (r.dtype) {
-      case 'F32':
-      case 'F64':
-      case 'I32':
-        out[k] = fromValues(r.data as Float32Array, r.shape, r.dtype === 'F32' ? 'float32' : r.dtype === 'F64' ? 'float64' : 'int32');
-        break;
-      case 'F16':
-      case 'BF16':
-        out[k] = fromValues(toFloat32(r), r.shape, 'float32');
-        break;
-      case 'I64': {
-        const d = r.data as BigInt64Array;
-        const v = new Int32Array(d.length);
-        for (let i = 0; i < d.length; i++) {
-          const x = d[i]!;
-          if (x > 2147483647n || x < -2147483648n) throw new FormatError(`safetensors ${source}: tensor '${k}' holds int64 value ${x}, outside int32`);
-          v[i] = Number(x);
-        }
-        out[k] = fromValues(v, r.shape, 'int32');
-        break;
-      }
-      default:
-        out[k] = fromValues(Int32Array.from(r.data as Uint8Array), r.shape, 'int32');
-    }
+    // an own property even for a key like `__proto__`, which plain assignment would swallow
+    Object.defineProperty(out, k, { value: toTensor(k, r, source), enumerable: true, writable: true, configurable: true });
   }
   return { stateDict: out, metadata };
+}
+
+function toTensor(k: string, r: RawTensor, source: string): Tensor {
+  switch (r.dtype) {
+    case 'F32':
+    case 'F64':
+    case 'I32':
+      return fromValues(r.data as Float32Array, r.shape, r.dtype === 'F32' ? 'float32' : r.dtype === 'F64' ? 'float64' : 'int32');
+    case 'F16':
+    case 'BF16':
+      return fromValues(toFloat32(r), r.shape, 'float32');
+    case 'I64': {
+      const d = r.data as BigInt64Array;
+      const v = new Int32Array(d.length);
+      for (let i = 0; i < d.length; i++) {
+        const x = d[i]!;
+        if (x > 2147483647n || x < -2147483648n) throw new FormatError(`safetensors ${source}: tensor '${k}' holds int64 value ${x}, outside int32`);
+        v[i] = Number(x);
+      }
+      return fromValues(v, r.shape, 'int32');
+    }
+    default:
+      return fromValues(Int32Array.from(r.data as Uint8Array), r.shape, 'int32');
+  }
 }
