@@ -47,6 +47,7 @@ export function parseIdx(bytes: Uint8Array, source = '<bytes>'): IdxArray {
     gz.fill(4 + 4 * ndim);
     // Inflate the declared size plus one byte (so extra data is reported below, not inflated).
     const declared = declaredBytes(gz.output);
+    if (declared !== undefined) gz.reserve(declared + 1);
     if (!gz.readTo(declared ?? Infinity)) {
       const h = gz.output;
       fail(`size mismatch: shape [${dims(h).join(', ')}] of ${TYPES[h[2]!]![0]} needs ${declared! - (4 + 4 * ndim)} bytes, the gzip stream holds more`);

@@ -21,6 +21,9 @@ export type Container = 'gzip' | 'zlib';
 /** Input bytes per push. Deflate expands at most ~1032:1, so one push yields at most ~8.3 MiB. */
 const CHUNK = 8192;
 
+/** The most deflate can expand: 258 bytes from a 1-bit length code and a 1-bit distance code. */
+export const MAX_DEFLATE_RATIO = 1032;
+
 interface InflateState {
   p: Uint8Array;
   s: { f?: number; l?: unknown; p?: number };
@@ -76,8 +79,15 @@ export class Inflater {
     return this.done ? this.input.length : this.pos;
   }
 
-  /** Makes room for `n` output bytes in total, so a reader that knows its size allocates once. */
+  /** The most output this input could inflate to. */
+  get maxOutput(): number {
+    return this.input.length * MAX_DEFLATE_RATIO;
+  }
+
+  /** Makes room for `n` output bytes in total, so a reader that knows its size allocates once
+   *  (never more than the input could inflate to, whatever a header claims). */
   reserve(n: number): void {
+    n = Math.min(n, this.maxOutput);
     if (n > this.buf.length) {
       const b = new Uint8Array(n);
       b.set(this.buf.subarray(0, this.n));
@@ -170,6 +180,9 @@ export class Inflater {
     }
     this.pos = end;
     const st = inf as unknown as InflateState;
+    if (typeof st.s !== 'object' || !(st.p instanceof Uint8Array)) {
+      throw new Error('io/compress: fflate\'s Inflate no longer keeps its state in `s` and `p`; this module needs updating');
+    }
     if (!(st.s.f && !st.s.l)) return;
     // Stream end: the trailer starts at the next byte boundary of the unread input.
     const trailer = end - st.p.length + ((((st.s.p ?? 0) + 7) / 8) | 0);

@@ -234,9 +234,6 @@ export const VERIFY_SLACK = 1 << 20;
 /** nibabel's valid qform/sform codes: unknown, scanner, aligned, talairach, mni, template. */
 const XFORM_CODES = new Set([0, 1, 2, 3, 4, 5]);
 
-/** Deflate expands at most 1032:1; a header asking for more than this cannot be satisfied. */
-const MAX_DEFLATE_RATIO = 1032;
-
 function view8(input: Uint8Array | ArrayBuffer): Uint8Array {
   // A plain Uint8Array view (Node's Buffer.slice would not copy).
   return input instanceof Uint8Array ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
@@ -244,7 +241,7 @@ function view8(input: Uint8Array | ArrayBuffer): Uint8Array {
 
 /** Inflates a gzip stream to `need` bytes, then on to its end if that is near (see VERIFY_SLACK). */
 function inflateTo(gz: Inflater, need: number, what: string, source: string): NiftiGzipInfo {
-  if (need > gz.input.length * MAX_DEFLATE_RATIO + 1024) {
+  if (need > gz.maxOutput) {
     fail(source, 'data', `the header declares ${need} bytes of ${what}, more than a ${gz.input.length}-byte gzip stream can hold`);
   }
   gz.reserve(need);
