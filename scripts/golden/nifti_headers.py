@@ -52,6 +52,7 @@ def magic(version, text):
 ANAT = 'nifti/nibabel/anatomical.nii'      # NIfTI-1, big-endian int16, 33x41x25, sform 2 / qform 2
 FUNC = 'nifti/nibabel/functional.nii'      # NIfTI-1, little-endian int16, 17x21x3x20
 NII2 = 'nifti/nibabel/example_nifti2.nii.gz'  # NIfTI-2, little-endian int16, 32x20x12x2, sform 1 / qform 1
+SOME = 'nifti/nibabel/someones_anatomy.nii.gz'  # NIfTI-1, little-endian uint8, 57x67x56 (213 864 voxels)
 
 CASES = [
     # negative / zero / odd pixdim, read through each affine source
@@ -84,6 +85,7 @@ CASES = [
      [ch(1, 'dim', -1, 1), ch(1, 'dim', 1, 2), ch(1, 'dim', 1, 3), ch(1, 'glmin', 17 * 21 * 3)]),
     ('FreeSurfer dim[1] -1 with glmin 0', ANAT, [ch(1, 'dim', -1, 1), ch(1, 'dim', 1, 2), ch(1, 'dim', 1, 3), ch(1, 'glmin', 0)]),
     ('dim[1] -1 without the FreeSurfer (-1, 1, 1) pattern', ANAT, [ch(1, 'dim', -1, 1)]),
+    ('FreeSurfer ico7 dims (27307, 1, 6) read as 163842 voxels', SOME, [ch(1, 'dim', 27307, 1), ch(1, 'dim', 1, 2), ch(1, 'dim', 6, 3)]),
     # refused
     ('magic xyz', ANAT, magic(1, b'xyz\0')),
     ('dim[0] 8', ANAT, [ch(1, 'dim', 8, 0)]),

@@ -120,3 +120,22 @@ test('corrupt .nii.gz streams never decode to different values', { skip: skipUnl
   assert.ok(errors >= n - 5, `${errors} of ${n} flips detected`);
   assert.equal(ref.gzip!.verified, true);
 });
+
+test('a gzipped .hdr/.img pair: both streams checked, errors name which', { skip: skipUnlessData(ANAT) }, () => {
+  const nii = new Uint8Array(readFileSync(ANAT));
+  const hdr = nii.slice(0, 352);
+  hdr.set([0x6e, 0x69, 0x31, 0], 344); // 'ni1'
+  new DataView(hdr.buffer).setFloat32(108, 0, false); // big-endian file; the image starts at 0
+  const hgz = new Uint8Array(zlib.gzipSync(hdr)), igz = new Uint8Array(zlib.gzipSync(nii.subarray(352)));
+  const ref = readNifti(nii);
+  const img = readNifti(hgz, 'pair.hdr.gz', { image: igz });
+  assert.deepEqual(img.data, ref.data);
+  assert.deepEqual(img.gzip, { consumed: igz.length, size: igz.length, inflated: nii.length - 352, verified: true });
+  const flip = (b: Uint8Array) => {
+    const c = b.slice();
+    c[c.length - 7] ^= 0x40;
+    return c;
+  };
+  assert.throws(() => readNifti(flip(hgz), 'pair.hdr.gz', { image: igz }), (e: unknown) => e instanceof FormatError && /^readNifti: pair\.hdr\.gz: gzip: CRC32 mismatch/.test(e.message));
+  assert.throws(() => readNifti(hgz, 'pair.hdr.gz', { image: flip(igz) }), (e: unknown) => e instanceof FormatError && /^readNifti: pair\.hdr\.gz \(image file\): gzip: CRC32 mismatch/.test(e.message));
+});
