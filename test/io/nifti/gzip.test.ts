@@ -59,7 +59,9 @@ function bomb(image: Uint8Array, mib: number): Uint8Array {
 test('a .nii.gz padded with 1 GiB of compressed zeros reads its image and stops inflating', { skip: skipUnlessData(ANAT) }, () => {
   const nii = new Uint8Array(readFileSync(ANAT));
   // The construction is a valid gzip stream (checked in full by zlib on a 3 MiB version).
-  assert.deepEqual(new Uint8Array(zlib.gunzipSync(bomb(nii, 3))), Uint8Array.from([...nii, ...new Uint8Array(3 * MIB)]));
+  const small = new Uint8Array(nii.length + 3 * MIB);
+  small.set(nii);
+  assert.ok(zlib.gunzipSync(bomb(nii, 3)).equals(small));
   const gz = bomb(nii, 1024);
   assert.ok(gz.length < 1.2 * MIB, `bomb is ${gz.length} bytes`);
   const ref = readNifti(nii, 'anatomical.nii', { data: 'float64' });
