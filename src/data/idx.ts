@@ -45,12 +45,16 @@ export function parseIdx(bytes: Uint8Array, source = '<bytes>'): IdxArray {
     gz.fill(4);
     const ndim = gz.length >= 4 ? gz.output[3]! : 0;
     gz.fill(4 + 4 * ndim);
-    // Inflate the declared size plus one byte (so extra data is reported below, not inflated).
+    // Inflate to the end of the stream (checking its trailer), but no further than one push past
+    // the declared size: more data is a size mismatch, found without inflating all of it. An
+    // invalid header (bad magic or type code) is reported below from the bytes inflated so far.
     const declared = declaredBytes(gz.output);
-    if (declared !== undefined) gz.reserve(declared + 1);
-    if (!gz.readTo(declared ?? Infinity)) {
-      const h = gz.output;
-      fail(`size mismatch: shape [${dims(h).join(', ')}] of ${TYPES[h[2]!]![0]} needs ${declared! - (4 + 4 * ndim)} bytes, the gzip stream holds more`);
+    if (declared !== undefined) {
+      gz.reserve(declared + 1);
+      if (!gz.readTo(declared)) {
+        const h = gz.output;
+        fail(`size mismatch: shape [${dims(h).join(', ')}] of ${TYPES[h[2]!]![0]} needs ${declared - (4 + 4 * ndim)} bytes, the gzip stream holds more`);
+      }
     }
     bytes = gz.output;
   }

@@ -115,6 +115,7 @@ test('bad inputs give FormatError naming the source', () => {
     ['gzip trailing bytes', gzipSync(Uint8Array.from([...good, 0])), /size mismatch.*1 extra/],
     // 64 MiB of zeros after the data: refused without inflating them
     ['gzip bomb', bomb(good, 64), /size mismatch: shape \[2, 2\] of uint8 needs 4 bytes, the gzip stream holds more/],
+    ['gzip bomb, bad magic', bomb(Uint8Array.from([0x50, 0x4b, 3, 4]), 64), /bad magic 0x504b0304/],
   ];
   for (const [what, bytes, re] of cases) {
     assert.throws(() => parseIdx(bytes, 'labels.idx'), (e: unknown) => {
