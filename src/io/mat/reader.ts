@@ -7,11 +7,13 @@
 // high half, uint16 type in the low half) with up to 4 data bytes; element data is padded to 8
 // bytes. Every variable is one miMATRIX element (or one miCOMPRESSED element: zlib-deflated
 // bytes of one miMATRIX element). An miMATRIX holds sub-elements: array flags, dimensions,
-// name, then class-specific data.
+// name, then class-specific data. A compressed element's zlib stream is checked against its
+// Adler-32 trailer (as scipy's loadmat, through zlib, does): a corrupt stream is a FormatError,
+// never different values.
 //
 // Browser-safe: bytes in, no node:* imports.
-import { unzlibSync } from 'fflate';
 import { FormatError } from '../../errors.js';
+import { unzlib } from '../compress/index.js';
 import type {
   MatChar,
   MatHeader,
@@ -590,12 +592,8 @@ export function readMat(bytes: Uint8Array | ArrayBuffer, source = '<bytes>'): Re
     if (tag.type === miMATRIX) {
       put(readMatrix(file, tag.data, tag.data + tag.nbytes, ''));
     } else if (tag.type === miCOMPRESSED) {
-      let inflated: Uint8Array;
-      try {
-        inflated = unzlibSync(u8.subarray(tag.data, tag.data + tag.nbytes));
-      } catch (err) {
-        fail(file, `${what} (miCOMPRESSED, ${tag.nbytes} bytes)`, tag.at, `corrupt zlib stream: ${(err as Error).message}`);
-      }
+      // Errors read `<file>: element 1 ... (miCOMPRESSED, N bytes) at byte 128: zlib: <what is wrong>`.
+      const inflated = unzlib(u8.subarray(tag.data, tag.data + tag.nbytes), `${source}: ${what} (miCOMPRESSED, ${tag.nbytes} bytes) at byte ${tag.at}`);
       const inner: Stream = {
         source,
         bytes: inflated,

@@ -1,2 +1,2 @@
-export { readNifti, qformAffine, baseAffine, NIFTI_DTYPES } from './nifti.js';
-export type { NiftiHeader, NiftiImage, NiftiExtension, NiftiRawArray, NiftiReadOptions } from './nifti.js';
+export { readNifti, qformAffine, baseAffine, NIFTI_DTYPES, VERIFY_SLACK } from './nifti.js';
+export type { NiftiHeader, NiftiImage, NiftiExtension, NiftiRawArray, NiftiReadOptions, NiftiGzipInfo } from './nifti.js';

@@ -62,11 +62,51 @@ test('corrupt compressed streams', () => {
   // The zlib header itself.
   const hdr = bytes.slice();
   hdr[136] = 0x00;
-  throwsFormat(() => readMat(hdr, 'z.mat'), /z\.mat: element 1 \(miCOMPRESSED, \d+ bytes\) at byte 128: corrupt zlib stream/);
+  throwsFormat(() => readMat(hdr, 'z.mat'), /z\.mat: element 1 \(miCOMPRESSED, \d+ bytes\) at byte 128: zlib: bad header byte CMF 0x0/);
   // A stream cut short (its element ends early).
   const cut = bytes.slice();
   new DataView(cut.buffer).setUint32(132, Math.floor(n / 2), true);
   throwsFormat(() => readMat(cut, 'z.mat'), /z\.mat: element 1/, /miCOMPRESSED/);
+});
+
+test('a compressed element is checked against its Adler-32', () => {
+  const bytes = load('scipy_v7z.mat');
+  const v = new DataView(bytes.buffer, bytes.byteOffset);
+  const n = v.getUint32(132, true);
+  const end = 128 + 8 + n; // the element's last 4 bytes are the big-endian Adler-32
+  for (const at of [end - 1, end - 4]) {
+    const bad = bytes.slice();
+    bad[at] = bad[at]! ^ 0x01;
+    throwsFormat(() => readMat(bad, 'z.mat'), /^z\.mat: element 1 .*\(miCOMPRESSED, \d+ bytes\) at byte 128: zlib: Adler-32 mismatch: trailer says 0x[0-9a-f]{8}, the data inflate to 0x[0-9a-f]{8}/);
+  }
+});
+
+test('corrupt compressed streams never decode to different values', () => {
+  // Single-bit flips spread over every compressed element of scipy's v7 file: each one is either
+  // a FormatError or, where deflate ignores the bit, the same values.
+  const bytes = load('scipy_v7z.mat');
+  const v = new DataView(bytes.buffer, bytes.byteOffset);
+  const ref = readMat(bytes, 'z.mat');
+  const spans: [number, number][] = [];
+  for (let p = 128; p < bytes.length; p += 8 + v.getUint32(p + 4, true)) {
+    assert.equal(v.getUint32(p, true), 15); // miCOMPRESSED
+    spans.push([p + 8 + 2, p + 8 + v.getUint32(p + 4, true)]); // after the zlib header
+  }
+  let errors = 0, tries = 0;
+  for (const [from, to] of spans) {
+    for (let i = 0; i < 40; i++, tries++) {
+      const at = from + Math.floor(((i + 0.5) / 40) * (to - from));
+      const bad = bytes.slice();
+      bad[at] = bad[at]! ^ (1 << (i % 8));
+      try {
+        assert.deepEqual(readMat(bad, 'z.mat'), ref, `flip at byte ${at} decoded to different values`);
+      } catch (err) {
+        if (!(err instanceof FormatError)) throw err;
+        errors++;
+      }
+    }
+  }
+  assert.ok(errors >= tries - tries / 20, `${errors} of ${tries} flips detected`);
 });
 
 test('not a MAT-file, and v7.3 (HDF5) files', () => {

@@ -3,13 +3,13 @@
 // Regenerate with: /usr/bin/python3 scripts/golden/mat_reference.py
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMat, readMatHeader } from '../../../src/io/mat/index.js';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 import { compareValue } from './compare.js';
 
 const GOLDEN = resolve('test/golden/mat');
-const DATA = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data');
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -55,8 +55,8 @@ test('compressed and uncompressed scipy files hold the same values', () => {
 for (const path of jsonFiles(join(GOLDEN, 'shared'))) {
   const exp = JSON.parse(readFileSync(path, 'utf8'));
   test(`shared ${exp.file} matches scipy.io.loadmat`, (t) => {
-    const file = join(DATA, exp.file);
-    if (!existsSync(file)) return t.skip(`${file} not found (set DENDRITE_DATA to the shared data folder)`);
+    const file = dataPath(exp.file);
+    if (skipMissing(t, file)) return;
     const bytes = new Uint8Array(readFileSync(file));
     assert.equal(bytes.length, exp.bytes, `${exp.file}: size`);
     const h = readMatHeader(bytes, exp.file);

@@ -1,8 +1,8 @@
 // Helpers: row-major copies, indexing, sparse expansion, int64 range checks, struct/cell access.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ArgumentError, DTypeError, IndexError } from '../../../src/errors.js';
 import {
   at,
@@ -17,10 +17,10 @@ import {
   toRowMajor,
   type MatValue,
 } from '../../../src/io/mat/index.js';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 
 const vars = readMat(new Uint8Array(readFileSync(resolve('test/golden/mat/files/scipy_v7z.mat'))), 'scipy_v7z.mat');
 const custom = readMat(new Uint8Array(readFileSync(resolve('test/golden/mat/files/custom_be.mat'))), 'custom_be.mat');
-const DATA = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data');
 
 function get<C extends MatValue['class']>(v: MatValue | undefined, cls: C): Extract<MatValue, { class: C }> {
   assert.ok(v && v.class === cls, `expected ${cls}, got ${v?.class}`);
@@ -92,9 +92,9 @@ test('sparse, struct, cell and char helpers', () => {
 });
 
 test('shared spike data sets read as their README describes', (t) => {
-  const reach = join(DATA, 'spikes/centuri-hatsopoulos-reach/Dataset1.mat');
-  const chewie = join(DATA, 'spikes/kordinglab-dad/chewie_demo.mat');
-  if (!existsSync(reach) || !existsSync(chewie)) return t.skip(`spike data not found under ${DATA} (set DENDRITE_DATA)`);
+  const reach = dataPath('spikes/centuri-hatsopoulos-reach/Dataset1.mat');
+  const chewie = dataPath('spikes/kordinglab-dad/chewie_demo.mat');
+  if (skipMissing(t, reach, chewie)) return;
   const d = readMat(new Uint8Array(readFileSync(reach)), reach);
   const dir = get(d['direction'], 'double');
   assert.deepEqual(dir.dims, [158, 1]);

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'fflate';
 import { DTypeError, FormatError, IndexError } from '../../../src/errors.js';
 import { readNifti, type NiftiImage } from '../../../src/io/nifti/index.js';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 
-const DATA = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data');
 const GOLDEN = resolve('test/golden/nifti/nifti.json');
 
 type Num = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -41,13 +41,13 @@ function close(a: number, b: number, rel: number, abs: number, what: string): vo
 }
 
 function path(g: Golden): string {
-  return g.shared ? resolve(DATA, g.file) : resolve(g.file);
+  return g.shared ? dataPath(g.file) : resolve(g.file);
 }
 
 for (const g of golden) {
   test(`NIfTI ${g.file} matches nibabel`, (t) => {
     const p = path(g);
-    if (!existsSync(p)) return t.skip(`${g.file} not found under ${DATA} (set DENDRITE_DATA)`);
+    if (skipMissing(t, p)) return;
     const bytes = readFileSync(p);
     const img = readNifti(bytes, g.file, { data: 'float64' });
     assert.equal(img.version, g.version);
