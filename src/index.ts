@@ -45,4 +45,3 @@ export { toDensePredictionModel, nPredsPerInput, outputShape, type DenseCapable 
 export { eegModels, runFold, scoreFold, type FoldResult, type EvalConfig } from './decode/eeg_eval.js';
 export { trainDecoder, applyDecoder, alignChannels, type DecoderConfig, type TrainedDecoder, type TrialPrediction } from './decode/eeg_decoder.js';
 export { encodeDecoder, decodeDecoder, type SavedDecoderConfig } from './decode/eeg_model_io.js';
-import './models/register_eeg.js';
