@@ -16,7 +16,8 @@ import { Annotations } from '../neuro/annotations.js';
 import { readBytes, writeFileAtomic } from '../node/fs.js';
 import { readBidsEeg } from '../node/bids.js';
 import { scoreFold, type FoldResult } from '../decode/eeg_eval.js';
-import { applyDecoder, checkModel, eegModels, modelDefaults, trainDecoder, type DecodeSettings, type Trained, type TrainedDecoder } from '../decode/eeg_decoder.js';
+import { applyDecoder, checkModel, modelDefaults, trainDecoder, type DecodeSettings, type Trained, type TrainedDecoder } from '../decode/eeg_decoder.js';
+import { eegModels } from '../models/registry.js';
 import { loadDecoder, saveDecoder } from '../node/eeg_model.js';
 import { htmlReport } from '../decode/report.js';
 

@@ -9,7 +9,8 @@ import { decodeSafetensors, encodeSafetensors, type RawTensor } from '../io/safe
 import { deserializeStateDict, serializeStateDict } from '../io/safetensors/state_dict.js';
 import { CSP } from './estimators/csp.js';
 import { LDA } from './estimators/lda.js';
-import { buildNet, cspModels, eegModels, type DecoderConfig, type TrainedDecoder } from './eeg_decoder.js';
+import { eegModels } from '../models/registry.js';
+import { buildNet, cspModels, type DecoderConfig, type TrainedDecoder } from './eeg_decoder.js';
 
 export const DECODER_FORMAT = 'dendrite-eeg-decoder';
 export const DECODER_VERSION = 1;
