@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEdf } from '../src/io/edf/index.js';
 import { Raw } from '../src/neuro/raw.js';
-import { defaultRecipes, eegModels, runFold, runFoldSelected, type FoldData, type FoldResult } from '../src/decode/eeg_eval.js';
-import '../src/models/register_eeg.js';
+import { defaultRecipes, runFold, runFoldSelected, type FoldData, type FoldResult } from '../src/decode/eeg_eval.js';
+import { eegModels } from '../src/models/registry.js';
 
 const root = join(process.env['DENDRITE_DATA'] ?? '../shared/data', 'eeg/eegmmidb');
 if (!existsSync(root)) {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cpus } from 'node:os';
 import {
-  backend, setBackend, manualSeed, randn, randint, crossEntropy, tidy, noGrad, matmul, optim, heap, type Tensor,
+  backend, setBackend, manualSeed, randn, randint, tidy, noGrad, matmul, optim, heap, type Tensor,
 } from '../src/index.js';
 import { LeNet } from '../src/models/lenet.js';
 import { readEdf } from '../src/io/edf/index.js';
@@ -22,6 +22,7 @@ import { ShallowFBCSPNet } from '../src/models/shallow_fbcsp.js';
 import { Deep4Net } from '../src/models/deep4.js';
 import { EEGNet } from '../src/models/eegnet.js';
 import type { Module } from '../src/nn/module.js';
+import { trainEpoch } from '../src/decode/trainer.js';
 
 const REPS = Number(process.env['BENCH_REPS'] ?? 7);
 const SHALLOW = { chans: 22, classes: 4, times: 1125, batch: 64 };
@@ -54,15 +55,9 @@ function timeOnce(fn: () => void, inner: number): number {
   return (performance.now() - t0) / 1000 / inner;
 }
 
+/** One optimiser step on (x, y) through the library's training loop; returns the loss. */
 function trainStep(model: Module, x: Tensor, y: Tensor, opt: optim.Optimizer): () => number {
-  return () =>
-    tidy(() => {
-      opt.zeroGrad();
-      const loss = crossEntropy(model.call(x), y);
-      loss.backward();
-      opt.step();
-      return loss.item();
-    });
+  return () => trainEpoch(model, [[x, y]], opt, { accuracy: false, disposeBatches: false }).loss;
 }
 
 /** Runs the same seeded step on the JS reference and the active backend; they must agree. */

@@ -4,12 +4,13 @@
 // deep4 and eegnet (training steps, batch 64 at 22 × 1125). Timings include waiting for the
 // worker threads; the machine is shared, so read the shares, not the absolute times.
 
-import { backend, manualSeed, randn, randint, crossEntropy, tidy, noGrad, optim, type Tensor } from '../src/index.js';
+import { backend, manualSeed, randn, randint, tidy, noGrad, optim, type Tensor } from '../src/index.js';
 import { LeNet } from '../src/models/lenet.js';
 import { ShallowFBCSPNet } from '../src/models/shallow_fbcsp.js';
 import { Deep4Net } from '../src/models/deep4.js';
 import { EEGNet } from '../src/models/eegnet.js';
 import type { Module } from '../src/nn/module.js';
+import { trainEpoch } from '../src/decode/trainer.js';
 
 interface Entry { ms: number; calls: number; flops: number }
 const table = new Map<string, Entry>();
@@ -46,15 +47,10 @@ function instrument(): void {
   }
 }
 
+/** One SGD step on (x, y) through the library's training loop. */
 function trainStep(model: Module, x: Tensor, y: Tensor): () => void {
   const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  return () => void tidy(() => {
-    opt.zeroGrad();
-    const loss = crossEntropy(model.call(x), y);
-    loss.backward();
-    opt.step();
-    return loss.item();
-  });
+  return () => void trainEpoch(model, [[x, y]], opt, { accuracy: false, disposeBatches: false });
 }
 
 function workload(name: string): { fn: () => void; reps: number } {

@@ -21,10 +21,10 @@ import { binSpikes } from '../src/neuro/spikes/binning.js';
 import {
   WienerFilter, WienerCascade, KalmanFilter, NaiveBayesRegressor, PoissonNaiveBayes, GaussianNaiveBayes,
   RecurrentDecoder, DenseDecoder, DenseDecoderNet, type Matrix, type Sequences, type RecurrentCell,
-} from '../src/models/decoders/index.js';
+} from '../src/decode/estimators/index.js';
 import { r2Score, pearsonR } from '../src/decode/regression_metrics.js';
 import { stratifiedKFold, contiguousSplit } from '../src/decode/cross_validation.js';
-import { LDA } from '../src/decode/lda.js';
+import { LDA } from '../src/decode/estimators/lda.js';
 import { fit as fitClassifier, predictProba } from '../src/decode/trainer.js';
 import { TensorDataset, type Dataset } from '../src/data/dataset.js';
 import { fromValues, type Tensor } from '../src/tensor/tensor.js';

@@ -1,4 +1,4 @@
-"""Reference values for src/models/decoders (Wiener filter, Wiener cascade, Kalman filter,
+"""Reference values for src/decode/estimators (Wiener filter, Wiener cascade, Kalman filter,
 naive Bayes) and src/decode/regression_metrics.ts.
 
 Each decoder is written out here with numpy / scikit-learn 1.2 the way KordingLab's
@@ -8,7 +8,7 @@ Neural_Decoding (Glaser et al. 2020, decoders.py / metrics.py) computes it:
   - Kalman filter: KalmanFilterDecoder's least-squares A, W, H, Q and its filter loop
     (np.linalg.inv of the F x F innovation covariance every bin), initial state = a given row
   - naive Bayes position decoder (a simplified NaiveBayesDecoder, see
-    src/models/decoders/naive_bayes_regressor.ts): a res^D grid over the training outputs,
+    src/decode/estimators/naive_bayes_regressor.ts): a res^D grid over the training outputs,
     Gaussian-kernel tuning curves, greedy MAP per bin with a Gaussian step prior
   - Poisson naive Bayes (no sklearn equivalent): class means floored at 1e-3,
     log prior + sum x log(lambda) - lambda, softmax; Gaussian naive Bayes: sklearn GaussianNB

@@ -16,10 +16,10 @@ import { Annotations } from '../neuro/annotations.js';
 import { readBytes, writeFileAtomic } from '../node/fs.js';
 import { readBidsEeg } from '../node/bids.js';
 import { scoreFold, type FoldResult } from '../decode/eeg_eval.js';
-import { applyDecoder, checkModel, eegModels, modelDefaults, trainDecoder, type DecodeSettings, type Trained, type TrainedDecoder } from '../decode/eeg_decoder.js';
+import { applyDecoder, checkModel, modelDefaults, trainDecoder, type DecodeSettings, type Trained, type TrainedDecoder } from '../decode/eeg_decoder.js';
+import { eegModels } from '../models/registry.js';
 import { loadDecoder, saveDecoder } from '../node/eeg_model.js';
 import { htmlReport } from '../decode/report.js';
-import '../models/register_eeg.js';
 
 export const DECODE_HELP = `usage: dendrite decode eeg --train A.edf,B.edf --test C.edf --events T1=hands,T2=feet [options]
        dendrite decode eeg <bids-root> --test-run 3 --events left=0,right=1 [options]

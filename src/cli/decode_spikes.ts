@@ -16,7 +16,7 @@ import { ArgumentError, FormatError, ShapeError } from '../errors.js';
 import { readMat, permuteToRowMajor, sparseToDense, toFloat64, toRowMajor, type MatLogical, type MatNumeric, type MatValue } from '../io/mat/index.js';
 import { readBytes, writeFileAtomic } from '../node/fs.js';
 import { flattenHistory, historyValidRange, spikesWithHistory } from '../neuro/spikes/history.js';
-import { chooseRidgeAlpha, DenseDecoder, KalmanFilter, RecurrentDecoder, RIDGE_ALPHAS, WienerCascade, WienerFilter, type Matrix, type RidgeAlphaChoice, type Sequences } from '../models/decoders/index.js';
+import { chooseRidgeAlpha, DenseDecoder, KalmanFilter, RecurrentDecoder, RIDGE_ALPHAS, WienerCascade, WienerFilter, type Matrix, type RidgeAlphaChoice, type Sequences } from '../decode/estimators/index.js';
 import { pearsonR, r2Score, rmse } from '../decode/regression_metrics.js';
 import { spikeReportHtml } from '../decode/spike_report.js';
 import { parseCommandLine, parseNumber, type NumberCheck } from './args.js';

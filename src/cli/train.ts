@@ -5,14 +5,12 @@
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { manualSeed, Generator } from '../tensor/random.js';
-import { tidy } from '../tensor/tensor.js';
-import { noGrad } from '../autograd/grad_mode.js';
 import { argmax } from '../ops/reduce.js';
 import { DataLoader } from '../data/dataloader.js';
 import { Subset, type Dataset } from '../data/dataset.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { LeNet } from '../models/lenet.js';
-import { evaluate, trainEpoch } from '../decode/classifier.js';
+import { evaluate, predict, trainLoop } from '../decode/trainer.js';
 import { SGD } from '../optim/sgd.js';
 import { Adam } from '../optim/adam.js';
 import { AdamW } from '../optim/adamw.js';
@@ -116,19 +114,12 @@ export function mnistRoot(data: string | null, from: string | URL = import.meta.
   return root;
 }
 
-/** confusion[true][pred] of `model` over `loader` (no gradients). */
-function confusion(model: LeNet, loader: Iterable<[Tensor, Tensor]>, classes: number): number[][] {
+/** confusion[true][pred] of `model` over `ds` (no gradients). */
+function confusion(model: LeNet, ds: Dataset<[Tensor, Tensor]>, classes: number): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  model.eval();
-  noGrad(() => {
-    for (const [x, y] of loader) {
-      const pred = tidy(() => argmax(model.call(x), 1).dataSync());
-      const t = y.dataSync();
-      for (let i = 0; i < t.length; i++) m[t[i]!]![pred[i]!]!++;
-      x.dispose();
-      y.dispose();
-    }
-  });
+  const p = predict(model, ds, { batchSize: 1000, map: (out) => argmax(out, 1) });
+  const t = p.targets!;
+  for (let i = 0; i < t.length; i++) m[t[i]!]![p.output[i]!]!++;
   return m;
 }
 
@@ -174,32 +165,35 @@ export function trainLenet(
   const epochs: EpochRecord[] = [];
   const t0 = performance.now();
   let reached99: number | null = null;
-  for (let e = 1; e <= cfg.epochs; e++) {
-    const lr = opt.paramGroups[0]!.lr as number;
-    const bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, loader.length, cfg.batchSize, 'img', progress);
-    // The bar shows the epoch's mean loss so far, summed as trainEpoch sums it, so its last
-    // value is the epoch's train loss printed below.
-    let sum = 0;
-    let seen = 0;
-    const tr = trainEpoch(model, loader, opt, {
-      onStep: (i, loss, b) => {
-        sum += loss * b;
-        seen += b;
-        if (i % 5 === 0 || i === loader.length - 1) bar.update(i + 1, { loss: (sum / seen).toFixed(4) });
-      },
-    });
-    bar.finish({ loss: tr.loss.toFixed(4) });
-    sched?.step();
-    const te = evaluate(model, testLoader);
-    const rec: EpochRecord = {
-      epoch: e, lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy,
-      trainSeconds: tr.seconds, imagesPerSecond: tr.examples / tr.seconds,
-    };
-    epochs.push(rec);
-    if (reached99 === null && te.accuracy >= 0.99) reached99 = (performance.now() - t0) / 1000;
-    log(`epoch ${e}: train loss ${tr.loss.toFixed(4)} acc ${(100 * tr.accuracy).toFixed(2)}% | test loss ${te.loss.toFixed(4)} acc ${(100 * te.accuracy).toFixed(2)}% | ${rec.imagesPerSecond.toFixed(0)} img/s`);
-    writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, secondsTo99: reached99, heapHighWaterBytes: heap().highWater }, null, 2)}\n`);
-  }
+  // The bar shows the epoch's mean loss so far, summed as trainEpoch sums it, so its last
+  // value is the epoch's train loss printed below.
+  let bar: ProgressBar | null = null;
+  let sum = 0;
+  let seen = 0;
+  trainLoop(model, () => loader, {
+    epochs: cfg.epochs, optimizer: opt, scheduler: sched,
+    onEpochStart: (e) => {
+      bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, loader.length, cfg.batchSize, 'img', progress);
+      sum = seen = 0;
+    },
+    onStep: (i, loss, b) => {
+      sum += loss * b;
+      seen += b;
+      if (i % 5 === 0 || i === loader.length - 1) bar!.update(i + 1, { loss: (sum / seen).toFixed(4) });
+      if (i === loader.length - 1) bar!.finish({ loss: (sum / seen).toFixed(4) });
+    },
+    validate: () => evaluate(model, testLoader),
+    onEpoch: (row, tr) => {
+      const rec: EpochRecord = {
+        epoch: row.epoch, lr: row.lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: row.validLoss!, testAccuracy: row.validAccuracy!,
+        trainSeconds: tr.seconds, imagesPerSecond: tr.examples / tr.seconds,
+      };
+      epochs.push(rec);
+      if (reached99 === null && rec.testAccuracy >= 0.99) reached99 = (performance.now() - t0) / 1000;
+      log(`epoch ${rec.epoch}: train loss ${tr.loss.toFixed(4)} acc ${(100 * tr.accuracy).toFixed(2)}% | test loss ${rec.testLoss.toFixed(4)} acc ${(100 * rec.testAccuracy).toFixed(2)}% | ${rec.imagesPerSecond.toFixed(0)} img/s`);
+      writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, secondsTo99: reached99, heapHighWaterBytes: heap().highWater }, null, 2)}\n`);
+    },
+  });
   const total = (performance.now() - t0) / 1000;
   save(model.stateDict(), join(runDir, 'lenet.safetensors'), { model: 'LeNet', format: 'pt' });
   const final = epochs[epochs.length - 1]!;
@@ -213,7 +207,7 @@ export function trainLenet(
       ['model', `LeNet-5, ${config.parameters} parameters, ${backend().name} backend`],
     ],
     epochs,
-    confusion: confusion(model, testLoader, 10),
+    confusion: confusion(model, testSet, 10),
     classNames: Array.from({ length: 10 }, (_, i) => String(i)),
     filters: { name: 'conv1', weights: model.conv1.weight.dataSync(), count: 6, h: 5, w: 5 },
   }));

@@ -5,15 +5,14 @@
 // preds: (B, K, P)  B=windows, K=classes, P=predictions per window (one per crop position)
 
 import { ArgumentError, ShapeError } from '../errors.js';
-import { noGrad } from '../autograd/grad_mode.js';
-import { tidy, type Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { mean } from '../ops/reduce.js';
 import { crossEntropy } from '../ops/loss.js';
 import { fmtShape } from '../tensor/shape.js';
-import { DataLoader } from '../data/dataloader.js';
 import type { Module } from '../nn/module.js';
 import type { WindowSpec } from '../neuro/windows.js';
 import type { ConcatWindows } from './eeg_pipeline.js';
+import { predict } from './trainer.js';
 
 /** Braindecode's CroppedLoss: `lossFn` on the predictions averaged over time (2-D preds pass through). */
 export function croppedLoss(preds: Tensor, target: Tensor, lossFn: (logits: Tensor, target: Tensor) => Tensor = crossEntropy): Tensor {
@@ -81,29 +80,9 @@ export function trialPredsFromWindowPreds(preds: Float64Array, shape: readonly [
 
 /** Dense predictions (N, K, P) of `model` over all windows of `ds`, in order (eval mode, no tape). */
 export function predictWindows(model: Module, ds: ConcatWindows, batchSize = 64): { preds: Float64Array; shape: [number, number, number] } {
-  model.eval();
-  const chunks: Float32Array[] = [];
-  let K = 0;
-  let P = 0;
-  noGrad(() => {
-    for (const [x, y] of new DataLoader(ds, { batchSize })) {
-      tidy(() => {
-        const out = model.call(x);
-        K = out.shape[1]!;
-        P = out.ndim === 3 ? out.shape[2]! : 1;
-        chunks.push(Float32Array.from(out.dataSync()));
-      });
-      x.dispose();
-      y.dispose();
-    }
-  });
-  const preds = new Float64Array(chunks.reduce((a, c) => a + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    preds.set(c, o);
-    o += c.length;
-  }
-  return { preds, shape: [ds.length, K, P] };
+  const p = predict(model, ds, { batchSize });
+  const [, K = 0, P = p.shape.length > 1 ? 1 : 0] = p.shape;
+  return { preds: Float64Array.from(p.output), shape: [ds.length, K, P] };
 }
 
 /** Trial-wise predictions of a dense model: mean logits over each trial's crops, then argmax. */

@@ -9,38 +9,16 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { manualSeed } from '../tensor/random.js';
 import type { Raw } from '../neuro/raw.js';
-import { LDA } from './lda.js';
-import { CSP } from './csp.js';
+import { LDA } from './estimators/lda.js';
+import { CSP } from './estimators/csp.js';
 import { ConcatWindows, preprocess, trialWindows } from './eeg_pipeline.js';
 import { augmentation, FrequencyShift, SignFlip, SmoothTimeMask, TimeReverse, GaussianNoise } from './augment.js';
 import { fit, predictProba, type HistoryRow } from './trainer.js';
-import { ShallowFBCSPNet } from '../models/shallow_fbcsp.js';
+import { eegModels, type EegModelSpec } from '../models/registry.js';
 import { toDensePredictionModel, nPredsPerInput, type DenseCapable } from '../models/dense.js';
 import { croppedLoss, predictTrialsCropped } from './cropped.js';
 
-export type ModelFactory = (nChans: number, nOutputs: number, nTimes: number, sfreq: number) => Module;
-
-/** Deep models by name; models/ register theirs here (ShallowFBCSPNet is built in). */
-export interface EegModelSpec {
-  make: ModelFactory;
-  lr: number;
-  weightDecay: number;
-  /** Called after every optimiser step (EEGNet's max-norm constraint). */
-  afterStep?: (m: Module) => void;
-  /** Training epochs when the caller gives none (default 60). */
-  epochs?: number;
-  /** Builds the model with a classifier of `finalConvLength` steps, for cropped decoding. */
-  makeCropped?: (nChans: number, nOutputs: number, nTimes: number, sfreq: number, finalConvLength: number) => Module;
-}
-
-export const eegModels = new Map<string, EegModelSpec>([
-  // Braindecode's recommended optimiser settings per model
-  ['shallow', {
-    make: (c, o, t, sfreq) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq }),
-    makeCropped: (c, o, t, sfreq, k) => new ShallowFBCSPNet({ nChans: c, nOutputs: o, nTimes: t, sfreq, finalConvLength: k }),
-    lr: 0.0625 * 0.01, weightDecay: 0,
-  }],
-]);
+export { eegModels, type EegModelSpec, type ModelFactory } from '../models/registry.js';
 
 /**
  * CSP + LDA variants: 'csp-lda' is MNE's motor-imagery example (sklearn's default LDA, solver

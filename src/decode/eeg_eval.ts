@@ -9,9 +9,12 @@ import { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaSc
 import type { HistoryRow } from './trainer.js';
 import { Raw } from '../neuro/raw.js';
 import { Annotations } from '../neuro/annotations.js';
-import { applyDecoder, eegModels, trainDecoder, type Applied, type DecodeSettings, type DecoderConfig, type Trained, type TrialPrediction } from './eeg_decoder.js';
+import { applyDecoder, trainDecoder, type Applied, type DecodeSettings, type DecoderConfig, type Trained, type TrialPrediction } from './eeg_decoder.js';
 
-export { eegModels, cspModels, modelNames, type EegModelSpec, type ModelFactory } from './eeg_decoder.js';
+import { eegModels } from '../models/registry.js';
+
+export { eegModels, type EegModelSpec, type ModelFactory } from '../models/registry.js';
+export { cspModels, modelNames } from './eeg_decoder.js';
 
 export interface FoldData {
   name: string;

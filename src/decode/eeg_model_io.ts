@@ -7,9 +7,10 @@
 import { FormatError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors, type RawTensor } from '../io/safetensors/safetensors.js';
 import { deserializeStateDict, serializeStateDict } from '../io/safetensors/state_dict.js';
-import { CSP } from './csp.js';
-import { LDA } from './lda.js';
-import { buildNet, cspModels, eegModels, type DecoderConfig, type TrainedDecoder } from './eeg_decoder.js';
+import { CSP } from './estimators/csp.js';
+import { LDA } from './estimators/lda.js';
+import { eegModels } from '../models/registry.js';
+import { buildNet, cspModels, type DecoderConfig, type TrainedDecoder } from './eeg_decoder.js';
 
 export const DECODER_FORMAT = 'dendrite-eeg-decoder';
 export const DECODER_VERSION = 1;

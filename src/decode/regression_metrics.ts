@@ -3,7 +3,7 @@
 //   yTrue, yPred: (N, D)  N=samples (time bins), D=outputs; a plain array is one output (N, 1).
 
 import { ArgumentError, ShapeError } from '../errors.js';
-import type { Matrix } from '../models/decoders/types.js';
+import type { Matrix } from './estimators/types.js';
 
 export type Targets = Matrix | ArrayLike<number>;
 

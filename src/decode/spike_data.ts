@@ -5,11 +5,11 @@
 //     direction 1..8;
 //   spikes-1.mat (Kramer & Eden ch. 9): one hippocampal place cell, spike times and the rat's
 //     position on a linear track sampled every 1 ms.
-// Matrices are row-major with samples as rows (models/decoders' Matrix).
+// Matrices are row-major with samples as rows (decode/estimators' Matrix).
 
 import { FormatError } from '../errors.js';
 import { readMat, toFloat64, toRowMajor, type MatNumeric, type MatValue } from '../io/mat/index.js';
-import type { Matrix } from '../models/decoders/types.js';
+import type { Matrix } from './estimators/types.js';
 
 function numeric(vars: Record<string, MatValue>, name: string, source: string): { shape: number[]; data: Float64Array } {
   const v = vars[name];

@@ -5,7 +5,7 @@
 //   truth, pred: (N, D)  N=test bins, D=output dimensions (kinematics)
 
 import { ShapeError } from '../errors.js';
-import type { Matrix } from '../models/decoders/types.js';
+import type { Matrix } from './estimators/types.js';
 import { learningCurveCharts } from '../report/curves.js';
 import { htmlPage, settingsTable } from '../report/page.js';
 import { esc, lineChart } from '../report/svg.js';

@@ -1,19 +1,212 @@
-// fit(): a seeded training loop for classifiers over Datasets of [x, y] — minibatches with
-// optional augmentation, a validation pass each epoch, a learning-rate schedule, early
-// stopping on the validation loss with the best weights restored, and a history table.
-// Crop-wise decoding: train on windows of trials and aggregate per trial with predictTrials.
+// The one training loop every deep decoder uses (the EEG nets trialwise and cropped, the deep
+// spike decoders, LeNet on MNIST), and the one "predict over a dataset" loop:
+//   trainEpoch / evaluate: one pass over batches of [inputs, targets], each step in `tidy`, so
+//     heap use stays flat; accuracy is counted for classifiers.
+//   trainLoop: epochs of trainEpoch with an optimiser, an lr schedule stepped per epoch, a
+//     validation pass, early stopping on the validation loss with the best weights restored,
+//     per-step and per-epoch callbacks and a history table.
+//   fit: trainLoop with Braindecode's recipe (AdamW + cosine annealing, seeded shuffling,
+//     optional augmentation) over Datasets of [x, class].
+//   predict: a model's outputs over a dataset, in order (eval mode, no tape).
+// Crop-wise decoding: train on windows of trials and aggregate per trial with aggregateTrials.
 
 import { ArgumentError } from '../errors.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { keep, tidy, type Tensor } from '../tensor/tensor.js';
 import { Generator } from '../tensor/random.js';
 import { softmax } from '../ops/activation.js';
+import { crossEntropy } from '../ops/loss.js';
+import { argmax, mean } from '../ops/reduce.js';
 import { DataLoader } from '../data/dataloader.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
-import { evaluate, trainEpoch, type EpochStats } from './classifier.js';
+
+export type LossFn = (output: Tensor, target: Tensor) => Tensor;
+
+export interface StepOptimizer {
+  zeroGrad(): void;
+  step(): void;
+}
+
+export interface EpochStats {
+  loss: number;
+  /** Share of correct classes; NaN when accuracy is not counted (regression). */
+  accuracy: number;
+  examples: number;
+  seconds: number;
+}
+
+export interface TrainEpochOptions {
+  lossFn?: LossFn;
+  /** Called after every step with the step index, its mean loss and batch size. */
+  onStep?: (step: number, loss: number, batchSize: number) => void;
+  /** Dispose each batch after use (default true: batches come fresh from the loader). */
+  disposeBatches?: boolean;
+  /** Count correct classes (default true; false for regression targets). */
+  accuracy?: boolean;
+}
+
+function countCorrect(logits: Tensor, y: Tensor): number {
+  // dense predictions (B, K, P): the class of the time-averaged logits, as CroppedLoss sees them
+  const pred = argmax(logits.ndim === 3 ? mean(logits, 2) : logits, 1).dataSync();
+  const t = y.dataSync();
+  let c = 0;
+  for (let i = 0; i < t.length; i++) if (pred[i] === t[i]) c++;
+  return c;
+}
+
+const defaultLoss: LossFn = (a, b) => crossEntropy(a, b);
+
+/** One training pass over `batches`: the mean loss (weighted by batch size) and accuracy. */
+export function trainEpoch(model: Module, batches: Iterable<[Tensor, Tensor]>, opt: StepOptimizer, o: TrainEpochOptions = {}): EpochStats {
+  const lossFn = o.lossFn ?? defaultLoss;
+  const counting = o.accuracy ?? true;
+  const t0 = performance.now();
+  model.train();
+  let total = 0;
+  let correct = 0;
+  let n = 0;
+  let step = 0;
+  for (const [x, y] of batches) {
+    const [l, c] = tidy(() => {
+      opt.zeroGrad();
+      const logits = model.call(x);
+      const loss = lossFn(logits, y);
+      loss.backward();
+      opt.step();
+      return [loss.item(), counting ? countCorrect(logits, y) : 0] as const;
+    });
+    const b = x.shape[0]!;
+    total += l * b;
+    correct += c;
+    n += b;
+    o.onStep?.(step++, l, b);
+    if (o.disposeBatches ?? true) {
+      x.dispose();
+      y.dispose();
+    }
+  }
+  return { loss: total / n, accuracy: counting ? correct / n : NaN, examples: n, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The mean loss and accuracy of `model` over `batches` (eval mode, no tape). */
+export function evaluate(model: Module, batches: Iterable<[Tensor, Tensor]>, o: Omit<TrainEpochOptions, 'onStep'> = {}): EpochStats {
+  const lossFn = o.lossFn ?? defaultLoss;
+  const counting = o.accuracy ?? true;
+  const t0 = performance.now();
+  model.eval();
+  let total = 0;
+  let correct = 0;
+  let n = 0;
+  noGrad(() => {
+    for (const [x, y] of batches) {
+      const [l, c] = tidy(() => {
+        const logits = model.call(x);
+        return [lossFn(logits, y).item(), counting ? countCorrect(logits, y) : 0] as const;
+      });
+      const b = x.shape[0]!;
+      total += l * b;
+      correct += c;
+      n += b;
+      if (o.disposeBatches ?? true) {
+        x.dispose();
+        y.dispose();
+      }
+    }
+  });
+  return { loss: total / n, accuracy: counting ? correct / n : NaN, examples: n, seconds: (performance.now() - t0) / 1000 };
+}
+
+export interface HistoryRow {
+  epoch: number;
+  lr: number;
+  trainLoss: number;
+  /** NaN for regression. */
+  trainAccuracy: number;
+  validLoss: number | null;
+  validAccuracy: number | null;
+  seconds: number;
+}
+
+export interface FitResult {
+  history: HistoryRow[];
+  /** The epoch whose weights the model holds: the best on validation with early stopping, else the last. */
+  bestEpoch: number;
+}
+
+/** What a validation pass reports: the loss early stopping watches, and optionally accuracy and time. */
+export interface ValidStats {
+  loss: number;
+  accuracy?: number | null;
+  seconds?: number;
+}
+
+export interface TrainLoopOptions {
+  epochs: number;
+  optimizer: StepOptimizer & { paramGroups: readonly Record<string, unknown>[] };
+  /** Stepped once after every epoch's training pass. */
+  scheduler?: { step(): void } | null;
+  lossFn?: LossFn;
+  /** Count training accuracy (default true; false for regression). */
+  accuracy?: boolean;
+  /** Runs after every epoch's training pass (and the scheduler step); its loss drives early stopping. */
+  validate?: () => ValidStats | null;
+  /** Stop when the validation loss has not improved by more than minDelta for this many epochs; the best weights are restored. */
+  patience?: number;
+  /** Improvement that counts for early stopping (default 0). */
+  minDelta?: number;
+  onEpochStart?: (epoch: number) => void;
+  onStep?: (step: number, loss: number, batchSize: number) => void;
+  /** Runs after every optimiser step (e.g. a weight-norm constraint). */
+  afterStep?: () => void;
+  /** Called after every epoch with its history row and the raw training statistics. */
+  onEpoch?: (row: HistoryRow, train: EpochStats) => void;
+}
+
+/**
+ * Trains `model` for `o.epochs` epochs over `batches(epoch)` (a fresh iterable per epoch,
+ * batches disposed after use) and returns its history.
+ */
+export function trainLoop(model: Module, batches: (epoch: number) => Iterable<[Tensor, Tensor]>, o: TrainLoopOptions): FitResult {
+  const { epochs, optimizer: opt } = o;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`trainLoop: epochs must be a positive integer, got ${epochs}`);
+  if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new ArgumentError(`trainLoop: patience must be a positive integer, got ${o.patience}`);
+  const minDelta = o.minDelta ?? 0;
+  const onStep = o.onStep || o.afterStep
+    ? (i: number, l: number, b: number) => { o.afterStep?.(); o.onStep?.(i, l, b); }
+    : undefined;
+  const history: HistoryRow[] = [];
+  let best = Infinity;
+  let bestEpoch = 0;
+  let bestState: Record<string, Tensor> | null = null;
+  for (let e = 1; e <= epochs; e++) {
+    const lr = opt.paramGroups[0]!['lr'] as number;
+    o.onEpochStart?.(e);
+    const tr = trainEpoch(model, batches(e), opt, {
+      ...(onStep ? { onStep } : {}), ...(o.lossFn ? { lossFn: o.lossFn } : {}), ...(o.accuracy === false ? { accuracy: false } : {}),
+    });
+    o.scheduler?.step();
+    const va = o.validate?.() ?? null;
+    const row: HistoryRow = { epoch: e, lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, validLoss: va?.loss ?? null, validAccuracy: va?.accuracy ?? null, seconds: tr.seconds + (va?.seconds ?? 0) };
+    history.push(row);
+    o.onEpoch?.(row, tr);
+    if (va && o.patience !== undefined) {
+      if (va.loss < best - minDelta) {
+        best = va.loss;
+        bestEpoch = e;
+        for (const t of Object.values(bestState ?? {})) t.dispose();
+        bestState = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, keep(t.clone())]));
+      } else if (e - bestEpoch >= o.patience) break;
+    }
+  }
+  if (bestState) {
+    model.loadStateDict(bestState);
+    for (const t of Object.values(bestState)) t.dispose();
+  } else bestEpoch = history.length;
+  return { history, bestEpoch };
+}
 
 export interface FitOptions {
   epochs?: number;
@@ -29,22 +222,7 @@ export interface FitOptions {
   /** Runs after every optimiser step (e.g. a weight-norm constraint). */
   afterStep?: () => void;
   /** Training and validation loss (default cross-entropy; croppedLoss for dense models). */
-  lossFn?: (logits: Tensor, target: Tensor) => Tensor;
-}
-
-export interface HistoryRow {
-  epoch: number;
-  lr: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  validLoss: number | null;
-  validAccuracy: number | null;
-  seconds: number;
-}
-
-export interface FitResult {
-  history: HistoryRow[];
-  bestEpoch: number;
+  lossFn?: LossFn;
 }
 
 function* batches(ds: Dataset<[Tensor, Tensor]>, o: { batchSize: number; shuffle: boolean; gen: Generator; augment?: FitOptions['augment'] }): IterableIterator<[Tensor, Tensor]> {
@@ -60,64 +238,82 @@ function* batches(ds: Dataset<[Tensor, Tensor]>, o: { batchSize: number; shuffle
   }
 }
 
-/** Trains `model` (AdamW + cosine annealing, as Braindecode's examples) and returns its history. */
+/** Trains a classifier (AdamW + cosine annealing, as Braindecode's examples) and returns its history. */
 export function fit(model: Module, train: Dataset<[Tensor, Tensor]>, valid: Dataset<[Tensor, Tensor]> | null = null, o: FitOptions = {}): FitResult {
   const epochs = o.epochs ?? 30;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`fit: epochs must be a positive integer, got ${epochs}`);
   if (train.length === 0) throw new ArgumentError('fit: the training set is empty');
   const gen = new Generator(o.seed ?? 0);
+  const batchSize = o.batchSize ?? 64;
   const opt = new AdamW(model.parameters(), { lr: o.lr ?? 0.0625 * 0.01, weightDecay: o.weightDecay ?? 0 });
-  const sched = new CosineAnnealingLR(opt, Math.max(1, epochs - 1));
-  const history: HistoryRow[] = [];
-  let best = Infinity;
-  let bestEpoch = 0;
-  let bestState: Record<string, Tensor> | null = null;
-  for (let e = 1; e <= epochs; e++) {
-    const lr = opt.paramGroups[0]!.lr as number;
-    const tr = trainEpoch(model, batches(train, { batchSize: o.batchSize ?? 64, shuffle: true, gen, ...(o.augment ? { augment: o.augment } : {}) }), opt, {
-      ...(o.afterStep ? { onStep: () => o.afterStep!() } : {}), ...(o.lossFn ? { lossFn: o.lossFn } : {}),
-    });
-    sched.step();
-    let va: EpochStats | null = null;
-    if (valid && valid.length > 0) va = evaluate(model, batches(valid, { batchSize: o.batchSize ?? 64, shuffle: false, gen }), o.lossFn ? { lossFn: o.lossFn } : {});
-    const row: HistoryRow = { epoch: e, lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, validLoss: va?.loss ?? null, validAccuracy: va?.accuracy ?? null, seconds: tr.seconds + (va?.seconds ?? 0) };
-    history.push(row);
-    o.onEpoch?.(row);
-    if (va && o.patience !== undefined) {
-      if (va.loss < best - 1e-9) {
-        best = va.loss;
-        bestEpoch = e;
-        for (const t of Object.values(bestState ?? {})) t.dispose();
-        bestState = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, keep(t.clone())]));
-      } else if (e - bestEpoch >= o.patience) break;
+  const lossOpt = o.lossFn ? { lossFn: o.lossFn } : {};
+  return trainLoop(model, () => batches(train, { batchSize, shuffle: true, gen, ...(o.augment ? { augment: o.augment } : {}) }), {
+    epochs, optimizer: opt, scheduler: new CosineAnnealingLR(opt, Math.max(1, epochs - 1)), ...lossOpt,
+    ...(valid && valid.length > 0 ? { validate: () => evaluate(model, batches(valid, { batchSize, shuffle: false, gen }), lossOpt) } : {}),
+    // early stopping ignores changes below float noise
+    ...(o.patience !== undefined ? { patience: o.patience, minDelta: 1e-9 } : {}),
+    ...(o.afterStep ? { afterStep: o.afterStep } : {}),
+    ...(o.onEpoch ? { onEpoch: (row: HistoryRow) => o.onEpoch!(row) } : {}),
+  });
+}
+
+export interface PredictOptions {
+  /** Rows per forward pass (default 256). */
+  batchSize?: number;
+  /** Applied to each batch's output inside the step (softmax, argmax, ...). */
+  map?: (output: Tensor) => Tensor;
+}
+
+export interface Predictions {
+  /** The (mapped) outputs of every example, in dataset order, row-major. */
+  output: Float32Array;
+  /** Shape of `output`: (N, ...per-example shape). */
+  shape: number[];
+  /** The examples' targets (each item's second tensor), in order; null for input-only datasets. */
+  targets: Float64Array | null;
+}
+
+/**
+ * The outputs of `model` over every example of `ds` (items x, [x] or [x, target]), in order,
+ * in eval mode without a tape.
+ */
+export function predict(model: Module, ds: Dataset<Tensor | Tensor[]>, o: PredictOptions = {}): Predictions {
+  model.eval();
+  const chunks: Float32Array[] = [];
+  const targets: number[] = [];
+  let hasTargets = false;
+  let rowShape: number[] = [];
+  noGrad(() => {
+    for (const batch of new DataLoader(ds, { batchSize: o.batchSize ?? 256 })) {
+      const parts = Array.isArray(batch) ? batch : [batch];
+      const [x, y] = parts;
+      if (!x) throw new ArgumentError('predict: a dataset item holds no input tensor');
+      tidy(() => {
+        const raw = model.call(x);
+        const out = o.map ? o.map(raw) : raw;
+        rowShape = out.shape.slice(1);
+        chunks.push(Float32Array.from(out.dataSync()));
+        if (y) {
+          hasTargets = true;
+          for (const v of y.dataSync()) targets.push(v);
+        }
+      });
+      for (const t of parts) t.dispose();
     }
+  });
+  const output = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    output.set(c, off);
+    off += c.length;
   }
-  if (bestState) {
-    model.loadStateDict(bestState);
-    for (const t of Object.values(bestState)) t.dispose();
-  } else bestEpoch = history.length;
-  return { history, bestEpoch };
+  return { output, shape: [ds.length, ...rowShape], targets: hasTargets ? Float64Array.from(targets) : null };
 }
 
 /** Class probabilities (N, classes) for a dataset, in order. */
 export function predictProba(model: Module, ds: Dataset<[Tensor, Tensor]>, batchSize = 256): { proba: Float64Array; classes: number; targets: Int32Array } {
-  model.eval();
-  const probs: number[] = [];
-  const targets: number[] = [];
-  let classes = 0;
-  noGrad(() => {
-    for (const [x, y] of new DataLoader(ds, { batchSize })) {
-      tidy(() => {
-        const p = softmax(model.call(x), 1);
-        classes = p.shape[1]!;
-        probs.push(...p.dataSync());
-        targets.push(...y.dataSync());
-      });
-      x.dispose();
-      y.dispose();
-    }
-  });
-  return { proba: Float64Array.from(probs), classes, targets: Int32Array.from(targets) };
+  const p = predict(model, ds, { batchSize, map: (out) => softmax(out, 1) });
+  return { proba: Float64Array.from(p.output), classes: p.shape[1] ?? 0, targets: Int32Array.from(p.targets ?? []) };
 }
 
 /**
@@ -145,4 +341,3 @@ export function aggregateTrials(proba: Float64Array, classes: number, trialIds: 
   }
   return { trial, pred, target };
 }
-

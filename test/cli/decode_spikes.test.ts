@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { decodeSpikesCli } from '../../src/cli/decode_spikes.js';
 import { ArgumentError, FormatError, ShapeError } from '../../src/errors.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
-import { chewie as chewieData, close, corrupt, robust } from '../models/decoders/golden.js';
-import type { Matrix } from '../../src/models/decoders/types.js';
+import { chewie as chewieData, close, corrupt, robust } from '../decode/estimators/golden.js';
+import type { Matrix } from '../../src/decode/estimators/types.js';
 
 const chewie = dataPath('spikes/kordinglab-dad/chewie_demo.mat');
 const skip = skipUnlessData(chewie);

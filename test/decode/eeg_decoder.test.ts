@@ -17,7 +17,6 @@ import { applyDecoder, trainDecoder, type Applied } from '../../src/decode/eeg_d
 import { runFold } from '../../src/decode/eeg_eval.js';
 import { decodeDecoder, encodeDecoder } from '../../src/decode/eeg_model_io.js';
 import { loadDecoder, saveDecoder } from '../../src/node/eeg_model.js';
-import '../../src/models/register_eeg.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 
 const file = (r: string) => dataPath('eeg/eegmmidb', `S001${r}.edf`);

@@ -12,7 +12,6 @@ import { Annotations } from '../../src/neuro/annotations.js';
 import { readEdf } from '../../src/io/edf/index.js';
 import { runFold, runFoldSelected, splitRun } from '../../src/decode/eeg_eval.js';
 import { trialWindows } from '../../src/decode/eeg_pipeline.js';
-import '../../src/models/register_eeg.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 
 const eeg = dataPath('eeg/eegmmidb');

@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bitsPerSpike, pearsonR, r2Score, rmse } from '../../src/decode/regression_metrics.js';
-import { matrix } from '../../src/models/decoders/types.js';
-import { WienerFilter } from '../../src/models/decoders/wiener.js';
+import { matrix } from '../../src/decode/estimators/types.js';
+import { WienerFilter } from '../../src/decode/estimators/wiener.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
-import { chewie, close, ref, skipChewie, synthetic } from '../models/decoders/golden.js';
+import { chewie, close, ref, skipChewie, synthetic } from './estimators/golden.js';
 
 const { Yte } = synthetic();
 const pred = matrix(ref.synthetic.linear.pred, Yte.rows, 2);

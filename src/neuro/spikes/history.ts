@@ -12,14 +12,14 @@
 
 import { ArgumentError, ShapeError } from '../../errors.js';
 
-/** A row-major (rows, cols) matrix, the shape of models/decoders' Matrix. */
+/** A row-major (rows, cols) matrix, the shape of decode/estimators' Matrix. */
 export interface CountMatrix {
   readonly data: ArrayLike<number>;
   readonly rows: number;
   readonly cols: number;
 }
 
-/** (n, steps, features) row-major, the shape of models/decoders' Sequences. */
+/** (n, steps, features) row-major, the shape of decode/estimators' Sequences. */
 export interface HistorySequences {
   readonly data: Float64Array;
   readonly n: number;

@@ -4,8 +4,8 @@
 // information form, so the two agree to rounding: 1e-12 relative everywhere (measured ≤ 1.1e-14).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KalmanFilter } from '../../../src/models/decoders/kalman.js';
-import { matrix } from '../../../src/models/decoders/types.js';
+import { KalmanFilter } from '../../../src/decode/estimators/kalman.js';
+import { matrix } from '../../../src/decode/estimators/types.js';
 import { r2Score } from '../../../src/decode/regression_metrics.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
 import { chewie, close, colSums, corrupt, everyNth, ref, robust, rowRange, skipChewie, synthetic } from './golden.js';

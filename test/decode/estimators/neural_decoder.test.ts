@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
 import { Generator } from '../../../src/tensor/random.js';
 import { randn } from '../../../src/tensor/creation.js';
-import { RecurrentDecoder, DenseDecoder, RecurrentDecoderNet } from '../../../src/models/decoders/neural_net.js';
-import { sequences, type Matrix, type Sequences } from '../../../src/models/decoders/types.js';
+import { RecurrentDecoder, DenseDecoder, RecurrentDecoderNet } from '../../../src/decode/estimators/neural_decoder.js';
+import { sequences, type Matrix, type Sequences } from '../../../src/decode/estimators/types.js';
 import { r2Score } from '../../../src/decode/regression_metrics.js';
 
 // counts of F neurons; the target at each sample is a fixed linear readout of the last L bins

@@ -10,9 +10,9 @@
 // Filters' signs and, for the multi-class case, nothing else is arbitrary: features (average
 // log-power) are sign-invariant.
 
-import { ArgumentError, ShapeError } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
-import { eighGeneralized, inv, matmul, transpose } from '../linalg/dense.js';
+import { ArgumentError, ShapeError } from '../../errors.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { eighGeneralized, inv, matmul, transpose } from '../../linalg/dense.js';
 
 /** Epoch data (E, C, T): nested arrays, a Tensor, or any {data, shape} such as neuro's Epochs. */
 export type EpochData = readonly (readonly (readonly number[])[])[] | Tensor | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };

@@ -4,10 +4,10 @@
 // loop over Ridge + np.polyfit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseRidgeAlpha, meanR2, RIDGE_ALPHAS } from '../../../src/models/decoders/ridge_alpha.js';
-import { WienerFilter } from '../../../src/models/decoders/wiener.js';
-import { WienerCascade } from '../../../src/models/decoders/wiener_cascade.js';
-import { matrix } from '../../../src/models/decoders/types.js';
+import { chooseRidgeAlpha, meanR2, RIDGE_ALPHAS } from '../../../src/decode/estimators/ridge_alpha.js';
+import { WienerFilter } from '../../../src/decode/estimators/wiener.js';
+import { WienerCascade } from '../../../src/decode/estimators/wiener_cascade.js';
+import { matrix } from '../../../src/decode/estimators/types.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
 import { chewie, close, corrupt, everyNth, robust, rowRange, skipChewie, synthetic } from './golden.js';
 

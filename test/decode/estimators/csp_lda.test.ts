@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CSP } from '../../src/decode/csp.js';
-import { LDA } from '../../src/decode/lda.js';
-import { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix } from '../../src/decode/metrics.js';
-import { ArgumentError, ShapeError } from '../../src/errors.js';
+import { CSP } from '../../../src/decode/estimators/csp.js';
+import { LDA } from '../../../src/decode/estimators/lda.js';
+import { accuracyScore, balancedAccuracyScore, cohenKappaScore, confusionMatrix } from '../../../src/decode/metrics.js';
+import { ArgumentError, ShapeError } from '../../../src/errors.js';
 
 const dir = 'test/golden/decode/';
 const ref = JSON.parse(readFileSync(dir + 'csp_lda_eegmmidb_S001.json', 'utf8'));

@@ -3,8 +3,8 @@
 // 1e-12 relative; decoded grid points exactly (an argmax per bin).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NaiveBayesRegressor } from '../../../src/models/decoders/naive_bayes_regressor.js';
-import { matrix } from '../../../src/models/decoders/types.js';
+import { NaiveBayesRegressor } from '../../../src/decode/estimators/naive_bayes_regressor.js';
+import { matrix } from '../../../src/decode/estimators/types.js';
 import { r2Score } from '../../../src/decode/regression_metrics.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
 import { chewie, close, colSums, everyNth, ref, skipChewie, synthetic } from './golden.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readMat, toFloat64, toRowMajor, type MatNumeric } from '../../../src/io/mat/index.js';
-import { matrix, type Matrix } from '../../../src/models/decoders/types.js';
+import { matrix, type Matrix } from '../../../src/decode/estimators/types.js';
 import { dataPath, skipUnlessData } from '../../helpers/data.js';
 
 export interface LinearRef { coef: number[]; intercept: number[]; pred: number[]; alpha?: number }

@@ -3,7 +3,7 @@
 // come from an SVD of the scaled Vandermonde matrix as in numpy; tolerance 1e-12 relative (measured ≤ 3e-14).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WienerCascade, polyfit, polyval } from '../../../src/models/decoders/wiener_cascade.js';
+import { WienerCascade, polyfit, polyval } from '../../../src/decode/estimators/wiener_cascade.js';
 import { r2Score } from '../../../src/decode/regression_metrics.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
 import { chewie, close, colSums, everyNth, ref, skipChewie, synthetic } from './golden.js';

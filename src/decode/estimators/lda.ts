@@ -3,8 +3,8 @@
 // 'auto' (Ledoit-Wolf on standardised features, per class, rescaled) or a fixed number in [0, 1].
 // X: (N, P)  N=samples, P=features.
 
-import { ArgumentError, ShapeError } from '../errors.js';
-import { eigh, solveSPD, svd } from '../linalg/dense.js';
+import { ArgumentError, ShapeError } from '../../errors.js';
+import { eigh, solveSPD, svd } from '../../linalg/dense.js';
 
 /** A feature matrix (N, P): nested arrays or a row-major buffer with its shape. */
 export type FeatureMatrix = readonly (readonly number[])[] | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { GaussianNaiveBayes, PoissonNaiveBayes } from '../../../src/models/decoders/naive_bayes.js';
-import { matrix, type Matrix } from '../../../src/models/decoders/types.js';
+import { GaussianNaiveBayes, PoissonNaiveBayes } from '../../../src/decode/estimators/naive_bayes.js';
+import { matrix, type Matrix } from '../../../src/decode/estimators/types.js';
 import { readMat } from '../../../src/io/mat/index.js';
 import { accuracyScore } from '../../../src/decode/metrics.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';

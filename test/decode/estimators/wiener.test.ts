@@ -4,8 +4,8 @@
 // ≤ 8e-14; least squares by normal equations, cond(X) ≈ 22 on chewie; the rank-deficient case by SVD).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WienerFilter } from '../../../src/models/decoders/wiener.js';
-import { matrix } from '../../../src/models/decoders/types.js';
+import { WienerFilter } from '../../../src/decode/estimators/wiener.js';
+import { matrix } from '../../../src/decode/estimators/types.js';
 import { r2Score } from '../../../src/decode/regression_metrics.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
 import { chewie, close, colSums, everyNth, ref, skipChewie, synthetic, withDuplicate } from './golden.js';
