@@ -18,7 +18,7 @@ import { readBidsEeg } from '../node/bids.js';
 import { scoreFold, type FoldResult } from '../decode/eeg_eval.js';
 import { applyDecoder, checkModel, eegModels, modelDefaults, trainDecoder, type DecodeSettings, type Trained, type TrainedDecoder } from '../decode/eeg_decoder.js';
 import { loadDecoder, saveDecoder } from '../node/eeg_model.js';
-import { htmlReport } from '../decode/report.js';
+import { htmlReport } from '../report/decode_report.js';
 import '../models/register_eeg.js';
 
 export const DECODE_HELP = `usage: dendrite decode eeg --train A.edf,B.edf --test C.edf --events T1=hands,T2=feet [options]

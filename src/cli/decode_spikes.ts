@@ -18,7 +18,7 @@ import { readBytes, writeFileAtomic } from '../node/fs.js';
 import { flattenHistory, historyValidRange, spikesWithHistory } from '../neuro/spikes/history.js';
 import { chooseRidgeAlpha, DenseDecoder, KalmanFilter, RecurrentDecoder, RIDGE_ALPHAS, WienerCascade, WienerFilter, type Matrix, type RidgeAlphaChoice, type Sequences } from '../models/decoders/index.js';
 import { pearsonR, r2Score, rmse } from '../decode/regression_metrics.js';
-import { spikeReportHtml } from '../decode/spike_report.js';
+import { spikeReportHtml } from '../report/spike_report.js';
 import { parseCommandLine, parseNumber, type NumberCheck } from './args.js';
 import { checkOutDir } from './out_dir.js';
 

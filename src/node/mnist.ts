@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ArgumentError, FormatError } from '../errors.js';
-import { MNIST, MNIST_FILES as FILES, type MnistOptions } from '../data/mnist.js';
+import { MNIST, MNIST_FILES as FILES, type MnistOptions } from '../datasets/mnist.js';
 import { readBytes, writeFileAtomic } from './fs.js';
 
 /** The file names a MNIST folder must hold, for messages. */

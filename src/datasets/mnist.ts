@@ -4,9 +4,9 @@
 import { FormatError, IndexError } from '../errors.js';
 import { heap } from '../kernels/heap.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
-import type { Dataset } from './dataset.js';
+import type { Dataset } from '../data/dataset.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { parseIdx } from './idx.js';
+import { parseIdx } from '../data/idx.js';
 
 /** The training set's pixel mean and standard deviation (on the [0, 1] scale), as torchvision's recipe. */
 export const MNIST_MEAN = 0.1307;
