@@ -34,6 +34,11 @@ export { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaSc
 export { r2Score, pearsonR, rmse, bitsPerSpike, type Targets } from './decode/regression_metrics.js';
 export * as decoders from './models/decoders/index.js';
 export { stratifiedKFold, contiguousSplit, type Fold } from './decode/cross_validation.js';
+export {
+  runSpikeDecoding, resolveSpikeSettings, readSpikeMat, planSpikeDecoding, fitSpikeDecoding, spikeResultsJson, spikeReport, SPIKE_DECODERS,
+  type SpikeDecoding, type SpikeDecodingOptions, type SpikeDecoderName, type SpikeEpoch, type SpikePlan, type SpikeSettings,
+} from './decode/spike_pipeline.js';
+export { eegResultsJson, renameDecoderEvents, type EegRunFiles } from './decode/eeg_results.js';
 export * as augment from './decode/augment.js';
 export { preprocess, trialWindows, ConcatWindows, decodeDeep, type TrialWindowing, type PreprocessOptions } from './decode/eeg_pipeline.js';
 export { croppedLoss, trialPredsFromWindowPreds, predictWindows, predictTrialsCropped, type TrialPreds } from './decode/cropped.js';
