@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadChewie, loadPlaceCell, loadReach } from '../src/decode/spike_data.js';
+import { loadChewie, loadPlaceCell, loadReach } from '../src/datasets/spikes.js';
 import { spikesWithHistory } from '../src/neuro/spikes/history.js';
 import { SpikeTrain } from '../src/neuro/spikes/spike_train.js';
 import { binSpikes } from '../src/neuro/spikes/binning.js';

@@ -11,6 +11,8 @@ export { backend, setBackend, registerBackend, threadsReady, workerTaskCount } f
 export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
 export * from './data/index.js';
+export * from './datasets/index.js';
+export { htmlReport, spikeReportHtml, type ReportFold, type SpikeReport } from './report/index.js';
 export * from './io/safetensors/index.js';
 export * as optim from './optim/index.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/index.js';
@@ -31,11 +33,14 @@ export { LDA, type LDAOptions } from './decode/estimators/lda.js';
 export { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaScore, confusionMatrix } from './decode/metrics.js';
 export { r2Score, pearsonR, rmse, bitsPerSpike, type Targets } from './decode/regression_metrics.js';
 export * as decoders from './decode/estimators/index.js';
-export { loadChewie, loadReach, loadPlaceCell, type ChewieData, type ReachData, type PlaceCellData } from './decode/spike_data.js';
 export { stratifiedKFold, contiguousSplit, type Fold } from './decode/cross_validation.js';
+export {
+  runSpikeDecoding, resolveSpikeSettings, readSpikeMat, planSpikeDecoding, fitSpikeDecoding, spikeResultsJson, spikeReport, SPIKE_DECODERS,
+  type SpikeDecoding, type SpikeDecodingOptions, type SpikeDecoderName, type SpikeEpoch, type SpikePlan, type SpikeSettings,
+} from './decode/spike_pipeline.js';
+export { eegResultsJson, renameDecoderEvents, type EegRunFiles } from './decode/eeg_results.js';
 export * as augment from './decode/augment.js';
 export { preprocess, trialWindows, ConcatWindows, decodeDeep, type TrialWindowing, type PreprocessOptions } from './decode/eeg_pipeline.js';
-export { htmlReport, type ReportFold } from './decode/report.js';
 export { croppedLoss, trialPredsFromWindowPreds, predictWindows, predictTrialsCropped, type TrialPreds } from './decode/cropped.js';
 export { LeNet } from './models/lenet.js';
 export { ShallowFBCSPNet, type ShallowFBCSPNetOptions } from './models/shallow_fbcsp.js';

@@ -19,7 +19,8 @@ import { scoreFold, type FoldResult } from '../decode/eeg_eval.js';
 import { applyDecoder, checkModel, modelDefaults, trainDecoder, type DecodeSettings, type Trained, type TrainedDecoder } from '../decode/eeg_decoder.js';
 import { eegModels } from '../models/registry.js';
 import { loadDecoder, saveDecoder } from '../node/eeg_model.js';
-import { htmlReport } from '../decode/report.js';
+import { eegResultsJson, renameDecoderEvents } from '../decode/eeg_results.js';
+import { htmlReport } from '../report/decode_report.js';
 
 export const DECODE_HELP = `usage: dendrite decode eeg --train A.edf,B.edf --test C.edf --events T1=hands,T2=feet [options]
        dendrite decode eeg <bids-root> --test-run 3 --events left=0,right=1 [options]
@@ -152,9 +153,7 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     if (eventsSpec) {
       // new event names for the saved classes (e.g. another data set's annotations)
       const ev = parseEvents(eventsSpec);
-      const unknown = ev.classNames.filter((n) => !c.classNames.includes(n));
-      if (unknown.length) throw new ArgumentError(`decode eeg: --events names class${unknown.length > 1 ? 'es' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} that the model in ${loadDir} does not have (its classes: ${c.classNames.join(', ')})`);
-      decoder = { ...decoder, config: { ...c, mapping: Object.fromEntries(Object.entries(ev.mapping).map(([d, k]) => [d, c.classNames.indexOf(ev.classNames[k]!)])) } };
+      decoder = renameDecoderEvents(decoder, ev.mapping, ev.classNames, loadDir);
     }
     rec = openRecordings(values, positionals, false);
     log(`decode eeg: ${c.label} loaded from ${loadDir} (${c.recipe}), classes ${c.classNames.join(' / ')}, ${rec.test.length} test recording${rec.test.length > 1 ? 's' : ''}`);
@@ -200,21 +199,12 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     log(`saved the model to ${p.weights} and ${p.config}`);
   }
   const dir = makeRunDir('decode eeg', outRoot);
-  const { trials, config: _config, history, ...metrics } = result;
-  const results = {
-    source: rec.source, model: c.model, label: c.label, classNames: c.classNames, mapping: c.mapping,
-    files: { train: rec.trainNames, test: rec.testNames },
+  const results = eegResultsJson(result, {
+    source: rec.source, train: rec.trainNames, test: rec.testNames,
     ...(loadDir !== undefined ? { loadedFrom: resolve(loadDir) } : {}), ...(saveDir !== undefined ? { savedTo: resolve(saveDir) } : {}),
-    settings: c,
-    result: metrics,
-    trials: trials.map((t) => ({
-      file: rec.testNames[t.file], onset: t.onset, target: c.classNames[t.target], pred: c.classNames[t.pred], correct: t.pred === t.target,
-      proba: Object.fromEntries(c.classNames.map((n, k) => [n, t.proba[k]])),
-    })),
-    history: history ?? [],
-  };
+  });
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileAtomic(join(dir, 'report.html'), htmlReport(`EEG decoding — ${result.model}`, [{ ...result, name: 'test', model: result.model, classNames: c.classNames, curves: history ?? [] }], [rec.source]));
+  writeFileAtomic(join(dir, 'report.html'), htmlReport(`EEG decoding — ${result.model}`, [{ ...result, name: 'test', model: result.model, classNames: c.classNames, curves: result.history ?? [] }], [rec.source]));
   log(`wrote ${join(dir, 'results.json')} and report.html`);
   return result;
 }

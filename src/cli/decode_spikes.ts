@@ -1,30 +1,23 @@
 // `dendrite decode spikes`: decode movement or position from binned spike counts in a MATLAB
-// .mat file. Reads a counts matrix (bins × units) and a kinematics matrix (bins × D), builds spike
-// history where the decoder uses it, fits the chosen decoder on the training bins, predicts the
-// test bins, prints the settings and a metric table per output dimension, and writes
-// results.json (settings, bin counts, what was chosen on validation or dropped, per-bin
-// predictions) and a self-contained report.html (true vs predicted trajectories as inline SVG).
-// Every decoder is scored on the same test bins: those with the longest default history of any
-// decoder (--score-before), so a Wiener filter without history and an LSTM with 6 bins of it
-// are compared on the same bins.
-//   counts: (T, N)  T=time bins, N=units      kinematics: (T, D)  D=output dimensions
-//   history: (T, L, N), L = binsBefore + binsAfter + 1 (the current bin is always included)
+// .mat file (decode/spike_pipeline.ts does the work). Parses the options, prints the settings, a
+// line per trained epoch, a metric table per output dimension and the fit and latency figures,
+// and writes results.json (settings, bin counts, what was chosen on validation or dropped,
+// per-bin predictions) and a self-contained report.html (true vs predicted trajectories as
+// inline SVG) into <out>/<time>/.
 
-import { mkdirSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { ArgumentError, FormatError, ShapeError } from '../errors.js';
-import { readMat, permuteToRowMajor, sparseToDense, toFloat64, toRowMajor, type MatLogical, type MatNumeric, type MatValue } from '../io/mat/index.js';
+import { join } from 'node:path';
+import { ArgumentError } from '../errors.js';
 import { readBytes, writeFileAtomic } from '../node/fs.js';
-import { flattenHistory, historyValidRange, spikesWithHistory } from '../neuro/spikes/history.js';
-import { chooseRidgeAlpha, DenseDecoder, KalmanFilter, RecurrentDecoder, RIDGE_ALPHAS, WienerCascade, WienerFilter, type Matrix, type RidgeAlphaChoice, type Sequences } from '../decode/estimators/index.js';
-import { pearsonR, r2Score, rmse } from '../decode/regression_metrics.js';
-import { spikeReportHtml } from '../decode/spike_report.js';
+import {
+  DEEP_SPIKE_DECODERS as DEEP, fitSpikeDecoding, LATENCY_CALLS, LATENCY_WARMUP, planSpikeDecoding, readSpikeMat, resolveSpikeSettings, SPIKE_DECODERS,
+  spikeReport, spikeResultsJson, type SpikeDecoderName, type SpikeDecoding, type SpikeDecodingOptions,
+} from '../decode/spike_pipeline.js';
+import { spikeReportHtml } from '../report/spike_report.js';
 import { parseCommandLine, parseNumber, type NumberCheck } from './args.js';
-import { checkOutDir } from './out_dir.js';
+import { checkOutDir, makeRunDir } from './out_dir.js';
 
-export const SPIKE_DECODERS = ['wiener', 'cascade', 'kalman', 'rnn', 'gru', 'lstm', 'dense'] as const;
-export type SpikeDecoderName = (typeof SPIKE_DECODERS)[number];
-const DEEP: readonly SpikeDecoderName[] = ['rnn', 'gru', 'lstm', 'dense'];
+export { SPIKE_DECODERS, type SpikeDecoderName } from '../decode/spike_pipeline.js';
+export type { SpikeDecodeBins, SpikeDecodeConfig, SpikeDecodeMetric, SpikeKalmanReport } from '../decode/spike_pipeline.js';
 
 export const DECODE_SPIKES_HELP = `usage: dendrite decode spikes FILE.mat --decoder ${SPIKE_DECODERS.join('|')} [options]
 
@@ -81,394 +74,23 @@ options:
   --out DIR            where <time>/results.json and report.html go (default ./reports)
 `;
 
-/** Everything that decided the run, as written to results.json. */
-export interface SpikeDecodeConfig {
-  file: string;
-  decoder: SpikeDecoderName;
-  spikes: string;
-  target: string;
-  /** Test variables, or null when the test set is the last `testFraction` of the bins. */
-  testSpikes: string | null;
-  testTarget: string | null;
-  testFraction: number | null;
-  binsBefore: number;
-  binsAfter: number;
-  /** Decoder hyperparameters (alpha, degree, hidden, epochs, lr, dropout, batchSize, seed, center). */
-  params: Record<string, number | boolean>;
-}
-
-/** Bin counts: the recording's, and the rows each stage used. */
-export interface SpikeDecodeBins {
-  /** Bins of the training and test data as read (or split by --test-fraction). */
-  trainData: number;
-  testData: number;
-  /** Rows the final model was fitted on. */
-  fit: number;
-  /** Rows held out to choose alpha or the epoch (0 when nothing was chosen). */
-  valid: number;
-  /** Whether the final model was refitted on fit + valid (alpha: yes; early stopping: no). */
-  refitOnValid: boolean;
-  /** Scored test bins [scoredFrom, scoredTo) and their count. */
-  scoredFrom: number;
-  scoredTo: number;
-  scored: number;
-}
-
-export interface SpikeKalmanReport {
-  droppedUnits: number[];
-  duplicateUnits: [number, number][];
-  keptUnits: number;
-  observationRank: number;
-  pseudoInverse: boolean;
-}
-
-export interface SpikeDecodeMetric {
-  output: string;
-  r2: number;
-  pearson: number;
-  rmse: number;
-}
-
-export interface SpikeDecodeResult {
-  config: SpikeDecodeConfig;
-  /** Output dimension names: x, y (, z), the target name for one column, else column indices. */
-  outputs: string[];
-  metrics: SpikeDecodeMetric[];
-  /** Units (columns of the counts). */
-  units: number;
-  /** Training rows after dropping history edge rows (fit + validation). */
-  nTrain: number;
-  /** Test bins scored (bins.scoredFrom … bins.scoredTo − 1 of the test data). */
-  nTest: number;
-  bins: SpikeDecodeBins;
-  /** Units silent (constant) in the training bins, 0-based columns. */
-  silentUnits: number[];
-  /** Kalman: what the filter dropped and how it inverted Q. */
-  kalman?: SpikeKalmanReport;
-  /** Wiener/cascade without --alpha: the grid and its validation R². */
-  alphaSelection?: RidgeAlphaChoice & { fitBins: number; validBins: number };
-  /** Deep decoders with --patience: the epoch whose weights were kept. */
-  earlyStopping?: { bestEpoch: number; epochsRun: number; patience: number };
-  /** Test bin (0-based, in the test data) of each row of truth and pred. */
-  scoredBins: number[];
-  fitSeconds: number;
-  /** Median µs of predicting one sample (Kalman: one filter step), after warm-up. */
-  latencyUs: number;
-  latencyCalls: number;
-  /** Test targets and predictions (nTest, D). */
-  truth: Matrix;
-  pred: Matrix;
-  /** The run folder holding results.json and report.html. */
-  dir: string;
-}
+/** A run's results, and the folder holding results.json and report.html. */
+export type SpikeDecodeResult = SpikeDecoding & { dir: string };
 
 const op = 'decode spikes';
-const LATENCY_WARMUP = 20;
-const LATENCY_CALLS = 101;
-/** The longest default spike history of any decoder (rnn/gru/lstm/dense: 6 bins before). */
-const SCORE_BEFORE = 6;
-const VALID_FRACTION = 0.2;
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
-// ---------------------------------------------------------------------------------------------
-// options
 
 type Values = Record<string, string | boolean | undefined>;
 
-function str(values: Values, name: string): string | undefined {
-  const v = values[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
-function num(values: Values, name: string, def: number, check: NumberCheck = {}): number {
-  const raw = str(values, name);
-  return raw === undefined ? def : parseNumber(op, name, raw, check);
-}
-
-// ---------------------------------------------------------------------------------------------
-// variables
-
-/** A row-major (rows, cols) float64 matrix read from the file, with its variable name. */
-interface Var extends Matrix {
-  name: string;
-}
-
-function shapeText(v: MatValue): string {
-  return `${v.dims.join('×')} ${v.class === 'sparse' ? 'sparse' : v.class}`;
-}
-
-/** "Ytr (1200×71 uint8), Xtr (1200×2 double), ..." */
-function listVars(vars: Record<string, MatValue>): string {
-  const names = Object.keys(vars).filter((n) => !n.startsWith('__'));
-  return names.length ? names.map((n) => `${n} (${shapeText(vars[n]!)})`).join(', ') : 'no variables';
-}
-
-function getVar(vars: Record<string, MatValue>, name: string, option: string, file: string): Var {
-  const v = vars[name];
-  if (!v) throw new ArgumentError(`${op}: --${option} '${name}': ${file} has no such variable; it has ${listVars(vars)}`);
-  let rowMajor: Float64Array;
-  const dims = v.dims;
-  if (v.class === 'sparse') {
-    const d = sparseToDense(v);
-    rowMajor = permuteToRowMajor(d.data, d.dims);
-  } else if (v.class === 'logical' || (v.class !== 'char' && 'storage' in v)) {
-    if ('imag' in v && v.imag) throw new ArgumentError(`${op}: --${option} '${name}' in ${file} is complex; expected real counts or kinematics`);
-    rowMajor = toFloat64(toRowMajor(v as MatNumeric | MatLogical).data);
-  } else {
-    throw new ArgumentError(`${op}: --${option} '${name}' in ${file} is a ${v.class} (${shapeText(v)}), not a numeric matrix; the file has ${listVars(vars)}`);
-  }
-  const nonSingleton = dims.filter((d) => d !== 1);
-  if (dims.length > 2 && nonSingleton.length > 2) throw new ArgumentError(`${op}: --${option} '${name}' in ${file} is ${dims.join('×')}; expected a matrix (bins × columns)`);
-  const rows = dims.length > 2 ? (nonSingleton[0] ?? 1) : dims[0]!;
-  const cols = dims.length > 2 ? (nonSingleton[1] ?? 1) : dims[1]!;
-  if (rows * cols === 0) throw new ArgumentError(`${op}: --${option} '${name}' in ${file} is empty (${dims.join('×')})`);
-  return { name, data: rowMajor, rows, cols };
-}
-
-function transpose(v: Var): Var {
-  const { rows: r, cols: c, data } = v;
-  const t = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = data[i * c + j]!;
-  return { name: v.name, data: t, rows: c, cols: r };
-}
-
-/**
- * Orients a (counts, kinematics) pair so that rows are time bins: as stored, else with either or
- * both transposed, the first layout whose row counts agree (and, for a test set, whose column
- * counts match the training set's units and outputs).
- */
-function orient(s: Var, t: Var, sOpt: string, tOpt: string, file: string, want?: { units: number; dims: number }): [Var, Var] {
-  const cands: [Var, Var][] = [[s, t], [transpose(s), t], [s, transpose(t)], [transpose(s), transpose(t)]];
-  for (const [a, b] of cands) {
-    if (a.rows !== b.rows) continue;
-    if (want && (a.cols !== want.units || b.cols !== want.dims)) continue;
-    return [a, b];
-  }
-  const shapes = `--${sOpt} ${s.name} is ${s.rows}×${s.cols} and --${tOpt} ${t.name} is ${t.rows}×${t.cols}`;
-  if (want && cands.some(([a, b]) => a.rows === b.rows)) {
-    throw new ShapeError(`${op}: ${file}: ${shapes}; the training set has ${want.units} units and ${want.dims} outputs, which no orientation of the test set matches`);
-  }
-  throw new ShapeError(`${op}: ${file}: ${shapes}; their rows (time bins) do not agree, as stored or transposed`);
-}
-
-function checkFinite(v: Var, option: string, file: string): void {
-  for (let i = 0; i < v.data.length; i++) {
-    const x = v.data[i]!;
-    if (!Number.isFinite(x)) throw new ArgumentError(`${op}: --${option} ${v.name} in ${file} holds ${x} at bin ${Math.floor(i / v.cols)}, column ${i % v.cols}; values must be finite`);
-  }
-}
-
-/** Rows [lo, hi) of a matrix (a Var keeps its name). */
-function rowsOf<M extends Matrix>(m: M, lo: number, hi: number): M {
-  return { ...m, data: m.data.slice(lo * m.cols, hi * m.cols), rows: hi - lo };
-}
-
-function outputNames(d: number, target: string): string[] {
-  if (d === 1) return [target];
-  if (d <= 3) return ['x', 'y', 'z'].slice(0, d);
-  return Array.from({ length: d }, (_, k) => String(k));
-}
-
-// ---------------------------------------------------------------------------------------------
-// decoders
-
-/** Features of one set: the history rows that stay inside the data, and the matching targets. */
-interface Prepared {
-  /** Flattened history (n, L·N) for wiener/cascade/dense, plain counts for kalman. */
-  matrix: Matrix | null;
-  /** History sequences (n, L, N) for rnn/gru/lstm. */
-  seq: Sequences | null;
-  y: Matrix;
-  n: number;
-  dropped: number;
-}
-
-function prepare(counts: Var, target: Var, decoder: SpikeDecoderName, before: number, after: number): Prepared {
-  const [lo, hi] = historyValidRange(counts.rows, before, after);
-  const y = rowsOf(target, lo, hi);
-  const dropped = counts.rows - (hi - lo);
-  if (decoder === 'kalman') return { matrix: rowsOf(counts, lo, hi), seq: null, y, n: hi - lo, dropped };
-  const h = spikesWithHistory(counts, before, after, true); // (T, L, N), NaN outside [lo, hi)
-  const w = h.steps * h.features;
-  const data = h.data.slice(lo * w, hi * w);
-  if (decoder === 'rnn' || decoder === 'gru' || decoder === 'lstm') return { matrix: null, seq: { data, n: hi - lo, steps: h.steps, features: h.features }, y, n: hi - lo, dropped };
-  const flat = flattenHistory({ data, n: hi - lo, steps: h.steps, features: h.features });
-  return { matrix: flat, seq: null, y, n: hi - lo, dropped };
-}
-
-/** What fitting chose or dropped, and the rows it used. */
-interface FitReport {
-  fit: number;
-  valid: number;
-  refitOnValid: boolean;
-  kalman?: SpikeKalmanReport;
-  alphaSelection?: RidgeAlphaChoice & { fitBins: number; validBins: number };
-  earlyStopping?: { bestEpoch: number; epochsRun: number; patience: number };
-  /** Per-epoch losses of a trained network (train MSE on centred targets, validation MSE). */
-  curves?: { epoch: number; trainLoss: number; validLoss: number | null }[];
-}
-
-interface Runner {
-  fit(): FitReport;
-  predictTest(): Matrix;
-  /** Predicts test sample i alone (the latency probe). */
-  predictOne(i: number): void;
-}
-
-/** The validation block: the last VALID_FRACTION of the training rows, contiguous in time. */
-function validationCut(n: number, why: string): number {
-  const cut = Math.round((1 - VALID_FRACTION) * n);
-  if (cut < 2 || n - cut < 2) throw new ArgumentError(`${op}: ${why} needs a training set large enough to hold out ${VALID_FRACTION * 100} % for validation (${n} rows leave ${cut} to fit and ${n - cut} to validate; at least 2 each)`);
-  return cut;
-}
-
-function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record<string, number | boolean>, log: (s: string) => void): Runner {
-  const patience = p['patience'] as number | undefined;
-  let epochsRun = 0;
-  const curves: NonNullable<FitReport['curves']> = [];
-  const onEpoch = (e: number, loss: number, vm?: number) => {
-    epochsRun = e;
-    curves.push({ epoch: e, trainLoss: loss, validLoss: vm ?? null });
-    log(`epoch ${String(e).padStart(3)}  train MSE ${loss.toFixed(4)} (centred targets)${vm === undefined ? '' : `  valid MSE ${vm.toFixed(4)}`}`);
-  };
-  const deep = {
-    epochs: p['epochs'] as number, lr: p['lr'] as number, dropout: p['dropout'] as number, batchSize: p['batchSize'] as number, seed: p['seed'] as number,
-    onEpoch, ...(patience === undefined ? {} : { patience }),
-  };
-  // with --patience, the last 20 % of the training rows (contiguous in time) validate
-  const cut = patience === undefined ? tr.n : validationCut(tr.n, '--patience');
-  const yFit = rowsOf(tr.y, 0, cut);
-  const yVal = rowsOf(tr.y, cut, tr.n);
-  const deepReport = (m: { bestEpoch: number }): FitReport => ({
-    fit: cut, valid: tr.n - cut, refitOnValid: false, curves,
-    ...(patience === undefined ? {} : { earlyStopping: { bestEpoch: m.bestEpoch, epochsRun, patience } }),
-  });
-  if (decoder === 'rnn' || decoder === 'gru' || decoder === 'lstm') {
-    const m = new RecurrentDecoder({ cell: decoder, hiddenSize: p['hidden'] as number, ...deep });
-    const Xtr = tr.seq!, Xte = te.seq!;
-    const w = Xte.steps * Xte.features;
-    const part = (a: number, b: number): Sequences => ({ data: Xtr.data.slice(a * w, b * w), n: b - a, steps: Xtr.steps, features: Xtr.features });
-    const fit = () => {
-      if (patience === undefined) m.fit(Xtr, tr.y);
-      else m.fit(part(0, cut), yFit, [part(cut, tr.n), yVal]);
-      return deepReport(m);
-    };
-    // the closed-loop form: the last L bins of one sample in, one prediction out
-    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)) };
-  }
-  const Xtr = tr.matrix!, Xte = te.matrix!;
-  if (decoder === 'kalman') {
-    const m = new KalmanFilter({ center: true });
-    const fit = (): FitReport => {
-      m.fit(Xtr, tr.y);
-      const kalman = { droppedUnits: m.droppedUnits, duplicateUnits: m.duplicateUnits, keptUnits: Xtr.cols - m.droppedUnits.length, observationRank: m.observationRank, pseudoInverse: m.pseudoInverse };
-      return { fit: tr.n, valid: 0, refitOnValid: false, kalman };
-    };
-    // one closed-loop step per bin: the filter's per-bin cost
-    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.step(Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols)) };
-  }
-  const row = (i: number) => Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols);
-  if (decoder === 'dense') {
-    const m = new DenseDecoder({ units: [p['hidden'] as number], ...deep });
-    const fit = () => {
-      if (patience === undefined) m.fit(Xtr, tr.y);
-      else m.fit(rowsOf(Xtr, 0, cut), yFit, [rowsOf(Xtr, cut, tr.n), yVal]);
-      return deepReport(m);
-    };
-    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
-  }
-  const ones = Array.from({ length: Math.min(Xte.rows, LATENCY_CALLS) }, (_, i): Matrix => ({ data: Xte.data.slice(i * Xte.cols, (i + 1) * Xte.cols), rows: 1, cols: Xte.cols }));
-  const degree = decoder === 'cascade' ? p['degree'] as number : undefined;
-  const make = (alpha: number) => (degree === undefined ? new WienerFilter({ alpha }) : new WienerCascade({ alpha, degree }));
-  let m = make(0);
-  const fit = (): FitReport => {
-    if (p['alphaFixed'] === true) {
-      m = make(p['alpha'] as number).fit(Xtr, tr.y);
-      return { fit: tr.n, valid: 0, refitOnValid: false };
-    }
-    // RidgeCV with one split: fit on the first 80 %, validate on the last 20 %, refit on all
-    const vc = validationCut(tr.n, 'choosing --alpha on validation (or give --alpha)');
-    const choice = chooseRidgeAlpha(rowsOf(Xtr, 0, vc), rowsOf(tr.y, 0, vc), rowsOf(Xtr, vc, tr.n), rowsOf(tr.y, vc, tr.n), degree === undefined ? {} : { degree });
-    p['alpha'] = choice.alpha;
-    m = make(choice.alpha).fit(Xtr, tr.y);
-    return { fit: tr.n, valid: tr.n - vc, refitOnValid: true, alphaSelection: { ...choice, fitBins: vc, validBins: tr.n - vc } };
-  };
-  return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predict(ones[i % ones.length]!) };
-}
-
-/** Columns of a matrix whose values are all equal. */
-function constantColumns(m: Matrix): number[] {
-  const out: number[] = [];
-  for (let j = 0; j < m.cols; j++) {
-    let i = 1;
-    while (i < m.rows && m.data[i * m.cols + j] === m.data[j]) i++;
-    if (i === m.rows) out.push(j);
-  }
-  return out;
-}
-
-/** "0, 3, 6 … 57 (0-based columns)", at most 12 listed. */
-function unitList(units: readonly number[]): string {
-  const shown = units.length > 12 ? `${units.slice(0, 11).join(', ')} … ${units[units.length - 1]}` : units.join(', ');
-  return `${shown} (0-based columns)`;
-}
-
-function rowArrays(m: Matrix): number[][] {
-  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-}
-
-/** The account of what fitting chose or dropped, as [setting, text] rows. */
-function fitReportLines(f: FitReport, bins: SpikeDecodeBins, units: number): [string, string][] {
-  const lines: [string, string][] = [['bins', `training data ${bins.trainData}, fitted on ${bins.fit}${bins.valid ? `${bins.refitOnValid ? ' (all of them, after choosing alpha on' : ', validated on'} ${bins.valid}${bins.refitOnValid ? ')' : ''}` : ''}; test data ${bins.testData}, scored ${bins.scored}`]];
-  if (f.kalman) {
-    const k = f.kalman;
-    const dropped = k.droppedUnits.length ? `dropped ${k.droppedUnits.length} of ${units} units silent in the training bins (zero variance): ${unitList(k.droppedUnits)}` : `no silent units among ${units}`;
-    const dups = k.duplicateUnits.length ? `; ${k.duplicateUnits.length} duplicate unit${k.duplicateUnits.length === 1 ? '' : 's'} (${k.duplicateUnits.slice(0, 12).map(([a, b]) => `${a} = ${b}`).join(', ')})` : '';
-    const rank = k.pseudoInverse ? `noise covariance Q has rank ${k.observationRank} for ${k.keptUnits} units: pseudo-inverse used` : `noise covariance Q has full rank (${k.keptUnits})`;
-    lines.push(['kalman', `${dropped}${dups}; ${rank}`]);
-  }
-  if (f.alphaSelection) {
-    const a = f.alphaSelection;
-    const best = a.validR2[a.alphas.indexOf(a.alpha)]!;
-    const grid = a.alphas.length === RIDGE_ALPHAS.length && a.alphas.every((x, i) => x === RIDGE_ALPHAS[i]) ? '1e-3 … 1e5, 4 per decade' : `${a.alphas.length} values`;
-    lines.push(['alpha', `${+a.alpha.toPrecision(4)}, chosen on validation: mean R² ${best.toFixed(3)} on training bins ${a.fitBins}–${a.fitBins + a.validBins - 1} when fitted on the first ${a.fitBins} (grid ${grid}); then refitted on all ${a.fitBins + a.validBins}`]);
-  }
-  if (f.earlyStopping) {
-    const e = f.earlyStopping;
-    lines.push(['epoch', `${e.bestEpoch} chosen (best validation MSE; ${e.epochsRun} run, patience ${e.patience}); its weights are kept`]);
-  }
-  return lines;
-}
-
-/** Median µs of `call` over LATENCY_CALLS calls after LATENCY_WARMUP unmeasured ones. */
-function medianLatencyUs(call: (i: number) => void): number {
-  for (let i = 0; i < LATENCY_WARMUP; i++) call(i);
-  const t = new Float64Array(LATENCY_CALLS);
-  for (let i = 0; i < LATENCY_CALLS; i++) {
-    const t0 = process.hrtime.bigint();
-    call(i);
-    t[i] = Number(process.hrtime.bigint() - t0) / 1e3;
-  }
-  t.sort();
-  return t[LATENCY_CALLS >> 1]!;
-}
-
-function runDir(root: string): string {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  mkdirSync(root, { recursive: true });
-  for (let k = 0; ; k++) {
-    const dir = join(root, k ? `${stamp}-${k}` : stamp);
-    try {
-      mkdirSync(dir);
-      return dir;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// the command
+/** The numeric options: CLI name, option field, and the check parseNumber applies. */
+const NUMBERS: [string, keyof SpikeDecodingOptions, NumberCheck][] = [
+  ['bins-before', 'binsBefore', { integer: true, min: 0 }], ['bins-after', 'binsAfter', { integer: true, min: 0 }],
+  ['score-before', 'scoreBefore', { integer: true, min: 0 }], ['score-after', 'scoreAfter', { integer: true, min: 0 }],
+  ['alpha', 'alpha', { min: 0 }], ['degree', 'degree', { integer: true, min: 0 }],
+  ['hidden', 'hidden', { integer: true, min: 1 }], ['epochs', 'epochs', { integer: true, min: 1 }],
+  ['lr', 'lr', { minExclusive: 0 }], ['dropout', 'dropout', { min: 0, maxExclusive: 1 }],
+  ['batch-size', 'batchSize', { integer: true, min: 1 }], ['seed', 'seed', { integer: true, min: 0 }],
+  ['patience', 'patience', { integer: true, min: 1 }], ['test-fraction', 'testFraction', { minExclusive: 0, maxExclusive: 1 }],
+];
 
 export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): SpikeDecodeResult {
   const { values, positionals } = parseCommandLine(op, {
@@ -485,14 +107,13 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     strict: true,
   });
   const v = values as Values;
-  checkOutDir(op, values.out ?? 'reports');
+  const out = checkOutDir(op, values.out ?? 'reports');
 
-  // --- decoder and its options
+  // --- decoder and its options (checked before the file is read)
   const decoderArg = values.decoder;
   if (decoderArg === undefined) throw new ArgumentError(`${op}: --decoder is required (${SPIKE_DECODERS.join(', ')})`);
   if (!(SPIKE_DECODERS as readonly string[]).includes(decoderArg)) throw new ArgumentError(`${op}: unknown decoder '${decoderArg}' for --decoder (available: ${SPIKE_DECODERS.join(', ')})`);
   const decoder = decoderArg as SpikeDecoderName;
-  const isDeep = DEEP.includes(decoder);
   const applies: Record<string, readonly SpikeDecoderName[]> = {
     alpha: ['wiener', 'cascade'], degree: ['cascade'],
     hidden: DEEP, epochs: DEEP, lr: DEEP, dropout: DEEP, 'batch-size': DEEP, seed: DEEP, patience: DEEP,
@@ -500,159 +121,43 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   for (const [name, which] of Object.entries(applies)) {
     if (v[name] !== undefined && !which.includes(decoder)) throw new ArgumentError(`${op}: --${name} applies to ${which.join('/')}, not to --decoder ${decoder}`);
   }
-  const binsBefore = num(v, 'bins-before', isDeep ? 6 : 0, { integer: true, min: 0 });
-  const binsAfter = num(v, 'bins-after', 0, { integer: true, min: 0 });
-  const scoreBeforeArg = num(v, 'score-before', SCORE_BEFORE, { integer: true, min: 0 });
-  const scoreAfterArg = num(v, 'score-after', 0, { integer: true, min: 0 });
-  if (decoder === 'kalman') {
-    for (const [name, n] of [['bins-before', binsBefore], ['bins-after', binsAfter]] as const) {
-      if (n > 0) throw new ArgumentError(`${op}: --${name} ${n}: the Kalman filter uses no spike history (one bin per step); drop --${name} or use another decoder`);
-    }
+  const options: SpikeDecodingOptions = { decoder };
+  for (const [name, key, check] of NUMBERS) {
+    const raw = v[name];
+    if (typeof raw === 'string') (options as unknown as Record<string, number>)[key] = parseNumber(op, name, raw, check);
   }
-  const params: Record<string, number | boolean> = {};
-  if (decoder === 'wiener' || decoder === 'cascade') {
-    const alphaGiven = v['alpha'] !== undefined;
-    params['alpha'] = num(v, 'alpha', Number.NaN, { min: 0 }); // NaN until chosen on validation
-    params['alphaFixed'] = alphaGiven;
+  for (const [name, key] of [['spikes', 'spikes'], ['target', 'target'], ['test-spikes', 'testSpikes'], ['test-target', 'testTarget']] as const) {
+    const raw = v[name];
+    if (typeof raw === 'string') options[key] = raw;
   }
-  if (decoder === 'cascade') params['degree'] = num(v, 'degree', 3, { integer: true, min: 0 });
-  if (decoder === 'kalman') params['center'] = true;
-  if (isDeep) {
-    params['hidden'] = num(v, 'hidden', 100, { integer: true, min: 1 });
-    params['epochs'] = num(v, 'epochs', 10, { integer: true, min: 1 });
-    params['lr'] = num(v, 'lr', 1e-3, { minExclusive: 0 });
-    params['dropout'] = num(v, 'dropout', 0.25, { min: 0, maxExclusive: 1 });
-    params['batchSize'] = num(v, 'batch-size', 32, { integer: true, min: 1 });
-    params['seed'] = num(v, 'seed', 0, { integer: true, min: 0 });
-    if (v['patience'] !== undefined) params['patience'] = num(v, 'patience', 5, { integer: true, min: 1 });
-  }
+  const settings = resolveSpikeSettings(options);
 
-  // --- the file
+  // --- the file and the plan
   if (positionals.length !== 1) throw new ArgumentError(`${op}: give exactly one .mat file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   const file = positionals[0]!;
-  const bytes = readBytes(file);
-  const hdf5 = HDF5_SIGNATURE.every((b, i) => bytes[i] === b);
-  if (extname(file).toLowerCase() === '.nwb' || hdf5) {
-    throw new FormatError(`${file}: ${extname(file).toLowerCase() === '.nwb' ? 'an NWB file, which is HDF5' : 'an HDF5 file'}: HDF5 is not yet read; decode spikes reads MATLAB v5/v7 .mat files (save the binned counts and kinematics with save(..., '-v7'))`);
-  }
-  const vars = readMat(bytes, file); // FormatError naming the file for v7.3 (HDF5) and non-MAT files
-  const has = (n: string) => n in vars;
-
-  // --- variables: explicit, else the chewie_demo layout (Y* counts, X* velocities)
-  let spikesName = values.spikes;
-  let targetName = values.target;
-  if (spikesName === undefined && targetName === undefined && has('Ytr') && has('Xtr')) { spikesName = 'Ytr'; targetName = 'Xtr'; }
-  if (spikesName === undefined || targetName === undefined) {
-    const missing = [spikesName === undefined ? '--spikes' : null, targetName === undefined ? '--target' : null].filter(Boolean).join(' and ');
-    throw new ArgumentError(`${op}: give ${missing} (variable names in ${file}; it has ${listVars(vars)})`);
-  }
-  let testSpikesName = values['test-spikes'] ?? null;
-  let testTargetName = values['test-target'] ?? null;
-  if ((testSpikesName === null) !== (testTargetName === null)) throw new ArgumentError(`${op}: --test-spikes and --test-target go together; got only --${testSpikesName === null ? 'test-target' : 'test-spikes'}`);
-  const fractionGiven = values['test-fraction'] !== undefined;
-  if (testSpikesName !== null && fractionGiven) throw new ArgumentError(`${op}: --test-fraction splits one set; it cannot be combined with --test-spikes/--test-target`);
-  if (testSpikesName === null && !fractionGiven && has('Yte') && has('Xte') && !(spikesName === 'Yte' && targetName === 'Xte')) {
-    testSpikesName = 'Yte';
-    testTargetName = 'Xte';
-  }
-  const testFraction = testSpikesName === null ? num(v, 'test-fraction', 0.2, { minExclusive: 0, maxExclusive: 1 }) : null;
-
-  const [spikesAll, targetAll] = orient(getVar(vars, spikesName, 'spikes', file), getVar(vars, targetName, 'target', file), 'spikes', 'target', file);
-  checkFinite(spikesAll, 'spikes', file);
-  checkFinite(targetAll, 'target', file);
-  let trS: Var, trY: Var, teS: Var, teY: Var;
-  if (testSpikesName !== null && testTargetName !== null) {
-    [trS, trY] = [spikesAll, targetAll];
-    [teS, teY] = orient(getVar(vars, testSpikesName, 'test-spikes', file), getVar(vars, testTargetName, 'test-target', file), 'test-spikes', 'test-target', file, { units: trS.cols, dims: trY.cols });
-    checkFinite(teS, 'test-spikes', file);
-    checkFinite(teY, 'test-target', file);
-  } else {
-    const T = spikesAll.rows;
-    const nTest = Math.round(T * testFraction!);
-    if (nTest < 2 || T - nTest < 2) throw new ArgumentError(`${op}: --test-fraction ${testFraction} of ${T} bins leaves ${T - nTest} training and ${nTest} test bins; each set needs at least 2`);
-    [trS, trY, teS, teY] = [rowsOf(spikesAll, 0, T - nTest), rowsOf(targetAll, 0, T - nTest), rowsOf(spikesAll, T - nTest, T), rowsOf(targetAll, T - nTest, T)];
-  }
-
-  const tr = prepare(trS, trY, decoder, binsBefore, binsAfter);
-  const te = prepare(teS, teY, decoder, binsBefore, binsAfter);
-  for (const [set, p, rows] of [['training', tr, trS.rows], ['test', te, teS.rows]] as const) {
-    if (p.n < 2) throw new ArgumentError(`${op}: the ${set} set has ${rows} bins; with --bins-before ${binsBefore} and --bins-after ${binsAfter} only ${p.n} keep their whole history (at least 2 are needed)`);
-  }
-  // the scored test bins: the same for every decoder (those with the longest default history)
-  const scoreBefore = Math.max(scoreBeforeArg, decoder === 'kalman' ? 0 : binsBefore);
-  const scoreAfter = Math.max(scoreAfterArg, decoder === 'kalman' ? 0 : binsAfter);
-  const scoredFrom = scoreBefore;
-  const scoredTo = teS.rows - scoreAfter;
-  if (scoredTo - scoredFrom < 2) throw new ArgumentError(`${op}: the test set has ${teS.rows} bins; scoring those with ${scoreBefore} bins before and ${scoreAfter} after leaves ${Math.max(0, scoredTo - scoredFrom)} (at least 2 are needed; see --score-before/--score-after)`);
-  const teFirst = decoder === 'kalman' ? 0 : binsBefore; // test bin of the first prepared test row
-  const silentUnits = constantColumns(trS);
-  const D = trY.cols;
-  const outputs = outputNames(D, targetName);
-  const config: SpikeDecodeConfig = { file, decoder, spikes: spikesName, target: targetName, testSpikes: testSpikesName, testTarget: testTargetName, testFraction, binsBefore, binsAfter, params };
-
-  // --- settings
-  const alphaText = params['alphaFixed'] === true ? `ridge alpha ${params['alpha']}` : 'ridge alpha chosen on validation';
-  const decoderText = decoder === 'wiener' ? `wiener (${alphaText})`
-    : decoder === 'cascade' ? `cascade (${alphaText}, polynomial degree ${params['degree']})`
-      : decoder === 'kalman' ? 'kalman (centred, starts at the training mean)'
-        : `${decoder} (${params['hidden']} hidden, ${params['epochs']} epochs, lr ${params['lr']}, dropout ${params['dropout']}, batch ${params['batchSize']}, seed ${params['seed']})`;
-  const settings: [string, string][] = [
-    ['file', file],
-    ['decoder', decoderText],
-    ['train', `${trS.name} → ${trY.name}: ${trS.rows} bins × ${trS.cols} units → ${D} output${D === 1 ? '' : 's'} (${outputs.join(', ')})${testFraction === null ? '' : `, first ${trS.rows} of ${spikesAll.rows} bins`}`],
-    ['test', testFraction === null ? `${teS.name} → ${teY.name}: ${teS.rows} bins` : `last ${teS.rows} bins (--test-fraction ${testFraction}, contiguous)`],
-    ['history', decoder === 'kalman' ? 'none (one bin per filter step)' : `${binsBefore} bins before, ${binsAfter} after, and the current bin; ${tr.dropped} training and ${te.dropped} test edge rows dropped`],
-    ['scored', `test bins ${scoredFrom}–${scoredTo - 1} (${scoredTo - scoredFrom} of ${teS.rows}): those with ${scoreBefore} bins of data before${scoreAfter ? ` and ${scoreAfter} after` : ''}, ${scoreBefore === SCORE_BEFORE && scoreAfter === 0 ? 'the longest default history of any decoder, so every decoder is scored on the same bins' : 'set by --score-before/--score-after and this decoder\'s history: score the decoders you compare with the same values'}`],
-  ];
-  if (silentUnits.length) settings.push(['units', `${silentUnits.length} of ${trS.cols} silent (constant) in the training bins: ${unitList(silentUnits)}`]);
+  const plan = planSpikeDecoding(readSpikeMat(readBytes(file), file), file, settings);
   log(`decode spikes: ${file}`);
-  for (const [k, s] of settings.slice(1)) log(`  ${k.padEnd(9)}${s}`);
+  for (const [k, s] of plan.settingsRows.slice(1)) log(`  ${k.padEnd(9)}${s}`);
 
   // --- fit, predict, time
-  const run = runner(decoder, tr, te, params, log);
-  const t0 = performance.now();
-  const fitted = run.fit();
-  const fitSeconds = (performance.now() - t0) / 1e3;
-  const predAll = run.predictTest();
-  for (let i = 0; i < predAll.data.length; i++) {
-    if (!Number.isFinite(predAll.data[i]!)) throw new ArgumentError(`${op}: the ${decoder} decoder predicted ${predAll.data[i]} at test bin ${teFirst + Math.floor(i / D)} (training diverged? try a lower --lr)`);
-  }
-  const latencyUs = medianLatencyUs(run.predictOne);
-  const pred = rowsOf(predAll, scoredFrom - teFirst, scoredTo - teFirst);
-  const truth = rowsOf(te.y, scoredFrom - teFirst, scoredTo - teFirst);
-  const scoredBins = Array.from({ length: scoredTo - scoredFrom }, (_, i) => scoredFrom + i);
-  const bins: SpikeDecodeBins = { trainData: trS.rows, testData: teS.rows, fit: fitted.fit, valid: fitted.valid, refitOnValid: fitted.refitOnValid, scoredFrom, scoredTo, scored: scoredTo - scoredFrom };
-  for (const [k, text] of fitReportLines(fitted, bins, trS.cols)) {
-    log(`  ${k.padEnd(9)}${text}`);
-    settings.push([k, text]); // the report lists them with the settings
-  }
-  const [r2, r, e] = [r2Score(truth, pred), pearsonR(truth, pred), rmse(truth, pred)];
-  const metrics = outputs.map((output, k) => ({ output, r2: r2[k]!, pearson: r[k]!, rmse: e[k]! }));
+  const r = fitSpikeDecoding(plan, (e) => log(`epoch ${String(e.epoch).padStart(3)}  train MSE ${e.trainLoss.toFixed(4)} (centred targets)${e.validLoss === null ? '' : `  valid MSE ${e.validLoss.toFixed(4)}`}`));
+  for (const [k, text] of r.fitLines) log(`  ${k.padEnd(9)}${text}`);
 
   // --- table
-  const w = Math.max(6, ...outputs.map((o) => o.length));
+  const w = Math.max(6, ...r.outputs.map((o) => o.length));
   log('');
   log(`${'output'.padEnd(w)}  ${'R²'.padStart(7)}  ${'Pearson r'.padStart(9)}  ${'RMSE'.padStart(10)}`);
   const f = (x: number, d: number, width: number) => (Number.isFinite(x) ? x.toFixed(d) : String(x)).padStart(width);
-  for (const m of metrics) log(`${m.output.padEnd(w)}  ${f(m.r2, 3, 7)}  ${f(m.pearson, 3, 9)}  ${f(m.rmse, 4, 10)}`);
+  for (const m of r.metrics) log(`${m.output.padEnd(w)}  ${f(m.r2, 3, 7)}  ${f(m.pearson, 3, 9)}  ${f(m.rmse, 4, 10)}`);
   log('');
-  const fitText = fitted.valid === 0 ? `on ${bins.fit} bins` : fitted.refitOnValid ? `on ${bins.fit} bins (alpha chosen on the last ${bins.valid} of them first)` : `on ${bins.fit} bins (${bins.valid} more validating, early stopping)`;
-  log(`fit ${fitSeconds.toFixed(3)} s ${fitText}; latency ${latencyUs.toFixed(1)} µs per bin (median of ${LATENCY_CALLS} single-sample ${decoder === 'kalman' ? 'filter steps' : 'predictions'} after ${LATENCY_WARMUP} warm-up calls); scored on ${bins.scored} test bins (${scoredFrom}–${scoredTo - 1} of ${teS.rows})`);
+  const b = r.bins;
+  const fitText = b.valid === 0 ? `on ${b.fit} bins` : b.refitOnValid ? `on ${b.fit} bins (alpha chosen on the last ${b.valid} of them first)` : `on ${b.fit} bins (${b.valid} more validating, early stopping)`;
+  log(`fit ${r.fitSeconds.toFixed(3)} s ${fitText}; latency ${r.latencyUs.toFixed(1)} µs per bin (median of ${LATENCY_CALLS} single-sample ${decoder === 'kalman' ? 'filter steps' : 'predictions'} after ${LATENCY_WARMUP} warm-up calls); scored on ${b.scored} test bins (${b.scoredFrom}–${b.scoredTo - 1} of ${b.testData})`);
 
   // --- files
-  const dir = runDir(resolve(values.out ?? 'reports'));
-  const latencyNote = `${decoder === 'kalman' ? 'filter step' : 'single-sample predict'}, median of ${LATENCY_CALLS} calls after ${LATENCY_WARMUP} warm-up calls`;
-  const extra = { ...(fitted.kalman ? { kalman: fitted.kalman } : {}), ...(fitted.alphaSelection ? { alphaSelection: fitted.alphaSelection } : {}), ...(fitted.earlyStopping ? { earlyStopping: fitted.earlyStopping } : {}), ...(fitted.curves?.length ? { curves: fitted.curves } : {}) };
-  const perBin = { bin: scoredBins, truth: rowArrays(truth), pred: rowArrays(pred) };
-  const json = { config, units: trS.cols, silentUnits, outputs, nTrain: tr.n, nTest: bins.scored, bins, ...extra, metrics, fitSeconds, latencyUs, latency: latencyNote, predictions: perBin };
-  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileAtomic(join(dir, 'report.html'), spikeReportHtml({
-    title: `Spike decoding — ${decoder}`,
-    settings,
-    outputs: metrics.map((m) => ({ name: m.output, r2: m.r2, pearson: m.pearson, rmse: m.rmse })),
-    truth, pred, fitSeconds, latencyUs,
-    ...(fitted.curves?.length ? { curves: fitted.curves } : {}),
-  }));
+  const dir = makeRunDir(op, out);
+  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(spikeResultsJson(r), null, 2)}\n`);
+  writeFileAtomic(join(dir, 'report.html'), spikeReportHtml(spikeReport(r)));
   log(`wrote ${join(dir, 'results.json')} and report.html`);
-  return { config, outputs, metrics, units: trS.cols, nTrain: tr.n, nTest: bins.scored, bins, silentUnits, ...extra, scoredBins, fitSeconds, latencyUs, latencyCalls: LATENCY_CALLS, truth, pred, dir };
+  return { ...r, dir };
 }

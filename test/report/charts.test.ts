@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unzlibSync } from 'fflate';
 import { niceTicks, lineChart, encodeGrayPng, weightImages, base64, confusionSvg, trainingReportHtml } from '../../src/report/index.js';
-import { htmlReport } from '../../src/decode/report.js';
-import { spikeReportHtml } from '../../src/decode/spike_report.js';
+import { htmlReport } from '../../src/report/decode_report.js';
+import { spikeReportHtml } from '../../src/report/spike_report.js';
 
 const texts = (svg: string, cls: string) => {
   const g = new RegExp(`<g class="${cls}"[^>]*>(.*?)</g>`).exec(svg)?.[1] ?? '';

@@ -15,6 +15,7 @@
 export { readMat, readMatHeader, charText } from './reader.js';
 export { at, cellAt, colMajorIndex, field, numel, permuteToRowMajor, sparseToDense, toFloat64, toRowMajor } from './util.js';
 export type { MatDense } from './util.js';
+export { matMatrix, matShapeText, listMatVars, type MatMatrix, type MatMatrixOptions } from './matrix.js';
 export type {
   MatCell,
   MatChar,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError } from '../../src/errors.js';
-import { loadChewie, loadPlaceCell, loadReach } from '../../src/decode/spike_data.js';
+import { loadChewie, loadPlaceCell, loadReach } from '../../src/datasets/spikes.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 
 const root = dataPath('spikes');
@@ -27,5 +27,5 @@ test('chewie_demo.mat, Dataset1.mat and spikes-1.mat load with samples as rows',
   assert.equal(p.spikeTimes.length, 220);
   assert.ok(Math.abs(p.t[1]! - p.t[0]! - 0.001) < 1e-9);
   assert.ok(p.position.every((x) => x > -1 && x < 101)); // a 100 cm track (min −0.03, max 99.86)
-  assert.throws(() => loadChewie(bytes('centuri-hatsopoulos-reach/Dataset1.mat')), (e: Error) => e instanceof FormatError && /no variable 'Ytr'/.test(e.message));
+  assert.throws(() => loadChewie(bytes('centuri-hatsopoulos-reach/Dataset1.mat')), (e: Error) => e instanceof FormatError && /^loadChewie: variable 'Ytr': .* has no such variable; it has direction \(158×1 double\), R \(143×158 double\)/.test(e.message));
 });

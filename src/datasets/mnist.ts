@@ -4,9 +4,9 @@
 import { FormatError, IndexError } from '../errors.js';
 import { heap } from '../kernels/heap.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
-import type { Dataset } from './dataset.js';
+import type { Dataset } from '../data/dataset.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { parseIdx } from './idx.js';
+import { parseIdx } from '../data/idx.js';
 
 /** The training set's pixel mean and standard deviation (on the [0, 1] scale), as torchvision's recipe. */
 export const MNIST_MEAN = 0.1307;
@@ -103,4 +103,29 @@ export class MNIST implements Dataset<[Tensor, Tensor]> {
     }
     return [x, fromValues(labels, [B], 'int32')];
   }
+}
+
+/** The public mirror of the original files that torchvision uses. */
+export const MNIST_URL = 'https://ossci-datasets.s3.amazonaws.com/mnist/';
+
+/** Names a stored IDX file may have: as published, gzip-compressed, and with '.idx' for '-idx'. */
+export function mnistFileNames(base: string): string[] {
+  const dotted = base.replace('-idx', '.idx');
+  return [base, `${base}.gz`, dotted, `${dotted}.gz`];
+}
+
+/** Fetches one original .gz file (e.g. 'train-images-idx3-ubyte') from `baseUrl`. */
+export async function fetchMnistFile(base: string, baseUrl = MNIST_URL): Promise<Uint8Array> {
+  const url = `${baseUrl}${base}.gz`;
+  const res = await fetch(url);
+  if (!res.ok) throw new FormatError(`mnist: download of ${url} failed with HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The training (default) or test set fetched from `baseUrl` (the browser's way; Node can use loadMnist). */
+export async function fetchMnist(opts: MnistOptions & { train?: boolean; baseUrl?: string } = {}): Promise<MNIST> {
+  const [imgs, lbls] = MNIST_FILES[opts.train === false ? 'test' : 'train'];
+  const baseUrl = opts.baseUrl ?? MNIST_URL;
+  const [im, lb] = await Promise.all([fetchMnistFile(imgs, baseUrl), fetchMnistFile(lbls, baseUrl)]);
+  return MNIST.fromIdx(im, lb, { ...opts, source: `${baseUrl}${imgs.replace(/-images.*$/, '')}` });
 }

@@ -2,10 +2,10 @@
 // matrices and learning curves (loss and accuracy per epoch, with axes) as inline SVG, no
 // scripts, no external assets. The drawing is src/report's.
 
-import { confusionSvg } from '../report/confusion.js';
-import { learningCurveCharts } from '../report/curves.js';
-import { htmlPage } from '../report/page.js';
-import { esc } from '../report/svg.js';
+import { confusionSvg } from './confusion.js';
+import { learningCurveCharts } from './curves.js';
+import { htmlPage } from './page.js';
+import { esc } from './svg.js';
 
 export interface ReportFold {
   name: string;

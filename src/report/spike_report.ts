@@ -5,10 +5,16 @@
 //   truth, pred: (N, D)  N=test bins, D=output dimensions (kinematics)
 
 import { ShapeError } from '../errors.js';
-import type { Matrix } from './estimators/types.js';
-import { learningCurveCharts } from '../report/curves.js';
-import { htmlPage, settingsTable } from '../report/page.js';
-import { esc, lineChart } from '../report/svg.js';
+import { learningCurveCharts } from './curves.js';
+import { htmlPage, settingsTable } from './page.js';
+import { esc, lineChart } from './svg.js';
+
+/** A row-major (rows, cols) matrix: any of the library's dense matrices fits. */
+export interface RowMatrix {
+  data: ArrayLike<number>;
+  rows: number;
+  cols: number;
+}
 
 export interface SpikeReportOutput {
   /** Output dimension name ('x', 'y', or the target column index). */
@@ -24,8 +30,8 @@ export interface SpikeReport {
   settings: readonly (readonly [string, string])[];
   outputs: readonly SpikeReportOutput[];
   /** Test targets and predictions, (N, D) each, rows in time order. */
-  truth: Matrix;
-  pred: Matrix;
+  truth: RowMatrix;
+  pred: RowMatrix;
   fitSeconds: number;
   /** Median µs to predict one sample. */
   latencyUs: number;
@@ -37,9 +43,9 @@ export interface SpikeReport {
 }
 
 /** True (dark) and predicted (red) values of output column k over the first n bins, with axes. */
-function trajectorySvg(truth: Matrix, pred: Matrix, k: number, n: number, name: string): string {
+function trajectorySvg(truth: RowMatrix, pred: RowMatrix, k: number, n: number, name: string): string {
   const D = truth.cols;
-  const col = (m: Matrix) => Array.from({ length: n }, (_, i) => [i, m.data[i * D + k]!] as const);
+  const col = (m: RowMatrix) => Array.from({ length: n }, (_, i) => [i, m.data[i * D + k]!] as const);
   return lineChart({
     series: [{ name: 'true', color: '#222', points: col(truth) }, { name: 'predicted', color: '#d33', points: col(pred) }],
     xLabel: 'test bin', yLabel: name, width: 760, height: 236, xIntegers: true, markersUpTo: 1,

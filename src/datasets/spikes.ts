@@ -5,25 +5,14 @@
 //     direction 1..8;
 //   spikes-1.mat (Kramer & Eden ch. 9): one hippocampal place cell, spike times and the rat's
 //     position on a linear track sampled every 1 ms.
-// Matrices are row-major with samples as rows (decode/estimators' Matrix).
+// Matrices are row-major with samples as rows: { data: Float64Array, rows, cols }, the shape the
+// spike decoders take.
 
 import { FormatError } from '../errors.js';
-import { readMat, toFloat64, toRowMajor, type MatNumeric, type MatValue } from '../io/mat/index.js';
-import type { Matrix } from './estimators/types.js';
+import { matMatrix, readMat, type MatMatrix as Matrix, type MatValue } from '../io/mat/index.js';
 
-function numeric(vars: Record<string, MatValue>, name: string, source: string): { shape: number[]; data: Float64Array } {
-  const v = vars[name];
-  if (!v) throw new FormatError(`${source}: no variable '${name}' (has ${Object.keys(vars).join(', ')})`);
-  if (!('class' in v) || v.class === 'char' || v.class === 'logical' || !('dims' in v) || !('storage' in v)) {
-    throw new FormatError(`${source}: variable '${name}' is not a numeric array`);
-  }
-  const r = toRowMajor(v as MatNumeric);
-  if (r.shape.length !== 2) throw new FormatError(`${source}: variable '${name}' has ${r.shape.length} dims, expected a matrix`);
-  return { shape: r.shape, data: toFloat64(r.data) };
-}
-
-function asMatrix(x: { shape: number[]; data: Float64Array }): Matrix {
-  return { data: x.data, rows: x.shape[0]!, cols: x.shape[1]! };
+function matrix(vars: Record<string, MatValue>, name: string, source: string, loader: string): Matrix {
+  return matMatrix(vars, name, source, { label: `${loader}: variable '${name}'` });
 }
 
 export interface ChewieData {
@@ -41,10 +30,10 @@ export interface ChewieData {
 /** chewie_demo.mat: the Y* variables are the counts and X* the velocities (by their shapes). */
 export function loadChewie(bytes: Uint8Array, source = 'chewie_demo.mat'): ChewieData {
   const v = readMat(bytes, source);
-  const g = (n: string) => numeric(v, n, source);
+  const g = (n: string) => matrix(v, n, source, 'loadChewie');
   const d: ChewieData = {
-    spikesTrain: asMatrix(g('Ytr')), spikesTest: asMatrix(g('Yte')),
-    velocityTrain: asMatrix(g('Xtr')), velocityTest: asMatrix(g('Xte')),
+    spikesTrain: g('Ytr'), spikesTest: g('Yte'),
+    velocityTrain: g('Xtr'), velocityTest: g('Xte'),
     targetTrain: g('Ttr').data, targetTest: g('Tte').data,
   };
   if (d.spikesTrain.rows !== d.velocityTrain.rows || d.spikesTest.rows !== d.velocityTest.rows || d.spikesTrain.cols !== d.spikesTest.cols) {
@@ -63,9 +52,9 @@ export interface ReachData {
 /** Dataset1.mat: R (neurons, trials) transposed to (trials, neurons); direction 1..8 → 0..7. */
 export function loadReach(bytes: Uint8Array, source = 'Dataset1.mat'): ReachData {
   const v = readMat(bytes, source);
-  const R = numeric(v, 'R', source);
-  const dir = numeric(v, 'direction', source);
-  const [nNeur, nTrials] = R.shape as [number, number];
+  const R = matrix(v, 'R', source, 'loadReach');
+  const dir = matrix(v, 'direction', source, 'loadReach');
+  const [nNeur, nTrials] = [R.rows, R.cols];
   if (dir.data.length !== nTrials) throw new FormatError(`${source}: ${dir.data.length} directions for ${nTrials} trials`);
   const rates = new Float64Array(nTrials * nNeur);
   for (let i = 0; i < nNeur; i++) for (let t = 0; t < nTrials; t++) rates[t * nNeur + i] = R.data[i * nTrials + t]!;
@@ -85,9 +74,9 @@ export interface PlaceCellData {
 /** spikes-1.mat (Kramer & Eden, chapter 9): t, X (position) and spiketimes, as columns. */
 export function loadPlaceCell(bytes: Uint8Array, source = 'spikes-1.mat'): PlaceCellData {
   const v = readMat(bytes, source);
-  const t = numeric(v, 't', source).data;
-  const position = numeric(v, 'X', source).data;
-  const spikeTimes = numeric(v, 'spiketimes', source).data;
+  const t = matrix(v, 't', source, 'loadPlaceCell').data;
+  const position = matrix(v, 'X', source, 'loadPlaceCell').data;
+  const spikeTimes = matrix(v, 'spiketimes', source, 'loadPlaceCell').data;
   if (t.length !== position.length) throw new FormatError(`${source}: ${t.length} times but ${position.length} positions`);
   return { t, position, spikeTimes };
 }
