@@ -22,6 +22,7 @@ export { readEdf, writeEdf } from './io/edf/index.js';
 export { readGdf } from './io/gdf/index.js';
 export { readNifti } from './io/nifti/index.js';
 export { readMat } from './io/mat/index.js';
+export { parseIdx, type IdxArray } from './io/idx/index.js';
 export * as mat from './io/mat/index.js';
 export { describe, detectFormat, type FileFormat } from './io/describe.js';
 export * as bids from './io/bids/index.js';

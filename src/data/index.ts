@@ -1,3 +1,2 @@
 export { type Dataset, TensorDataset, Subset } from './dataset.js';
 export { DataLoader, defaultCollate, type DataLoaderOptions } from './dataloader.js';
-export { parseIdx, type IdxArray } from './idx.js';

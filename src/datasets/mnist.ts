@@ -6,7 +6,7 @@ import { heap } from '../kernels/heap.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import type { Dataset } from '../data/dataset.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { parseIdx } from '../data/idx.js';
+import { parseIdx } from '../io/idx/index.js';
 
 /** The training set's pixel mean and standard deviation (on the [0, 1] scale), as torchvision's recipe. */
 export const MNIST_MEAN = 0.1307;

@@ -1,8 +1,8 @@
 // IDX files (the MNIST format): 0x00 0x00, a type code, ndim, ndim big-endian u32 sizes, then
 // big-endian data. Gzipped files are detected by their magic and inflated as a stream (browser-safe):
 // no further than the size the header declares, and checked against the gzip CRC32/ISIZE trailer.
-import { FormatError } from '../errors.js';
-import { Inflater, isGzip } from '../io/compress/index.js';
+import { FormatError } from '../../errors.js';
+import { Inflater, isGzip } from '../compress/index.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;

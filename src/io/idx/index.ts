@@ -1,0 +1,1 @@
+export { parseIdx, type IdxArray } from './idx.js';
