@@ -1,6 +1,7 @@
 // dendrite: deep learning for neuroscience, in TypeScript.
 export * from './errors.js';
-export { Tensor, tidy, keep, type DType, type GradNode } from './tensor/tensor.js';
+export { Tensor, tidy, keep, type DType, type DTypeArray, type GradNode } from './tensor/tensor.js';
+export { memoryStats, type MemoryStats } from './tensor/memory.js';
 export * from './tensor/creation.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad_mode.js';

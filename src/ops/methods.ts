@@ -5,7 +5,6 @@
 import { DendriteError } from '../errors.js';
 import { backward as runBackward, type BackwardOptions } from '../autograd/tape.js';
 import { isGradEnabled, noGrad } from '../autograd/grad_mode.js';
-import { heap } from '../kernels/heap.js';
 import { backend } from '../kernels/registry.js';
 import { Tensor, tidy, type DType } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
@@ -244,14 +243,14 @@ P.clamp_ = function (lo = null, hi = null) { return inplace(this, 'clamp_', () =
 P.addcmul_ = function (a, b, value = 1) { return inplace(this, 'addcmul_', () => E.add(this, E.mul(E.mul(a, b), value))); };
 P.addcdiv_ = function (a, b, value = 1) { return inplace(this, 'addcdiv_', () => E.add(this, E.mul(E.div(a, b), value))); };
 P.uniform_ = function (low = 0, high = 1, gen: Generator = defaultGenerator) {
-  const t = Tensor.empty(this.shape, this.dtype);
-  const v = heap().view(this.dtype);
-  for (let i = 0; i < t.numel; i++) v[t.offset + i] = low + (high - low) * gen.random();
+  const t = Tensor.fromFn(this.shape, this.dtype, (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = low + (high - low) * gen.random();
+  }, 'uniform_');
   return inplace(this, 'uniform_', () => t);
 };
 P.normal_ = function (mean = 0, std = 1, gen: Generator = defaultGenerator) {
-  const t = Tensor.empty(this.shape, this.dtype);
-  const v = heap().view(this.dtype);
-  for (let i = 0; i < t.numel; i++) v[t.offset + i] = mean + std * gen.normal();
+  const t = Tensor.fromFn(this.shape, this.dtype, (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = mean + std * gen.normal();
+  }, 'normal_');
   return inplace(this, 'normal_', () => t);
 };

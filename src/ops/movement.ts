@@ -3,7 +3,6 @@
 
 import { IndexError, ShapeError, DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
-import { heap } from '../kernels/heap.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { broadcastStrides, contiguousStrides, fmtShape, normDim, numel, type Shape } from '../tensor/shape.js';
@@ -285,9 +284,9 @@ function checkIndex(index: Tensor, n: number, op: string): Tensor {
   }
   if (!negative && index.isContiguous()) return index;
   // wrap negatives, as PyTorch
-  const t = Tensor.empty(index.shape, 'int32');
-  heap().i32.set(Int32Array.from(d, (v) => (v < 0 ? v + n : v)), t.offset);
-  return t;
+  return Tensor.fromFn(index.shape, 'int32', (v) => {
+    for (let i = 0; i < d.length; i++) v[i] = d[i]! < 0 ? d[i]! + n : d[i]!;
+  }, op);
 }
 
 /** out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (torch.gather). */
