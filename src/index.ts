@@ -13,6 +13,7 @@ export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
 export * from './data/index.js';
 export * from './io/safetensors/index.js';
+export { serializeStateDict, deserializeStateDict } from './nn/state_dict.js';
 export * as optim from './optim/index.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/index.js';
 export * from './neuro/index.js';

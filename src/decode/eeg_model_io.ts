@@ -6,7 +6,7 @@
 
 import { FormatError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors, type RawTensor } from '../io/safetensors/safetensors.js';
-import { deserializeStateDict, serializeStateDict } from '../io/safetensors/state_dict.js';
+import { deserializeStateDict, serializeStateDict } from '../nn/state_dict.js';
 import { CSP } from './csp.js';
 import { LDA } from './lda.js';
 import { buildNet, cspModels, eegModels, type DecoderConfig, type TrainedDecoder } from './eeg_decoder.js';

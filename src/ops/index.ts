@@ -4,6 +4,7 @@ import './methods.js';
 export * from './elementwise.js';
 export * from './reduce.js';
 export * from './movement.js';
+export { expand } from './broadcast.js';
 export * from './matmul.js';
 export * from './conv.js';
 export * from './pool.js';

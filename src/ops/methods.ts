@@ -11,6 +11,7 @@ import { defaultGenerator, type Generator } from '../tensor/random.js';
 import * as E from './elementwise.js';
 import * as R from './reduce.js';
 import * as M from './movement.js';
+import { expand } from './broadcast.js';
 import { matmul } from './matmul.js';
 import { logSoftmax, softmax } from './activation.js';
 import type { TensorLike } from './util.js';
@@ -181,8 +182,8 @@ P.t = function () {
 };
 P.squeeze = function (dim) { return M.squeeze(this, dim); };
 P.unsqueeze = function (dim) { return M.unsqueeze(this, dim); };
-P.expand = function (...s) { return M.expand(this, shapeArgs(s)); };
-P.expandAs = function (o) { return M.expand(this, o.shape); };
+P.expand = function (...s) { return expand(this, shapeArgs(s)); };
+P.expandAs = function (o) { return expand(this, o.shape); };
 P.slice = function (dim, start, end, step) { return M.slice(this, dim, start, end, step); };
 P.narrow = function (dim, start, length) { return M.narrow(this, dim, start, length); };
 P.select = function (dim, i) { return M.select(this, dim, i); };
