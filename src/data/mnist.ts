@@ -77,13 +77,15 @@ export class MNIST implements Dataset<[Tensor, Tensor]> {
     const labels = new Int32Array(B);
     // pixels are written straight into the batch tensor's block: one pass, no staging copy
     const x = Tensor.fromFn([B, 1, this.rows, this.cols], 'float32', (v) => {
+      // locals, not captured fields, in the per-pixel loops
+      const images = this.images, scale = this.scale, shift = this.shift;
       for (let b = 0; b < B; b++) {
         const i = indices[b]!;
         if (i < 0 || i >= this.count) throw new IndexError(`MNIST: index ${i} out of range [0, ${this.count})`);
         const src = i * px;
         const dst = b * px;
         if (this.maxShift === 0) {
-          for (let k = 0; k < px; k++) v[dst + k] = this.images[src + k]! * this.scale + this.shift;
+          for (let k = 0; k < px; k++) v[dst + k] = images[src + k]! * scale + shift;
         } else {
           const s = this.maxShift;
           const dy = this.gen.int(-s, s + 1);
@@ -93,8 +95,8 @@ export class MNIST implements Dataset<[Tensor, Tensor]> {
             const sr = r - dy;
             for (let c = 0; c < C; c++) {
               const sc = c - dx;
-              const p = sr >= 0 && sr < R && sc >= 0 && sc < C ? this.images[src + sr * C + sc]! : 0;
-              v[dst + r * C + c] = p * this.scale + this.shift;
+              const p = sr >= 0 && sr < R && sc >= 0 && sc < C ? images[src + sr * C + sc]! : 0;
+              v[dst + r * C + c] = p * scale + shift;
             }
           }
         }

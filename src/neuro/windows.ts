@@ -59,11 +59,13 @@ export class WindowsDataset implements Dataset<[Tensor, Tensor]> {
     const C = this.picks.length;
     // samples go straight into the batch tensor's block: one pass, no staging copy
     const x = Tensor.fromFn([ws.length, C, W], 'float32', (v) => {
+      const scale = this.scale;
       ws.forEach((w, b) => {
         this.picks.forEach((ch, c) => {
           const src = this.raw.data[ch]!;
           const o = (b * C + c) * W;
-          for (let t = 0; t < W; t++) v[o + t] = src[w.start + t]! * this.scale;
+          const s0 = w.start;
+          for (let t = 0; t < W; t++) v[o + t] = src[s0 + t]! * scale;
         });
       });
     });
