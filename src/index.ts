@@ -1,6 +1,7 @@
 // dendrite: deep learning for neuroscience, in TypeScript.
 export * from './errors.js';
-export { Tensor, tidy, keep, type DType, type GradNode } from './tensor/tensor.js';
+export { Tensor, tidy, keep, type DType, type DTypeArray, type GradNode } from './tensor/tensor.js';
+export { memoryStats, type MemoryStats } from './tensor/memory.js';
 export * from './tensor/creation.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad_mode.js';
@@ -14,6 +15,7 @@ export * from './data/index.js';
 export * from './datasets/index.js';
 export { htmlReport, spikeReportHtml, type ReportFold, type SpikeReport } from './report/index.js';
 export * from './io/safetensors/index.js';
+export { serializeStateDict, deserializeStateDict } from './nn/state_dict.js';
 export * as optim from './optim/index.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/index.js';
 export * from './neuro/index.js';

@@ -3,7 +3,6 @@
 // full Jacobian (one backward per output element, two evaluations per input element).
 
 import { AutogradError, DTypeError } from '../errors.js';
-import { heap } from '../kernels/heap.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from './grad_mode.js';
 
@@ -36,10 +35,10 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
     for (const x of inputs) x.grad = null;
     const y = fn(...inputs);
     if (!y.requiresGrad) throw new AutogradError('gradcheck: the output does not require grad');
-    const seed = Tensor.empty(outShape, y.dtype);
-    const sv = heap().view(y.dtype);
-    sv.fill(0, seed.offset, seed.offset + nOut);
-    sv[seed.offset + k] = 1;
+    const seed = Tensor.fromFn(outShape, y.dtype, (sv) => {
+      sv.fill(0);
+      sv[k] = 1;
+    }, 'gradcheck');
     y.backward(seed);
     inputs.forEach((x, i) => {
       if (!x.requiresGrad) return;
@@ -52,17 +51,15 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   // numeric Jacobian columns, perturbing one input element at a time
   for (const [i, x] of inputs.entries()) {
     if (!x.requiresGrad) continue;
+    const xs = x.dataSync();
     for (let j = 0; j < x.numel; j++) {
-      const v = heap().f64;
-      const orig = v[x.offset + j]!;
-      v[x.offset + j] = orig + eps;
-      x.bumpVersion();
+      // in-place perturbations through the tensor layer (each moves x's version)
+      const orig = xs[j]!;
+      x.writeSync([orig + eps], j);
       const yp = noGrad(() => fn(...inputs)).dataSync();
-      heap().f64[x.offset + j] = orig - eps;
-      x.bumpVersion();
+      x.writeSync([orig - eps], j);
       const ym = noGrad(() => fn(...inputs)).dataSync();
-      heap().f64[x.offset + j] = orig;
-      x.bumpVersion();
+      x.writeSync([orig], j);
       for (let k = 0; k < nOut; k++) {
         const num = (yp[k]! - ym[k]!) / (2 * eps);
         const ana = analytic[i]![k]![j]!;

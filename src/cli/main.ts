@@ -3,7 +3,6 @@
 
 import { readFileSync } from 'node:fs';
 import { DendriteError } from '../errors.js';
-import '../ops/methods.js';
 import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
 import { info, INFO_HELP } from './info.js';
 import { decodeEegCli, DECODE_HELP } from './decode.js';

@@ -19,7 +19,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { findMnistPackage, loadMnist, MNIST_FILE_LIST } from '../node/mnist.js';
 import { save } from '../node/checkpoint.js';
 import { writeFileAtomic } from '../node/fs.js';
-import { heap } from '../kernels/heap.js';
+import { memoryStats } from '../tensor/memory.js';
 import { backend } from '../kernels/registry.js';
 import { trainingReportHtml } from '../report/training_report.js';
 import { ProgressBar, fmtTime, type ProgressStream } from './progress.js';
@@ -191,13 +191,13 @@ export function trainLenet(
       epochs.push(rec);
       if (reached99 === null && rec.testAccuracy >= 0.99) reached99 = (performance.now() - t0) / 1000;
       log(`epoch ${rec.epoch}: train loss ${tr.loss.toFixed(4)} acc ${(100 * tr.accuracy).toFixed(2)}% | test loss ${rec.testLoss.toFixed(4)} acc ${(100 * rec.testAccuracy).toFixed(2)}% | ${rec.imagesPerSecond.toFixed(0)} img/s`);
-      writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, secondsTo99: reached99, heapHighWaterBytes: heap().highWater }, null, 2)}\n`);
+      writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, secondsTo99: reached99, heapHighWaterBytes: memoryStats().highWaterBytes }, null, 2)}\n`);
     },
   });
   const total = (performance.now() - t0) / 1000;
   save(model.stateDict(), join(runDir, 'lenet.safetensors'), { model: 'LeNet', format: 'pt' });
   const final = epochs[epochs.length - 1]!;
-  writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, finalTestAccuracy: final.testAccuracy, totalSeconds: total, secondsTo99: reached99, heapHighWaterBytes: heap().highWater }, null, 2)}\n`);
+  writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, finalTestAccuracy: final.testAccuracy, totalSeconds: total, secondsTo99: reached99, heapHighWaterBytes: memoryStats().highWaterBytes }, null, 2)}\n`);
   writeFileAtomic(join(runDir, 'report.html'), trainingReportHtml({
     title: 'LeNet on MNIST',
     settings: [

@@ -2,7 +2,6 @@
 // bytes outside the tensor heap; each batch is normalised straight into a heap tensor.
 
 import { FormatError, IndexError } from '../errors.js';
-import { heap } from '../kernels/heap.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import type { Dataset } from '../data/dataset.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
@@ -75,32 +74,35 @@ export class MNIST implements Dataset<[Tensor, Tensor]> {
   getBatch(indices: Int32Array): [Tensor, Tensor] {
     const B = indices.length;
     const px = this.rows * this.cols;
-    const x = Tensor.empty([B, 1, this.rows, this.cols], 'float32');
-    const v = heap().f32;
     const labels = new Int32Array(B);
-    for (let b = 0; b < B; b++) {
-      const i = indices[b]!;
-      if (i < 0 || i >= this.count) throw new IndexError(`MNIST: index ${i} out of range [0, ${this.count})`);
-      const src = i * px;
-      const dst = x.offset + b * px;
-      if (this.maxShift === 0) {
-        for (let k = 0; k < px; k++) v[dst + k] = this.images[src + k]! * this.scale + this.shift;
-      } else {
-        const s = this.maxShift;
-        const dy = this.gen.int(-s, s + 1);
-        const dx = this.gen.int(-s, s + 1);
-        const R = this.rows, C = this.cols;
-        for (let r = 0; r < R; r++) {
-          const sr = r - dy;
-          for (let c = 0; c < C; c++) {
-            const sc = c - dx;
-            const p = sr >= 0 && sr < R && sc >= 0 && sc < C ? this.images[src + sr * C + sc]! : 0;
-            v[dst + r * C + c] = p * this.scale + this.shift;
+    // pixels are written straight into the batch tensor's block: one pass, no staging copy
+    const x = Tensor.fromFn([B, 1, this.rows, this.cols], 'float32', (v) => {
+      // locals, not captured fields, in the per-pixel loops
+      const images = this.images, scale = this.scale, shift = this.shift;
+      for (let b = 0; b < B; b++) {
+        const i = indices[b]!;
+        if (i < 0 || i >= this.count) throw new IndexError(`MNIST: index ${i} out of range [0, ${this.count})`);
+        const src = i * px;
+        const dst = b * px;
+        if (this.maxShift === 0) {
+          for (let k = 0; k < px; k++) v[dst + k] = images[src + k]! * scale + shift;
+        } else {
+          const s = this.maxShift;
+          const dy = this.gen.int(-s, s + 1);
+          const dx = this.gen.int(-s, s + 1);
+          const R = this.rows, C = this.cols;
+          for (let r = 0; r < R; r++) {
+            const sr = r - dy;
+            for (let c = 0; c < C; c++) {
+              const sc = c - dx;
+              const p = sr >= 0 && sr < R && sc >= 0 && sc < C ? images[src + sr * C + sc]! : 0;
+              v[dst + r * C + c] = p * scale + shift;
+            }
           }
         }
+        labels[b] = this.labels[i]!;
       }
-      labels[b] = this.labels[i]!;
-    }
+    });
     return [x, fromValues(labels, [B], 'int32')];
   }
 }

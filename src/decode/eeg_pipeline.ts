@@ -7,7 +7,6 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { manualSeed } from '../tensor/random.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
-import { heap } from '../kernels/heap.js';
 import type { Module } from '../nn/module.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Raw } from '../neuro/raw.js';
@@ -110,17 +109,17 @@ export class ConcatWindows implements Dataset<[Tensor, Tensor]> {
     const [p, j] = this.locate(i);
     return p.get(j);
   }
-  /** x: (B, C, W) float32 written straight into the heap, y: (B,) int32. */
+  /** x: (B, C, W) float32 written straight into the batch tensor, y: (B,) int32. */
   getBatch(indices: Int32Array): [Tensor, Tensor] {
     const first = this.locate(indices[0] ?? 0);
     const C = first[0].nChannels;
     const W = first[0].windows[first[1]]!.stop - first[0].windows[first[1]]!.start;
-    const x = Tensor.empty([indices.length, C, W], 'float32');
-    const v = heap().f32;
     const labels = new Int32Array(indices.length);
-    indices.forEach((i, b) => {
-      const [p, j] = this.locate(i);
-      labels[b] = p.fill(j, v, x.offset + b * C * W);
+    const x = Tensor.fromFn([indices.length, C, W], 'float32', (v) => {
+      indices.forEach((i, b) => {
+        const [p, j] = this.locate(i);
+        labels[b] = p.fill(j, v, b * C * W);
+      });
     });
     return [x, fromValues(labels, [indices.length], 'int32')];
   }

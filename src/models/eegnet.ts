@@ -30,7 +30,6 @@ import { Module } from '../nn/module.js';
 import { Conv2d } from '../nn/conv.js';
 import { BatchNorm2d } from '../nn/batchnorm.js';
 import { constant_, xavierUniform_ } from '../nn/init.js';
-import '../ops/methods.js';
 
 export interface EEGNetOptions {
   nChans: number;

@@ -3,7 +3,6 @@
 // window: (C, W)  C=channels, W=window samples
 
 import { ArgumentError } from '../errors.js';
-import { heap } from '../kernels/heap.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Picks, Raw } from './raw.js';
@@ -58,13 +57,16 @@ export class WindowsDataset implements Dataset<[Tensor, Tensor]> {
     const W = ws[0]!.stop - ws[0]!.start;
     if (ws.some((w) => w.stop - w.start !== W)) throw new ArgumentError('WindowsDataset: windows in one batch must have the same length');
     const C = this.picks.length;
-    const x = Tensor.empty([ws.length, C, W], 'float32');
-    const v = heap().f32;
-    ws.forEach((w, b) => {
-      this.picks.forEach((ch, c) => {
-        const src = this.raw.data[ch]!;
-        const o = x.offset + (b * C + c) * W;
-        for (let t = 0; t < W; t++) v[o + t] = src[w.start + t]! * this.scale;
+    // samples go straight into the batch tensor's block: one pass, no staging copy
+    const x = Tensor.fromFn([ws.length, C, W], 'float32', (v) => {
+      const scale = this.scale;
+      ws.forEach((w, b) => {
+        this.picks.forEach((ch, c) => {
+          const src = this.raw.data[ch]!;
+          const o = (b * C + c) * W;
+          const s0 = w.start;
+          for (let t = 0; t < W; t++) v[o + t] = src[s0 + t]! * scale;
+        });
       });
     });
     return [x, fromValues(Int32Array.from(ws, (w) => w.target), [ws.length], 'int32')];

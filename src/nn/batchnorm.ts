@@ -6,7 +6,7 @@ import { Tensor, fromValues } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { batchNorm } from '../ops/norm.js';
-import type { DType } from '../kernels/heap.js';
+import type { DType } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 

@@ -4,7 +4,7 @@ import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty } from '../tensor/creation.js';
 import { conv1d, conv2d, pair, type Pair, type Padding2d } from '../ops/conv.js';
-import type { DType } from '../kernels/heap.js';
+import type { DType } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetLinearLike } from './init.js';

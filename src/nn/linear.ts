@@ -8,7 +8,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetLinearLike } from './init.js';
 import { ArgumentError } from '../errors.js';
-import type { DType } from '../kernels/heap.js';
+import type { DType } from '../tensor/tensor.js';
 
 export interface LinearOptions {
   bias?: boolean;

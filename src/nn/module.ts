@@ -8,8 +8,8 @@ import { StateDictError } from '../errors.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { keep, Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
-import { assignInto } from '../ops/movement.js';
-import { cast } from '../ops/util.js';
+// through the ops entry, which also installs the Tensor methods every layer calls
+import { assignInto, cast } from '../ops/index.js';
 import { Parameter } from './parameter.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a module of any signature

@@ -1,7 +1,7 @@
 // Parameter: a leaf tensor that a Module owns and an optimizer updates.
 
 import { keep, Tensor } from '../tensor/tensor.js';
-import { contiguous } from '../ops/movement.js';
+import { contiguous } from '../ops/index.js';
 
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {

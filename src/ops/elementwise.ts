@@ -8,7 +8,7 @@ import { record } from '../autograd/tape.js';
 import { Tensor, checkDType, type DType } from '../tensor/tensor.js';
 import { broadcastShapes, broadcastStrides } from '../tensor/shape.js';
 import { cast, contiguousData, promote, scalar, type TensorLike } from './util.js';
-import { sumTo } from './reduce.js';
+import { sumTo } from './broadcast.js';
 
 // ---- kernels wrapped as tensor functions (no autograd) -------------------------------------
 

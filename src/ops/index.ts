@@ -1,9 +1,12 @@
-// Public ops. Importing this module also installs the Tensor methods.
+// Public ops, and the one place the Tensor methods (x.add(y), x.sum(), loss.backward()) are
+// installed: every entry point reaches this module (nn/module and nn/parameter import their ops
+// from here), so no other file imports methods.ts. test/architecture/ops_graph.test.ts keeps it so.
 import './methods.js';
 
 export * from './elementwise.js';
 export * from './reduce.js';
 export * from './movement.js';
+export { expand } from './broadcast.js';
 export * from './matmul.js';
 export * from './conv.js';
 export * from './pool.js';

@@ -5,13 +5,13 @@
 import { DendriteError } from '../errors.js';
 import { backward as runBackward, type BackwardOptions } from '../autograd/tape.js';
 import { isGradEnabled, noGrad } from '../autograd/grad_mode.js';
-import { heap } from '../kernels/heap.js';
 import { backend } from '../kernels/registry.js';
 import { Tensor, tidy, type DType } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import * as E from './elementwise.js';
 import * as R from './reduce.js';
 import * as M from './movement.js';
+import { expand } from './broadcast.js';
 import { matmul } from './matmul.js';
 import { logSoftmax, softmax } from './activation.js';
 import type { TensorLike } from './util.js';
@@ -182,8 +182,8 @@ P.t = function () {
 };
 P.squeeze = function (dim) { return M.squeeze(this, dim); };
 P.unsqueeze = function (dim) { return M.unsqueeze(this, dim); };
-P.expand = function (...s) { return M.expand(this, shapeArgs(s)); };
-P.expandAs = function (o) { return M.expand(this, o.shape); };
+P.expand = function (...s) { return expand(this, shapeArgs(s)); };
+P.expandAs = function (o) { return expand(this, o.shape); };
 P.slice = function (dim, start, end, step) { return M.slice(this, dim, start, end, step); };
 P.narrow = function (dim, start, length) { return M.narrow(this, dim, start, length); };
 P.select = function (dim, i) { return M.select(this, dim, i); };
@@ -244,14 +244,14 @@ P.clamp_ = function (lo = null, hi = null) { return inplace(this, 'clamp_', () =
 P.addcmul_ = function (a, b, value = 1) { return inplace(this, 'addcmul_', () => E.add(this, E.mul(E.mul(a, b), value))); };
 P.addcdiv_ = function (a, b, value = 1) { return inplace(this, 'addcdiv_', () => E.add(this, E.mul(E.div(a, b), value))); };
 P.uniform_ = function (low = 0, high = 1, gen: Generator = defaultGenerator) {
-  const t = Tensor.empty(this.shape, this.dtype);
-  const v = heap().view(this.dtype);
-  for (let i = 0; i < t.numel; i++) v[t.offset + i] = low + (high - low) * gen.random();
+  const t = Tensor.fromFn(this.shape, this.dtype, (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = low + (high - low) * gen.random();
+  }, 'uniform_');
   return inplace(this, 'uniform_', () => t);
 };
 P.normal_ = function (mean = 0, std = 1, gen: Generator = defaultGenerator) {
-  const t = Tensor.empty(this.shape, this.dtype);
-  const v = heap().view(this.dtype);
-  for (let i = 0; i < t.numel; i++) v[t.offset + i] = mean + std * gen.normal();
+  const t = Tensor.fromFn(this.shape, this.dtype, (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = mean + std * gen.normal();
+  }, 'normal_');
   return inplace(this, 'normal_', () => t);
 };

@@ -3,11 +3,9 @@
 
 import { IndexError, ShapeError, DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
-import { heap } from '../kernels/heap.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { broadcastStrides, contiguousStrides, fmtShape, normDim, numel, type Shape } from '../tensor/shape.js';
-import { sumTo } from './reduce.js';
 
 /** Writes `src` (broadcast to dst's shape) into the view `dst`. No autograd. */
 export function assignInto(dst: Tensor, src: Tensor): void {
@@ -113,20 +111,6 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   strides.splice(d, 0, d < x.ndim ? x.strides[d]! * x.shape[d]! : 1);
   const out = x.view_(shape, strides, x.offset);
   return record('unsqueeze', out, [x], (g) => [reshape(g, x.shape)]);
-}
-
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  if (shape.length < x.ndim) throw new ShapeError(`expand: target ${fmtShape(shape)} has fewer dims than input ${fmtShape(x.shape)}`);
-  const off = shape.length - x.ndim;
-  const s = shape.map((v, i) => (v === -1 ? (i >= off ? x.shape[i - off]! : -1) : v));
-  for (let i = 0; i < s.length; i++) {
-    const src = i >= off ? x.shape[i - off]! : 1;
-    if (s[i]! < 0 || (src !== 1 && src !== s[i])) {
-      throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)} (dim ${i}: ${src} → ${shape[i]})`);
-    }
-  }
-  const out = x.view_(s, broadcastStrides(x.shape, x.strides, s), x.offset);
-  return record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
 }
 
 /** x[..., start:end:step, ...] along `dim` (Python slice semantics; negative indices wrap). */
@@ -285,9 +269,9 @@ function checkIndex(index: Tensor, n: number, op: string): Tensor {
   }
   if (!negative && index.isContiguous()) return index;
   // wrap negatives, as PyTorch
-  const t = Tensor.empty(index.shape, 'int32');
-  heap().i32.set(Int32Array.from(d, (v) => (v < 0 ? v + n : v)), t.offset);
-  return t;
+  return Tensor.fromFn(index.shape, 'int32', (v) => {
+    for (let i = 0; i < d.length; i++) v[i] = d[i]! < 0 ? d[i]! + n : d[i]!;
+  }, op);
 }
 
 /** out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (torch.gather). */
@@ -344,7 +328,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   backend().indexSelect(x.dtype, xc.offset, outer, x.shape[d]!, inner, ic.offset, m, out.offset);
   if (xc !== x) xc.dispose();
   return record('indexSelect', out, [x], (g) => {
-    const full = contiguous(expand(reshape(ic, x.shape.map((_, i) => (i === d ? m : 1))), out.shape));
+    // the index broadcast over out's shape: a plain view (an int32 index has no gradient to record)
+    const r = reshape(ic, x.shape.map((_, i) => (i === d ? m : 1)));
+    const full = contiguous(r.view_(out.shape, broadcastStrides(r.shape, r.strides, out.shape), r.offset));
     return [scatterAddInto(x.shape, d, full, g)];
   }, [ic]);
 }

@@ -6,7 +6,6 @@ import { noGrad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { heap } from '../kernels/heap.js';
 import { add, addScalar, mul, rsqrt, sub } from './elementwise.js';
 import { backend } from '../kernels/registry.js';
 import { record } from '../autograd/tape.js';
@@ -88,7 +87,7 @@ export function batchNorm(
     const rv = runningVar!.dataSync();
     const is = new Float64Array(C);
     for (let c = 0; c < C; c++) is[c] = 1 / Math.sqrt(rv[c]! + eps);
-    heap().view(x.dtype).set(is, invstd.offset);
+    invstd.writeSync(is);
     if (rm !== runningMean) rm.dispose();
   }
   const y = Tensor.empty(x.shape, x.dtype);
@@ -124,10 +123,11 @@ export function dropout(x: Tensor, p = 0.5, training = true, gen: Generator = de
   if (p < 0 || p > 1) throw new ArgumentError(`dropout: probability must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const mask = Tensor.empty(x.shape, x.dtype);
-  const v = heap().view(x.dtype);
+  // one draw per element in row-major order: the same stream for a seeded generator on any backend
   const scale = 1 / (1 - p);
-  for (let i = 0; i < mask.numel; i++) v[mask.offset + i] = gen.random() < p ? 0 : scale;
+  const mask = Tensor.fromFn(x.shape, x.dtype, (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = gen.random() < p ? 0 : scale;
+  }, 'dropout');
   return mul(x, mask);
 }
 

@@ -1,67 +1,17 @@
-// Reductions over dims, with keepdim, and their gradients.
+// Reductions over dims, with keepdim, and their gradients. sum (and sumTo) live with expand in
+// broadcast.ts, each being the other's backward; they are re-exported here with the rest.
 
-import type { ReduceOp } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { fmtShape, normDim, numel, type Shape } from '../tensor/shape.js';
-import { ArgumentError, ShapeError } from '../errors.js';
-import { contiguousData, reducedDims, requireFloat } from './util.js';
-import { contiguous, expand, reshape, scatterAddInto } from './movement.js';
+import { fmtShape, normDim, numel } from '../tensor/shape.js';
+import { ShapeError } from '../errors.js';
+import { requireFloat } from './util.js';
+import { contiguous, reshape, scatterAddInto } from './movement.js';
+import { asBlock, expand, expandBack, normDims, outShape, reduceRaw, sum, type Dims } from './broadcast.js';
 import { add, div, eq, exp, log, mul, mulScalar, sqrt, sub, where } from './elementwise.js';
 
-export type Dims = number | readonly number[] | null | undefined;
-
-function normDims(x: Tensor, dim: Dims, op: string): number[] {
-  if (dim === null || dim === undefined) return [...Array(x.ndim).keys()];
-  const ds = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normDim(d, x.ndim, op));
-  if (new Set(ds).size !== ds.length) throw new ArgumentError(`${op}: dim ${fmtShape(ds)} appears more than once`);
-  return ds.sort((a, b) => a - b);
-}
-
-function outShape(x: Tensor, dims: number[], keepdim: boolean): number[] {
-  return keepdim ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s)) : x.shape.filter((_, i) => !dims.includes(i));
-}
-
-/** Lays x out as a contiguous (outer, n, inner) block with the reduced dims in the middle. */
-function asBlock(x: Tensor, dims: number[]): { src: Tensor; outer: number; n: number; inner: number } {
-  const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
-  if (adjacent && x.isContiguous()) {
-    const a = dims[0] ?? 0;
-    const b = dims.length ? dims[dims.length - 1]! + 1 : 0;
-    return { src: x, outer: numel(x.shape.slice(0, a)), n: numel(x.shape.slice(a, b)), inner: numel(x.shape.slice(b)) };
-  }
-  const kept = [...Array(x.ndim).keys()].filter((i) => !dims.includes(i));
-  const p = contiguousData(x.view_([...kept, ...dims].map((i) => x.shape[i]!), [...kept, ...dims].map((i) => x.strides[i]!), x.offset));
-  return { src: p, outer: numel(kept.map((i) => x.shape[i]!)), n: numel(dims.map((i) => x.shape[i]!)), inner: 1 };
-}
-
-function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean): Tensor {
-  const { src, outer, n, inner } = asBlock(x, dims);
-  const out = Tensor.empty(outShape(x, dims, keepdim), x.dtype);
-  if (n === 0 && (op === 'max' || op === 'min')) throw new ShapeError(`${op}: cannot reduce over an empty dim of ${fmtShape(x.shape)}`);
-  backend().reduce(op, x.dtype, src.offset, outer, n, inner, out.offset);
-  if (src !== x) src.dispose();
-  return out;
-}
-
-/** Broadcasts a reduced gradient back over the input's shape. */
-function expandBack(g: Tensor, x: Tensor, dims: number[]): Tensor {
-  return expand(reshape(g, outShape(x, dims, true)), x.shape);
-}
-
-/** Sums a broadcast gradient back down to `shape`. */
-export function sumTo(g: Tensor, shape: Shape): Tensor {
-  if (g.shape.length === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
-  const dims = reducedDims(shape, g.shape);
-  return reshape(sum(g, dims, true), shape);
-}
-
-export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normDims(x, dim, 'sum');
-  const out = reduceRaw('sum', x, dims, keepdim);
-  return record('sum', out, [x], (g) => [expandBack(g, x, dims)]);
-}
+export { sum, sumTo, type Dims } from './broadcast.js';
 
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   requireFloat(x, 'mean');

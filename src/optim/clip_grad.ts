@@ -1,7 +1,6 @@
 // Gradient clipping, as torch.nn.utils.clip_grad_norm_ / clip_grad_value_ (PyTorch 1.13).
 // Both modify the `.grad` of the given tensors in place; tensors without a grad are skipped.
 
-import '../ops/methods.js';
 import { ArgumentError } from '../errors.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { Tensor, tidy } from '../tensor/tensor.js';

@@ -9,7 +9,6 @@
 // that scope (and any scope the caller's step() runs in). After the first step a training loop
 // therefore allocates nothing that survives the step.
 
-import '../ops/methods.js';
 import { ArgumentError, ShapeError, StateDictError } from '../errors.js';
 import { enableGrad, noGrad } from '../autograd/grad_mode.js';
 import { keep, tidy, Tensor } from '../tensor/tensor.js';

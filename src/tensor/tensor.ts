@@ -3,8 +3,10 @@
 // reference count. Blocks are freed by `dispose()`, by the end of a `tidy` scope, or, as a
 // backstop only, when the handle is garbage-collected.
 //
-// Op methods (`x.add(y)`, `x.sum()`, ...) are installed by src/ops/methods.ts and autograd
-// methods (`backward`) by src/autograd, so this layer depends on the heap alone.
+// Op methods (`x.add(y)`, `x.sum()`, `loss.backward()`, ...) are installed once by the ops
+// entry (src/ops/index.ts loads src/ops/methods.ts), so this layer depends on the heap alone.
+// It is also the only way data gets into the heap above the kernels: `Tensor.fromFn`,
+// `fromValues` and `writeSync` are the writes a GPU backend will turn into uploads.
 
 import { DTypeError, DendriteError, ShapeError } from '../errors.js';
 import { heap, isDType, ITEMSIZE, type DType } from '../kernels/heap.js';
@@ -13,6 +15,9 @@ import type { Strided } from '../kernels/backend.js';
 import { contiguousStrides, fmtShape, numel, type Shape } from './shape.js';
 
 export type { DType } from '../kernels/heap.js';
+
+/** The typed array a dtype is stored in. */
+export type DTypeArray<D extends DType = DType> = D extends 'float32' ? Float32Array : D extends 'float64' ? Float64Array : Int32Array;
 
 /**
  * Refuses a dtype the heap does not store (`'float16'` from plain JS): an unknown dtype would
@@ -142,6 +147,43 @@ export class Tensor {
     const bytes = Math.max(n, 1) * ITEMSIZE[dtype];
     const st = new Storage(heap().alloc(bytes), bytes);
     return new Tensor(st, [...shape], contiguousStrides(shape), st.byteOffset / ITEMSIZE[dtype], dtype);
+  }
+
+  /**
+   * A new contiguous tensor whose `numel` elements `fill` writes, in row-major order, into the
+   * array it is given. On a CPU backend that array is the tensor's own block of the heap, so
+   * nothing is copied; a GPU backend will hand it a staging array and upload it. `fill` must
+   * not create tensors (a growing heap would detach the array) nor keep the array afterwards.
+   * If `fill` throws, the block is freed and the error passes on.
+   */
+  static fromFn<D extends DType>(shape: Shape, dtype: D, fill: (out: DTypeArray<D>) => void, op = 'fromFn'): Tensor {
+    const t = Tensor.empty(shape, dtype, op);
+    try {
+      fill(heap().view(dtype).subarray(t.offset, t.offset + t.numel) as DTypeArray<D>);
+    } catch (e) {
+      t.dispose();
+      throw e;
+    }
+    return t;
+  }
+
+  /**
+   * Copies `values` into this contiguous tensor's elements [start, start + values.length), as
+   * an in-place write (the version counter moves). No autograd: the engine's own writes only.
+   */
+  writeSync(values: ArrayLike<number>, start = 0): this {
+    this.assertAlive('writeSync');
+    if (!this.isContiguous()) throw new ShapeError(`writeSync: tensor ${fmtShape(this.shape)} is not contiguous`);
+    const n = this.numel;
+    if (!Number.isInteger(start) || start < 0 || start + values.length > n) {
+      throw new ShapeError(`writeSync: ${values.length} values from element ${start} do not fit tensor ${fmtShape(this.shape)} (${n} elements)`);
+    }
+    const v = heap().view(this.dtype);
+    if (this.dtype === 'int32') for (let i = 0; i < values.length; i++) v[this.offset + start + i] = Math.trunc(values[i]!);
+    else if (ArrayBuffer.isView(values)) v.set(values as unknown as ArrayLike<number>, this.offset + start);
+    else for (let i = 0; i < values.length; i++) v[this.offset + start + i] = values[i]!;
+    this.bumpVersion();
+    return this;
   }
 
   /** A view sharing this tensor's storage. */
@@ -279,8 +321,9 @@ export function fromValues(values: ArrayLike<number>, shape: Shape, dtype: DType
   const n = t.numel;
   if (values.length !== n) throw new ShapeError(`tensor: ${values.length} values do not fill shape ${fmtShape(shape)} (${n} elements)`);
   const v = heap().view(dtype);
-  if (dtype === 'int32') for (let i = 0; i < n; i++) v[t.offset + i] = Math.trunc(values[i]!);
-  else if (ArrayBuffer.isView(values)) v.set(values as unknown as ArrayLike<number>, t.offset);
+  // typed arrays copy in one block move (an Int32Array needs no truncation)
+  if (values instanceof Int32Array || (dtype !== 'int32' && ArrayBuffer.isView(values))) v.set(values as unknown as ArrayLike<number>, t.offset);
+  else if (dtype === 'int32') for (let i = 0; i < n; i++) v[t.offset + i] = Math.trunc(values[i]!);
   else for (let i = 0; i < n; i++) v[t.offset + i] = values[i]!;
   return t;
 }

@@ -1,3 +1,2 @@
 export { decodeSafetensors, dtypeSize, encodeSafetensors, toFloat32 } from './safetensors.js';
 export type { RawData, RawTensor, SafeDType } from './safetensors.js';
-export { serializeStateDict, deserializeStateDict } from './state_dict.js';
