@@ -198,53 +198,7 @@ export function parseGdfHeader(bytes: Uint8Array, view: DataView, source: string
   if (headerBytes < minHeader) fail('header length', `${headerBytes} bytes is less than 256 * (1 + ${nChan} channels)`);
   if (headerBytes > bytes.length) fail('header length', `${headerBytes} bytes exceeds the file size ${bytes.length}`);
 
-  // Variable header: field-major arrays.
-  let p = 256;
-  const str = (len: number): string[] => {
-    const out: string[] = [];
-    for (let c = 0; c < nChan; c++) out.push(latin1(bytes, p + c * len, len));
-    p += len * nChan;
-    return out;
-  };
-  const num = (len: number, get: (o: number) => number): number[] => {
-    const out: number[] = [];
-    for (let c = 0; c < nChan; c++) out.push(get(p + c * len));
-    p += len * nChan;
-    return out;
-  };
-  const f64 = (o: number) => view.getFloat64(o, true);
-  const f32 = (o: number) => view.getFloat32(o, true);
-  const i32 = (o: number) => view.getInt32(o, true);
-  const labels = str(16);
-  const transducers = str(80);
-  let unitStrs: string[], unitCodes: number[] | null = null;
-  let physMin: number[], physMax: number[], digMin: number[], digMax: number[], prefilters: string[];
-  if (!v2) {
-    unitStrs = str(8);
-    physMin = num(8, f64);
-    physMax = num(8, f64);
-    digMin = num(8, (o) => Number(view.getBigInt64(o, true)));
-    digMax = num(8, (o) => Number(view.getBigInt64(o, true)));
-    prefilters = str(80);
-  } else {
-    unitStrs = str(6);
-    unitCodes = num(2, (o) => view.getUint16(o, true));
-    physMin = num(8, f64);
-    physMax = num(8, f64);
-    digMin = num(8, f64);
-    digMax = num(8, f64);
-    p += 68 * nChan;
-    const lp = num(4, f32), hp = num(4, f32), notch = num(4, f32);
-    prefilters = lp.map((l, c) => {
-      const parts: string[] = [];
-      if (Number.isFinite(hp[c]) && hp[c]! > 0) parts.push(`HP:${hp[c]}Hz`);
-      if (Number.isFinite(l) && l > 0) parts.push(`LP:${l}Hz`);
-      if (Number.isFinite(notch[c]) && notch[c]! > 0) parts.push(`N:${notch[c]}Hz`);
-      return parts.join(' ');
-    });
-  }
-  const samplesPerRecord = num(4, i32);
-  const types = num(4, i32);
+  const { labels, transducers, unitStrs, unitCodes, physMin, physMax, digMin, digMax, prefilters, samplesPerRecord, types } = channelFields(bytes, view, nChan, v2);
 
   const cals: number[] = [], offsets: number[] = [], units: string[] = [], scales: number[] = [];
   const recordOffsets: number[] = [];
@@ -366,4 +320,56 @@ function readEventTable(bytes: Uint8Array, view: DataView, start: number, versio
     events.push(ev);
   }
   return { events, eventSfreq };
+}
+
+/** The variable header: 256 bytes per channel, stored field by field (all labels, then all ...). */
+function channelFields(bytes: Uint8Array, view: DataView, nChan: number, v2: boolean) {
+  let p = 256;
+  const str = (len: number): string[] => {
+    const out: string[] = [];
+    for (let c = 0; c < nChan; c++) out.push(latin1(bytes, p + c * len, len));
+    p += len * nChan;
+    return out;
+  };
+  const num = (len: number, get: (o: number) => number): number[] => {
+    const out: number[] = [];
+    for (let c = 0; c < nChan; c++) out.push(get(p + c * len));
+    p += len * nChan;
+    return out;
+  };
+  const f64 = (o: number) => view.getFloat64(o, true);
+  const f32 = (o: number) => view.getFloat32(o, true);
+  const i32 = (o: number) => view.getInt32(o, true);
+  const labels = str(16);
+  const transducers = str(80);
+  let unitStrs: string[], unitCodes: number[] | null = null;
+  let physMin: number[], physMax: number[], digMin: number[], digMax: number[], prefilters: string[];
+  if (!v2) {
+    unitStrs = str(8);
+    physMin = num(8, f64);
+    physMax = num(8, f64);
+    digMin = num(8, (o) => Number(view.getBigInt64(o, true)));
+    digMax = num(8, (o) => Number(view.getBigInt64(o, true)));
+    prefilters = str(80);
+  } else {
+    unitStrs = str(6);
+    unitCodes = num(2, (o) => view.getUint16(o, true));
+    physMin = num(8, f64);
+    physMax = num(8, f64);
+    digMin = num(8, f64);
+    digMax = num(8, f64);
+    p += 68 * nChan;
+    const lp = num(4, f32), hp = num(4, f32), notch = num(4, f32);
+    prefilters = lp.map((l, c) => {
+      const parts: string[] = [];
+      if (Number.isFinite(hp[c]) && hp[c]! > 0) parts.push(`HP:${hp[c]}Hz`);
+      if (Number.isFinite(l) && l > 0) parts.push(`LP:${l}Hz`);
+      if (Number.isFinite(notch[c]) && notch[c]! > 0) parts.push(`N:${notch[c]}Hz`);
+      return parts.join(' ');
+    });
+  }
+  const samplesPerRecord = num(4, i32);
+  const types = num(4, i32);
+
+  return { labels, transducers, unitStrs, unitCodes, physMin, physMax, digMin, digMax, prefilters, samplesPerRecord, types };
 }
