@@ -14,7 +14,7 @@ DATA_DIR defaults to $DENDRITE_DATA or ../shared/data. Writes
   test/golden/nifti/nifti.json  per file (shared data + crafted): nibabel's header, shape, affine,
                                 dtype, scaling, voxels at fixed indices, sum/min/max
 
-GDF layout written by `gdf_bytes` (little-endian; see also src/io/gdf/gdf.ts):
+GDF layout written by `gdf_bytes` (little-endian; see also src/io/gdf/header.ts):
   GDF 2.x fixed header (256 bytes):
     0 version 'GDF 2.20' | 8 patient id (66) | 74 reserved (10) | 84-87 smoking/weight/height/sex
     88 recording id (64) | 152 location (16) | 168 start date u64 (datenum * 2^32)

@@ -10,23 +10,12 @@ import { Tensor, fromValues } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Raw } from '../neuro/raw.js';
-import { WindowsDataset, type WindowSpec } from '../neuro/windows.js';
+import { WindowsDataset } from '../neuro/windows.js';
+
+// Trial windowing lives with the other windowing in neuro/windows.ts.
+export { trialWindows, type TrialWindowing } from '../neuro/windows.js';
 import { exponentialMovingStandardize } from '../signal/index.js';
 import { fit, predictProba, type FitOptions, type HistoryRow } from './trainer.js';
-
-export interface TrialWindowing {
-  /** Event description → class index. */
-  mapping: Record<string, number>;
-  /** Window start and end relative to each event onset, in seconds. */
-  tmin: number;
-  tmax: number;
-  /**
-   * Cropped decoding: cut each trial into windows of `size` samples every `stride` samples (the
-   * dense model's predictions per window), the last one ending at the trial end, as
-   * Braindecode's create_windows_from_events. Default: one window per trial.
-   */
-  crop?: { size: number; stride: number };
-}
 
 export interface PreprocessOptions {
   /** Band-pass edges in Hz (null: none). */
@@ -48,38 +37,6 @@ export function preprocess(raw: Raw, o: PreprocessOptions = {}): Raw {
     r = r.applyFunction((_, c) => std[c]!, 'all');
   }
   return r;
-}
-
-/** Trial windows [onset + tmin, onset + tmax) of the mapped events; labels from the mapping. */
-export function trialWindows(raw: Raw, w: TrialWindowing, source = 'recording'): WindowsDataset {
-  const sf = raw.info.sfreq;
-  const s0 = Math.round(w.tmin * sf);
-  const size = Math.round((w.tmax - w.tmin) * sf);
-  if (size < 1) throw new ArgumentError(`decode: window [${w.tmin}, ${w.tmax}] s is empty`);
-  const known = new Set(raw.annotations.description);
-  const missing = Object.keys(w.mapping).filter((k) => !known.has(k));
-  if (missing.length === Object.keys(w.mapping).length) {
-    throw new ArgumentError(`decode: ${source} has none of the events ${Object.keys(w.mapping).join(', ')}; its annotations are ${[...known].sort().join(', ') || 'none'}`);
-  }
-  const crop = w.crop ?? { size, stride: size };
-  if (!Number.isInteger(crop.size) || crop.size < 1 || crop.size > size) {
-    throw new ArgumentError(`decode: crop size must be an integer in [1, ${size}] (the trial window), got ${crop.size}`);
-  }
-  if (!Number.isInteger(crop.stride) || crop.stride < 1) throw new ArgumentError(`decode: crop stride must be a positive integer, got ${crop.stride}`);
-  const starts: number[] = [];
-  for (let s = 0; s + crop.size <= size; s += crop.stride) starts.push(s);
-  if (starts[starts.length - 1]! + crop.size < size) starts.push(size - crop.size);
-  const specs: WindowSpec[] = [];
-  const a = raw.annotations;
-  for (let i = 0; i < a.length; i++) {
-    const target = w.mapping[a.description[i]!];
-    if (target === undefined) continue;
-    const start = raw.timeAsIndex(a.onset[i]!) + s0;
-    if (start < 0 || start + size > raw.nTimes) continue; // trials cut by the recording edges are left out, as MNE's NO_DATA
-    starts.forEach((s, k) => specs.push({ start: start + s, stop: start + s + crop.size, iWindowInTrial: k, target }));
-  }
-  if (specs.length === 0) throw new ShapeError(`decode: ${source} (${raw.nTimes} samples) is too short for any ${size}-sample window at [${w.tmin}, ${w.tmax}] s`);
-  return new WindowsDataset(raw, specs);
 }
 
 /** Concatenates window datasets of several runs (all with the same channels). */

@@ -1,12 +1,19 @@
 // Small dense linear algebra in float64 for the classical decoders (CSP, LDA, Wiener, Kalman):
 // matrices at most a few hundred wide (64×64 channel covariances), so plain TypeScript is enough.
-// Matrices are row-major Float64Array with explicit sizes: A[i*n + j].
+// Every function takes and returns the one Matrix type (matrix.ts); inputs are never modified.
 
 import { ArgumentError, ShapeError } from '../errors.js';
+import { checkSquare, type Matrix } from './matrix.js';
 
 /** C = A (m×k) · B (k×n). */
-export function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
-  if (a.length !== m * k || b.length !== k * n) throw new ShapeError(`linalg.matmul: (${m}, ${k}) @ (${k}, ${n}) got buffers of ${a.length} and ${b.length}`);
+export function matmul(A: Matrix, B: Matrix): Matrix {
+  const { data: a, rows: m, cols: k } = A;
+  const { data: b, cols: n } = B;
+  if (B.rows !== k || a.length !== m * k || b.length !== k * n) throw new ShapeError(`linalg.matmul: (${m}, ${k}) @ (${B.rows}, ${n}) with buffers of ${a.length} and ${b.length}`);
+  return { data: matmulBuf(a, b, m, k, n), rows: m, cols: n };
+}
+
+function matmulBuf(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
@@ -21,7 +28,11 @@ export function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n
 }
 
 /** Aᵀ for A (m×n). */
-export function transpose(a: Float64Array, m: number, n: number): Float64Array {
+export function transpose(A: Matrix): Matrix {
+  return { data: transposeBuf(A.data, A.rows, A.cols), rows: A.cols, cols: A.rows };
+}
+
+function transposeBuf(a: Float64Array, m: number, n: number): Float64Array {
   const t = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[i * n + j]!;
   return t;
@@ -43,8 +54,13 @@ function rotateColumns(M: Float64Array, rows: number, n: number, p: number, q: n
  * eigenvectors as the columns of `vectors` (n×n row-major: vectors[i*n + k] is component i of
  * eigenvector k).
  */
-export function eigh(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  if (a.length !== n * n) throw new ShapeError(`linalg.eigh: expected a ${n}×${n} matrix, got ${a.length} values`);
+export function eigh(M: Matrix): { values: Float64Array; vectors: Matrix } {
+  const n = checkSquare(M, 'linalg.eigh');
+  const { values, vectors } = eighBuf(M.data, n);
+  return { values, vectors: { data: vectors, rows: n, cols: n } };
+}
+
+function eighBuf(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const A = Float64Array.from(a);
   // symmetrise (guards against rounding asymmetry in the input)
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
@@ -96,8 +112,12 @@ export function eigh(a: Float64Array, n: number): { values: Float64Array; vector
 }
 
 /** Lower-triangular L with A = L Lᵀ; throws ArgumentError when A is not positive definite. */
-export function cholesky(a: Float64Array, n: number): Float64Array {
-  if (a.length !== n * n) throw new ShapeError(`linalg.cholesky: expected a ${n}×${n} matrix, got ${a.length} values`);
+export function cholesky(A: Matrix): Matrix {
+  const n = checkSquare(A, 'linalg.cholesky');
+  return { data: choleskyBuf(A.data, n), rows: n, cols: n };
+}
+
+function choleskyBuf(a: Float64Array, n: number): Float64Array {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j]!;
@@ -139,42 +159,53 @@ function backSubstT(L: Float64Array, B: Float64Array, n: number, m: number): voi
 }
 
 /** X = A⁻¹ B for symmetric positive-definite A (n×n) and B (n×m), by Cholesky. */
-export function solveSPD(a: Float64Array, b: Float64Array, n: number, m: number): Float64Array {
-  if (b.length !== n * m) throw new ShapeError(`linalg.solveSPD: B should be ${n}×${m}, got ${b.length} values`);
-  const L = cholesky(a, n);
-  const X = Float64Array.from(b);
+export function solveSPD(A: Matrix, B: Matrix): Matrix {
+  const n = checkSquare(A, 'linalg.solveSPD');
+  const m = B.cols;
+  if (B.rows !== n || B.data.length !== n * m) throw new ShapeError(`linalg.solveSPD: B should be ${n}×${m}, got (${B.rows}, ${m}) with ${B.data.length} values`);
+  const L = choleskyBuf(A.data, n);
+  const X = Float64Array.from(B.data);
   forwardSubst(L, X, n, m);
   backSubstT(L, X, n, m);
-  return X;
+  return { data: X, rows: n, cols: m };
 }
 
 /**
  * Generalized symmetric-definite eigenproblem A v = λ B v (scipy.linalg.eigh(a, b)): eigenvalues
  * ascending, eigenvectors as columns, normalised so that Vᵀ B V = I.
  */
-export function eighGeneralized(a: Float64Array, b: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const L = cholesky(b, n);
+export function eighGeneralized(A: Matrix, B: Matrix): { values: Float64Array; vectors: Matrix } {
+  const n = checkSquare(A, 'linalg.eighGeneralized');
+  if (checkSquare(B, 'linalg.eighGeneralized') !== n) throw new ShapeError(`linalg.eighGeneralized: A is ${n}×${n} but B is ${B.rows}×${B.cols}`);
+  const L = choleskyBuf(B.data, n);
   // C = L⁻¹ A L⁻ᵀ
-  const Y = Float64Array.from(a);
+  const Y = Float64Array.from(A.data);
   forwardSubst(L, Y, n, n); // Y = L⁻¹ A
-  const Yt = transpose(Y, n, n); // = A L⁻ᵀ
+  const Yt = transposeBuf(Y, n, n); // = A L⁻ᵀ
   forwardSubst(L, Yt, n, n); // L⁻¹ A L⁻ᵀ (symmetric)
-  const { values, vectors } = eigh(Yt, n);
+  const { values, vectors } = eighBuf(Yt, n);
   backSubstT(L, vectors, n, n); // V = L⁻ᵀ Z
-  return { values, vectors };
+  return { values, vectors: { data: vectors, rows: n, cols: n } };
 }
 
 /**
  * Thin singular value decomposition A = U diag(S) Vᵀ of A (m×n) by one-sided Jacobi (Hestenes)
  * rotations; S descending, k = min(m, n) values. U is m×k, Vt is k×n.
  */
-export function svd(a: Float64Array, m: number, n: number): { U: Float64Array; S: Float64Array; Vt: Float64Array } {
+export function svd(A: Matrix): { U: Matrix; S: Float64Array; Vt: Matrix } {
+  const { data: a, rows: m, cols: n } = A;
   if (a.length !== m * n) throw new ShapeError(`linalg.svd: expected ${m}×${n}, got ${a.length} values`);
+  const k = Math.min(m, n);
+  const { U, S, Vt } = svdBuf(a, m, n);
+  return { U: { data: U, rows: m, cols: k }, S, Vt: { data: Vt, rows: k, cols: n } };
+}
+
+function svdBuf(a: Float64Array, m: number, n: number): { U: Float64Array; S: Float64Array; Vt: Float64Array } {
   if (m < n) {
-    const r = svd(transpose(a, m, n), n, m);
+    const r = svdBuf(transposeBuf(a, m, n), n, m);
     // Aᵀ = U' S V'ᵀ  →  A = V' S U'ᵀ
     const k = m;
-    return { U: transpose(r.Vt, k, m), S: r.S, Vt: transpose(r.U, n, k) };
+    return { U: transposeBuf(r.Vt, k, m), S: r.S, Vt: transposeBuf(r.U, n, k) };
   }
   // columns of W are orthogonalised: W = A V, then S = |W_j|, U_j = W_j / S_j
   const W = Float64Array.from(a);
@@ -226,9 +257,9 @@ export function svd(a: Float64Array, m: number, n: number): { U: Float64Array; S
 }
 
 /** Inverse of a square matrix by Gauss-Jordan elimination with partial pivoting. */
-export function inv(a: Float64Array, n: number): Float64Array {
-  if (a.length !== n * n) throw new ShapeError(`linalg.inv: expected a ${n}×${n} matrix, got ${a.length} values`);
-  const A = Float64Array.from(a);
+export function inv(M: Matrix): Matrix {
+  const n = checkSquare(M, 'linalg.inv');
+  const A = Float64Array.from(M.data);
   const I = new Float64Array(n * n);
   for (let i = 0; i < n; i++) I[i * n + i] = 1;
   for (let c = 0; c < n; c++) {
@@ -250,18 +281,19 @@ export function inv(a: Float64Array, n: number): Float64Array {
       for (let j = 0; j < n; j++) { A[r * n + j] -= f * A[c * n + j]!; I[r * n + j] -= f * I[c * n + j]!; }
     }
   }
-  return I;
+  return { data: I, rows: n, cols: n };
 }
 
 /**
  * Moore-Penrose pseudo-inverse of A (m×n) through the SVD, as numpy.linalg.pinv: singular values
  * at or below rcond · S_max count as zero. Returns A⁺ (n×m) and the rank that cut-off gives.
  */
-export function pinv(a: Float64Array, m: number, n: number, rcond = 1e-15): { inverse: Float64Array; rank: number } {
+export function pinv(A: Matrix, rcond = 1e-15): { inverse: Matrix; rank: number } {
+  const { data: a, rows: m, cols: n } = A;
   if (a.length !== m * n) throw new ShapeError(`linalg.pinv: expected ${m}×${n}, got ${a.length} values`);
   if (!(rcond >= 0)) throw new ArgumentError(`linalg.pinv: rcond must be >= 0, got ${rcond}`);
   const k = Math.min(m, n);
-  const { U, S, Vt } = svd(a, m, n); // U (m, k), S (k), Vt (k, n)
+  const { U, S, Vt } = svdBuf(a, m, n); // U (m, k), S (k), Vt (k, n)
   const cutoff = rcond * (S[0] ?? 0);
   const out = new Float64Array(n * m);
   let rank = 0;
@@ -275,7 +307,7 @@ export function pinv(a: Float64Array, m: number, n: number, rcond = 1e-15): { in
       for (let c = 0; c < m; c++) out[r * m + c] += v * U[c * k + j]!;
     }
   }
-  return { inverse: out, rank };
+  return { inverse: { data: out, rows: n, cols: m }, rank };
 }
 
 /**
@@ -283,10 +315,10 @@ export function pinv(a: Float64Array, m: number, n: number, rcond = 1e-15): { in
  * scipy.linalg.pinvh: eigenvalues with |λ| at or below rtol · max|λ| count as zero (default
  * rtol = n · eps, numpy's matrix_rank tolerance). Returns A⁺ and that rank.
  */
-export function pinvh(a: Float64Array, n: number, rtol = n * Number.EPSILON): { inverse: Float64Array; rank: number } {
-  if (a.length !== n * n) throw new ShapeError(`linalg.pinvh: expected a ${n}×${n} matrix, got ${a.length} values`);
+export function pinvh(A: Matrix, rtol = A.rows * Number.EPSILON): { inverse: Matrix; rank: number } {
+  const n = checkSquare(A, 'linalg.pinvh');
   if (!(rtol >= 0)) throw new ArgumentError(`linalg.pinvh: rtol must be >= 0, got ${rtol}`);
-  const { values, vectors } = eigh(a, n);
+  const { values, vectors } = eighBuf(A.data, n);
   let top = 0;
   for (let i = 0; i < n; i++) top = Math.max(top, Math.abs(values[i]!));
   const cutoff = rtol * top;
@@ -302,5 +334,5 @@ export function pinvh(a: Float64Array, n: number, rtol = n * Number.EPSILON): { 
       for (let j = 0; j < n; j++) out[i * n + j] += v * vectors[j * n + k]!;
     }
   }
-  return { inverse: out, rank };
+  return { inverse: { data: out, rows: n, cols: n }, rank };
 }

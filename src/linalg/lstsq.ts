@@ -1,8 +1,9 @@
-// Least squares (Wiener and Kalman decoders), built from dense.ts (Cholesky, SVD); no solver of
-// its own.  A: (n, p)  B: (n, m)  →  X: (p, m)   n=samples, p=regressors, m=targets.
+// Least squares (Wiener and Kalman decoders, LDA), built from dense.ts (Cholesky, SVD, eigh); no
+// solver of its own.  A: (n, p)  B: (n, m)  →  X: (p, m)   n=samples, p=regressors, m=targets.
 
-import { ArgumentError } from '../errors.js';
-import { cholesky, solveSPD, svd } from './dense.js';
+import { ArgumentError, ShapeError } from '../errors.js';
+import { cholesky, eigh, solveSPD, svd } from './dense.js';
+import { checkSquare, type Matrix } from './matrix.js';
 
 // A Cholesky pivot ratio beyond this (a lower bound on cond(AᵀA)) would cost more than half the
 // digits through the normal equations, so the SVD takes over.
@@ -18,15 +19,24 @@ const MAX_GRAM_COND = 1 / Math.sqrt(Number.EPSILON);
  * sklearn's LinearRegression returns through scipy's lstsq). alpha > 0 always solves
  * (AᵀA + alpha I) X = AᵀB by Cholesky, as sklearn's Ridge (solver 'cholesky').
  */
-export function lstsq(A: Float64Array, n: number, p: number, B: Float64Array, m: number, alpha = 0): Float64Array {
-  return ridgePath(A, n, p, B, m, [alpha])[0]!;
+export function lstsq(A: Matrix, B: Matrix, alpha = 0): Matrix {
+  return ridgePath(A, B, [alpha])[0]!;
+}
+
+function sameRows(A: Matrix, B: Matrix, op: string): void {
+  if (A.rows !== B.rows || A.data.length !== A.rows * A.cols || B.data.length !== B.rows * B.cols) {
+    throw new ShapeError(`${op}: A is (${A.rows}, ${A.cols}) with ${A.data.length} values, B (${B.rows}, ${B.cols}) with ${B.data.length}; both need the same rows`);
+  }
 }
 
 /**
  * lstsq for each penalty of `alphas`, forming AᵀA and AᵀB once (a grid of ridge penalties costs
  * one pass over the data and one p×p solve per penalty). Each solution is what lstsq gives.
  */
-export function ridgePath(A: Float64Array, n: number, p: number, B: Float64Array, m: number, alphas: readonly number[]): Float64Array[] {
+export function ridgePath(AM: Matrix, BM: Matrix, alphas: readonly number[]): Matrix[] {
+  sameRows(AM, BM, 'linalg.ridgePath');
+  const { data: A, rows: n, cols: p } = AM;
+  const { data: B, cols: m } = BM;
   const G0 = new Float64Array(p * p); // AᵀA, lower triangle first
   const R = new Float64Array(p * m); // AᵀB
   for (let i = 0; i < n; i++) {
@@ -41,16 +51,18 @@ export function ridgePath(A: Float64Array, n: number, p: number, B: Float64Array
       for (let c = 0; c < m; c++) R[ro + c] += v * B[bo + c]!;
     }
   }
+  const RM: Matrix = { data: R, rows: p, cols: m };
   return alphas.map((alpha) => {
-    const G = Float64Array.from(G0);
+    const G: Matrix = { data: Float64Array.from(G0), rows: p, cols: p };
+    const g = G.data;
     for (let a = 0; a < p; a++) {
-      G[a * p + a] += alpha;
-      for (let b = 0; b < a; b++) G[b * p + a] = G[a * p + b]!;
+      g[a * p + a] += alpha;
+      for (let b = 0; b < a; b++) g[b * p + a] = g[a * p + b]!;
     }
-    if (alpha > 0) return solveSPD(G, R, p, m);
+    if (alpha > 0) return solveSPD(G, RM);
     let wellPosed = true;
     try {
-      const L = cholesky(G, p);
+      const L = cholesky(G).data;
       let lo = Infinity;
       let hi = 0;
       for (let a = 0; a < p; a++) { lo = Math.min(lo, L[a * p + a]!); hi = Math.max(hi, L[a * p + a]!); }
@@ -59,7 +71,7 @@ export function ridgePath(A: Float64Array, n: number, p: number, B: Float64Array
       if (!(e instanceof ArgumentError)) throw e;
       wellPosed = false;
     }
-    return wellPosed ? solveSPD(G, R, p, m) : lstsqSVD(A, n, p, B, m);
+    return wellPosed ? solveSPD(G, RM) : lstsqSVD(AM, BM);
   });
 }
 
@@ -67,9 +79,15 @@ export function ridgePath(A: Float64Array, n: number, p: number, B: Float64Array
  * Minimum-norm least squares through the SVD of A, as numpy.linalg.lstsq: singular values at
  * or below rcond · S_max count as zero (default rcond = eps · max(n, p), numpy's).
  */
-export function lstsqSVD(A: Float64Array, n: number, p: number, B: Float64Array, m: number, rcond = Number.EPSILON * Math.max(n, p)): Float64Array {
+export function lstsqSVD(A: Matrix, BM: Matrix, rcond = Number.EPSILON * Math.max(A.rows, A.cols)): Matrix {
+  sameRows(A, BM, 'linalg.lstsqSVD');
+  const { rows: n, cols: p } = A;
+  const { data: B, cols: m } = BM;
   const k = Math.min(n, p);
-  const { U, S, Vt } = svd(A, n, p); // U (n, k), S (k), Vt (k, p)
+  const svdA = svd(A); // U (n, k), S (k), Vt (k, p)
+  const U = svdA.U.data;
+  const S = svdA.S;
+  const Vt = svdA.Vt.data;
   const cutoff = rcond * (S[0] ?? 0);
   const T = new Float64Array(k * m); // diag(1/S) Uᵀ B
   for (let j = 0; j < k; j++) {
@@ -90,5 +108,37 @@ export function lstsqSVD(A: Float64Array, n: number, p: number, B: Float64Array,
       for (let c = 0; c < m; c++) X[a * m + c] += v * T[j * m + c]!;
     }
   }
-  return X;
+  return { data: X, rows: p, cols: m };
+}
+
+/**
+ * Least-squares solution of A X = B for symmetric positive semi-definite A (p×p), B (p×m): a
+ * Cholesky solve when A is positive definite, else the minimum-norm solution through the
+ * eigendecomposition (as scipy.linalg.lstsq on a singular A).
+ */
+export function lstsqSymmetric(A: Matrix, BM: Matrix): Matrix {
+  const p = checkSquare(A, 'linalg.lstsqSymmetric');
+  sameRows(A, BM, 'linalg.lstsqSymmetric');
+  try {
+    return solveSPD(A, BM);
+  } catch (e) {
+    if (!(e instanceof ArgumentError)) throw e;
+  }
+  const { data: B, cols: m } = BM;
+  const eg = eigh(A);
+  const values = eg.values;
+  const vectors = eg.vectors.data;
+  const cutoff = Number.EPSILON * p * Math.max(...Array.from(values, Math.abs));
+  const X = new Float64Array(p * m);
+  for (let k = 0; k < p; k++) {
+    const l = values[k]!;
+    if (Math.abs(l) <= cutoff) continue;
+    for (let c = 0; c < m; c++) {
+      let s = 0;
+      for (let i = 0; i < p; i++) s += vectors[i * p + k]! * B[i * m + c]!;
+      s /= l;
+      for (let i = 0; i < p; i++) X[i * m + c] += vectors[i * p + k]! * s;
+    }
+  }
+  return { data: X, rows: p, cols: m };
 }

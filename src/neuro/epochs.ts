@@ -5,7 +5,7 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { ChannelType } from '../io/types.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
-import type { Event } from './events.js';
+import { eventSpanStart, type Event } from './events.js';
 import type { Picks, Raw } from './raw.js';
 
 export interface EpochsOptions {
@@ -77,8 +77,8 @@ export class Epochs {
         this.dropLog.push(['IGNORED']);
         continue;
       }
-      const a = ev.sample + s0;
-      if (a < 0 || a + nFull > raw.nTimes) {
+      const a = eventSpanStart(ev, s0, nFull, raw.nTimes);
+      if (a === null) {
         this.dropLog.push(['NO_DATA']);
         continue;
       }

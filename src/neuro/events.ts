@@ -38,3 +38,13 @@ export function eventsFromAnnotations(raw: Raw, eventId?: Record<string, number>
   const used = new Set(events.map((e) => e.id));
   return { events, eventId: Object.fromEntries(Object.entries(map).filter(([, v]) => used.has(v))) };
 }
+
+/**
+ * First sample of the span [sample + offset, sample + offset + length) cut around an event, or
+ * null when the span leaves the recording (MNE's NO_DATA: such epochs are dropped, not padded).
+ * Epochs and trial windows both cut their spans here.
+ */
+export function eventSpanStart(ev: Event, offset: number, length: number, nTimes: number): number | null {
+  const a = ev.sample + offset;
+  return a < 0 || a + length > nTimes ? null : a;
+}

@@ -1,8 +1,10 @@
-// Braindecode-style windowing: cut trials (from events with durations) or whole recordings
-// into fixed-size windows that a DataLoader can batch.
+// The one windowing path: cut trials (events with a fixed window around them, or annotations
+// with durations, as braindecode) or whole recordings into fixed-size windows that a DataLoader
+// can batch. Every window list is made by windowStarts and served by WindowsDataset.
 // window: (C, W)  C=channels, W=window samples
 
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, ShapeError } from '../errors.js';
+import { eventSpanStart, eventsFromAnnotations } from './events.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Picks, Raw } from './raw.js';
@@ -135,6 +137,52 @@ export function createWindowsFromEvents(raw: Raw, o: TrialWindowOptions): Window
     throw new ArgumentError(`createWindowsFromEvents: no annotation matches the mapping (${Object.keys(o.mapping).join(', ')}); descriptions are ${raw.annotations.uniqueDescriptions().join(', ')}`);
   }
   return new WindowsDataset(raw, windows, o.picks ?? 'all', o.scale ?? 1);
+}
+
+export interface TrialWindowing {
+  /** Event description → class index. */
+  mapping: Record<string, number>;
+  /** Window start and end relative to each event onset, in seconds. */
+  tmin: number;
+  tmax: number;
+  /**
+   * Cropped decoding: cut each trial into windows of `size` samples every `stride` samples (the
+   * dense model's predictions per window), the last one ending at the trial end, as
+   * Braindecode's create_windows_from_events. Default: one window per trial.
+   */
+  crop?: { size: number; stride: number };
+}
+
+/**
+ * Trial windows [onset + tmin, onset + tmax) of the mapped events, labels from the mapping.
+ * Events come from the annotations as Epochs' (mne.events_from_annotations: onsets rounded to
+ * samples, in time order) and trials leaving the recording are dropped as Epochs drops them
+ * (NO_DATA); `source` names the recording in errors.
+ */
+export function trialWindows(raw: Raw, w: TrialWindowing, source = 'recording'): WindowsDataset {
+  const sf = raw.info.sfreq;
+  const s0 = Math.round(w.tmin * sf);
+  const size = Math.round((w.tmax - w.tmin) * sf);
+  if (!(size >= 1)) throw new ArgumentError(`trialWindows: window [${w.tmin}, ${w.tmax}] s is empty`);
+  const known = new Set(raw.annotations.description);
+  const names = Object.keys(w.mapping);
+  if (!names.some((k) => known.has(k))) {
+    throw new ArgumentError(`trialWindows: ${source} has none of the events ${names.join(', ')}; its annotations are ${[...known].sort().join(', ') || 'none'}`);
+  }
+  const crop = w.crop ?? { size, stride: size };
+  if (!Number.isInteger(crop.size) || crop.size < 1 || crop.size > size) {
+    throw new ArgumentError(`trialWindows: crop size must be an integer in [1, ${size}] (the trial window), got ${crop.size}`);
+  }
+  if (!Number.isInteger(crop.stride) || crop.stride < 1) throw new ArgumentError(`trialWindows: crop stride must be a positive integer, got ${crop.stride}`);
+  const starts = windowStarts(size, crop.size, crop.stride, false);
+  const specs: WindowSpec[] = [];
+  for (const ev of eventsFromAnnotations(raw, w.mapping).events) {
+    const start = eventSpanStart(ev, s0, size, raw.nTimes);
+    if (start === null) continue;
+    starts.forEach((s, k) => specs.push({ start: start + s, stop: start + s + crop.size, iWindowInTrial: k, target: ev.id }));
+  }
+  if (specs.length === 0) throw new ShapeError(`trialWindows: ${source} (${raw.nTimes} samples) is too short for any ${size}-sample window at [${w.tmin}, ${w.tmax}] s`);
+  return new WindowsDataset(raw, specs);
 }
 
 export interface FixedWindowOptions {

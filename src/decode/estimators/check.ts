@@ -3,18 +3,7 @@
 // and for use before fit.
 
 import { ArgumentError, ShapeError } from '../../errors.js';
-import type { Matrix } from './types.js';
-
-/** Throws unless `m` is a (rows, cols) matrix whose buffer fits its shape and holds only finite values. */
-export function checkMatrix(m: Matrix, op: string, name: string): void {
-  if (m === null || typeof m !== 'object' || !(m.data instanceof Float64Array)) throw new ShapeError(`${op}: ${name} must be a Matrix {data: Float64Array, rows, cols}`);
-  const { data, rows, cols } = m;
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) throw new ShapeError(`${op}: ${name} has a bad shape (${rows}, ${cols})`);
-  if (data.length !== rows * cols) throw new ShapeError(`${op}: ${name} has ${data.length} values for shape (${rows}, ${cols})`);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) throw new ArgumentError(`${op}: ${name}[${Math.floor(i / cols)}, ${i % cols}] is ${data[i]}; values must be finite`);
-  }
-}
+export { checkMatrix, colMeans } from '../../linalg/matrix.js';
 
 /** Throws unless the two inputs have the same number of samples (rows). */
 export function checkSameRows(nX: number, nY: number, op: string, what = 'Y'): void {
@@ -29,12 +18,4 @@ export function checkFeatures(got: number, want: number, op: string): void {
 
 export function notFitted(op: string): ArgumentError {
   return new ArgumentError(`${op}: not fitted; call fit first`);
-}
-
-/** Column means of a row-major (n, p) buffer. */
-export function colMeans(a: Float64Array, n: number, p: number): Float64Array {
-  const m = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) m[j] += a[i * p + j]!;
-  for (let j = 0; j < p; j++) m[j] /= n;
-  return m;
 }

@@ -13,6 +13,8 @@
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { eighGeneralized, inv, matmul, transpose } from '../../linalg/dense.js';
+import { addScatter, shrinkInPlace } from '../../linalg/covariance.js';
+import { toRows, zeros, type Matrix } from '../../linalg/matrix.js';
 
 /** Epoch data (E, C, T): nested arrays, a Tensor, or any {data, shape} such as neuro's Epochs. */
 export type EpochData = readonly (readonly (readonly number[])[])[] | Tensor | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
@@ -114,22 +116,23 @@ export class CSP {
     for (const k of classes) {
       const idx: number[] = [];
       for (let e = 0; e < E; e++) if (y[e] === k) idx.push(e);
-      const cov = new Float64Array(C * C);
+      const covM = zeros(C, C);
+      const cov = covM.data;
       if (this.covEst === 'concat') {
-        for (const e of idx) accumulateOuter(cov, data, e * C * T, C, T);
+        for (const e of idx) addScatter(covM, data, e * C * T, T);
         // MNE's empirical covariance (assume_centered) with its bias 'undone': X Xᵀ / (N − 1)
         scale(cov, 1 / (idx.length * T - 1));
-        this.shrink(cov, C);
+        this.shrink(covM);
         // MNE weighs by x_class.shape[0] after reshaping to (C, E·T): the channel count
         weights.push(C);
       } else {
-        const one = new Float64Array(C * C);
+        const one = zeros(C, C);
         for (const e of idx) {
-          one.fill(0);
-          accumulateOuter(one, data, e * C * T, C, T);
-          scale(one, 1 / (T - 1));
-          this.shrink(one, C);
-          for (let i = 0; i < C * C; i++) cov[i] += one[i]!;
+          one.data.fill(0);
+          addScatter(one, data, e * C * T, T);
+          scale(one.data, 1 / (T - 1));
+          this.shrink(one);
+          for (let i = 0; i < C * C; i++) cov[i] += one.data[i]!;
         }
         scale(cov, 1 / idx.length);
         weights.push(idx.length);
@@ -141,6 +144,7 @@ export class CSP {
       }
       covs.push(cov);
     }
+    const sq = (d: Float64Array): Matrix => ({ data: d, rows: C, cols: C });
 
     let vectors: Float64Array; // (C, C), eigenvectors as columns
     let order: number[];
@@ -148,8 +152,8 @@ export class CSP {
     if (classes.length === 2) {
       const B = new Float64Array(C * C);
       for (let i = 0; i < C * C; i++) B[i] = covs[0]![i]! + covs[1]![i]!;
-      const eg = eighGeneralized(covs[0]!, B, C);
-      vectors = eg.vectors;
+      const eg = eighGeneralized(sq(covs[0]!), sq(B));
+      vectors = eg.vectors.data;
       const lam = Array.from(eg.values);
       if (this.componentOrder === 'mutual_info') {
         order = argsortDesc(lam.map((l) => Math.abs(l - 0.5)));
@@ -162,22 +166,22 @@ export class CSP {
       }
       this.eigenvalues = order.map((k) => lam[k]!);
       // Vᵀ B V = I, so (V[:, order])⁻¹ = (Vᵀ B)[order, :]
-      const VtB = matmul(transpose(vectors, C, C), B, C, C, C);
+      const VtB = matmul(transpose(sq(vectors)), sq(B)).data;
       patterns = new Float64Array(C * C);
       order.forEach((src, dst) => patterns.set(VtB.subarray(src * C, src * C + C), dst * C));
     } else {
       const V = ajdPham(covs, C); // rows are the diagonalisers
-      vectors = transpose(V, C, C);
+      vectors = transpose(sq(V)).data;
       normaliseEigenvectors(vectors, covs, weights, C);
       const mi = mutualInfo(covs, weights, vectors, C);
       order = argsortDesc(mi);
       this.eigenvalues = null;
       const sorted = new Float64Array(C * C);
       for (let i = 0; i < C; i++) order.forEach((src, dst) => { sorted[i * C + dst] = vectors[i * C + src]!; });
-      patterns = inv(sorted, C);
+      patterns = inv(sq(sorted)).data;
     }
     this.filters = order.map((k) => Array.from({ length: C }, (_, i) => vectors[i * C + k]!));
-    this.patterns = Array.from({ length: C }, (_, r) => Array.from(patterns.subarray(r * C, r * C + C)));
+    this.patterns = toRows(sq(patterns));
 
     const pw = this.power(data, shape);
     const n = this.nComponents;
@@ -232,10 +236,10 @@ export class CSP {
     const [E, C, T] = shape;
     if (C !== this.filters.length) throw new ShapeError(`CSP: fitted on ${this.filters.length} channels, X has ${C}`);
     const n = this.nComponents;
-    const W = new Float64Array(n * C);
-    for (let k = 0; k < n; k++) W.set(this.filters[k]!, k * C);
+    const W = zeros(n, C);
+    for (let k = 0; k < n; k++) W.data.set(this.filters[k]!, k * C);
     const out = new Float64Array(E * n * T);
-    for (let e = 0; e < E; e++) out.set(matmul(W, data.subarray(e * C * T, (e + 1) * C * T), n, C, T), e * n * T);
+    for (let e = 0; e < E; e++) out.set(matmul(W, { data: data.subarray(e * C * T, (e + 1) * C * T), rows: C, cols: T }).data, e * n * T);
     return out;
   }
 
@@ -252,27 +256,9 @@ export class CSP {
     return pw;
   }
 
-  private shrink(cov: Float64Array, C: number): void {
+  private shrink(cov: Matrix): void {
     if (this.reg === null || this.reg === 0) return;
-    let mu = 0;
-    for (let i = 0; i < C; i++) mu += cov[i * C + i]!;
-    mu /= C;
-    for (let i = 0; i < C * C; i++) cov[i] *= 1 - this.reg;
-    for (let i = 0; i < C; i++) cov[i * C + i] += this.reg * mu;
-  }
-}
-
-/** cov += X Xᵀ for one epoch X (C, T) starting at off (symmetric, both halves filled). */
-function accumulateOuter(cov: Float64Array, data: Float64Array, off: number, C: number, T: number): void {
-  for (let i = 0; i < C; i++) {
-    const oi = off + i * T;
-    for (let j = 0; j <= i; j++) {
-      const oj = off + j * T;
-      let s = 0;
-      for (let t = 0; t < T; t++) s += data[oi + t]! * data[oj + t]!;
-      cov[i * C + j] += s;
-      if (i !== j) cov[j * C + i] += s;
-    }
+    shrinkInPlace(cov, this.reg);
   }
 }
 

@@ -12,7 +12,7 @@
 //   X: (N, F)  N=time bins, F=neurons      Y: (N, D)  D=kinematic dimensions (the state)
 
 import { ArgumentError, ShapeError } from '../../errors.js';
-import { inv, pinvh, solveSPD } from '../../linalg/dense.js';
+import { inv, pinvh, solveSPD, transpose } from '../../linalg/dense.js';
 import { checkFeatures, checkMatrix, checkSameRows, colMeans, notFitted } from './check.js';
 import { lstsq } from '../../linalg/lstsq.js';
 import type { Matrix, Regressor } from './types.js';
@@ -118,21 +118,23 @@ export class KalmanFilter implements Regressor {
     // transition: S[1:] ≈ S[:-1] Aᵀ
     const S1 = S.subarray(0, (n - 1) * d);
     const S2 = S.subarray(d);
-    const At = lstsq(S1, n - 1, d, S2, d); // (D, D) = Aᵀ
-    const A = transposeSq(At, d);
+    const AtM = lstsq({ data: S1, rows: n - 1, cols: d }, { data: S2, rows: n - 1, cols: d }); // (D, D) = Aᵀ
+    const At = AtM.data;
+    const A = transpose(AtM).data;
     const W = residualCov(S1, S2, At, n - 1, d, d, (n - 1) * this.C);
     // observation: Z ≈ S Hᵀ
-    const Ht = lstsq(S, n, d, Z, k); // (D, K) = Hᵀ
+    const Ht = lstsq({ data: S, rows: n, cols: d }, { data: Z, rows: n, cols: k }).data; // (D, K) = Hᵀ
     const Hk = new Float64Array(k * d);
     for (let a = 0; a < d; a++) for (let j = 0; j < k; j++) Hk[j * d + a] = Ht[a * k + j]!;
     const Qk = residualCov(S, Z, Ht, n, d, k, n);
 
     // Q⁻¹ H: Cholesky when Q has full rank (the eigendecomposition only decides that), else pinv
-    const ph = pinvh(Qk, k);
+    const QkM = { data: Qk, rows: k, cols: k };
+    const ph = pinvh(QkM);
     let QiHk: Float64Array | null = null;
     if (ph.rank === k) {
       try {
-        QiHk = solveSPD(Qk, Hk, k, d);
+        QiHk = solveSPD(QkM, { data: Hk, rows: k, cols: d }).data;
       } catch (e) {
         if (!(e instanceof ArgumentError)) throw e; // a pivot lost to rounding: the pseudo-inverse below
       }
@@ -142,7 +144,7 @@ export class KalmanFilter implements Regressor {
       if (this.rankDeficient === 'error') throw new ArgumentError(`${op}: the neural noise covariance Q has rank ${ph.rank} for ${k} units (duplicated or collinear units, or fewer training bins than units); drop them or use rankDeficient 'pinv'`);
       QiHk = new Float64Array(k * d);
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-        const p = ph.inverse[i * k + j]!;
+        const p = ph.inverse.data[i * k + j]!;
         if (p !== 0) for (let a = 0; a < d; a++) QiHk[i * d + a] += p * Hk[j * d + a]!;
       }
     }
@@ -254,7 +256,7 @@ export class KalmanFilter implements Regressor {
     // update: P = (I + P_m M)⁻¹ P_m,  s = s_m + P Hᵀ Q⁻¹ (z − H s_m) = s_m + P (Hᵀ Q⁻¹ z − M s_m)
     const T = new Float64Array(d * d);
     for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) { let v = a === b ? 1 : 0; for (let c = 0; c < d; c++) v += Pm[a * d + c]! * M[c * d + b]!; T[a * d + b] = v; }
-    const Ti = inv(T, d);
+    const Ti = inv({ data: T, rows: d, cols: d }).data;
     for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) { let v = 0; for (let c = 0; c < d; c++) v += Ti[a * d + c]! * Pm[c * d + b]!; P[a * d + b] = v; }
     for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) { const v = 0.5 * (P[a * d + b]! + P[b * d + a]!); P[a * d + b] = v; P[b * d + a] = v; }
     const g = new Float64Array(d);
@@ -297,11 +299,6 @@ function duplicateColumns(x: Float64Array, n: number, f: number, skip: Uint8Arra
   return out;
 }
 
-function transposeSq(a: Float64Array, d: number): Float64Array {
-  const t = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) t[j * d + i] = a[i * d + j]!;
-  return t;
-}
 
 /** (R, R) = (B − A C)ᵀ (B − A C) / div for A (n, p), C (p, r), B (n, r). */
 function residualCov(A: Float64Array, B: Float64Array, C: Float64Array, n: number, p: number, r: number, div: number): Float64Array {

@@ -4,29 +4,15 @@
 // X: (N, P)  N=samples, P=features.
 
 import { ArgumentError, ShapeError } from '../../errors.js';
-import { eigh, solveSPD, svd } from '../../linalg/dense.js';
+import { svd } from '../../linalg/dense.js';
+import { lstsqSymmetric } from '../../linalg/lstsq.js';
+import { empiricalCovariance, ledoitWolfShrinkage, shrinkInPlace } from '../../linalg/covariance.js';
+import { asMatrix, toRows, type Matrix, type MatrixLike } from '../../linalg/matrix.js';
 
-/** A feature matrix (N, P): nested arrays or a row-major buffer with its shape. */
-export type FeatureMatrix = readonly (readonly number[])[] | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
+export { empiricalCovariance, ledoitWolfShrinkage } from '../../linalg/covariance.js';
 
-export function asMatrix(x: FeatureMatrix, op: string): { data: Float64Array; n: number; p: number } {
-  if (Array.isArray(x)) {
-    const rows = x as readonly (readonly number[])[];
-    const n = rows.length;
-    const p = n ? rows[0]!.length : 0;
-    const data = new Float64Array(n * p);
-    rows.forEach((r, i) => {
-      if (r.length !== p) throw new ShapeError(`${op}: row ${i} has ${r.length} features, expected ${p}`);
-      data.set(r, i * p);
-    });
-    return { data, n, p };
-  }
-  const { data, shape } = x as { data: ArrayLike<number>; shape: readonly number[] };
-  if (shape.length !== 2) throw new ShapeError(`${op}: X must be (samples, features), got shape (${shape.join(', ')})`);
-  const [n, p] = shape as [number, number];
-  if (data.length !== n * p) throw new ShapeError(`${op}: data has ${data.length} values, shape (${n}, ${p}) needs ${n * p}`);
-  return { data: Float64Array.from(data), n, p };
-}
+/** A feature matrix (N, P): a Matrix, nested arrays or a row-major buffer with its shape. */
+export type FeatureMatrix = MatrixLike;
 
 export interface LDAOptions {
   solver?: 'svd' | 'lsqr';
@@ -65,7 +51,7 @@ export class LDA {
   }
 
   fit(X: FeatureMatrix, y: ArrayLike<number>): this {
-    const { data, n, p } = asMatrix(X, 'LDA.fit');
+    const { data, rows: n, cols: p } = asMatrix(X, 'LDA.fit');
     if (y.length !== n) throw new ShapeError(`LDA.fit: X has ${n} samples but y has ${y.length} labels`);
     const classes = [...new Set(Array.from(y))].sort((a, b) => a - b);
     const K = classes.length;
@@ -90,18 +76,18 @@ export class LDA {
     let coef: Float64Array[]; // K rows of P
     let intercept: number[];
     if (this.solver === 'lsqr') {
-      const cov = new Float64Array(p * p);
+      const cov: Matrix = { data: new Float64Array(p * p), rows: p, cols: p };
       groups.forEach((g, k) => {
         const Xg = new Float64Array(g.length * p);
         g.forEach((i, r) => Xg.set(data.subarray(i * p, i * p + p), r * p));
-        const ck = classCov(Xg, g.length, p, this.shrinkage);
-        for (let i = 0; i < p * p; i++) cov[i] += priors[k]! * ck[i]!;
+        const ck = classCov({ data: Xg, rows: g.length, cols: p }, this.shrinkage).data;
+        for (let i = 0; i < p * p; i++) cov.data[i] += priors[k]! * ck[i]!;
       });
-      this.covariance = Array.from({ length: p }, (_, i) => Array.from(cov.subarray(i * p, i * p + p)));
+      this.covariance = toRows(cov);
       // coef = lstsq(cov, meansᵀ)ᵀ
       const Mt = new Float64Array(p * K);
       for (let k = 0; k < K; k++) for (let j = 0; j < p; j++) Mt[j * K + k] = means[k]![j]!;
-      const W = lstsqSym(cov, Mt, p, K);
+      const W = lstsqSymmetric(cov, { data: Mt, rows: p, cols: K }).data;
       coef = Array.from({ length: K }, (_, k) => Float64Array.from({ length: p }, (_, j) => W[j * K + k]!));
       intercept = coef.map((c, k) => -0.5 * dot(means[k]!, c) + Math.log(priors[k]!));
     } else {
@@ -142,7 +128,7 @@ export class LDA {
     }
     const f1 = Math.sqrt(1 / (n - K));
     for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Xc[i * p + j] = (f1 * Xc[i * p + j]!) / std[j]!;
-    const s1 = svd(Xc, n, p);
+    const s1 = svdParts({ data: Xc, rows: n, cols: p });
     const k1 = s1.S.length;
     let rank = 0;
     for (let i = 0; i < k1; i++) if (s1.S[i]! > this.tol) rank++;
@@ -160,7 +146,7 @@ export class LDA {
         X2[k * rank + q] = s;
       }
     }
-    const s2 = svd(X2, K, rank);
+    const s2 = svdParts({ data: X2, rows: K, cols: rank });
     const k2 = s2.S.length;
     let rank2 = 0;
     for (let i = 0; i < k2; i++) if (s2.S[i]! > this.tol * s2.S[0]!) rank2++;
@@ -240,7 +226,7 @@ export class LDA {
 
   private scores(X: FeatureMatrix): number[][] {
     if (!this.coef.length) throw new ArgumentError('LDA: not fitted; call fit first');
-    const { data, n, p } = asMatrix(X, 'LDA');
+    const { data, rows: n, cols: p } = asMatrix(X, 'LDA');
     const P = this.coef[0]!.length;
     if (p !== P) throw new ShapeError(`LDA: fitted on ${P} features, X has ${p}`);
     const out: number[][] = [];
@@ -258,65 +244,9 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-/** Centred empirical covariance (divided by n) of X (n, p). */
-export function empiricalCovariance(X: Float64Array, n: number, p: number): Float64Array {
-  const m = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) m[j] += X[i * p + j]!;
-  for (let j = 0; j < p; j++) m[j] /= n;
-  const cov = new Float64Array(p * p);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < p; a++) {
-      const da = X[i * p + a]! - m[a]!;
-      for (let b = 0; b <= a; b++) cov[a * p + b] += da * (X[i * p + b]! - m[b]!);
-    }
-  }
-  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) {
-    cov[a * p + b] /= n;
-    cov[b * p + a] = cov[a * p + b]!;
-  }
-  return cov;
-}
-
-/** sklearn.covariance.ledoit_wolf_shrinkage (data centred first). */
-export function ledoitWolfShrinkage(X: Float64Array, n: number, p: number): number {
-  if (p === 1) return 0;
-  const m = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) m[j] += X[i * p + j]!;
-  for (let j = 0; j < p; j++) m[j] /= n;
-  const Z = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Z[i * p + j] = X[i * p + j]! - m[j]!;
-  const trace = new Float64Array(p); // diag of ZᵀZ / n
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) trace[j] += Z[i * p + j]! ** 2;
-  let mu = 0;
-  for (let j = 0; j < p; j++) { trace[j] /= n; mu += trace[j]!; }
-  const trSum = mu;
-  mu /= p;
-  let beta_ = 0; // Σ (X²ᵀ X²)
-  let delta_ = 0; // Σ (Xᵀ X)²
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b < p; b++) {
-      let s = 0;
-      let s2 = 0;
-      for (let i = 0; i < n; i++) {
-        const za = Z[i * p + a]!;
-        const zb = Z[i * p + b]!;
-        s += za * zb;
-        s2 += za * za * zb * zb;
-      }
-      delta_ += s * s;
-      beta_ += s2;
-    }
-  }
-  delta_ /= n * n;
-  let beta = (1 / (p * n)) * (beta_ / n - delta_);
-  let delta = delta_ - 2 * mu * trSum + p * mu * mu;
-  delta /= p;
-  beta = Math.min(beta, delta);
-  return beta === 0 ? 0 : beta / delta;
-}
-
 /** Per-class covariance as sklearn's discriminant_analysis._cov. */
-function classCov(X: Float64Array, n: number, p: number, shrinkage: 'auto' | number | null): Float64Array {
+function classCov(XM: Matrix, shrinkage: 'auto' | number | null): Matrix {
+  const { data: X, rows: n, cols: p } = XM;
   if (shrinkage === 'auto') {
     // StandardScaler (population std, constant features → scale 1), Ledoit-Wolf, rescale
     const mean = new Float64Array(p);
@@ -333,50 +263,20 @@ function classCov(X: Float64Array, n: number, p: number, shrinkage: 'auto' | num
     }
     const Z = new Float64Array(n * p);
     for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Z[i * p + j] = (X[i * p + j]! - mean[j]!) / sc[j]!;
-    const a = ledoitWolfShrinkage(Z, n, p);
-    const emp = empiricalCovariance(Z, n, p);
-    let mu = 0;
-    for (let j = 0; j < p; j++) mu += emp[j * p + j]!;
-    mu /= p;
-    for (let i = 0; i < p * p; i++) emp[i] *= 1 - a;
-    for (let j = 0; j < p; j++) emp[j * p + j] += a * mu;
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) emp[i * p + j] *= sc[i]! * sc[j]!;
+    const ZM: Matrix = { data: Z, rows: n, cols: p };
+    const emp = empiricalCovariance(ZM);
+    shrinkInPlace(emp, ledoitWolfShrinkage(ZM));
+    const e = emp.data;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) e[i * p + j] *= sc[i]! * sc[j]!;
     return emp;
   }
-  const emp = empiricalCovariance(X, n, p);
-  if (typeof shrinkage === 'number' && shrinkage > 0) {
-    let mu = 0;
-    for (let j = 0; j < p; j++) mu += emp[j * p + j]!;
-    mu /= p;
-    for (let i = 0; i < p * p; i++) emp[i] *= 1 - shrinkage;
-    for (let j = 0; j < p; j++) emp[j * p + j] += shrinkage * mu;
-  }
+  const emp = empiricalCovariance(XM);
+  if (typeof shrinkage === 'number' && shrinkage > 0) shrinkInPlace(emp, shrinkage);
   return emp;
 }
 
-/**
- * Least-squares solution of A X = B for symmetric positive semi-definite A (p×p), B (p×m): a
- * Cholesky solve when A is positive definite, else the minimum-norm solution through the
- * eigendecomposition (as scipy.linalg.lstsq on a singular A).
- */
-function lstsqSym(A: Float64Array, B: Float64Array, p: number, m: number): Float64Array {
-  try {
-    return solveSPD(A, B, p, m);
-  } catch (e) {
-    if (!(e instanceof ArgumentError)) throw e;
-  }
-  const { values, vectors } = eigh(A, p);
-  const cutoff = Number.EPSILON * p * Math.max(...Array.from(values, Math.abs));
-  const X = new Float64Array(p * m);
-  for (let k = 0; k < p; k++) {
-    const l = values[k]!;
-    if (Math.abs(l) <= cutoff) continue;
-    for (let c = 0; c < m; c++) {
-      let s = 0;
-      for (let i = 0; i < p; i++) s += vectors[i * p + k]! * B[i * m + c]!;
-      s /= l;
-      for (let i = 0; i < p; i++) X[i * m + c] += vectors[i * p + k]! * s;
-    }
-  }
-  return X;
+/** The SVD's factors as plain buffers: U (m, k), S (k), Vt (k, n). */
+function svdParts(A: Matrix): { U: Float64Array; S: Float64Array; Vt: Float64Array } {
+  const r = svd(A);
+  return { U: r.U.data, S: r.S, Vt: r.Vt.data };
 }

@@ -4,12 +4,9 @@
 //   Sequences: (N, L, F)  L=bins of spike history per sample (Glaser's get_spikes_with_history)
 
 import { ShapeError } from '../../errors.js';
+import type { Matrix } from '../../linalg/matrix.js';
 
-export interface Matrix {
-  readonly data: Float64Array;
-  readonly rows: number;
-  readonly cols: number;
-}
+export { type Matrix, matrix } from '../../linalg/matrix.js';
 
 export interface Sequences {
   readonly data: Float64Array;
@@ -31,12 +28,6 @@ export interface Classifier<In = Matrix> {
   /** (N, K) class probabilities, columns in the order of `classes`. */
   predictProba(X: In): Matrix;
   readonly classes: readonly number[];
-}
-
-export function matrix(data: ArrayLike<number>, rows: number, cols: number, op = 'matrix'): Matrix {
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) throw new ShapeError(`${op}: bad shape (${rows}, ${cols})`);
-  if (data.length !== rows * cols) throw new ShapeError(`${op}: ${data.length} values cannot fill shape (${rows}, ${cols})`);
-  return { data: Float64Array.from(data), rows, cols };
 }
 
 export function sequences(data: ArrayLike<number>, n: number, steps: number, features: number, op = 'sequences'): Sequences {

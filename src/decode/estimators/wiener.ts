@@ -87,7 +87,7 @@ function solve(X: Matrix, Y: Matrix, alphas: readonly number[], fitIntercept: bo
     for (let j = 0; j < f; j++) Xc[i * f + j] = X.data[i * f + j]! - xm[j]!;
     for (let k = 0; k < d; k++) Yc[i * d + k] = Y.data[i * d + k]! - ym[k]!;
   }
-  return ridgePath(Xc, n, f, Yc, d, alphas).map((Wt) => { // Wt: (F, D)
+  return ridgePath({ data: Xc, rows: n, cols: f }, { data: Yc, rows: n, cols: d }, alphas).map(({ data: Wt }) => { // Wt: (F, D)
     const coef = new Float64Array(d * f);
     const intercept = Float64Array.from(ym);
     for (let k = 0; k < d; k++) {

@@ -83,7 +83,7 @@ export function polyfit(x: Float64Array, y: Float64Array, degree: number): Float
   for (let i = 0; i < n * p; i++) scale[i % p] += V[i]! * V[i]!;
   for (let j = 0; j < p; j++) scale[j] = Math.sqrt(scale[j]!) || 1; // an all-zero column stays zero
   for (let i = 0; i < n * p; i++) V[i] /= scale[i % p]!;
-  const c = lstsqSVD(V, n, p, y, 1, n * Number.EPSILON);
+  const c = lstsqSVD({ data: V, rows: n, cols: p }, { data: y, rows: n, cols: 1 }, n * Number.EPSILON).data;
   for (let j = 0; j < p; j++) c[j] /= scale[j]!;
   return c;
 }

@@ -20,7 +20,7 @@
 import { ArgumentError, FormatError } from '../../errors.js';
 import type { Annotation } from '../types.js';
 import { encodeTal } from './tal.js';
-import { isStimLabel, unitScaleOf } from './read.js';
+import { isStimLabel, unitScaleOf } from '../biosig.js';
 
 export interface EdfWriteChannel {
   name: string;

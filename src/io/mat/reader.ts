@@ -320,12 +320,72 @@ function fromCodes(data: Uint16Array, off: number, count: number, step: number):
 }
 
 /** Parses one miMATRIX element's data [start, end). `path` names the value in messages. */
+/** The array header of one miMATRIX element: flags, dimensions, name; `pos` is where its data start. */
+interface ArrayHeader {
+  name: string;
+  /** Where the variable is, for errors ("variable 'x'", "variable 'x'.f{2}"). */
+  what: string;
+  path: string;
+  mx: number;
+  complex: boolean;
+  logical: boolean;
+  /** `{ global: true }` for global variables, spread into the value. */
+  g: { global?: true };
+  dims: number[];
+  n: number;
+  flagsAt: number;
+  dimsAt: number;
+  pos: number;
+}
+
+/** Reads one miMATRIX element's contents [start, end): its array header, then its data by class. */
 function readMatrix(s: Stream, start: number, end: number, path: string): { name: string; value: MatValue } {
-  let what = path === '' ? 'variable' : `variable ${path}`;
   if (start === end) {
     // An empty miMATRIX (0 bytes) is an empty double array (MATLAB writes these in cells).
     return { name: '', value: { class: 'double', dims: [0, 0], data: new Float64Array(0), storage: 'double' } };
   }
+  const h = readArrayHeader(s, start, end, path);
+  if ('opaque' in h) return h.opaque;
+  const { name, what, mx, dims, pos, g } = h;
+  if (MX_NUMERIC[mx]) return { name, value: readNumericArray(s, h, end) };
+  switch (mx) {
+    case mxCHAR: {
+      let data = new Uint16Array(0);
+      if (pos < end) {
+        const tag = readTag(s, pos, end, what);
+        data = readChars(s, tag, what) as Uint16Array<ArrayBuffer>;
+      }
+      if (data.length !== h.n) fail(s, what, pos, `char data has ${data.length} characters, dims ${dimsText(dims)} need ${h.n}`);
+      const value: MatChar = { class: 'char', dims, text: charText(dims, data), data, ...g };
+      return { name, value };
+    }
+    case mxSPARSE:
+      return { name, value: readSparse(s, h, end) };
+    case mxCELL: {
+      const cells: MatValue[] = [];
+      let at = pos;
+      for (let i = 0; i < h.n; i++) {
+        const p = `${h.path}{${i + 1}}`;
+        const tag = readTag(s, at, end, `variable ${p}`);
+        if (tag.type !== miMATRIX) fail(s, `variable ${p}`, tag.at, `expected miMATRIX, got ${miName(tag.type)}`);
+        cells.push(readMatrix(s, tag.data, tag.data + tag.nbytes, p).value);
+        at = tag.next;
+      }
+      return { name, value: { class: 'cell', dims, cells, ...g } };
+    }
+    case mxSTRUCT:
+    case mxOBJECT:
+      return { name, value: readStruct(s, h, end) };
+    case mxFUNCTION:
+      return { name, value: { class: 'function', dims, bytes: s.bytes.slice(pos, end), ...g } };
+    default:
+      return fail(s, what, h.flagsAt, `unknown array class ${mx}`);
+  }
+}
+
+/** Array flags, dimensions and name (an opaque MCOS object is returned whole, its header being different). */
+function readArrayHeader(s: Stream, start: number, end: number, path: string): ArrayHeader | { opaque: { name: string; value: MatValue } } {
+  let what = path === '' ? 'variable' : `variable ${path}`;
   const flagsTag = readTag(s, start, end, what);
   if (flagsTag.type !== miUINT32 || flagsTag.nbytes !== 8) {
     if (!MI_NAMES[flagsTag.type]) fail(s, what, flagsTag.at, `unknown data type ${flagsTag.type} where array flags belong`);
@@ -347,7 +407,7 @@ function readMatrix(s: Stream, start: number, end: number, path: string): { name
     readName(s, sysTag, what);
     const clsTag = readTag(s, sysTag.next, end, what);
     readName(s, clsTag, what);
-    return { name, value: { class: 'opaque', dims: [1, 1], bytes: s.bytes.slice(clsTag.next, end), ...g } };
+    return { opaque: { name, value: { class: 'opaque', dims: [1, 1], bytes: s.bytes.slice(clsTag.next, end), ...g } } };
   }
 
   const dimsTag = readTag(s, pos, end, what);
@@ -373,140 +433,117 @@ function readMatrix(s: Stream, start: number, end: number, path: string): { name
   }
   const n = numel(dims);
   if (!Number.isSafeInteger(n)) fail(s, what, dimsTag.at, `dims ${dimsText(dims)} are too large`);
+  return { name, what, path, mx, complex, logical, g, dims, n, flagsAt: flagsTag.at, dimsAt: dimsTag.at, pos };
+}
 
-  const numeric = MX_NUMERIC[mx];
-  if (numeric) {
-    const realTag = readTag(s, pos, end, what);
-    const real = readNumeric(s, realTag, what);
-    if (real.arr.length !== n) {
-      fail(s, what, realTag.at, `real part has ${real.arr.length} values, dims ${dimsText(dims)} need ${n}`);
-    }
-    if (logical) {
-      const data = convert(real.arr, Uint8Array, s, what, realTag.at) as Uint8Array;
-      return { name, value: { class: 'logical', dims, data, ...g } };
-    }
-    const data = convert(real.arr, numeric.ctor, s, what, realTag.at);
-    let imag: AnyTyped | undefined;
-    if (complex) {
-      const imagTag = readTag(s, realTag.next, end, what);
-      const im = readNumeric(s, imagTag, what);
-      if (im.arr.length !== n) {
-        fail(s, what, imagTag.at, `imaginary part has ${im.arr.length} values, dims ${dimsText(dims)} need ${n}`);
-      }
-      imag = convert(im.arr, numeric.ctor, s, what, imagTag.at);
-    }
-    const value = {
-      class: numeric.name,
-      dims,
-      data,
-      ...(imag ? { imag } : {}),
-      storage: real.storage,
-      ...g,
-    } as MatValue;
-    return { name, value };
+/** A numeric or logical array: real part, then the imaginary part when complex. */
+function readNumericArray(s: Stream, h: ArrayHeader, end: number): MatValue {
+  const { what, dims, n, g } = h;
+  const numeric = MX_NUMERIC[h.mx]!;
+  const realTag = readTag(s, h.pos, end, what);
+  const real = readNumeric(s, realTag, what);
+  if (real.arr.length !== n) {
+    fail(s, what, realTag.at, `real part has ${real.arr.length} values, dims ${dimsText(dims)} need ${n}`);
   }
+  if (h.logical) {
+    const data = convert(real.arr, Uint8Array, s, what, realTag.at) as Uint8Array;
+    return { class: 'logical', dims, data, ...g };
+  }
+  const data = convert(real.arr, numeric.ctor, s, what, realTag.at);
+  let imag: AnyTyped | undefined;
+  if (h.complex) {
+    const imagTag = readTag(s, realTag.next, end, what);
+    const im = readNumeric(s, imagTag, what);
+    if (im.arr.length !== n) {
+      fail(s, what, imagTag.at, `imaginary part has ${im.arr.length} values, dims ${dimsText(dims)} need ${n}`);
+    }
+    imag = convert(im.arr, numeric.ctor, s, what, imagTag.at);
+  }
+  return {
+    class: numeric.name,
+    dims,
+    data,
+    ...(imag ? { imag } : {}),
+    storage: real.storage,
+    ...g,
+  } as MatValue;
+}
 
-  switch (mx) {
-    case mxCHAR: {
-      let data = new Uint16Array(0);
-      if (pos < end) {
-        const tag = readTag(s, pos, end, what);
-        data = readChars(s, tag, what) as Uint16Array<ArrayBuffer>;
-      }
-      if (data.length !== n) fail(s, what, pos, `char data has ${data.length} characters, dims ${dimsText(dims)} need ${n}`);
-      const value: MatChar = { class: 'char', dims, text: charText(dims, data), data, ...g };
-      return { name, value };
-    }
-    case mxSPARSE: {
-      if (dims.length !== 2) fail(s, what, dimsTag.at, `sparse array with dims ${dimsText(dims)}`);
-      const [m, ncol] = dims as [number, number];
-      const irTag = readTag(s, pos, end, what);
-      const ir = convert(readNumeric(s, irTag, what).arr, Int32Array, s, what, irTag.at) as Int32Array;
-      const jcTag = readTag(s, irTag.next, end, what);
-      const jc = convert(readNumeric(s, jcTag, what).arr, Int32Array, s, what, jcTag.at) as Int32Array;
-      if (jc.length !== ncol + 1) fail(s, what, jcTag.at, `jc has ${jc.length} entries, ${ncol} columns need ${ncol + 1}`);
-      const nnz = jc[ncol]!;
-      if (jc[0] !== 0 || nnz > ir.length) fail(s, what, jcTag.at, `jc runs from ${jc[0]} to ${nnz}, ir has ${ir.length} entries`);
-      for (let j = 0; j < ncol; j++) {
-        if (jc[j + 1]! < jc[j]!) fail(s, what, jcTag.at, `jc decreases at column ${j}`);
-      }
-      for (let k = 0; k < nnz; k++) {
-        if (ir[k]! < 0 || ir[k]! >= m) fail(s, what, irTag.at, `row index ${ir[k]} out of range for ${m} rows`);
-      }
-      const prTag = readTag(s, jcTag.next, end, what);
-      const pr = readNumeric(s, prTag, what).arr;
-      if (pr.length < nnz) fail(s, what, prTag.at, `${pr.length} values for ${nnz} nonzeros`);
-      const data = convert(pr.length === nnz ? pr : pr.slice(0, nnz), Float64Array, s, what, prTag.at) as Float64Array;
-      let imag: Float64Array | undefined;
-      if (complex) {
-        const piTag = readTag(s, prTag.next, end, what);
-        const pi = readNumeric(s, piTag, what).arr;
-        if (pi.length < nnz) fail(s, what, piTag.at, `${pi.length} imaginary values for ${nnz} nonzeros`);
-        imag = convert(pi.length === nnz ? pi : pi.slice(0, nnz), Float64Array, s, what, piTag.at) as Float64Array;
-      }
-      const irOut = ir.length === nnz ? ir : ir.slice(0, nnz);
-      return {
-        name,
-        value: { class: 'sparse', dims: [m, ncol], logical, ir: irOut, jc, data, ...(imag ? { imag } : {}), ...g },
-      };
-    }
-    case mxCELL: {
-      const cells: MatValue[] = [];
-      for (let i = 0; i < n; i++) {
-        const p = `${path}{${i + 1}}`;
-        const tag = readTag(s, pos, end, `variable ${p}`);
-        if (tag.type !== miMATRIX) fail(s, `variable ${p}`, tag.at, `expected miMATRIX, got ${miName(tag.type)}`);
-        cells.push(readMatrix(s, tag.data, tag.data + tag.nbytes, p).value);
-        pos = tag.next;
-      }
-      return { name, value: { class: 'cell', dims, cells, ...g } };
-    }
-    case mxSTRUCT:
-    case mxOBJECT: {
-      let className = '';
-      if (mx === mxOBJECT) {
-        const clsTag = readTag(s, pos, end, what);
-        className = readName(s, clsTag, what);
-        pos = clsTag.next;
-      }
-      const lenTag = readTag(s, pos, end, what);
-      if (lenTag.type !== miINT32 || lenTag.nbytes !== 4) {
-        fail(s, what, lenTag.at, `expected a 4-byte miINT32 field-name length, got ${lenTag.nbytes}-byte ${miName(lenTag.type)}`);
-      }
-      const len = s.view.getInt32(lenTag.data, s.le);
-      const namesTag = readTag(s, lenTag.next, end, what);
-      if (len <= 0 && namesTag.nbytes > 0) fail(s, what, lenTag.at, `field-name length ${len}`);
-      if (len > 0 && namesTag.nbytes % len !== 0) {
-        fail(s, what, namesTag.at, `field names take ${namesTag.nbytes} bytes, not a multiple of the name length ${len}`);
-      }
-      const fieldNames: string[] = [];
-      for (let o = 0; len > 0 && o < namesTag.nbytes; o += len) {
-        fieldNames.push(ascii(s.bytes.subarray(namesTag.data + o, namesTag.data + o + len)));
-      }
-      pos = namesTag.next;
-      if (fieldNames.length === 0 && n > MAX_EMPTY_STRUCT) {
-        fail(s, what, dimsTag.at, `struct without fields has dims ${dimsText(dims)}: ${n} elements is implausible`);
-      }
-      const elements: Record<string, MatValue>[] = [];
-      for (let i = 0; i < n; i++) {
-        const rec: Record<string, MatValue> = {};
-        for (const f of fieldNames) {
-          const p = n === 1 ? `${path}.${f}` : `${path}(${i + 1}).${f}`;
-          const tag = readTag(s, pos, end, `variable ${p}`);
-          if (tag.type !== miMATRIX) fail(s, `variable ${p}`, tag.at, `expected miMATRIX, got ${miName(tag.type)}`);
-          rec[f] = readMatrix(s, tag.data, tag.data + tag.nbytes, p).value;
-          pos = tag.next;
-        }
-        elements.push(rec);
-      }
-      if (mx === mxOBJECT) return { name, value: { class: 'object', className, dims, fieldNames, elements, ...g } };
-      return { name, value: { class: 'struct', dims, fieldNames, elements, ...g } };
-    }
-    case mxFUNCTION:
-      return { name, value: { class: 'function', dims, bytes: s.bytes.slice(pos, end), ...g } };
-    default:
-      return fail(s, what, flagsTag.at, `unknown array class ${mx}`);
+/** A sparse array (compressed columns): ir, jc, the nonzeros, their imaginary parts; indices checked. */
+function readSparse(s: Stream, h: ArrayHeader, end: number): MatValue {
+  const { what, dims, g } = h;
+  if (dims.length !== 2) fail(s, what, h.dimsAt, `sparse array with dims ${dimsText(dims)}`);
+  const [m, ncol] = dims as [number, number];
+  const irTag = readTag(s, h.pos, end, what);
+  const ir = convert(readNumeric(s, irTag, what).arr, Int32Array, s, what, irTag.at) as Int32Array;
+  const jcTag = readTag(s, irTag.next, end, what);
+  const jc = convert(readNumeric(s, jcTag, what).arr, Int32Array, s, what, jcTag.at) as Int32Array;
+  if (jc.length !== ncol + 1) fail(s, what, jcTag.at, `jc has ${jc.length} entries, ${ncol} columns need ${ncol + 1}`);
+  const nnz = jc[ncol]!;
+  if (jc[0] !== 0 || nnz > ir.length) fail(s, what, jcTag.at, `jc runs from ${jc[0]} to ${nnz}, ir has ${ir.length} entries`);
+  for (let j = 0; j < ncol; j++) {
+    if (jc[j + 1]! < jc[j]!) fail(s, what, jcTag.at, `jc decreases at column ${j}`);
   }
+  for (let k = 0; k < nnz; k++) {
+    if (ir[k]! < 0 || ir[k]! >= m) fail(s, what, irTag.at, `row index ${ir[k]} out of range for ${m} rows`);
+  }
+  const prTag = readTag(s, jcTag.next, end, what);
+  const pr = readNumeric(s, prTag, what).arr;
+  if (pr.length < nnz) fail(s, what, prTag.at, `${pr.length} values for ${nnz} nonzeros`);
+  const data = convert(pr.length === nnz ? pr : pr.slice(0, nnz), Float64Array, s, what, prTag.at) as Float64Array;
+  let imag: Float64Array | undefined;
+  if (h.complex) {
+    const piTag = readTag(s, prTag.next, end, what);
+    const pi = readNumeric(s, piTag, what).arr;
+    if (pi.length < nnz) fail(s, what, piTag.at, `${pi.length} imaginary values for ${nnz} nonzeros`);
+    imag = convert(pi.length === nnz ? pi : pi.slice(0, nnz), Float64Array, s, what, piTag.at) as Float64Array;
+  }
+  const irOut = ir.length === nnz ? ir : ir.slice(0, nnz);
+  return { class: 'sparse', dims: [m, ncol], logical: h.logical, ir: irOut, jc, data, ...(imag ? { imag } : {}), ...g };
+}
+
+/** A struct or object array: (class name,) field names, then every element's fields in order. */
+function readStruct(s: Stream, h: ArrayHeader, end: number): MatValue {
+  const { what, dims, n, g, path } = h;
+  let pos = h.pos;
+  let className = '';
+  if (h.mx === mxOBJECT) {
+    const clsTag = readTag(s, pos, end, what);
+    className = readName(s, clsTag, what);
+    pos = clsTag.next;
+  }
+  const lenTag = readTag(s, pos, end, what);
+  if (lenTag.type !== miINT32 || lenTag.nbytes !== 4) {
+    fail(s, what, lenTag.at, `expected a 4-byte miINT32 field-name length, got ${lenTag.nbytes}-byte ${miName(lenTag.type)}`);
+  }
+  const len = s.view.getInt32(lenTag.data, s.le);
+  const namesTag = readTag(s, lenTag.next, end, what);
+  if (len <= 0 && namesTag.nbytes > 0) fail(s, what, lenTag.at, `field-name length ${len}`);
+  if (len > 0 && namesTag.nbytes % len !== 0) {
+    fail(s, what, namesTag.at, `field names take ${namesTag.nbytes} bytes, not a multiple of the name length ${len}`);
+  }
+  const fieldNames: string[] = [];
+  for (let o = 0; len > 0 && o < namesTag.nbytes; o += len) {
+    fieldNames.push(ascii(s.bytes.subarray(namesTag.data + o, namesTag.data + o + len)));
+  }
+  pos = namesTag.next;
+  if (fieldNames.length === 0 && n > MAX_EMPTY_STRUCT) {
+    fail(s, what, h.dimsAt, `struct without fields has dims ${dimsText(dims)}: ${n} elements is implausible`);
+  }
+  const elements: Record<string, MatValue>[] = [];
+  for (let i = 0; i < n; i++) {
+    const rec: Record<string, MatValue> = {};
+    for (const f of fieldNames) {
+      const p = n === 1 ? `${path}.${f}` : `${path}(${i + 1}).${f}`;
+      const tag = readTag(s, pos, end, `variable ${p}`);
+      if (tag.type !== miMATRIX) fail(s, `variable ${p}`, tag.at, `expected miMATRIX, got ${miName(tag.type)}`);
+      rec[f] = readMatrix(s, tag.data, tag.data + tag.nbytes, p).value;
+      pos = tag.next;
+    }
+    elements.push(rec);
+  }
+  if (h.mx === mxOBJECT) return { class: 'object', className, dims, fieldNames, elements, ...g };
+  return { class: 'struct', dims, fieldNames, elements, ...g };
 }
 
 /** " (variable 'x')" when the miMATRIX element at `pos` is readable that far, else ''. */
