@@ -1,7 +1,7 @@
 // The wasm SIMD backend: the primitives it has fast kernels for run in wasm over the shared
 // heap; everything else (and every non-float32 dtype) falls through to the JS reference.
 
-import { CONV_DIRECT_MAX_PLANE, type Backend, type BinaryOp, type MatRef, type Strided, type UnaryOp, type Window2d } from '../backend.js';
+import { CONV_DIRECT_MAX_PLANE, convDirectSuits, type BackendImpl, type BinaryOp, type MatRef, type Strided, type UnaryOp, type Window2d } from '../backend.js';
 import { ArgumentError } from '../../errors.js';
 import { canShareMemory, type Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
@@ -100,7 +100,7 @@ function fftLength(N: number, O: number, H: number, W: number, kh: number, T: nu
   return best > 0 && bestTime < 0.7 * direct ? best : 0;
 }
 
-export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null {
+export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): BackendImpl | null {
   const k = loadWasmKernels(h.memory, build);
   if (k === null) return null;
   const js = jsBackend(h);
@@ -202,12 +202,14 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): Backend | null
     },
     convDirect(dt, x, N, C, O, g, w, bias, y) {
       if (dt !== 'float32') return js.convDirect(dt, x, N, C, O, g, w, bias, y);
+      if (!convDirectSuits(C, g)) return false;
       const geo = writeGeo(g);
       const b = bias < 0 ? 0 : bias * 4;
       const has = bias < 0 ? 0 : 1;
       const flops = N * O * C * g.kh * g.kw * g.OH * g.OW;
-      if (T === 1 || N < 2 || flops < PARALLEL_MIN_FLOPS) return k.convDirect(x * 4, N, C, O, geo, w * 4, b, has, y * 4, scratch[0]!);
-      pool.run(ranges(N, T, 1).map(([s0, e0], t) => [K_CONV_DIRECT, (x + s0 * C * g.H * g.W) * 4, e0 - s0, C, O, geo, w * 4, b, has, (y + s0 * O * g.OH * g.OW) * 4, scratch[t]!]));
+      if (T === 1 || N < 2 || flops < PARALLEL_MIN_FLOPS) k.convDirect(x * 4, N, C, O, geo, w * 4, b, has, y * 4, scratch[0]!);
+      else pool.run(ranges(N, T, 1).map(([s0, e0], t) => [K_CONV_DIRECT, (x + s0 * C * g.H * g.W) * 4, e0 - s0, C, O, geo, w * 4, b, has, (y + s0 * O * g.OH * g.OW) * 4, scratch[t]!]));
+      return true;
     },
     convDirectWeightGrad(dt, x, dy, N, C, O, g, dw) {
       if (dt !== 'float32') return js.convDirectWeightGrad(dt, x, dy, N, C, O, g, dw);
