@@ -2,7 +2,8 @@
 // parameters (float ones marked ':f', passed to worker threads as float32 bit patterns), what
 // it returns, and whether worker threads run it (`task`). The loader's types, the task ids and
 // the worker dispatch (pool/protocol.ts) are derived from this table; adding a kernel is its
-// AssemblyScript, its export, a line here and its binding in the backend.
+// AssemblyScript, its export, a line here and its binding in the backend (the build fails
+// when this table and the module's exports or parameter counts disagree).
 
 export const KERNELS = {
   sgemm: { task: true, args: ['batch', 'M', 'N', 'K', 'a', 'asb', 'asr', 'asc', 'b', 'bsb', 'bsr', 'bsc', 'c', 'csb', 'csr', 'csc', 'beta', 'scratch'] },
