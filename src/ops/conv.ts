@@ -165,7 +165,8 @@ function conv2dForward(input: Tensor, weight: Tensor, bias: Tensor | null | unde
     if (be.convDirect(x.dtype, x.offset, g.N, g.C, g.O, dg, w.offset, bc ? bc.offset : -1, y.offset)) {
       return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => backend().convDirectWeightGrad!(w.dtype, x.offset, dy.offset, g.N, g.C, g.O, dg, dw.offset));
     }
-    y.dispose();
+    // declined: im2col + GEMM writes the same output block
+    return conv2dFolded(input, weight, bias, x, w, bc, g, y);
   }
   return conv2dFolded(input, weight, bias, x, w, bc, g);
 }
@@ -218,7 +219,7 @@ function imageChunks(N: number, perImage: number): [number, number][] {
  * instead of 64 products against 100, ~1.5-1.9× faster); y and dy move between (N, O, L) and
  * (O, N·L) with one permuting copy each.
  */
-function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, bc: Tensor | null, g: ConvGeom): Tensor {
+function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, bc: Tensor | null, g: ConvGeom, yOut?: Tensor): Tensor {
   const be = backend();
   const dt = x.dtype;
   const L = g.OH * g.OW;
@@ -231,7 +232,7 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
   const cols = { row: NL, image: L };
   const ug = unfoldGeometry(g);
   const col = Tensor.empty([K, NL], dt);
-  const y = Tensor.empty([g.N, g.O, g.OH, g.OW], dt);
+  const y = yOut ?? Tensor.empty([g.N, g.O, g.OH, g.OW], dt);
   // (O, N·L) is y's own layout for one image; a batch is permuted into y afterwards
   const yf = g.N === 1 ? y : Tensor.empty([g.O, NL], dt);
   if (bc) be.copy(dt, dt, [g.O, NL], { off: bc.offset, strides: [1, 0] }, { off: yf.offset, strides: [NL, 1] });
