@@ -221,7 +221,7 @@ export type BackendImpl = CoreBackend & Partial<FusedKernels> & Partial<ConvPath
 /** The active backend as ops see it: its core, every fused kernel (its own or composed), its conv paths. */
 export type Backend = CoreBackend & FusedKernels & Partial<ConvPaths>;
 
-/** The core's method names, in declaration order (backend conformance tests use them). */
+/** The method names of the core, the fused kernels and the conv paths (each list checked complete below). */
 export const CORE_METHODS = [
   'copy', 'fill', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'matmul', 'im2col', 'col2im',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward',
@@ -236,3 +236,7 @@ export const FUSED_METHODS = [
 export const CONV_METHODS = [
   'convDirect', 'convDirectWeightGrad', 'rowConvFftLength', 'rowConvSpectrumSize', 'rowConvSpectrum', 'rowConvFft',
 ] as const satisfies readonly (keyof ConvPaths)[];
+
+// each list names every method of its interface: a method added to one fails to compile until listed
+type Unlisted<I, L extends readonly PropertyKey[]> = Exclude<keyof I, L[number] | 'name' | 'threads' | 'ready' | 'workerTasks'>;
+export const LISTS_COMPLETE: [Unlisted<CoreBackend, typeof CORE_METHODS>, Unlisted<FusedKernels, typeof FUSED_METHODS>, Unlisted<ConvPaths, typeof CONV_METHODS>] extends [never, never, never] ? true : never = true;
