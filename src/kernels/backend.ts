@@ -1,7 +1,7 @@
 // The Backend interface over heap offsets. Every offset and stride is in elements of the dtype
 // named in the call. Tensors, autograd and nn sit above this line and never touch numbers
 // themselves; a kernel set (the pure-TS reference, wasm SIMD, a GPU one) sits below it.
-// A backend implements the core (CoreBackend, 19 primitives); the fused and fast kernels
+// A backend implements the core (CoreBackend, 17 primitives); the fused and fast kernels
 // (FusedKernels, ConvPaths) are optional: the fused ones it leaves out are composed from its
 // core (kernels/compose), and ops/conv takes a convolution path only where the backend has it.
 
@@ -120,8 +120,6 @@ export interface CoreBackend {
   /** Max pooling over planes; writes values and the int32 flat in-plane index of each max. */
   maxPool2d(dt: DType, x: number, planes: number, g: Window2d, dst: number, idx: number): void;
   maxPool2dBackward(dt: DType, dy: number, idx: number, planes: number, g: Window2d, dx: number): void;
-  avgPool2d(dt: DType, x: number, planes: number, g: Window2d, countIncludePad: boolean, dst: number): void;
-  avgPool2dBackward(dt: DType, dy: number, planes: number, g: Window2d, countIncludePad: boolean, dx: number): void;
   adaptiveAvgPool2d(dt: DType, x: number, planes: number, H: number, W: number, OH: number, OW: number, dst: number): void;
   adaptiveAvgPool2dBackward(dt: DType, dy: number, planes: number, H: number, W: number, OH: number, OW: number, dx: number): void;
   /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
@@ -134,6 +132,12 @@ export interface CoreBackend {
 
 /** Fused kernels: optional in a backend, composed from its core where it leaves them out. */
 export interface FusedKernels {
+  /**
+   * Average pooling over planes (PyTorch's divisor: the window within the padded plane with
+   * countIncludePad, else the part inside the image); the backward adds into dx.
+   */
+  avgPool2d(dt: DType, x: number, planes: number, g: Window2d, countIncludePad: boolean, dst: number): void;
+  avgPool2dBackward(dt: DType, dy: number, planes: number, g: Window2d, countIncludePad: boolean, dx: number): void;
   /** (log-)softmax over the middle axis of a contiguous (outer, n, inner) block. */
   softmax(dt: DType, src: number, outer: number, n: number, inner: number, dst: number, log: boolean): void;
   /**
@@ -224,12 +228,12 @@ export type Backend = CoreBackend & FusedKernels & Partial<ConvPaths>;
 /** The method names of the core, the fused kernels and the conv paths (each list checked complete below). */
 export const CORE_METHODS = [
   'copy', 'fill', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'matmul', 'im2col', 'col2im',
-  'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward',
+  'maxPool2d', 'maxPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward',
   'gather', 'indexSelect', 'scatterAdd',
 ] as const satisfies readonly (keyof CoreBackend)[];
 
 export const FUSED_METHODS = [
-  'softmax', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'sgdStep', 'adamStep',
+  'avgPool2d', 'avgPool2dBackward', 'softmax', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'sgdStep', 'adamStep',
   'lstmCell', 'lstmCellBackward', 'gruCell', 'gruCellBackward', 'rnnSequence',
 ] as const satisfies readonly (keyof FusedKernels)[];
 

@@ -6,6 +6,7 @@ import { CORE_METHODS } from '../backend.js';
 import type { Heap } from '../heap.js';
 import * as norm from './norm.js';
 import * as optim from './optim.js';
+import * as pool from './pool.js';
 import * as cell from './rnn_cell.js';
 import { softmax } from './softmax.js';
 
@@ -13,6 +14,8 @@ export function complete(impl: BackendImpl, h: Heap): Backend {
   // the fused kernels (the backend's own or composed) as the compositions see them
   const self: Backend = {
     ...impl,
+    avgPool2d: impl.avgPool2d ?? ((...a) => pool.avgPool2d(impl, h, ...a)),
+    avgPool2dBackward: impl.avgPool2dBackward ?? ((...a) => pool.avgPool2dBackward(impl, h, ...a)),
     softmax: impl.softmax ?? ((...a) => softmax(impl, h, ...a)),
     batchNormStats: impl.batchNormStats ?? ((...a) => norm.batchNormStats(impl, h, ...a)),
     batchNormApply: impl.batchNormApply ?? ((...a) => norm.batchNormApply(impl, h, ...a)),
