@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  matmul, transpose, noGrad, optim,
+  matmul, transpose, noGrad, optim, gather, indexSelect, prod, argmin, adaptiveAvgPool2d, cast, mean, log,
   setBackend, backend, Generator, tensor, conv2d, conv1d, maxPool2d, avgPool2d, relu, exp, tanh, sigmoid, add, mul, sub, div, sum,
   permute, contiguous, batchNorm, lstmCell, gruCell, softmax, logSoftmax, maxDim, argmax, amin, clamp, leakyRelu, elu, sqrt, abs, maximum, where, gt, lt, le, eq, ne, type Tensor,
 } from '../../src/index.js';
@@ -243,6 +243,30 @@ export function backendConformance(candidates: readonly string[], reference = 'j
     compare('conv 1→6 k5 pad 2', ([x, w]) => conv2d(x!, w!, null, { padding: 2 }), [[3, 1, 28, 28], [6, 1, 5, 5]]);
     // with a bias over a batch big enough for the threaded broadcast copy (16·6·784 > 65 536)
     compare('conv 1→6 k5 pad 2 + bias, batch 16', ([x, w, b]) => conv2d(x!, w!, b!, { padding: 2 }), [[16, 1, 28, 28], [6, 1, 5, 5], [6]]);
+  });
+
+  test('gather, indexSelect and their scatter-add backward, prod, argmin, adaptive pooling and float64 data match the reference', () => {
+    const idx = (n: number, hi: number, shape: number[]) => tensor(Int32Array.from({ length: n }, () => ri(0, hi - 1)), { shape, dtype: 'int32' });
+    for (const dim of [0, 1, 2]) {
+      const shape = [4, 5, 6];
+      const ishape = shape.map((v, d) => (d === dim ? 7 : v));
+      const index = idx(ishape.reduce((a, b) => a * b, 1), shape[dim]!, ishape);
+      compare(`gather dim ${dim}`, ([x]) => gather(x!, dim, index), [shape]);
+      const sel = idx(9, shape[dim]!, [9]);
+      compare(`indexSelect dim ${dim}`, ([x]) => indexSelect(x!, dim, sel), [shape]);
+      compare(`prod dim ${dim}`, ([x]) => prod(x!, dim), [shape]);
+      compare(`argmin dim ${dim}`, ([x]) => add(argmin(x!, dim).float(), 0), [shape]);
+    }
+    for (const [H, W, OH, OW] of [[7, 9, 3, 4], [5, 5, 5, 5], [10, 3, 4, 1], [6, 1, 4, 1]] as const) {
+      compare(`adaptiveAvgPool2d ${H}×${W}→${OH}×${OW}`, ([x]) => adaptiveAvgPool2d(x!, [OH, OW]), [[2, 3, H, W]]);
+    }
+    // float64: a conv, a batch norm, a softmax and a reduction, cast back to float32 at the end
+    compare('float64 conv/batchNorm/logSoftmax/mean', ([x, w, b]) => {
+      const y = conv2d(cast(x!, 'float64'), cast(w!, 'float64'), cast(b!, 'float64'), { padding: 1 });
+      const z = batchNorm(y, null, null, null, null, { training: true });
+      return cast(mean(logSoftmax(z, 1), 2), 'float32');
+    }, [[2, 3, 6, 5], [4, 3, 3, 3], [4]], 1e-6);
+    compare('float64 elementwise', ([x]) => cast(log(add(exp(cast(x!, 'float64')), 1)), 'float32'), [[3, 11]], 1e-6);
   });
 
   test('recurrent sequences without gradients (tanh, relu, LSTM, GRU; forward and reverse) match the reference', () => {
