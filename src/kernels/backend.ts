@@ -1,7 +1,9 @@
-// The Backend interface: a small closed set of primitives over heap offsets. Every offset and
-// stride is in elements of the dtype named in the call. Tensors, autograd and nn sit above this
-// line and never touch numbers themselves; a kernel set (pure TS today, wasm SIMD next) sits
-// below it.
+// The Backend interface over heap offsets. Every offset and stride is in elements of the dtype
+// named in the call. Tensors, autograd and nn sit above this line and never touch numbers
+// themselves; a kernel set (the pure-TS reference, wasm SIMD, a GPU one) sits below it.
+// A backend implements the core (CoreBackend, 17 primitives); the fused and fast kernels
+// (FusedKernels, ConvPaths) are optional: the fused ones it leaves out are composed from its
+// core (kernels/compose), and ops/conv takes a convolution path only where the backend has it.
 
 import type { DType } from './heap.js';
 
@@ -65,7 +67,23 @@ export interface ColStrides {
  */
 export const CONV_DIRECT_MAX_PLANE = 1 << 16;
 
-export interface Backend {
+// Above this many taps per output (C·kh·kw) im2col + GEMM wins over summing windows directly.
+const DIRECT_MAX_TAPS = 64;
+
+/**
+ * Whether a direct convolution suits a one-group convolution of C channels: stride and dilation
+ * 1, few taps (LeNet's 1-channel 5×5 first layer; EEGNet's 1-channel temporal kernel), a padded
+ * image that fits the kernel's per-thread plane. Backends with convDirect accept these shapes.
+ */
+export function convDirectSuits(C: number, g: Window2d): boolean {
+  if (g.sh !== 1 || g.sw !== 1 || g.dh !== 1 || g.dw !== 1) return false;
+  const taps = g.kh * g.kw;
+  if (taps < 2 || C * taps > DIRECT_MAX_TAPS) return false;
+  return C * (g.OH + g.kh - 1) * (Math.ceil(g.OW / 8) * 8 + g.kw - 1) <= CONV_DIRECT_MAX_PLANE;
+}
+
+/** The primitives every backend implements. */
+export interface CoreBackend {
   readonly name: string;
   /** Threads its kernels use (1 for the reference). */
   readonly threads?: number;
@@ -86,8 +104,6 @@ export interface Backend {
   reduce(op: ReduceOp, dt: DType, src: number, outer: number, n: number, inner: number, dst: number): void;
   /** Like reduce('max'|'min') but also writes the int32 index of the winner (first on ties). */
   argReduce(op: 'max' | 'min', dt: DType, src: number, outer: number, n: number, inner: number, dstVal: number, dstIdx: number): void;
-  /** (log-)softmax over the middle axis of a contiguous (outer, n, inner) block. */
-  softmax(dt: DType, src: number, outer: number, n: number, inner: number, dst: number, log: boolean): void;
   /**
    * out[b] = A[b] (M×K) @ B[b] (K×N), for b < batch. `beta` = 1 accumulates into out, 0
    * overwrites; an out batch stride of 0 with beta = 1 sums over the batch.
@@ -101,36 +117,29 @@ export interface Backend {
   im2col(dt: DType, x: number, N: number, C: number, g: Window2d, dst: number, cols?: ColStrides): void;
   /** Adds columns back into (N, C, H, W) (the adjoint of im2col, same layouts). */
   col2im(dt: DType, col: number, N: number, C: number, g: Window2d, dst: number, cols?: ColStrides): void;
-  /**
-   * Direct convolution at stride 1, dilation 1, one group — for few taps C·kh·kw, where im2col
-   * would copy every input sample kh·kw times: y (N, O, OH, OW) = bias + w (O, C, kh, kw) ⋆ x
-   * (N, C, H, W) with (ph, pw) zero padding before; bias −1 for none. Shapes are limited by
-   * CONV_DIRECT_MAX_PLANE.
-   */
-  convDirect(dt: DType, x: number, N: number, C: number, O: number, g: Window2d, w: number, bias: number, y: number): void;
-  /** Weight gradient of convDirect: dw (O, C, kh, kw) = Σₙ dy[n] ⋆ x[n] (overwritten). */
-  convDirectWeightGrad(dt: DType, x: number, dy: number, N: number, C: number, O: number, g: Window2d, dw: number): void;
-  /**
-   * Optional FFT path for convolutions whose kernel spans every column (stride 1): y (N, O, OH)
-   * = bias + Σ_{t<kh, c<W} w[o, t, c]·x[n, i + t, c] over images x (N, H, W), OH = H − kh + 1.
-   * rowConvFftLength gives the block length to use, or 0 where the direct product is faster
-   * (spectrumPerCall: the weight's spectrum would be made for this call alone); the weight's
-   * spectrum (rowConvSpectrumSize floats) is made once by rowConvSpectrum and can be reused for
-   * as long as the weight is unchanged. Both decline (return false, writing nothing) when the
-   * weight or the input holds an infinite or NaN value: a transform spreads it over a whole
-   * block, where the direct product confines it to the windows that contain it.
-   */
-  rowConvFftLength?(dt: DType, N: number, O: number, H: number, W: number, kh: number, spectrumPerCall?: boolean): number;
-  rowConvSpectrumSize?(O: number, W: number, n: number): number;
-  rowConvSpectrum?(dt: DType, w: number, O: number, kh: number, W: number, n: number, spec: number): boolean;
-  rowConvFft?(dt: DType, x: number, N: number, H: number, W: number, O: number, kh: number, n: number, spec: number, bias: number, y: number): boolean;
   /** Max pooling over planes; writes values and the int32 flat in-plane index of each max. */
   maxPool2d(dt: DType, x: number, planes: number, g: Window2d, dst: number, idx: number): void;
   maxPool2dBackward(dt: DType, dy: number, idx: number, planes: number, g: Window2d, dx: number): void;
-  avgPool2d(dt: DType, x: number, planes: number, g: Window2d, countIncludePad: boolean, dst: number): void;
-  avgPool2dBackward(dt: DType, dy: number, planes: number, g: Window2d, countIncludePad: boolean, dx: number): void;
   adaptiveAvgPool2d(dt: DType, x: number, planes: number, H: number, W: number, OH: number, OW: number, dst: number): void;
   adaptiveAvgPool2dBackward(dt: DType, dy: number, planes: number, H: number, W: number, OH: number, OW: number, dx: number): void;
+  /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
+  gather(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
+  /** dst[o, j, :] = src[o, index[j], :] over contiguous (outer, n, inner) → (outer, m, inner); index (m) int32. */
+  indexSelect(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
+  /** dst[o, index[o, j, i], i] += src[o, j, i]; the adjoint of gather. */
+  scatterAdd(dt: DType, src: number, outer: number, m: number, inner: number, index: number, n: number, dst: number): void;
+}
+
+/** Fused kernels: optional in a backend, composed from its core where it leaves them out. */
+export interface FusedKernels {
+  /**
+   * Average pooling over planes (PyTorch's divisor: the window within the padded plane with
+   * countIncludePad, else the part inside the image); the backward adds into dx.
+   */
+  avgPool2d(dt: DType, x: number, planes: number, g: Window2d, countIncludePad: boolean, dst: number): void;
+  avgPool2dBackward(dt: DType, dy: number, planes: number, g: Window2d, countIncludePad: boolean, dx: number): void;
+  /** (log-)softmax over the middle axis of a contiguous (outer, n, inner) block. */
+  softmax(dt: DType, src: number, outer: number, n: number, inner: number, dst: number, log: boolean): void;
   /**
    * Per-channel batch statistics of a contiguous (N, C, L) block: mean and 1/sqrt(var + eps)
    * with the biased variance, as batch normalisation uses them.
@@ -177,10 +186,61 @@ export interface Backend {
   rnnSequence(dt: DType, mode: number, T: number, B: number, H: number, reverse: boolean, gi: number, whh: number, bhh: number, h0: number, c: number, out: number): void;
   /** Backward of gruCell: dout (B, H) → dgi (B, 3H), dgh (B, 3H), dh (B, H). */
   gruCellBackward(dt: DType, B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
-  /** out[o, j, i] = src[o, index[o, j, i], i] over contiguous (outer, n, inner) → (outer, m, inner). */
-  gather(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
-  /** dst[o, j, :] = src[o, index[j], :] over contiguous (outer, n, inner) → (outer, m, inner); index (m) int32. */
-  indexSelect(dt: DType, src: number, outer: number, n: number, inner: number, index: number, m: number, dst: number): void;
-  /** dst[o, index[o, j, i], i] += src[o, j, i]; the adjoint of gather. */
-  scatterAdd(dt: DType, src: number, outer: number, m: number, inner: number, index: number, n: number, dst: number): void;
 }
+
+/**
+ * Convolution paths beside im2col + GEMM, optional: ops/conv takes one only where the backend
+ * has it and accepts the shape.
+ */
+export interface ConvPaths {
+  /**
+   * Direct convolution at stride 1, dilation 1, one group — for few taps C·kh·kw, where im2col
+   * would copy every input sample kh·kw times: y (N, O, OH, OW) = bias + w (O, C, kh, kw) ⋆ x
+   * (N, C, H, W) with (ph, pw) zero padding before; bias −1 for none. Shapes are limited by
+   * CONV_DIRECT_MAX_PLANE. Declines (returns false, writing nothing) where the shape does not
+   * suit it (convDirectSuits): the caller then takes im2col + GEMM.
+   */
+  convDirect(dt: DType, x: number, N: number, C: number, O: number, g: Window2d, w: number, bias: number, y: number): boolean;
+  /** Weight gradient of convDirect: dw (O, C, kh, kw) = Σₙ dy[n] ⋆ x[n] (overwritten). */
+  convDirectWeightGrad(dt: DType, x: number, dy: number, N: number, C: number, O: number, g: Window2d, dw: number): void;
+  /**
+   * FFT path for convolutions whose kernel spans every column (stride 1): y (N, O, OH)
+   * = bias + Σ_{t<kh, c<W} w[o, t, c]·x[n, i + t, c] over images x (N, H, W), OH = H − kh + 1.
+   * rowConvFftLength gives the block length to use, or 0 where the direct product is faster
+   * (spectrumPerCall: the weight's spectrum would be made for this call alone); the weight's
+   * spectrum (rowConvSpectrumSize floats) is made once by rowConvSpectrum and can be reused for
+   * as long as the weight is unchanged. Both decline (return false, writing nothing) when the
+   * weight or the input holds an infinite or NaN value: a transform spreads it over a whole
+   * block, where the direct product confines it to the windows that contain it.
+   */
+  rowConvFftLength(dt: DType, N: number, O: number, H: number, W: number, kh: number, spectrumPerCall?: boolean): number;
+  rowConvSpectrumSize(O: number, W: number, n: number): number;
+  rowConvSpectrum(dt: DType, w: number, O: number, kh: number, W: number, n: number, spec: number): boolean;
+  rowConvFft(dt: DType, x: number, N: number, H: number, W: number, O: number, kh: number, n: number, spec: number, bias: number, y: number): boolean;
+}
+
+/** What a backend implements: the core, and any of the optional kernels. */
+export type BackendImpl = CoreBackend & Partial<FusedKernels> & Partial<ConvPaths>;
+
+/** The active backend as ops see it: its core, every fused kernel (its own or composed), its conv paths. */
+export type Backend = CoreBackend & FusedKernels & Partial<ConvPaths>;
+
+/** The method names of the core, the fused kernels and the conv paths (each list checked complete below). */
+export const CORE_METHODS = [
+  'copy', 'fill', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'matmul', 'im2col', 'col2im',
+  'maxPool2d', 'maxPool2dBackward', 'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward',
+  'gather', 'indexSelect', 'scatterAdd',
+] as const satisfies readonly (keyof CoreBackend)[];
+
+export const FUSED_METHODS = [
+  'avgPool2d', 'avgPool2dBackward', 'softmax', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'sgdStep', 'adamStep',
+  'lstmCell', 'lstmCellBackward', 'gruCell', 'gruCellBackward', 'rnnSequence',
+] as const satisfies readonly (keyof FusedKernels)[];
+
+export const CONV_METHODS = [
+  'convDirect', 'convDirectWeightGrad', 'rowConvFftLength', 'rowConvSpectrumSize', 'rowConvSpectrum', 'rowConvFft',
+] as const satisfies readonly (keyof ConvPaths)[];
+
+// each list names every method of its interface: a method added to one fails to compile until listed
+type Unlisted<I, L extends readonly PropertyKey[]> = Exclude<keyof I, L[number] | 'name' | 'threads' | 'ready' | 'workerTasks'>;
+export const LISTS_COMPLETE: [Unlisted<CoreBackend, typeof CORE_METHODS>, Unlisted<FusedKernels, typeof FUSED_METHODS>, Unlisted<ConvPaths, typeof CONV_METHODS>] extends [never, never, never] ? true : never = true;

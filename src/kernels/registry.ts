@@ -1,19 +1,21 @@
 // Which backend runs the kernels. The JS reference backend is always present; faster ones
-// register themselves and can be selected by name.
+// register themselves and can be selected by name. A registered backend implements the core;
+// the fused kernels it leaves out are composed from that core when it is made.
 
 import { ArgumentError } from '../errors.js';
-import type { Backend } from './backend.js';
+import type { Backend, BackendImpl } from './backend.js';
+import { complete } from './compose/index.js';
 import { heap } from './heap.js';
 import { jsBackend } from './js/index.js';
 import { getNumThreads, wasmBackend } from './wasm/index.js';
 
-function needWasm(build?: 'simd' | 'relaxed'): Backend {
+function needWasm(build?: 'simd' | 'relaxed'): BackendImpl {
   const b = wasmBackend(heap(), build);
   if (b === null) throw new Error(`setBackend: the wasm${build ? `-${build}` : ''} kernels cannot run in this engine`);
   return b;
 }
 
-const backends = new Map<string, () => Backend>([
+const backends = new Map<string, () => BackendImpl>([
   ['js', () => jsBackend(heap())],
   ['wasm', () => needWasm()],
   ['wasm-simd', () => needWasm('simd')],
@@ -28,7 +30,8 @@ let activeThreads = 0;
 // blocks, so switching back and forth must not start new ones each time
 const made = new Map<string, Backend>();
 
-export function registerBackend(name: string, make: () => Backend): void {
+/** Makes `make()` (the core, any fused kernels and conv paths) selectable as `name`. */
+export function registerBackend(name: string, make: () => BackendImpl): void {
   backends.set(name, make);
   for (const k of [...made.keys()]) if (k.startsWith(`${name}@`)) made.delete(k);
 }
@@ -39,7 +42,7 @@ export function setBackend(name: string): void {
   const key = `${name}@${getNumThreads()}`;
   let b = made.get(key);
   if (b === undefined) {
-    b = make();
+    b = complete(make(), heap());
     made.set(key, b);
   }
   active = b;
@@ -66,7 +69,7 @@ export function backend(): Backend {
   const key = `default@${getNumThreads()}`;
   let b = made.get(key);
   if (b === undefined) {
-    b = wasmBackend(heap()) ?? jsBackend(heap());
+    b = complete(wasmBackend(heap()) ?? jsBackend(heap()), heap());
     made.set(key, b);
     made.set(`${b.name}@${getNumThreads()}`, b);
   }

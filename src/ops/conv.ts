@@ -7,7 +7,7 @@
 
 import { ShapeError, ArgumentError, DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
-import { CONV_DIRECT_MAX_PLANE, type Window2d } from '../kernels/backend.js';
+import type { Window2d } from '../kernels/backend.js';
 import { record } from '../autograd/tape.js';
 import { isGradEnabled } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -102,23 +102,6 @@ function unfoldGeometry(g: ConvGeom): ConvGeom {
   return { ...g, H: 1, W: g.H, kh: 1, kw: g.kh, sh: 1, sw: g.sh, ph: 0, pw: g.ph, dh: 1, dw: g.dh, OH: 1, OW: g.OH };
 }
 
-// Above this many taps per output (C·kh·kw) im2col + GEMM wins over summing windows directly.
-const DIRECT_MAX_TAPS = 64;
-
-/**
- * The geometry for Backend.convDirect, or null where im2col + GEMM is the better path: stride
- * and dilation 1, one group, few taps (LeNet's 1-channel 5×5 first layer; EEGNet's 1-channel
- * temporal kernel), a padded image that fits the kernel's per-thread plane.
- */
-function directGeometry(g: ConvGeom): ConvGeom | null {
-  const u = unfoldGeometry(g);
-  if (u.groups !== 1 || u.sh !== 1 || u.sw !== 1 || u.dh !== 1 || u.dw !== 1) return null;
-  const taps = u.kh * u.kw;
-  if (taps < 2 || u.C * taps > DIRECT_MAX_TAPS) return null;
-  if (u.C * (u.OH + u.kh - 1) * (Math.ceil(u.OW / 8) * 8 + u.kw - 1) > CONV_DIRECT_MAX_PLANE) return null;
-  return u;
-}
-
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const g = geometry(input, weight, opts, 'conv2d');
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.O)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be (${g.O},)`);
@@ -153,7 +136,7 @@ function conv2dForward(input: Tensor, weight: Tensor, bias: Tensor | null | unde
     const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
     // a weight that needs its gradient changes every step: its spectrum is made per call
     const perCall = isGradEnabled() && weight.requiresGrad;
-    const n = g.sh === 1 && be.rowConvFft ? be.rowConvFftLength!(x.dtype, g.N, g.O, g.H, g.W, g.kh, perCall) : 0;
+    const n = g.sh === 1 && be.rowConvFft && be.rowConvFftLength ? be.rowConvFftLength(x.dtype, g.N, g.O, g.H, g.W, g.kh, perCall) : 0;
     let done = false;
     if (n > 0) {
       // long kernels: overlap-save through the FFT (EEG nets' 25-tap temporal-spatial layer);
@@ -174,11 +157,16 @@ function conv2dForward(input: Tensor, weight: Tensor, bias: Tensor | null | unde
       backend().matmul(w.dtype, g.N, g.O, kk, L, { off: dy.offset, sb: g.O * L, sr: L, sc: 1 }, { off: x.offset, sb: direct.sb, sr: direct.sc, sc: direct.sr }, { off: dw.offset, sb: 0, sr: kk, sc: 1 }, 0);
     });
   }
-  const dg = directGeometry(g);
-  if (dg) {
+  // a direct convolution where the backend has one and takes the shape (few taps, one group)
+  const be = backend();
+  if (g.groups === 1 && be.convDirect && be.convDirectWeightGrad) {
+    const dg = unfoldGeometry(g);
     const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
-    backend().convDirect(x.dtype, x.offset, g.N, g.C, g.O, dg, w.offset, bc ? bc.offset : -1, y.offset);
-    return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => backend().convDirectWeightGrad(w.dtype, x.offset, dy.offset, g.N, g.C, g.O, dg, dw.offset));
+    if (be.convDirect(x.dtype, x.offset, g.N, g.C, g.O, dg, w.offset, bc ? bc.offset : -1, y.offset)) {
+      return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => backend().convDirectWeightGrad!(w.dtype, x.offset, dy.offset, g.N, g.C, g.O, dg, dw.offset));
+    }
+    // declined: im2col + GEMM writes the same output block
+    return conv2dFolded(input, weight, bias, x, w, bc, g, y);
   }
   return conv2dFolded(input, weight, bias, x, w, bc, g);
 }
@@ -231,7 +219,7 @@ function imageChunks(N: number, perImage: number): [number, number][] {
  * instead of 64 products against 100, ~1.5-1.9× faster); y and dy move between (N, O, L) and
  * (O, N·L) with one permuting copy each.
  */
-function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, bc: Tensor | null, g: ConvGeom): Tensor {
+function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, bc: Tensor | null, g: ConvGeom, yOut?: Tensor): Tensor {
   const be = backend();
   const dt = x.dtype;
   const L = g.OH * g.OW;
@@ -244,7 +232,7 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
   const cols = { row: NL, image: L };
   const ug = unfoldGeometry(g);
   const col = Tensor.empty([K, NL], dt);
-  const y = Tensor.empty([g.N, g.O, g.OH, g.OW], dt);
+  const y = yOut ?? Tensor.empty([g.N, g.O, g.OH, g.OW], dt);
   // (O, N·L) is y's own layout for one image; a batch is permuted into y afterwards
   const yf = g.N === 1 ? y : Tensor.empty([g.O, NL], dt);
   if (bc) be.copy(dt, dt, [g.O, NL], { off: bc.offset, strides: [1, 0] }, { off: yf.offset, strides: [NL, 1] });

@@ -9,7 +9,39 @@
 import type { TestContext } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { tensor, tidy, type Tensor } from '../../src/index.js';
+import { backend, registerBackend, setBackend, tensor, tidy, type Tensor } from '../../src/index.js';
+import { coreOnly } from '../../src/kernels/compose/index.js';
+import { heap } from '../../src/kernels/heap.js';
+import { jsBackend } from '../../src/kernels/js/index.js';
+
+// ---- backends ------------------------------------------------------------------------------------
+
+// the JS core alone: every fused kernel composed from the core primitives
+registerBackend('js-core', () => coreOnly(jsBackend(heap()), 'js-core'));
+
+/**
+ * The backends every case runs on: the default one (wasm where the engine runs it, or what
+ * DENDRITE_BACKEND names) under the case's own name; the JS reference (' [js]') where the
+ * default is another; and the JS core with the fused kernels composed from it (' [js-core]').
+ */
+export function goldenBackends(): { name: string; suffix: string }[] {
+  const main = backend().name;
+  const out = [{ name: main, suffix: '' }];
+  if (main !== 'js') out.push({ name: 'js', suffix: ' [js]' });
+  if (main !== 'js-core') out.push({ name: 'js-core', suffix: ' [js-core]' });
+  return out;
+}
+
+/** Runs f with `name` as the active backend, restoring the previous one after. */
+export function onBackend<T>(name: string, f: () => T): T {
+  const prev = backend().name;
+  setBackend(name);
+  try {
+    return f();
+  } finally {
+    setBackend(prev);
+  }
+}
 
 // ---- fixture format ----------------------------------------------------------------------------
 

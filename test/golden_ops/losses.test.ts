@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import * as D from '../../src/index.js';
-import { assertClose, bool, loadFixture, num, opts, runCase, str, toTensor, TOL, type FixtureTensor, type Kwargs, type OpCase, type OpTable } from './helpers.js';
+import { goldenBackends, onBackend, assertClose, bool, loadFixture, num, opts, runCase, str, toTensor, TOL, type FixtureTensor, type Kwargs, type OpCase, type OpTable } from './helpers.js';
 
 const reduction = (kw: Kwargs): D.Reduction | undefined => str(kw, 'reduction') as D.Reduction | undefined;
 
@@ -43,8 +43,8 @@ const LOSSES: OpTable = {
 };
 
 const fixture = loadFixture<OpCase>('losses.json');
-for (const c of fixture.cases) {
-  test(c.name, (t) => runCase(t, c, LOSSES));
+for (const be of goldenBackends()) {
+  for (const c of fixture.cases) test(c.name + be.suffix, (t) => onBackend(be.name, () => runCase(t, c, LOSSES)));
 }
 
 // pos_weight against PyTorch's own expression (aten binary_cross_entropy_with_logits), in float64:

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as D from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { bool, dims, loadFixture, num, nums, opts, pair, runCase, str, type Kwargs, type OpCase, type OpFn, type OpTable, type TolClass } from './helpers.js';
+import { goldenBackends, onBackend, bool, dims, loadFixture, num, nums, opts, pair, runCase, str, type Kwargs, type OpCase, type OpFn, type OpTable, type TolClass } from './helpers.js';
 
 const ew = (fn: OpFn): { fn: OpFn; tol: TolClass } => ({ fn, tol: 'elementwise' });
 const red = (fn: OpFn): { fn: OpFn; tol: TolClass } => ({ fn, tol: 'reduction' });
@@ -157,6 +157,6 @@ const OPS: OpTable = {
 };
 
 const fixture = loadFixture<OpCase>('ops.json');
-for (const c of fixture.cases) {
-  test(c.name, (t) => runCase(t, c, OPS));
+for (const be of goldenBackends()) {
+  for (const c of fixture.cases) test(c.name + be.suffix, (t) => onBackend(be.name, () => runCase(t, c, OPS)));
 }

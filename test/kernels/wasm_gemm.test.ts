@@ -8,7 +8,7 @@ import { jsBackend } from '../../src/kernels/js/index.js';
 import { wasmBackend } from '../../src/kernels/wasm/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
 import { Generator } from '../../src/tensor/random.js';
-import type { Backend, MatRef } from '../../src/kernels/backend.js';
+import type { CoreBackend, MatRef } from '../../src/kernels/backend.js';
 
 const h = heap();
 const js = jsBackend(h);
@@ -21,7 +21,7 @@ function fillRandom(off: number, n: number): void {
 
 interface Case { batch: number; M: number; N: number; K: number; ta: boolean; tb: boolean; outT: boolean; beta: 0 | 1; reduceBatch: boolean }
 
-function run(b: Backend, c: Case, aOff: number, bOff: number, init: Float32Array): Float32Array {
+function run(b: CoreBackend, c: Case, aOff: number, bOff: number, init: Float32Array): Float32Array {
   const { batch, M, N, K } = c;
   const A: MatRef = c.ta ? { off: aOff, sb: M * K, sr: 1, sc: M } : { off: aOff, sb: M * K, sr: K, sc: 1 };
   const B: MatRef = c.tb ? { off: bOff, sb: K * N, sr: 1, sc: K } : { off: bOff, sb: K * N, sr: N, sc: 1 };

@@ -1,6 +1,8 @@
-// The pure-TypeScript reference backend: the living definition every fast kernel is tested against.
+// The pure-TypeScript reference backend: the living definition every fast kernel is tested
+// against. It implements the core and, as their reference, the fused kernels and the direct
+// convolution (not the FFT path, which a reference has no need of).
 
-import type { Backend } from '../backend.js';
+import { convDirectSuits, type Backend } from '../backend.js';
 import type { Heap } from '../heap.js';
 import { binary, copy, fill, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
@@ -10,7 +12,7 @@ import * as bn from './norm.js';
 import * as opt from './optim.js';
 import * as cell from './rnn_cell.js';
 
-export function jsBackend(h: Heap): Backend {
+export function jsBackend(h: Heap): Backend & { convDirect: NonNullable<Backend['convDirect']>; convDirectWeightGrad: NonNullable<Backend['convDirectWeightGrad']> } {
   return {
     name: 'js',
     copy: (...a) => copy(h, ...a),
@@ -24,7 +26,11 @@ export function jsBackend(h: Heap): Backend {
     matmul: (...a) => matmul(h, ...a),
     im2col: (...a) => w.im2col(h, ...a),
     col2im: (...a) => w.col2im(h, ...a),
-    convDirect: (...a) => w.convDirect(h, ...a),
+    convDirect(dt, x, N, C, O, g, wt, bias, y) {
+      if (!convDirectSuits(C, g)) return false;
+      w.convDirect(h, dt, x, N, C, O, g, wt, bias, y);
+      return true;
+    },
     convDirectWeightGrad: (...a) => w.convDirectWeightGrad(h, ...a),
     maxPool2d: (...a) => w.maxPool2d(h, ...a),
     maxPool2dBackward: (...a) => w.maxPool2dBackward(h, ...a),

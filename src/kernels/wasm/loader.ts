@@ -8,52 +8,17 @@
 
 import { isShared } from '../heap.js';
 import { RELAXED_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/binaries.js';
+import { KERNELS, type KernelExports } from './kernels.js';
 
-export interface WasmKernels {
+/** The kernels (typed from the table in kernels.ts), the build and the GEMM's blocking sizes. */
+export type WasmKernels = KernelExports & {
   readonly build: 'simd' | 'relaxed';
   /** The compiled module, so worker threads can instantiate it over the same memory. */
   readonly module: WebAssembly.Module;
-  sgemm(
-    batch: number, M: number, N: number, K: number,
-    a: number, asb: number, asr: number, asc: number,
-    b: number, bsb: number, bsr: number, bsc: number,
-    c: number, csb: number, csr: number, csc: number,
-    beta: number, scratch: number,
-  ): void;
-  im2col(x: number, N: number, C: number, geo: number, dst: number, rowStride: number, imageStride: number): void;
-  col2im(col: number, N: number, C: number, geo: number, dst: number, rowStride: number, imageStride: number): void;
-  convDirect(x: number, N: number, C: number, O: number, geo: number, w: number, bias: number, hasBias: number, y: number, scratch: number): void;
-  convDirectWeightGrad(x: number, dy: number, N: number, C: number, O: number, geo: number, dw: number, chunk: number, scratch: number): void;
-  fftConvSpectrum(w: number, O: number, kh: number, W: number, n: number, spec: number, scratch: number): void;
-  fftConv(x: number, N: number, H: number, W: number, O: number, kh: number, n: number, OH: number, bp0: number, bp1: number, spec: number, bias: number, hasBias: number, y: number, xs: number, zb: number): void;
-  maxPool2d(x: number, planes: number, geo: number, dst: number, idx: number): void;
-  maxPool2dBackward(dy: number, idx: number, planes: number, HW: number, L: number, dx: number): void;
-  avgPool2d(x: number, planes: number, geo: number, cip: number, dst: number): void;
-  avgPool2dBackward(dy: number, planes: number, geo: number, cip: number, dx: number): void;
-  unary(op: number, src: number, dst: number, n: number, p0: number, p1: number): void;
-  binary(op: number, ndim: number, meta: number, a: number, b: number, dst: number, p0: number): void;
-  copy(ndim: number, meta: number, src: number, dst: number): void;
-  fill32(dst: number, n: number, bits: number): void;
-  allFinite(src: number, n: number): number;
-  reduceSum(src: number, outer: number, n: number, inner: number, dst: number): void;
-  reduceMax(isMax: number, src: number, outer: number, n: number, inner: number, dst: number, idx: number): void;
-  softmax(src: number, outer: number, n: number, inner: number, dst: number, log: number): void;
-  compare(op: number, ndim: number, meta: number, a: number, b: number, dst: number): void;
-  where(ndim: number, meta: number, c: number, a: number, b: number, dst: number): void;
-  batchNormStats(x: number, N: number, C: number, L: number, eps: number, mean: number, invstd: number, c0: number, c1: number): void;
-  batchNormApply(x: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, b: number, y: number, c0: number, c1: number): void;
-  batchNormBackward(x: number, dy: number, N: number, C: number, L: number, mean: number, invstd: number, w: number, dx: number, dw: number, db: number, c0: number, c1: number): void;
-  sgdStep(n: number, p: number, g: number, buf: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, maximize: number, first: number): void;
-  adamStep(n: number, p: number, g: number, m: number, v: number, vmax: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, maximize: number): void;
-  lstmCell(B: number, H: number, gates: number, c: number, cRow: number, out: number, act: number): void;
-  lstmCellBackward(B: number, H: number, act: number, c: number, cRow: number, dout: number, dgates: number, dc: number): void;
-  gruCell(B: number, H: number, gi: number, gh: number, h: number, hRow: number, out: number, act: number): void;
-  rnnSequence(mode: number, T: number, B: number, H: number, reverse: number, gi: number, whh: number, bhh: number, h0: number, c: number, out: number, gh: number): void;
-  gruCellBackward(B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
   readonly KC: number;
   readonly NC: number;
   readonly MC: number;
-}
+};
 
 function decode(b64: string): Uint8Array<ArrayBuffer> {
   const g = globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } };
@@ -99,8 +64,12 @@ export function loadWasmKernels(memory: WebAssembly.Memory, build?: 'simd' | 're
   const bytes = decode(pick === 'relaxed' ? RELAXED_WASM_BASE64 : SIMD_WASM_BASE64);
   const mod = new WebAssembly.Module(isShared(memory) ? bytes : unshareMemoryImport(bytes));
   const inst = new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new Error('wasm kernel abort'); } } });
-  const e = inst.exports as unknown as Omit<WasmKernels, 'build' | 'module' | 'KC' | 'NC' | 'MC'> & { KC: WebAssembly.Global; NC: WebAssembly.Global; MC: WebAssembly.Global };
-  return { ...e, build: pick, module: mod, KC: e.KC.value as number, NC: e.NC.value as number, MC: e.MC.value as number };
+  const e = inst.exports as Record<string, unknown>;
+  for (const name of Object.keys(KERNELS)) {
+    if (typeof e[name] !== 'function') throw new Error(`wasm kernels: the module does not export '${name}'`);
+  }
+  const value = (name: string): number => (e[name] as WebAssembly.Global).value as number;
+  return { ...(e as unknown as KernelExports), build: pick, module: mod, KC: value('KC'), NC: value('NC'), MC: value('MC') };
 }
 
 function leb(b: Uint8Array, p: number): [number, number] {
