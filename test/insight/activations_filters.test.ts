@@ -42,10 +42,30 @@ test('shallowSpatialMaps: a rank-1 combined filter gives back its spatial weight
     assert.ok(Math.abs(sigma[o]! - Math.hypot(...v)) < 1e-6);
     assert.ok(Math.abs(explained[o]! - 1) < 1e-9);
   }
-  // full-rank filters: the rank-1 share is below one
+  // full-rank filters: against W built here and its top right singular vector by power iteration
   manualSeed(2);
-  const full = shallowSpatialMaps(new ShallowFBCSPNet({ nChans: 4, nOutputs: 2, nTimes: 200, nFiltersTime: 3, nFiltersSpat: 2 }));
-  assert.ok(full.explained.every((e) => e > 0 && e < 1));
+  const net2 = new ShallowFBCSPNet({ nChans: 6, nOutputs: 2, nTimes: 200, nFiltersTime: 5, nFiltersSpat: 3 });
+  const full = shallowSpatialMaps(net2);
+  const T = net2.conv_time_spat.conv_time.weight.dataSync(), S = net2.conv_time_spat.conv_spat.weight.dataSync();
+  for (let o = 0; o < 3; o++) {
+    const W = Array.from({ length: 25 }, (_, k) => Array.from({ length: 6 }, (_, c) => {
+      let a = 0;
+      for (let f = 0; f < 5; f++) a += T[f * 25 + k]! * S[(o * 5 + f) * 6 + c]!;
+      return a;
+    }));
+    let v = [1, 1, 1, 1, 1, 1];
+    for (let it = 0; it < 2000; it++) {
+      const u = W.map((row) => row.reduce((a, w, c) => a + w * v[c]!, 0));
+      const nv = v.map((_, c) => W.reduce((a, row, k) => a + row[c]! * u[k]!, 0));
+      const n = Math.hypot(...nv);
+      v = nv.map((x) => x / n);
+    }
+    const sigma = Math.hypot(...W.map((row) => row.reduce((a, w, c) => a + w * v[c]!, 0)));
+    const big = v.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
+    closeArr(full.maps[o]!, v.map((x) => (big < 0 ? -x : x) * sigma), 1e-6);
+    const energy = W.flat().reduce((a, w) => a + w * w, 0);
+    assert.ok(Math.abs(full.explained[o]! - (sigma * sigma) / energy) < 1e-6 && full.explained[o]! < 1);
+  }
 });
 
 test('channelLayout places EEGMMIDB labels as MNE (eegbci.standardize + standard_1005) and reports the rest', () => {
