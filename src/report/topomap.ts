@@ -59,7 +59,9 @@ function solve(A: Float64Array, b: Float64Array, n: number): Float64Array {
  */
 export function biharmonicSpline(xy: readonly (readonly [number, number])[], values: ArrayLike<number>): (x: number, y: number) => number {
   const n = xy.length;
-  if (values.length !== n || n < 1) throw new ShapeError(`biharmonicSpline: ${values.length} values for ${n} electrodes`);
+  if (values.length !== n) throw new ShapeError(`biharmonicSpline: ${values.length} values for ${n} electrodes`);
+  // a dense n × n solve: bounded so a stray input cannot ask for gigabytes
+  if (n < 3 || n > 2048) throw new ArgumentError(`biharmonicSpline: ${n} electrodes, expected 3 to 2048`);
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = green(Math.hypot(xy[i]![0] - xy[j]![0], xy[i]![1] - xy[j]![1]));
   const w = solve(A, Float64Array.from(values), n);
@@ -102,6 +104,9 @@ export function topomapSvg(xy: readonly (readonly [number, number])[], values: A
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw new ArgumentError(`topomapSvg: value ${i}${opts.names?.[i] ? ` (${opts.names[i]})` : ''} is ${values[i]}`);
   const sphere = opts.sphere ?? DEFAULT_SPHERE;
   const size = opts.size ?? 220, res = opts.resolution ?? 48;
+  if (!Number.isInteger(size) || size < 16 || size > 4096) throw new ArgumentError(`topomapSvg: size ${size}, expected an integer in [16, 4096]`);
+  if (!Number.isInteger(res) || res < 4 || res > 512) throw new ArgumentError(`topomapSvg: resolution ${res}, expected an integer in [4, 512]`);
+  if (opts.vlim && !(Number.isFinite(opts.vlim[0]) && Number.isFinite(opts.vlim[1]) && opts.vlim[0] < opts.vlim[1])) throw new ArgumentError(`topomapSvg: vlim [${opts.vlim.join(', ')}], expected finite lo < hi`);
   const [cx, cy, , R] = sphere;
   let reach = R;
   for (const [x, y] of xy) reach = Math.max(reach, Math.hypot(x - cx, y - cy));

@@ -46,4 +46,9 @@ test('topomapSvg draws the map, outline and one dot per electrode; bad input is 
   assert.throws(() => topomapSvg(xy, v.slice(1)), ShapeError);
   assert.throws(() => topomapSvg(xy, v.map((a, i) => (i === 3 ? NaN : a)), { names: ref.eegmmidb.standard_names }), (e: unknown) => e instanceof ArgumentError && /value 3 \(FCz\) is NaN/.test(e.message));
   assert.throws(() => topomapCoords([[0, 0]]), ArgumentError);
+  assert.throws(() => topomapSvg(xy.slice(0, 2), [1, 2]), (e: unknown) => e instanceof ArgumentError && /2 electrodes, expected 3 to 2048/.test(e.message));
+  assert.throws(() => topomapSvg(xy, v, { vlim: [1, 1] }), (e: unknown) => e instanceof ArgumentError && /vlim \[1, 1\]/.test(e.message));
+  assert.throws(() => topomapSvg(xy, v, { resolution: 1e6 }), ArgumentError);
+  // two electrodes at one spot: a singular system, named as such
+  assert.throws(() => biharmonicSpline([[0, 0], [0.01, 0], [0, 0]], [1, 2, 3]), (e: unknown) => e instanceof ArgumentError && /singular/.test(e.message));
 });
