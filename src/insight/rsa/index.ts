@@ -1,0 +1,10 @@
+// Representational similarity analysis (rsatoolbox's methods): RDMs, their comparison, inference.
+export {
+  type Rdm, type RdmMeasure, type NoiseMethod, type CrossnobisOptions,
+  computeRdm, crossnobisRdm, covFromResiduals, precFromResiduals, rdmFromVector, rdmFromSquare, squareRdm, pairCount, conditionsFromLength,
+} from './rdm.js';
+export { type CompareMethod, COMPARE_METHODS, compareRdms, rankdata, pearson, spearman, kendallTauA, whitenedVector } from './compare.js';
+export {
+  type BootstrapResult, type PermutationResult, type NoiseCeiling,
+  bootstrapCompare, permutationTest, noiseCeiling, poolRdms, subsampleVector,
+} from './inference.js';
