@@ -8,3 +8,6 @@ export {
   type BootstrapResult, type PermutationResult, type NoiseCeiling,
   bootstrapCompare, permutationTest, noiseCeiling, poolRdms, subsampleVector,
 } from './inference.js';
+export { type NamedRdm, type Stimulus, readRdmStruct, readStimuli } from './mat.js';
+export { type LayerActivations, recordLayerOutputs, layerRdms } from './layers.js';
+export { type ModelScore, type ModelComparison, type EvaluateOptions, meanRdm, evaluateModels } from './evaluate.js';
