@@ -11,3 +11,4 @@ export {
 export { type NamedRdm, type Stimulus, readRdmStruct, readStimuli } from './mat.js';
 export { type LayerActivations, recordLayerOutputs, layerRdms } from './layers.js';
 export { type ModelScore, type ModelComparison, type EvaluateOptions, meanRdm, evaluateModels } from './evaluate.js';
+export { modelBarChartSvg } from './chart.js';

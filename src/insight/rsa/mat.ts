@@ -12,6 +12,17 @@ import { rdmFromSquare, type Rdm } from './rdm.js';
 export interface NamedRdm {
   readonly name: string;
   readonly rdm: Rdm;
+  /** 0-based subscript of the element in the struct array (e.g. [0, subject, session]). */
+  readonly subscript: readonly number[];
+}
+
+function subscriptOf(dims: readonly number[], i: number): number[] {
+  const out: number[] = [];
+  for (const d of dims) {
+    out.push(i % d);
+    i = Math.floor(i / d);
+  }
+  return out;
 }
 
 function structVar(vars: Record<string, MatValue>, source: string, wanted?: string): [string, MatStruct] {
@@ -35,9 +46,10 @@ export function readRdmStruct(bytes: Uint8Array, source = 'RDMs.mat', variable?:
   return s.elements.map((el, i) => {
     const r = el['RDM']!;
     const what = `${source}: ${name}(${i + 1}).RDM`;
-    if (r.class === 'logical') return { name: elementName(el, name, i), rdm: square(Float64Array.from(r.data), r.dims, what) };
+    const subscript = subscriptOf(s.dims, i);
+    if (r.class === 'logical') return { name: elementName(el, name, i), rdm: square(Float64Array.from(r.data), r.dims, what), subscript };
     if (!('storage' in r)) throw new FormatError(`${what} is a ${r.class} array, expected numeric`);
-    return { name: elementName(el, name, i), rdm: square(toFloat64(r.data), r.dims, what) };
+    return { name: elementName(el, name, i), rdm: square(toFloat64(r.data), r.dims, what), subscript };
   });
 }
 
