@@ -86,9 +86,10 @@ export function heatmapPng(square: ArrayLike<number>, n: number, opts: HeatmapOp
   const cell = opts.cell ?? 3;
   if (!Number.isInteger(n) || n < 1 || square.length !== n * n) throw new ShapeError(`heatmapPng: ${square.length} values for a ${n} × ${n} matrix`);
   if (!Number.isInteger(cell) || cell < 1 || cell > 64 || n * cell > 8192) throw new ArgumentError(`heatmapPng: cell size ${cell} for ${n} rows (image at most 8192 px)`);
+  for (let i = 0; i < n * n; i++) if (!Number.isFinite(square[i]!)) throw new ArgumentError(`heatmapPng: non-finite value ${square[i]} at (${Math.floor(i / n)}, ${i % n})`);
+  // The scale comes from the upper triangle: each distance of a symmetric matrix counted once.
   const off: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) off.push(square[i * n + j]!);
-  for (const v of off) if (!Number.isFinite(v)) throw new ArgumentError(`heatmapPng: non-finite value ${v}`);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off.push(square[i * n + j]!);
   const t = new Float64Array(n * n);
   if ((opts.scale ?? 'rank') === 'rank') {
     const sorted = Float64Array.from(off).sort();
