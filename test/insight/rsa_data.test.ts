@@ -11,6 +11,9 @@ import { insightRsaCli, subjectRdms } from '../../src/cli/insight_rsa.js';
 import { ArgumentError, FormatError, ShapeError } from '../../src/errors.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 import { matFile } from '../helpers/mat_file.js';
+import { save } from '../../src/node/checkpoint.js';
+import { LeNet } from '../../src/models/lenet.js';
+import { manualSeed } from '../../src/tensor/random.js';
 
 const BRAIN = dataPath('insight/rsa92/92_brainRDMs.mat');
 const MODELS = dataPath('insight/rsa92/92_modelRDMs.mat');
@@ -77,6 +80,22 @@ test('insight rsa command: table, results.json and report.html on the 92-image R
     const html = readFileSync(join(r.dir, 'report.html'), 'utf8');
     assert.equal((html.match(/data:image\/png;base64,/g) ?? []).length, 9);
     assert.ok(html.includes('<svg'));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('insight rsa command: --weights gives one model per LeNet layer on the stimuli', (t) => {
+  if (skipMissing(t, BRAIN, SUPP)) return;
+  const out = mkdtempSync(join(tmpdir(), 'rsa-'));
+  try {
+    manualSeed(0);
+    const w = join(out, 'lenet.safetensors');
+    save(new LeNet().stateDict(), w);
+    const r = insightRsaCli(['--brain', BRAIN, '--weights', w, '--stimuli', SUPP, '--method', 'tau_a', '--n-boot', '3', '--n-perm', '3', '--out', out], () => {});
+    assert.deepEqual(r.comparison.models.map((m) => m.name), ['LeNet conv1', 'LeNet conv2', 'LeNet fc1', 'LeNet fc2', 'LeNet fc3']);
+    for (const m of r.comparison.models) assert.ok(Math.abs(m.value) < 0.5 && Number.isFinite(m.se), `${m.name} ${m.value}`);
+    assert.equal(r.comparison.method, 'tau_a');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
