@@ -23,7 +23,7 @@ import { loadMnist } from '../src/node/mnist.js';
 import { MNIST_MEAN, MNIST_STD } from '../src/datasets/mnist.js';
 import { loadReach } from '../src/datasets/spikes.js';
 import {
-  readRdmStruct, readStimuli, evaluateModels, meanRdm, noiseCeiling, compareRdms, computeRdm, crossnobisRdm, precFromResiduals,
+  readRdmStruct, readStimuli, evaluateModels, meanRdm, noiseCeiling, compareRdms, computeRdm, crossnobisRdm, averageByCondition,
   recordLayerOutputs, layerRdms, permutationTest, type Rdm, type ModelComparison,
 } from '../src/insight/rsa/index.js';
 
@@ -88,23 +88,14 @@ export function reachAnalysis(): void {
   }
   const N = keep.length;
   const rates = { data: Float64Array.from({ length: T * N }, (_, k) => reach.rates.data[Math.floor(k / N) * N0 + keep[k % N]!]!), rows: T, cols: N };
-  // direction means (8 × neurons); fold = occurrence index of the trial within its direction, in pairs
-  const means = new Float64Array(8 * N);
-  const count = new Float64Array(8);
+  // fold = occurrence index of the trial within its direction, modulo 4
   const occ = new Int32Array(8);
-  const folds = new Int32Array(T);
-  for (let t = 0; t < T; t++) {
-    const d = direction[t]!;
-    count[d]!++;
-    folds[t] = occ[d]++ % 4;
-    for (let i = 0; i < N; i++) means[d * N + i]! += rates.data[t * N + i]!;
-  }
-  for (let d = 0; d < 8; d++) for (let i = 0; i < N; i++) means[d * N + i]! /= count[d]!;
-  const neural = computeRdm({ data: means, rows: 8, cols: N }, 'correlation');
-  const resid = new Float64Array(T * N);
-  for (let t = 0; t < T; t++) for (let i = 0; i < N; i++) resid[t * N + i] = rates.data[t * N + i]! - means[direction[t]! * N + i]!;
-  const prec = precFromResiduals({ data: resid, rows: T, cols: N }, 'shrinkage_diag', T - 8);
-  const cnobis = crossnobisRdm(rates, direction, folds, { precision: prec });
+  const folds = Int32Array.from(direction, (d) => occ[d]++ % 4);
+  const { means, counts } = averageByCondition(rates, direction);
+  const count = counts;
+  const neural = computeRdm(means, 'correlation');
+  // noise precision from the residuals about the direction means (shrinkage towards the diagonal)
+  const cnobis = crossnobisRdm(rates, direction, folds, { noise: 'shrinkage_diag' });
   // circular geometry of the reach directions: 1 - cos(θi − θj)
   const geo = computeRdm({ data: Float64Array.from({ length: 16 }, (_, k) => (k % 2 === 0 ? Math.cos((Math.floor(k / 2) * Math.PI) / 4) : Math.sin((Math.floor(k / 2) * Math.PI) / 4))), rows: 8, cols: 2 }, 'euclidean');
   // dense direction classifier: z-scored rates → 32 ReLU → 8, trained with Adam on all trials

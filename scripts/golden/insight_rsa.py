@@ -86,6 +86,11 @@ def crossnobis(Y, cond, fold, noise):
 
 out['crossnobis_identity'] = crossnobis(Y, cond, fold, np.eye(p))
 out['crossnobis_shrinkage_diag'] = crossnobis(Y, cond, fold, P)
+# noise estimated from the data: residuals about the condition means, dof = n_obs - n_cond
+# (rsatoolbox's prec_from_unbalanced / cov_from_unbalanced)
+resid = Y - np.stack([Y[cond == c].mean(0) for c in range(n_cond)])[cond]
+for m in ['diag', 'shrinkage_eye', 'shrinkage_diag']:
+    out['crossnobis_own_' + m] = crossnobis(Y, cond, fold, np.linalg.inv(cov_rsatoolbox(resid, m, dof=len(Y) - n_cond)))
 
 # --- comparisons: two RDM vectors over 7 conditions, one with ties (a categorical model) ---
 n = 7

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   computeRdm, crossnobisRdm, precFromResiduals, rdmFromVector, rdmFromSquare, squareRdm, compareRdms, kendallTauA,
-  bootstrapCompare, permutationTest, noiseCeiling, subsampleVector, COMPARE_METHODS, type NoiseMethod,
+  bootstrapCompare, permutationTest, averageByCondition, conditionResiduals, noiseCeiling, subsampleVector, COMPARE_METHODS, type NoiseMethod,
 } from '../../src/insight/rsa/index.js';
 import { fromRows } from '../../src/linalg/matrix.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
@@ -22,6 +22,9 @@ interface Golden {
   crossnobis_folds: number[];
   crossnobis_identity: number[];
   crossnobis_shrinkage_diag: number[];
+  crossnobis_own_diag: number[];
+  crossnobis_own_shrinkage_eye: number[];
+  crossnobis_own_shrinkage_diag: number[];
   cmp_a: number[];
   cmp_b: number[];
   cmp_c: number[];
@@ -58,6 +61,11 @@ test('rsa crossnobis: identity and shrinkage-diag precision match rsatoolbox cal
   const P = precFromResiduals(fromRows(G.residuals), 'shrinkage_diag');
   assertClose(crossnobisRdm(Y, G.crossnobis_conditions, G.crossnobis_folds, { precision: P }).vector, G.crossnobis_shrinkage_diag, 1e-12, 'crossnobis shrinkage_diag');
   assert.equal(id.n, 5);
+  for (const m of ['diag', 'shrinkage_eye', 'shrinkage_diag'] as const) {
+    const got = crossnobisRdm(Y, G.crossnobis_conditions, G.crossnobis_folds, { noise: m });
+    assertClose(got.vector, G[`crossnobis_own_${m}`], 1e-12, `crossnobis noise ${m} from residuals`);
+  }
+  assert.throws(() => crossnobisRdm(Y, G.crossnobis_conditions, G.crossnobis_folds, { noise: 'diag', precision: P }), ArgumentError);
 });
 
 test('rsa comparisons: spearman, tau_a, pearson, cosine, whitened cosine match scipy / the V^-1 definition', () => {
@@ -108,6 +116,21 @@ test('rsa bootstrap: a resample with repeated conditions drops their pairs; seed
   // identical RDMs: every bootstrap sample correlates perfectly
   const same = bootstrapCompare(a, a, 'pearson', { nBoot: 50, seed: 1 });
   for (const v of same.samples) assert.ok(Math.abs(v - 1) < 1e-12);
+  // whitened cosine: over the distinct conditions drawn, so identical RDMs still give exactly 1
+  const w = bootstrapCompare(a, a, 'whitened_cosine', { nBoot: 50, seed: 2 });
+  for (const v of w.samples) assert.ok(Math.abs(v - 1) < 1e-12, `whitened ${v}`);
+  const wc = bootstrapCompare(a, c, 'whitened_cosine', { nBoot: 100, seed: 2 });
+  assert.ok(wc.se > 0 && wc.ci95[0] < wc.value + 0.2 && Number.isFinite(wc.mean));
+});
+
+test('rsa averageByCondition: means in ascending label order, residuals with dof = observations - conditions', () => {
+  const { means, conditions, counts } = averageByCondition(fromRows([[1, 2], [3, 4], [10, 0], [5, 6]]), [2, 2, 0, 2]);
+  assert.deepEqual(conditions, [0, 2]);
+  assert.deepEqual(counts, [1, 3]);
+  assert.deepEqual([...means.data], [10, 0, 3, 4]);
+  const r = conditionResiduals(fromRows([[1, 2], [3, 4], [10, 0], [5, 6]]), [2, 2, 0, 2]);
+  assert.equal(r.dof, 2);
+  assert.deepEqual([...r.residuals.data], [-2, -2, 0, 0, 0, 0, 2, 2]);
 });
 
 test('rsa permutation test: related RDMs beat relabelled ones, unrelated do not; seeded', () => {

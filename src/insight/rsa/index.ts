@@ -1,7 +1,7 @@
 // Representational similarity analysis (rsatoolbox's methods): RDMs, their comparison, inference.
 export {
   type Rdm, type RdmMeasure, type NoiseMethod, type CrossnobisOptions,
-  computeRdm, crossnobisRdm, covFromResiduals, precFromResiduals, rdmFromVector, rdmFromSquare, squareRdm, pairCount, conditionsFromLength,
+  computeRdm, crossnobisRdm, averageByCondition, conditionResiduals, covFromResiduals, precFromResiduals, rdmFromVector, rdmFromSquare, squareRdm, pairCount, conditionsFromLength,
 } from './rdm.js';
 export { type CompareMethod, COMPARE_METHODS, compareRdms, rankdata, pearson, spearman, kendallTauA, whitenedVector } from './compare.js';
 export {

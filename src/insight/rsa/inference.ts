@@ -69,11 +69,14 @@ export function bootstrapCompare(a: Rdm, b: Rdm, method: CompareMethod, opts: Se
   const samples = new Float64Array(nBoot);
   for (let s = 0; s < nBoot; s++) {
     const pick = Array.from({ length: n }, () => gen.int(0, n));
-    const va = subsampleVector(a.vector, n, pick);
-    const vb = subsampleVector(b.vector, n, pick);
-    // The whitened cosine is defined on a full RDM: copies of a condition stay, at distance 0
-    // (rsatoolbox instead treats those entries as missing).
-    samples[s] = method === 'whitened_cosine' ? compareVectors(fullSub(a.vector, n, pick), fullSub(b.vector, n, pick), method, pick.length) : compareVectors(va, vb, method, n);
+    if (method === 'whitened_cosine') {
+      // The whitened cosine needs a complete RDM: it is taken over the distinct conditions drawn
+      // (rsatoolbox instead projects out the missing entries of the repeated ones).
+      const distinct = [...new Set(pick)].sort((x, y) => x - y);
+      samples[s] = compareVectors(fullSub(a.vector, n, distinct), fullSub(b.vector, n, distinct), method, distinct.length);
+    } else {
+      samples[s] = compareVectors(subsampleVector(a.vector, n, pick), subsampleVector(b.vector, n, pick), method, n);
+    }
   }
   let mean = 0;
   for (const v of samples) mean += v;

@@ -236,6 +236,49 @@ export function precFromResiduals(residuals: MatrixLike, method: NoiseMethod = '
 export interface CrossnobisOptions {
   /** Noise precision (channels × channels); identity when absent (the cross-validated squared Euclidean distance). */
   readonly precision?: Matrix;
+  /**
+   * Instead of `precision`: estimate it from the data's residuals (each observation minus its
+   * condition's mean, dof = observations − conditions, as rsatoolbox's prec_from_unbalanced)
+   * with one of prec_from_residuals' methods; 'identity' is the default.
+   */
+  readonly noise?: 'identity' | NoiseMethod;
+}
+
+/**
+ * Condition means of observations (observations × channels) labelled by `conditions`, in
+ * ascending label order, as rsatoolbox's average_dataset_by.
+ */
+export function averageByCondition(data: MatrixLike, conditions: ArrayLike<number>): { means: Matrix; conditions: number[]; counts: number[] } {
+  const op = 'averageByCondition';
+  const m = checkData(data, op, 1);
+  if (conditions.length !== m.rows) throw new ShapeError(`${op}: ${m.rows} observations but ${conditions.length} condition labels`);
+  checkFinite(conditions, op, 'condition labels');
+  const ids = [...new Set(Array.from(conditions))].sort((a, b) => a - b);
+  const index = new Map(ids.map((c, i) => [c, i]));
+  const p = m.cols;
+  const out = new Float64Array(ids.length * p);
+  const counts = new Array<number>(ids.length).fill(0);
+  for (let t = 0; t < m.rows; t++) {
+    const ci = index.get(conditions[t]!)!;
+    counts[ci]!++;
+    for (let c = 0; c < p; c++) out[ci * p + c]! += m.data[t * p + c]!;
+  }
+  for (let ci = 0; ci < ids.length; ci++) for (let c = 0; c < p; c++) out[ci * p + c]! /= counts[ci]!;
+  return { means: { data: out, rows: ids.length, cols: p }, conditions: ids, counts };
+}
+
+/** Residuals of observations about their condition means, and their degrees of freedom (observations − conditions). */
+export function conditionResiduals(data: MatrixLike, conditions: ArrayLike<number>): { residuals: Matrix; dof: number } {
+  const m = asMatrix(data, 'conditionResiduals');
+  const { means, conditions: ids } = averageByCondition(m, conditions);
+  const index = new Map(ids.map((c, i) => [c, i]));
+  const p = m.cols;
+  const r = new Float64Array(m.rows * p);
+  for (let t = 0; t < m.rows; t++) {
+    const ci = index.get(conditions[t]!)!;
+    for (let c = 0; c < p; c++) r[t * p + c] = m.data[t * p + c]! - means.data[ci * p + c]!;
+  }
+  return { residuals: { data: r, rows: m.rows, cols: p }, dof: m.rows - ids.length };
 }
 
 /**
@@ -256,7 +299,12 @@ export function crossnobisRdm(data: MatrixLike, conditions: ArrayLike<number>, f
   const n = condIds.length;
   if (n < 2) throw new ArgumentError(`${op}: ${n} condition(s), need at least 2`);
   if (foldIds.length < 2) throw new ArgumentError(`${op}: ${foldIds.length} fold(s), cross-validation needs at least 2`);
-  const P = opts.precision;
+  if (opts.precision !== undefined && opts.noise !== undefined && opts.noise !== 'identity') throw new ArgumentError(`${op}: give either precision or noise '${opts.noise}', not both`);
+  let P = opts.precision;
+  if (P === undefined && opts.noise !== undefined && opts.noise !== 'identity') {
+    const { residuals, dof } = conditionResiduals(m, conditions);
+    P = precFromResiduals(residuals, opts.noise, dof);
+  }
   if (P !== undefined && (P.rows !== p || P.cols !== p)) throw new ShapeError(`${op}: precision is (${P.rows}, ${P.cols}), data has ${p} channels`);
   if (P !== undefined) checkFinite(P.data, op, 'precision');
   const cIndex = new Map(condIds.map((c, i) => [c, i]));
