@@ -8,7 +8,7 @@
 //    direction means; crossnobis over trial folds) against the hidden-layer RDM of a dense
 //    direction classifier trained on 3/4 of the trials (held-out accuracy printed), and against
 //    the circular geometry of the directions themselves (1 - cos of the angle between them).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { manualSeed, Generator as Rng } from '../src/tensor/random.js';
@@ -53,16 +53,16 @@ export function lenetLayerRdms(model: LeNet, images: Float32Array, count: number
   return layerRdms(acts, 'correlation').map((l) => ({ name: `LeNet ${l.layer}`, rdm: l.rdm }));
 }
 
-function trainLenet(seconds: number): { model: LeNet; steps: number; acc: number } {
+/** LeNet trained on MNIST for a fixed number of Adam steps (batch 64), so the figures repeat. */
+function trainLenet(totalSteps: number): { model: LeNet; steps: number; acc: number } {
   manualSeed(1);
   const model = new LeNet();
   const mnist = loadMnist();
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   const gen = new Rng(2);
-  const t0 = performance.now();
   let steps = 0;
   let acc = 0;
-  while ((performance.now() - t0) / 1000 < seconds) {
+  while (steps < totalSteps) {
     function* batches(): Generator<[ReturnType<typeof fromValues>, ReturnType<typeof fromValues>]> {
       for (let i = 0; i < 50; i++) {
         const idx = Int32Array.from({ length: 64 }, () => gen.int(0, mnist.length));
@@ -145,6 +145,12 @@ export function reachAnalysis(): void {
 
 export function main(): void {
   const t0 = performance.now();
+  const needed = [resolve(RSA92, '92_brainRDMs.mat'), resolve(DATA, 'spikes/centuri-hatsopoulos-reach/Dataset1.mat')].filter((p) => !existsSync(p));
+  if (needed.length) {
+    console.log(`insight_rsa: data not found: ${needed.join(', ')} (set DENDRITE_DATA to the shared data folder)`);
+    process.exitCode = 1;
+    return;
+  }
   const { subjects } = humanIt();
   const models = readRdmStruct(readFileSync(resolve(RSA92, '92_modelRDMs.mat')), '92_modelRDMs.mat', 'Models');
   console.log('Human IT, 92 images (Kriegeskorte et al. 2008): 4 subjects (2 sessions averaged)');
@@ -160,7 +166,7 @@ export function main(): void {
   stim.forEach((s, i) => { for (let k = 0; k < 784; k++) images[i * 784 + k] = (s.grey[k]! - MNIST_MEAN) / MNIST_STD; });
   manualSeed(7);
   const untrained = lenetLayerRdms(new LeNet(), images, stim.length).map((l) => ({ name: `${l.name} (untrained)`, rdm: l.rdm }));
-  const { model, steps, acc } = trainLenet(20);
+  const { model, steps, acc } = trainLenet(800);
   console.log(`\nLeNet trained on MNIST: ${steps} Adam steps of 64 (${(acc * 100).toFixed(1)} % on the last 50 batches)`);
   const trained = lenetLayerRdms(model, images, stim.length).map((l) => ({ name: `${l.name} (MNIST)`, rdm: l.rdm }));
   printComparison('LeNet layers on the 92 images (grey 28x28) vs human IT', evaluateModels(subjects, [...untrained, ...trained], { method: 'spearman', nBoot: 100, nPerm: 200, seed: 1 }));
