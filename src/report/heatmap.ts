@@ -1,59 +1,8 @@
 // Heat maps of square matrices (RDMs, similarity matrices) as colour PNG data URIs, so a report
-// page stays one file. Browser-safe: zlib from fflate; CRC-32 and the RGB PNG framing here.
+// page stays one file (PNG framing in png.ts).
 
-import { zlibSync } from 'fflate';
 import { ArgumentError, ShapeError } from '../errors.js';
-import { base64 } from './png.js';
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-/** An 8-bit RGB PNG of `rgb` (height × width × 3, row-major). */
-export function encodeRgbPng(width: number, height: number, rgb: Uint8Array): Uint8Array {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || rgb.length !== width * height * 3) {
-    throw new ShapeError(`encodeRgbPng: ${rgb.length} bytes for a ${width} × ${height} RGB image`);
-  }
-  const stride = width * 3;
-  const raw = new Uint8Array(height * (stride + 1)); // filter byte 0 (none) before each row
-  for (let r = 0; r < height; r++) raw.set(rgb.subarray(r * stride, (r + 1) * stride), r * (stride + 1) + 1);
-  const ihdr = new Uint8Array(13);
-  const dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, width);
-  dv.setUint32(4, height);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: truecolour
-  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
+import { base64, encodeRgbPng } from './png.js';
 
 // Viridis at 9 anchors (matplotlib's table), linearly interpolated: perceptually ordered and
 // readable in grey.

@@ -1,4 +1,4 @@
-// PNG encoding of small 8-bit grayscale images (filter weights, activation maps) as data URIs,
+// PNG encoding of small 8-bit grayscale and RGB images (filter weights, activation maps, heat maps) as data URIs,
 // so a report page stays one file. Browser-safe: zlib from fflate, CRC-32 and base64 here.
 
 import { zlibSync } from 'fflate';
@@ -30,19 +30,21 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** A grayscale PNG (8 bits, no interlace) of `gray` (height × width, row-major). */
-export function encodeGrayPng(width: number, height: number, gray: Uint8Array): Uint8Array {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || gray.length !== width * height) {
-    throw new ShapeError(`encodeGrayPng: ${gray.length} pixels for a ${width} × ${height} image`);
+/** An 8-bit PNG (no interlace) of `pixels`: height × width × channels, row-major; 1 channel
+ * is grayscale, 3 truecolour RGB. */
+export function encodePng(width: number, height: number, pixels: Uint8Array, channels: 1 | 3, op = 'encodePng'): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || pixels.length !== width * height * channels) {
+    throw new ShapeError(`${op}: ${pixels.length} bytes for a ${width} × ${height} image of ${channels} channel${channels > 1 ? 's' : ''}`);
   }
-  const raw = new Uint8Array(height * (width + 1)); // filter byte 0 (none) before each row
-  for (let r = 0; r < height; r++) raw.set(gray.subarray(r * width, (r + 1) * width), r * (width + 1) + 1);
+  const stride = width * channels;
+  const raw = new Uint8Array(height * (stride + 1)); // filter byte 0 (none) before each row
+  for (let r = 0; r < height; r++) raw.set(pixels.subarray(r * stride, (r + 1) * stride), r * (stride + 1) + 1);
   const ihdr = new Uint8Array(13);
   const dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width);
   dv.setUint32(4, height);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // colour type: grayscale
+  ihdr[9] = channels === 1 ? 0 : 2; // colour type: grayscale or truecolour
   const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw)), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let off = 0;
@@ -51,6 +53,16 @@ export function encodeGrayPng(width: number, height: number, gray: Uint8Array): 
     off += p.length;
   }
   return out;
+}
+
+/** A grayscale PNG (8 bits, no interlace) of `gray` (height × width, row-major). */
+export function encodeGrayPng(width: number, height: number, gray: Uint8Array): Uint8Array {
+  return encodePng(width, height, gray, 1, 'encodeGrayPng');
+}
+
+/** An 8-bit RGB PNG of `rgb` (height × width × 3, row-major). */
+export function encodeRgbPng(width: number, height: number, rgb: Uint8Array): Uint8Array {
+  return encodePng(width, height, rgb, 3, 'encodeRgbPng');
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
