@@ -5,7 +5,7 @@ Braindecode's amplitude-perturbation correlations (Schirrmeister et al. 2017).
 Run with Debian's python3 (python3-torch 1.13):
 
     /usr/bin/python3 scripts/golden/insight_attribution.py          # writes the golden file
-    /usr/bin/python3 scripts/golden/insight_attribution.py --bench  # prints torch timings as JSON
+    /usr/bin/python3 scripts/golden/insight_attribution.py --bench [--threads N]  # torch timings as JSON
 
 Models: LeNet with test/golden/lenet_state.safetensors, ShallowFBCSPNet(22, 4, 1000) with
 test/golden/eeg_models/shallow_state.safetensors, both in eval mode. Inputs, SmoothGrad noise and
@@ -225,9 +225,9 @@ def main():
     print('wrote', os.path.relpath(OUT, ROOT), os.path.getsize(OUT), 'bytes')
 
 
-def bench():
-    """Median seconds of the benchmark's computations in torch (1 thread)."""
-    torch.set_num_threads(1)
+def bench(threads):
+    """Median seconds of the benchmark's computations in torch at `threads` threads."""
+    torch.set_num_threads(threads)
     sh = ShallowFBCSPNet(22, 4, 1125).eval()
     x = lcg_t(2, (1, 22, 1125))
     ln = lenet()
@@ -252,4 +252,4 @@ def bench():
 
 
 if __name__ == '__main__':
-    bench() if '--bench' in sys.argv else main()
+    bench(int(sys.argv[sys.argv.index('--threads') + 1]) if '--threads' in sys.argv else 1) if '--bench' in sys.argv else main()
