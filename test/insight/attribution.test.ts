@@ -176,6 +176,11 @@ test('ShallowFBCSPNet: saliency, IG (Gauss–Legendre, 50 steps) and Grad-CAM ma
   const g = gradCam(m, xe(), { target: S.target, layer: 'conv_time_spat' });
   assert.deepEqual(g.attributions.shape, [2, 1, 976, 1]);
   close('shallow gradCam', g.attributions.dataSync(), S.grad_cam_conv_time_spat);
+  // at the classifier (a dotted name), the gradient is the one-hot target: the map is the target logit
+  const c = gradCam(m, xe(), { target: S.target, layer: 'final_layer.conv_classifier' });
+  assert.deepEqual(c.layerShape, [2, 4, 1, 1]);
+  const logits = m.call(xe()).dataSync();
+  close('gradCam at the classifier', c.attributions.dataSync(), [logits[S.target[0]]!, logits[4 + S.target[1]]!], 0, 1e-6);
 });
 
 test('amplitude-perturbation correlations on ShallowFBCSPNet match Braindecode\'s computation', () => {

@@ -46,8 +46,8 @@ export function occlusion(model: AnyModule, x: Tensor, opts: OcclusionOptions): 
     return Array.from({ length: n }, (_, i) => i * str[d]!);
   });
   const rowStride = dims.map((_, d) => dims.slice(d + 1).reduce((a, b) => a * b, 1));
-  const windows: number[][] = [[]];
-  for (const s of starts) windows.splice(0, windows.length, ...windows.flatMap((w) => s.map((x0) => [...w, x0])));
+  let windows: number[][] = [[]];
+  for (const s of starts) windows = windows.flatMap((w) => s.map((x0) => [...w, x0]));
   // the flat indices a window covers
   const covered = (w: number[]): number[] => {
     let idx = [0];
