@@ -175,7 +175,10 @@ export function insightAttributionCli(argv: string[], log: (s: string) => void =
   const stdevs = numberOption(op, 'stdevs', v.stdevs, eeg ? 0.1 * sd : 0.5, { min: 0 });
   const window = v.window ? list('window', v.window) : eeg ? [1, 50] : [1, 4, 4];
   const strides = v.stride ? list('stride', v.stride) : eeg ? [1, 50] : [1, 2, 2];
-  const layer = v.layer ?? (eeg ? [...model.namedModules()].map(([k]) => k).find((k) => k !== '' && k !== 'net') ?? '' : 'conv2');
+  // a cropped decoder's net sits inside MeanOverCrops: layer names are the net's own
+  const net = model instanceof MeanOverCrops ? model.net : model;
+  const prefix = model instanceof MeanOverCrops ? 'net.' : '';
+  const layer = v.layer ?? (eeg ? [...net.namedModules()].map(([k]) => k).find((k) => k !== '') ?? '' : 'conv2');
 
   const logits = noGrad(() => tidy(() => Array.from((model.call(x) as Tensor).dataSync())));
   const K = logits.length / N;
@@ -202,7 +205,7 @@ export function insightAttributionCli(argv: string[], log: (s: string) => void =
     } else if (m === 'smoothgrad') maps[m] = { values: take(smoothGrad(model, x, { target: targets, nSamples, stdevs })), shape: dims };
     else if (m === 'occlusion') maps[m] = { values: take(occlusion(model, x, { target: targets, slidingWindowShapes: window, strides, baseline })), shape: dims };
     else if (m === 'gradcam') {
-      const r = gradCam(model, x, { target: targets, layer });
+      const r = gradCam(model, x, { target: targets, layer: prefix + layer });
       maps[m] = { values: take(r.attributions), shape: r.attributions.shape.slice(1) };
       summary['gradcamLayer'] = { name: layer, shape: r.layerShape };
     } else if (m === 'amplitude') {

@@ -1,5 +1,5 @@
 // `dendrite insight attribution` on a LeNet checkpoint (MNIST test digits) and on a ShallowFBCSPNet
-// decoder saved by `decode eeg --save` (EEGMMIDB subject 1): results.json agrees with the
+// decoder saved by `decode eeg --save` (EEGMMIDB subject 1; trialwise and cropped): results.json agrees with the
 // library functions on the same inputs, report.html holds one image per example and method,
 // the attribution-map renderer maps values to the documented grays, and bad arguments fail
 // with typed errors.
@@ -107,6 +107,14 @@ test('insight attribution on a saved ShallowFBCSPNet decoder: channel × time ma
   const html = readFileSync(join(r.runDir, 'report.html'), 'utf8');
   assert.equal(images(html), 4 * 3 + 2); // three maps per trial, one correlation map per class
   assert.match(html, /channels \(rows: Fc5\./);
+  // a cropped (dense) decoder: its crop predictions are averaged, layers keep the net's names
+  const cropped = join(dir, 'cropped');
+  decodeEegCli(['--train', `${f('R06')},${f('R10')}`, '--test', f('R14'), '--events', 'T1=hands,T2=feet', '--model', 'shallow', '--epochs', '1', '--cropped', '--save', cropped, '--out', join(dir, 'out')], quiet);
+  const c = insightAttributionCli(['--decoder', cropped, '--data', f('R14'), '--method', 'saliency,gradcam', '--layer', 'conv_time_spat', '--n', '2', '--out', join(dir, 'out')], quiet);
+  const cres = JSON.parse(readFileSync(join(c.runDir, 'results.json'), 'utf8'));
+  assert.deepEqual(cres.summary.gradcamLayer.name, 'conv_time_spat');
+  assert.equal(cres.summary.gradcamLayer.shape[1], 40);
+  assert.ok(cres.examples[1].saliency.maxAbs > 0);
   assert.throws(() => insightAttributionCli(['--decoder', model, '--data', f('R14'), '--method', 'gradcam', '--layer', 'conv9', '--out', join(dir, 'out')], quiet),
     (e: unknown) => e instanceof ArgumentError && /no layer named 'conv9'/.test(e.message));
 }));
