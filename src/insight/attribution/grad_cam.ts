@@ -12,7 +12,7 @@ import { mul } from '../../ops/elementwise.js';
 import { sum } from '../../ops/reduce.js';
 import { backward } from '../../autograd/tape.js';
 import type { AnyModule } from '../../nn/module.js';
-import { inputValues, targetIndices, withFrozenParams, type Target } from './target.js';
+import { inputValues, releaseGrad, targetIndices, withFrozenParams, type Target } from './target.js';
 
 /** The module called `name` in model.namedModules(), or a typed error listing the names there are. */
 export function findLayer(op: string, model: AnyModule, name: string): AnyModule {
@@ -77,6 +77,8 @@ export function gradCam(model: AnyModule, x: Tensor, opts: GradCamOptions): Grad
           for (let s = 0; s < S; s++) cam[b * S + s]! += w * av[o + s]!;
         }
       }
+      releaseGrad(a);
+      releaseGrad(xt);
       if (opts.reluAttributions) for (let i = 0; i < cam.length; i++) cam[i] = Math.max(0, cam[i]!);
       return { attributions: tensor(cam, { shape: [B, 1, ...a.shape.slice(2)] }), layerShape: [...a.shape] };
     }));

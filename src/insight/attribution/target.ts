@@ -58,6 +58,12 @@ export interface GradResult {
   score: Float64Array;
 }
 
+/** Frees t.grad: backward keeps gradients out of tidy scopes (parameters' must outlive them), so a scoped input's would leak. */
+export function releaseGrad(t: Tensor): void {
+  t.grad?.dispose();
+  t.grad = null;
+}
+
 /** ∂y[b, target[b]]/∂x for a batch given as flat values of `shape`. */
 export function targetGradient(op: string, model: AnyModule, x: Float32Array, shape: readonly number[], target: Int32Array): GradResult {
   return withFrozenParams(model, () => tidy(() => {
@@ -68,7 +74,9 @@ export function targetGradient(op: string, model: AnyModule, x: Float32Array, sh
     if (xt.grad === null) throw new ArgumentError(`${op}: the model's output does not depend on its input`);
     const o = out.dataSync(), k = out.shape[1]!;
     const score = Float64Array.from(target, (t, b) => o[b * k + t]!);
-    return { grad: Float32Array.from(xt.grad.dataSync()), score };
+    const grad = Float32Array.from(xt.grad.dataSync());
+    releaseGrad(xt);
+    return { grad, score };
   }));
 }
 
