@@ -6,8 +6,7 @@
 
 import { ArgumentError, ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { tensor } from '../../tensor/creation.js';
-import { randn } from '../../tensor/creation.js';
+import { randn, tensor } from '../../tensor/creation.js';
 import { fmtShape } from '../../tensor/shape.js';
 import type { AnyModule } from '../../nn/module.js';
 import { inputValues, positiveInt, targetGradient, targetIndices, type Target } from './target.js';
