@@ -1,10 +1,9 @@
-// RDMs of a network's layers: forward hooks record each named module's output for a batch of
-// stimuli (one condition per batch item), flattened to conditions × units.
+// RDMs of a network's layers: recordActivations captures each named module's output for a batch
+// of stimuli (one condition per batch item), flattened here to conditions × units.
 
-import { ArgumentError } from '../../errors.js';
-import { noGrad } from '../../autograd/grad_mode.js';
-import type { AnyModule, HookHandle } from '../../nn/module.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { AnyModule } from '../../nn/module.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { recordActivations } from '../activations/record.js';
 import { computeRdm, type Rdm, type RdmMeasure } from './rdm.js';
 
 export interface LayerActivations {
@@ -20,26 +19,14 @@ export interface LayerActivations {
  * `layers` (names as namedModules gives them, e.g. 'conv1', 'fc2'), flattened per condition.
  */
 export function recordLayerOutputs(model: AnyModule, layers: readonly string[], input: Tensor): LayerActivations[] {
-  const byName = new Map(model.namedModules());
-  const missing = layers.filter((l) => !byName.has(l));
-  if (missing.length) throw new ArgumentError(`recordLayerOutputs: no module named ${missing.join(', ')} (modules: ${[...byName.keys()].filter((k) => k).join(', ')})`);
-  const got = new Map<string, LayerActivations>();
-  const handles: HookHandle[] = [];
-  const B = input.shape[0]!;
-  for (const l of layers) {
-    handles.push(byName.get(l)!.registerForwardHook((_m, _in, out) => {
-      if (!(out instanceof Tensor)) throw new ArgumentError(`recordLayerOutputs: module '${l}' returned no tensor`);
-      const d = out.dataSync();
-      got.set(l, { layer: l, data: Float64Array.from(d), rows: B, cols: d.length / B });
-      return undefined;
-    }));
-  }
-  try {
-    noGrad(() => model.call(input));
-  } finally {
-    for (const h of handles) h.remove();
-  }
-  return layers.map((l) => got.get(l)!);
+  const acts = recordActivations(model, layers, input);
+  return layers.map((l) => {
+    const t = acts.get(l)!;
+    const B = t.shape[0]!;
+    const data = Float64Array.from(t.dataSync());
+    t.dispose();
+    return { layer: l, data, rows: B, cols: data.length / B };
+  });
 }
 
 /** One RDM per recorded layer. */
