@@ -4,7 +4,8 @@ The formulas are Brain-Score's (Marques et al. 2021; brainscore_vision benchmark
 properties_common.py and the Ringach 2002 benchmark), re-implemented here with numpy/scipy:
 F0/F1 via np.fft, circular variance, orientation bandwidth via scipy's UnivariateSpline(s=0),
 orthogonal/preferred ratio, the affine firing-rate map, the binned KS similarity; and
-scipy.stats' ks_2samp statistic and exact Mann-Whitney U p-values.
+scipy.stats' ks_2samp statistic and exact Mann-Whitney U p-values; PIL's decoding of the
+natural-image PNGs.
 
 Run with Debian's python3:  /usr/bin/python3 scripts/golden/insight_v1.py
 Writes test/golden/insight/v1.json.
@@ -129,6 +130,20 @@ out['mannWhitney'] = mw
 
 blank = rng.normal(0.2, 0.3, 30); peak = blank + rng.gamma(1.5, 2.0, 30)
 out['affine'] = dict(blank=blank.tolist(), peak=peak.tolist(), **affine(blank, peak))
+
+# PNG decoding reference: PIL's pixels of the skimage natural images (sums and a pixel grid)
+png = {}
+data = os.environ.get('DENDRITE_DATA', os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared', 'data'))
+try:
+    from PIL import Image
+    for name in ['camera.png', 'astronaut.png', 'chelsea.png']:
+        a = np.asarray(Image.open(os.path.join(data, 'natural-images', 'skimage', name)))
+        png[name] = dict(shape=list(a.shape), sum=int(a.astype(np.int64).sum()),
+                         grid=a[::37, ::41].ravel().astype(int).tolist())
+except FileNotFoundError:
+    pass
+out['png'] = png
+
 
 def nan_to_null(v):
     # JSON has no NaN: an undefined bandwidth is written as null
