@@ -112,7 +112,7 @@ export function v1Tables(r: Omit<V1Result, 'dir'>): string[] {
   for (const n of r.networks) {
     lines.push('', `${n.network}`, 'layer    units kept  median F1/F0  simple  median CV  median bw°  KS sim vs Ringach');
     for (const l of n.layers) lines.push(`${l.name.padEnd(8)} ${String(l.units).padStart(5)} ${String(l.kept).padStart(4)}  ${f3(l.medianModulationRatio).padStart(12)}  ${(Number.isFinite(l.fractionSimple) ? (100 * l.fractionSimple).toFixed(0) + ' %' : '—').padStart(6)}  ${f3(l.medianCircularVariance).padStart(9)}  ${(Number.isFinite(l.medianBandwidth) ? l.medianBandwidth.toFixed(1) : '—').padStart(10)}  ${l.ksSimilarity ? `${f3(l.ksSimilarity.center)} ± ${f3(l.ksSimilarity.error)}` : '—'}`);
-    for (const c of n.comparisons) lines.push(c.test ? `conv ${c.conv.join('+')} (n=${c.test.n1}) vs pooled ${c.pooled.join('+')} (n=${c.test.n2}): Mann-Whitney U = ${c.test.u}, exact two-sided p = ${c.test.p.toPrecision(3)}` : `conv ${c.conv.join('+')} vs pooled ${c.pooled.join('+')}: too few (or too many) kept units for the exact test`);
+    for (const c of n.comparisons) lines.push(c.test ? `conv ${c.conv.join('+')} (n=${c.test.n1}) vs pooled ${c.pooled.join('+')} (n=${c.test.n2}): Mann-Whitney U = ${c.test.u}, exact two-sided p = ${c.test.p.toPrecision(3)}${c.test.ties ? ' (ties present: approximate)' : ''}` : `conv ${c.conv.join('+')} vs pooled ${c.pooled.join('+')}: too few (or too many) kept units for the exact test`);
   }
   if (r.hebbian) lines.push('', `Hebbian filters: ${r.hebbian.units} units on ${r.hebbian.patches} whitened ${r.hebbian.patchSize}×${r.hebbian.patchSize} patches; output excess kurtosis per epoch ${r.hebbian.kurtosis.map((v) => v.toFixed(2)).join(', ')}`);
   return lines;

@@ -77,6 +77,8 @@ test('firing-rate affine map, KS similarity, KS statistic and exact Mann-Whitney
     close(r.p, m.p, 1e-9, `mwu p (${m.a.length}, ${m.b.length})`);
   }
   assert.throws(() => mannWhitneyU([], [1]), ArgumentError);
+  assert.equal(mannWhitneyU([1, 2], [2, 3]).ties, true);
+  assert.equal(mannWhitneyU([1, 2], [2.5, 3]).ties, false);
   assert.throws(() => firingRatesAffine([1, 1], [0, 0]), ArgumentError);
 });
 
@@ -118,4 +120,6 @@ test('sweep through hooks: a linear conv unit is simple (a rectified cosine in t
   const an = analyseLayer(r!, grid);
   assert.equal(an.units.length, 1);
   assert.throws(() => gratingSweep(net, grid, { layers: ['conv9'] }), ArgumentError);
+  assert.throws(() => gratingSweep(net, grid, { layers: ['0'], batch: 0 }), /batch 0/);
+  assert.throws(() => gratingSweep(net, grid, { layers: ['0'], std: 0 }), ArgumentError);
 });

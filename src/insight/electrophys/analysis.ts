@@ -2,6 +2,7 @@
 // spikes/s (one affine map per layer), compute each unit's properties, keep the units whose
 // peak F0 exceeds their blank rate by 5 spikes/s (Ringach 2002's criterion).
 
+import { ArgumentError } from '../../errors.js';
 import type { GratingGrid } from './gratings.js';
 import { firingRatesAffine, RESPONSE_THRESHOLD, toRate } from './rates.js';
 import type { LayerResponses } from './sweep.js';
@@ -32,7 +33,12 @@ export function analyseLayer(layer: LayerResponses, grid: GratingGrid): LayerAna
   const peaks = layer.responses.map((r) => Math.max(...f0f1(r.map((v) => Math.max(0, v)), nSf, nOri, nPh).f0));
   const blank = Array.from(layer.blank);
   let affine: { slope: number; offset: number } | null = null;
-  try { affine = firingRatesAffine(blank, peaks); } catch { return { name: layer.name, units: [], affine: null }; }
+  try {
+    affine = firingRatesAffine(blank, peaks);
+  } catch (e) {
+    if (e instanceof ArgumentError) return { name: layer.name, units: [], affine: null }; // no unit responds: nothing to keep
+    throw e;
+  }
   const a = affine;
   const units = layer.responses.map((r, unit) => {
     const rates = r.map((v) => toRate(v, a));

@@ -76,7 +76,14 @@ export function ks2Statistic(a: readonly number[], b: readonly number[]): number
   return d;
 }
 
-export interface MannWhitney { u: number; p: number; n1: number; n2: number }
+export interface MannWhitney {
+  u: number;
+  p: number;
+  n1: number;
+  n2: number;
+  /** Tied values across or within the samples: the exact p then only approximates. */
+  ties: boolean;
+}
 
 /**
  * Mann-Whitney U test, two-sided, exact null distribution (scipy's method='exact'): U is the
@@ -108,5 +115,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   const dist = prev[n2]!;
   let sf = 0;
   for (let k = Math.ceil(big - 1e-9); k <= maxU; k++) sf += dist[k]!;
-  return { u, p: Math.min(1, 2 * sf), n1, n2 };
+  const all = [...a, ...b].sort((x, y) => x - y);
+  const ties = all.some((v, i) => i > 0 && v === all[i - 1]);
+  return { u, p: Math.min(1, 2 * sf), n1, n2, ties };
 }

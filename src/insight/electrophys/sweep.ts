@@ -54,7 +54,9 @@ export function gratingSweep(model: AnyModule, grid: GratingGrid, opts: SweepOpt
   for (const l of opts.layers) if (!mods.has(l)) throw new ArgumentError(`${op}: no submodule '${l}' (has ${[...mods.keys()].filter((k) => k).join(', ')})`);
   for (const d of opts.derived ?? []) if (!opts.layers.includes(d.from)) throw new ArgumentError(`${op}: derived layer '${d.name}' reads '${d.from}', which is not recorded`);
   const ch = opts.channels ?? 1, mean = opts.mean ?? 0, std = opts.std ?? 1, batch = opts.batch ?? 64;
-  if (!(std > 0)) throw new ArgumentError(`${op}: std ${std} must be positive`);
+  if (!(std > 0) || !Number.isFinite(mean)) throw new ArgumentError(`${op}: mean ${mean} and std ${std} must be finite, std positive`);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 4096) throw new ArgumentError(`${op}: batch ${batch} must be an integer in 1 … 4096`);
+  if (!Number.isInteger(ch) || ch < 1 || ch > 64) throw new ArgumentError(`${op}: channels ${ch} must be an integer in 1 … 64`);
   const s = grid.size, px = s * s, n = gratingCount(grid) + 1; // the last image is the blank
   const names = [...opts.layers, ...(opts.derived ?? []).map((d) => d.name)];
   const out = new Map<string, { resp: Float64Array[]; blank: Float64Array; h: number; w: number }>();
