@@ -118,8 +118,9 @@ export function v1Tables(r: Omit<V1Result, 'dir'>): string[] {
   return lines;
 }
 
-function reportHtml(r: V1Result & { ringachValues: number[] }, settings: [string, string][]): string {
+function reportHtml(r: V1Result & { ringachValues: number[] }, settings: [string, string][], lenetConv1: ArrayLike<number>): string {
   const parts = [settingsTable(settings), `<pre>${esc(v1Tables(r).join('\n'))}</pre>`];
+  parts.push(`<h2>LeNet conv1 filters</h2><div class="row">${weightImages(lenetConv1, 6, 5, 5).map((im) => `<img class="filter" src="${im.uri}" width="40" height="40">`).join('')}</div>`);
   for (const n of r.networks) {
     parts.push(`<h2>${esc(n.network)}</h2><div class="row">`);
     for (const l of n.layers) {
@@ -195,7 +196,7 @@ export function insightV1Cli(argv: string[], log: (s: string) => void = (s) => p
     networks: networks.map((n) => ({ network: n.network, layers: n.layers, comparisons: n.comparisons, units: n.analyses.map((a) => ({ layer: a.name, affine: a.affine, units: a.units })) })),
   };
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);
-  writeFileAtomic(join(dir, 'report.html'), reportHtml(result, settings));
+  writeFileAtomic(join(dir, 'report.html'), reportHtml(result, settings, lenet.conv1.weight.dataSync()));
   log(`wrote ${join(dir, 'results.json')} and report.html`);
   return result;
 }

@@ -50,7 +50,7 @@ test('insight v1 --experiment (tiny): Hebbian filters learned and measured, show
     assert.deepEqual(r.networks[1]!.layers.map((l) => l.name), ['relu', 'pool2', 'pool4']);
     assert.equal(r.hebbian!.kurtosis.length, 2);
     const html = readFileSync(join(r.dir, 'report.html'), 'utf8');
-    assert.equal((html.match(/class="filter"/g) ?? []).length, 4);
+    assert.equal((html.match(/class="filter"/g) ?? []).length, 6 + 4); // LeNet conv1 and the Hebbian filters
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
