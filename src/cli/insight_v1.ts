@@ -18,8 +18,8 @@ import { trainEpoch } from '../decode/trainer.js';
 import { Adam } from '../optim/adam.js';
 import { Generator, manualSeed } from '../tensor/random.js';
 import { decodePng, pngToGray } from '../io/png/decode.js';
-import { readRingach2002, ringachModulationRatios } from '../insight/electrophys/ringach.js';
-import { bootstrapKsSimilarity, MODULATION_RATIO_BINS } from '../insight/electrophys/stats.js';
+import { readRingach2002, ringachCircularVariances, ringachModulationRatios } from '../insight/electrophys/ringach.js';
+import { bootstrapKsSimilarity, CIRCULAR_VARIANCE_BINS, MODULATION_RATIO_BINS } from '../insight/electrophys/stats.js';
 import { LENET_GRID, lenetSweepOptions, measureNetwork, NATURAL_GRID, rfConvNet, rfNetSweepOptions, type NetworkReport } from '../insight/electrophys/experiment.js';
 import { cyclesPerDegree } from '../insight/electrophys/gratings.js';
 import { samplePatches, whiten, zcaWhitening, type GrayImage } from '../insight/hebbian/patches.js';
@@ -62,7 +62,7 @@ const op = 'insight v1';
 const DATA = process.env['DENDRITE_DATA'] ?? '../shared/data';
 
 export interface HebbianSummary { units: number; patchSize: number; patches: number; kurtosis: number[]; receptiveFields: Float64Array }
-export interface V1Result { dir: string; ringach: { cells: number; median: number; fractionSimple: number; ceiling: number }; networks: NetworkReport[]; hebbian: HebbianSummary | null; lenetTraining: { images: number; accuracy: number; seconds: number } | null }
+export interface V1Result { dir: string; ringach: { cells: number; median: number; fractionSimple: number; ceiling: number; medianCircularVariance: number; ceilingCircularVariance: number }; networks: NetworkReport[]; hebbian: HebbianSummary | null; lenetTraining: { images: number; accuracy: number; seconds: number } | null }
 
 export function readGrayPngs(dir: string): GrayImage[] {
   let names: string[];
@@ -108,10 +108,10 @@ function median(v: readonly number[]): number {
 const f3 = (v: number | undefined | null): string => (v === undefined || v === null || !Number.isFinite(v) ? '—' : v.toFixed(3));
 
 export function v1Tables(r: Omit<V1Result, 'dir'>): string[] {
-  const lines = [`Ringach 2002: ${r.ringach.cells} cells kept, median F1/F0 ${f3(r.ringach.median)}, ${(100 * r.ringach.fractionSimple).toFixed(1)} % simple, KS-similarity ceiling ${f3(r.ringach.ceiling)}`];
+  const lines = [`Ringach 2002: ${r.ringach.cells} cells kept, median F1/F0 ${f3(r.ringach.median)}, ${(100 * r.ringach.fractionSimple).toFixed(1)} % simple, KS-similarity ceiling ${f3(r.ringach.ceiling)}; median circular variance ${f3(r.ringach.medianCircularVariance)}, ceiling ${f3(r.ringach.ceilingCircularVariance)}`];
   for (const n of r.networks) {
-    lines.push('', `${n.network}`, 'layer    units kept  median F1/F0  simple  median CV  median bw°  KS sim vs Ringach');
-    for (const l of n.layers) lines.push(`${l.name.padEnd(8)} ${String(l.units).padStart(5)} ${String(l.kept).padStart(4)}  ${f3(l.medianModulationRatio).padStart(12)}  ${(Number.isFinite(l.fractionSimple) ? (100 * l.fractionSimple).toFixed(0) + ' %' : '—').padStart(6)}  ${f3(l.medianCircularVariance).padStart(9)}  ${(Number.isFinite(l.medianBandwidth) ? l.medianBandwidth.toFixed(1) : '—').padStart(10)}  ${l.ksSimilarity ? `${f3(l.ksSimilarity.center)} ± ${f3(l.ksSimilarity.error)}` : '—'}`);
+    lines.push('', `${n.network}`, 'layer    units kept  median F1/F0  simple  median CV  median bw°  KS sim F1/F0   KS sim CV');
+    for (const l of n.layers) lines.push(`${l.name.padEnd(8)} ${String(l.units).padStart(5)} ${String(l.kept).padStart(4)}  ${f3(l.medianModulationRatio).padStart(12)}  ${(Number.isFinite(l.fractionSimple) ? (100 * l.fractionSimple).toFixed(0) + ' %' : '—').padStart(6)}  ${f3(l.medianCircularVariance).padStart(9)}  ${(Number.isFinite(l.medianBandwidth) ? l.medianBandwidth.toFixed(1) : '—').padStart(10)}  ${(l.ksSimilarity ? `${f3(l.ksSimilarity.center)} ± ${f3(l.ksSimilarity.error)}` : '—').padStart(13)}  ${l.ksCircularVariance ? f3(l.ksCircularVariance.center) : '—'}`);
     for (const c of n.comparisons) lines.push(c.test ? `conv ${c.conv.join('+')} (n=${c.test.n1}) vs pooled ${c.pooled.join('+')} (n=${c.test.n2}): Mann-Whitney U = ${c.test.u}, exact two-sided p = ${c.test.p.toPrecision(3)}${c.test.ties ? ' (ties present: approximate)' : ''}` : `conv ${c.conv.join('+')} vs pooled ${c.pooled.join('+')}: too few (or too many) kept units for the exact test`);
   }
   if (r.hebbian) lines.push('', `Hebbian filters: ${r.hebbian.units} units on ${r.hebbian.patches} whitened ${r.hebbian.patchSize}×${r.hebbian.patchSize} patches; output excess kurtosis per epoch ${r.hebbian.kurtosis.map((v) => v.toFixed(2)).join(', ')}`);
@@ -153,8 +153,9 @@ export function insightV1Cli(argv: string[], log: (s: string) => void = (s) => p
   const seed = numberOption(op, 'seed', values.seed, 0, { integer: true, min: 0 });
   const ringachPath = values.ringach ?? join(DATA, 'insight/ringach2002/ringach_2002_db.mat');
   const cells = readRingach2002(readBytes(ringachPath), ringachPath);
-  const ringachValues = ringachModulationRatios(cells);
+  const ringachValues = ringachModulationRatios(cells), ringachCv = ringachCircularVariances(cells);
   const ceiling = bootstrapKsSimilarity(ringachValues, ringachValues, MODULATION_RATIO_BINS, nBoot, seed).center;
+  const ceilingCv = bootstrapKsSimilarity(ringachCv, ringachCv, CIRCULAR_VARIANCE_BINS, nBoot, seed).center;
   const dir = makeRunDir(op, values.out ?? 'reports');
 
   let lenet: LeNet, lenetTraining: V1Result['lenetTraining'] = null;
@@ -168,19 +169,20 @@ export function insightV1Cli(argv: string[], log: (s: string) => void = (s) => p
     lenetTraining = { images: trainImages, accuracy: t.accuracy, seconds: t.seconds };
     log(`LeNet: one epoch on ${trainImages} MNIST images in ${t.seconds.toFixed(1)} s, training accuracy ${(100 * t.accuracy).toFixed(1)} %`);
   }
-  const networks = [measureNetwork('LeNet', lenet, LENET_GRID, lenetSweepOptions(), ringachValues, [[['conv1'], ['pool1']], [['conv2'], ['pool2']], [['conv1', 'conv2'], ['pool1', 'pool2']]], nBoot)];
+  const networks = [measureNetwork('LeNet', lenet, LENET_GRID, lenetSweepOptions(), ringachValues, [[['conv1'], ['pool1']], [['conv2'], ['pool2']], [['conv1', 'conv2'], ['pool1', 'pool2']]], nBoot, ringachCv)];
   let hebbian: HebbianSummary | null = null;
   if (values.experiment) {
     const images = readGrayPngs(values.images ?? join(DATA, 'natural-images/skimage'));
     hebbian = learnHebbianFilters(images, units, patches, hebEpochs, seed);
     const net = rfConvNet(hebbian.receptiveFields, units, hebbian.patchSize);
-    const rep = measureNetwork('Hebbian conv → ReLU → max-pool (natural images)', net, NATURAL_GRID, rfNetSweepOptions(), ringachValues, [[['1'], ['2']], [['1'], ['pool4']]], nBoot);
+    const rep = measureNetwork('Hebbian conv → ReLU → max-pool (natural images)', net, NATURAL_GRID, rfNetSweepOptions(), ringachValues, [[['1'], ['2']], [['1'], ['pool4']]], nBoot, ringachCv);
     rep.layers.forEach((l) => { l.name = l.name === '1' ? 'relu' : l.name === '2' ? 'pool2' : l.name; });
     rep.comparisons.forEach((c) => { c.conv = ['relu']; c.pooled = c.pooled.map((p) => (p === '2' ? 'pool2' : p)); });
     networks.push(rep);
   }
   const result: V1Result & { ringachValues: number[] } = {
-    dir, ringach: { cells: ringachValues.length, median: median(ringachValues), fractionSimple: ringachValues.filter((v) => v > 1).length / ringachValues.length, ceiling },
+    dir, ringach: { cells: ringachValues.length, median: median(ringachValues), fractionSimple: ringachValues.filter((v) => v > 1).length / ringachValues.length, ceiling,
+      medianCircularVariance: median(ringachCv), ceilingCircularVariance: ceilingCv },
     networks, hebbian, lenetTraining, ringachValues,
   };
   for (const l of v1Tables(result)) log(l);

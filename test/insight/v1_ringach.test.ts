@@ -1,12 +1,12 @@
 // Ringach, Shapley & Hawken 2002's macaque V1 database as Brain-Score uses it: 308 cells, 304
 // pass maxdc > spont + 5 spikes/s; of those 121 (39.8 %) have F1/F0 > 1, median F1/F0 0.5715
-// (figures checked with scipy.io.loadmat + numpy); the data against itself gives Brain-Score's
+// and median circular variance (orivar) 0.5988 (figures checked with scipy.io.loadmat + numpy); the data against itself gives Brain-Score's
 // KS-similarity ceiling (0.959 reported), and a complex-only model distribution scores low.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../../src/errors.js';
-import { readRingach2002, ringachModulationRatios } from '../../src/insight/electrophys/ringach.js';
+import { readRingach2002, ringachCircularVariances, ringachModulationRatios } from '../../src/insight/electrophys/ringach.js';
 import { bootstrapKsSimilarity, MODULATION_RATIO_BINS } from '../../src/insight/electrophys/stats.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 
@@ -21,6 +21,9 @@ test('Ringach 2002: 308 cells, 304 responsive, 39.8 % simple, median F1/F0 0.571
   const s = [...mr].sort((a, b) => a - b);
   const med = (s[151]! + s[152]!) / 2;
   assert.ok(Math.abs(med - 0.5714852703323827) < 1e-12, `median ${med}`);
+  const cv = ringachCircularVariances(cells).sort((a, b) => a - b);
+  assert.equal(cv.length, 304);
+  assert.ok(Math.abs((cv[151]! + cv[152]!) / 2 - 0.598766) < 1e-6, `median circular variance ${(cv[151]! + cv[152]!) / 2}`);
 });
 
 test('Ringach 2002: KS-similarity ceiling near Brain-Score\'s 0.959; an all-complex model scores far lower', { skip: skipUnlessData(file) }, () => {

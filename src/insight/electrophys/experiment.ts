@@ -17,7 +17,7 @@ import { tensor } from '../../tensor/creation.js';
 import { MNIST_MEAN, MNIST_STD } from '../../datasets/mnist.js';
 import { analyseLayer, keptModulationRatios, summariseLayer, type LayerAnalysis, type LayerSummary } from './analysis.js';
 import type { GratingGrid } from './gratings.js';
-import { bootstrapKsSimilarity, mannWhitneyU, MODULATION_RATIO_BINS, type KsScore, type MannWhitney } from './stats.js';
+import { bootstrapKsSimilarity, CIRCULAR_VARIANCE_BINS, mannWhitneyU, MODULATION_RATIO_BINS, type KsScore, type MannWhitney } from './stats.js';
 import { gratingSweep, type SweepOptions } from './sweep.js';
 
 type AnyModule = Module<any[], any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,7 +50,10 @@ export function rfNetSweepOptions(): SweepOptions {
 }
 
 export interface LayerReport extends LayerSummary {
+  /** Brain-Score KS similarity of the kept units' F1/F0 to Ringach's. */
   ksSimilarity: KsScore | null;
+  /** ... and of their circular variance (when Ringach's circular variances are given). */
+  ksCircularVariance: KsScore | null;
   modulationRatios: number[];
 }
 
@@ -68,12 +71,17 @@ export interface NetworkReport {
 }
 
 /** Sweep, analyse every layer, score against Ringach's modulation ratios, compare conv vs pooled. */
-export function measureNetwork(network: string, model: AnyModule, grid: GratingGrid, opts: SweepOptions, ringach: readonly number[], comparisons: readonly [string[], string[]][], nBoot = 1000): NetworkReport {
+export function measureNetwork(network: string, model: AnyModule, grid: GratingGrid, opts: SweepOptions, ringach: readonly number[], comparisons: readonly [string[], string[]][], nBoot = 1000, ringachCv: readonly number[] | null = null): NetworkReport {
   const layers = gratingSweep(model, grid, opts);
   const analyses = layers.map((l) => analyseLayer(l, grid));
   const rep = analyses.map((a) => {
     const mr = keptModulationRatios(a);
-    return { ...summariseLayer(a), modulationRatios: mr, ksSimilarity: mr.length ? bootstrapKsSimilarity(mr, ringach, MODULATION_RATIO_BINS, nBoot, 0) : null };
+    const cv = a.units.filter((u) => u.responsive).map((u) => u.circularVariance);
+    return {
+      ...summariseLayer(a), modulationRatios: mr,
+      ksSimilarity: mr.length ? bootstrapKsSimilarity(mr, ringach, MODULATION_RATIO_BINS, nBoot, 0) : null,
+      ksCircularVariance: cv.length && ringachCv ? bootstrapKsSimilarity(cv, ringachCv, CIRCULAR_VARIANCE_BINS, nBoot, 0) : null,
+    };
   });
   const byName = new Map(rep.map((r) => [r.name, r.modulationRatios]));
   const cmp = comparisons.map(([conv, pooled]) => {

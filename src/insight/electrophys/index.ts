@@ -6,8 +6,8 @@ export { checkGrid, cyclesPerDegree, defaultGratingGrid, grating, gratingCount, 
 export { circularVariance, f0f1, orientationBandwidth, orthogonalPreferredRatio, unitProperties, type UnitProperties } from './tuning.js';
 export { notAKnotSpline, type CubicSpline } from './spline.js';
 export { firingRatesAffine, MEDIAN_MAX_RESP, MEDIAN_SPONTANEOUS, RESPONSE_THRESHOLD, SINGLE_MAX_RESP, toRate } from './rates.js';
-export { bootstrapKsSimilarity, histogram, ks2Statistic, ksSimilarity, mannWhitneyU, MODULATION_RATIO_BINS, type KsScore, type MannWhitney } from './stats.js';
-export { readRingach2002, ringachModulationRatios, type RingachCells } from './ringach.js';
+export { bootstrapKsSimilarity, CIRCULAR_VARIANCE_BINS, histogram, ks2Statistic, ksSimilarity, mannWhitneyU, MODULATION_RATIO_BINS, type KsScore, type MannWhitney } from './stats.js';
+export { readRingach2002, ringachCircularVariances, ringachModulationRatios, type RingachCells } from './ringach.js';
 export { gratingSweep, type DerivedLayer, type LayerResponses, type SweepOptions } from './sweep.js';
 export { analyseLayer, keptModulationRatios, summariseLayer, type LayerAnalysis, type LayerSummary, type UnitResult } from './analysis.js';
 export {

@@ -48,3 +48,10 @@ export function ringachModulationRatios(c: RingachCells): number[] {
   for (let i = 0; i < c.maxdc.length; i++) if (c.maxdc[i]! > c.spont[i]! + RESPONSE_THRESHOLD) out.push(c.maxfirst[i]! / c.maxdc[i]!);
   return out;
 }
+
+/** Circular variance (`orivar`) of the cells Brain-Score keeps. */
+export function ringachCircularVariances(c: RingachCells): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < c.maxdc.length; i++) if (c.maxdc[i]! > c.spont[i]! + RESPONSE_THRESHOLD) out.push(c.orivar[i]!);
+  return out;
+}

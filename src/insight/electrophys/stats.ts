@@ -62,6 +62,9 @@ export function bootstrapKsSimilarity(model: readonly number[], data: readonly n
 /** Brain-Score's modulation-ratio bins: 0 … 2 in 10 steps. */
 export const MODULATION_RATIO_BINS: readonly number[] = Array.from({ length: 11 }, (_, i) => i / 5);
 
+/** Brain-Score's circular-variance bins: 0 … 1 in 13 steps. */
+export const CIRCULAR_VARIANCE_BINS: readonly number[] = Array.from({ length: 14 }, (_, i) => i / 13);
+
 /** Two-sample Kolmogorov-Smirnov statistic sup|F1 − F2| (scipy.stats.ks_2samp's D). */
 export function ks2Statistic(a: readonly number[], b: readonly number[]): number {
   if (a.length === 0 || b.length === 0) throw new ArgumentError(`ks2Statistic: samples of ${a.length} and ${b.length} values`);
