@@ -1,6 +1,7 @@
 // PNG decoding (src/io/png) on the natural images the V1 experiment trains on, against PIL's
-// pixels (scripts/golden/insight_v1.py): greyscale and RGB, all five row filters as the files use
-// them; a round trip through report/png's encoder; corrupt files fail with FormatErrors.
+// pixels (scripts/golden/insight_v1.py): greyscale and RGB, rows filtered Sub, Up, Average and
+// Paeth in these files; filter None through a round trip with report/png's encoder; corrupt files
+// fail with FormatErrors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

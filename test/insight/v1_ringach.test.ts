@@ -1,7 +1,8 @@
 // Ringach, Shapley & Hawken 2002's macaque V1 database as Brain-Score uses it: 308 cells, 304
-// pass maxdc > spont + 5 spikes/s; of those 121 (39.8 %) have F1/F0 > 1, median F1/F0 0.5715
-// and median circular variance (orivar) 0.5988 (figures checked with scipy.io.loadmat + numpy); the data against itself gives Brain-Score's
-// KS-similarity ceiling (0.959 reported), and a complex-only model distribution scores low.
+// pass maxdc > spont + 5 spikes/s; of those 121 (39.8 %) have F1/F0 > 1, median F1/F0 0.5715,
+// median circular variance (orivar) 0.5988 (figures checked with scipy.io.loadmat + numpy); the
+// data against itself gives Brain-Score's KS-similarity ceiling (0.959 reported), and a
+// complex-only model distribution scores low.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -17,7 +17,7 @@ import { tensor } from '../../tensor/creation.js';
 import { MNIST_MEAN, MNIST_STD } from '../../datasets/mnist.js';
 import { analyseLayer, keptModulationRatios, summariseLayer, type LayerAnalysis, type LayerSummary } from './analysis.js';
 import type { GratingGrid } from './gratings.js';
-import { bootstrapKsSimilarity, CIRCULAR_VARIANCE_BINS, mannWhitneyU, MODULATION_RATIO_BINS, type KsScore, type MannWhitney } from './stats.js';
+import { bootstrapKsSimilarity, CIRCULAR_VARIANCE_BINS, ks2Statistic, mannWhitneyU, MODULATION_RATIO_BINS, type KsScore, type MannWhitney } from './stats.js';
 import { gratingSweep, type SweepOptions } from './sweep.js';
 
 type AnyModule = Module<any[], any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -61,6 +61,8 @@ export interface ComparisonReport {
   conv: string[];
   pooled: string[];
   test: MannWhitney | null;
+  /** Two-sample KS statistic between the two groups' F1/F0. */
+  ksStatistic: number | null;
 }
 
 export interface NetworkReport {
@@ -86,7 +88,7 @@ export function measureNetwork(network: string, model: AnyModule, grid: GratingG
   const byName = new Map(rep.map((r) => [r.name, r.modulationRatios]));
   const cmp = comparisons.map(([conv, pooled]) => {
     const a = conv.flatMap((n) => byName.get(n) ?? []), b = pooled.flatMap((n) => byName.get(n) ?? []);
-    return { conv, pooled, test: a.length && b.length && a.length <= 100 && b.length <= 100 ? mannWhitneyU(a, b) : null };
+    return { conv, pooled, test: a.length && b.length && a.length <= 100 && b.length <= 100 ? mannWhitneyU(a, b) : null, ksStatistic: a.length && b.length ? ks2Statistic(a, b) : null };
   });
   return { network, layers: rep, comparisons: cmp, analyses };
 }
