@@ -1,7 +1,8 @@
 // The V1 experiment end to end (`node dist/bench/insight_v1.js`): LeNet trained one epoch on
 // 12 000 MNIST images and a Hebbian-learned conv → ReLU → max-pool network on natural images,
 // shown Brain-Score's gratings; prints per layer the F1/F0 median, fraction simple, KS similarity
-// to Ringach 2002 and the exact Mann-Whitney test of conv vs pooled units; then times a grating
+// to Ringach 2002 and the exact Mann-Whitney test of conv vs pooled units, the same for an
+// untrained LeNet as a control; then times a grating
 // sweep on LeNet of 1 000 units (conv1 channels × positions: forward pass of the 481 images
 // recording every position, and the per-unit analysis).
 
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { insightV1Cli } from '../src/cli/insight_v1.js';
 import { LeNet } from '../src/models/lenet.js';
+import { save } from '../src/node/checkpoint.js';
 import { noGrad } from '../src/autograd/grad_mode.js';
 import { tensor } from '../src/tensor/creation.js';
 import { tidy, type Tensor } from '../src/tensor/tensor.js';
@@ -57,6 +59,13 @@ export function main(): void {
     const t0 = performance.now();
     insightV1Cli(['--experiment', '--out', out]);
     console.log(`experiment: ${((performance.now() - t0) / 1000).toFixed(1)} s end to end`);
+    // Control: the same measurements on an untrained LeNet (seed 0), to separate what training
+    // did from what linear filtering + rectification + pooling give by construction.
+    manualSeed(0);
+    const w = join(out, 'untrained.safetensors');
+    save(new LeNet().stateDict(), w);
+    console.log('\ncontrol: untrained LeNet');
+    insightV1Cli(['--weights', w, '--out', out], (s) => { if (!s.startsWith('Ringach') && !s.startsWith('wrote')) console.log(s); });
   } finally { rmSync(out, { recursive: true, force: true }); }
   timeLenetSweep(200); // warm-up
   const runs = Array.from({ length: 3 }, () => timeLenetSweep(1000));
