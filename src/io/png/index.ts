@@ -1,0 +1,1 @@
+export { decodePng, pngToGray, type PngImage } from './decode.js';
