@@ -3,6 +3,7 @@
 // no further than the size the header declares, and checked against the gzip CRC32/ISIZE trailer.
 import { FormatError } from '../../errors.js';
 import { Inflater, isGzip } from '../compress/index.js';
+import { copyBytes } from '../bytes.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -85,10 +86,10 @@ export function parseIdx(bytes: Uint8Array, source = '<bytes>'): IdxArray {
   let data: IdxData;
   switch (dtype) {
     case 'uint8':
-      data = bytes.slice(dataStart);
+      data = copyBytes(bytes, dataStart, bytes.length);
       break;
     case 'int8':
-      data = new Int8Array(bytes.slice(dataStart).buffer);
+      data = new Int8Array(copyBytes(bytes, dataStart, bytes.length).buffer);
       break;
     case 'int16':
       data = new Int16Array(count);

@@ -14,6 +14,7 @@
 // Browser-safe: bytes in, no node:* imports.
 import { FormatError } from '../../errors.js';
 import { unzlib } from '../compress/index.js';
+import { copyBytes } from '../bytes.js';
 import type {
   MatChar,
   MatHeader,
@@ -176,7 +177,7 @@ function readNumeric(s: Stream, tag: Tag, what: string): { arr: AnyTyped; storag
   if (tag.nbytes % w !== 0) {
     fail(s, what, tag.at, `${miName(tag.type)} element of ${tag.nbytes} bytes is not a multiple of ${w}`);
   }
-  const copy = s.bytes.slice(tag.data, tag.data + tag.nbytes);
+  const copy = copyBytes(s.bytes, tag.data, tag.data + tag.nbytes);
   if (w > 1 && s.le !== HOST_LE) for (let i = 0; i < copy.length; i += w) copy.subarray(i, i + w).reverse();
   return { arr: new info.ctor(copy.buffer), storage: info.name };
 }

@@ -25,6 +25,7 @@
 import { DTypeError, IndexError } from '../../errors.js';
 import { Inflater, isGzip } from '../compress/index.js';
 import { affines, fail, parseNiftiHeader, scaling, voxelLayout, type NiftiExtension, type NiftiHeader } from './header.js';
+import { copyBytes } from '../bytes.js';
 
 export { NIFTI_DTYPES, qformAffine, baseAffine, type NiftiHeader, type NiftiExtension } from './header.js';
 
@@ -235,10 +236,10 @@ export function readNifti(input: Uint8Array | ArrayBuffer, source = '<bytes>', o
 }
 
 function decodeRaw(src: Uint8Array, start: number, n: number, dtype: string, itemBytes: number, le: boolean): NiftiRawArray {
-  if (dtype === 'uint8') return src.slice(start, start + n);
-  if (dtype === 'rgb24' || dtype === 'rgba32') return src.slice(start, start + n * itemBytes);
-  if (dtype === 'int8') return new Int8Array(src.slice(start, start + n).buffer);
-  const copy = src.slice(start, start + n * itemBytes); // own, aligned buffer
+  if (dtype === 'uint8') return copyBytes(src, start, start + n);
+  if (dtype === 'rgb24' || dtype === 'rgba32') return copyBytes(src, start, start + n * itemBytes);
+  if (dtype === 'int8') return new Int8Array(copyBytes(src, start, start + n).buffer);
+  const copy = copyBytes(src, start, start + n * itemBytes); // own, aligned buffer
   const hostLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   if (le !== hostLE) {
     for (let i = 0; i < copy.length; i += itemBytes) {

@@ -253,7 +253,9 @@ export function decodeSafetensors(
   const tensors: Record<string, RawTensor> = {};
   for (const s of spans) {
     const Ctor = CTORS[s.dtype];
-    const copy = bytes.slice(dataStart + s.begin, dataStart + s.end);
+    // a fresh block: on a Node Buffer, bytes.slice() is a view whose .buffer is a larger block
+    const copy = new Uint8Array(s.end - s.begin);
+    copy.set(bytes.subarray(dataStart + s.begin, dataStart + s.end));
     swapInPlace(copy, Ctor.BYTES_PER_ELEMENT);
     put(tensors, s.name, { dtype: s.dtype, shape: s.shape, data: new Ctor(copy.buffer, 0, s.count) });
   }
