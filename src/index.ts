@@ -53,3 +53,4 @@ export { toDensePredictionModel, nPredsPerInput, outputShape, type DenseCapable 
 export { eegModels, runFold, scoreFold, type FoldResult, type EvalConfig } from './decode/eeg_eval.js';
 export { trainDecoder, applyDecoder, alignChannels, type DecoderConfig, type TrainedDecoder, type TrialPrediction } from './decode/eeg_decoder.js';
 export { encodeDecoder, decodeDecoder, type SavedDecoderConfig } from './decode/eeg_model_io.js';
+export * as insight from './insight/index.js';

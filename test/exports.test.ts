@@ -26,3 +26,12 @@ test('dendrite/engine, dendrite/linalg and dendrite/neuro share the root export\
   const neuro = await import(`${pkg.name}/neuro`) as Record<string, unknown>;
   for (const k of ['Raw', 'Epochs', 'trialWindows', 'createWindowsFromEvents']) assert.equal(neuro[k], root[k], `neuro.${k} is the root's`);
 });
+
+test('dendrite/insight is the root export\'s insight namespace: attribution, activations, RSA and electrophysiology', async () => {
+  const root = await import(pkg.name) as { insight: Record<string, unknown> };
+  const insight = await import(`${pkg.name}/insight`) as Record<string, unknown>;
+  for (const k of ['integratedGradients', 'saliency', 'gradCam', 'occlusion', 'amplitudePerturbation', 'recordActivations', 'topomapSvg', 'computeRdm', 'compareRdms', 'noiseCeiling', 'gratingSweep', 'unitProperties', 'hebbianLearn']) {
+    assert.equal(typeof insight[k], 'function', `insight.${k}`);
+    assert.equal(insight[k], root.insight[k], `insight.${k} is the root's`);
+  }
+});

@@ -9,6 +9,10 @@ import { parseTrainLenet, TRAIN_LENET_HELP } from '../src/cli/train.js';
 import { DECODE_HELP } from '../src/cli/decode.js';
 import { DECODE_SPIKES_HELP } from '../src/cli/decode_spikes.js';
 import { INFO_HELP } from '../src/cli/info.js';
+import { INSIGHT_ATTRIBUTION_HELP } from '../src/cli/insight_attribution.js';
+import { INSIGHT_FILTERS_HELP } from '../src/cli/insight_filters.js';
+import { INSIGHT_RSA_HELP } from '../src/cli/insight_rsa.js';
+import { INSIGHT_V1_HELP } from '../src/cli/insight_v1.js';
 import { DATA, skipMissing } from './helpers/data.js';
 
 class Net extends nn.Module {
@@ -41,7 +45,10 @@ test('the README example trains (loss falls over 50 steps)', () => {
 const readme = readFileSync('README.md', 'utf8');
 /** Every command line of the README's sh blocks, comments stripped. */
 const shLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
-const HELP: Record<string, string> = { 'train lenet': TRAIN_LENET_HELP, 'decode eeg': DECODE_HELP, 'decode spikes': DECODE_SPIKES_HELP, info: INFO_HELP };
+const HELP: Record<string, string> = {
+  'train lenet': TRAIN_LENET_HELP, 'decode eeg': DECODE_HELP, 'decode spikes': DECODE_SPIKES_HELP, info: INFO_HELP,
+  'insight attribution': INSIGHT_ATTRIBUTION_HELP, 'insight filters': INSIGHT_FILTERS_HELP, 'insight rsa': INSIGHT_RSA_HELP, 'insight v1': INSIGHT_V1_HELP,
+};
 
 test('the README\'s npm commands name scripts package.json has', () => {
   const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;

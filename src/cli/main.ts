@@ -7,6 +7,7 @@ import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
 import { info, INFO_HELP } from './info.js';
 import { decodeEegCli, DECODE_HELP } from './decode.js';
 import { decodeSpikesCli, DECODE_SPIKES_HELP } from './decode_spikes.js';
+import { insightCli } from './insight.js';
 
 const HELP = `usage: dendrite <command> [options]
 
@@ -15,6 +16,8 @@ commands:
   info <file>     header summary of an EDF/BDF/GDF/NIfTI/MAT/safetensors file
   decode eeg      train and test an EEG decoder (see dendrite decode eeg --help)
   decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
+  insight <part>  look inside trained networks: attribution, filters, rsa, v1
+                  (see dendrite insight --help)
   help            this text
 
 options:
@@ -65,6 +68,9 @@ export function main(argv: string[]): number {
       }
       info(files);
       return 0;
+    }
+    if (cmd === 'insight') {
+      return insightCli(argv.slice(1));
     }
     if (cmd === 'decode') {
       if (sub === undefined || isHelp(sub)) {
