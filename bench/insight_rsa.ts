@@ -26,6 +26,8 @@ import {
   readRdmStruct, readStimuli, evaluateModels, meanRdm, noiseCeiling, compareRdms, computeRdm, crossnobisRdm, averageByCondition,
   recordLayerOutputs, layerRdms, permutationTest, type Rdm, type ModelComparison,
 } from '../src/insight/rsa/index.js';
+import { learnHebbianFilters, readGrayPngs } from '../src/cli/insight_v1.js';
+import { rfConvNet } from '../src/insight/electrophys/experiment.js';
 
 const DATA = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data');
 const RSA92 = resolve(DATA, 'insight/rsa92');
@@ -143,6 +145,42 @@ export function reachAnalysis(): void {
   }
 }
 
+/**
+ * A network whose filters were learnt from natural images (the V1 experiment's Hebbian conv →
+ * ReLU → max-pool, 32 filters of 12 × 12 from the skimage photographs) on the 92 images (grey,
+ * 64 × 64, each image's mean removed as the training patches' was), against the same network with
+ * random filters of the same norm: each layer's RDM vs human IT.
+ */
+export function naturalImageNetwork(subjects: Rdm[]): void {
+  const t0 = performance.now();
+  const S = 64, units = 32;
+  const hebbian = learnHebbianFilters(readGrayPngs(resolve(DATA, 'natural-images/skimage')), units, 20000, 5, 0);
+  const rng = new Rng(11);
+  const random = Float64Array.from({ length: hebbian.receptiveFields.length }, () => rng.normal());
+  for (let u = 0; u < units; u++) {
+    const d = hebbian.patchSize ** 2;
+    const n = Math.hypot(...random.subarray(u * d, (u + 1) * d));
+    for (let j = 0; j < d; j++) random[u * d + j]! /= n;
+  }
+  const stim = readStimuli(readFileSync(resolve(RSA92, 'Kriegeskorte_Neuron2008_supplementalData.mat')), 'Kriegeskorte_Neuron2008_supplementalData.mat', 'stimuli_92objs', S);
+  const x = new Float32Array(stim.length * S * S);
+  stim.forEach((s, i) => {
+    let m = 0;
+    for (let k = 0; k < S * S; k++) m += s.grey[k]! / (S * S);
+    for (let k = 0; k < S * S; k++) x[i * S * S + k] = s.grey[k]! - m;
+  });
+  const input = fromValues(x, [stim.length, 1, S, S], 'float32');
+  const rdms = (rfs: Float64Array, tag: string) => {
+    const net = rfConvNet(rfs, units, hebbian.patchSize);
+    return layerRdms(recordLayerOutputs(net, ['0', '1', '2'], input), 'correlation')
+      .map((l) => ({ name: `${['conv', 'relu', 'max-pool'][Number(l.layer)]} (${tag})`, rdm: l.rdm }));
+  };
+  const models = [...rdms(hebbian.receptiveFields, 'Hebbian'), ...rdms(random, 'random')];
+  input.dispose();
+  console.log(`\nNatural-image network: ${units} Hebbian 12x12 filters from 20000 whitened patches of the skimage photographs (${((performance.now() - t0) / 1000).toFixed(1)} s with the comparison below)`);
+  printComparison('Natural-image network layers on the 92 images (grey 64x64) vs human IT', evaluateModels(subjects, models, { method: 'spearman', nBoot: 100, nPerm: 200, seed: 1 }));
+}
+
 export function main(): void {
   const t0 = performance.now();
   const needed = [resolve(RSA92, '92_brainRDMs.mat'), resolve(DATA, 'spikes/centuri-hatsopoulos-reach/Dataset1.mat')].filter((p) => !existsSync(p));
@@ -170,6 +208,7 @@ export function main(): void {
   console.log(`\nLeNet trained on MNIST: ${steps} Adam steps of 64 (${(acc * 100).toFixed(1)} % on the last 50 batches)`);
   const trained = lenetLayerRdms(model, images, stim.length).map((l) => ({ name: `${l.name} (MNIST)`, rdm: l.rdm }));
   printComparison('LeNet layers on the 92 images (grey 28x28) vs human IT', evaluateModels(subjects, [...untrained, ...trained], { method: 'spearman', nBoot: 100, nPerm: 200, seed: 1 }));
+  naturalImageNetwork(subjects);
   reachAnalysis();
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

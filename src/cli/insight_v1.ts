@@ -22,8 +22,8 @@ import { readRingach2002, ringachCircularVariances, ringachModulationRatios } fr
 import { bootstrapKsSimilarity, CIRCULAR_VARIANCE_BINS, MODULATION_RATIO_BINS } from '../insight/electrophys/stats.js';
 import { LENET_GRID, lenetSweepOptions, measureNetwork, NATURAL_GRID, rfConvNet, rfNetSweepOptions, type NetworkReport } from '../insight/electrophys/experiment.js';
 import { cyclesPerDegree } from '../insight/electrophys/gratings.js';
-import { samplePatches, whiten, zcaWhitening, type GrayImage } from '../insight/hebbian/patches.js';
-import { hebbianLearn, receptiveFields } from '../insight/hebbian/learn.js';
+import type { GrayImage } from '../insight/hebbian/patches.js';
+import { learnHebbianFilters, type HebbianSummary } from '../insight/hebbian/filters.js';
 import { htmlPage, settingsTable } from '../report/page.js';
 import { histogramSvg } from '../report/histogram.js';
 import { weightImages } from '../report/png.js';
@@ -31,6 +31,8 @@ import { esc } from '../report/svg.js';
 import { numberOption, parseCommandLine } from './args.js';
 import { makeRunDir } from './out_dir.js';
 import { mnistRoot } from './train.js';
+
+export { learnHebbianFilters, type HebbianSummary };
 
 export const INSIGHT_V1_HELP = `usage: dendrite insight v1 (--weights lenet.safetensors | --experiment) [options]
 
@@ -61,7 +63,6 @@ options:
 const op = 'insight v1';
 const DATA = process.env['DENDRITE_DATA'] ?? '../shared/data';
 
-export interface HebbianSummary { units: number; patchSize: number; patches: number; kurtosis: number[]; receptiveFields: Float64Array }
 export interface V1Result { dir: string; ringach: { cells: number; median: number; fractionSimple: number; ceiling: number; medianCircularVariance: number; ceilingCircularVariance: number }; networks: NetworkReport[]; hebbian: HebbianSummary | null; lenetTraining: { images: number; accuracy: number; seconds: number } | null }
 
 export function readGrayPngs(dir: string): GrayImage[] {
@@ -82,22 +83,6 @@ export function trainLenetBriefly(root: string, n: number, seed: number): { mode
   const st = trainEpoch(model, new DataLoader(sub, { batchSize: 64, shuffle: true, generator: new Generator(seed) }), opt);
   model.eval();
   return { model, accuracy: st.accuracy, seconds: (performance.now() - t0) / 1000 };
-}
-
-/** Learns Hebbian filters on whitened 12×12 patches; pixel-space receptive fields, unit norm. */
-export function learnHebbianFilters(images: GrayImage[], units: number, patches: number, epochs: number, seed: number): HebbianSummary {
-  const S = 12, d = S * S;
-  const x = samplePatches(images, S, patches, seed + 1);
-  const wh = zcaWhitening(x, d, { epsRel: 0.1, keep: 48 });
-  const res = hebbianLearn(whiten(wh, x), d, { units, epochs, lr: 0.01, batch: 200, seed });
-  const rf = receptiveFields(res.weights, units, wh);
-  for (let u = 0; u < units; u++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += rf[u * d + j]! ** 2;
-    s = Math.sqrt(s);
-    for (let j = 0; j < d; j++) rf[u * d + j]! /= s;
-  }
-  return { units, patchSize: S, patches, kurtosis: res.kurtosis, receptiveFields: rf };
 }
 
 function median(v: readonly number[]): number {

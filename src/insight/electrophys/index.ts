@@ -16,3 +16,4 @@ export {
 } from './experiment.js';
 export { samplePatches, whiten, zcaWhitening, type GrayImage, type Whitening, type WhiteningOptions } from '../hebbian/patches.js';
 export { hebbianLearn, meanKurtosis, receptiveFields, type HebbianOptions, type HebbianResult } from '../hebbian/learn.js';
+export { learnHebbianFilters, type HebbianSummary } from '../hebbian/filters.js';
