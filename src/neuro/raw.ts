@@ -6,6 +6,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { ChannelType, Recording } from '../io/types.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import { Annotations } from './annotations.js';
+import { montagePositions, standardMontage, type Montage, type MontageKind, type MontageMatchOptions, type Vec3 } from './montage.js';
 import { filterData, notchFilter, resample, type FilterDataOptions, type NotchFilterOptions, type ResampleOptions } from '../signal/index.js';
 
 export interface RawInfo {
@@ -16,6 +17,9 @@ export interface RawInfo {
   units: string[];
   bads: string[];
   measDate: Date | null;
+  /** Head-frame positions (m) per channel, as MNE's info['chs'][i]['loc'][:3]; set by setMontage
+   * (null for a channel the montage does not place). */
+  chPos?: (Vec3 | null)[];
 }
 
 export type Picks = readonly (string | number)[] | ChannelType | readonly ChannelType[] | 'all' | 'data';
@@ -105,7 +109,24 @@ export class Raw {
     const idx = this.pickIndices(picks);
     if (idx.length === 0) throw new ArgumentError(`Raw.pick: ${JSON.stringify(picks)} matches no channel`);
     const sel = <T>(a: readonly T[]) => idx.map((i) => a[i]!);
-    return new Raw(sel(this.data), { ...this.info, chNames: sel(this.info.chNames), chTypes: sel(this.info.chTypes), units: sel(this.info.units), bads: this.info.bads.filter((b) => sel(this.info.chNames).includes(b)) }, this.annotations);
+    const chPos = this.info.chPos ? { chPos: sel(this.info.chPos) } : {};
+    return new Raw(sel(this.data), { ...this.info, chNames: sel(this.info.chNames), chTypes: sel(this.info.chTypes), units: sel(this.info.units), bads: this.info.bads.filter((b) => sel(this.info.chNames).includes(b)), ...chPos }, this.annotations);
+  }
+
+  /**
+   * A new Raw whose EEG channels carry head-frame positions from `montage` (a standard montage's
+   * name or a Montage), as MNE's raw.set_montage: names match exactly, else ignoring case (unless
+   * matchCase); an EEG channel the montage lacks is an ArgumentError unless onMissing is
+   * 'ignore'. Channels of other types get null. EEGMMIDB's labels ('Fc5.') need
+   * standardizeEegbciName first, as in MNE.
+   */
+  setMontage(montage: Montage | MontageKind, opts: MontageMatchOptions = {}): Raw {
+    const m = typeof montage === 'string' ? standardMontage(montage) : montage;
+    const eeg = this.info.chTypes.flatMap((t, i) => (t === 'eeg' ? [i] : []));
+    const pos = montagePositions(m, eeg.map((i) => this.info.chNames[i]!), opts);
+    const chPos: (Vec3 | null)[] = this.info.chNames.map(() => null);
+    eeg.forEach((c, k) => (chPos[c] = pos[k]!));
+    return new Raw(this.data, { ...this.info, chPos }, this.annotations);
   }
 
   /** Sample index of a time (rounded, as MNE's time_as_index with rounding). */

@@ -48,3 +48,22 @@ test('montagePositions matches case-insensitively unless matchCase, and names mi
   assert.throws(() => standardMontage('standard_9999' as MontageKind), ArgumentError);
   assert.throws(() => standardMontage('standard_1005', { headSize: -1 }), ArgumentError);
 });
+
+test('Raw.setMontage puts MNE\'s head-frame positions on the EEG channels; pick keeps them; a missing channel is an ArgumentError', async () => {
+  const { Raw } = await import('../../src/neuro/raw.js');
+  const names: string[] = [...ref.eegmmidb.standard_names, 'STI 014'];
+  const raw = new Raw(names.map(() => new Float64Array(4)), {
+    sfreq: 160, chNames: names, chTypes: names.map((n) => (n === 'STI 014' ? 'stim' : 'eeg')), units: names.map(() => 'V'), bads: [], measDate: null,
+  });
+  const withPos = raw.setMontage('standard_1005');
+  const pos = withPos.info.chPos!;
+  assert.equal(pos.length, names.length);
+  ref.eegmmidb.head_pos.forEach((p: number[], i: number) => close(pos[i]!, p, 1e-8, names[i]!));
+  assert.equal(pos[names.length - 1], null, 'the stim channel has no position');
+  assert.equal(raw.info.chPos, undefined, 'setMontage returns a new Raw');
+  const picked = withPos.pick(['Cz', 'C3']);
+  close(picked.info.chPos![0]!, ref.eegmmidb.head_pos[names.indexOf('Cz')], 1e-8, 'Cz after pick');
+  const odd = new Raw([new Float64Array(4)], { sfreq: 160, chNames: ['Fc5.'], chTypes: ['eeg'], units: ['V'], bads: [], measDate: null });
+  assert.throws(() => odd.setMontage('standard_1005'), /not in standard_1005: 'Fc5\.'/);
+  assert.deepEqual(odd.setMontage('standard_1005', { onMissing: 'ignore' }).info.chPos, [null]);
+});
