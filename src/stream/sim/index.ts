@@ -1,0 +1,6 @@
+// The closed-loop cursor simulator: a centre-out task with a simulated user whose neural
+// activity comes from tuning fitted on a real recording, decoders in the loop, and task metrics.
+export { CenterOutEnv, type CenterOutConfig, type UserConfig, type Observation, type StepInfo, type StepResult } from './env.js';
+export { fitLinearTuning, tuningRates, sampleCounts, poisson, type LinearTuning } from './tuning.js';
+export { pathEfficiency, fittsIndex, fittsThroughput, wolpawBits, wolpawItr, summarise, type Point, type TrialRecord, type SessionMetrics } from './metrics.js';
+export { runSession, kalmanDecoder, fitVelocityKalman, refitIntentions, refitKalman, type LoopDecoder, type SessionLog, type SessionResult } from './session.js';
