@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { loadChewie, type ChewieData } from '../../src/datasets/spikes.js';
 import { KalmanFilter } from '../../src/decode/estimators/kalman.js';
 import { WienerFilter } from '../../src/decode/estimators/wiener.js';
-import { BinHistory, KalmanStage, SpikeBinner, Timed, WienerStage } from '../../src/stream/runtime/index.js';
+import { RecurrentDecoder } from '../../src/decode/estimators/neural_decoder.js';
+import { BinHistory, KalmanStage, PredictOneStage, SpikeBinner, Timed, WienerStage } from '../../src/stream/runtime/index.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 
@@ -92,4 +93,30 @@ test('Kalman stage streams chewie test bins one at a time to the offline predict
   assert.ok(lat.p50 <= lat.p99 && lat.p99 <= lat.max);
   assert.throws(() => timed.process(new Float64Array(f + 1)), ShapeError);
   assert.throws(() => new KalmanStage(new KalmanFilter()), ArgumentError);
+});
+
+test('GRU stage (predictOne over bin history) streams chewie test bins to the offline batch predictions', { skip: skipUnlessData(CHEWIE) }, () => {
+  const d = chewie();
+  const L = 4, f = d.spikesTrain.cols;
+  const nTr = 600;
+  const seqs = (x: M, n: number) => ({ data: lagged({ data: x.data.subarray(0, n * f), rows: n, cols: f }, L).data, n: n - L + 1, steps: L, features: f });
+  const ytr = tail({ data: d.velocityTrain.data.subarray(0, nTr * 2), rows: nTr, cols: 2 }, L - 1);
+  const gru = new RecurrentDecoder({ cell: 'gru', hiddenSize: 16, epochs: 2, seed: 3 }).fit(seqs(d.spikesTrain, nTr), ytr);
+  const nTe = 300;
+  const offline = gru.predict(seqs(d.spikesTest, nTe));
+  const hist = new BinHistory(f, L);
+  const stage = new Timed(new PredictOneStage(gru), { budgetMs: 50 });
+  assert.equal(stage.name, gru.name);
+  let k = 0, worst = 0, scale = 0;
+  for (let t = 0; t < nTe; t++) {
+    const row = hist.push(d.spikesTest.data.subarray(t * f, (t + 1) * f));
+    if (!row) continue;
+    const y = stage.process(row);
+    for (let j = 0; j < 2; j++) { worst = Math.max(worst, Math.abs(y[j]! - offline.data[k * 2 + j]!)); scale = Math.max(scale, Math.abs(offline.data[k * 2 + j]!)); }
+    k++;
+  }
+  assert.equal(k, offline.rows);
+  // float32 network: one row at a time vs a batch may round differently, measured 1.2e-7 of the largest output
+  assert.ok(scale > 0 && worst <= 1e-6 * scale, `max |streamed − offline| = ${worst} (scale ${scale})`);
+  assert.equal(stage.latency.count, offline.rows);
 });

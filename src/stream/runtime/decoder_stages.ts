@@ -46,3 +46,26 @@ export class KalmanStage implements Stage<ArrayLike<number>, Float64Array> {
     return this.filter.step(bin);
   }
 }
+
+/** Any fitted decoder with a one-sample form (the recurrent and dense decoders' predictOne). */
+export interface OneStepDecoder {
+  readonly name: string;
+  predictOne(window: ArrayLike<number>): Float64Array;
+}
+
+/**
+ * A recurrent (GRU/LSTM/RNN) or dense decoder as a stage: its input is one history row from
+ * BinHistory — the last L bins, oldest first, bin-major — exactly one row of its offline
+ * (N, L, F) input.
+ */
+export class PredictOneStage implements Stage<ArrayLike<number>, Float64Array> {
+  readonly name: string;
+
+  constructor(readonly decoder: OneStepDecoder, name?: string) {
+    this.name = name ?? decoder.name;
+  }
+
+  process(window: ArrayLike<number>): Float64Array {
+    return this.decoder.predictOne(window);
+  }
+}

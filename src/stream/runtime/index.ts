@@ -12,4 +12,5 @@ export { LatencyHistogram } from './latency.js';
 export type { LatencyHistogramOptions, LatencySummary } from './latency.js';
 export { Timed } from './stage.js';
 export type { Stage } from './stage.js';
-export { WienerStage, KalmanStage } from './decoder_stages.js';
+export { WienerStage, KalmanStage, PredictOneStage } from './decoder_stages.js';
+export type { OneStepDecoder } from './decoder_stages.js';
