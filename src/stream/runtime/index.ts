@@ -1,0 +1,16 @@
+// The streaming runtime: fixed-capacity buffers, online filters, window/bin schedulers,
+// decoders as stages, and latency accounting.
+export { RingBuffer } from './ring_buffer.js';
+export type { OverflowPolicy, RingBufferOptions, SampleChunk } from './ring_buffer.js';
+export { OnlineSosFilter } from './online_filter.js';
+export type { OnlineSosFilterOptions } from './online_filter.js';
+export { SlidingWindower } from './sliding_windows.js';
+export type { StreamWindow } from './sliding_windows.js';
+export { SpikeBinner, BinHistory } from './spike_bins.js';
+export type { SpikeBin } from './spike_bins.js';
+export { LatencyHistogram } from './latency.js';
+export type { LatencyHistogramOptions, LatencySummary } from './latency.js';
+export { Timed } from './stage.js';
+export type { Stage } from './stage.js';
+export { WienerStage, KalmanStage, PredictOneStage } from './decoder_stages.js';
+export type { OneStepDecoder } from './decoder_stages.js';
