@@ -54,3 +54,4 @@ export { eegModels, runFold, scoreFold, type FoldResult, type EvalConfig } from 
 export { trainDecoder, applyDecoder, alignChannels, type DecoderConfig, type TrainedDecoder, type TrialPrediction } from './decode/eeg_decoder.js';
 export { encodeDecoder, decodeDecoder, type SavedDecoderConfig } from './decode/eeg_model_io.js';
 export * as insight from './insight/index.js';
+export * as stream from './stream/index.js';
