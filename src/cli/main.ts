@@ -8,6 +8,7 @@ import { info, INFO_HELP } from './info.js';
 import { decodeEegCli, DECODE_HELP } from './decode.js';
 import { decodeSpikesCli, DECODE_SPIKES_HELP } from './decode_spikes.js';
 import { insightCli } from './insight.js';
+import { STREAM_HELP, streamCli } from './stream.js';
 
 const HELP = `usage: dendrite <command> [options]
 
@@ -18,6 +19,7 @@ commands:
   decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
   insight <part>  look inside trained networks: attribution, filters, rsa, v1
                   (see dendrite insight --help)
+  stream sim      closed-loop cursor task with a simulated user (see dendrite stream --help)
   help            this text
 
 options:
@@ -71,6 +73,14 @@ export function main(argv: string[]): number {
     }
     if (cmd === 'insight') {
       return insightCli(argv.slice(1));
+    }
+    if (cmd === 'stream') {
+      if (sub === undefined || isHelp(sub) || rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(STREAM_HELP);
+        return sub === undefined ? 2 : 0;
+      }
+      streamCli(argv.slice(1));
+      return 0;
     }
     if (cmd === 'decode') {
       if (sub === undefined || isHelp(sub)) {

@@ -17,6 +17,8 @@ export interface HistogramOptions {
   edges: readonly number[];
   series: readonly HistogramSeries[];
   xLabel: string;
+  /** Default 'fraction of units'. */
+  yLabel?: string;
   width?: number;
   height?: number;
   /** A vertical marker line (e.g. F1/F0 = 1). */
@@ -55,7 +57,7 @@ export function histogramSvg(o: HistogramOptions): string {
   const xt = niceTicks(lo, hi, 5), xstep = xt.length > 1 ? xt[1]! - xt[0]! : 1;
   for (const t of xt) if (t >= lo && t <= hi) parts.push(`<text x="${X(t)}" y="${H - B + 14}" text-anchor="middle">${tickLabel(t, xstep)}</text>`);
   parts.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle">${esc(o.xLabel)}</text>`);
-  parts.push(`<text transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">fraction of units</text>`);
+  parts.push(`<text transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel ?? 'fraction of units')}</text>`);
   fr.forEach((f, si) => {
     const s = o.series[si]!;
     if (si === 0) {
