@@ -108,4 +108,5 @@ test('chewie-tuned user: a 60°-rotated Kalman decoder recovers to ≥ 90 % succ
   assert.ok(r.batches[0]!.successRate < 0.5, `first batch ${r.batches[0]!.successRate}`);
   assert.ok(r.batches[9]!.successRate >= 0.9, `last batch ${r.batches[9]!.successRate}`);
   assert.ok(r.batches[9]!.trials >= 20, `last batch trials ${r.batches[9]!.trials}`);
+  assert.ok(r.batches[9]!.meanAcquisitionTime > 0 && r.batches[9]!.meanAcquisitionTime < 2, `last batch acquisition ${r.batches[9]!.meanAcquisitionTime} s`);
 });

@@ -193,6 +193,8 @@ export interface BatchRecord {
   endSeconds: number;
   trials: number;
   successRate: number;
+  /** Mean seconds to acquire over the batch's successful trials (NaN if none). */
+  meanAcquisitionTime: number;
   /** Bins the batch refit used. */
   bins: number;
 }
@@ -248,7 +250,12 @@ export function runSmoothBatch(env: CenterOutEnv, decoder: AdaptiveKalmanDecoder
     obs = r.observation;
     const last = r.done || bin === totalBins;
     if (bin % batchBins === 0 || last) {
-      batches.push({ endSeconds: bin * env.dt, trials: batchTrials.length, successRate: batchTrials.length ? batchTrials.filter((t) => t.success).length / batchTrials.length : 0, bins: log.counts.length });
+      const ok = batchTrials.filter((t) => t.success);
+      batches.push({
+        endSeconds: bin * env.dt, trials: batchTrials.length, bins: log.counts.length,
+        successRate: batchTrials.length ? ok.length / batchTrials.length : 0,
+        meanAcquisitionTime: ok.length ? ok.reduce((a, t) => a + t.acquisitionTime, 0) / ok.length : NaN,
+      });
       if (!last) {
         const fitted = fitObservation(log.counts, refitIntentions(log));
         const blended = blendObservation(decoder.observation, fitted, alpha);
