@@ -11,8 +11,13 @@ import { butter } from '../../src/signal/butter.js';
 import { sosfilt } from '../../src/signal/sosfilt.js';
 import { CSP } from '../../src/decode/estimators/csp.js';
 import { LDA } from '../../src/decode/estimators/lda.js';
+import { tensor } from '../../src/tensor/creation.js';
+import { manualSeed } from '../../src/tensor/random.js';
+import { TensorDataset } from '../../src/data/dataset.js';
+import { eegModels } from '../../src/models/registry.js';
+import { fit, predictProba } from '../../src/decode/trainer.js';
 import {
-  BinHistory, CspLdaStage, OnlineSosFilter, Pipeline, SlidingWindower, SpikeBinner, type Stage, type StreamWindow,
+  BinHistory, CspLdaStage, EegNetStage, OnlineSosFilter, Pipeline, SlidingWindower, SpikeBinner, type Stage, type StreamWindow,
 } from '../../src/stream/runtime/index.js';
 import { ArgumentError, BackpressureError, ShapeError } from '../../src/errors.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
@@ -42,7 +47,8 @@ function cut(chs: Float64Array[], starts: readonly number[]): Float64Array {
   return out;
 }
 
-function trainCspLda(): { csp: CSP; lda: LDA } {
+/** The training run's imagery windows (T1 → 0, T2 → 1), 0.5 s after each cue. */
+function trainingWindows(): { x: { data: Float64Array; shape: number[] }; y: number[] } {
   const raw = load(TRAIN);
   const chs = filtered(raw);
   const a = raw.annotations;
@@ -55,7 +61,11 @@ function trainCspLda(): { csp: CSP; lda: LDA } {
     starts.push(s);
     y.push(k);
   }
-  const x = { data: cut(chs, starts), shape: [starts.length, chs.length, W] };
+  return { x: { data: cut(chs, starts), shape: [starts.length, chs.length, W] }, y };
+}
+
+function trainCspLda(): { csp: CSP; lda: LDA } {
+  const { x, y } = trainingWindows();
   const csp = new CSP({ nComponents: 4, log: true });
   const lda = new LDA().fit(csp.fitTransform(x, y), y);
   return { csp, lda };
@@ -232,4 +242,47 @@ test('CspLdaStage: refuses an unfitted LDA and a window of the wrong shape', { s
   const { csp, lda } = trainCspLda();
   const st = new CspLdaStage(csp, lda, 21, W);
   assert.throws(() => st.process({ data: new Float64Array(21 * 100), start: 0, end: 0 }), (e: unknown) => e instanceof ShapeError && /\(21, 320\) window of 6720 values, got 2100/.test(e.message));
+});
+
+test('EegNetStage: a ShallowFBCSPNet trained on S001R08, streamed over S001R04, gives the offline softmax on every window', { skip: skipUnlessData(TRAIN, TEST) }, () => {
+  const UV = 1e6; // the nets see µV
+  const { x, y } = trainingWindows();
+  const c = PICKS.length;
+  manualSeed(7);
+  const net = eegModels.get('shallow')!.make(c, 2, W, SFREQ);
+  const xt = tensor(Float32Array.from(x.data, (v) => v * UV), { shape: x.shape });
+  const r = fit(net, new TensorDataset(xt, tensor(Int32Array.from(y))) as never, null, { epochs: 4, batchSize: 16, seed: 7 });
+  assert.ok(r.history.at(-1)!.trainLoss < r.history[0]!.trainLoss, 'training lowered the loss');
+  // offline: every 1 s window of the filtered test run, one batch
+  const raw = load(TEST);
+  const hop = SFREQ;
+  const starts: number[] = [];
+  for (let s = 0; s + W <= raw.nTimes; s += hop) starts.push(s);
+  const xo = tensor(Float32Array.from(cut(filtered(raw), starts), (v) => v * UV), { shape: [starts.length, c, W] });
+  const off = predictProba(net, new TensorDataset(xo, tensor(new Int32Array(starts.length))) as never);
+  const p = new Pipeline({
+    nChannels: c, queueCapacity: 2 * W,
+    filter: new OnlineSosFilter(SOS, c),
+    scheduler: { kind: 'windows', windower: new SlidingWindower(c, W, hop) },
+    decoder: new EegNetStage(net, c, W, { scale: UV, name: 'shallow' }),
+  });
+  const xs = interleave(raw.data);
+  const out: { pred: number; proba: Float64Array }[] = [];
+  for (let i = 0; i < raw.nTimes; i += 100) {
+    const m = Math.min(100, raw.nTimes - i);
+    p.push(xs.subarray(i * c, (i + m) * c), Float64Array.from({ length: m }, (_, k) => (i + k) / SFREQ));
+    for (const o of p.step()) out.push(o.value);
+  }
+  assert.equal(out.length, starts.length);
+  let agree = 0;
+  for (let e = 0; e < starts.length; e++) {
+    const po = [off.proba[2 * e]!, off.proba[2 * e + 1]!];
+    // float32 forwards of one window and of a batch: equal here; 1e-6 allows another GEMM blocking
+    for (let k = 0; k < 2; k++) assert.ok(Math.abs(out[e]!.proba[k]! - po[k]!) <= 1e-6, `window ${e} class ${k}: ${out[e]!.proba[k]} vs ${po[k]}`);
+    if (out[e]!.pred === (po[1]! > po[0]! ? 1 : 0)) agree++;
+  }
+  assert.equal(agree, starts.length);
+  assert.equal(new Set(out.map((o) => o.pred)).size, 2, 'the net predicts both classes on this run');
+  assert.equal(p.stats().stages['shallow']!.count, starts.length);
+  assert.throws(() => new EegNetStage(net, c, W).process({ data: new Float64Array(5), start: 0, end: 0 }), (e: unknown) => e instanceof ShapeError && /EegNetStage.process: expected a \(21, 320\) window/.test(e.message));
 });
