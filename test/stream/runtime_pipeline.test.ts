@@ -121,6 +121,7 @@ test('pipeline: EEGMMIDB S001R04 streamed through filter → windows → CSP+LDA
   const s = p.stats();
   assert.equal(s.emitted, starts.length);
   assert.equal(s.dropped, 0);
+  assert.equal(s.refused, 0);
   assert.equal(s.queued, 0);
   for (const name of ['filter', 'window', 'csp-lda', 'total']) {
     const h = s.stages[name]!;
@@ -161,6 +162,7 @@ test('pipeline: drop-oldest queue under overload keeps the newest samples, count
   assert.equal(s.emitted, 10);
   assert.equal(s.queued, 0);
   assert.equal(s.dropped, 900);
+  assert.equal(s.refused, 0);
 });
 
 test('pipeline: refuse policy throws BackpressureError, stores nothing of the chunk and counts it', () => {
@@ -174,7 +176,8 @@ test('pipeline: refuse policy throws BackpressureError, stores nothing of the ch
   const b = ramp(60, 60, 1);
   assert.throws(() => p.push(b.data, b.ts), (e: unknown) => e instanceof BackpressureError && /60 of 100 samples queued, a chunk of 60/.test(e.message));
   assert.equal(p.queued, 60);
-  assert.equal(p.stats().dropped, 60);
+  assert.equal(p.stats().refused, 60);
+  assert.equal(p.stats().dropped, 0);
   assert.equal(p.step().length, 6);
   // after draining, the refused chunk fits again (its timestamps were never accepted)
   assert.equal(p.push(b.data, b.ts), 60);

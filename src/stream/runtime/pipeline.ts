@@ -1,8 +1,9 @@
 // A streaming decode pipeline: chunks of multichannel samples with timestamps enter a bounded
 // queue; step() drains it through an online filter, a scheduler (EEG sliding windows, or spike
 // bins with history) and a decoder stage. Backpressure is explicit: the queue never grows past
-// its capacity — 'drop-oldest' discards the oldest queued samples and counts them, 'refuse'
-// rejects a chunk that does not fit with a BackpressureError and stores none of it. Every stage
+// its capacity — 'drop-oldest' discards the oldest queued samples and counts them (the filter
+// and windows then run across the gap, as a live stream would), 'refuse' rejects a chunk that
+// does not fit with a BackpressureError, stores none of it and counts it as refused. Every stage
 // is timed, and an output is late when the time from the push that completed its input to the
 // output exceeds the latency budget.
 //   chunk: (n, C) row-major  n=samples, C=channels
@@ -52,8 +53,10 @@ export interface PipelineOutput<O> {
 export interface PipelineStats {
   /** Per stage (filter, schedule, decoder name, end-to-end 'total'): p50/p99/max in ms and counts. */
   stages: Record<string, LatencySummary>;
-  /** Samples lost to a full queue (drop-oldest) or refused (refuse). */
+  /** Samples a full queue discarded (drop-oldest). */
   dropped: number;
+  /** Samples of chunks refused with BackpressureError (refuse); the caller still holds them. */
+  refused: number;
   /** Outputs later than the budget. */
   late: number;
   emitted: number;
@@ -222,7 +225,8 @@ export class Pipeline<O> {
     stages['total'] = this.total.summary();
     return {
       stages,
-      dropped: this.queue.dropped + this.refused,
+      dropped: this.queue.dropped,
+      refused: this.refused,
       late: this.total.late,
       emitted: this.emitted,
       queued: this.queue.size,
