@@ -16,6 +16,7 @@ import { manualSeed } from '../../src/tensor/random.js';
 import { TensorDataset } from '../../src/data/dataset.js';
 import { eegModels } from '../../src/models/registry.js';
 import { fit, predictProba } from '../../src/decode/trainer.js';
+import { Identity } from '../../src/nn/linear.js';
 import {
   BinHistory, CspLdaStage, EegNetStage, OnlineSosFilter, Pipeline, SlidingWindower, SpikeBinner, type Stage, type StreamWindow,
 } from '../../src/stream/runtime/index.js';
@@ -219,8 +220,12 @@ test('pipeline: spike counts → 20 ms bins with history → decoder', () => {
   assert.deepEqual(Array.from(rows[0]!), [5, 4, 5, 4, 5, 4]);
   assert.ok(Math.abs(out[1]!.timestamp - 0.08) < 1e-12);
   const bad = new Float64Array([0.5, 0]);
-  p.push(bad, [0.2]);
-  assert.throws(() => p.step(), (e: unknown) => e instanceof ArgumentError && /spike count of unit 0 .* got 0.5/.test(e.message));
+  assert.throws(() => p.push(bad, [0.2]), (e: unknown) => e instanceof ArgumentError && /Pipeline.push: spike count of unit 0 at t = 0.2 .* got 0.5/.test(e.message));
+  assert.throws(() => p.push(new Float64Array([0, 1e9]), [0.2]), (e: unknown) => e instanceof ArgumentError && /unit 1 .* \[0, 10000\], got 1000000000/.test(e.message));
+  assert.equal(p.queued, 0);
+  // the refused chunks left the clock alone: a later valid chunk closes bins 4..9
+  p.push(new Float64Array([1, 0]), [0.2]);
+  assert.equal(p.step().length, 6);
 });
 
 test('pipeline: typed errors for bad configuration and bad chunks', () => {
@@ -288,4 +293,10 @@ test('EegNetStage: a ShallowFBCSPNet trained on S001R08, streamed over S001R04, 
   assert.equal(new Set(out.map((o) => o.pred)).size, 2, 'the net predicts both classes on this run');
   assert.equal(p.stats().stages['shallow']!.count, starts.length);
   assert.throws(() => new EegNetStage(net, c, W).process({ data: new Float64Array(5), start: 0, end: 0 }), (e: unknown) => e instanceof ShapeError && /EegNetStage.process: expected a \(21, 320\) window/.test(e.message));
+});
+
+test('EegNetStage: a net whose output is not (1, K) class scores is refused by name and shape', () => {
+  const st = new EegNetStage(new Identity(), 2, 3, { name: 'id' });
+  assert.throws(() => st.process({ data: new Float64Array(6), start: 0, end: 0 }), (e: unknown) => e instanceof ShapeError && /EegNetStage.process: the net must map a \(1, 2, 3\) window to \(1, K\) class scores, got \(1, 2, 3\)/.test(e.message));
+  assert.throws(() => new EegNetStage(new Identity(), 0, 3), (e: unknown) => e instanceof ArgumentError && /\(C >= 1, W >= 1\), got \(0, 3\)/.test(e.message));
 });

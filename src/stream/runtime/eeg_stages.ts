@@ -53,6 +53,7 @@ export class CspLdaStage implements Stage<StreamWindow, WindowPrediction> {
 
 export class EegNetStage implements Stage<StreamWindow, WindowPrediction> {
   readonly name: string;
+  readonly scale: number;
 
   /** `scale` multiplies the window before the forward (the decoder's unit scaling, e.g. V → µV). */
   constructor(readonly net: Module, readonly nChannels: number, readonly nTimes: number, opts: { scale?: number; name?: string } = {}) {
@@ -63,14 +64,15 @@ export class EegNetStage implements Stage<StreamWindow, WindowPrediction> {
     net.eval();
   }
 
-  readonly scale: number;
-
   process(w: StreamWindow): WindowPrediction {
     checkWindow('EegNetStage.process', w, this.nChannels, this.nTimes);
     // softmax as the offline predictProba applies it, on the same float32 input
     const proba = noGrad(() => tidy(() => {
       const x = tensor(Float32Array.from(w.data, (v) => v * this.scale), { shape: [1, this.nChannels, this.nTimes] });
-      return Float64Array.from(softmax(this.net.call(x), 1).dataSync());
+      const y = this.net.call(x);
+      // one window, one row of class scores (a cropped net's (1, K, T') output is not a window decoder)
+      if (y.shape.length !== 2 || y.shape[0] !== 1) throw new ShapeError(`EegNetStage.process: the net must map a (1, ${this.nChannels}, ${this.nTimes}) window to (1, K) class scores, got (${y.shape.join(', ')})`);
+      return Float64Array.from(softmax(y, 1).dataSync());
     }));
     let pred = 0;
     for (let k = 1; k < proba.length; k++) if (proba[k]! > proba[pred]!) pred = k;

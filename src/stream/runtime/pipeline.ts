@@ -141,6 +141,14 @@ export class Pipeline<O> {
       if (!(t > prev)) throw new ArgumentError(`Pipeline.push: timestamps must increase strictly, got ${t} after ${prev} (sample ${i} of the chunk)`);
       prev = t;
     }
+    if (this.scheduler.kind === 'bins') {
+      // checked before queuing, so a bad chunk is refused whole; bounded so that one corrupt
+      // value cannot expand into an unbounded list of spikes
+      for (let i = 0; i < n * c; i++) {
+        const k = data[i]!;
+        if (!(Number.isInteger(k) && k >= 0 && k <= MAX_COUNT)) throw new ArgumentError(`Pipeline.push: spike count of unit ${i % c} at t = ${timestamps[Math.floor(i / c)]} must be an integer in [0, ${MAX_COUNT}], got ${k}`);
+      }
+    }
     if (this.policy === 'refuse' && this.queue.size + n > this.queue.capacity) {
       this.refused += n;
       throw new BackpressureError(`Pipeline.push: queue full — ${this.queue.size} of ${this.queue.capacity} samples queued, a chunk of ${n} does not fit; call step() or slow the source`);
@@ -202,8 +210,6 @@ export class Pipeline<O> {
     for (let i = 0; i < x.timestamps.length; i++) {
       for (let j = 0; j < c; j++) {
         const k = x.data[i * c + j]!;
-        // bounded so one corrupt value cannot expand into an unbounded list of spikes
-        if (!(Number.isInteger(k) && k >= 0 && k <= MAX_COUNT)) throw new ArgumentError(`Pipeline.step: spike count of unit ${j} at t = ${x.timestamps[i]} must be an integer in [0, ${MAX_COUNT}], got ${k}`);
         for (let r = 0; r < k; r++) { units.push(j); times.push(x.timestamps[i]!); }
       }
     }
