@@ -28,3 +28,6 @@ export class ArgumentError extends DendriteError {}
 
 /** Autograd misuse: backward twice through a freed graph, non-scalar without a seed. */
 export class AutogradError extends DendriteError {}
+
+/** A bounded stream queue refused input because it is full (backpressure: the caller must slow down or drop). */
+export class BackpressureError extends DendriteError {}

@@ -14,3 +14,7 @@ export { Timed } from './stage.js';
 export type { Stage } from './stage.js';
 export { WienerStage, KalmanStage, PredictOneStage } from './decoder_stages.js';
 export type { OneStepDecoder } from './decoder_stages.js';
+export { Pipeline } from './pipeline.js';
+export type { PipelineOptions, PipelineOutput, PipelineStats, QueuePolicy, Scheduler } from './pipeline.js';
+export { CspLdaStage, EegNetStage } from './eeg_stages.js';
+export type { WindowPrediction } from './eeg_stages.js';
