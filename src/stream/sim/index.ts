@@ -4,3 +4,4 @@ export { CenterOutEnv, type CenterOutConfig, type UserConfig, type Observation, 
 export { fitLinearTuning, tuningRates, sampleCounts, poisson, type LinearTuning } from './tuning.js';
 export { pathEfficiency, fittsIndex, fittsThroughput, wolpawBits, wolpawItr, summarise, type Point, type TrialRecord, type SessionMetrics } from './metrics.js';
 export { runSession, kalmanDecoder, fitVelocityKalman, refitIntentions, refitKalman, type LoopDecoder, type SessionLog, type SessionResult } from './session.js';
+export { RlDecoder, runRlSession, type RlDecoderOptions, type RlReward, type RlSessionResult } from './rl_decoder.js';
