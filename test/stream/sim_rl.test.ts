@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CenterOutEnv, RlDecoder, runRlSession, type LinearTuning } from '../../src/stream/sim/index.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
+import { Generator } from '../../src/tensor/random.js';
+import { poisson } from '../../src/stream/sim/index.js';
 
 // 24 cosine-tuned units with preferred directions around the circle, 2 counts/bin at rest,
 // 0.15 counts/bin per velocity unit: a small hand-made user, no data file needed.
@@ -16,7 +18,7 @@ function cosineTuning(n = 24): LinearTuning {
 test('RL decoder: a seeded run from random weights improves on its first block and ends above 80 % success', () => {
   const tuning = cosineTuning();
   const env = new CenterOutEnv(tuning, { trials: 24 });
-  const agent = new RlDecoder(tuning.nUnits, 8, { actorLr: 0.0005 });
+  const agent = new RlDecoder(tuning.nUnits, 8, { actorLr: 0.01 });
   const r = runRlSession(env, agent, { episodes: 3, seed: 11, blockSize: 8 });
   assert.equal(r.trials.length, 72);
   assert.equal(r.curve.length, 9);
@@ -38,6 +40,21 @@ test('RL decoder: a positive TD error raises the probability of the action taken
   }
 });
 
+test('RL decoder: with many units the critic converges on a constant reward instead of diverging', () => {
+  // 200 Poisson units z-scored: |x|² ≈ 200, where a fixed per-weight rate overshoots
+  const agent = new RlDecoder(200, 4);
+  const rng = new Generator(9);
+  const counts = new Float64Array(200);
+  const deltas: number[] = [];
+  for (let i = 0; i < 4000; i++) {
+    for (let j = 0; j < 200; j++) counts[j] = poisson(1 + (j % 5), rng);
+    agent.act(counts);
+    deltas.push(agent.learn(1, null));
+  }
+  const late = deltas.slice(-200).reduce((a, b) => a + Math.abs(b), 0) / 200;
+  assert.ok(late < 0.25, `mean |TD error| over the last 200 steps ${late}`);
+});
+
 test('RL decoder: the same seeds give the same session; another decoder seed another one', () => {
   const tuning = cosineTuning();
   const run = (s: number) => {
@@ -53,6 +70,7 @@ test('RL decoder: bad input gives typed errors naming the value', () => {
   assert.throws(() => new RlDecoder(0, 1), (e: unknown) => e instanceof ArgumentError && /nUnits is 0/.test(e.message));
   assert.throws(() => new RlDecoder(4, NaN), (e: unknown) => e instanceof ArgumentError && /seed is NaN/.test(e.message));
   assert.throws(() => new RlDecoder(4, 1, { speed: -1 }), (e: unknown) => e instanceof ArgumentError && /speed is -1/.test(e.message));
+  assert.throws(() => new RlDecoder(4, 1, { criticLr: 2 }), (e: unknown) => e instanceof ArgumentError && /criticLr is 2/.test(e.message));
   assert.throws(() => new RlDecoder(4, 1, { gamma: 1 }), (e: unknown) => e instanceof ArgumentError && /gamma is 1/.test(e.message));
   assert.throws(() => new RlDecoder(4, 1, { nDirections: 1 }), (e: unknown) => e instanceof ArgumentError && /nDirections is 1/.test(e.message));
   const agent = new RlDecoder(4, 1);

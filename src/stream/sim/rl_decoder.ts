@@ -19,9 +19,9 @@ export interface RlDecoderOptions {
   speed?: number;
   /** Move directions evenly spaced on the circle (default 8); a stay action is added. */
   nDirections?: number;
-  /** Actor learning rate (default 0.02). */
+  /** Actor step size, per |x|² of the feature vector (default 0.5). */
   actorLr?: number;
-  /** Critic learning rate (default 0.02). */
+  /** Critic step size in [0, 1], normalised LMS (default 0.2). */
   criticLr?: number;
   /** Discount (default 0: the progress critic rewards each move at once, as Pohlmeyer's). */
   gamma?: number;
@@ -64,8 +64,8 @@ export class RlDecoder {
     const nDir = opts.nDirections ?? 8;
     check(nDir, Number.isInteger(nDir) && nDir >= 2 && nDir <= 64, op, 'nDirections', 'an integer in [2, 64] is needed');
     this.speed = check(opts.speed ?? 10, (opts.speed ?? 10) > 0 && Number.isFinite(opts.speed ?? 10), op, 'speed', '> 0 is needed');
-    this.actorLr = check(opts.actorLr ?? 0.02, (opts.actorLr ?? 0.02) > 0 && Number.isFinite(opts.actorLr ?? 0.02), op, 'actorLr', '> 0 is needed');
-    this.criticLr = check(opts.criticLr ?? 0.02, (opts.criticLr ?? 0.02) >= 0 && Number.isFinite(opts.criticLr ?? 0.02), op, 'criticLr', '>= 0 is needed');
+    this.actorLr = check(opts.actorLr ?? 0.5, (opts.actorLr ?? 0.5) > 0 && Number.isFinite(opts.actorLr ?? 0.5), op, 'actorLr', '> 0 is needed');
+    this.criticLr = check(opts.criticLr ?? 0.2, (opts.criticLr ?? 0.2) >= 0 && (opts.criticLr ?? 0.2) <= 1, op, 'criticLr', 'in [0, 1] is needed');
     this.gamma = check(opts.gamma ?? 0, (opts.gamma ?? 0) >= 0 && (opts.gamma ?? 0) < 1, op, 'gamma', 'in [0, 1) is needed');
     const init = check(opts.initScale ?? 0.01, (opts.initScale ?? 0.01) >= 0 && Number.isFinite(opts.initScale ?? 0.01), op, 'initScale', '>= 0 is needed');
     this.normalise = opts.normalise ?? true;
@@ -113,9 +113,12 @@ export class RlDecoder {
     const x = this.x, f1 = this.nUnits + 1;
     const vNext = next === null || this.gamma === 0 ? 0 : dot(this.critic, this.features(next, false), 0);
     const delta = reward + this.gamma * vNext - dot(this.critic, x, 0);
-    for (let j = 0; j < f1; j++) this.critic[j]! += this.criticLr * delta * x[j]!;
+    // steps normalised by |x|² (NLMS): stable for any number of units, where a fixed rate on
+    // ~F z-scored features lets the critic diverge and the actor's softmax collapse
+    const n2 = dot(x, x, 0);
+    for (let j = 0; j < f1; j++) this.critic[j]! += (this.criticLr / n2) * delta * x[j]!;
     for (let k = 0; k < this.nActions; k++) {
-      const g = this.actorLr * delta * ((k === this.action ? 1 : 0) - this.probs[k]!);
+      const g = (this.actorLr / n2) * delta * ((k === this.action ? 1 : 0) - this.probs[k]!);
       for (let j = 0; j < f1; j++) this.actor[k * f1 + j]! += g * x[j]!;
     }
     this.x = null;
