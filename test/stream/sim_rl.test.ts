@@ -64,6 +64,11 @@ test('RL decoder: the same seeds give the same session; another decoder seed ano
   };
   assert.deepEqual(run(1), run(1));
   assert.notDeepEqual(run(1).actor, run(2).actor);
+  // learn: false only acts: the weights stay as initialised
+  const agent = new RlDecoder(tuning.nUnits, 1);
+  const before = Array.from(agent.actor);
+  runRlSession(new CenterOutEnv(tuning, { trials: 8 }), agent, { episodes: 1, seed: 5, learn: false });
+  assert.deepEqual(Array.from(agent.actor), before);
 });
 
 test('RL decoder: bad input gives typed errors naming the value', () => {

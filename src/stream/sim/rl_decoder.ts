@@ -174,9 +174,9 @@ export interface RlSessionResult {
 
 /**
  * Runs `episodes` episodes of env (seeds seed, seed+1, ...) with the decoder acting and learning
- * online every bin. Returns every trial and the success rate per block of blockSize trials.
+ * online every bin (learn: false only acts, to evaluate a decoder as it stands). Returns every trial and the success rate per block of blockSize trials.
  */
-export function runRlSession(env: CenterOutEnv, agent: RlDecoder, opts: { episodes: number; seed: number; reward?: RlReward; blockSize?: number }): RlSessionResult {
+export function runRlSession(env: CenterOutEnv, agent: RlDecoder, opts: { episodes: number; seed: number; reward?: RlReward; blockSize?: number; learn?: boolean }): RlSessionResult {
   const op = 'runRlSession';
   const { episodes, seed } = opts;
   const blockSize = opts.blockSize ?? env.nTargets;
@@ -194,7 +194,7 @@ export function runRlSession(env: CenterOutEnv, agent: RlDecoder, opts: { episod
       let rew = r.reward;
       if (reward === 'progress' && !r.info.trialEnded) rew += progress(obs, r.observation, env.targetRadius);
       // a trial's end restarts the cursor: the next counts belong to a new trial
-      agent.learn(rew, r.info.trialEnded ? null : r.observation.counts);
+      if (opts.learn ?? true) agent.learn(rew, r.info.trialEnded ? null : r.observation.counts);
       if (r.info.trialEnded) trials.push(r.info.trialEnded);
       obs = r.observation;
       if (r.done) break;
