@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 
 let failed = 0;
-for (const part of ['runtime', 'pipeline', 'sim', 'smoothbatch']) {
+for (const part of ['runtime', 'pipeline', 'sim', 'smoothbatch', 'rl']) {
   console.log(`\n## closed loop: ${part}\n`);
   const r = spawnSync(process.execPath, [`dist/bench/closed_loop_${part}.js`], { stdio: 'inherit' });
   if (r.status !== 0) {

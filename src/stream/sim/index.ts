@@ -5,3 +5,4 @@ export { fitLinearTuning, tuningRates, sampleCounts, poisson, type LinearTuning 
 export { pathEfficiency, fittsIndex, fittsThroughput, wolpawBits, wolpawItr, summarise, type Point, type TrialRecord, type SessionMetrics } from './metrics.js';
 export { runSession, kalmanDecoder, fitVelocityKalman, refitIntentions, refitKalman, type LoopDecoder, type SessionLog, type SessionResult } from './session.js';
 export { AdaptiveKalmanDecoder, runSmoothBatch, fitObservation, blendObservation, rotateObservation, smoothBatchAlpha, type ObservationModel, type SmoothBatchOptions, type BatchRecord, type SmoothBatchResult } from './smoothbatch.js';
+export { RlDecoder, runRlSession, type RlDecoderOptions, type RlReward, type RlSessionResult } from './rl_decoder.js';

@@ -1,0 +1,63 @@
+// `node dist/bench/closed_loop_rl.js`: learning curves of the actor-critic RL decoder (after
+// Pohlmeyer et al. 2014) on the closed-loop cursor simulator, from seeded random weights. The
+// simulated user's tuning is fitted on chewie_demo.mat's training bins. Each session runs
+// EPISODES × TRIALS centre-out trials with the decoder acting and learning every 50 ms bin;
+// the curve is the success rate per block of 8 trials (one per target), mean over sessions.
+// Rows: the per-step progress critic (Pohlmeyer's binary feedback from the display) on the
+// standard task, and the environment's sparse acquisition reward alone on the standard task
+// and on an easier one (targets at 5, radius 2.5, hold 3 bins, 600 trials); the untrained
+// random weights as the baseline.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadChewie } from '../src/datasets/spikes.js';
+import { CenterOutEnv, fitLinearTuning, RlDecoder, runRlSession, type CenterOutConfig, type RlDecoderOptions, type RlReward } from '../src/stream/sim/index.js';
+
+const SESSIONS = 20;
+const EPISODES = 5;
+const TRIALS = 40;
+const BLOCK = 8;
+
+export interface RlRow { name: string; curves: number[][]; finalSuccess: number[]; trialsTo80: number[] }
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]) => { const m = mean(xs); return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1)); };
+
+export function main(log: (s: string) => void = console.log): { rows: RlRow[] } {
+  const file = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'spikes/kordinglab-dad/chewie_demo.mat');
+  const d = loadChewie(new Uint8Array(readFileSync(file)));
+  const tuning = fitLinearTuning(d.spikesTrain, d.velocityTrain);
+  const setups: { name: string; reward: RlReward; task: CenterOutConfig; opts: RlDecoderOptions; episodes?: number; learn?: boolean }[] = [
+    { name: 'no learning: the random initial weights, standard task (targets at 10, radius 1.5, hold 10 bins)', reward: 'progress', task: {}, opts: {}, learn: false, episodes: 1 },
+    { name: 'progress critic, standard task (default actor step 0.5)', reward: 'progress', task: {}, opts: {} },
+    { name: 'progress critic, standard task, slower actor (step 0.02)', reward: 'progress', task: {}, opts: { actorLr: 0.02 } },
+    { name: 'acquisition reward only, standard task', reward: 'acquisition', task: {}, opts: { gamma: 0.95 } },
+    { name: 'acquisition reward only, easier task (targets at 5, radius 2.5, hold 3 bins)', reward: 'acquisition', task: { distance: 5, targetRadius: 2.5, holdBins: 3 }, opts: { gamma: 0.95 }, episodes: 15 },
+  ];
+  const rows: RlRow[] = [];
+  for (const s of setups) {
+    const row: RlRow = { name: s.name, curves: [], finalSuccess: [], trialsTo80: [] };
+    for (let k = 0; k < SESSIONS; k++) {
+      const env = new CenterOutEnv(tuning, { trials: TRIALS, ...s.task });
+      const r = runRlSession(env, new RlDecoder(tuning.nUnits, 500 + k, s.opts), { episodes: s.episodes ?? EPISODES, seed: 7000 + 100 * k, reward: s.reward, blockSize: BLOCK, learn: s.learn ?? true });
+      row.curves.push(r.curve);
+      row.finalSuccess.push(mean(r.curve.slice(-5))); // the last 40 trials
+      const hit = r.curve.findIndex((c, i) => i + 1 < r.curve.length && c >= 0.8 && r.curve[i + 1]! >= 0.8);
+      row.trialsTo80.push(hit < 0 ? NaN : (hit + 1) * BLOCK);
+    }
+    rows.push(row);
+  }
+  log(`${SESSIONS} seeded sessions × ${EPISODES * TRIALS} trials each (unless noted), decoder from seeded random weights (8 moves at speed 10 + stay, 71 chewie-tuned units, 50 ms bins; user: gain 4/s, max speed 15, delay 2 bins, motor noise 2)`);
+  for (const r of rows) {
+    const nb = r.curves[0]!.length;
+    const curve = Array.from({ length: nb }, (_, b) => mean(r.curves.map((c) => c[b]!)));
+    const reached = r.trialsTo80.filter((t) => Number.isFinite(t));
+    log(`\n${r.name}: ${r.curves[0]!.length * BLOCK} trials`);
+    log(`  success per block of ${BLOCK} trials (mean over sessions): ${curve.map((c) => c.toFixed(2)).join(' ')}`);
+    log(`  last 40 trials: ${mean(r.finalSuccess).toFixed(3)} ± ${sd(r.finalSuccess).toFixed(3)}; sessions reaching ≥ 80 % (two blocks in a row): ${reached.length}/${SESSIONS}` +
+      (reached.length ? `, after ${mean(reached).toFixed(1)} trials on average (max ${Math.max(...reached)})` : ''));
+  }
+  return { rows };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
