@@ -29,7 +29,7 @@ import { fit as fitClassifier, predictProba } from '../src/decode/trainer.js';
 import { TensorDataset, type Dataset } from '../src/data/dataset.js';
 import { fromValues, type Tensor } from '../src/tensor/tensor.js';
 import { manualSeed } from '../src/tensor/random.js';
-import { serializeStateDict } from '../src/nn/state_dict.js';
+import { serializeStateDict } from '../src/io/state_dict.js';
 import { getNumThreads } from '../src/kernels/wasm/index.js';
 
 const root = join(process.env['DENDRITE_DATA'] ?? '../shared/data', 'spikes');

@@ -21,7 +21,7 @@ import { save } from '../node/checkpoint.js';
 import { writeFileAtomic } from '../node/fs.js';
 import { memoryStats } from '../tensor/memory.js';
 import { backend } from '../kernels/registry.js';
-import { trainingReportHtml } from '../report/training_report.js';
+import { trainingReportHtml, type TrainingReportEpoch } from '../report/training_report.js';
 import { ProgressBar, fmtTime, type ProgressStream } from './progress.js';
 import { numberOption, parseCommandLine } from './args.js';
 import { checkOutDir, makeRunDir } from './out_dir.js';
@@ -123,13 +123,8 @@ function confusion(model: LeNet, ds: Dataset<[Tensor, Tensor]>, classes: number)
   return m;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  lr: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
+/** One epoch of metrics.json: the report's row plus its timing. */
+export interface EpochRecord extends TrainingReportEpoch {
   trainSeconds: number;
   imagesPerSecond: number;
 }

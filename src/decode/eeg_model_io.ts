@@ -6,7 +6,7 @@
 
 import { FormatError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors, type RawTensor } from '../io/safetensors/safetensors.js';
-import { deserializeStateDict, serializeStateDict } from '../nn/state_dict.js';
+import { deserializeStateDict, serializeStateDict } from '../io/state_dict.js';
 import { CSP } from './estimators/csp.js';
 import { LDA } from './estimators/lda.js';
 import { eegModels } from '../models/registry.js';

@@ -1,7 +1,7 @@
 // Checkpoints on disk: safetensors files, written atomically.
 
 import { readBytes, writeFileAtomic } from './fs.js';
-import { deserializeStateDict, serializeStateDict } from '../nn/state_dict.js';
+import { deserializeStateDict, serializeStateDict } from '../io/state_dict.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Writes a state dict as a safetensors file (temp file + rename): save(model.stateDict(), path). */

@@ -1,5 +1,5 @@
 // io/safetensors is a format codec over bytes and typed arrays; turning a state dict of tensors
-// into those bytes and back is nn's job (src/nn/state_dict.ts, beside Module.stateDict()). The
+// into those bytes and back is src/io/state_dict.ts's job, outside the codec. The
 // public names stay where users import them from: the package root.
 
 import { test } from 'node:test';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { ArgumentError, IndexError, ShapeError, manualSeed, tensor, type Tensor } from '../../src/index.js';
 import { Linear, Sequential, Tanh } from '../../src/nn/index.js';
 import type { Module } from '../../src/nn/module.js';
-import { deserializeStateDict } from '../../src/nn/state_dict.js';
+import { deserializeStateDict } from '../../src/io/state_dict.js';
 import { LeNet, ShallowFBCSPNet } from '../../src/models/index.js';
 import {
   amplitudePerturbation, gradCam, inputXGradient, integratedGradients, integrationRule, occlusion, saliency, smoothGrad, type IntegrationMethod,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FormatError, ShapeError, DTypeError } from '../../src/errors.js';
 import { decodeSafetensors, encodeSafetensors, toFloat32, type RawTensor } from '../../src/io/safetensors/index.js';
-import { deserializeStateDict } from '../../src/nn/state_dict.js';
+import { deserializeStateDict } from '../../src/io/state_dict.js';
 
 const ALL: Record<string, RawTensor> = {
   f64: { dtype: 'F64', shape: [2, 2], data: new Float64Array([1.5, -2, Math.PI, 1e300]) },

@@ -8,7 +8,7 @@ import { tensor, crossEntropy, tidy, type Tensor } from '../../src/index.js';
 import { LeNet } from '../../src/models/lenet.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Adam } from '../../src/optim/adam.js';
-import { deserializeStateDict, serializeStateDict } from '../../src/nn/state_dict.js';
+import { deserializeStateDict, serializeStateDict } from '../../src/io/state_dict.js';
 
 interface FT { shape: number[]; dtype: string; data: number[] }
 const golden = JSON.parse(readFileSync('test/golden/lenet.json', 'utf8')).cases[0];

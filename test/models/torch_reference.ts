@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Tensor } from '../../src/index.js';
-import { deserializeStateDict } from '../../src/nn/state_dict.js';
+import { deserializeStateDict } from '../../src/io/state_dict.js';
 import { toDensePredictionModel } from '../../src/models/index.js';
 import { croppedLoss } from '../../src/decode/cropped.js';
 import type { Module } from '../../src/nn/module.js';

@@ -40,6 +40,16 @@ export function kalmanDecoder(kf: KalmanFilter): LoopDecoder {
   };
 }
 
+/** Appends one bin of a closed-loop run to its log. */
+export function recordStep(log: SessionLog, obs: Observation, intended: [number, number], decoded: [number, number]): void {
+  log.counts.push(obs.counts);
+  log.decoded.push(decoded);
+  log.intended.push(intended);
+  log.position.push([obs.position[0], obs.position[1]]);
+  log.target.push([obs.target[0], obs.target[1]]);
+  log.inTarget.push(obs.inTarget);
+}
+
 /** Runs one episode of env with the decoder in the loop (open loop: the cursor moves with the intention). */
 export function runSession(env: CenterOutEnv, decoder: LoopDecoder | 'open-loop', seed: number): SessionResult {
   const log: SessionLog = { counts: [], decoded: [], intended: [], position: [], target: [], inTarget: [] };
@@ -49,12 +59,7 @@ export function runSession(env: CenterOutEnv, decoder: LoopDecoder | 'open-loop'
   for (;;) {
     const intended: [number, number] = [env.currentIntention[0], env.currentIntention[1]];
     const v: [number, number] = decoder === 'open-loop' ? intended : toPair(decoder.step(obs.counts));
-    log.counts.push(obs.counts);
-    log.decoded.push(v);
-    log.intended.push(intended);
-    log.position.push([obs.position[0], obs.position[1]]);
-    log.target.push([obs.target[0], obs.target[1]]);
-    log.inTarget.push(obs.inTarget);
+    recordStep(log, obs, intended, v);
     const r = env.step(v);
     if (r.info.trialEnded) {
       trials.push(r.info.trialEnded);

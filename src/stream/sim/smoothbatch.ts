@@ -12,7 +12,7 @@ import { pinvh } from '../../linalg/dense.js';
 import { lstsq } from '../../linalg/lstsq.js';
 import type { CenterOutEnv, Observation } from './env.js';
 import { summarise, type SessionMetrics, type TrialRecord } from './metrics.js';
-import { refitIntentions, type LoopDecoder, type SessionLog } from './session.js';
+import { recordStep, refitIntentions, type LoopDecoder, type SessionLog } from './session.js';
 
 const D = 2;
 
@@ -235,12 +235,7 @@ export function runSmoothBatch(env: CenterOutEnv, decoder: AdaptiveKalmanDecoder
   for (let bin = 1; bin <= totalBins; bin++) {
     const intended: [number, number] = [env.currentIntention[0], env.currentIntention[1]];
     const v = decoder.step(obs.counts);
-    log.counts.push(obs.counts);
-    log.intended.push(intended);
-    log.decoded.push([v[0]!, v[1]!]);
-    log.position.push([obs.position[0], obs.position[1]]);
-    log.target.push([obs.target[0], obs.target[1]]);
-    log.inTarget.push(obs.inTarget);
+    recordStep(log, obs, intended, [v[0]!, v[1]!]);
     const r = env.step(v);
     if (r.info.trialEnded) {
       trials.push(r.info.trialEnded);

@@ -1,10 +1,10 @@
-// State dicts ↔ safetensors bytes: the checkpoint format shared with PyTorch. The glue sits
-// beside Module (whose stateDict() it serialises); io/safetensors stays a format codec over
-// bytes and typed arrays that knows nothing of tensors.
+// State dicts ↔ safetensors bytes: the checkpoint format shared with PyTorch. The glue between
+// tensors and the codec sits in io/ (which may import tensor/), so nn/ needs nothing from io/ and
+// io/safetensors stays a format codec over bytes and typed arrays that knows nothing of tensors.
 
 import { FormatError } from '../errors.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
-import { decodeSafetensors, encodeSafetensors, toFloat32, type RawTensor } from '../io/safetensors/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, toFloat32, type RawTensor } from './safetensors/safetensors.js';
 
 /** Encodes a state dict (float32 → F32, float64 → F64, int32 → I32). */
 export function serializeStateDict(sd: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
