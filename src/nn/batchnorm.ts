@@ -1,5 +1,5 @@
 // Batch normalisation with running statistics, as torch.nn.BatchNorm1d/2d.
-// BatchNorm1d: (N, C) or (N, C, L); BatchNorm2d: (N, C, H, W).
+// BatchNorm1d: (N, C) or (N, C, L); BatchNorm2d: (N, C, H, W); BatchNorm3d: (N, C, D, H, W).
 
 import { ShapeError } from '../errors.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
@@ -80,4 +80,8 @@ export class BatchNorm1d extends BatchNormBase {
 
 export class BatchNorm2d extends BatchNormBase {
   protected readonly ndims = [4];
+}
+
+export class BatchNorm3d extends BatchNormBase {
+  protected readonly ndims = [5];
 }

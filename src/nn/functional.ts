@@ -5,5 +5,8 @@ export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptive
 export { relu, elu, leakyRelu, sigmoid, tanh, softplus } from '../ops/elementwise.js';
 export { softmax, logSoftmax } from '../ops/activation.js';
 export { batchNorm, dropout, layerNorm } from '../ops/norm.js';
+export { groupNorm } from '../ops/group_norm.js';
+export { maxPool3d, avgPool3d } from '../ops/pool3d.js';
+export { interpolate } from '../ops/interpolate.js';
 export { pad } from '../ops/movement.js';
 export { crossEntropy, nllLoss, mseLoss, l1Loss, binaryCrossEntropyWithLogits, poissonNllLoss } from '../ops/loss.js';

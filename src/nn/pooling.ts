@@ -1,8 +1,9 @@
-// Pooling layers over (N, C, L) for 1-D and (N, C, H, W) for 2-D.
+// Pooling layers over (N, C, L) for 1-D, (N, C, H, W) for 2-D and (N, C, D, H, W) for 3-D.
 
 import type { Tensor } from '../tensor/tensor.js';
 import type { Pair } from '../ops/conv.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AvgPool2dOptions, type Pool1dOptions } from '../ops/pool.js';
+import { avgPool3d, maxPool3d, type AvgPool3dOptions, type Pool3dOptions, type Triple } from '../ops/pool3d.js';
 import { Module } from './module.js';
 
 export class MaxPool2d extends Module {
@@ -62,5 +63,29 @@ export class AdaptiveAvgPool1d extends Module {
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool1d(x, this.outputSize);
+  }
+}
+
+export class MaxPool3d extends Module {
+  constructor(readonly kernelSize: Triple, readonly opts: Pool3dOptions = {}) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return maxPool3d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernelSize=${String(this.kernelSize)}, stride=${String(this.opts.stride ?? this.kernelSize)}, padding=${String(this.opts.padding ?? 0)}`;
+  }
+}
+
+export class AvgPool3d extends Module {
+  constructor(readonly kernelSize: Triple, readonly opts: AvgPool3dOptions = {}) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool3d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernelSize=${String(this.kernelSize)}, stride=${String(this.opts.stride ?? this.kernelSize)}, padding=${String(this.opts.padding ?? 0)}`;
   }
 }
