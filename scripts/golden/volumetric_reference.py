@@ -18,7 +18,7 @@ import make_golden as mg  # noqa: E402
 mg.SPECIAL["interpolate"] = lambda x, **kw: F.interpolate(x, **kw)
 mg.SPECIAL["group_norm"] = lambda x, weight=None, bias=None, num_groups=1, eps=1e-5: \
     F.group_norm(x, num_groups, weight, bias, eps)
-mg.F_OPS.update({"max_pool3d", "avg_pool3d"})
+mg.F_OPS.update({"max_pool3d", "avg_pool3d", "conv_transpose1d", "conv_transpose2d"})
 
 
 def cases():
@@ -83,6 +83,23 @@ def cases():
                        requires_grad=[True, False, False, True, True],
                        input_names=["input", "running_mean", "running_var", "weight", "bias"],
                        state={"running_mean": 1, "running_var": 2}))
+
+    def convt(name, op, xs, ws, bias=True, **kw):
+        def mk():
+            out = [mg.rn(*xs), mg.rn(*ws)]
+            if bias:
+                out.append(mg.rn(ws[1] * kw.get("groups", 1)))
+            return out
+        add(mg.fn_case(name, op, mk, kw, input_names=["input", "weight", "bias"][: 3 if bias else 2]))
+
+    convt("conv_transpose1d_k3", "conv_transpose1d", (2, 3, 7), (3, 4, 3))
+    convt("conv_transpose1d_s2_p1_op1", "conv_transpose1d", (2, 3, 6), (3, 2, 4), stride=2, padding=1, output_padding=1)
+    convt("conv_transpose1d_dil2_g3", "conv_transpose1d", (1, 6, 5), (6, 2, 3), dilation=2, groups=3)
+    convt("conv_transpose2d_k2_s2", "conv_transpose2d", (2, 3, 4, 5), (3, 4, 2, 2), stride=2)
+    convt("conv_transpose2d_k3_s2_p1_op1", "conv_transpose2d", (1, 2, 4, 3), (2, 3, 3, 3), stride=2, padding=1, output_padding=1)
+    convt("conv_transpose2d_k32_s12_p10_nobias", "conv_transpose2d", (1, 4, 5, 4), (4, 2, 3, 2), bias=False, stride=[1, 2], padding=[1, 0])
+    convt("conv_transpose2d_g2_dil2", "conv_transpose2d", (1, 4, 4, 4), (4, 3, 3, 3), groups=2, dilation=2, padding=1)
+    convt("conv_transpose2d_p_exceeds", "conv_transpose2d", (1, 2, 5, 5), (2, 2, 3, 3), padding=2)
 
     bn5("batch_norm_5d_train", True)
     bn5("batch_norm_5d_eval", False)

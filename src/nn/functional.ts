@@ -8,5 +8,6 @@ export { batchNorm, dropout, layerNorm } from '../ops/norm.js';
 export { groupNorm } from '../ops/group_norm.js';
 export { maxPool3d, avgPool3d } from '../ops/pool3d.js';
 export { interpolate } from '../ops/interpolate.js';
+export { convTranspose1d, convTranspose2d } from '../ops/conv_transpose.js';
 export { pad } from '../ops/movement.js';
 export { crossEntropy, nllLoss, mseLoss, l1Loss, binaryCrossEntropyWithLogits, poissonNllLoss } from '../ops/loss.js';

@@ -7,6 +7,7 @@ export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, Adapt
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batchnorm.js';
 export { GroupNorm, LayerNorm, type NormLayerOptions } from './normalization.js';
 export { Upsample } from './upsample.js';
+export { ConvTranspose1d, ConvTranspose2d, type ConvTransposeLayerOptions } from './conv_transpose.js';
 export { ReLU, ELU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax } from './activation.js';
 export { Sequential, ModuleList, Flatten, Dropout } from './container.js';
 export * as init from './init.js';

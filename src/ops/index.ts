@@ -13,6 +13,7 @@ export * from './pool.js';
 export * from './pool3d.js';
 export * from './interpolate.js';
 export * from './group_norm.js';
+export * from './conv_transpose.js';
 export * from './activation.js';
 export * from './norm.js';
 export * from './loss.js';

@@ -1,10 +1,11 @@
 // Golden tests against PyTorch for test/golden/volumetric.json (scripts/golden/volumetric_reference.py):
-// 3-D max/avg pooling, F.interpolate, F.group_norm and 5-D batch norm, values and gradients.
+// 3-D max/avg pooling, transposed convolution, F.interpolate, F.group_norm and 5-D batch norm, values and gradients.
 
 import { test } from 'node:test';
 import * as D from '../../src/index.js';
 import { goldenBackends, onBackend, bool, loadFixture, num, nums, opts, runCase, str, type Kwargs, type OpCase, type OpFn, type OpTable, type TolClass } from './helpers.js';
 
+const mm = (fn: OpFn): { fn: OpFn; tol: TolClass } => ({ fn, tol: 'matmul' });
 const ew = (fn: OpFn): { fn: OpFn; tol: TolClass } => ({ fn, tol: 'elementwise' });
 const red = (fn: OpFn): { fn: OpFn; tol: TolClass } => ({ fn, tol: 'reduction' });
 
@@ -23,6 +24,13 @@ function sizeOrScale(kw: Kwargs, key: string): number | number[] | undefined {
   return typeof v === 'number' ? v : nums(kw, key);
 }
 
+function convtOpts(kw: Kwargs): D.ConvTransposeOptions {
+  return opts<D.ConvTransposeOptions>({
+    stride: sizeOrScale(kw, 'stride'), padding: sizeOrScale(kw, 'padding'), outputPadding: sizeOrScale(kw, 'output_padding'),
+    dilation: sizeOrScale(kw, 'dilation'), groups: num(kw, 'groups'),
+  });
+}
+
 const OPS: OpTable = {
   max_pool3d: ew(([x], kw) => D.maxPool3d(x!, triple(kw, 'kernel_size')!, opts<D.Pool3dOptions>({
     stride: triple(kw, 'stride'), padding: triple(kw, 'padding'), dilation: triple(kw, 'dilation'), ceilMode: bool(kw, 'ceil_mode'),
@@ -38,6 +46,8 @@ const OPS: OpTable = {
     recomputeScaleFactor: bool(kw, 'recompute_scale_factor'),
   }))),
   group_norm: red(([x, w, b], kw) => D.groupNorm(x!, num(kw, 'num_groups')!, w ?? null, b ?? null, num(kw, 'eps') ?? 1e-5)),
+  conv_transpose1d: mm(([x, w, b], kw) => D.convTranspose1d(x!, w!, b ?? null, convtOpts(kw))),
+  conv_transpose2d: mm(([x, w, b], kw) => D.convTranspose2d(x!, w!, b ?? null, convtOpts(kw))),
   batch_norm: red(([x, rm, rv, w, b], kw) =>
     D.batchNorm(x!, rm ?? null, rv ?? null, w ?? null, b ?? null, opts<D.BatchNormOptions>({ training: bool(kw, 'training'), momentum: num(kw, 'momentum'), eps: num(kw, 'eps') })),
   ),

@@ -74,3 +74,16 @@ test('nearest upsampling by 2 repeats every voxel 2×2×2 times', () => {
     assert.equal(y[(d * 4 + h) * 4 + w], 1 + ((d >> 1) * 2 + (h >> 1)) * 2 + (w >> 1));
   }
 });
+
+test('ConvTranspose2d inverts a stride-2 conv\'s shape and initialises from its (C_in, C_out/g, k…) weight', () => {
+  const ct = new nn.ConvTranspose2d(4, 6, 2, { stride: 2, groups: 2 });
+  assert.deepEqual(ct.weight.shape, [4, 3, 2, 2]);
+  // PyTorch's bound: 1/sqrt(fan_in), fan_in = (C_out/g)·kh·kw = 12
+  const bound = 1 / Math.sqrt(12);
+  for (const v of ct.bias!.dataSync()) assert.ok(Math.abs(v) <= bound);
+  assert.deepEqual(ct.forward(D.randn([2, 4, 5, 7])).shape, [2, 6, 10, 14]);
+  assert.deepEqual(new nn.ConvTranspose1d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }).forward(D.randn([1, 3, 6])).shape, [1, 2, 12]);
+  assert.throws(() => new nn.ConvTranspose2d(3, 4, 2, { groups: 2 }), ArgumentError);
+  assert.throws(() => D.convTranspose2d(D.randn([1, 4, 3, 3]), D.randn([3, 2, 2, 2])), ShapeError);
+  assert.throws(() => D.convTranspose2d(D.randn([1, 2, 3, 3]), D.randn([2, 2, 2, 2]), null, { stride: 2, outputPadding: 2 }), ArgumentError);
+});
