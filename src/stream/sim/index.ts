@@ -8,3 +8,4 @@ export { AdaptiveKalmanDecoder, runSmoothBatch, fitObservation, blendObservation
 export { RlDecoder, runRlSession, type RlDecoderOptions, type RlReward, type RlSessionResult } from './rl_decoder.js';
 export { PVKalmanDecoder, fitPVKalman, fitPVKalmanModel, refitPVKalman, type PVKalmanModel } from './pv_kalman.js';
 export { runObservationBlock, minimumJerk, type ObservationBlock, type ObservationBlockOptions } from './calibration.js';
+export { compareRefit, type RefitComparisonOptions, type RefitComparisonSession } from './refit_session.js';
