@@ -52,9 +52,9 @@ export function main(log: (s: string) => void = console.log): { rows: ClosedLoop
   const w = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   for (const r of table) log(r.map((c, i) => c.padEnd(w[i]!)).join(' | '));
   log('(mean ± sd over sessions; acquisition, efficiency and Fitts over successful trials, "-" when none)');
-  log(`ReFIT-KF / KF mean acquisition time: ${Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')} (issue's target ≤ 0.67, success not lower)`);
+  log(`ReFIT-KF / KF mean acquisition time: ${Object.entries(ratios).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(3) : 'undefined (the KF acquired no target)'}`).join(', ')} (issue's target ≤ 0.67, success not lower)`);
   const stepP50Ms = pct(lat, 0.5), stepP99Ms = pct(lat, 0.99);
-  log(`position-velocity Kalman step, 71 units: p50 ${(stepP50Ms * 1000).toFixed(1)} µs, p99 ${(stepP99Ms * 1000).toFixed(1)} µs, max ${(Math.max(...lat) * 1000).toFixed(1)} µs over ${lat.length} steps`);
+  log(`position-velocity Kalman step, 71 units: p50 ${(stepP50Ms * 1000).toFixed(1)} µs, p99 ${(stepP99Ms * 1000).toFixed(1)} µs, max ${(lat.reduce((a, b) => Math.max(a, b), 0) * 1000).toFixed(1)} µs over ${lat.length} steps`);
   return { rows, ratios, stepP50Ms, stepP99Ms };
 }
 
