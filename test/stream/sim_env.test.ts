@@ -2,7 +2,7 @@
 // seeding, and typed errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CenterOutEnv, fitLinearTuning, poisson, sampleCounts, tuningRates, type LinearTuning } from '../../src/stream/sim/index.js';
+import { CenterOutEnv, fitLinearTuning, poisson, sampleCounts, summarise, tuningRates, type LinearTuning } from '../../src/stream/sim/index.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 import { Generator } from '../../src/tensor/random.js';
 
@@ -147,4 +147,59 @@ test('bad configuration and actions are typed errors naming the value', () => {
   env.reset(0);
   assert.throws(() => env.step([0]), ShapeError);
   assert.throws(() => env.step([NaN, 0]), /action is \(NaN, 0\)/);
+});
+
+/** Drives env straight at the target at `speed` per s, still once inside; returns the ended trials and each trial's targets. */
+function straightAgent(env: CenterOutEnv, seed: number, speed: number) {
+  let obs = env.reset(seed);
+  const ended = [];
+  for (;;) {
+    const [tx, ty] = obs.target;
+    const d = Math.hypot(tx - obs.position[0], ty - obs.position[1]);
+    const r = env.step(obs.inTarget ? [0, 0] : [(speed * (tx - obs.position[0])) / d, (speed * (ty - obs.position[1])) / d]);
+    if (r.info.trialEnded) ended.push(r.info.trialEnded);
+    obs = r.observation;
+    if (r.done) return ended;
+  }
+}
+
+test('random targets: uniform in the workspace, ≥ minDistance from the start, each trial from where the last ended; hand-checked times', () => {
+  const env = new CenterOutEnv(tuning, { task: 'random', trials: 12, distance: 10, minDistance: 5, targetRadius: 1.5, holdBins: 10, dt: 0.05 });
+  const ended = straightAgent(env, 5, 10); // seed 5 draws a target 2.2 from the cursor at trial 8: redrawn
+  assert.equal(ended.length, 12);
+  let from: readonly [number, number] = [0, 0];
+  const xs: number[] = [];
+  ended.forEach((t, i) => {
+    assert.equal(t.targetIndex, i);
+    assert.deepEqual(t.start, from, `trial ${i} starts where trial ${i - 1} stopped`);
+    assert.ok(Math.abs(t.target[0]) <= 10 && Math.abs(t.target[1]) <= 10, `target ${t.target} in the workspace`);
+    const D = Math.hypot(t.target[0] - t.start[0], t.target[1] - t.start[1]);
+    assert.ok(D >= 5, `target ${D} from the start`);
+    // 0.5 per bin along the line: inside after ceil((D − 1.5) / 0.5) bins
+    const k = Math.ceil((D - 1.5) / 0.5 - 1e-9);
+    assert.ok(t.success);
+    assert.ok(Math.abs(t.acquisitionTime - k * 0.05) < 1e-9, `trial ${i}: ${t.acquisitionTime} vs ${k * 0.05}`);
+    assert.ok(Math.abs(t.duration - (k + 9) * 0.05) < 1e-9);
+    assert.equal(t.width, 3);
+    from = t.path[t.path.length - 1]!;
+    xs.push(t.target[0], t.target[1]);
+  });
+  // Fitts with each trial's own D: the mean of log2(1 + D/3) / time
+  const m = summarise(ended, env.nTargets, env.targetRadius);
+  const want = ended.reduce((s, t) => s + Math.log2(1 + Math.hypot(t.target[0] - t.start[0], t.target[1] - t.start[1]) / 3) / t.acquisitionTime, 0) / 12;
+  assert.ok(Math.abs(m.fittsThroughput - want) < 1e-12);
+  assert.ok(Math.abs(m.meanPathEfficiency - 1) < 1e-12);
+  // uniform: over many draws the coordinates spread over the square with mean ≈ 0
+  const many = straightAgent(new CenterOutEnv(tuning, { task: 'random', trials: 400, minDistance: 0 }), 9, 15);
+  const c = many.flatMap((t) => [t.target[0], t.target[1]]);
+  const mean = c.reduce((a, b) => a + b, 0) / c.length, meanSq = c.reduce((a, b) => a + b * b, 0) / c.length;
+  assert.ok(Math.abs(mean) < 0.6 && Math.abs(meanSq - 100 / 3) < 3, `mean ${mean}, E[x²] ${meanSq} (uniform on ±10: 0, 33.3)`);
+  assert.ok(Math.max(...c) > 9.5 && Math.min(...c) < -9.5);
+  // the same seed gives the same targets whatever the agent does, when the draws allow it
+  const slow = straightAgent(new CenterOutEnv(tuning, { task: 'random', trials: 12, minDistance: 0 }), 4, 6);
+  const fast = straightAgent(new CenterOutEnv(tuning, { task: 'random', trials: 12, minDistance: 0 }), 4, 14);
+  assert.deepEqual(slow.map((t) => t.target), fast.map((t) => t.target));
+  assert.notDeepEqual(slow.map((t) => t.start), fast.map((t) => t.start));
+  assert.throws(() => new CenterOutEnv(tuning, { task: 'random', minDistance: 11 }), /minDistance is 11/);
+  assert.throws(() => new CenterOutEnv(tuning, { task: 'spiral' as never }), /task is 'spiral'/);
 });

@@ -51,3 +51,12 @@ test('summarise: success rate, means over successful trials, ITR over mean durat
   close(m.itrBitsPerMin, wolpawBits(2, 2 / 3) * 60 / (10 / 3));
   assert.throws(() => summarise([], 8, 1), /no trials/);
 });
+
+test('summarise: Fitts uses each trial its own D (start to target) and W (its width when given)', () => {
+  const trials: TrialRecord[] = [
+    { targetIndex: 0, start: [1, 1], target: [4, 5], success: true, acquisitionTime: 1, duration: 1.5, path: [[1, 1], [4, 5]], width: 5 }, // D 5, W 5: 1 bit
+    { targetIndex: 1, start: [4, 5], target: [4, -2], success: true, acquisitionTime: 2, duration: 2.5, path: [[4, 5], [4, -2]] }, // D 7, W 1: 3 bits
+  ];
+  const m = summarise(trials, 8, 0.5);
+  close(m.fittsThroughput, (1 / 1 + 3 / 2) / 2);
+});

@@ -70,6 +70,8 @@ export interface TrialRecord {
   duration: number;
   /** Cursor positions from the start to the acquiring entry (to the timeout on failure). */
   path: Point[];
+  /** Target width W for Fitts (its diameter); summarise's 2 · targetRadius when absent. */
+  width?: number;
 }
 
 export interface SessionMetrics {
@@ -84,7 +86,10 @@ export interface SessionMetrics {
   itrBitsPerMin: number;
 }
 
-/** Session summary: W for Fitts is the target diameter (2 · radius). */
+/**
+ * Session summary. Fitts uses each trial's own D (start to target centre) and W (its width, else
+ * the target diameter 2 · targetRadius); Wolpaw's N is nTargets.
+ */
 export function summarise(trials: readonly TrialRecord[], nTargets: number, targetRadius: number): SessionMetrics {
   const op = 'summarise';
   if (trials.length === 0) throw new ArgumentError(`${op}: no trials to summarise`);
@@ -99,7 +104,7 @@ export function summarise(trials: readonly TrialRecord[], nTargets: number, targ
     successRate,
     meanAcquisitionTime: mean(ok.map((t) => t.acquisitionTime)),
     meanPathEfficiency: mean(ok.filter((t) => t.path.length >= 2).map((t) => pathEfficiency(t.path))),
-    fittsThroughput: mean(ok.map((t) => fittsThroughput(dist(t), 2 * targetRadius, t.acquisitionTime))),
+    fittsThroughput: mean(ok.map((t) => fittsThroughput(dist(t), t.width ?? 2 * targetRadius, t.acquisitionTime))),
     itrBitsPerMin: wolpawItr(nTargets, successRate, meanDuration),
   };
 }

@@ -8,12 +8,15 @@ import { ArgumentError } from '../../errors.js';
 import { KalmanFilter, type KalmanFilterOptions } from '../../decode/estimators/kalman.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import type { CenterOutEnv, Observation } from './env.js';
-import { summarise, type SessionMetrics, type TrialRecord } from './metrics.js';
+import { summarise, type Point, type SessionMetrics, type TrialRecord } from './metrics.js';
 
-/** A decoder in the loop: counts of one bin in, a cursor velocity out; reset at each trial's start. */
+/**
+ * A decoder in the loop: counts of one bin (and the cursor's position before the bin, for
+ * decoders that use it) in, a cursor velocity out; reset at each trial's start (where the cursor is).
+ */
 export interface LoopDecoder {
-  reset(): void;
-  step(counts: Float64Array): ArrayLike<number>;
+  reset(start?: Point): void;
+  step(counts: Float64Array, position?: Point): ArrayLike<number>;
 }
 
 /** The bins a session saw, for refitting: counts (N, F) and what the cursor and task were doing. */
@@ -24,6 +27,8 @@ export interface SessionLog {
   position: [number, number][];
   target: [number, number][];
   inTarget: boolean[];
+  /** Trial index of each bin (where the log keeps it): contiguous stretches for fitting dynamics. */
+  trial?: number[];
 }
 
 export interface SessionResult {
@@ -48,22 +53,23 @@ export function recordStep(log: SessionLog, obs: Observation, intended: [number,
   log.position.push([obs.position[0], obs.position[1]]);
   log.target.push([obs.target[0], obs.target[1]]);
   log.inTarget.push(obs.inTarget);
+  log.trial?.push(obs.trial);
 }
 
 /** Runs one episode of env with the decoder in the loop (open loop: the cursor moves with the intention). */
 export function runSession(env: CenterOutEnv, decoder: LoopDecoder | 'open-loop', seed: number): SessionResult {
-  const log: SessionLog = { counts: [], decoded: [], intended: [], position: [], target: [], inTarget: [] };
+  const log: SessionLog = { counts: [], decoded: [], intended: [], position: [], target: [], inTarget: [], trial: [] };
   const trials: TrialRecord[] = [];
   let obs: Observation = env.reset(seed);
-  if (decoder !== 'open-loop') decoder.reset();
+  if (decoder !== 'open-loop') decoder.reset(obs.position);
   for (;;) {
     const intended: [number, number] = [env.currentIntention[0], env.currentIntention[1]];
-    const v: [number, number] = decoder === 'open-loop' ? intended : toPair(decoder.step(obs.counts));
+    const v: [number, number] = decoder === 'open-loop' ? intended : toPair(decoder.step(obs.counts, obs.position));
     recordStep(log, obs, intended, v);
     const r = env.step(v);
     if (r.info.trialEnded) {
       trials.push(r.info.trialEnded);
-      if (decoder !== 'open-loop') decoder.reset();
+      if (decoder !== 'open-loop') decoder.reset(r.observation.position);
     }
     obs = r.observation;
     if (r.done) break;
