@@ -51,7 +51,7 @@ export function version(): string {
   return pkg.version ?? 'unknown';
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   try {
     if (cmd === undefined || isHelp(cmd)) {
@@ -135,4 +135,4 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
