@@ -18,3 +18,7 @@ export { Pipeline } from './pipeline.js';
 export type { PipelineOptions, PipelineOutput, PipelineStats, QueuePolicy, Scheduler } from './pipeline.js';
 export { CspLdaStage, EegNetStage } from './eeg_stages.js';
 export type { WindowPrediction } from './eeg_stages.js';
+export { OnlineFirFilter } from './fir_filter.js';
+export type { OnlineFilter } from './pipeline.js';
+export { pipelineFromSaved, eegPipeline, spikePipeline } from './saved_decoder.js';
+export type { ClassPrediction, EegStreamDecoder, KinematicsPrediction, SavedModelFiles, SavedPipelineOptions, SpikeStreamDecoder, StreamDecoder, StreamDescription } from './saved_decoder.js';
