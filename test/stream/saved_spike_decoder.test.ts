@@ -48,6 +48,10 @@ test('stream decode (spikes): a Wiener filter with 3 bins of history saved by de
     // saved at 50 ms bins: a stream at another rate is refused
     assert.throws(() => pipelineFromSaved(readSavedModel(dir), dir, { channels: Array.from({ length: 71 }, (_, j) => `u${j}`), sfreq: 100 }), (e: unknown) => e instanceof ShapeError && /100 Hz/.test(e.message) && /20 Hz/.test(e.message));
     assert.throws(() => pipelineFromSaved(readSavedModel(dir), dir, { channels: ['a', 'b'], sfreq: 20 }), (e: unknown) => e instanceof ShapeError && /71 units/.test(e.message));
+    const sd = pipelineFromSaved(readSavedModel(dir), dir, { channels: Array.from({ length: 71 }, (_, j) => `u${j}`), sfreq: 20 });
+    const neg = new Float32Array(71);
+    neg[5] = -1;
+    assert.throws(() => sd.push({ data: neg, timestamps: Float64Array.of(0) }), (e: unknown) => e instanceof ArgumentError && /unit 5/.test(e.message) && /-1/.test(e.message));
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

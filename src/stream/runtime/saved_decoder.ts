@@ -22,6 +22,8 @@ import { decodeSpikeDecoder, SPIKE_DECODER_FORMAT, type LoadedSpikeDecoder } fro
 import { createFilter } from '../../signal/create_filter.js';
 import { CspLdaStage } from './eeg_stages.js';
 import { OnlineFirFilter } from './fir_filter.js';
+import { OnlineSosFilter } from './online_filter.js';
+import { butter } from '../../signal/butter.js';
 import { Pipeline, type PipelineOutput, type PipelineStats, type QueuePolicy } from './pipeline.js';
 import { SlidingWindower, type StreamWindow } from './sliding_windows.js';
 import type { Stage } from './stage.js';
@@ -42,6 +44,13 @@ export interface StreamDescription {
 }
 
 export interface SavedPipelineOptions {
+  /**
+   * EEG band-pass: 'fir' (default) applies the training filter's own firwin taps causally — the
+   * decoder sees exactly the signal it was trained on, (L − 1) / 2 samples late (0.83 s for
+   * 7–30 Hz at 160 Hz); 'iir' a 4th-order Butterworth band-pass over the same band, no added
+   * delay but another phase and amplitude response than training's.
+   */
+  filter?: 'fir' | 'iir';
   /** EEG: window hop in seconds (default 0.1; rounded to whole samples). */
   hopS?: number;
   /** Queue capacity in seconds of stream (default 10). */
@@ -154,8 +163,13 @@ export function eegPipeline(dec: TrainedDecoder, source: string, stream: StreamD
   if (!(Number.isFinite(hopS) && hop >= 1)) throw new ArgumentError(`${op}: hopS must be at least one sample (${1 / c.sfreq} s), got ${hopS}`);
   const C = c.chNames.length;
   const W = c.nTimes;
-  const fir = new OnlineFirFilter(createFilter(null, c.sfreq, c.preprocess.band[0], c.preprocess.band[1]), C);
-  const delay = fir.delay;
+  const kind = opts.filter ?? 'fir';
+  if (kind !== 'fir' && kind !== 'iir') throw new ArgumentError(`${op}: filter must be 'fir' or 'iir', got ${String(kind)}`);
+  const [lo, hi] = c.preprocess.band;
+  const fir = kind === 'fir'
+    ? new OnlineFirFilter(createFilter(null, c.sfreq, lo, hi), C)
+    : new OnlineSosFilter(butter(4, [lo, hi], 'bandpass', { fs: c.sfreq, output: 'sos' }), C);
+  const delay = fir instanceof OnlineFirFilter ? fir.delay : 0;
   const csp = new CspLdaStage(dec.csp, dec.lda, C, W, { nClasses: c.nOutputs, name: c.model });
   const decoder: Stage<StreamWindow, ClassPrediction> = {
     name: c.model,
@@ -177,7 +191,14 @@ export function eegPipeline(dec: TrainedDecoder, source: string, stream: StreamD
       const n = chunk.timestamps.length;
       if (chunk.data.length !== n * Cs) throw new ShapeError(`${op}: ${n} timestamps need ${n * Cs} values for the stream's ${Cs} channels, got ${chunk.data.length}`);
       const x = new Float64Array(n * C);
-      for (let i = 0; i < n; i++) for (let j = 0; j < C; j++) x[i * C + j] = chunk.data[i * Cs + pick[j]!]! * scale;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < C; j++) {
+          const v = chunk.data[i * Cs + pick[j]!]!;
+          // one NaN would poison the filter's history and every window over it
+          if (!Number.isFinite(v)) throw new ArgumentError(`${op}: channel '${c.chNames[j]}' holds ${v} at t = ${chunk.timestamps[i]}; samples must be finite`);
+          x[i * C + j] = v * scale;
+        }
+      }
       pipeline.push(x, chunk.timestamps);
       return pipeline.step();
     },
@@ -229,7 +250,11 @@ export function spikePipeline(dec: LoadedSpikeDecoder, source: string, stream: S
   return {
     kind: 'spikes', channels: stream.channels, outputs: c.outputs, delay: 0, pipeline,
     push(chunk) {
-      pipeline.push(chunk.data, chunk.timestamps);
+      const d = chunk.data;
+      for (let i = 0; i < d.length; i++) {
+        if (!(Number.isFinite(d[i]!) && d[i]! >= 0)) throw new ArgumentError(`${op}: unit ${i % U} holds ${d[i]} at t = ${chunk.timestamps[Math.floor(i / U)]}; spike counts must be finite and >= 0`);
+      }
+      pipeline.push(d, chunk.timestamps);
       return pipeline.step();
     },
     stats: () => pipeline.stats(),
