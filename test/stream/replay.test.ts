@@ -64,6 +64,13 @@ test('replay: paced by absolute targets — a timer late by 3 ms each time never
   assert.ok(clock.sleeps.slice(1).every((s) => Math.abs(s - 0.097) < 1e-9), `sleeps ${clock.sleeps.slice(0, 4).join(', ')}`);
 });
 
+test('replay: a timer that fires early (half the asked time) never releases a chunk before its due time', async () => {
+  const c = { t: 0, now: () => c.t, sleep: async (s: number) => { c.t += s / 2; } };
+  const release: number[] = [];
+  await collect(replay(rawSource(ramp(1, 100, 100), 'ramp'), { chunkSamples: 10, clock: c }), () => release.push(c.t));
+  release.forEach((t, k) => { const due = (k + 1) * 0.1; assert.ok(t >= due - 1e-12 && t - due < 1e-3, `chunk ${k}: ${t} vs due ${due}`); });
+});
+
 test('replay: a slow consumer (250 ms stall) is caught up without sleeping, then the pace resumes on the original grid; 10x divides every interval', async () => {
   const clock = fakeClock();
   const src = rawSource(ramp(1, 1600, 160), 'ramp');

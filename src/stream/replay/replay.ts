@@ -80,8 +80,9 @@ export function replay(source: RecordingSource, opts: ReplayOptions = {}): Repla
       if (opts.signal?.aborted) return;
       const n = loop ? cs : Math.min(cs, N - first);
       const due = start + (first + n) * dt;
-      const wait = due - clock.now();
-      if (wait > 0) await clock.sleep(wait);
+      // timers may fire a little early (Node rounds to whole ms): sleep again until due, never
+      // releasing a chunk before its time (bounded, should a clock not advance)
+      for (let k = 0, wait = due - clock.now(); wait > 0 && k < 100; k++, wait = due - clock.now()) await clock.sleep(wait);
       if (opts.signal?.aborted) return;
       const data = format === 'float32' ? new Float32Array(n * C) : new Float64Array(n * C);
       const auxData = aux ? (format === 'float32' ? new Float32Array(n * D) : new Float64Array(n * D)) : null;
