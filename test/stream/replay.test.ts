@@ -124,6 +124,14 @@ test('recordingSource: EEGMMIDB S001R04.edf replays all 64 channels at 160 Hz, f
   assert.ok(src.markers!.some((m) => m.description === 'T1'));
   const chunks = await collect(replay(src, { rate: 1e6, chunkSamples: 333, clock: fakeClock() }));
   assert.equal(chunks.reduce((a, c) => a + c.timestamps.length, 0), raw.nTimes);
+  // the annotations ride along as markers stamped with their sample's timestamp
+  const marks = chunks.flatMap((c) => c.markers ?? []);
+  const ann = raw.annotations;
+  assert.equal(marks.length, ann.onset.length);
+  marks.forEach((m, i) => {
+    assert.equal(m.description, ann.description[i]);
+    assert.ok(Math.abs(m.timestamp - (1000 + (Math.round(ann.onset[i]! * 160) + 1) / 160 / 1e6)) < 1e-9);
+  });
   const c5 = chunks[5]!;
   for (let i = 0; i < c5.timestamps.length; i += 37) for (let j = 0; j < 64; j += 7) assert.equal(c5.data[i * 64 + j], Math.fround(raw.data[j]![c5.first + i]!));
   const picked = recordingSource(bytes, EDF, { picks: ['Cz..', 'C3..', 'C4..'] });

@@ -50,6 +50,8 @@ export interface ReplayChunk<D extends Float32Array | Float64Array = Float32Arra
   recordingIndex: number;
   /** Spikes: the aux channels (kinematics) of the same samples, (n, D) row-major. */
   aux?: D;
+  /** EEG: the recording's events at samples of this chunk, stamped with their sample's timestamp (an LSL marker stream). */
+  markers?: { timestamp: number; description: string }[];
   /** Seconds the chunk went out after its due time (0 when on time). */
   lag: number;
 }
@@ -73,6 +75,9 @@ export function replay(source: RecordingSource, opts: ReplayOptions = {}): Repla
   const aux = source.aux;
   const D = aux?.channels.length ?? 0;
   const dt = 1 / (source.sfreq * rate); // clock seconds per sample
+  // events by sample index, in order (onsets past the end are dropped)
+  const marks = (source.markers ?? []).map((m) => ({ at: Math.round(m.onset * source.sfreq), description: m.description }))
+    .filter((m) => m.at >= 0 && m.at < N).sort((a, b) => a.at - b.at);
   async function* run(): AsyncGenerator<ReplayChunk> {
     const start = clock.now();
     let first = 0;
@@ -94,12 +99,30 @@ export function replay(source: RecordingSource, opts: ReplayOptions = {}): Repla
         if (aux && auxData) aux.read(at, k, auxData, done * D);
         done += k;
       }
+      const markers: { timestamp: number; description: string }[] = [];
+      if (marks.length) {
+        for (let done = 0; done < n;) {
+          const at = (first + done) % N;
+          const k = Math.min(n - done, N - at);
+          for (let i = lowerBound(marks, at); i < marks.length && marks[i]!.at < at + k; i++) {
+            markers.push({ timestamp: start + (first + done + (marks[i]!.at - at) + 1) * dt, description: marks[i]!.description });
+          }
+          done += k;
+        }
+      }
       const timestamps = new Float64Array(n);
       for (let i = 0; i < n; i++) timestamps[i] = start + (first + i + 1) * dt;
       const lag = Math.max(0, clock.now() - due);
-      yield { data, timestamps, first, recordingIndex: first % N, lag, ...(auxData ? { aux: auxData } : {}) };
+      yield { data, timestamps, first, recordingIndex: first % N, lag, ...(auxData ? { aux: auxData } : {}), ...(marks.length ? { markers } : {}) };
       first += n;
     }
   }
   return { rate, chunkSamples: cs, [Symbol.asyncIterator]: run };
+}
+
+/** First index whose `at` is >= x (marks sorted by at). */
+function lowerBound(marks: readonly { at: number }[], x: number): number {
+  let lo = 0, hi = marks.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (marks[mid]!.at < x) lo = mid + 1; else hi = mid; }
+  return lo;
 }
