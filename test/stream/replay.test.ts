@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Raw } from '../../src/neuro/raw.js';
 import { readEdf } from '../../src/io/edf/index.js';
+import { readGdf } from '../../src/io/gdf/index.js';
 import { loadChewie } from '../../src/datasets/spikes.js';
 import { parseRate, rawSource, recordingSource, replay, type ReplayChunk, type ReplayClock } from '../../src/stream/replay/index.js';
 import { ArgumentError, FormatError } from '../../src/errors.js';
@@ -13,6 +14,8 @@ import { dataPath, skipUnlessData } from '../helpers/data.js';
 
 const EDF = dataPath('eeg/eegmmidb/S001R04.edf');
 const CHEWIE = dataPath('spikes/kordinglab-dad/chewie_demo.mat');
+const BDF = dataPath('eeg/edf-conformance/mne-python/test.bdf');
+const GDF = dataPath('eeg/edf-conformance/mne-testing-data/test_1ch.gdf');
 
 /** A fake monotonic clock: sleep advances time by what was asked plus `over` (a late timer). */
 function fakeClock(over = 0): ReplayClock & { t: number; sleeps: number[] } {
@@ -159,6 +162,21 @@ test('recordingSource: chewie_demo.mat replays Yte as 71 count channels, one sam
   assert.deepEqual(aux, d.velocityTest.data);
   const tr = recordingSource(bytes, CHEWIE, { spikes: 'Ytr' });
   assert.equal(tr.nSamples, 1200);
+});
+
+test('recordingSource: BDF and GDF recordings replay through the same path as EDF (the readers\' samples, row-major)', { skip: skipUnlessData(BDF, GDF) }, async () => {
+  for (const [path, read] of [[BDF, readEdf], [GDF, readGdf]] as const) {
+    const bytes = new Uint8Array(readFileSync(path));
+    const raw = Raw.fromRecording(read(bytes, path));
+    const src = recordingSource(bytes, path);
+    assert.equal(src.sfreq, raw.info.sfreq);
+    assert.deepEqual(src.channels, raw.info.chNames);
+    const chunks = await collect(replay(src, { rate: 1e6, format: 'float64', clock: fakeClock() }));
+    const C = raw.nChannels;
+    const flat = Float64Array.from(chunks.flatMap((c) => [...c.data]));
+    assert.equal(flat.length, C * raw.nTimes);
+    for (let i = 0; i < raw.nTimes; i += 97) for (let j = 0; j < C; j++) assert.equal(flat[i * C + j], raw.data[j]![i], `${path} sample ${i} channel ${j}`);
+  }
 });
 
 test('recordingSource: a file that is not a recording is a FormatError naming it; spike options on EEG are refused', { skip: skipUnlessData(EDF) }, () => {
