@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFilter } from '../../src/signal/create_filter.js';
 import { filterData } from '../../src/signal/filter_data.js';
-import { OnlineFirFilter } from '../../src/stream/runtime/index.js';
+import { chainFilters, OnlineEms, OnlineFirFilter } from '../../src/stream/runtime/index.js';
+import { exponentialMovingStandardize } from '../../src/signal/standardize.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 
 function noise(n: number, seed: number): Float64Array {
@@ -38,6 +39,29 @@ test('OnlineFirFilter on firwin taps = the zero-phase filterData output delayed 
   assert.ok(maxErr <= 1e-13 * scale * taps.length, `max error ${maxErr} (scale ${scale})`);
 });
 
+test('OnlineFirFilter start \'reflect\': from sample d on, the offline zero-phase output from its first sample, edge padding included, whatever the chunking', () => {
+  const sf = 160, n = 2000;
+  const chs = [noise(n, 6), noise(n, 7)];
+  const taps = createFilter(null, sf, 7, 30);
+  const off = filterData(chs, sf, 7, 30);
+  const x = interleave(chs);
+  for (const sizes of [[n], [1, 7, 300], [133, 1]]) {
+    const f = new OnlineFirFilter(taps, 2, { start: 'reflect' });
+    const d = f.delay;
+    const y: number[] = [];
+    for (let i = 0, k = 0; i < n; k++) {
+      const m = Math.min(sizes[k % sizes.length]!, n - i);
+      y.push(...f.process(x.subarray(2 * i, 2 * (i + m))));
+      i += m;
+    }
+    for (let t = 0; t < d; t++) assert.equal(y[2 * t], 0);
+    let maxErr = 0;
+    for (let j = 0; j < 2; j++) for (let u = 0; u + d < n; u++) maxErr = Math.max(maxErr, Math.abs(y[(u + d) * 2 + j]! - off[j]![u]!));
+    assert.ok(maxErr < 1e-14, `chunks ${sizes.join('/')}: max error ${maxErr}`);
+  }
+  assert.throws(() => new OnlineFirFilter([1, 1], 1, { start: 'reflect' }), (e: unknown) => e instanceof ArgumentError && /odd/.test(e.message));
+});
+
 test('OnlineFirFilter: chunks of 1, 7, 300 samples give the whole signal\'s output bit for bit; reset restarts', () => {
   const x = interleave([noise(1000, 4), noise(1000, 5)]);
   const taps = createFilter(null, 100, 1, 20);
@@ -61,4 +85,19 @@ test('OnlineFirFilter: partial samples, bad taps and channel counts are typed er
   assert.throws(() => new OnlineFirFilter([1, NaN], 1), (e: unknown) => e instanceof ArgumentError && /NaN/.test(e.message));
   assert.throws(() => new OnlineFirFilter([], 1), ArgumentError);
   assert.throws(() => new OnlineFirFilter([1], 0), (e: unknown) => e instanceof ArgumentError && /nChannels/.test(e.message));
+});
+
+test('OnlineEms: scaled, then standardised as exponentialMovingStandardize from sample initBlockSize on, chunk by chunk; skipped samples are 0 and stay out of the statistics', () => {
+  const n = 1500;
+  const chs = [noise(n, 8), noise(n, 9)].map((r) => r.map((v, i) => 1e-5 * (v + Math.sin(i / 50))));
+  const off = exponentialMovingStandardize(chs.map((r) => r.map((v) => v * 1e6)), { factorNew: 1e-3, initBlockSize: 1000 });
+  const skip = 5;
+  const f = new OnlineEms(2, { scale: 1e6, factorNew: 1e-3, skip });
+  const x = interleave(chs.map((r) => Float64Array.from([...new Array<number>(skip).fill(123), ...r])));
+  const y: number[] = [];
+  for (let i = 0, k = 0; i < n + skip; k++) { const m = Math.min([3, 250, 1][k % 3]!, n + skip - i); y.push(...f.process(x.subarray(2 * i, 2 * (i + m)))); i += m; }
+  for (let i = 0; i < 2 * skip; i++) assert.equal(y[i], 0);
+  for (let j = 0; j < 2; j++) for (let u = 1000; u < n; u++) assert.ok(Math.abs(y[(u + skip) * 2 + j]! - off[j]![u]!) < 1e-12, `channel ${j} sample ${u}`);
+  assert.throws(() => new OnlineEms(2, { skip: -1 }), ArgumentError);
+  assert.throws(() => chainFilters(new OnlineEms(2), new OnlineEms(3)), ShapeError);
 });

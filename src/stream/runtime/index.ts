@@ -19,6 +19,8 @@ export type { PipelineOptions, PipelineOutput, PipelineStats, QueuePolicy, Sched
 export { CspLdaStage, EegNetStage } from './eeg_stages.js';
 export type { WindowPrediction } from './eeg_stages.js';
 export { OnlineFirFilter } from './fir_filter.js';
+export type { OnlineFirFilterOptions } from './fir_filter.js';
+export { OnlineEms, chainFilters } from './online_ems.js';
 export type { OnlineFilter } from './pipeline.js';
 export { pipelineFromSaved, eegPipeline, spikePipeline } from './saved_decoder.js';
 export type { ClassPrediction, EegStreamDecoder, KinematicsPrediction, SavedModelFiles, SavedPipelineOptions, SpikeStreamDecoder, StreamDecoder, StreamDescription } from './saved_decoder.js';

@@ -1,11 +1,14 @@
 // A saved decoder as a ready streaming pipeline. `pipelineFromSaved` takes the files that
 // `decode eeg --save` or `decode spikes --save` wrote (config.json and the weights), the
 // incoming stream's channel labels and rate, and builds:
-//   EEG (csp-lda, csp-slda): the model's channels picked by name from the stream, in its order →
-//     the training band-pass as a causal FIR (the same firwin taps the offline zero-phase
-//     filter used, so the stream sees that filtered signal `delay` samples late) → sliding
-//     windows of the model's length every `hop` samples → CSP+LDA → { label, probabilities }
-//     at the timestamp of the window's last sample.
+//   EEG (csp-lda, csp-slda, and the trialwise deep nets): the model's channels picked by name
+//     from the stream, in its order → the training band-pass as a causal FIR (the same firwin
+//     taps the offline zero-phase filter used, started on MNE's edge padding, so the stream sees
+//     exactly that filtered signal, `delay` samples late) → deep nets: the µV scaling and the
+//     exponential moving standardisation → sliding windows of the model's length every `hop`
+//     samples → CSP+LDA or the net → { label, probabilities } at the timestamp of the window's
+//     last sample. A window is `warmup` where the stream cannot equal the offline signal: before
+//     the filter's first output, and for deep nets over the standardisation's init block.
 //   spikes (wiener, kalman): each stream sample is one bin of counts → the last binsBefore + 1
 //     bins (bin-major, oldest first, the offline history row) → Wiener filter or Kalman step →
 //     the kinematics (velocity) of that bin.
@@ -20,7 +23,8 @@ import { decodeDecoder } from '../../decode/eeg_model_io.js';
 import type { TrainedDecoder } from '../../decode/eeg_decoder.js';
 import { decodeSpikeDecoder, SPIKE_DECODER_FORMAT, type LoadedSpikeDecoder } from '../../decode/spike_model_io.js';
 import { createFilter } from '../../signal/create_filter.js';
-import { CspLdaStage } from './eeg_stages.js';
+import { CspLdaStage, EegNetStage, type WindowPrediction } from './eeg_stages.js';
+import { chainFilters, OnlineEms } from './online_ems.js';
 import { OnlineFirFilter } from './fir_filter.js';
 import { OnlineSosFilter } from './online_filter.js';
 import { butter } from '../../signal/butter.js';
@@ -28,6 +32,9 @@ import { Pipeline, type PipelineOutput, type PipelineStats, type QueuePolicy } f
 import { SlidingWindower, type StreamWindow } from './sliding_windows.js';
 import type { Stage } from './stage.js';
 import { WienerStage } from './decoder_stages.js';
+
+/** decode eeg's preprocess() standardises its first 1000 samples as one block. */
+const EMS_INIT_BLOCK = 1000;
 
 /** The files of a saved decoder: config.json (bytes, text or the parsed JSON) and the weights' bytes. */
 export interface SavedModelFiles {
@@ -72,6 +79,8 @@ export interface ClassPrediction {
   /** Stream index of the window's first sample, and of the recording sample the window's filtered signal starts at (start − delay). */
   start: number;
   signalStart: number;
+  /** The window covers samples whose preprocessing differs from offline (see the file comment). */
+  warmup: boolean;
 }
 
 export interface KinematicsPrediction {
@@ -152,7 +161,8 @@ export function eegPipeline(dec: TrainedDecoder, source: string, stream: StreamD
   const op = `stream decode ${source}`;
   checkStream(stream, op);
   const c = dec.config;
-  if (!dec.csp || !dec.lda) throw new ArgumentError(`${op}: '${c.model}' is a deep EEG model; streaming runs the CSP models (csp-lda, csp-slda): their preprocessing is a band-pass alone, which a causal filter reproduces exactly`);
+  if (!(dec.csp && dec.lda) && !dec.net) throw new ArgumentError(`${op}: decoder '${c.model}' holds no model`);
+  if (c.cropped) throw new ArgumentError(`${op}: '${c.label}' was trained cropped (its trial prediction averages dense crops); streaming decodes one window at a time: save a trialwise model`);
   if (!sameRate(stream.sfreq, c.sfreq)) throw new ShapeError(`${op}: the stream is sampled at ${stream.sfreq} Hz, the decoder at ${c.sfreq} Hz`);
   const at = new Map(stream.channels.map((n, i) => [n, i]));
   const missing = c.chNames.filter((n) => !at.has(n));
@@ -166,25 +176,32 @@ export function eegPipeline(dec: TrainedDecoder, source: string, stream: StreamD
   const kind = opts.filter ?? 'fir';
   if (kind !== 'fir' && kind !== 'iir') throw new ArgumentError(`${op}: filter must be 'fir' or 'iir', got ${String(kind)}`);
   const [lo, hi] = c.preprocess.band;
-  const fir = kind === 'fir'
-    ? new OnlineFirFilter(createFilter(null, c.sfreq, lo, hi), C)
+  const band = kind === 'fir'
+    ? new OnlineFirFilter(createFilter(null, c.sfreq, lo, hi), C, { start: 'reflect' })
     : new OnlineSosFilter(butter(4, [lo, hi], 'bandpass', { fs: c.sfreq, output: 'sos' }), C);
-  const delay = fir instanceof OnlineFirFilter ? fir.delay : 0;
-  const csp = new CspLdaStage(dec.csp, dec.lda, C, W, { nClasses: c.nOutputs, name: c.model });
+  const delay = band instanceof OnlineFirFilter ? band.delay : 0;
+  const { scale, emsFactor } = c.preprocess;
+  // deep nets: µV, then the moving standardisation (decode eeg's preprocess(): init block 1000)
+  const filter = dec.net && (emsFactor !== null || scale !== 1)
+    ? chainFilters(band, emsFactor === null ? { nChannels: C, process: (x) => Float64Array.from(x, (v) => v * scale) } : new OnlineEms(C, { scale, factorNew: emsFactor, skip: delay }))
+    : band;
+  const warmupEnd = dec.net && emsFactor !== null ? EMS_INIT_BLOCK : 0;
+  const stage: Stage<StreamWindow, WindowPrediction> = dec.csp && dec.lda ? new CspLdaStage(dec.csp, dec.lda, C, W, { nClasses: c.nOutputs, name: c.model }) : new EegNetStage(dec.net!, C, W, { name: c.model });
   const decoder: Stage<StreamWindow, ClassPrediction> = {
     name: c.model,
     process(w) {
-      const p = csp.process(w);
-      return { label: c.classNames[p.pred]!, classIndex: p.pred, probabilities: p.proba, start: p.start, signalStart: p.start - delay };
+      const p = stage.process(w);
+      const signalStart = p.start - delay;
+      return { label: c.classNames[p.pred]!, classIndex: p.pred, probabilities: p.proba, start: p.start, signalStart, warmup: signalStart < warmupEnd };
     },
   };
   const pipeline = new Pipeline<ClassPrediction>({
-    nChannels: C, queueCapacity: queueOf(stream, opts, 2 * W, op), policy: opts.policy ?? 'drop-oldest', filter: fir,
+    nChannels: C, queueCapacity: queueOf(stream, opts, 2 * W, op), policy: opts.policy ?? 'drop-oldest', filter,
     scheduler: { kind: 'windows', windower: new SlidingWindower(C, W, hop) }, decoder,
     ...(opts.budgetMs !== undefined ? { budgetMs: opts.budgetMs } : {}), ...(opts.now ? { now: opts.now } : {}),
   });
   const Cs = stream.channels.length;
-  const scale = c.preprocess.scale;
+  const inScale = dec.csp ? scale : 1; // the deep nets' scaling comes before their standardisation, in `filter`
   return {
     kind: 'eeg', channels: c.chNames, classes: c.classNames, window: W, hop, delay, pipeline,
     push(chunk) {
@@ -196,7 +213,7 @@ export function eegPipeline(dec: TrainedDecoder, source: string, stream: StreamD
           const v = chunk.data[i * Cs + pick[j]!]!;
           // one NaN would poison the filter's history and every window over it
           if (!Number.isFinite(v)) throw new ArgumentError(`${op}: channel '${c.chNames[j]}' holds ${v} at t = ${chunk.timestamps[i]}; samples must be finite`);
-          x[i * C + j] = v * scale;
+          x[i * C + j] = v * inScale;
         }
       }
       pipeline.push(x, chunk.timestamps);
