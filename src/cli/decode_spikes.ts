@@ -5,9 +5,11 @@
 // per-bin predictions) and a self-contained report.html (true vs predicted trajectories as
 // inline SVG) into <out>/<time>/.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { readBytes, writeFileAtomic } from '../node/fs.js';
+import { writeSavedModel } from '../node/saved_model.js';
+import { encodeSpikeDecoder } from '../decode/spike_model_io.js';
 import {
   DEEP_SPIKE_DECODERS as DEEP, fitSpikeDecoding, LATENCY_CALLS, LATENCY_WARMUP, planSpikeDecoding, readSpikeMat, resolveSpikeSettings, SPIKE_DECODERS,
   spikeReport, spikeResultsJson, type SpikeDecoderName, type SpikeDecoding, type SpikeDecodingOptions,
@@ -72,6 +74,11 @@ options:
   --batch-size N       training batch size (default 32)
   --seed N             random seed (default 0)
   --out DIR            where <time>/results.json and report.html go (default ./reports)
+  --save DIR           write the fitted decoder (wiener, kalman) to DIR: model.safetensors and
+                       config.json (units, outputs, history, bin width), for \`stream decode\`;
+                       needs --bins-after 0 (a stream has no future bins)
+  --bin-width S        seconds per bin, recorded with --save so a stream at another rate is
+                       refused (default: not recorded)
 `;
 
 /** A run's results, and the folder holding results.json and report.html. */
@@ -102,7 +109,7 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
       'bins-before': { type: 'string' }, 'bins-after': { type: 'string' }, 'score-before': { type: 'string' }, 'score-after': { type: 'string' },
       alpha: { type: 'string' }, degree: { type: 'string' }, hidden: { type: 'string' }, epochs: { type: 'string' },
       lr: { type: 'string' }, dropout: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' },
-      out: { type: 'string' },
+      out: { type: 'string' }, save: { type: 'string' }, 'bin-width': { type: 'string' },
     },
     strict: true,
   });
@@ -131,6 +138,16 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     if (typeof raw === 'string') options[key] = raw;
   }
   const settings = resolveSpikeSettings(options);
+  // --save: refused before the file is read when the decoder cannot be saved or streamed
+  const saveDir = values.save;
+  if (saveDir !== undefined) {
+    checkOutDir(op, saveDir);
+    if (decoder !== 'wiener' && decoder !== 'kalman') throw new ArgumentError(`${op}: --save writes wiener and kalman decoders, not --decoder ${decoder}`);
+    if (settings.binsAfter !== 0) throw new ArgumentError(`${op}: --save needs --bins-after 0 (a stream has no future bins), got ${settings.binsAfter}`);
+  }
+  const bw = v['bin-width'];
+  if (bw !== undefined && saveDir === undefined) throw new ArgumentError(`${op}: --bin-width is recorded with --save; give --save DIR too`);
+  const binWidth = typeof bw === 'string' ? parseNumber(op, 'bin-width', bw, { minExclusive: 0 }) : null;
 
   // --- the file and the plan
   if (positionals.length !== 1) throw new ArgumentError(`${op}: give exactly one .mat file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
@@ -155,6 +172,12 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   log(`fit ${r.fitSeconds.toFixed(3)} s ${fitText}; latency ${r.latencyUs.toFixed(1)} µs per bin (median of ${LATENCY_CALLS} single-sample ${decoder === 'kalman' ? 'filter steps' : 'predictions'} after ${LATENCY_WARMUP} warm-up calls); scored on ${b.scored} test bins (${b.scoredFrom}–${b.scoredTo - 1} of ${b.testData})`);
 
   // --- files
+  if (saveDir !== undefined) {
+    if (!r.fitted) throw new ArgumentError(`${op}: the ${decoder} decoder holds no model to save`);
+    const { config, weights } = encodeSpikeDecoder(r.fitted, r.config, r.outputs, binWidth);
+    const p = writeSavedModel(resolve(saveDir), config, weights, op);
+    log(`saved the model to ${p.weights} and ${p.config}`);
+  }
   const dir = makeRunDir(op, out);
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(spikeResultsJson(r), null, 2)}\n`);
   writeFileAtomic(join(dir, 'report.html'), spikeReportHtml(spikeReport(r)));

@@ -154,6 +154,8 @@ export interface SpikeDecoding {
   curves?: SpikeEpoch[];
   /** Every setting and what fitting chose, as [name, text] rows (the report's settings table). */
   settings: [string, string][];
+  /** The fitted decoder where it can be saved (wiener, kalman), else null. */
+  fitted: SpikeFittedModel | null;
   /** The rows of `settings` that fitting added (bins, and what was chosen or dropped). */
   fitLines: [string, string][];
 }
@@ -333,7 +335,12 @@ interface Runner {
   predictTest(): Matrix;
   /** Predicts test sample i alone (the latency probe). */
   predictOne(i: number): void;
+  /** The fitted decoder, for the ones that can be saved (wiener, kalman). */
+  fitted(): SpikeFittedModel | null;
 }
+
+/** A fitted decoder `decode spikes --save` can write (spike_model_io.ts). */
+export type SpikeFittedModel = { decoder: 'wiener'; filter: WienerFilter } | { decoder: 'kalman'; filter: KalmanFilter };
 
 /** The validation block: the last VALID_FRACTION of the training rows, contiguous in time. */
 function validationCut(n: number, why: string): number {
@@ -375,7 +382,7 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
       return deepReport(m);
     };
     // the closed-loop form: the last L bins of one sample in, one prediction out
-    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)) };
+    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(Xte.data.subarray((i % Xte.n) * w, (i % Xte.n + 1) * w)), fitted: () => null };
   }
   const Xtr = tr.matrix!, Xte = te.matrix!;
   if (decoder === 'kalman') {
@@ -386,7 +393,7 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
       return { fit: tr.n, valid: 0, refitOnValid: false, kalman };
     };
     // one closed-loop step per bin: the filter's per-bin cost
-    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.step(Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols)) };
+    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.step(Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols)), fitted: () => ({ decoder: 'kalman', filter: m }) };
   }
   const row = (i: number) => Xte.data.subarray((i % Xte.rows) * Xte.cols, (i % Xte.rows + 1) * Xte.cols);
   if (decoder === 'dense') {
@@ -396,7 +403,7 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
       else m.fit(rowsOf(Xtr, 0, cut), yFit, [rowsOf(Xtr, cut, tr.n), yVal]);
       return deepReport(m);
     };
-    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)) };
+    return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predictOne(row(i)), fitted: () => null };
   }
   const ones = Array.from({ length: Math.min(Xte.rows, LATENCY_CALLS) }, (_, i): Matrix => ({ data: Xte.data.slice(i * Xte.cols, (i + 1) * Xte.cols), rows: 1, cols: Xte.cols }));
   const degree = decoder === 'cascade' ? p['degree'] as number : undefined;
@@ -414,7 +421,7 @@ function runner(decoder: SpikeDecoderName, tr: Prepared, te: Prepared, p: Record
     m = make(choice.alpha).fit(Xtr, tr.y);
     return { fit: tr.n, valid: tr.n - vc, refitOnValid: true, alphaSelection: { ...choice, fitBins: vc, validBins: tr.n - vc } };
   };
-  return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predict(ones[i % ones.length]!) };
+  return { fit, predictTest: () => m.predict(Xte), predictOne: (i) => void m.predict(ones[i % ones.length]!), fitted: () => (m instanceof WienerFilter ? { decoder: 'wiener', filter: m } : null) };
 }
 
 /** Columns of a matrix whose values are all equal. */
@@ -587,7 +594,7 @@ export function fitSpikeDecoding(plan: SpikePlan, onEpoch?: (e: SpikeEpoch) => v
   return {
     config, outputs, metrics, units: trS.cols, nTrain: tr.n, nTest: bins.scored, bins, silentUnits: plan.silentUnits, ...extra,
     scoredBins, fitSeconds, latencyUs, latencyCalls: LATENCY_CALLS, truth, pred,
-    settings: [...plan.settingsRows, ...fitLines], fitLines,
+    settings: [...plan.settingsRows, ...fitLines], fitLines, fitted: run.fitted(),
   };
 }
 

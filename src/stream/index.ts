@@ -3,3 +3,4 @@
 // (centre-out task, simulated user with tuning fitted on a real recording, gym-like Env, metrics).
 export * from './runtime/index.js';
 export * from './sim/index.js';
+export * from './replay/index.js';

@@ -48,6 +48,24 @@ export interface KalmanPredictOptions {
   initialState?: ArrayLike<number>;
 }
 
+/** A fitted filter's arrays (all float64, row-major): what saving and rebuilding it exactly needs. */
+export interface KalmanFitted {
+  A: Matrix;
+  W: Matrix;
+  H: Matrix;
+  Q: Matrix;
+  stateMean: Float64Array;
+  neuralMean: Float64Array;
+  /** (D) kinematic offset of the internal state (the state mean when centred, else zeros). */
+  offset: Float64Array;
+  /** (F, D) Q⁻¹ H and (D, D) Hᵀ Q⁻¹ H, as fitting computed them (pseudo-inverse included). */
+  QiH: Float64Array;
+  M: Float64Array;
+  droppedUnits: number[];
+  observationRank: number;
+  pseudoInverse: boolean;
+}
+
 export class KalmanFilter implements Regressor {
   readonly C: number;
   readonly center: boolean;
@@ -179,6 +197,35 @@ export class KalmanFilter implements Regressor {
     this.M = M;
     this.reset();
     return this;
+  }
+
+  /** The fitted arrays (copies), for saving; rebuild with KalmanFilter.fromFitted. */
+  fitted(): KalmanFitted {
+    if (!this.A || !this.QiH || !this.M || !this.offset) throw notFitted('KalmanFilter.fitted');
+    const m = (x: Matrix): Matrix => ({ data: x.data.slice(), rows: x.rows, cols: x.cols });
+    return {
+      A: m(this.A), W: m(this.W!), H: m(this.H!), Q: m(this.Q!), stateMean: this.stateMean!.slice(), neuralMean: this.neuralMean!.slice(),
+      offset: this.offset.slice(), QiH: this.QiH.slice(), M: this.M.slice(), droppedUnits: [...this.droppedUnits], observationRank: this.observationRank, pseudoInverse: this.pseudoInverse,
+    };
+  }
+
+  /** A fitted filter from saved arrays (shapes checked: a mismatch is a ShapeError); it filters exactly as the one saved. */
+  static fromFitted(f: KalmanFitted, opts: KalmanFilterOptions = {}): KalmanFilter {
+    const d = f.A.rows;
+    const n = f.H.rows;
+    const want: [string, number, number][] = [
+      ['A', f.A.data.length, d * d], ['W', f.W.data.length, d * d], ['H', f.H.data.length, n * d], ['Q', f.Q.data.length, n * n],
+      ['stateMean', f.stateMean.length, d], ['neuralMean', f.neuralMean.length, n], ['offset', f.offset.length, d], ['QiH', f.QiH.length, n * d], ['M', f.M.length, d * d],
+    ];
+    for (const [k, got, exp] of want) if (got !== exp) throw new ShapeError(`KalmanFilter.fromFitted: '${k}' has ${got} values, expected ${exp} for ${d} states and ${n} units`);
+    if (f.A.cols !== d || f.H.cols !== d || d < 1 || n < 1) throw new ShapeError(`KalmanFilter.fromFitted: A is ${f.A.rows}×${f.A.cols} and H ${f.H.rows}×${f.H.cols}; expected D×D and F×D`);
+    const k = new KalmanFilter(opts);
+    const g = f;
+    k.A = g.A; k.W = g.W; k.H = g.H; k.Q = g.Q;
+    k.stateMean = g.stateMean; k.neuralMean = g.neuralMean; k.offset = g.offset; k.QiH = g.QiH; k.M = g.M;
+    k.droppedUnits = [...g.droppedUnits]; k.observationRank = g.observationRank; k.pseudoInverse = g.pseudoInverse;
+    k.reset();
+    return k;
   }
 
   /**

@@ -10,13 +10,18 @@
 
 import { ArgumentError, BackpressureError, ShapeError } from '../../errors.js';
 import { LatencyHistogram, type LatencyHistogramOptions, type LatencySummary } from './latency.js';
-import type { OnlineSosFilter } from './online_filter.js';
 import { RingBuffer } from './ring_buffer.js';
 import type { SlidingWindower, StreamWindow } from './sliding_windows.js';
 import type { BinHistory, SpikeBinner } from './spike_bins.js';
 import { Timed, type Stage } from './stage.js';
 
 export type QueuePolicy = 'drop-oldest' | 'refuse';
+
+/** A causal, stateful, length-preserving filter over (n, C) row-major chunks (OnlineSosFilter, OnlineFirFilter). */
+export interface OnlineFilter {
+  readonly nChannels: number;
+  process(chunk: ArrayLike<number>): Float64Array;
+}
 
 /** EEG: windows of the filtered stream. Spikes: each sample row holds the units' spike counts at its timestamp. */
 export type Scheduler =
@@ -30,7 +35,7 @@ export interface PipelineOptions<O> {
   /** What a full queue does (default 'drop-oldest'). */
   policy?: QueuePolicy;
   /** Causal filter applied to the samples before scheduling (EEG); none by default. */
-  filter?: OnlineSosFilter;
+  filter?: OnlineFilter;
   scheduler: Scheduler;
   /** EEG: a window in. Spikes: a BinHistory feature row (H·U) in. */
   decoder: Stage<StreamWindow, O> | Stage<Float64Array, O>;
