@@ -39,8 +39,9 @@ export * as decoders from './decode/estimators/index.js';
 export { stratifiedKFold, contiguousSplit, type Fold } from './decode/cross_validation.js';
 export {
   runSpikeDecoding, resolveSpikeSettings, readSpikeMat, planSpikeDecoding, fitSpikeDecoding, spikeResultsJson, spikeReport, SPIKE_DECODERS,
-  type SpikeDecoding, type SpikeDecodingOptions, type SpikeDecoderName, type SpikeEpoch, type SpikePlan, type SpikeSettings,
+  type SpikeDecoding, type SpikeDecodingOptions, type SpikeDecoderName, type SpikeEpoch, type SpikePlan, type SpikeSettings, type SpikeFittedModel,
 } from './decode/spike_pipeline.js';
+export { encodeSpikeDecoder, decodeSpikeDecoder, checkSpikeConfig, SPIKE_DECODER_FORMAT, type SavedSpikeConfig, type LoadedSpikeDecoder } from './decode/spike_model_io.js';
 export { eegResultsJson, renameDecoderEvents, type EegRunFiles } from './decode/eeg_results.js';
 export * as augment from './decode/augment.js';
 export { preprocess, trialWindows, ConcatWindows, decodeDeep, type TrialWindowing, type PreprocessOptions } from './decode/eeg_pipeline.js';
