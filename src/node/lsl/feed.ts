@@ -76,6 +76,7 @@ export function openFeed(info: StreamInfo, opts: FeedOptions, handlers: FeedHand
         }
       }
       if (from < chunk.count) handlers.onChunk(from === 0 ? chunk : sliceChunk(chunk, from, info.channelCount));
+      if (decoder.error) throw decoder.error;
     };
     socket.on('data', (buf: Buffer) => {
       if (phase === 'ended') return;

@@ -54,6 +54,12 @@ export class StreamInlet {
   private feed: Feed | null = null;
   private failure: DendriteError | null = null;
   private closed = false;
+  /** 'open': a feed is (being) connected; 'recovering': re-resolving; 'failed': failure is final. */
+  private state: 'open' | 'recovering' | 'failed' = 'open';
+  /** Counts connection attempts, so the end of a superseded feed is ignored. */
+  private gen = 0;
+  /** A feed opened during recovery that ended before recover() took it. */
+  private earlyEnd: { gen: number; err: DendriteError } | null = null;
   private waiters: (() => void)[] = [];
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private readonly o: Required<Omit<InletOptions, 'resolveTargets'>> & { resolveTargets: UdpTarget[] | undefined };
@@ -85,7 +91,10 @@ export class StreamInlet {
     if (bad) throw new ArgumentError(`lsl inlet: ${bad}`);
     if (!info.v4dataPort) throw new ArgumentError(`lsl inlet '${info.name}': the info has no v4data_port`);
     const inlet = new StreamInlet(info, opts);
-    inlet.feed = await inlet.connect(info);
+    const feed = await inlet.connect(info);
+    // The feed may already have ended (bytes right after the test patterns were bad): then the
+    // inlet is recovering or failed, and this feed is not kept.
+    if (inlet.state === 'open') inlet.feed = feed;
     inlet.startWatchdog();
     return inlet;
   }
@@ -102,7 +111,7 @@ export class StreamInlet {
 
   /** Whether a feed is connected now (false while recovering). */
   get connected(): boolean {
-    return this.feed !== null;
+    return this.state === 'open' && this.feed !== null;
   }
 
   /**
@@ -194,6 +203,7 @@ export class StreamInlet {
   }
 
   private connect(info: StreamInfo): Promise<Feed> {
+    const g = ++this.gen;
     return openFeed(
       info,
       { maxBufferLength: this.o.maxBuffered, maxChunkLength: this.o.maxChunkLength, maxStringBytes: this.o.maxStringBytes, openTimeoutMs: this.o.openTimeoutMs },
@@ -202,7 +212,7 @@ export class StreamInlet {
           this.queue.push(c);
           this.wake();
         },
-        onEnd: (err) => this.lost(err),
+        onEnd: (err) => this.lost(err, g),
       },
     );
   }
@@ -212,25 +222,32 @@ export class StreamInlet {
     if (!ms) return;
     this.watchdog = setInterval(() => {
       const f = this.feed;
-      if (f && Date.now() - f.lastDataAt > ms) {
+      if (f && this.state === 'open' && Date.now() - f.lastDataAt > ms) {
         f.close();
-        this.lost(new StreamLostError(`lsl inlet '${this.info.name}': no data for ${ms} ms (watchdog)`));
+        this.lost(new StreamLostError(`lsl inlet '${this.info.name}': no data for ${ms} ms (watchdog)`), this.gen);
       }
     }, Math.max(10, Math.min(250, ms / 4)));
   }
 
   /** A feed ended: recover when allowed and the loss is a lost connection, else fail. */
-  private lost(err: DendriteError): void {
-    if (this.closed || this.feed === null) return;
+  private lost(err: DendriteError, gen: number): void {
+    if (this.closed || gen !== this.gen) return;
+    if (this.state === 'recovering') {
+      this.earlyEnd = { gen, err };
+      return;
+    }
+    if (this.state !== 'open') return;
     this.feed = null;
     if (!this.o.recover || !(err instanceof StreamLostError)) {
       this.fail(err);
       return;
     }
+    this.state = 'recovering';
     void this.recover(err);
   }
 
   private fail(err: DendriteError): void {
+    this.state = 'failed';
     this.failure = err;
     if (this.watchdog) clearInterval(this.watchdog);
     this.wake();
@@ -257,8 +274,18 @@ export class StreamInlet {
             feed.close();
             return;
           }
+          const early = this.earlyEnd?.gen === this.gen ? this.earlyEnd.err : null;
+          this.earlyEnd = null;
+          if (early) {
+            if (!(early instanceof StreamLostError)) {
+              this.fail(early);
+              return;
+            }
+            continue;
+          }
           this.info = info;
           this.feed = feed;
+          this.state = 'open';
           this.reconnects++;
           return;
         } catch {

@@ -206,6 +206,11 @@ export interface SampleDecoderOptions {
 export class SampleDecoder {
   /** Timestamp of the last decoded sample (deduced timestamps count on from it). */
   lastTimestamp = 0;
+  /**
+   * Set when a push met malformed bytes after some good samples: those were returned, this error
+   * is thrown by the next push (the stream cannot be resynchronised).
+   */
+  error: FormatError | null = null;
   private carry: Uint8Array = new Uint8Array(0);
   private readonly vb: number;
   private readonly maxString: number;
@@ -231,8 +236,9 @@ export class SampleDecoder {
     return this.format === 'string' ? 9 + this.channels * (9 + this.maxString) : 9 + this.channels * this.vb;
   }
 
-  /** Decodes what the bytes complete; malformed input -> FormatError (the stream cannot be resynchronised). */
+  /** Decodes what the bytes complete; malformed input -> FormatError (now, or on the next push if good samples came first). */
   push(bytes: Uint8Array): SampleChunk {
+    if (this.error) throw this.error;
     let buf = bytes;
     if (this.carry.length) {
       buf = new Uint8Array(this.carry.length + bytes.length);
@@ -247,7 +253,15 @@ export class SampleDecoder {
     let p = 0;
     let n = 0;
     for (;;) {
-      const end = this.format === 'string' ? this.parseString(buf, dv, p, data as string[], n) : this.parseNumeric(buf, dv, p, data, n);
+      let end: number;
+      try {
+        end = this.format === 'string' ? this.parseString(buf, dv, p, data as string[], n) : this.parseNumeric(buf, dv, p, data, n);
+      } catch (e) {
+        // Samples before the bad one are good: hand them out, fail on the next push.
+        if (n === 0) throw e;
+        this.error = e as FormatError;
+        break;
+      }
       if (end < 0) break;
       const ts = this.pendingTs;
       timestamps[n] = ts === DEDUCED_TIMESTAMP ? this.lastTimestamp + this.step : ts;
@@ -255,7 +269,7 @@ export class SampleDecoder {
       n++;
       p = end;
     }
-    this.carry = p === buf.length ? new Uint8Array(0) : buf.slice(p);
+    this.carry = this.error || p === buf.length ? new Uint8Array(0) : buf.slice(p);
     const timestampsOut = n === cap ? timestamps : timestamps.slice(0, n);
     return { data: n === cap ? data : data.slice(0, n * this.channels), timestamps: timestampsOut, count: n };
   }

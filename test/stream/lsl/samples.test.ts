@@ -116,3 +116,13 @@ test('caller values are checked against the format: no silent wrap-around or tru
   assert.throws(() => encodeSamples('float32', 2, new Float32Array(3), [1, 2]), ArgumentError);
   assert.deepEqual(Array.from(toChannelData('int64', [1, 2n], 'push') as BigInt64Array), [1n, 2n]);
 });
+
+test('good samples before a malformed one are returned; the error comes with the next push', () => {
+  const good = encodeSamples('float32', 1, new Float32Array([1, 2]), [1, 2]);
+  const bytes = new Uint8Array([...good, 7, 0, 0]);
+  const dec = new SampleDecoder('float32', 1);
+  const c = dec.push(bytes);
+  assert.deepEqual(Array.from(c.data as Float32Array), [1, 2]);
+  assert.ok(dec.error instanceof FormatError);
+  assert.throws(() => dec.push(new Uint8Array([1])), /sample tag 7/);
+});
