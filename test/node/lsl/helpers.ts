@@ -1,4 +1,5 @@
 // Shared pieces for the LSL socket tests: unique stream names, waiting for samples, fake peers.
+import { after } from 'node:test';
 import { createServer, Server, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { StreamInlet } from '../../../src/node/lsl/index.js';
@@ -61,3 +62,13 @@ export function afterRequest(s: Socket, then: (request: string) => void): void {
 }
 
 export const asArray = (d: ChannelData) => Array.from(d as ArrayLike<unknown>);
+
+/**
+ * A test that times out skips its own clean-up, and a socket it left open would keep the file's
+ * process alive forever; once every test has reported, give the process 2 s, then end it.
+ */
+export function exitWhenDone(): void {
+  after(() => {
+    setTimeout(() => process.exit(), 2000).unref();
+  });
+}

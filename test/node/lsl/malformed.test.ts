@@ -8,7 +8,9 @@ import { connect } from 'node:net';
 import { StreamInlet, StreamOutlet, resolveStreams } from '../../../src/node/lsl/index.js';
 import { encodeSamples, encodeTestPatterns, testPattern } from '../../../src/stream/lsl/index.js';
 import { FormatError, ProtocolError, StreamLostError } from '../../../src/errors.js';
-import { afterRequest, collect, fakeServer, uniqueName } from './helpers.js';
+import { afterRequest, collect, fakeServer, uniqueName, exitWhenDone } from './helpers.js';
+
+exitWhenDone();
 
 const OK = (uid: string) => `LSL/110 200 OK\r\nUID: ${uid}\r\nByte-Order: 1234\r\nSuppress-Subnormals: 0\r\nData-Protocol-Version: 110\r\n\r\n`;
 

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { StreamInlet, StreamOutlet, resolveStreams } from '../../../src/node/lsl/index.js';
 import { encodeSamples, encodeTestPatterns } from '../../../src/stream/lsl/index.js';
 import { StreamLostError } from '../../../src/errors.js';
-import { afterRequest, collect, fakeServer, sleep, uniqueName } from './helpers.js';
+import { afterRequest, collect, fakeServer, sleep, uniqueName, exitWhenDone } from './helpers.js';
+
+exitWhenDone();
 
 test('watchdog: a peer that goes silent is declared lost (StreamLostError with recovery off)', { timeout: 8000 }, async () => {
   const f = await fakeServer((s) =>

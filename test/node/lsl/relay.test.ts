@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { StreamOutlet, decodeRelayFrame, encodeRelayFrame, resolveStreams, startRelay } from '../../../src/node/lsl/index.js';
 import { ArgumentError } from '../../../src/errors.js';
-import { sleep, uniqueName } from './helpers.js';
+import { sleep, uniqueName, exitWhenDone } from './helpers.js';
+
+exitWhenDone();
 
 function client(port: number): Promise<{ ws: WebSocket; texts: string[]; frames: ReturnType<typeof decodeRelayFrame>[] }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}`);

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { StreamInlet, StreamOutlet, lslClock, resolveStreams } from '../../../src/node/lsl/index.js';
 import { DEDUCED_TIMESTAMP, buildFeedRequest } from '../../../src/stream/lsl/index.js';
-import { collect, sleep, uniqueName } from './helpers.js';
+import { collect, sleep, uniqueName, exitWhenDone } from './helpers.js';
+
+exitWhenDone();
 
 test('float32 x 64 at 1 kHz: resolve by name, values and timestamps arrive exact and in order', { timeout: 8000 }, async () => {
   const name = uniqueName('f32');
@@ -146,6 +148,25 @@ test('TCP shortinfo and fullinfo requests are answered', { timeout: 8000 }, asyn
     assert.match(short, /<desc \/>/);
     assert.match(short, new RegExp(`<uid>${outlet.info.uid}</uid>`));
     assert.equal(await ask("LSL:shortinfo\r\nname='other'\r\n"), '');
+  } finally {
+    await outlet.close();
+  }
+});
+
+test('multicast discovery: an outlet on 0.0.0.0 joins 239.255.172.215:16571 and answers there', { timeout: 8000 }, async (t) => {
+  const outlet = await StreamOutlet.create({ name: uniqueName('mcast'), channelCount: 1 });
+  try {
+    if (outlet.discoveryWarnings.length) {
+      t.skip(`no multicast here: ${outlet.discoveryWarnings.join('; ')}`);
+      return;
+    }
+    const stats = { replies: 0, malformed: 0, sendErrors: 0 };
+    const found = await resolveStreams({ name: outlet.info.name, timeoutMs: 1500, minimum: 1, targets: [{ address: '239.255.172.215', port: 16571 }], stats });
+    if (stats.sendErrors && !found.length) {
+      t.skip('multicast datagrams cannot be sent here (no route)');
+      return;
+    }
+    assert.deepEqual(found.map((i) => i.uid), [outlet.info.uid]);
   } finally {
     await outlet.close();
   }
