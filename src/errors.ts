@@ -31,3 +31,9 @@ export class AutogradError extends DendriteError {}
 
 /** A bounded stream queue refused input because it is full (backpressure: the caller must slow down or drop). */
 export class BackpressureError extends DendriteError {}
+
+/** A network peer that broke its wire protocol or asked for one dendrite refuses (LSL 1.00, a bad handshake, wrong test patterns). */
+export class ProtocolError extends DendriteError {}
+
+/** A network stream that went away: the peer closed, stalled past the watchdog, or never answered. */
+export class StreamLostError extends DendriteError {}
