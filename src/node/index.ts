@@ -5,3 +5,4 @@ export { readBidsEeg, nodeFiles } from './bids.js';
 export { loadEegmmidb, downloadEegmmidb, eegmmidbPath, type LoadEegmmidbOptions } from './eegmmidb.js';
 export { saveDecoder, loadDecoder } from './eeg_model.js';
 export { readSavedModel, writeSavedModel } from './saved_model.js';
+export * from './lsl/index.js';

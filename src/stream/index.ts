@@ -4,3 +4,4 @@
 export * from './runtime/index.js';
 export * from './sim/index.js';
 export * from './replay/index.js';
+export * as lsl from './lsl/index.js';
