@@ -9,6 +9,8 @@ import { decodeEegCli, DECODE_HELP } from './decode.js';
 import { decodeSpikesCli, DECODE_SPIKES_HELP } from './decode_spikes.js';
 import { insightCli } from './insight.js';
 import { STREAM_HELP, streamCli } from './stream.js';
+import { STREAM_REPLAY_HELP, streamReplayCli } from './stream_replay.js';
+import { STREAM_DECODE_HELP, streamDecodeCli } from './stream_decode.js';
 
 const HELP = `usage: dendrite <command> [options]
 
@@ -19,7 +21,8 @@ commands:
   decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
   insight <part>  look inside trained networks: attribution, filters, rsa, v1
                   (see dendrite insight --help)
-  stream sim      closed-loop cursor task with a simulated user (see dendrite stream --help)
+  stream <part>   closed loop: sim (cursor task with a simulated user), replay (a recording
+                  as an LSL stream), decode (a live LSL stream) (see dendrite stream --help)
   help            this text
 
 options:
@@ -40,6 +43,21 @@ targets:
   spikes          decode kinematics from binned spike counts in a .mat file
                   (see dendrite decode spikes --help)
 `;
+
+const STREAM_PARTS_HELP = `usage: dendrite stream <part> [options]   (dendrite stream <part> --help for its options)
+
+parts:
+  sim             closed-loop centre-out/random-target cursor task with a simulated user:
+                  velocity KF against ReFIT-KF
+  replay          publish a recording (EDF/BDF/GDF, spike .mat) as Lab Streaming Layer streams
+  decode          decode a live LSL stream with a model saved by decode eeg/spikes --save
+`;
+
+const STREAM_PARTS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
+  sim: { help: STREAM_HELP, run: (a) => (streamCli(['sim', ...a]), 0) },
+  replay: { help: STREAM_REPLAY_HELP, run: (a) => streamReplayCli(a) },
+  decode: { help: STREAM_DECODE_HELP, run: (a) => streamDecodeCli(a) },
+};
 
 const FS_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'EMFILE', 'EIO']);
 
@@ -75,12 +93,20 @@ export async function main(argv: string[]): Promise<number> {
       return insightCli(argv.slice(1));
     }
     if (cmd === 'stream') {
-      if (sub === undefined || isHelp(sub) || rest.includes('--help') || rest.includes('-h')) {
-        process.stdout.write(STREAM_HELP);
+      if (sub === undefined || isHelp(sub)) {
+        process.stdout.write(STREAM_PARTS_HELP);
         return sub === undefined ? 2 : 0;
       }
-      streamCli(argv.slice(1));
-      return 0;
+      const part = STREAM_PARTS[sub];
+      if (part === undefined) {
+        process.stderr.write(`dendrite stream: unknown part '${sub}' (available: ${Object.keys(STREAM_PARTS).join(', ')})\n`);
+        return 2;
+      }
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(part.help);
+        return 0;
+      }
+      return await part.run(rest);
     }
     if (cmd === 'decode') {
       if (sub === undefined || isHelp(sub)) {

@@ -20,4 +20,5 @@ export {
   estimateOffset, formatG16, formatTimeReply, formatTimeRequest, parseTimeReply, parseTimeRequest, type TimeEstimate, type TimeProbe,
 } from './time_probe.js';
 export { ChunkQueue } from './chunk_queue.js';
+export { channelLabels, channelsDesc, type ChannelMeta } from './channels.js';
 export { parseXml, xmlEscape, type XmlElement } from './xml.js';
