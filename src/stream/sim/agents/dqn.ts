@@ -2,7 +2,9 @@
 // agent's features, ε-greedy exploration on a linear schedule, a bounded replay ring sampled
 // uniformly, a target network synchronised every targetSync steps, the Huber loss on the TD
 // error, gradient-norm clipping, and optionally Double DQN (van Hasselt et al. 2016: the online
-// network picks the next action, the target network values it). Every random draw (weights,
+// network picks the next action, the target network values it) and n-step returns (Sutton 1988;
+// Hessel et al. 2018's Rainbow), which carry a sparse reward back n bins per update instead of one.
+// Every random draw (weights,
 // exploration, replay sampling) comes from the agent's own seeded generator.
 
 import { ArgumentError, ShapeError } from '../../../errors.js';
@@ -41,6 +43,8 @@ export interface DqnOptions {
   epsilonSteps?: number;
   /** Double DQN targets (default true). */
   double?: boolean;
+  /** Steps per return: r_t + γ r_{t+1} + … + γ^{n−1} r_{t+n−1} + γ^n max Q(s_{t+n}) (default 1). */
+  nStep?: number;
   /** Huber loss threshold (default 1). */
   huberDelta?: number;
   /** Gradient-norm clip (default 10). */
@@ -53,12 +57,12 @@ function need(v: number, ok: boolean, name: string, what: string): number {
 }
 
 /**
- * TD targets y = r + γ (1 − terminal) Q_target(s', a*), a* = argmax_a Q_target(s', a), or with
- * Double DQN a* = argmax_a Q_online(s', a). qNext*: (B, A) row-major.
+ * TD targets y = r + γ^h (1 − terminal) Q_target(s', a*), a* = argmax_a Q_target(s', a), or with
+ * Double DQN a* = argmax_a Q_online(s', a); h the steps r sums (1 unless given). qNext*: (B, A) row-major.
  */
-export function dqnTargets(rewards: ArrayLike<number>, terminal: ArrayLike<number>, gamma: number, qNextTarget: ArrayLike<number>, nActions: number, qNextOnline: ArrayLike<number> | null = null): Float32Array {
+export function dqnTargets(rewards: ArrayLike<number>, terminal: ArrayLike<number>, gamma: number, qNextTarget: ArrayLike<number>, nActions: number, qNextOnline: ArrayLike<number> | null = null, horizon: ArrayLike<number> | null = null): Float32Array {
   const b = rewards.length;
-  if (terminal.length !== b || qNextTarget.length !== b * nActions || (qNextOnline && qNextOnline.length !== b * nActions)) {
+  if (terminal.length !== b || qNextTarget.length !== b * nActions || (qNextOnline && qNextOnline.length !== b * nActions) || (horizon && horizon.length !== b)) {
     throw new ShapeError(`dqnTargets: ${b} rewards, ${terminal.length} terminal flags, ${qNextTarget.length} target values${qNextOnline ? `, ${qNextOnline.length} online values` : ''} for ${nActions} actions`);
   }
   const y = new Float32Array(b);
@@ -66,7 +70,7 @@ export function dqnTargets(rewards: ArrayLike<number>, terminal: ArrayLike<numbe
     const pick = qNextOnline ?? qNextTarget;
     let best = 0;
     for (let a = 1; a < nActions; a++) if (pick[i * nActions + a]! > pick[i * nActions + best]!) best = a;
-    y[i] = rewards[i]! + (terminal[i] ? 0 : gamma * qNextTarget[i * nActions + best]!);
+    y[i] = rewards[i]! + (terminal[i] ? 0 : gamma ** (horizon ? horizon[i]! : 1) * qNextTarget[i * nActions + best]!);
   }
   return y;
 }
@@ -92,6 +96,7 @@ export class DqnAgent implements Agent {
   private readonly o: Required<Omit<DqnOptions, 'actions' | 'hidden' | 'activation' | 'gamma' | 'double' | 'lr'>>;
   private x: Float64Array | null = null;
   private a = -1;
+  private queue: { x: Float64Array; a: number; r: number }[] = []; // the last < nStep steps
   /** Transitions observed so far. */
   steps = 0;
 
@@ -111,6 +116,7 @@ export class DqnAgent implements Agent {
       epsilonStart: need(opts.epsilonStart ?? 1, (opts.epsilonStart ?? 1) >= 0 && (opts.epsilonStart ?? 1) <= 1, 'epsilonStart', 'a number in [0, 1]'),
       epsilonEnd: need(opts.epsilonEnd ?? 0.05, (opts.epsilonEnd ?? 0.05) >= 0 && (opts.epsilonEnd ?? 0.05) <= 1, 'epsilonEnd', 'a number in [0, 1]'),
       epsilonSteps: int('epsilonSteps', opts.epsilonSteps ?? 10_000, 1),
+      nStep: int('nStep', opts.nStep ?? 1, 1),
       huberDelta: need(opts.huberDelta ?? 1, (opts.huberDelta ?? 1) > 0, 'huberDelta', '> 0'),
       maxGradNorm: need(opts.maxGradNorm ?? 10, (opts.maxGradNorm ?? 10) > 0, 'maxGradNorm', '> 0'),
     };
@@ -147,8 +153,15 @@ export class DqnAgent implements Agent {
 
   observe(reward: number, next: Float64Array, terminal: boolean): void {
     if (this.x === null) throw new ArgumentError('DqnAgent.observe: no pending action; call act(x) first');
-    this.replay.push(this.x, this.a, reward, next, terminal);
+    this.queue.push({ x: this.x, a: this.a, r: reward });
     this.x = null;
+    // the oldest queued step's n-step return is complete; at a terminal, every queued one is
+    while (this.queue.length >= this.o.nStep || (terminal && this.queue.length > 0)) {
+      let ret = 0;
+      for (let i = this.queue.length - 1; i >= 0; i--) ret = this.queue[i]!.r + this.gamma * ret;
+      const head = this.queue.shift()!;
+      this.replay.push(head.x, head.a, ret, next, terminal, this.queue.length + 1);
+    }
     this.steps++;
     if (this.steps % this.o.targetSync === 0) copyWeights(this.target, this.online);
   }
@@ -158,7 +171,7 @@ export class DqnAgent implements Agent {
     const n = this.o.batchSize, d = this.nInputs, A = this.actions.size;
     const b = this.replay.sample(n, this.rng);
     const qt = forwardRows(this.target, b.next, n, d);
-    const y = dqnTargets(b.rewards, b.terminal, this.gamma, qt, A, this.double ? forwardRows(this.online, b.next, n, d) : null);
+    const y = dqnTargets(b.rewards, b.terminal, this.gamma, qt, A, this.double ? forwardRows(this.online, b.next, n, d) : null, b.horizon);
     return tidy(() => {
       this.opt.zeroGrad();
       const q = this.online.call(rows(b.x, n, d));
