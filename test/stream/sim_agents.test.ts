@@ -112,6 +112,21 @@ test('DQN: an update moves Q(s, a) toward its target; the target network only ch
   assert.deepEqual(Array.from(agent.target.stateDict()['0.weight']!.dataSync()), Array.from(agent.online.stateDict()['0.weight']!.dataSync()));
 });
 
+test('DQN n-step returns: queued rewards are summed with γ^i, the bootstrap discounted by γ^n, and a trial end flushes the queue', () => {
+  const agent = new DqnAgent(1, 0, { nStep: 3, gamma: 0.5, learningStarts: 1000 });
+  const x = (v: number) => Float64Array.of(v);
+  [1, 2, 4, 8, 16].forEach((r, i) => { agent.act(x(i)); agent.observe(r, x(i + 1), i === 4); });
+  assert.equal(agent.replay.size, 5);
+  const b = agent.replay.gather(Int32Array.of(0, 1, 2, 3, 4));
+  assert.deepEqual(Array.from(b.x), [0, 1, 2, 3, 4]);
+  assert.deepEqual(Array.from(b.rewards), [1 + 1 + 1, 2 + 2 + 2, 4 + 4 + 4, 8 + 8, 16]);
+  assert.deepEqual(Array.from(b.next), [3, 4, 5, 5, 5]);
+  assert.deepEqual(Array.from(b.horizon), [3, 3, 3, 2, 1]);
+  assert.deepEqual(Array.from(b.terminal), [0, 0, 1, 1, 1]);
+  // y = r + γ^h max Q(s')
+  assert.deepEqual(Array.from(dqnTargets([1, 1], [0, 0], 0.5, [2, 4, 2, 4], 2, null, [1, 3])), [3, 1.5]);
+});
+
 test('ε-greedy schedule, action set and features', () => {
   const agent = new DqnAgent(3, 0, { epsilonStart: 1, epsilonEnd: 0.1, epsilonSteps: 10 });
   assert.equal(agent.epsilon, 1);
