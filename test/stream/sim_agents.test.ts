@@ -91,7 +91,7 @@ test('DQN targets (plain and Double) and the Huber loss, by hand', () => {
 });
 
 test('DQN: an update moves Q(s, a) toward its target; the target network only changes at a sync', () => {
-  const agent = new DqnAgent(2, 1, { learningStarts: 1, batchSize: 8, targetSync: 50, epsilonStart: 0, epsilonEnd: 0, lr: 0.01, hidden: [8] });
+  const agent = new DqnAgent(2, 1, { learningStarts: 1, batchSize: 8, trainEvery: 1, nStep: 1, targetSync: 50, epsilonStart: 0, epsilonEnd: 0, lr: 0.01, hidden: [8] });
   const x = Float64Array.of(1, -1);
   const q0 = agent.q(x);
   const a = agent.act(x);

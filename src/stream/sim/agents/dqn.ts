@@ -24,26 +24,27 @@ export interface DqnOptions {
   /** Hidden layer sizes (default [64]). */
   hidden?: number[];
   activation?: Activation;
-  /** Discount (default 0.95). */
+  /** Discount (default 0.98: a trial lasts 30–200 bins, and the only reward comes at its end). */
   gamma?: number;
   /** Adam step size (default 1e-3). */
   lr?: number;
+  /** Minibatch size (default 128). */
   batchSize?: number;
   /** Replay capacity in transitions (default 20000). */
   bufferSize?: number;
   /** Steps observed before the first update (default 500). */
   learningStarts?: number;
-  /** One update every trainEvery observed steps (default 1). */
+  /** One update every trainEvery observed steps (default 4). */
   trainEvery?: number;
   /** Steps between copies of the online weights into the target network (default 500). */
   targetSync?: number;
-  /** ε falls linearly from epsilonStart to epsilonEnd over epsilonSteps observed steps (defaults 1, 0.05, 10000). */
+  /** ε falls linearly from epsilonStart to epsilonEnd over epsilonSteps observed steps (defaults 1, 0.02, 20000). */
   epsilonStart?: number;
   epsilonEnd?: number;
   epsilonSteps?: number;
   /** Double DQN targets (default true). */
   double?: boolean;
-  /** Steps per return: r_t + γ r_{t+1} + … + γ^{n−1} r_{t+n−1} + γ^n max Q(s_{t+n}) (default 1). */
+  /** Steps per return: r_t + γ r_{t+1} + … + γ^{n−1} r_{t+n−1} + γ^n max Q(s_{t+n}) (default 10: the acquisition reward reaches back 10 bins per update). */
   nStep?: number;
   /** Huber loss threshold (default 1). */
   huberDelta?: number;
@@ -104,19 +105,19 @@ export class DqnAgent implements Agent {
     need(nInputs, Number.isInteger(nInputs) && nInputs >= 1, 'nInputs', 'an integer >= 1');
     need(seed, Number.isFinite(seed), 'seed', 'a finite number');
     this.actions = opts.actions ?? new ActionSet();
-    this.gamma = need(opts.gamma ?? 0.95, (opts.gamma ?? 0.95) >= 0 && (opts.gamma ?? 0.95) < 1, 'gamma', 'a number in [0, 1)');
+    this.gamma = need(opts.gamma ?? 0.98, (opts.gamma ?? 0.98) >= 0 && (opts.gamma ?? 0.98) < 1, 'gamma', 'a number in [0, 1)');
     const lr = need(opts.lr ?? 1e-3, (opts.lr ?? 1e-3) > 0 && Number.isFinite(opts.lr ?? 1e-3), 'lr', '> 0');
     const int = (name: keyof DqnOptions, v: number, min: number) => need(v, Number.isInteger(v) && v >= min && v <= 1e9, name, `an integer >= ${min}`);
     this.o = {
-      batchSize: int('batchSize', opts.batchSize ?? 32, 1),
+      batchSize: int('batchSize', opts.batchSize ?? 128, 1),
       bufferSize: int('bufferSize', opts.bufferSize ?? 20_000, 1),
       learningStarts: int('learningStarts', opts.learningStarts ?? 500, 0),
-      trainEvery: int('trainEvery', opts.trainEvery ?? 1, 1),
+      trainEvery: int('trainEvery', opts.trainEvery ?? 4, 1),
       targetSync: int('targetSync', opts.targetSync ?? 500, 1),
       epsilonStart: need(opts.epsilonStart ?? 1, (opts.epsilonStart ?? 1) >= 0 && (opts.epsilonStart ?? 1) <= 1, 'epsilonStart', 'a number in [0, 1]'),
-      epsilonEnd: need(opts.epsilonEnd ?? 0.05, (opts.epsilonEnd ?? 0.05) >= 0 && (opts.epsilonEnd ?? 0.05) <= 1, 'epsilonEnd', 'a number in [0, 1]'),
-      epsilonSteps: int('epsilonSteps', opts.epsilonSteps ?? 10_000, 1),
-      nStep: int('nStep', opts.nStep ?? 1, 1),
+      epsilonEnd: need(opts.epsilonEnd ?? 0.02, (opts.epsilonEnd ?? 0.02) >= 0 && (opts.epsilonEnd ?? 0.02) <= 1, 'epsilonEnd', 'a number in [0, 1]'),
+      epsilonSteps: int('epsilonSteps', opts.epsilonSteps ?? 20_000, 1),
+      nStep: int('nStep', opts.nStep ?? 10, 1),
       huberDelta: need(opts.huberDelta ?? 1, (opts.huberDelta ?? 1) > 0, 'huberDelta', '> 0'),
       maxGradNorm: need(opts.maxGradNorm ?? 10, (opts.maxGradNorm ?? 10) > 0, 'maxGradNorm', '> 0'),
     };
@@ -143,10 +144,13 @@ export class DqnAgent implements Agent {
   }
 
   act(x: Float64Array, explore = true): number {
-    const q = this.q(x);
+    if (x.length !== this.nInputs) throw new ShapeError(`DqnAgent: features have ${x.length} values, the agent takes ${this.nInputs}`);
     let a = 0;
     if (explore && this.rng.random() < this.epsilon) a = this.rng.int(0, this.actions.size);
-    else for (let k = 1; k < q.length; k++) if (q[k]! > q[a]!) a = k;
+    else {
+      const q = this.q(x);
+      for (let k = 1; k < q.length; k++) if (q[k]! > q[a]!) a = k;
+    }
     if (explore) { this.x = x; this.a = a; }
     return a;
   }

@@ -84,8 +84,7 @@ export class ReplayBuffer {
     for (let i = 0; i < n; i++) {
       const s = slots[i]!;
       if (!(s >= 0 && s < this.count)) throw new ArgumentError(`ReplayBuffer.gather: slot ${s} is not filled (size ${this.count})`);
-      b.x.set(this.xs.subarray(s * d, (s + 1) * d), i * d);
-      b.next.set(this.nexts.subarray(s * d, (s + 1) * d), i * d);
+      for (let j = 0, o = s * d, p = i * d; j < d; j++) { b.x[p + j] = this.xs[o + j]!; b.next[p + j] = this.nexts[o + j]!; }
       b.actions[i] = this.actions[s]!;
       b.rewards[i] = this.rewards[s]!;
       b.terminal[i] = this.terminals[s]!;
