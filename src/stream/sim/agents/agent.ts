@@ -6,7 +6,10 @@
 // Features: 'counts' is what a BMI decoder legitimately has — the bin's spike counts, z-scored
 // with running per-unit statistics (Pohlmeyer et al. 2014's decoder saw only this). 'counts+cursor'
 // appends the cursor's offset to the target over the target distance (two values): the task
-// display, which Pohlmeyer's decoder did not use.
+// display, which Pohlmeyer's decoder did not use. All three agents take whichever set the loop's
+// FeatureMap gives; the benchmark and `dendrite stream rl` default to counts only.
+// A trial's end (acquisition or timeout) is the agent's terminal state: the next bin starts a new
+// trial with the cursor back at the centre.
 // Rewards: 'acquisition' is the environment's own (1 when a hold completes, else 0).
 // 'progress' adds a shaping term, Pohlmeyer's per-step binary critic from the display: +1 when a
 // move brings the cursor closer to the target (or keeps it inside), −1 otherwise; not on the step
@@ -59,7 +62,7 @@ export class ActionSet {
   }
 }
 
-/** Turns observations into feature vectors: running z-scored counts, optionally the cursor's offset to the target. */
+/** Turns observations into feature vectors: running z-scored counts, optionally the cursor's offset to the target over `scale` (default 10, the standard target distance). */
 export class FeatureMap {
   readonly nInputs: number;
   private readonly mean: Float64Array;
