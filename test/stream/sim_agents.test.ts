@@ -3,7 +3,7 @@
 // easy task that fail when learning breaks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CenterOutEnv, type LinearTuning } from '../../src/stream/sim/index.js';
+import { CenterOutEnv, RlDecoder, runRlSession, type LinearTuning } from '../../src/stream/sim/index.js';
 import { ActionSet, createAgent, DqnAgent, dqnTargets, FeatureMap, gae, huberLoss, learningCurve, PpoAgent, ppoClipLoss, ReplayBuffer, runAgentSession, trialsToReach, type AgentKind } from '../../src/stream/sim/agents/index.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 import { Generator } from '../../src/tensor/random.js';
@@ -200,6 +200,16 @@ test('learning on an easy task: PPO from the acquisition reward alone, DQN and t
     const after = runAgentSession(env, agent, fm, { episodes: 1, seed: 900, learn: false, blockSize: 16 });
     assert.ok(after.metrics.successRate >= 0.9 && after.metrics.successRate > before.metrics.successRate, `${c.kind}: untrained ${before.metrics.successRate}, trained ${after.metrics.successRate}`);
   }
+});
+
+test('the actor-critic through the shared loop runs exactly as RlDecoder through runRlSession (progress reward, γ 0)', () => {
+  const tuning = cosineTuning();
+  const env = new CenterOutEnv(tuning, { trials: 16 });
+  const fm = new FeatureMap(tuning.nUnits);
+  const viaAgent = runAgentSession(env, createAgent('actor-critic', fm.nInputs, 4), fm, { episodes: 2, seed: 21, reward: 'progress' });
+  const direct = runRlSession(env, new RlDecoder(tuning.nUnits, 4), { episodes: 2, seed: 21, reward: 'progress' });
+  assert.deepEqual(viaAgent.trials.map((t) => [t.success, t.duration]), direct.trials.map((t) => [t.success, t.duration]));
+  assert.deepEqual(viaAgent.curve.success, direct.curve);
 });
 
 test('agents and loop: bad input gives typed errors naming the value', () => {
