@@ -11,7 +11,7 @@
 // the standard task from seeded random weights, spike counts only: PPO and DQN with the
 // acquisition reward alone (600 trials) and with the progress shaping (200 trials), and the
 // actor-critic with the acquisition reward alone over the same 600 trials. Sessions per row:
-// DENDRITE_RL_SESSIONS (default 20).
+// DENDRITE_RL_SESSIONS (default 20); DENDRITE_RL_AGENTS=ppo,dqn runs only those agents' rows.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +30,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => { const m = mean(xs); return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1)); };
 
 export function main(log: (s: string) => void = console.log): { rows: RlRow[]; agents: RowSummary[] } {
+  const only = process.env['DENDRITE_RL_AGENTS']?.split(',');
   const file = resolve(process.env['DENDRITE_DATA'] ?? '../shared/data', 'spikes/kordinglab-dad/chewie_demo.mat');
   const d = loadChewie(new Uint8Array(readFileSync(file)));
   const tuning = fitLinearTuning(d.spikesTrain, d.velocityTrain);
@@ -41,7 +42,7 @@ export function main(log: (s: string) => void = console.log): { rows: RlRow[]; a
     { name: 'acquisition reward only, easier task (targets at 5, radius 2.5, hold 3 bins)', reward: 'acquisition', task: { distance: 5, targetRadius: 2.5, holdBins: 3 }, opts: { gamma: 0.95 }, episodes: 15 },
   ];
   const rows: RlRow[] = [];
-  for (const s of setups) {
+  for (const s of only && !only.includes('actor-critic') ? [] : setups) {
     const row: RlRow = { name: s.name, curves: [], finalSuccess: [], trialsTo80: [] };
     for (let k = 0; k < SESSIONS; k++) {
       const env = new CenterOutEnv(tuning, { trials: TRIALS, ...s.task });
@@ -72,7 +73,7 @@ export function main(log: (s: string) => void = console.log): { rows: RlRow[]; a
     { agent: 'actor-critic', reward: 'acquisition', episodes: 15 },
   ];
   const agents: RowSummary[] = [];
-  for (const a of agentRows) {
+  for (const a of agentRows.filter((r) => !only || only.includes(r.agent))) {
     const t0 = performance.now();
     const [row] = runAgentExperiment(tuning, { agents: [a.agent], rewards: [a.reward], sessions: SESSIONS, episodes: a.episodes, seed: 0, task: { trials: TRIALS }, blockSize: BLOCK });
     const sum = summariseRow(row!);
