@@ -11,6 +11,7 @@ import { insightCli } from './insight.js';
 import { STREAM_HELP, streamCli } from './stream.js';
 import { STREAM_REPLAY_HELP, streamReplayCli } from './stream_replay.js';
 import { STREAM_DECODE_HELP, streamDecodeCli } from './stream_decode.js';
+import { STREAM_RL_HELP, streamRlCli } from './stream_rl.js';
 
 const HELP = `usage: dendrite <command> [options]
 
@@ -21,7 +22,7 @@ commands:
   decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
   insight <part>  look inside trained networks: attribution, filters, rsa, v1
                   (see dendrite insight --help)
-  stream <part>   closed loop: sim (cursor task with a simulated user), replay (a recording
+  stream <part>   closed loop: sim (cursor task with a simulated user), rl (RL decoders), replay (a recording
                   as an LSL stream), decode (a live LSL stream) (see dendrite stream --help)
   help            this text
 
@@ -49,12 +50,14 @@ const STREAM_PARTS_HELP = `usage: dendrite stream <part> [options]   (dendrite s
 parts:
   sim             closed-loop centre-out/random-target cursor task with a simulated user:
                   velocity KF against ReFIT-KF
+  rl              reward-driven decoders (actor-critic, DQN, PPO) learn the cursor task
   replay          publish a recording (EDF/BDF/GDF, spike .mat) as Lab Streaming Layer streams
   decode          decode a live LSL stream with a model saved by decode eeg/spikes --save
 `;
 
 const STREAM_PARTS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
   sim: { help: STREAM_HELP, run: (a) => (streamCli(['sim', ...a]), 0) },
+  rl: { help: STREAM_RL_HELP, run: (a) => (streamRlCli(a), 0) },
   replay: { help: STREAM_REPLAY_HELP, run: (a) => streamReplayCli(a) },
   decode: { help: STREAM_DECODE_HELP, run: (a) => streamDecodeCli(a) },
 };

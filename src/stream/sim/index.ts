@@ -9,3 +9,4 @@ export { RlDecoder, runRlSession, type RlDecoderOptions, type RlReward, type RlS
 export { PVKalmanDecoder, fitPVKalman, fitPVKalmanModel, refitPVKalman, type PVKalmanModel } from './pv_kalman.js';
 export { runObservationBlock, minimumJerk, type ObservationBlock, type ObservationBlockOptions } from './calibration.js';
 export { compareRefit, type RefitComparisonOptions, type RefitComparisonSession } from './refit_session.js';
+export * as agents from './agents/index.js';
