@@ -2,7 +2,7 @@
 export { Module, type AnyModule, type ForwardHook, type ForwardPreHook, type HookHandle, type IncompatibleKeys } from './module.js';
 export { Parameter } from './parameter.js';
 export { Linear, Identity } from './linear.js';
-export { Conv1d, Conv2d } from './conv.js';
+export { Conv1d, Conv2d, Conv3d } from './conv.js';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from './pooling.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 export { ReLU, ELU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax } from './activation.js';
