@@ -1,6 +1,6 @@
 // brainchop's MeshNets (TF.js layers models) imported into dendrite: labels and logits against
 // TF.js's own output on a 64³ block of the conformed T1 (test/golden/brainchop/*.json from
-// scripts/golden/brainchop_tfjs.mjs), tile seams, segmentVolume's axis order and scaling, and
+// scripts/golden/brainchop_tfjs.mjs) and against the same weights in PyTorch (brainchop_torch.py), tile seams, segmentVolume's axis order and scaling, and
 // typed errors for model files that do not match their weights.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +83,20 @@ function compare(t: TestContext, name: string, nParams: number, agreeMin: number
   assert.equal(i, ref.length);
   t.diagnostic(`${name}: max |logit − TF.js| = ${err.toExponential(2)} (logits up to ${scale.toFixed(2)})`);
   assert.ok(err <= 2e-5 * scale, `${name}: logits differ by ${err} (scale ${scale})`);
+  // the same weights in torch Conv3d (scripts/golden/brainchop_torch.py)
+  const torch = JSON.parse(readFileSync(`test/golden/brainchop/${name}_torch.json`, 'utf8')) as Golden;
+  const tl = gunzipSync(Buffer.from(torch.labels_gz_b64, 'base64'));
+  let sameTorch = 0;
+  for (let v = 0; v < tl.length; v++) if (r.labels[v] === tl[v]) sameTorch++;
+  t.diagnostic(`${name}: labels equal PyTorch's on ${sameTorch}/${tl.length} voxels`);
+  assert.ok(sameTorch / tl.length >= agreeMin);
+  const tref = new Float32Array(new Uint8Array(Buffer.from(torch.logits_b64, 'base64')).buffer);
+  let terr = 0;
+  i = 0;
+  for (let v = 0; v < S ** 3; v += g.logit_stride) for (let k = 0; k < K; k++) terr = Math.max(terr, Math.abs(r.logits![k * S ** 3 + v]! - tref[i++]!));
+  assert.equal(i, tref.length);
+  t.diagnostic(`${name}: max |logit − PyTorch| = ${terr.toExponential(2)}`);
+  assert.ok(terr <= 2e-5 * scale);
 }
 
 
