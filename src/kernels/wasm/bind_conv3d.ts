@@ -45,6 +45,29 @@ export function conv3dPaths(c: WasmContext): Conv3dPaths {
       const { Cg, Og, K, L, DHW, tile, parts } = plan(N, C, O, groups, g);
       const geo = writeGeo(g);
       const has = bias < 0 ? 0 : 1;
+      if (g.sw === 1) {
+        // rows of output: each thread packs the input rows of its own output rows
+        const Wp = Math.ceil(g.OW / 8) * 8 + (g.kw - 1) * g.dw;
+        const rows = g.OD * g.OH;
+        withCols(parts, Cg * g.kd * g.kh * Wp + Math.ceil(K / 8) * 8 + 8, (packs) => {
+          for (let gi = 0; gi < groups; gi++) {
+            const xo = (x + gi * Cg * DHW) * 4;
+            const yo = (y + gi * Og * L) * 4;
+            const wo = (w + gi * Og * K) * 4;
+            const bo = has ? (bias + gi * Og) * 4 : 0;
+            if (parts === 1) {
+              k.conv3dRows(xo, N, C * DHW, Cg, Og, geo, wo, bo, has, yo, O * L, 0, rows, packs[0]!);
+            } else if (N >= parts) {
+              pool.run(ranges(N, parts, 1).map(([n0, n1], t) => task('conv3dRows', xo + n0 * C * DHW * 4, n1 - n0, C * DHW, Cg, Og, geo, wo, bo, has, yo + n0 * O * L * 4, O * L, 0, rows, packs[t]!)));
+            } else {
+              for (let n = 0; n < N; n++) {
+                pool.run(ranges(rows, parts, 1).map(([r0, r1], t) => task('conv3dRows', xo + n * C * DHW * 4, 1, C * DHW, Cg, Og, geo, wo, bo, has, yo + n * O * L * 4, O * L, r0, r1, packs[t]!)));
+              }
+            }
+          }
+        });
+        return;
+      }
       withCols(parts, K * tile, (cols) => {
         for (let gi = 0; gi < groups; gi++) {
           const xo = (x + gi * Cg * DHW) * 4;

@@ -12,6 +12,7 @@ export const KERNELS = {
   convDirect: { task: true, args: ['x', 'N', 'C', 'O', 'geo', 'w', 'bias', 'hasBias', 'y', 'scratch'] },
   convDirectWeightGrad: { task: true, args: ['x', 'dy', 'N', 'C', 'O', 'geo', 'dw', 'chunk', 'scratch'] },
   conv3d: { task: true, args: ['x', 'N', 'xs', 'C', 'O', 'geo', 'w', 'bias', 'hasBias', 'y', 'ys', 'p0', 'p1', 'col', 'tile', 'scratch'] },
+  conv3dRows: { task: true, args: ['x', 'N', 'xs', 'C', 'O', 'geo', 'w', 'bias', 'hasBias', 'y', 'ys', 'r0', 'r1', 'pack'] },
   conv3dBackwardInput: { task: true, args: ['dy', 'N', 'ys', 'C', 'O', 'geo', 'w', 'dx', 'xs', 'c0', 'c1', 'col', 'tile', 'scratch'] },
   conv3dWeightGrad: { task: true, args: ['x', 'dy', 'N', 'xs', 'ys', 'C', 'O', 'geo', 'dw', 'p0', 'p1', 'col', 'tile', 'scratch'] },
   fftConvSpectrum: { args: ['w', 'O', 'kh', 'W', 'n', 'spec', 'scratch'] },

@@ -6,6 +6,7 @@
 // D, H, W, OD, OH, OW). Volumes are (C, D, H, W) with a channel stride of D·H·W.
 
 import { sgemm } from './gemm';
+import { tile2, tile4 } from './conv_direct';
 
 // @ts-ignore: decorator
 @inline function g(geo: usize, i: i32): i32 {
@@ -174,6 +175,78 @@ export function conv3dWeightGrad(x: usize, dy: usize, N: i32, xs: i32, ys: i32, 
       const n = min(tile, p1 - q);
       walk(xi, C, geo, q, n, col, false);
       sgemm(1, O, K, n, di + <usize>q * 4, 0, L, 1, col, 0, 1, n, dw, 0, K, 1, 1, scratch);
+    }
+  }
+}
+
+/**
+ * Forward at width stride 1, without columns: for each output row (od, oh) the C·kd·kh input
+ * rows its taps read are copied once into `pack` (zero-padded to Wp = ⌈OW/8⌉·8 + (kw − 1)·dw
+ * floats, zero rows where the tap falls outside the volume), and register tiles of four output
+ * channels × eight columns run over all K taps through a table of their offsets in the pack (the
+ * kw taps of a row are shifted reads of it). The pack is a third of one row's im2col (kw = 3) and
+ * stays in cache. Rows [r0, r1) of the OD·OH output rows of each of N images. `pack` holds
+ * C·kd·kh·Wp floats, then the K-entry tap table and a 32-byte temp.
+ */
+export function conv3dRows(x: usize, N: i32, xs: i32, C: i32, O: i32, geo: usize, w: usize, bias: usize, hasBias: i32, y: usize, ys: i32, r0: i32, r1: i32, pack: usize): void {
+  const kd = g(geo, 0), kh = g(geo, 1), kw = g(geo, 2);
+  const sd = g(geo, 3), sh = g(geo, 4);
+  const pd = g(geo, 6), ph = g(geo, 7), pw = g(geo, 8);
+  const dd = g(geo, 9), dh = g(geo, 10), dw = g(geo, 11);
+  const D = g(geo, 12), H = g(geo, 13), W = g(geo, 14);
+  const OD = g(geo, 15), OH = g(geo, 16), OW = g(geo, 17);
+  const L = OD * OH * OW;
+  const Wp = ((OW + 7) & ~7) + (kw - 1) * dw;
+  const R = C * kd * kh;
+  const K = R * kw;
+  const tab = pack + <usize>(R * Wp) * 4;
+  const tmp = tab + <usize>(((K + 7) & ~7) * 4);
+  for (let ri = 0; ri < R; ri++) {
+    for (let e = 0; e < kw; e++) store<i32>(tab + <usize>(ri * kw + e) * 4, (ri * Wp + e * dw) * 4);
+  }
+  // input columns [0, W) land at pack columns [pw, pw + W), clipped to the pack
+  const c0 = min(pw, Wp);
+  const n = max(0, min(W, Wp - pw));
+  const ls = <usize>L * 4;
+  for (let im = 0; im < N; im++) {
+    const xi = x + <usize>im * <usize>xs * 4;
+    const yi = y + <usize>im * <usize>ys * 4;
+    for (let r = r0; r < r1; r++) {
+      const od = r / OH;
+      const oh = r - od * OH;
+      let ri = 0;
+      for (let c = 0; c < C; c++) {
+        for (let a = 0; a < kd; a++) {
+          const id = od * sd + a * dd - pd;
+          for (let b = 0; b < kh; b++) {
+            const ih = oh * sh + b * dh - ph;
+            const dst = pack + <usize>(ri * Wp) * 4;
+            ri++;
+            if (id < 0 || id >= D || ih < 0 || ih >= H) {
+              zero(dst, Wp);
+              continue;
+            }
+            const src = xi + <usize>(((c * D + id) * H + ih) * W) * 4;
+            zero(dst, c0);
+            const q = dst + <usize>c0 * 4;
+            let i = 0;
+            for (; i + 4 <= n; i += 4) v128.store(q + <usize>i * 4, v128.load(src + <usize>i * 4));
+            for (; i < n; i++) store<f32>(q + <usize>i * 4, load<f32>(src + <usize>i * 4));
+            zero(q + <usize>n * 4, Wp - c0 - n);
+          }
+        }
+      }
+      const yr = yi + <usize>(r * OW) * 4;
+      for (let ob = 0; ob < O; ob += 4) {
+        const h = min(4, O - ob);
+        const wb = w + <usize>(ob * K) * 4;
+        const bb = bias + <usize>ob * 4;
+        const yo = yr + <usize>ob * ls;
+        for (let ox = 0; ox < OW; ox += 8) {
+          if (h > 2) tile4(pack + <usize>ox * 4, tab, K, wb, bb, hasBias, h, yo + <usize>ox * 4, ls, OW - ox, tmp);
+          else tile2(pack + <usize>ox * 4, tab, K, wb, bb, hasBias, h, yo + <usize>ox * 4, ls, OW - ox, tmp);
+        }
+      }
     }
   }
 }
