@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { conv3d, gradcheck, manualSeed, nn, randn, tensor, setNumThreads, getNumThreads, type Conv3dOptions, type Tensor } from '../../src/index.js';
+import { conv3d, gradcheck, manualSeed, nn, noGrad, randn, tensor, setNumThreads, getNumThreads, type Conv3dOptions, type Tensor } from '../../src/index.js';
+import { heap } from '../../src/kernels/heap.js';
 import { ArgumentError, DTypeError, ShapeError } from '../../src/errors.js';
 import { goldenBackends, onBackend } from '../golden_ops/helpers.js';
 
@@ -149,4 +150,33 @@ test('conv3d and nn.Conv3d reject bad shapes and arguments with typed errors nam
   assert.throws(() => new nn.Conv3d(3, 4, 3, { groups: 2 }), (e: Error) => e instanceof ArgumentError && /Conv3d: in_channels 3/.test(e.message));
   assert.throws(() => new nn.Conv3d(2, 4, [3, 0, 3]), (e: Error) => e instanceof ArgumentError && /Conv3d: kernelSize/.test(e.message));
   assert.throws(() => new nn.Conv3d(2, 4, 3, { stride: 1.5 }), (e: Error) => e instanceof ArgumentError && /Conv3d: stride/.test(e.message));
+});
+
+test('a dilated 3×3×3 conv3d over a 256³ volume runs in bounded memory (no whole-volume columns) and is right at its corners and centre', () => {
+  manualSeed(11);
+  const x = randn([1, 1, 256, 256, 256]);
+  const w = randn([2, 1, 3, 3, 3]);
+  const b = randn([2]);
+  const h = heap();
+  const before = h.highWater;
+  const y = noGrad(() => conv3d(x, w, b, { padding: 'same', dilation: 16 }));
+  const grown = h.highWater - before;
+  // the output (2 × 64 MiB) and per-thread packs; a 27× im2col would be 1.7 GiB
+  assert.ok(grown <= 2 * 4 * 256 ** 3 + (8 << 20), `heap grew ${(grown / 2 ** 20).toFixed(1)} MiB`);
+  const xv = x.dataSync();
+  const wv = w.dataSync();
+  const bv = b.dataSync();
+  const yv = y.dataSync();
+  const at = (d: number, hh: number, ww: number) => (d * 256 + hh) * 256 + ww;
+  for (const [o, d, hh, ww] of [[0, 0, 0, 0], [1, 255, 255, 255], [0, 128, 7, 250], [1, 15, 16, 17]] as const) {
+    let s = bv[o]!;
+    for (let a = 0; a < 3; a++) for (let c = 0; c < 3; c++) for (let e = 0; e < 3; e++) {
+      const id = d + 16 * (a - 1), ih = hh + 16 * (c - 1), iw = ww + 16 * (e - 1);
+      if (id >= 0 && id < 256 && ih >= 0 && ih < 256 && iw >= 0 && iw < 256) s += wv[o * 27 + a * 9 + c * 3 + e]! * xv[at(id, ih, iw)]!;
+    }
+    const got = yv[o * 256 ** 3 + at(d, hh, ww)]!;
+    assert.ok(Math.abs(got - s) <= 1e-5 * (1 + Math.abs(s)), `y[${o}, ${d}, ${hh}, ${ww}] = ${got}, expected ${s}`);
+  }
+  y.dispose();
+  x.dispose();
 });
