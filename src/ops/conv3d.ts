@@ -10,7 +10,8 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { cast, contiguousData } from './util.js';
-import { reshape } from './movement.js';
+import { flip, permute, reshape } from './movement.js';
+import { noGrad } from '../autograd/grad_mode.js';
 import { sum } from './reduce.js';
 import { outSize } from './conv.js';
 
@@ -82,6 +83,28 @@ function geometry(x: Tensor, w: Tensor, opts: Conv3dOptions, op: string): Conv3d
 }
 
 /**
+ * At stride 1 the input gradient is itself a convolution: dy correlated with the kernel flipped
+ * along every axis and its channel axes swapped per group, padded by d·(k − 1) − p in front
+ * (dx[i] = Σ_t w[t]·dy[i + p − t·d]). It then takes the forward kernel's fast path instead of
+ * unfolding columns. Returns false where the shortcut does not apply.
+ */
+function inputGradAsConv(dy: Tensor, w: Tensor, g: Conv3dGeom, dx: Tensor): boolean {
+  if (g.sd !== 1 || g.sh !== 1 || g.sw !== 1) return false;
+  const pd = g.dd * (g.kd - 1) - g.pd, ph = g.dh * (g.kh - 1) - g.ph, pw = g.dw * (g.kw - 1) - g.pw;
+  if (pd < 0 || ph < 0 || pw < 0) return false;
+  const G = g.groups, Og = g.O / G, Cg = g.C / G, kk = g.kd * g.kh * g.kw;
+  // wt (C, O/groups, kd, kh, kw): wt[gi·Cg + c, o] = w[gi·Og + o, c] reversed over the taps
+  const wt = noGrad(() => contiguousData(flip(permute(reshape(w, [G, Og, Cg, kk]), [0, 2, 1, 3]), [3])));
+  const gt: Window3d = {
+    kd: g.kd, kh: g.kh, kw: g.kw, sd: 1, sh: 1, sw: 1, pd, ph, pw, dd: g.dd, dh: g.dh, dw: g.dw,
+    D: g.OD, H: g.OH, W: g.OW, OD: g.D, OH: g.H, OW: g.W,
+  };
+  backend().conv3d(dy.dtype, dy.offset, g.N, g.O, g.C, G, gt, wt.offset, -1, dx.offset);
+  wt.dispose();
+  return true;
+}
+
+/**
  * 3-D convolution (torch.nn.functional.conv3d). padding: a number, [d, h, w], 'same' (stride 1;
  * odd padding goes on the far side, as PyTorch) or 'valid'.
  */
@@ -101,7 +124,7 @@ export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     let dx: Tensor | null = null;
     if (input.requiresGrad) {
       dx = Tensor.empty([g.N, g.C, g.D, g.H, g.W], dy.dtype);
-      backend().conv3dBackwardInput(dy.dtype, dy.offset, g.N, g.C, g.O, g.groups, g, w.offset, dx.offset);
+      if (!inputGradAsConv(dy, w, g, dx)) backend().conv3dBackwardInput(dy.dtype, dy.offset, g.N, g.C, g.O, g.groups, g, w.offset, dx.offset);
     }
     let dw: Tensor | null = null;
     if (weight.requiresGrad) {
