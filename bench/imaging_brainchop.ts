@@ -50,8 +50,7 @@ const rows: [string, string, string][] = [[`dendrite (${backend().name})`, `${ge
 const labelsPath = join(tmpdir(), `dendrite-brainchop-${process.pid}.u8`);
 const env = { ...process.env, OMP_NUM_THREADS: String(getNumThreads()), OPENBLAS_NUM_THREADS: String(getNumThreads()), MKL_NUM_THREADS: String(getNumThreads()), OMP_WAIT_POLICY: 'PASSIVE' };
 t0 = performance.now();
-// BENCH_TORCH=0 skips PyTorch (its dilated conv3d unfolds the whole volume: model18cls's 21
-// channels would need 21·27·256³ floats of columns)
+// BENCH_TORCH=0 skips PyTorch (e.g. to time model18cls's tiled run alone)
 const py = process.env['BENCH_TORCH'] === '0' ? null : spawnSync('/usr/bin/python3', ['bench/peers/brainchop_torch.py', JSON.stringify({ model: name, threads: getNumThreads(), labels: labelsPath })], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
 if (py === null) {
   console.log('PyTorch skipped (BENCH_TORCH=0)');
