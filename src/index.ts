@@ -56,3 +56,5 @@ export { trainDecoder, applyDecoder, alignChannels, type DecoderConfig, type Tra
 export { encodeDecoder, decodeDecoder, type SavedDecoderConfig } from './decode/eeg_model_io.js';
 export * as insight from './insight/index.js';
 export * as stream from './stream/index.js';
+export { loadTfjsLayersModel, TfjsLayersModel, type TfjsStep, type TfjsWeightSpec } from './io/tfjs/index.js';
+export { segmentVolume, inferTiled, minMaxNormalize, type VolumeModel, type ScalarVolume, type SegmentResult, type TiledOptions, type TiledResult } from './models/segment_volume.js';

@@ -18,7 +18,7 @@ import make_golden as mg  # noqa: E402
 mg.SPECIAL["interpolate"] = lambda x, **kw: F.interpolate(x, **kw)
 mg.SPECIAL["group_norm"] = lambda x, weight=None, bias=None, num_groups=1, eps=1e-5: \
     F.group_norm(x, num_groups, weight, bias, eps)
-mg.F_OPS.update({"max_pool3d", "avg_pool3d", "conv_transpose1d", "conv_transpose2d"})
+mg.F_OPS.update({"max_pool3d", "avg_pool3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"})
 
 
 def cases():
@@ -99,6 +99,8 @@ def cases():
     convt("conv_transpose2d_k3_s2_p1_op1", "conv_transpose2d", (1, 2, 4, 3), (2, 3, 3, 3), stride=2, padding=1, output_padding=1)
     convt("conv_transpose2d_k32_s12_p10_nobias", "conv_transpose2d", (1, 4, 5, 4), (4, 2, 3, 2), bias=False, stride=[1, 2], padding=[1, 0])
     convt("conv_transpose2d_g2_dil2", "conv_transpose2d", (1, 4, 4, 4), (4, 3, 3, 3), groups=2, dilation=2, padding=1)
+    convt("conv_transpose3d_k2_s2", "conv_transpose3d", (1, 3, 2, 3, 2), (3, 2, 2, 2, 2), stride=2)
+    convt("conv_transpose3d_k3_s2_p1_op1_g2", "conv_transpose3d", (1, 4, 2, 3, 2), (4, 1, 3, 3, 3), stride=2, padding=1, output_padding=1, groups=2)
     convt("conv_transpose2d_p_exceeds", "conv_transpose2d", (1, 2, 5, 5), (2, 2, 3, 3), padding=2)
 
     bn5("batch_norm_5d_train", True)

@@ -55,6 +55,16 @@ export interface Window2d {
   OH: number; OW: number;
 }
 
+/** Geometry of a 3-D convolution over (N, C, D, H, W) volumes. */
+export interface Window3d {
+  kd: number; kh: number; kw: number;
+  sd: number; sh: number; sw: number;
+  pd: number; ph: number; pw: number;
+  dd: number; dh: number; dw: number;
+  D: number; H: number; W: number;
+  OD: number; OH: number; OW: number;
+}
+
 /** Where im2col puts its columns: element strides between rows (c, ki, kj) and between images. */
 export interface ColStrides {
   row: number;
@@ -186,6 +196,16 @@ export interface FusedKernels {
   rnnSequence(dt: DType, mode: number, T: number, B: number, H: number, reverse: boolean, gi: number, whh: number, bhh: number, h0: number, c: number, out: number): void;
   /** Backward of gruCell: dout (B, H) → dgi (B, 3H), dgh (B, 3H), dh (B, H). */
   gruCellBackward(dt: DType, B: number, H: number, act: number, h: number, hRow: number, dout: number, dgi: number, dgh: number, dh: number): void;
+  /**
+   * 3-D convolution y (N, O, OD, OH, OW) = bias + w (O, C/groups, kd, kh, kw) ⋆ x (N, C, D, H,
+   * W), zero padding (pd, ph, pw) before (the far side's follows from OD, OH, OW); bias −1 for
+   * none. Works through bounded blocks of output positions (never the whole volume's columns).
+   */
+  conv3d(dt: DType, x: number, N: number, C: number, O: number, groups: number, g: Window3d, w: number, bias: number, y: number): void;
+  /** Input gradient of conv3d: dx (N, C, D, H, W) = the adjoint of conv3d applied to dy (overwritten). */
+  conv3dBackwardInput(dt: DType, dy: number, N: number, C: number, O: number, groups: number, g: Window3d, w: number, dx: number): void;
+  /** Weight gradient of conv3d: dw (O, C/groups, kd, kh, kw) = Σ over images and positions (overwritten). */
+  conv3dWeightGrad(dt: DType, x: number, dy: number, N: number, C: number, O: number, groups: number, g: Window3d, dw: number): void;
 }
 
 /**
@@ -235,6 +255,7 @@ export const CORE_METHODS = [
 export const FUSED_METHODS = [
   'avgPool2d', 'avgPool2dBackward', 'softmax', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'sgdStep', 'adamStep',
   'lstmCell', 'lstmCellBackward', 'gruCell', 'gruCellBackward', 'rnnSequence',
+  'conv3d', 'conv3dBackwardInput', 'conv3dWeightGrad',
 ] as const satisfies readonly (keyof FusedKernels)[];
 
 export const CONV_METHODS = [

@@ -1,9 +1,11 @@
-// Convolution layers. Conv1d: (N, C, L) → (N, O, L'); Conv2d: (N, C, H, W) → (N, O, H', W').
+// Convolution layers. Conv1d: (N, C, L) → (N, O, L'); Conv2d: (N, C, H, W) → (N, O, H', W');
+// Conv3d: (N, C, D, H, W) → (N, O, D', H', W').
 
 import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty } from '../tensor/creation.js';
 import { conv1d, conv2d, pair, type Pair, type Padding2d } from '../ops/conv.js';
+import { conv3d, triple, type Padding3d, type Triple } from '../ops/conv3d.js';
 import type { DType } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -93,5 +95,51 @@ export class Conv1d extends Module {
 
   override extraRepr(): string {
     return `${this.inChannels}, ${this.outChannels}, kernelSize=${this.kernelSize}, stride=${this.stride}, padding=${String(this.padding)}${this.groups > 1 ? `, groups=${this.groups}` : ''}${this.bias ? '' : ', bias=false'}`;
+  }
+}
+
+export interface Conv3dLayerOptions {
+  stride?: Triple;
+  padding?: Padding3d;
+  dilation?: Triple;
+  groups?: number;
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/** torch.nn.Conv3d: weight (O, C/groups, kd, kh, kw), initialised as PyTorch does (kaiming_uniform, a=√5). */
+export class Conv3d extends Module {
+  weight: Parameter; // (O, C/groups, kd, kh, kw)
+  bias: Parameter | null; // (O,)
+  readonly kernelSize: [number, number, number];
+  readonly stride: Triple;
+  readonly padding: Padding3d;
+  readonly dilation: Triple;
+  readonly groups: number;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Triple, opts: Conv3dLayerOptions = {}) {
+    super();
+    this.groups = opts.groups ?? 1;
+    checkChannels('Conv3d', inChannels, outChannels, this.groups);
+    this.kernelSize = triple(kernelSize, 'kernelSize', 'Conv3d', 1);
+    this.stride = opts.stride ?? 1;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    // checked here so a bad layer fails where it is made, not at its first forward
+    triple(this.stride, 'stride', 'Conv3d', 1);
+    triple(this.dilation, 'dilation', 'Conv3d', 1);
+    if (this.padding !== 'same' && this.padding !== 'valid') triple(this.padding, 'padding', 'Conv3d', 0);
+    const dtype = opts.dtype ?? 'float32';
+    this.weight = new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype }));
+    this.bias = opts.bias ?? true ? new Parameter(empty([outChannels], { dtype })) : null;
+    resetLinearLike(this.weight, this.bias);
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv3d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}], stride=${String(this.stride)}, padding=${String(this.padding)}${String(this.dilation) !== '1' ? `, dilation=${String(this.dilation)}` : ''}${this.groups > 1 ? `, groups=${this.groups}` : ''}${this.bias ? '' : ', bias=false'}`;
   }
 }

@@ -1,11 +1,11 @@
-// Transposed convolution layers, as torch.nn.ConvTranspose1d/2d. The weight is
+// Transposed convolution layers, as torch.nn.ConvTranspose1d/2d/3d. The weight is
 // (C_in, C_out/groups, k…) and is initialised as PyTorch does (its fan-in is taken from that
 // shape, i.e. C_out/groups · prod(k)).
 
 import { ArgumentError } from '../errors.js';
 import type { DType, Tensor } from '../tensor/tensor.js';
 import { empty } from '../tensor/creation.js';
-import { convTranspose1d, convTranspose2d, type ConvTransposeOptions, type PerAxis } from '../ops/conv_transpose.js';
+import { convTranspose1d, convTranspose2d, convTranspose3d, type ConvTransposeOptions, type PerAxis } from '../ops/conv_transpose.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetLinearLike } from './init.js';
@@ -57,5 +57,14 @@ export class ConvTranspose2d extends ConvTransposeBase {
   }
   forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, this.opts);
+  }
+}
+
+export class ConvTranspose3d extends ConvTransposeBase {
+  constructor(inChannels: number, outChannels: number, kernelSize: PerAxis, opts: ConvTransposeLayerOptions = {}) {
+    super(3, inChannels, outChannels, kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    return convTranspose3d(x, this.weight, this.bias, this.opts);
   }
 }

@@ -6,3 +6,4 @@ export { loadEegmmidb, downloadEegmmidb, eegmmidbPath, type LoadEegmmidbOptions 
 export { saveDecoder, loadDecoder } from './eeg_model.js';
 export { readSavedModel, writeSavedModel } from './saved_model.js';
 export * from './lsl/index.js';
+export { readTfjsLayersModel } from './tfjs.js';

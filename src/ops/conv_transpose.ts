@@ -1,4 +1,4 @@
-// Transposed convolution (F.conv_transpose1d/2d), the adjoint of convolution: what a decoder
+// Transposed convolution (F.conv_transpose1d/2d/3d), the adjoint of convolution: what a decoder
 // or U-Net uses to upsample. It runs as an ordinary stride-1 convolution of the zero-stuffed
 // input (stride − 1 zeros between samples), padded by dilation·(k − 1) − padding on each side
 // (+ outputPadding on the right), with the kernel flipped and its in/out channels swapped per
@@ -9,6 +9,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { conv1d, conv2d } from './conv.js';
+import { conv3d } from './conv3d.js';
 import { flip, pad, reshape, slice, transpose } from './movement.js';
 import { requireFloat } from './util.js';
 
@@ -94,4 +95,9 @@ export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | nu
 /** F.conv_transpose2d. x: (N, C_in, H, W), w: (C_in, C_out/groups, kh, kw). */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTransposeOptions = {}): Tensor {
   return convTransposeNd(2, input, weight, bias, opts, (x, w, b, d, g) => conv2d(x, w, b, { dilation: [d[0]!, d[1]!], groups: g }), 'convTranspose2d');
+}
+
+/** F.conv_transpose3d. x: (N, C_in, D, H, W), w: (C_in, C_out/groups, kd, kh, kw). */
+export function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTransposeOptions = {}): Tensor {
+  return convTransposeNd(3, input, weight, bias, opts, (x, w, b, d, g) => conv3d(x, w, b, { dilation: [d[0]!, d[1]!, d[2]!], groups: g }), 'convTranspose3d');
 }

@@ -9,6 +9,7 @@ export * from './movement.js';
 export { expand } from './broadcast.js';
 export * from './matmul.js';
 export * from './conv.js';
+export * from './conv3d.js';
 export * from './pool.js';
 export * from './pool3d.js';
 export * from './interpolate.js';

@@ -41,3 +41,4 @@ gc('groupNorm with affine', (x, w, b) => D.groupNorm(x, 2, w, b), () => [rn(2, 4
 gc('groupNorm 3-D, one group', (x) => D.groupNorm(x, 1), () => [rn(2, 3, 2, 2, 2)]);
 gc('convTranspose1d stride 2, output padding', (x, w, b) => D.convTranspose1d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), () => [rn(1, 2, 4), rn(2, 3, 3), rn(3)]);
 gc('convTranspose2d groups, dilation', (x, w) => D.convTranspose2d(x, w, null, { groups: 2, dilation: 2, stride: [2, 1] }), () => [rn(1, 4, 3, 3), rn(4, 1, 2, 2)]);
+gc('convTranspose3d stride 2', (x, w, b) => D.convTranspose3d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), () => [rn(1, 2, 2, 2, 2), rn(2, 1, 3, 3, 3), rn(1)]);

@@ -48,6 +48,7 @@ const OPS: OpTable = {
   group_norm: red(([x, w, b], kw) => D.groupNorm(x!, num(kw, 'num_groups')!, w ?? null, b ?? null, num(kw, 'eps') ?? 1e-5)),
   conv_transpose1d: mm(([x, w, b], kw) => D.convTranspose1d(x!, w!, b ?? null, convtOpts(kw))),
   conv_transpose2d: mm(([x, w, b], kw) => D.convTranspose2d(x!, w!, b ?? null, convtOpts(kw))),
+  conv_transpose3d: mm(([x, w, b], kw) => D.convTranspose3d(x!, w!, b ?? null, convtOpts(kw))),
   batch_norm: red(([x, rm, rv, w, b], kw) =>
     D.batchNorm(x!, rm ?? null, rv ?? null, w ?? null, b ?? null, opts<D.BatchNormOptions>({ training: bool(kw, 'training'), momentum: num(kw, 'momentum'), eps: num(kw, 'eps') })),
   ),

@@ -8,6 +8,7 @@ import * as norm from './norm.js';
 import * as optim from './optim.js';
 import * as pool from './pool.js';
 import * as cell from './rnn_cell.js';
+import * as c3 from './conv3d.js';
 import { softmax } from './softmax.js';
 
 export function complete(impl: BackendImpl, h: Heap): Backend {
@@ -27,6 +28,9 @@ export function complete(impl: BackendImpl, h: Heap): Backend {
     gruCell: impl.gruCell ?? ((...a) => cell.gruCell(impl, h, ...a)),
     gruCellBackward: impl.gruCellBackward ?? ((...a) => cell.gruCellBackward(impl, h, ...a)),
     rnnSequence: impl.rnnSequence ?? ((...a) => cell.rnnSequence(self, h, ...a)),
+    conv3d: impl.conv3d ?? ((...a) => c3.conv3d(impl, h, ...a)),
+    conv3dBackwardInput: impl.conv3dBackwardInput ?? ((...a) => c3.conv3dBackwardInput(impl, h, ...a)),
+    conv3dWeightGrad: impl.conv3dWeightGrad ?? ((...a) => c3.conv3dWeightGrad(impl, h, ...a)),
   };
   return self;
 }

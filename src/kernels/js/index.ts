@@ -11,9 +11,10 @@ import * as w from './window.js';
 import * as bn from './norm.js';
 import * as opt from './optim.js';
 import * as cell from './rnn_cell.js';
+import * as c3 from '../compose/conv3d.js';
 
 export function jsBackend(h: Heap): Backend & { convDirect: NonNullable<Backend['convDirect']>; convDirectWeightGrad: NonNullable<Backend['convDirectWeightGrad']> } {
-  return {
+  const self: ReturnType<typeof jsBackend> = {
     name: 'js',
     copy: (...a) => copy(h, ...a),
     fill: (...a) => fill(h, ...a),
@@ -51,5 +52,10 @@ export function jsBackend(h: Heap): Backend & { convDirect: NonNullable<Backend[
     gather: (...a) => gather(h, ...a),
     indexSelect: (...a) => indexSelect(h, ...a),
     scatterAdd: (...a) => scatterAdd(h, ...a),
+    // the 3-D convolution's definition is its composition from the 2-D unfold and the GEMM
+    conv3d: (...a) => c3.conv3d(self, h, ...a),
+    conv3dBackwardInput: (...a) => c3.conv3dBackwardInput(self, h, ...a),
+    conv3dWeightGrad: (...a) => c3.conv3dWeightGrad(self, h, ...a),
   };
+  return self;
 }

@@ -6,7 +6,7 @@ import { task } from '../pool/protocol.js';
 import type { WasmContext } from './context.js';
 import { ranges } from './threads.js';
 
-type Fused = Omit<FusedKernels, 'softmax' | 'avgPool2d' | 'avgPool2dBackward'>;
+type Fused = Omit<FusedKernels, 'softmax' | 'avgPool2d' | 'avgPool2dBackward' | 'conv3d' | 'conv3dBackwardInput' | 'conv3dWeightGrad'>;
 
 export function fused(c: WasmContext): Fused {
   const { h, k, pool, T } = c;

@@ -8,6 +8,7 @@ import type { Heap } from '../heap.js';
 import { jsBackend } from '../js/index.js';
 import { ThreadPool } from '../pool/pool.js';
 import { gemmAndWindows, rowConvFft } from './bind_conv.js';
+import { conv3dPaths } from './bind_conv3d.js';
 import { elementwise, fill } from './bind_elementwise.js';
 import { fused } from './bind_fused.js';
 import { pooling } from './bind_pool.js';
@@ -32,7 +33,7 @@ export function wasmBackend(h: Heap, build?: 'simd' | 'relaxed'): BackendImpl | 
     workerTasks: () => pool.workerTasks(),
     fill: fill(c, js),
     ...float32OnlyOp(opFirst, js),
-    ...float32Only({ ...layout, ...gemmAndWindows(c), ...pooling(c), ...fused(c) }, js),
+    ...float32Only({ ...layout, ...gemmAndWindows(c), ...pooling(c), ...fused(c), ...conv3dPaths(c) }, js),
     ...rowConvFft(c),
   };
 }

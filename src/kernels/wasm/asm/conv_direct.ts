@@ -70,7 +70,7 @@ function tapOffsets(C: i32, kh: i32, kw: i32, Hp: i32, Wp: i32, tab: usize): voi
  * input vectors and four weights for eight FMAs. Channels past h alias the last one.
  */
 // @ts-ignore: decorator
-@inline function tile4(P: usize, tab: usize, K: i32, w: usize, bias: usize, hasBias: i32, h: i32, o: usize, ls: usize, r: i32, tmp: usize): void {
+@inline export function tile4(P: usize, tab: usize, K: i32, w: usize, bias: usize, hasBias: i32, h: i32, o: usize, ls: usize, r: i32, tmp: usize): void {
   const w0 = w, w1 = w + <usize>(min(1, h - 1) * K) * 4, w2 = w + <usize>(min(2, h - 1) * K) * 4, w3 = w + <usize>(min(3, h - 1) * K) * 4;
   let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
   if (hasBias) {
@@ -108,7 +108,7 @@ function tapOffsets(C: i32, kh: i32, kw: i32, Hp: i32, Wp: i32, tab: usize): voi
 
 /** One or two output channels × eight columns (the channels left over by tile4). */
 // @ts-ignore: decorator
-@inline function tile2(P: usize, tab: usize, K: i32, w: usize, bias: usize, hasBias: i32, h: i32, o: usize, ls: usize, r: i32, tmp: usize): void {
+@inline export function tile2(P: usize, tab: usize, K: i32, w: usize, bias: usize, hasBias: i32, h: i32, o: usize, ls: usize, r: i32, tmp: usize): void {
   const w0 = w, w1 = w + <usize>(min(1, h - 1) * K) * 4;
   let a0 = f32x4.splat(0), a1 = a0;
   if (hasBias) {

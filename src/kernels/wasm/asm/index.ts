@@ -7,3 +7,4 @@ export { batchNormStats, batchNormApply, batchNormBackward } from './norm';
 export { sgdStep, adamStep } from './optim';
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward, rnnSequence } from './rnn_cell';
 export { fftConvSpectrum, fftConv } from './conv_fft';
+export { conv3d, conv3dRows, conv3dBackwardInput, conv3dWeightGrad } from './conv3d';

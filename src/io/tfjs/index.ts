@@ -1,0 +1,1 @@
+export { loadTfjsLayersModel, TfjsLayersModel, type TfjsStep, type TfjsWeightSpec } from './layers_model.js';

@@ -1,0 +1,213 @@
+// Full-volume segmentation with a fully convolutional 3-D model (brainchop's MeshNets imported
+// from TF.js, or any Module mapping (1, C, D, H, W) to (1, classes, D, H, W) with a known
+// receptive field), in overlapping tiles so memory stays bounded.
+//
+// Tiles: the volume is split into cores; each tile is its core grown by the receptive field on
+// every side (clipped at the volume's edge, where the model's own zero padding applies, as it
+// does on the whole volume), and only the core's labels are kept. Every core voxel then sees
+// exactly the inputs and intermediate values it sees in one full-volume pass, so seams change
+// nothing. The split is the one computing the fewest voxels whose widest activation pair fits
+// the memory budget (one tile, when the volume fits).
+//
+// Input conventions, as brainchop's own (niivue-brainchop's brainchop.js): the conformed
+// volume's voxels are scaled to [0, 1] with the volume's min and max ((v − min) / (max − min),
+// in float32), and the model sees the NIfTI voxel axes (i, j, k) as (D, H, W) — brainchop reads
+// the slices as (k, j, i) and transposes them (`enableTranspose`) for these models. brainchop's
+// optional bounding-box crop before inference is not applied: the whole volume is segmented.
+
+import { ArgumentError, ShapeError } from '../errors.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
+
+/** A model segmentVolume can tile: its channel counts and its reach along (D, H, W). */
+export interface VolumeModel extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  receptiveField(): { before: [number, number, number]; after: [number, number, number] };
+  /** Channels of every layer (the widest sets the memory per voxel); outChannels when absent. */
+  readonly steps?: readonly { kind: string; conv?: { outChannels: number } }[];
+}
+
+export interface TiledOptions {
+  /** Bytes two activations of one tile may take (the widest layer's input and output); default 1 GiB. */
+  maxActivationBytes?: number;
+  /** Force the number of cores along (D, H, W) instead of choosing it. */
+  splits?: [number, number, number];
+  /** Also return the logits (classes, D, H, W); for tests and small volumes. */
+  logits?: boolean;
+}
+
+export interface TiledResult {
+  /** argmax over classes (first on ties), (D, H, W) C-order. */
+  labels: Uint8Array;
+  logits?: Float32Array;
+  /** Cores along (D, H, W), and voxels computed over all tiles (≥ the volume's). */
+  splits: [number, number, number];
+  voxelsComputed: number;
+}
+
+interface Span { core: [number, number]; ext: [number, number] }
+
+function spans(size: number, parts: number, before: number, after: number): Span[] {
+  const out: Span[] = [];
+  for (let i = 0; i < parts; i++) {
+    const c0 = Math.floor((size * i) / parts);
+    const c1 = Math.floor((size * (i + 1)) / parts);
+    out.push({ core: [c0, c1], ext: [Math.max(0, c0 - before), Math.min(size, c1 + after)] });
+  }
+  return out;
+}
+
+const MAX_SPLIT = 16;
+
+/** The split computing the fewest voxels with every tile within `maxVoxels`. */
+function chooseSplits(dims: readonly number[], before: readonly number[], after: readonly number[], maxVoxels: number): [number, number, number] {
+  let best: [number, number, number] | null = null;
+  let bestCost = Infinity;
+  const ext = (a: number, s: number) => spans(dims[a]!, s, before[a]!, after[a]!).map((p) => p.ext[1] - p.ext[0]);
+  for (let sd = 1; sd <= Math.min(MAX_SPLIT, dims[0]!); sd++) {
+    const ed = ext(0, sd);
+    for (let sh = 1; sh <= Math.min(MAX_SPLIT, dims[1]!); sh++) {
+      const eh = ext(1, sh);
+      for (let sw = 1; sw <= Math.min(MAX_SPLIT, dims[2]!); sw++) {
+        const ew = ext(2, sw);
+        if (Math.max(...ed) * Math.max(...eh) * Math.max(...ew) > maxVoxels) continue;
+        const cost = ed.reduce((a, b) => a + b, 0) * eh.reduce((a, b) => a + b, 0) * ew.reduce((a, b) => a + b, 0);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = [sd, sh, sw];
+        }
+      }
+    }
+  }
+  if (!best) throw new ArgumentError(`segmentVolume: no split of ${dims.join('x')} into at most ${MAX_SPLIT}³ tiles keeps a tile within ${maxVoxels} voxels; raise maxActivationBytes`);
+  return best;
+}
+
+/**
+ * Runs `model` over x (C, D, H, W) C-order in overlapping tiles; returns argmax labels (and
+ * logits if asked). Gradients are off; each tile's tensors are freed before the next.
+ */
+export function inferTiled(model: VolumeModel, x: Float32Array, dims: readonly [number, number, number], opts: TiledOptions = {}): TiledResult {
+  const [D, H, W] = dims;
+  const C = model.inChannels;
+  if (dims.some((d) => !Number.isInteger(d) || d < 1)) throw new ShapeError(`segmentVolume: volume dims ${dims.join('x')} must be positive integers`);
+  if (x.length !== C * D * H * W) throw new ShapeError(`segmentVolume: ${x.length} voxels given for ${C} channel(s) of ${D}x${H}x${W}`);
+  const K = model.outChannels;
+  if (K > 256) throw new ArgumentError(`segmentVolume: ${K} classes do not fit uint8 labels`);
+  const { before, after } = model.receptiveField();
+  const widest = Math.max(C, K, ...(model.steps ?? []).map((s) => s.conv?.outChannels ?? 0));
+  const budget = opts.maxActivationBytes ?? 2 ** 30;
+  if (!(budget > 0)) throw new ArgumentError(`segmentVolume: maxActivationBytes must be positive, got ${budget}`);
+  const splits = opts.splits ?? chooseSplits(dims, before, after, Math.floor(budget / (2 * 4 * widest)));
+  if (splits.some((s, a) => !Number.isInteger(s) || s < 1 || s > dims[a]!)) throw new ArgumentError(`segmentVolume: splits ${splits.join(',')} must be integers in [1, dim]`);
+  const sd = spans(D, splits[0], before[0], after[0]);
+  const sh = spans(H, splits[1], before[1], after[1]);
+  const sw = spans(W, splits[2], before[2], after[2]);
+  const labels = new Uint8Array(D * H * W);
+  const logits = opts.logits ? new Float32Array(K * D * H * W) : undefined;
+  let computed = 0;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    for (const pd of sd) for (const ph of sh) for (const pw of sw) {
+      const [d0, d1] = pd.ext, [h0, h1] = ph.ext, [w0, w1] = pw.ext;
+      const td = d1 - d0, th = h1 - h0, tw = w1 - w0;
+      computed += td * th * tw;
+      const tile = new Float32Array(C * td * th * tw);
+      for (let c = 0; c < C; c++) {
+        for (let d = 0; d < td; d++) {
+          for (let h = 0; h < th; h++) {
+            const src = ((c * D + d0 + d) * H + h0 + h) * W + w0;
+            tile.set(x.subarray(src, src + tw), ((c * td + d) * th + h) * tw);
+          }
+        }
+      }
+      const out = noGrad(() => {
+        const xt = tensor(tile, { shape: [1, C, td, th, tw] });
+        const y = model.call(xt) as Tensor;
+        const v = y.dataSync() as Float32Array;
+        if (y !== xt) y.dispose();
+        xt.dispose();
+        return v;
+      });
+      const tv = td * th * tw;
+      for (let d = pd.core[0]; d < pd.core[1]; d++) {
+        for (let h = ph.core[0]; h < ph.core[1]; h++) {
+          for (let w = pw.core[0]; w < pw.core[1]; w++) {
+            const t = ((d - d0) * th + (h - h0)) * tw + (w - w0);
+            const o = (d * H + h) * W + w;
+            let best = 0;
+            let bv = out[t]!;
+            for (let k = 1; k < K; k++) {
+              const v = out[k * tv + t]!;
+              if (v > bv) {
+                bv = v;
+                best = k;
+              }
+            }
+            labels[o] = best;
+            if (logits) for (let k = 0; k < K; k++) logits[k * D * H * W + o] = out[k * tv + t]!;
+          }
+        }
+      }
+    }
+  } finally {
+    if (wasTraining) model.train();
+  }
+  return { labels, ...(logits ? { logits } : {}), splits, voxelsComputed: computed };
+}
+
+/** A scalar volume as NIfTI stores it: voxel (i, j, k) at i + nx·(j + ny·k), shape [nx, ny, nz]. */
+export interface ScalarVolume {
+  data: ArrayLike<number>;
+  shape: readonly [number, number, number];
+}
+
+/** brainchop's input scaling: (v − min) / (max − min) in float32; a constant volume gives zeros. */
+export function minMaxNormalize(data: ArrayLike<number>): { values: Float32Array; min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) throw new ArgumentError(`segmentVolume: voxel ${i} is ${v}; the volume must be finite`);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const values = new Float32Array(data.length);
+  const range = Math.fround(max - min);
+  if (range > 0) for (let i = 0; i < data.length; i++) values[i] = Math.fround(Math.fround(data[i]! - min) / range);
+  return { values, min, max };
+}
+
+export interface SegmentResult extends Omit<TiledResult, 'labels' | 'logits'> {
+  /** Labels in the input's voxel order (i fastest), shape [nx, ny, nz]. */
+  labels: Uint8Array;
+  shape: [number, number, number];
+  classes: number;
+  /** The intensity range the volume was scaled from. */
+  min: number;
+  max: number;
+}
+
+/**
+ * Segments a conformed volume (e.g. 256³ uint8, NIfTI voxel order) with a brainchop-style model:
+ * min-max scaling to [0, 1], the model on the (i, j, k) axes in tiles, argmax labels written
+ * back in the input's voxel order.
+ */
+export function segmentVolume(model: VolumeModel, volume: ScalarVolume, opts: Omit<TiledOptions, 'logits'> = {}): SegmentResult {
+  const [nx, ny, nz] = volume.shape;
+  if (volume.shape.length !== 3 || [nx, ny, nz].some((d) => !Number.isInteger(d) || d < 1)) throw new ShapeError(`segmentVolume: shape ${JSON.stringify(volume.shape)} is not three positive dims`);
+  if (volume.data.length !== nx * ny * nz) throw new ShapeError(`segmentVolume: ${volume.data.length} voxels for shape ${nx}x${ny}x${nz}`);
+  if (model.inChannels !== 1) throw new ShapeError(`segmentVolume: the model takes ${model.inChannels} channels; a scalar volume has 1`);
+  const { values, min, max } = minMaxNormalize(volume.data);
+  // (i, j, k) C-order: k fastest
+  const x = new Float32Array(values.length);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) x[(i * ny + j) * nz + k] = values[i + nx * (j + ny * k)]!;
+  const r = inferTiled(model, x, [nx, ny, nz], opts);
+  const labels = new Uint8Array(r.labels.length);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) labels[i + nx * (j + ny * k)] = r.labels[(i * ny + j) * nz + k]!;
+  return { labels, shape: [nx, ny, nz], classes: model.outChannels, min, max, splits: r.splits, voxelsComputed: r.voxelsComputed };
+}
