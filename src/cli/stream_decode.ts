@@ -36,6 +36,8 @@ options:
   --hop S          EEG: window hop in seconds (default 0.1)
   --filter F       EEG: fir (default, the training filter exactly) or iir (no added delay)
   --budget MS      outputs later than this count as late (default 100)
+  --queue S        samples waiting for the decoder, in seconds of stream, before the oldest are
+                   dropped (default 10)
   --quiet          do not print each output
   --out DIR        where <time>/ goes (default ./reports)
 `;
@@ -48,7 +50,7 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
     args: argv, allowPositionals: false, strict: true,
     options: {
       model: { type: 'string' }, in: { type: 'string' }, timeout: { type: 'string' }, seconds: { type: 'string' }, hop: { type: 'string' },
-      filter: { type: 'string' }, budget: { type: 'string' }, quiet: { type: 'boolean' }, out: { type: 'string' },
+      filter: { type: 'string' }, budget: { type: 'string' }, queue: { type: 'string' }, quiet: { type: 'boolean' }, out: { type: 'string' },
     },
   });
   if (values.model === undefined) throw new ArgumentError(`${op}: --model DIR is required (a folder written by decode eeg --save or decode spikes --save)`);
@@ -57,6 +59,7 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
   const seconds = numberOption(op, 'seconds', values.seconds, Infinity, { min: 0.001 });
   const hopS = numberOption(op, 'hop', values.hop, 0.1, { min: 1e-4, max: 60 });
   const budgetMs = numberOption(op, 'budget', values.budget, 100, { min: 0 });
+  const queueS = numberOption(op, 'queue', values.queue, 10, { min: 0.01, max: 3600 });
   const filter = values.filter ?? 'fir';
   if (filter !== 'fir' && filter !== 'iir') throw new ArgumentError(`${op}: --filter must be fir or iir, got '${filter}'`);
   const outRoot = values.out ?? 'reports';
@@ -67,7 +70,7 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
   if (found.length === 0) throw new StreamLostError(`${op}: no LSL stream named '${values.in}' answered within ${timeout} s`);
   const info = await fetchFullInfo(found[0]!);
   const labels = channelLabels(info.desc, info.channelCount, `${op}: stream '${info.name}'`) ?? Array.from({ length: info.channelCount }, (_, i) => `ch${i + 1}`);
-  const decoder = pipelineFromSaved(saved, values.model, { channels: labels, sfreq: info.nominalSrate }, { hopS, filter, budgetMs });
+  const decoder = pipelineFromSaved(saved, values.model, { channels: labels, sfreq: info.nominalSrate }, { hopS, filter, budgetMs, queueS });
   const inlet = await StreamInlet.open(info, { recover: true, recoverTimeoutMs: 5000 });
   // outlet timestamps → this machine's LSL clock (0 on the same machine, a few µs of noise)
   let correction = 0;

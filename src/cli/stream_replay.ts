@@ -4,10 +4,10 @@
 // (dendrite's, liblsl's, a page through the relay) sees it as it would a live amplifier.
 
 import { basename, extname } from 'node:path';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, StreamLostError } from '../errors.js';
 import { readBytes } from '../node/fs.js';
 import { StreamOutlet, lslClock } from '../node/lsl/index.js';
-import { recordingSource, replay } from '../stream/replay/index.js';
+import { parseRate, recordingSource, replay } from '../stream/replay/index.js';
 import { channelsDesc } from '../stream/lsl/index.js';
 import { numberOption, parseCommandLine } from './args.js';
 
@@ -27,6 +27,7 @@ options:
   --chunk N        samples per push (default: 20 ms of data)
   --loop           start again at the end of the recording
   --seconds S      stop after S seconds of wall time
+  --wait S         wait up to S seconds for an inlet to connect before streaming (default 0)
   --host ADDR      address the outlets bind to: 127.0.0.1 (default, this machine only) or
                    0.0.0.0 (reachable on the network, discovery by multicast)
 `;
@@ -37,7 +38,7 @@ export async function streamReplayCli(argv: string[], log: (s: string) => void =
     args: argv, allowPositionals: true, strict: true,
     options: {
       rate: { type: 'string' }, name: { type: 'string' }, picks: { type: 'string' }, 'bin-width': { type: 'string' },
-      chunk: { type: 'string' }, loop: { type: 'boolean' }, seconds: { type: 'string' }, host: { type: 'string' },
+      chunk: { type: 'string' }, loop: { type: 'boolean' }, seconds: { type: 'string' }, host: { type: 'string' }, wait: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -50,37 +51,49 @@ export async function streamReplayCli(argv: string[], log: (s: string) => void =
   const picks = values.picks?.split(',').map((s) => s.trim()).filter(Boolean);
   const src = recordingSource(readBytes(file), file, { ...(picks ? { picks } : {}), ...(binWidth !== undefined ? { binWidth } : {}) });
   const chunkSamples = values.chunk === undefined ? undefined : numberOption(op, 'chunk', values.chunk, 1, { integer: true, min: 1, max: 1 << 20 });
+  const rate = parseRate(values.rate ?? 'realtime', op);
+  const wait = numberOption(op, 'wait', values.wait, 0, { min: 0, max: 3600 });
   const name = values.name ?? basename(file, extname(file));
   const sourceId = `dendrite-replay:${basename(file)}`;
   const outlets: StreamOutlet[] = [];
-  const main = await StreamOutlet.create({
-    name, type: src.kind === 'eeg' ? 'EEG' : 'Spikes', channelCount: src.channels.length, channelFormat: 'float32',
-    nominalSrate: src.sfreq, sourceId,
-    desc: channelsDesc(src.channels.map((label, i) => ({ label, unit: src.units[i] ?? '', type: src.types[i] ?? '' }))),
-  }, { host });
-  outlets.push(main);
-  const aux = src.aux ? await StreamOutlet.create({
-    name: `${name}-kinematics`, type: 'Kinematics', channelCount: src.aux.channels.length, channelFormat: 'float32', nominalSrate: src.sfreq,
-    sourceId: `${sourceId}:kinematics`, desc: channelsDesc(src.aux.channels.map((label, i) => ({ label, unit: src.aux!.units[i] ?? '' }))),
-  }, { host }) : null;
-  if (aux) outlets.push(aux);
-  const markers = src.markers?.length ? await StreamOutlet.create({
-    name: `${name}-markers`, type: 'Markers', channelCount: 1, channelFormat: 'string', nominalSrate: 0, sourceId: `${sourceId}:markers`,
-  }, { host }) : null;
-  if (markers) outlets.push(markers);
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
   const stopAt = setTimeout(() => ac.abort(), Number.isFinite(seconds) ? seconds * 1000 : 2 ** 31 - 1);
-  const handle = replay(src, {
-    rate: values.rate ?? 'realtime', loop: values.loop === true, signal: ac.signal, ...(chunkSamples ? { chunkSamples } : {}),
-    clock: { now: lslClock, sleep: (s) => new Promise((r) => setTimeout(r, Math.max(0, s * 1000))) },
-  });
-  log(`${op}: '${name}' ${src.channels.length} ch × ${src.nSamples} samples at ${src.sfreq} Hz (${(src.nSamples / src.sfreq).toFixed(1)} s), rate ×${handle.rate}, on ${host}${aux ? `; '${name}-kinematics' ${src.aux!.channels.length} ch` : ''}${markers ? `; '${name}-markers' ${src.markers!.length} events` : ''}`);
   let sent = 0;
   let maxLag = 0;
-  let lastReport = lslClock();
+  let main: StreamOutlet | null = null;
   try {
+    main = await StreamOutlet.create({
+      name, type: src.kind === 'eeg' ? 'EEG' : 'Spikes', channelCount: src.channels.length, channelFormat: 'float32',
+      nominalSrate: src.sfreq, sourceId,
+      desc: channelsDesc(src.channels.map((label, i) => ({ label, unit: src.units[i] ?? '', type: src.types[i] ?? '' }))),
+    }, { host });
+    outlets.push(main);
+    const aux = src.aux ? await StreamOutlet.create({
+      name: `${name}-kinematics`, type: 'Kinematics', channelCount: src.aux.channels.length, channelFormat: 'float32', nominalSrate: src.sfreq,
+      sourceId: `${sourceId}:kinematics`, desc: channelsDesc(src.aux.channels.map((label, i) => ({ label, unit: src.aux!.units[i] ?? '' }))),
+    }, { host }) : null;
+    if (aux) outlets.push(aux);
+    const markers = src.markers?.length ? await StreamOutlet.create({
+      name: `${name}-markers`, type: 'Markers', channelCount: 1, channelFormat: 'string', nominalSrate: 0, sourceId: `${sourceId}:markers`,
+    }, { host }) : null;
+    if (markers) outlets.push(markers);
+    log(`${op}: '${name}' ${src.channels.length} ch × ${src.nSamples} samples at ${src.sfreq} Hz (${(src.nSamples / src.sfreq).toFixed(1)} s), rate ×${rate}, on ${host}${aux ? `; '${name}-kinematics' ${src.aux!.channels.length} ch` : ''}${markers ? `; '${name}-markers' ${src.markers!.length} events` : ''}`);
+    // an LSL outlet keeps nothing for inlets that connect later: optionally wait for the first one
+    if (wait > 0) {
+      try {
+        await main.waitForConsumers(1, wait * 1000);
+      } catch (e) {
+        if (!(e instanceof StreamLostError)) throw e;
+        log(`${op}: no inlet connected within ${wait} s; streaming anyway`);
+      }
+    }
+    const handle = replay(src, {
+      rate, loop: values.loop === true, signal: ac.signal, ...(chunkSamples ? { chunkSamples } : {}),
+      clock: { now: lslClock, sleep: (s) => new Promise((r) => setTimeout(r, Math.max(0, s * 1000))) },
+    });
+    let lastReport = lslClock();
     for await (const c of handle) {
       main.pushChunk(c.data, c.timestamps);
       if (aux && c.aux) aux.pushChunk(c.aux, c.timestamps);
@@ -97,6 +110,6 @@ export async function streamReplayCli(argv: string[], log: (s: string) => void =
     process.removeListener('SIGINT', onSigint);
     for (const o of outlets) await o.close();
   }
-  log(`${op}: done, ${sent} samples sent, max lag ${(maxLag * 1000).toFixed(1)} ms, dropped for slow inlets ${main.dropped}`);
+  log(`${op}: done, ${sent} samples sent, max lag ${(maxLag * 1000).toFixed(1)} ms, dropped for slow inlets ${main?.dropped ?? 0}`);
   return 0;
 }
