@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readNpz, type NpyArray } from '../../src/io/npy/index.js';
+import { readNpz, type NpyArray } from '../../src/io/npz/index.js';
 import { axisCodes, conform, inv4, matmul4, resample, unconform, type Volume } from '../../src/neuro/conform.js';
 
 const golden = (name: string) => readNpz(readFileSync(resolve('test/golden/conform', `${name}.npz`)), name, { order: 'F' });

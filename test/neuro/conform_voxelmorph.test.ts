@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readNpz } from '../../src/io/npy/index.js';
+import { readNpz } from '../../src/io/npz/index.js';
 import type { Volume } from '../../src/neuro/conform.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 import { checkCase } from './conform_check.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'fflate';
 import { Generator, bids, decodeSafetensors, parseIdx, readEdf, readGdf, readMat, readNifti, toFloat32 } from '../../../src/index.js';
-import { openNpz, readNpy, readNpz } from '../../../src/io/npy/index.js';
+import { openNpz, readNpy, readNpz } from '../../../src/io/npz/index.js';
 import { DATA, dataPath } from '../../helpers/data.js';
 import { SAFETENSORS_MANY, caseSeed, flipAnywhere, mutateBytes, mutateEdfField, mutateGdfField, mutateSafetensors, safetensorsMany, type Mutation } from './mutate.js';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as zlib from 'node:zlib';
 import { DTypeError, FormatError } from '../../../src/errors.js';
-import { openNpz, readNpy, readNpz, type NpyArray } from '../../../src/io/npy/index.js';
+import { openNpz, readNpy, readNpz, type NpyArray } from '../../../src/io/npz/index.js';
 import { openZip } from '../../../src/io/zip/index.js';
 import { dataPath, skipMissing } from '../../helpers/data.js';
 
