@@ -14,7 +14,7 @@
 // it), and 0 when it is in one only. HD95 is undefined when either mask is empty: MedPy raises,
 // and so does this (ArgumentError), unless `empty: 'nan'` asks for NaN (or 'inf').
 //
-// Distances are exact: a surface voxel's partner is first looked for among the offsets within 4
+// Distances are exact: a surface voxel's partner is first looked for among the offsets within 12
 // voxels, in order of their length in mm (the first hit is the nearest); voxels with none there get
 // Felzenszwalb & Huttenlocher's separable squared-distance transform, run on the box that holds them
 // and the other surface (the nearest surface voxel always lies inside it).
@@ -297,8 +297,10 @@ function checkOpts(opts: SurfaceOptions): { w: readonly [number, number, number]
   return { w, q };
 }
 
-/** Search radius (voxels) before falling back to a distance transform. */
-const NEAR = 4;
+/** Search radius (voxels) before falling back to a distance transform: a walk through the sorted
+ *  ball stops at its first hit, so a wide ball costs little except for voxels with no partner near. */
+const NEAR = 12;
+const balls = new Map<string, Ball>();
 
 function hdFromSurfaces(a: Int32Array | undefined, b: Int32Array | undefined, s: readonly [number, number, number], label: number, opts: SurfaceOptions, mark: Uint8Array): number {
   const { w, q } = checkOpts(opts);
@@ -308,7 +310,12 @@ function hdFromSurfaces(a: Int32Array | undefined, b: Int32Array | undefined, s:
     if (e === 'inf') return Infinity;
     throw new ArgumentError(`hausdorff95: label ${label} is empty in the ${!a ? (!b ? 'prediction and the truth' : 'prediction') : 'truth'} (the distance is undefined; pass empty: 'nan' or 'inf' to get a value)`);
   }
-  const near = ball(w, NEAR);
+  const key = w.join(',');
+  let near = balls.get(key);
+  if (!near) {
+    if (balls.size > 16) balls.clear();
+    balls.set(key, (near = ball(w, NEAR)));
+  }
   const ab = directed(a, b, s, w, near, mark), ba = directed(b, a, s, w, near, mark);
   if ((opts.pooling ?? 'pooled') === 'max') return Math.max(percentile(ab, q), percentile(ba, q));
   const all = new Float64Array(ab.length + ba.length);
