@@ -58,3 +58,6 @@ export * as insight from './insight/index.js';
 export * as stream from './stream/index.js';
 export { loadTfjsLayersModel, TfjsLayersModel, type TfjsStep, type TfjsWeightSpec } from './io/tfjs/index.js';
 export { segmentVolume, inferTiled, minMaxNormalize, type VolumeModel, type ScalarVolume, type SegmentResult, type TiledOptions, type TiledResult } from './models/segment_volume.js';
+export { readNpy, readNpz, openNpz, type NpyArray, type NpzFile } from './io/npz/index.js';
+export { openZip, type ZipArchive, type ZipEntry } from './io/zip/index.js';
+export { writeNifti, type NiftiWriteImage, type NiftiWriteOptions } from './io/nifti/index.js';

@@ -7,3 +7,4 @@ export { saveDecoder, loadDecoder } from './eeg_model.js';
 export { readSavedModel, writeSavedModel } from './saved_model.js';
 export * from './lsl/index.js';
 export { readTfjsLayersModel } from './tfjs.js';
+export { saveNifti } from './nifti.js';

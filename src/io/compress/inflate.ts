@@ -17,7 +17,8 @@ import { Inflate } from 'fflate';
 import { FormatError } from '../../errors.js';
 import { adler32, crc32 } from './checksum.js';
 
-export type Container = 'gzip' | 'zlib';
+/** 'deflate': a raw RFC 1951 stream (a zip entry), its CRC-32 left to the caller (`checksum`). */
+export type Container = 'gzip' | 'zlib' | 'deflate';
 
 /** Input bytes per push. Deflate expands at most ~1032:1, so one push yields at most ~8.3 MiB. */
 const CHUNK = 8192;
@@ -75,6 +76,11 @@ export class Inflater {
     return this.done;
   }
 
+  /** CRC-32 (gzip, deflate) or Adler-32 (zlib) of the output of the current member so far. */
+  get checksum(): number {
+    return this.sum >>> 0;
+  }
+
   /** Compressed input bytes consumed so far (the whole input once `ended`). */
   get consumed(): number {
     return this.done ? this.input.length : this.pos;
@@ -120,7 +126,7 @@ export class Inflater {
 
   private append(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.sum = this.format === 'gzip' ? crc32(chunk, this.sum) : adler32(chunk, this.sum);
+    this.sum = this.format === 'zlib' ? adler32(chunk, this.sum) : crc32(chunk, this.sum);
     this.memberBytes += chunk.length;
     const need = this.n + chunk.length;
     if (need > this.buf.length) this.reserve(Math.max(need, this.buf.length * 2, 65536));
@@ -151,6 +157,8 @@ export class Inflater {
       }
       if (flg & 2) p += 2; // FHCRC, not checked (neither does Python's gzip)
       if (p > b.length) this.fail(`truncated header of the member at byte ${at}`);
+      this.sum = 0;
+    } else if (this.format === 'deflate') {
       this.sum = 0;
     } else {
       if (b.length - at < 2) this.fail(`truncated header: ${b.length - at} of 2 bytes`);
@@ -202,7 +210,7 @@ export class Inflater {
         this.startMember(next);
         return;
       }
-    } else {
+    } else if (this.format === 'zlib') {
       if (trailer + 4 > b.length) this.fail(`truncated: the 4-byte Adler-32 trailer at byte ${trailer} is cut off (${b.length - trailer} bytes)`);
       const adler = ((b[trailer]! << 24) | (b[trailer + 1]! << 16) | (b[trailer + 2]! << 8) | b[trailer + 3]!) >>> 0;
       if (adler !== this.sum) this.fail(`Adler-32 mismatch: trailer says ${hex(adler)}, the data inflate to ${hex(this.sum)} (corrupt stream)`);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'fflate';
 import { Generator, bids, decodeSafetensors, parseIdx, readEdf, readGdf, readMat, readNifti, toFloat32 } from '../../../src/index.js';
+import { openNpz, readNpy, readNpz } from '../../../src/io/npz/index.js';
 import { DATA, dataPath } from '../../helpers/data.js';
 import { SAFETENSORS_MANY, caseSeed, flipAnywhere, mutateBytes, mutateEdfField, mutateGdfField, mutateSafetensors, safetensorsMany, type Mutation } from './mutate.js';
 
@@ -181,6 +182,12 @@ const gdf = dataPath('eeg/edf-conformance/mne-testing-data/test_1ch.gdf');
 const nii = dataPath('nifti/nibabel/anatomical.nii');
 const mat = dataPath('spikes/centuri-hatsopoulos-reach/Dataset1.mat');
 const idx = dataPath('mnist/t10k-labels-idx1-ubyte.gz');
+const npzLabels = dataPath('mri/voxelmorph/labels.npz');
+const npyGolden = (n: string) => resolve('test/golden/npy', n);
+/** Every array of an archive, in both memory orders. */
+const readAllNpz = (b: Uint8Array, name: string) => {
+  for (const a of Object.values(readNpz(b, name))) if (a.shape.length > 1) readNpz(b, name, { order: 'F' });
+};
 
 export const TARGETS: Target[] = [
   fileTarget('EDF+', edf, 1000, 256 * 13, (b, i) => readSome(readEdf(b, 'fuzz.edf'), i), undefined, mutateEdfField),
@@ -211,6 +218,22 @@ export const TARGETS: Target[] = [
   },
   safetensorsTarget,
   bidsTarget,
+  fileTarget('NPY', npyGolden('v1_4d_i2_F.npy'), 500, 128, (b) => void readNpy(b, 'fuzz.npy', { order: 'C' })),
+  fileTarget('NPY v3', npyGolden('v3_f4.npy'), 300, 128, (b) => void readNpy(b, 'fuzz.npy', { order: 'F' })),
+  fileTarget('NPZ stored', npyGolden('stored.npz'), 500, 1460, (b) => readAllNpz(b, 'fuzz.npz')),
+  fileTarget('NPZ zip64', npyGolden('zip64.npz'), 500, 729, (b) => readAllNpz(b, 'fuzz.npz')),
+  {
+    name: 'NPZ deflated',
+    needs: [npzLabels],
+    cases: 300,
+    load: () => new Uint8Array(readFileSync(npzLabels)),
+    make: (src, i) => {
+      const g = new Generator(caseSeed('NPZ deflated', i));
+      return i % 2 ? flipAnywhere(src, g, 3) : mutateBytes(src, g, src.length);
+    },
+    // the CRC-32 of each entry must catch every change to the data that still inflates
+    run: (b) => sameAsOriginal('NPZ deflated', openNpz(b, 'fuzz.npz').get('labels').data, () => openNpz(readFileSync(npzLabels), 'labels.npz').get('labels').data),
+  },
 ];
 
 /** Readers that misbehave on purpose at known cases: they check that the watchdog names them. */
