@@ -1,0 +1,1 @@
+export { listZip, readZipEntry, unzip, type ZipEntry } from './zip.js';
