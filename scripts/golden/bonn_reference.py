@@ -178,6 +178,19 @@ def roc_cases():
     return cases
 
 
+def window_spectra(x, W=256, lo=0.5, hi=60.0):
+    """Per-window log spectra as decode/anomaly/deep.ts windowSpectra: mean removed, periodic
+    Hann, |rfft|^2, bins lo <= f <= hi (trimmed to a multiple of 4), log(P + 1e-6)."""
+    from scipy.signal import get_window
+    nw = len(x) // W
+    f = np.fft.rfftfreq(W, 1 / FS)
+    keep = np.where((f >= lo) & (f <= hi))[0]
+    keep = keep[: len(keep) - len(keep) % 4]
+    w = x[: nw * W].reshape(nw, W)
+    w = (w - w.mean(1, keepdims=True)) * get_window('hann', W)
+    return np.log(np.abs(np.fft.rfft(w, axis=1))[:, keep] ** 2 + 1e-6), f[keep]
+
+
 def main():
     X, sets = load()
     t0 = time.perf_counter()
@@ -201,6 +214,8 @@ def main():
         sklearn_folds=dict(fold_of=sk_fold.tolist(), auroc_s=sk['auroc_s'], auroc_nf=sk['auroc_nf'], balanced_accuracy=sk['balanced_accuracy']),
         seconds=dict(features=t_feat, evaluate=t_eval),
         roc_cases=roc_cases(),
+        window_spectra=dict(segments=[0, 250, 450], freqs=window_spectra(X[0])[1].tolist(),
+                            values=[window_spectra(X[i])[0].tolist() for i in (0, 250, 450)]),
     )
     os.makedirs('test/golden/bonn', exist_ok=True)
     with open('test/golden/bonn/reference.json', 'w') as fh:
