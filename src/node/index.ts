@@ -4,3 +4,4 @@ export { loadMnist, downloadMnist, defaultMnistRoot, findMnistPackage, MNIST_FIL
 export { readBidsEeg, nodeFiles } from './bids.js';
 export { loadEegmmidb, downloadEegmmidb, eegmmidbPath, type LoadEegmmidbOptions } from './eegmmidb.js';
 export { saveDecoder, loadDecoder } from './eeg_model.js';
+export { loadBonnDir, downloadBonn } from './bonn.js';
