@@ -40,6 +40,10 @@ test('zip reader: declared CRC and sizes are checked, garbage is not a zip', (t)
   assert.equal(readZipEntry(bytes, e).length, e.size);
   assert.throws(() => readZipEntry(bytes, { ...e, crc32: (e.crc32 ^ 1) >>> 0 }, 'S.zip'), (err: Error) => err instanceof FormatError && /S\.zip: S\/S001\.txt: CRC-32/.test(err.message));
   assert.throws(() => readZipEntry(bytes, { ...e, size: e.size + 10 }, 'S.zip'), (err: Error) => err instanceof FormatError && /S\/S001\.txt/.test(err.message));
+  // a declared size below the real one caps the output (no growth), and the CRC catches it
+  assert.throws(() => readZipEntry(bytes, { ...e, size: e.size - 10 }, 'S.zip'), (err: Error) => err instanceof FormatError && /CRC-32/.test(err.message));
+  assert.throws(() => readZipEntry(bytes, { ...e, compressedSize: e.compressedSize - 100 }, 'S.zip'), (err: Error) => err instanceof FormatError && /corrupt deflate data/.test(err.message));
+  assert.throws(() => readZipEntry(bytes, { ...e, size: e.compressedSize * 2000 }, 'S.zip'), (err: Error) => err instanceof FormatError && /more than deflate can produce/.test(err.message));
   assert.throws(() => readZipEntry(bytes, { ...e, method: 12 }, 'S.zip'), (err: Error) => err instanceof FormatError && /method 12/.test(err.message));
   assert.throws(() => listZip(new Uint8Array(100), 'x.zip'), (err: Error) => err instanceof FormatError && /x\.zip: not a ZIP archive/.test(err.message));
   // a truncated archive loses its directory
