@@ -124,6 +124,7 @@ function buildReport(e: BonnEvaluation, data: ReturnType<typeof loadBonnDir>, se
     confusions: e.results.filter((r) => r.classifier).map((r) => ({ model: r.name, classes: BONN_CLASSES, matrix: r.classifier!.confusion })),
     notes: [
       'AUROCs and balanced accuracies are means over folds of per-fold figures, every model on the same folds. Anomaly models see only healthy (Z+O) training segments.',
+      'Published figures: the data set is Andrzejak et al. (2001), Phys Rev E 64:061907, which reports no classification results. Acharya et al. (2018), Comput Biol Med 100:270-278, report 88.7 % accuracy for a 13-layer 1-D CNN on sets Z (normal), F (interictal) and S (ictal) - single sets, not the Z+O / N+F / S grouping used here, so not directly comparable. No published figure for this exact grouping is cited; the classical reference rows are the baseline.',
       'Reference (scipy/sklearn on the same files, scripts/golden/bonn_reference.py): Mahalanobis AUROC 1.000 (S vs Z+O) and 0.987 (N+F vs Z+O); logistic regression balanced accuracy 0.955 on sklearn\'s StratifiedKFold(5, shuffle, seed 0), 0.953 on these seed-0 folds.',
     ],
   };

@@ -14,7 +14,7 @@ import { Linear } from '../nn/linear.js';
 
 export interface SpectrumCNNOptions {
   nOutputs: number;
-  /** Channels of the three conv stages (default 8, 16, 16). */
+  /** Channels of the three conv stages (default 16, 32, 32). */
   channels?: readonly [number, number, number];
 }
 
@@ -29,7 +29,7 @@ export class SpectrumCNN extends Module {
 
   constructor(o: SpectrumCNNOptions) {
     super();
-    const [a, b, c] = o.channels ?? [8, 16, 16];
+    const [a, b, c] = o.channels ?? [16, 32, 32];
     this.conv1 = new Conv1d(1, a, 5, { padding: 2 });
     this.bn1 = new BatchNorm1d(a);
     this.conv2 = new Conv1d(a, b, 5, { padding: 2 });
