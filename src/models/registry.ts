@@ -60,10 +60,12 @@ export interface AnomalyModelSpec {
   weightDecay: number;
   epochs: number;
   batchSize: number;
+  /** Learning-rate schedule over the epochs (default constant). */
+  schedule?: 'cosine';
 }
 
 /** Models over per-window log power spectra (x: (B, 1, bins)), by name. */
 export const anomalyModels = new Map<string, AnomalyModelSpec>([
   ['autoencoder', { make: (length) => new ConvAutoencoder1d({ length, latent: 2 }), kind: 'autoencoder', lr: 3e-3, weightDecay: 0, epochs: 30, batchSize: 64 }],
-  ['cnn', { make: (_length, nOutputs) => new SpectrumCNN({ nOutputs }), kind: 'classifier', lr: 3e-3, weightDecay: 0, epochs: 10, batchSize: 64 }],
+  ['cnn', { make: (_length, nOutputs) => new SpectrumCNN({ nOutputs }), kind: 'classifier', lr: 3e-3, weightDecay: 0, epochs: 10, batchSize: 64, schedule: 'cosine' }],
 ]);

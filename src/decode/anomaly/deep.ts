@@ -25,6 +25,7 @@ import type { Module } from '../../nn/module.js';
 import { TensorDataset } from '../../data/dataset.js';
 import { DataLoader } from '../../data/dataloader.js';
 import { Adam } from '../../optim/adam.js';
+import { CosineAnnealingLR } from '../../optim/lr_scheduler.js';
 import { rfft } from '../../signal/fft.js';
 import { getWindow } from '../../signal/windows.js';
 import { anomalyModels, type AnomalyModelSpec } from '../../models/registry.js';
@@ -139,8 +140,12 @@ function train(model: Module, sp: AnomalyModelSpec, x: Tensor, y: Tensor, o: Dee
   const gen = new Generator((o.seed ?? 0) * 7919 + fold);
   const opt = new Adam(model.parameters(), { lr: o.lr ?? sp.lr, weightDecay: sp.weightDecay });
   const ae = sp.kind === 'autoencoder';
+  const epochs = o.epochs ?? sp.epochs;
   const { history } = trainLoop(model, () => new DataLoader(new TensorDataset(x, y), { batchSize: sp.batchSize, shuffle: true, generator: gen }) as Iterable<[Tensor, Tensor]>, {
-    epochs: o.epochs ?? sp.epochs, optimizer: opt,
+    epochs, optimizer: opt,
+    // annealing to ~0 ends training at a quiet point instead of wherever the last steps of a
+    // constant rate left it (the CNN's fold-to-fold spread shrinks)
+    ...(sp.schedule === 'cosine' ? { scheduler: new CosineAnnealingLR(opt, Math.max(1, epochs - 1)) } : {}),
     lossFn: ae ? (a, b) => mseLoss(a, b) : (a, b) => crossEntropy(a, b),
     accuracy: !ae,
     ...(o.onEpoch ? { onEpoch: (row: HistoryRow) => o.onEpoch!(fold, row) } : {}),
