@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { writeFileAtomic } from '../node/fs.js';
-import { downloadBonn, loadBonnDir } from '../node/bonn.js';
+import { loadBonnDir } from '../node/bonn.js';
 import { BONN_CLASSES, BONN_SETS, BONN_URL } from '../datasets/bonn.js';
 import { ANOMALY_MODELS, bonnResultsJson, evaluateBonn, resultsTable, type AnomalyModelName, type BonnEvaluation } from '../decode/anomaly/bonn_eval.js';
 import { CONTRASTS, HEALTHY_SETS } from '../decode/anomaly/evaluate.js';
@@ -34,9 +34,9 @@ windows never straddle folds). Models:
 Anomaly scorers report AUROC for S vs Z+O and N+F vs Z+O; classifiers balanced accuracy.
 
 options:
-  --data DIR      folder with Z.zip, O.zip, N.zip, F.zip, S.zip (default data/bonn)
-  --download      fetch missing archives into --data first (SHA-256 checked) from
-                  ${BONN_URL}
+  --data DIR      folder with Z.zip, O.zip, N.zip, F.zip, S.zip (default data/bonn); the
+                  library's downloadBonn(dir) (dendrite/node) fetches them, SHA-256 checked,
+                  from ${BONN_URL}
   --model LIST    ${ANOMALY_MODELS.join(', ')} or all (default all), comma-separated
   --folds K       cross-validation folds (default 5)
   --epochs N      training epochs of the deep models (default: autoencoder ${anomalyModels.get('autoencoder')!.epochs}, cnn ${anomalyModels.get('cnn')!.epochs})
@@ -51,13 +51,13 @@ export interface AnomalyCliResult {
   readonly evaluation: BonnEvaluation;
 }
 
-export async function anomalyCli(argv: string[], log: (s: string) => void = console.log): Promise<AnomalyCliResult> {
+export function anomalyCli(argv: string[], log: (s: string) => void = console.log): AnomalyCliResult {
   const [target, ...rest] = argv;
   if (target !== 'bonn') throw new ArgumentError(`${op}: unknown data set '${target ?? ''}' (available: bonn)`);
   const { values } = parseCommandLine(`${op} bonn`, {
     args: rest,
     options: {
-      data: { type: 'string' }, download: { type: 'boolean' }, model: { type: 'string' }, folds: { type: 'string' },
+      data: { type: 'string' }, model: { type: 'string' }, folds: { type: 'string' },
       epochs: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
     },
   });
@@ -67,7 +67,6 @@ export async function anomalyCli(argv: string[], log: (s: string) => void = cons
   const epochs = numberOption(`${op} bonn`, 'epochs', values.epochs, null, { integer: true, min: 1, max: 100000 });
   const seed = numberOption(`${op} bonn`, 'seed', values.seed, 0, { integer: true, min: 0 });
   const dataDir = values.data ?? 'data/bonn';
-  if (values.download) await downloadBonn(dataDir);
   const data = loadBonnDir(dataDir);
   log(`Bonn EEG: ${data.segments.length} segments (${BONN_SETS.join(', ')}) from ${dataDir}; ${folds}-fold segment-wise CV, seed ${seed}; models ${models.join(', ')}`);
   const e = evaluateBonn(data, {

@@ -15,12 +15,12 @@ import { dataPath, skipMissing } from '../helpers/data.js';
 const dir = dataPath('eeg', 'bonn');
 const ref = JSON.parse(readFileSync('test/golden/bonn/reference.json', 'utf8')) as { fold_of: number[]; dendrite_folds: { auroc_s: number; auroc_nf: number; balanced_accuracy: number } };
 
-test('anomaly bonn --model mahalanobis: the reference figures, results.json and report.html', async (t) => {
+test('anomaly bonn --model mahalanobis: the reference figures, results.json and report.html', (t) => {
   if (skipMissing(t, ...BONN_SETS.map((s) => `${dir}/${s}.zip`))) return;
   const out = mkdtempSync(join(tmpdir(), 'anomaly-'));
   try {
     const lines: string[] = [];
-    const r = await anomalyCli(['bonn', '--data', dir, '--model', 'mahalanobis', '--out', out], (s) => lines.push(s));
+    const r = anomalyCli(['bonn', '--data', dir, '--model', 'mahalanobis', '--out', out], (s) => lines.push(s));
     assert.match(lines.join('\n'), /^mahalanobis\s+1\.000\s+0\.987\s+—/m);
     assert.match(lines.join('\n'), /^logistic\s+—\s+—\s+0\.953/m);
     const j = JSON.parse(readFileSync(join(r.dir, 'results.json'), 'utf8')) as { foldOf: number[]; results: { name: string; auroc?: Record<string, { mean: number }>; balancedAccuracy?: number; confusion?: number[][]; scores?: Record<string, number> }[] };
@@ -40,13 +40,13 @@ test('anomaly bonn --model mahalanobis: the reference figures, results.json and 
   }
 });
 
-test('anomaly: bad targets and options are ArgumentErrors naming them', async () => {
-  const bad = async (args: string[], re: RegExp) => assert.rejects(anomalyCli(args, () => {}), (e: Error) => e instanceof ArgumentError && re.test(e.message));
-  await bad(['chb-mit'], /anomaly: unknown data set 'chb-mit' \(available: bonn\)/);
-  await bad(['bonn', '--model', 'vae'], /--model 'vae' is not one of mahalanobis, autoencoder, cnn, all/);
-  await bad(['bonn', '--folds', '1'], /--folds must be >= 2, got 1/);
-  await bad(['bonn', '--epochs', '0'], /--epochs must be >= 1, got 0/);
-  await bad(['bonn', '--bogus'], /unknown option '--bogus'/);
-  await assert.rejects(anomalyCli(['bonn', '--data', join(tmpdir(), 'no-such-bonn-dir')], () => {}), /Z\.zip does not exist/);
+test('anomaly: bad targets and options are ArgumentErrors naming them', () => {
+  const bad = (args: string[], re: RegExp) => assert.throws(() => anomalyCli(args, () => {}), (e: Error) => e instanceof ArgumentError && re.test(e.message));
+  bad(['chb-mit'], /anomaly: unknown data set 'chb-mit' \(available: bonn\)/);
+  bad(['bonn', '--model', 'vae'], /--model 'vae' is not one of mahalanobis, autoencoder, cnn, all/);
+  bad(['bonn', '--folds', '1'], /--folds must be >= 2, got 1/);
+  bad(['bonn', '--epochs', '0'], /--epochs must be >= 1, got 0/);
+  bad(['bonn', '--bogus'], /unknown option '--bogus'/);
+  assert.throws(() => anomalyCli(['bonn', '--data', join(tmpdir(), 'no-such-bonn-dir')], () => {}), /Z\.zip does not exist/);
   assert.match(ANOMALY_HELP, /^usage: dendrite anomaly bonn/);
 });
