@@ -8,6 +8,7 @@ import { info, INFO_HELP } from './info.js';
 import { decodeEegCli, DECODE_HELP } from './decode.js';
 import { decodeSpikesCli, DECODE_SPIKES_HELP } from './decode_spikes.js';
 import { insightCli } from './insight.js';
+import { anomalyCli, ANOMALY_HELP } from './anomaly.js';
 import { STREAM_HELP, streamCli } from './stream.js';
 import { STREAM_REPLAY_HELP, streamReplayCli } from './stream_replay.js';
 import { STREAM_DECODE_HELP, streamDecodeCli } from './stream_decode.js';
@@ -20,6 +21,7 @@ commands:
   info <file>     header summary of an EDF/BDF/GDF/NIfTI/MAT/safetensors file
   decode eeg      train and test an EEG decoder (see dendrite decode eeg --help)
   decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
+  anomaly bonn    EEG anomaly detection / diagnosis on the Bonn epilepsy sets (see --help)
   insight <part>  look inside trained networks: attribution, filters, rsa, v1
                   (see dendrite insight --help)
   stream <part>   closed loop: sim (cursor task with a simulated user), rl (RL decoders), replay (a recording
@@ -90,6 +92,14 @@ export async function main(argv: string[]): Promise<number> {
         return files.length === 0 ? 2 : 0;
       }
       info(files);
+      return 0;
+    }
+    if (cmd === 'anomaly') {
+      if (sub === undefined || isHelp(sub) || rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(ANOMALY_HELP);
+        return sub === undefined ? 2 : 0;
+      }
+      anomalyCli(argv.slice(1));
       return 0;
     }
     if (cmd === 'insight') {

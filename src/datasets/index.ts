@@ -5,3 +5,7 @@ export {
   EEGMMIDB_URL, EEGMMIDB_SUBJECTS, EEGMMIDB_RUNS, eegmmidbRunInfo, eegmmidbFileName, parseEegmmidbName, loadEegmmidbRun, fetchEegmmidbRun,
   type EegmmidbRun, type EegmmidbRunInfo, type EegmmidbTask,
 } from './eegmmidb.js';
+export {
+  BONN_SETS, BONN_PAPER_NAMES, BONN_DESCRIPTIONS, BONN_SFREQ, BONN_SAMPLES, BONN_SEGMENTS_PER_SET, BONN_CLASSES, BONN_CLASS_OF_SET, BONN_URL, BONN_FILES,
+  checkBonnSet, parseBonnSegment, loadBonnSet, loadBonn, fetchBonnSet, type BonnSet, type BonnSetData, type BonnData,
+} from './bonn.js';

@@ -8,6 +8,8 @@ import type { Module } from '../nn/module.js';
 import { ShallowFBCSPNet } from './shallow_fbcsp.js';
 import { Deep4Net } from './deep4.js';
 import { EEGNet } from './eegnet.js';
+import { ConvAutoencoder1d } from './conv_autoencoder.js';
+import { SpectrumCNN } from './spectrum_cnn.js';
 
 export type ModelFactory = (nChans: number, nOutputs: number, nTimes: number, sfreq: number) => Module;
 
@@ -47,4 +49,23 @@ export const eegModels = new Map<string, EegModelSpec>([
     // Braindecode renormalises the spatial filters every forward pass; here, after every step
     afterStep: (m) => noGrad(() => (m as EEGNet).applyMaxNorm()),
   }],
+]);
+
+/** How to build and train one model of the anomaly/diagnosis pipeline (decode/anomaly). */
+export interface AnomalyModelSpec {
+  /** `length`: input sequence length; `nOutputs`: classes (ignored by autoencoders). */
+  make: (length: number, nOutputs: number) => Module;
+  kind: 'autoencoder' | 'classifier';
+  lr: number;
+  weightDecay: number;
+  epochs: number;
+  batchSize: number;
+  /** Learning-rate schedule over the epochs (default constant). */
+  schedule?: 'cosine';
+}
+
+/** Models over per-window log power spectra (x: (B, 1, bins)), by name. */
+export const anomalyModels = new Map<string, AnomalyModelSpec>([
+  ['autoencoder', { make: (length) => new ConvAutoencoder1d({ length, latent: 2 }), kind: 'autoencoder', lr: 3e-3, weightDecay: 0, epochs: 30, batchSize: 64 }],
+  ['cnn', { make: (_length, nOutputs) => new SpectrumCNN({ nOutputs }), kind: 'classifier', lr: 3e-3, weightDecay: 0, epochs: 10, batchSize: 64, schedule: 'cosine' }],
 ]);

@@ -8,3 +8,4 @@ export { readSavedModel, writeSavedModel } from './saved_model.js';
 export * from './lsl/index.js';
 export { readTfjsLayersModel } from './tfjs.js';
 export { saveNifti } from './nifti.js';
+export { loadBonnDir, downloadBonn } from './bonn.js';

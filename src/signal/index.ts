@@ -11,3 +11,4 @@ export { resamplePoly, upfirdn, resample, type ResamplePolyOptions, type Resampl
 export { welch, medianBias, type WelchOptions } from './welch.js';
 export { hilbert, envelope } from './hilbert.js';
 export { exponentialMovingStandardize, ExponentialMovingStandardizer, type EmsOptions } from './standardize.js';
+export { bandPowers, lineLength, populationVariance } from './band_power.js';

@@ -8,3 +8,5 @@ export { PoissonNaiveBayes, GaussianNaiveBayes, type NaiveBayesOptions, type Poi
 export { NaiveBayesRegressor, type NaiveBayesRegressorOptions, type NaiveBayesPredictOptions } from './naive_bayes_regressor.js';
 export { RecurrentDecoder, DenseDecoder, RecurrentDecoderNet, DenseDecoderNet, type RecurrentCell, type RecurrentDecoderOptions, type DenseDecoderOptions, type NeuralDecoderOptions } from './neural_decoder.js';
 export { chooseRidgeAlpha, meanR2, RIDGE_ALPHAS, type RidgeAlphaOptions, type RidgeAlphaChoice } from './ridge_alpha.js';
+export { LedoitWolfGaussian } from './gaussian_anomaly.js';
+export { LogisticRegression, StandardScaler, type LogisticRegressionOptions } from './logistic.js';
