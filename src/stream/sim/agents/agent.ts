@@ -191,7 +191,8 @@ export function runAgentSession(env: CenterOutEnv, agent: Agent, features: Featu
       const ended = r.info.trialEnded;
       let rew = r.reward;
       if (reward === 'progress' && !ended) rew += progressReward(obs, r.observation, env.targetRadius);
-      const next = features.features(r.observation);
+      // the observation after the episode's last step is never acted on: keep it out of the running statistics
+      const next = r.done ? features.features(r.observation, false) : features.features(r.observation);
       if (learn) {
         // a trial's end restarts the cursor: the next features belong to a new trial
         agent.observe(rew, next, ended !== undefined);
