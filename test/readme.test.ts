@@ -17,6 +17,7 @@ import { STREAM_HELP } from '../src/cli/stream.js';
 import { STREAM_REPLAY_HELP } from '../src/cli/stream_replay.js';
 import { STREAM_DECODE_HELP } from '../src/cli/stream_decode.js';
 import { STREAM_RL_HELP } from '../src/cli/stream_rl.js';
+import { STREAM_RELAY_HELP } from '../src/cli/stream_relay.js';
 import { ANOMALY_HELP } from '../src/cli/anomaly.js';
 import { DATA, skipMissing } from './helpers/data.js';
 
@@ -52,7 +53,7 @@ const readme = readFileSync('README.md', 'utf8');
 const shLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
 const HELP: Record<string, string> = {
   'train lenet': TRAIN_LENET_HELP, 'decode eeg': DECODE_HELP, 'decode spikes': DECODE_SPIKES_HELP, info: INFO_HELP,
-  'insight attribution': INSIGHT_ATTRIBUTION_HELP, 'insight filters': INSIGHT_FILTERS_HELP, 'insight rsa': INSIGHT_RSA_HELP, 'insight v1': INSIGHT_V1_HELP, 'stream sim': STREAM_HELP, 'stream replay': STREAM_REPLAY_HELP, 'stream decode': STREAM_DECODE_HELP, 'stream rl': STREAM_RL_HELP,
+  'insight attribution': INSIGHT_ATTRIBUTION_HELP, 'insight filters': INSIGHT_FILTERS_HELP, 'insight rsa': INSIGHT_RSA_HELP, 'insight v1': INSIGHT_V1_HELP, 'stream sim': STREAM_HELP, 'stream replay': STREAM_REPLAY_HELP, 'stream decode': STREAM_DECODE_HELP, 'stream rl': STREAM_RL_HELP, 'stream relay': STREAM_RELAY_HELP,
   'anomaly bonn': ANOMALY_HELP,
 };
 

@@ -13,6 +13,7 @@ import { STREAM_HELP, streamCli } from './stream.js';
 import { STREAM_REPLAY_HELP, streamReplayCli } from './stream_replay.js';
 import { STREAM_DECODE_HELP, streamDecodeCli } from './stream_decode.js';
 import { STREAM_RL_HELP, streamRlCli } from './stream_rl.js';
+import { STREAM_RELAY_HELP, streamRelayCli } from './stream_relay.js';
 
 const HELP = `usage: dendrite <command> [options]
 
@@ -55,6 +56,7 @@ parts:
   rl              reward-driven decoders (actor-critic, DQN, PPO) learn the cursor task
   replay          publish a recording (EDF/BDF/GDF, spike .mat) as Lab Streaming Layer streams
   decode          decode a live LSL stream with a model saved by decode eeg/spikes --save
+  relay           forward a live LSL stream to web pages over a WebSocket
 `;
 
 const STREAM_PARTS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
@@ -62,6 +64,7 @@ const STREAM_PARTS: Record<string, { help: string; run: (argv: string[]) => numb
   rl: { help: STREAM_RL_HELP, run: (a) => (streamRlCli(a), 0) },
   replay: { help: STREAM_REPLAY_HELP, run: (a) => streamReplayCli(a) },
   decode: { help: STREAM_DECODE_HELP, run: (a) => streamDecodeCli(a) },
+  relay: { help: STREAM_RELAY_HELP, run: (a) => streamRelayCli(a) },
 };
 
 const FS_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'EMFILE', 'EIO']);

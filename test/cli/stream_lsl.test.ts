@@ -74,3 +74,42 @@ test('stream decode: a stream nobody publishes and missing options are clear err
   await assert.rejects(streamReplayCli([r04, '--host', '10.0.0.1']), ArgumentError);
   void StreamLostError;
 });
+
+test('stream relay: a replayed recording reaches a WebSocket page frame by frame, values intact', { skip: skipUnlessData(r04), timeout: 60_000 }, async () => {
+  const { WebSocket } = await import('ws');
+  const { streamRelayCli } = await import('../../src/cli/stream_relay.js');
+  const { decodeRelayFrame } = await import('../../src/node/lsl/relay.js');
+  const name = `dendrite-relay-${process.pid}`;
+  const replaying = streamReplayCli([r04, '--rate', '20x', '--wait', '20', '--name', name, '--seconds', '4'], () => undefined);
+  const logs: string[] = [];
+  let url = '';
+  const gotUrl = new Promise<void>((resolve) => {
+    void streamRelayCli(['--in', name, '--port', '0', '--timeout', '10', '--seconds', '6'], (s) => {
+      logs.push(s);
+      const m = /on (ws:\/\/\S+)/.exec(s);
+      if (m) { url = m[1]!; resolve(); }
+    });
+  });
+  await gotUrl;
+  const ws = new WebSocket(url);
+  ws.binaryType = 'nodebuffer';
+  const frames: ReturnType<typeof decodeRelayFrame>[] = [];
+  await new Promise<void>((resolve) => {
+    ws.on('message', (b: Buffer, binary: boolean) => { if (binary) frames.push(decodeRelayFrame(new Uint8Array(b))); });
+    ws.on('close', () => resolve());
+    setTimeout(() => { ws.close(); }, 3000);
+  });
+  await replaying;
+  assert.ok(frames.length > 0, logs.join('\n'));
+  const src = recordingSource(readBytes(r04), r04);
+  const C = src.channels.length;
+  assert.equal(frames[0]!.channels, C);
+  // a page joins mid-stream: find where its first sample sits in the recording, then every later sample must follow it exactly
+  const all = frames.flatMap((f) => Array.from({ length: f.count }, (_, i) => f.data.subarray(i * C, (i + 1) * C)));
+  const rec = new Float32Array(src.nSamples * C);
+  src.read(0, src.nSamples, rec);
+  let start = -1;
+  for (let k = 0; k < src.nSamples && start < 0; k++) if (all[0]!.every((v, j) => v === rec[k * C + j])) start = k;
+  assert.ok(start >= 0, 'the first relayed sample is not in the recording');
+  all.forEach((row, i) => assert.deepEqual([...row], [...rec.subarray((start + i) * C, (start + i + 1) * C)], `sample ${start + i}`));
+});
