@@ -1,0 +1,146 @@
+// `dendrite segment` (the module; main.ts wires the command) on 64³ pieces of the brainchop T1
+// with model5_gw_ae, conformed to a 64³ grid (--conform-size 64) so a run takes a fraction of a
+// second: labels.nii.gz has the input's shape and affine and equals segmentVolume's labels on the
+// conformed volume mapped back; report.html holds the overlaid slices as PNG; bad volumes and
+// models fail with typed errors naming the file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { segmentCommand, segmentCli, isConformed } from '../../src/cli/segment.js';
+import { loadSegmenter } from '../../src/cli/segment_model.js';
+import { ArgumentError, FormatError, ShapeError } from '../../src/errors.js';
+import { readNifti } from '../../src/io/nifti/index.js';
+import { conform, matmul4, unconform } from '../../src/neuro/conform.js';
+import { segmentVolume } from '../../src/models/segment_volume.js';
+import { readTfjsLayersModel } from '../../src/node/tfjs.js';
+import { saveNifti } from '../../src/node/nifti.js';
+import { dataPath, skipMissing } from '../helpers/data.js';
+
+const t1Path = dataPath('mri', 'brainchop', 't1_crop.nii.gz');
+const models = dataPath('mri', 'brainchop', 'models');
+const N = 64, O = 96; // the crop: voxels [96, 160) of the 256³ conformed T1 on each axis
+
+function crops(dir: string) {
+  const img = readNifti(readFileSync(t1Path), t1Path, { data: 'raw' });
+  const src = img.data as Uint8Array;
+  const lia = new Uint8Array(N ** 3);
+  for (let k = 0; k < N; k++) for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) lia[i + N * (j + N * k)] = src[(O + i) + 256 * ((O + j) + 256 * (O + k))]!;
+  const liaAffine = matmul4(img.affine, [[1, 0, 0, O], [0, 1, 0, O], [0, 0, 1, O], [0, 0, 0, 1]]);
+  // the same brain stored RAS (x = 64 - i, y = k, z = 64 - j, so the grid's centre voxel is the
+  // crop's and conform reorients it without interpolation): a scanner-space layout
+  const P = [[-1, 0, 0, N], [0, 0, -1, N], [0, 1, 0, 0], [0, 0, 0, 1]]; // (x, y, z) -> (i, j, k)
+  const ras = new Uint8Array(N ** 3);
+  for (let z = 0; z < N; z++) for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) ras[x + N * (y + N * z)] = src[(O + N - x) + 256 * ((O + N - z) + 256 * (O + y))]!;
+  const rasAffine = matmul4(liaAffine, P);
+  const liaFile = join(dir, 'lia.nii.gz'), rasFile = join(dir, 'ras.nii');
+  saveNifti(liaFile, { shape: [N, N, N], data: lia, affine: liaAffine });
+  saveNifti(rasFile, { shape: [N, N, N], data: ras, affine: rasAffine });
+  return { lia, liaAffine, ras, rasAffine, liaFile, rasFile };
+}
+
+const close = (a: number[][], b: number[][]) => a.every((r, i) => r.every((v, j) => Math.abs(v - b[i]![j]!) < 1e-4));
+
+test('segment: labels.nii.gz on the input grid equal segmentVolume on the conformed volume, mapped back; report with PNG slices', async (t) => {
+  if (skipMissing(t, t1Path, join(models, 'model5_gw_ae'))) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'segment-'));
+  try {
+    const c = crops(tmp);
+    const model = readTfjsLayersModel(join(models, 'model5_gw_ae'));
+
+    // already on the (64³) conformed grid: segmented as it is
+    assert.ok(isConformed([N, N, N], c.liaAffine, c.lia, N));
+    const lines: string[] = [];
+    const a = await segmentCommand([c.liaFile, '--model', 'model5_gw_ae', '--models-dir', models, '--out', join(tmp, 'out'), '--conform-size', String(N)], (s) => lines.push(s));
+    assert.equal(a.conformed, false);
+    assert.match(lines.join('\n'), /already conformed/);
+    const la = readNifti(readFileSync(join(a.dir, 'labels.nii.gz')), 'labels', { data: 'raw' });
+    assert.deepEqual(la.shape, [N, N, N]);
+    assert.equal(la.dtype, 'uint8');
+    assert.ok(close(la.affine, c.liaAffine));
+    const direct = segmentVolume(model, { data: c.lia, shape: [N, N, N] }).labels;
+    assert.deepEqual(la.data, direct);
+    const counts = [0, 0, 0];
+    for (const l of direct) counts[l]!++;
+    assert.ok(counts[1]! > 1000 && counts[2]! > 1000, `white and grey matter both found: ${counts}`);
+
+    // scanner-space layout (RAS, int16): conformed first, labels back on its own grid
+    const b = await segmentCommand([c.rasFile, '--model', join(models, 'model5_gw_ae'), '--out', join(tmp, 'out'), '--conform-size', String(N), '--threads', '2'], () => {});
+    assert.equal(b.conformed, true);
+    const lb = readNifti(readFileSync(join(b.dir, 'labels.nii.gz')), 'labels', { data: 'raw' });
+    assert.deepEqual(lb.shape, [N, N, N]);
+    assert.ok(close(lb.affine, c.rasAffine));
+    const conf = conform({ shape: [N, N, N], data: c.ras, affine: c.rasAffine }, { size: N });
+    // conformed onto the LIA crop's grid: its voxels, but for the face (i = 0 or j = 0) the RAS piece does not cover
+    assert.ok(close(conf.affine, c.liaAffine));
+    for (let k = 0; k < N; k++) for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) {
+      const v = i + N * (j + N * k);
+      assert.equal(conf.data[v], i === 0 || j === 0 ? 0 : c.lia[v], `conformed voxel ${i} ${j} ${k}`);
+    }
+    const seg = segmentVolume(model, { data: conf.data, shape: conf.shape });
+    const back = unconform({ shape: conf.shape, data: seg.labels, affine: conf.affine }, { shape: [N, N, N], affine: c.rasAffine });
+    assert.deepEqual(lb.data, back.data);
+    // back on the RAS grid by hand: (x, y, z) is conformed voxel (64 - x, 64 - z, y), outside it for x = 0 or z = 0
+    for (let z = 0; z < N; z++) for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
+      assert.equal(lb.data[x + N * (y + N * z)], x === 0 || z === 0 ? 0 : seg.labels[(N - x) + N * ((N - z) + N * y)], `label at ${x} ${y} ${z}`);
+    }
+    const html = readFileSync(join(b.dir, 'report.html'), 'utf8');
+    assert.equal((html.match(/<img [^>]*src="data:image\/png;base64,iVBORw0KGgo/g) ?? []).length, 9);
+    for (const s of ['axial 32 (centre)', 'coronal 32 (centre)', 'sagittal 32 (centre)', 'White Matter', 'Grey Matter', 'volume (cm³)', 'segment</td>']) assert.ok(html.includes(s), s);
+    const j = JSON.parse(readFileSync(join(b.dir, 'results.json'), 'utf8')) as { conformed: boolean; classes: { name: string; voxels: number; mm3: number }[] };
+    assert.equal(j.conformed, true);
+    assert.deepEqual(j.classes.map((r) => r.name), ['background', 'White Matter', 'Grey Matter']);
+    const want = [0, 0, 0];
+    for (const l of back.data) want[l]!++;
+    assert.deepEqual(j.classes.map((r) => r.voxels), want);
+    assert.ok(Math.abs(j.classes[1]!.mm3 - want[1]!) < 1e-6); // 1 mm³ voxels
+  } finally {
+    rmSync(tmp, { recursive: true });
+  }
+});
+
+test('segment: bad volumes, files and models are typed errors naming them', async (t) => {
+  if (skipMissing(t, join(models, 'model5_gw_ae'))) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'segment-bad-'));
+  const run = (file: string, ...more: string[]) => segmentCli([file, '--model', 'model5_gw_ae', '--models-dir', models, '--out', join(tmp, 'out'), ...more], () => {});
+  try {
+    const flat = join(tmp, 'flat.nii');
+    saveNifti(flat, { shape: [8, 8], data: new Uint8Array(64) });
+    await assert.rejects(run(flat), (e: Error) => e instanceof ShapeError && e.message.includes(flat) && /3-D/.test(e.message));
+    const four = join(tmp, 'four.nii');
+    saveNifti(four, { shape: [4, 4, 4, 2], data: new Uint8Array(128) });
+    await assert.rejects(run(four), (e: Error) => e instanceof ShapeError && e.message.includes(four) && e.message.includes('[4, 4, 4, 2]'));
+    const nan = join(tmp, 'nan.nii');
+    const v = new Float32Array(64).fill(1);
+    v[1 + 4 * (2 + 4 * 3)] = NaN;
+    saveNifti(nan, { shape: [4, 4, 4], data: v });
+    await assert.rejects(run(nan), (e: Error) => e instanceof ArgumentError && e.message.includes(nan) && e.message.includes('(1, 2, 3) is NaN'));
+    const neg = join(tmp, 'neg.nii');
+    saveNifti(neg, { shape: [4, 4, 4], data: new Int16Array(64).fill(-5) });
+    await assert.rejects(run(neg, '--conform-size', '16'), (e: Error) => e instanceof ArgumentError && e.message.includes(neg) && /below 0/.test(e.message));
+    const junk = join(tmp, 'junk.nii');
+    writeFileSync(junk, 'not a nifti file at all');
+    await assert.rejects(run(junk), (e: Error) => e instanceof FormatError && e.message.includes(junk));
+    const absent = join(tmp, 'absent.nii.gz');
+    await assert.rejects(run(absent), (e: Error) => e instanceof ArgumentError && e.message.includes(absent) && e.message.includes('ENOENT'));
+
+    await assert.rejects(segmentCli([flat, '--model', 'nosuchmodel', '--models-dir', models], () => {}), (e: Error) => e instanceof ArgumentError && /nosuchmodel/.test(e.message) && /model18cls/.test(e.message));
+    await assert.rejects(segmentCli([flat, '--models-dir', models], () => {}), (e: Error) => e instanceof ArgumentError && /--model is required/.test(e.message));
+    await assert.rejects(segmentCli([flat, '--model', 'model5_gw_ae', '--threads', '0'], () => {}), (e: Error) => e instanceof ArgumentError && /--threads/.test(e.message));
+    // a saved dendrite segmenter is recognised by its config.json, not mistaken for a TF.js model
+    const saved = join(tmp, 'saved');
+    mkdirSync(saved);
+    writeFileSync(join(saved, 'config.json'), JSON.stringify({ format: 'dendrite-segmenter' }));
+    assert.throws(() => loadSegmenter(saved, models), (e: Error) => e instanceof ArgumentError && /dendrite-segmenter/.test(e.message));
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    assert.throws(() => loadSegmenter(empty, models), (e: Error) => e instanceof ArgumentError && e.message.includes(empty) && /model\.json/.test(e.message));
+    const s18 = loadSegmenter('model18cls', models);
+    assert.equal(s18.classNames?.length, 18);
+    assert.equal(s18.classNames?.[14], 'Hippocampus');
+    assert.deepEqual(s18.colors?.[2], [205, 62, 78]);
+  } finally {
+    rmSync(tmp, { recursive: true });
+  }
+});
