@@ -9,6 +9,7 @@ import { decodeEegCli, DECODE_HELP } from './decode.js';
 import { decodeSpikesCli, DECODE_SPIKES_HELP } from './decode_spikes.js';
 import { insightCli } from './insight.js';
 import { anomalyCli, ANOMALY_HELP } from './anomaly.js';
+import { segmentCli, SEGMENT_HELP } from './segment.js';
 import { STREAM_HELP, streamCli } from './stream.js';
 import { STREAM_REPLAY_HELP, streamReplayCli } from './stream_replay.js';
 import { STREAM_DECODE_HELP, streamDecodeCli } from './stream_decode.js';
@@ -22,6 +23,7 @@ commands:
   info <file>     header summary of an EDF/BDF/GDF/NIfTI/MAT/safetensors file
   decode eeg      train and test an EEG decoder (see dendrite decode eeg --help)
   decode spikes   decode kinematics from binned spike counts in a .mat file (see --help)
+  segment <t1>    brain MRI segmentation (brainchop MeshNets): labels.nii.gz + report (see --help)
   anomaly bonn    EEG anomaly detection / diagnosis on the Bonn epilepsy sets (see --help)
   insight <part>  look inside trained networks: attribution, filters, rsa, v1
                   (see dendrite insight --help)
@@ -96,6 +98,13 @@ export async function main(argv: string[]): Promise<number> {
       }
       info(files);
       return 0;
+    }
+    if (cmd === 'segment') {
+      if (sub === undefined || isHelp(sub) || rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(SEGMENT_HELP);
+        return sub === undefined ? 2 : 0;
+      }
+      return await segmentCli(argv.slice(1));
     }
     if (cmd === 'anomaly') {
       if (sub === undefined || isHelp(sub) || rest.includes('--help') || rest.includes('-h')) {
