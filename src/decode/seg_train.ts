@@ -216,7 +216,7 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
   }
   const maxEpochs = o.epochs ?? 1000;
   for (let e = 1; e <= maxEpochs && performance.now() < deadline; e++) {
-    const r = trainLoop(model, batches, { epochs: 1, optimizer: opt, lossFn: (a, b) => segmentationLoss(a, b, dw) });
+    const r = trainLoop(model, batches, { epochs: 1, optimizer: opt, accuracy: false, lossFn: (a, b) => segmentationLoss(a, b, dw) });
     const row = { ...r.history[0]!, epoch: e };
     history.push(row);
     o.onEpoch?.(row);

@@ -6,6 +6,7 @@
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { relu } from '../ops/elementwise.js';
+import { isGradEnabled } from '../autograd/grad_mode.js';
 import { Module } from '../nn/module.js';
 import { Conv3d } from '../nn/conv.js';
 import { BatchNorm3d } from '../nn/batchnorm.js';
@@ -70,11 +71,24 @@ export class MeshNet extends Module {
     return { before: [r, r, r], after: [r, r, r] };
   }
 
-  /** x: (N, C, D, H, W) → logits (N, classes, D, H, W). */
+  /**
+   * x: (N, C, D, H, W) → logits (N, classes, D, H, W). Without gradients each intermediate is
+   * freed once the next op has read it, so a whole volume holds at most two activations.
+   */
   forward(x: Tensor): Tensor {
+    const free = !isGradEnabled();
     let y = x;
-    for (let i = 0; i < this.convs.length; i++) y = relu(this.norms[i]!.call(this.convs[i]!.call(y)) as Tensor);
-    return this.classifier.call(y);
+    const next = (z: Tensor) => {
+      if (free && y !== x && z !== y) y.dispose();
+      y = z;
+    };
+    for (let i = 0; i < this.convs.length; i++) {
+      next(this.convs[i]!.call(y));
+      next(this.norms[i]!.call(y) as Tensor);
+      next(relu(y));
+    }
+    next(this.classifier.call(y));
+    return y;
   }
 
   override extraRepr(): string {
