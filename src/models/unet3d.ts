@@ -6,6 +6,7 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { relu } from '../ops/elementwise.js';
+import { isGradEnabled } from '../autograd/grad_mode.js';
 import { cat } from '../ops/movement.js';
 import { maxPool3d } from '../ops/pool3d.js';
 import { Module } from '../nn/module.js';
@@ -22,6 +23,18 @@ export interface UNet3dOptions {
   levels?: number;
 }
 
+/** Applies `fs` in turn; without gradients each intermediate (not x) is freed once read. */
+function chain(x: Tensor, fs: ((t: Tensor) => Tensor)[]): Tensor {
+  const free = !isGradEnabled();
+  let y = x;
+  for (const f of fs) {
+    const z = f(y);
+    if (free && y !== x && z !== y) y.dispose();
+    y = z;
+  }
+  return y;
+}
+
 class ConvBlock extends Module {
   readonly c1: Conv3d;
   readonly n1: GroupNorm;
@@ -36,7 +49,7 @@ class ConvBlock extends Module {
     this.n2 = new GroupNorm(groups, cout);
   }
   forward(x: Tensor): Tensor {
-    return relu(this.n2.call(this.c2.call(relu(this.n1.call(this.c1.call(x))))));
+    return chain(x, [(t) => this.c1.call(t), (t) => this.n1.call(t), relu, (t) => this.c2.call(t), (t) => this.n2.call(t), relu]);
   }
 }
 
@@ -102,18 +115,30 @@ export class UNet3d extends Module {
   forward(x: Tensor): Tensor {
     const f = 2 ** (this.levels - 1);
     if (x.ndim !== 5 || x.shape.slice(2).some((s) => s % f !== 0)) throw new ShapeError(`UNet3d: input [${x.shape.join(', ')}] must be (N, C, D, H, W) with D, H, W divisible by ${f}`);
+    // without gradients every activation is freed as soon as nothing reads it any more
+    const free = !isGradEnabled();
     const skips: Tensor[] = [];
     let y = x;
     for (let l = 0; l < this.levels; l++) {
-      if (l > 0) y = maxPool3d(y, 2);
-      y = this.down[l]!.call(y);
+      y = l > 0 ? chain(y, [(t) => maxPool3d(t, 2), (t) => this.down[l]!.call(t)]) : this.down[l]!.call(y);
       skips.push(y);
     }
     for (let i = 0; i < this.ups.length; i++) {
       const skip = skips[this.levels - 2 - i]!;
-      y = this.upBlocks[i]!.call(cat([this.ups[i]!.call(y), skip], 1));
+      const up = this.ups[i]!.call(y);
+      if (free && y !== skips[this.levels - 1]) y.dispose();
+      const joined = cat([up, skip], 1);
+      if (free) {
+        up.dispose();
+        skip.dispose();
+        if (i === 0) skips[this.levels - 1]!.dispose();
+      }
+      y = chain(joined, [(t) => this.upBlocks[i]!.call(t)]);
+      if (free) joined.dispose();
     }
-    return this.classifier.call(y);
+    const out = this.classifier.call(y);
+    if (free) y.dispose();
+    return out;
   }
 
   override extraRepr(): string {
