@@ -5,7 +5,7 @@
 //     tiled inference (segmentVolume); per-class Dice and HD95 against its aseg mapped to the
 //     same classes (neuro/tissue.ts).
 //   node dist/bench/imaging_segment.js [--arch meshnet|unet3d] [--minutes M] [--channels C]
-//     [--patch P] [--lr LR] [--seed N] [--out DIR] [--data DIR]
+//     [--patch P] [--lr LR] [--seed N] [--out DIR] [--data DIR] [--init SAVED_DIR] [--steps PER_EPOCH]
 
 import { parseArgs } from 'node:util';
 import { readNifti } from '../src/io/nifti/nifti.js';
@@ -20,7 +20,7 @@ import { imageSource, minMax01, synthSource, trainSegmenter, type Shape3 } from 
 
 const { values } = parseArgs({ options: {
   arch: { type: 'string' }, minutes: { type: 'string' }, channels: { type: 'string' }, patch: { type: 'string' },
-  lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' },
+  lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' }, init: { type: 'string' },
 } });
 const root = values.data ?? process.env['DENDRITE_DATA'] ?? '../shared/data';
 const arch = values.arch ?? 'meshnet';
@@ -50,7 +50,9 @@ const maps = [1, 2, 3, 4, 5].map((i) => {
 const synth = synthSource('SynthSeg-style images of SynthSeg label maps training_seg_01..05', maps);
 const tLoad = (performance.now() - t0) / 1000;
 
-const model = spec.make(1, 4, hyper);
+// --init DIR: continue training a saved segmenter (its arch and hyper-parameters)
+const model = values.init ? loadSegmenter(values.init).model : spec.make(1, 4, hyper);
+if (values.init) Object.assign(hyper, loadSegmenter(values.init).config.hyper);
 console.error(`${arch} ${JSON.stringify(hyper)}: ${model.parameters().reduce((a, p) => a + p.numel, 0)} parameters; data ${tLoad.toFixed(1)} s; training ${minutes} min on ${patch}³ patches`);
 const tr = trainSegmenter(model, [template, synth], {
   patch, minutes, seed, stepsPerEpoch: Number(values.steps ?? 20), lr: Number(values.lr ?? 3e-3), diceWeight: 1,
@@ -73,7 +75,7 @@ const again = segmentVolume(loadSegmenter(out).model, { data: vol.data as ArrayL
 const same = again.labels.every((v, i) => v === pred.labels[i]);
 
 const last = tr.history.at(-1)!;
-console.log(`${arch} ${JSON.stringify(hyper)}, trained ${(tr.seconds / 60).toFixed(1)} min (${tr.history.length} epochs, ${tr.patches} patches of ${patch}³, Adam, CE + Dice; final loss ${last.trainLoss.toFixed(4)})`);
+console.log(`${arch} ${JSON.stringify(hyper)}, ${values.init ? `continued from ${values.init}, ` : ''}trained ${(tr.seconds / 60).toFixed(1)} min (${tr.history.length} epochs, ${tr.patches} patches of ${patch}³, Adam, CE + Dice; final loss ${last.trainLoss.toFixed(4)})`);
 console.log(`trained on: ${template.name}; ${synth.name}`);
 console.log(`tested on: VoxelMorph test_scan (160x192x224, unseen subject), aseg mapped to tissue classes; inference ${tInfer.toFixed(1)} s (${pred.splits.join('x')} tiles)`);
 console.log('| class | Dice | HD95 (mm) |');

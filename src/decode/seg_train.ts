@@ -176,6 +176,8 @@ export interface SegTrainOptions {
   lr?: number;
   diceWeight?: number;
   seed?: number;
+  /** Each patch is multiplied by a factor drawn from [1 − scaleAugment, 1] (default 0.6). */
+  scaleAugment?: number;
   /** Draw weights of the sources (default equal). */
   weights?: number[];
   onEpoch?: (row: HistoryRow) => void;
@@ -207,6 +209,10 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
       const y = new Int32Array(B * p ** 3);
       for (let b = 0; b < B; b++) {
         const pt = flipPermute(pick().draw(gen, p), p, gen);
+        // min-max scaling puts tissue at different levels in different scans (one bright voxel
+        // halves them all): a random global scale teaches contrast rather than absolute levels
+        const scale = 1 - (o.scaleAugment ?? 0.6) * gen.random();
+        for (let v = 0; v < pt.image.length; v++) pt.image[v] = pt.image[v]! * scale;
         x.set(pt.image, b * p ** 3);
         y.set(pt.labels, b * p ** 3);
       }
