@@ -1,4 +1,4 @@
-// The Braindecode-style EEG models by name, with Braindecode's recommended AdamW settings per
+// The Braindecode-style EEG models (and the volumetric segmenters) by name, with Braindecode's recommended AdamW settings per
 // model. Listing a model here is what registers it: decode/ and the CLI import this module, it
 // imports the models, and nothing fills it as a side effect.
 // Every factory follows Braindecode's contract (nChans, nOutputs, nTimes, sfreq).
@@ -10,6 +10,10 @@ import { Deep4Net } from './deep4.js';
 import { EEGNet } from './eegnet.js';
 import { ConvAutoencoder1d } from './conv_autoencoder.js';
 import { SpectrumCNN } from './spectrum_cnn.js';
+import { MeshNet } from './meshnet.js';
+import { UNet3d } from './unet3d.js';
+import type { VolumeModel } from './segment_volume.js';
+import { ArgumentError } from '../errors.js';
 
 export type ModelFactory = (nChans: number, nOutputs: number, nTimes: number, sfreq: number) => Module;
 
@@ -68,4 +72,38 @@ export interface AnomalyModelSpec {
 export const anomalyModels = new Map<string, AnomalyModelSpec>([
   ['autoencoder', { make: (length) => new ConvAutoencoder1d({ length, latent: 2 }), kind: 'autoencoder', lr: 3e-3, weightDecay: 0, epochs: 30, batchSize: 64 }],
   ['cnn', { make: (_length, nOutputs) => new SpectrumCNN({ nOutputs }), kind: 'classifier', lr: 3e-3, weightDecay: 0, epochs: 10, batchSize: 64, schedule: 'cosine' }],
+]);
+
+/** Hyper-parameters of a volumetric segmenter as config.json stores them (numbers, strings, lists). */
+export type SegmenterHyper = Record<string, number | string | number[]>;
+
+/** How to build one 3-D segmentation network (models/meshnet, models/unet3d) from its config. */
+export interface SegmenterSpec {
+  make: (inChannels: number, classes: number, hyper: SegmenterHyper) => VolumeModel;
+  /** Hyper-parameters when the caller gives none. */
+  defaults: SegmenterHyper;
+}
+
+function num(h: SegmenterHyper, k: string, arch: string): number {
+  const v = h[k];
+  if (typeof v !== 'number') throw new ArgumentError(`segmenter ${arch}: hyper-parameter '${k}' must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Volumetric segmenters by architecture name. */
+export const segmenterModels = new Map<string, SegmenterSpec>([
+  ['meshnet', {
+    defaults: { channels: 21, dilations: [1, 2, 4, 8, 16, 8, 4, 2, 1], norm: 'batch' },
+    make: (inChannels, classes, h) => {
+      const d = h['dilations'];
+      if (!Array.isArray(d)) throw new ArgumentError(`segmenter meshnet: hyper-parameter 'dilations' must be a list, got ${JSON.stringify(d)}`);
+      const norm = h['norm'];
+      if (norm !== 'batch' && norm !== 'group') throw new ArgumentError(`segmenter meshnet: norm must be 'batch' or 'group', got ${JSON.stringify(norm)}`);
+      return new MeshNet({ inChannels, classes, channels: num(h, 'channels', 'meshnet'), dilations: d, norm });
+    },
+  }],
+  ['unet3d', {
+    defaults: { baseChannels: 8, levels: 3 },
+    make: (inChannels, classes, h) => new UNet3d({ inChannels, classes, baseChannels: num(h, 'baseChannels', 'unet3d'), levels: num(h, 'levels', 'unet3d') }),
+  }],
 ]);

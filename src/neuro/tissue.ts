@@ -1,0 +1,64 @@
+// Four tissue classes for brain segmentation, and how to get them from FreeSurfer aseg labels
+// and from the MNI152 template's probability maps.
+//
+//   0 background  0, and every non-brain label (SynthSeg's extra-cerebral labels ≥ 100, e.g.
+//                 skull, scalp, eyes, except the corpus callosum 251–255)
+//   1 CSF/other   ventricles 4, 5, 43, 44, 14, 15, 72; CSF 24; vessels 30, 62; choroid plexus
+//                 31, 63; lesions 25, 57; non-WM hypointensities 80, 81, 82; any other brain label
+//   2 grey matter cerebral cortex 3, 42; cerebellar cortex 8, 47; thalamus 9, 10, 48, 49;
+//                 caudate 11, 50; putamen 12, 51; pallidum 13, 52; hippocampus 17, 53; amygdala
+//                 18, 54; accumbens 26, 58
+//   3 white matter cerebral WM 2, 41; cerebellar WM 7, 46; brain stem 16; ventral DC 28, 60;
+//                 WM hypointensities 77, 78, 79; optic chiasm 85; corpus callosum 251–255
+// (ventral DC and brain stem are mostly white matter, as FSL FAST and brainchop's GM/WM models
+// label them.)
+
+import { ArgumentError, ShapeError } from '../errors.js';
+
+export const TISSUE_CLASSES = ['background', 'csf', 'gm', 'wm'] as const;
+export const TISSUE_BACKGROUND = 0, TISSUE_CSF = 1, TISSUE_GM = 2, TISSUE_WM = 3;
+
+const GM = [3, 42, 8, 47, 9, 10, 48, 49, 11, 50, 12, 51, 13, 52, 17, 53, 18, 54, 26, 58];
+const WM = [2, 41, 7, 46, 16, 28, 60, 77, 78, 79, 85, 251, 252, 253, 254, 255];
+
+/** The tissue class of one FreeSurfer label. */
+export function asegTissue(label: number): number {
+  if (!Number.isInteger(label) || label < 0) throw new ArgumentError(`asegTissue: label ${label} is not a FreeSurfer label`);
+  if (label === 0) return TISSUE_BACKGROUND;
+  if (GM.includes(label)) return TISSUE_GM;
+  if (WM.includes(label)) return TISSUE_WM;
+  if (label >= 100) return TISSUE_BACKGROUND;
+  return TISSUE_CSF;
+}
+
+/** A label map of FreeSurfer labels → tissue classes (a lookup per distinct label). */
+export function asegToTissue(labels: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(labels.length);
+  const memo = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    let t = memo.get(l);
+    if (t === undefined) memo.set(l, (t = asegTissue(l)));
+    out[i] = t;
+  }
+  return out;
+}
+
+/**
+ * Tissue labels of a skull-stripped template from its GM and WM probability maps (same grid,
+ * any scale, `pmax` = probability 1): brain = T1 > `brainThreshold` × the T1's maximum; inside
+ * it the argmax of (CSF = 1 − GM − WM, GM, WM); outside, background.
+ */
+export function templateTissue(t1: ArrayLike<number>, gm: ArrayLike<number>, wm: ArrayLike<number>, pmax: number, brainThreshold = 0.05): Uint8Array {
+  if (gm.length !== t1.length || wm.length !== t1.length) throw new ShapeError(`templateTissue: T1 ${t1.length}, GM ${gm.length} and WM ${wm.length} voxels differ`);
+  if (!(pmax > 0)) throw new ArgumentError(`templateTissue: pmax must be positive, got ${pmax}`);
+  let tmax = 0;
+  for (let i = 0; i < t1.length; i++) if (t1[i]! > tmax) tmax = t1[i]!;
+  const out = new Uint8Array(t1.length);
+  for (let i = 0; i < t1.length; i++) {
+    if (!(t1[i]! > brainThreshold * tmax)) continue;
+    const g = gm[i]! / pmax, w = wm[i]! / pmax, c = 1 - g - w;
+    out[i] = w >= g && w >= c ? TISSUE_WM : g >= c ? TISSUE_GM : TISSUE_CSF;
+  }
+  return out;
+}
