@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { ArgumentError, FormatError } from '../errors.js';
 import type { VolumeModel } from '../models/segment_volume.js';
 import { readTfjsLayersModel } from '../node/tfjs.js';
+import { loadSegmenter as loadSavedSegmenter } from '../node/segmenter_io.js';
 
 /** A loaded model with what the report needs to name its classes. */
 export interface Segmenter {
@@ -57,7 +58,9 @@ export const SEGMENTER_FORMATS: SegmenterFormat[] = [
     name: 'dendrite-segmenter',
     detect: (dir) => isFile(join(dir, 'config.json')) && (readJson(join(dir, 'config.json')) as { format?: unknown }).format === 'dendrite-segmenter',
     load: (dir) => {
-      throw new ArgumentError(`segment: ${dir} holds a saved dendrite segmenter (config.json, format 'dendrite-segmenter'), which this build cannot load yet`);
+      const { model, config } = loadSavedSegmenter(dir);
+      if (config.normalisation.method !== 'minmax') throw new ArgumentError(`segment: ${dir} was trained with '${config.normalisation.method}' intensity normalisation; segment scales T1s min-max`);
+      return { model, dir, format: 'dendrite-segmenter', classNames: [...config.classes] };
     },
   },
   {

@@ -9,3 +9,4 @@ export * from './lsl/index.js';
 export { readTfjsLayersModel } from './tfjs.js';
 export { saveNifti } from './nifti.js';
 export { loadBonnDir, downloadBonn } from './bonn.js';
+export { saveSegmenter, loadSegmenter } from './segmenter_io.js';

@@ -25,5 +25,7 @@ export function loadSegmenter(dir: string): LoadedSegmenter {
   } catch (e) {
     throw new FormatError(`segmenter ${cfgPath}: ${(e as Error).message}`);
   }
+  // the config alone first: a config that is not a segmenter's is a FormatError before any weights are read
+  decodeSegmenter(json, null, dir);
   return decodeSegmenter(json, readBytes(join(dir, 'model.safetensors')), dir);
 }

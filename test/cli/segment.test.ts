@@ -16,6 +16,9 @@ import { conform, matmul4, unconform } from '../../src/neuro/conform.js';
 import { segmentVolume } from '../../src/models/segment_volume.js';
 import { readTfjsLayersModel } from '../../src/node/tfjs.js';
 import { saveNifti } from '../../src/node/nifti.js';
+import { saveSegmenter } from '../../src/node/segmenter_io.js';
+import { segmenterModels } from '../../src/models/registry.js';
+import type { VolumeModel } from '../../src/models/segment_volume.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 
 const t1Path = dataPath('mri', 'brainchop', 't1_crop.nii.gz');
@@ -128,11 +131,20 @@ test('segment: bad volumes, files and models are typed errors naming them', asyn
     await assert.rejects(segmentCli([flat, '--model', 'nosuchmodel', '--models-dir', models], () => {}), (e: Error) => e instanceof ArgumentError && /nosuchmodel/.test(e.message) && /model18cls/.test(e.message));
     await assert.rejects(segmentCli([flat, '--models-dir', models], () => {}), (e: Error) => e instanceof ArgumentError && /--model is required/.test(e.message));
     await assert.rejects(segmentCli([flat, '--model', 'model5_gw_ae', '--threads', '0'], () => {}), (e: Error) => e instanceof ArgumentError && /--threads/.test(e.message));
-    // a saved dendrite segmenter is recognised by its config.json, not mistaken for a TF.js model
+    // a saved dendrite segmenter is recognised by its config.json (not mistaken for a TF.js model)
+    // and loads with its class names; a config that is not one is a typed error
     const saved = join(tmp, 'saved');
-    mkdirSync(saved);
-    writeFileSync(join(saved, 'config.json'), JSON.stringify({ format: 'dendrite-segmenter' }));
-    assert.throws(() => loadSegmenter(saved, models), (e: Error) => e instanceof ArgumentError && /dendrite-segmenter/.test(e.message));
+    const hyper = { channels: 3, dilations: [1, 2, 1], norm: 'group' };
+    const net = segmenterModels.get('meshnet')!.make(1, 4, hyper);
+    net.eval();
+    saveSegmenter(saved, net as unknown as VolumeModel, { arch: 'meshnet', hyper, classes: ['background', 'csf', 'gm', 'wm'], normalisation: { method: 'minmax' } });
+    const s4 = loadSegmenter(saved, models);
+    assert.equal(s4.format, 'dendrite-segmenter');
+    assert.deepEqual(s4.classNames, ['background', 'csf', 'gm', 'wm']);
+    const bad = join(tmp, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'config.json'), JSON.stringify({ format: 'dendrite-segmenter' }));
+    assert.throws(() => loadSegmenter(bad, models), FormatError);
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
     assert.throws(() => loadSegmenter(empty, models), (e: Error) => e instanceof ArgumentError && e.message.includes(empty) && /model\.json/.test(e.message));
