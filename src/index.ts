@@ -64,7 +64,7 @@ export { writeNifti, type NiftiWriteImage, type NiftiWriteOptions } from './io/n
 export { MeshNet, MESHNET_DILATIONS } from './models/meshnet.js';
 export { UNet3d } from './models/unet3d.js';
 export { segmenterModels, type SegmenterSpec, type SegmenterHyper } from './models/registry.js';
-export { encodeSegmenter, decodeSegmenter, SEGMENTER_FORMAT, type SegmenterMeta, type SegmenterConfig, type LoadedSegmenter } from './models/segmenter_format.js';
+export { encodeSegmenter, decodeSegmenter, SEGMENTER_FORMAT, type SegmenterMeta, type SegmenterConfig, type LoadedSegmenter } from './decode/segmenter_format.js';
 export { trainSegmenter, imageSource, synthSource, flipPermute, segmentationLoss, type PatchSource, type SegTrainOptions } from './decode/seg_train.js';
 export { asegTissue, asegToTissue, templateTissue, TISSUE_CLASSES } from './neuro/tissue.js';
 export { synthesizeImage, gaussianBlur, applyBias } from './neuro/synth_t1.js';

@@ -1,10 +1,10 @@
 // Saving and loading a trained volumetric segmenter as a folder: config.json + model.safetensors
-// (see models/segmenter_format for the format).
+// (see decode/segmenter_format for the format).
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError } from '../errors.js';
-import { decodeSegmenter, encodeSegmenter, type LoadedSegmenter, type SegmenterMeta } from '../models/segmenter_format.js';
+import { decodeSegmenter, encodeSegmenter, type LoadedSegmenter, type SegmenterMeta } from '../decode/segmenter_format.js';
 import type { VolumeModel } from '../models/segment_volume.js';
 import { readBytes, writeFileAtomic } from './fs.js';
 

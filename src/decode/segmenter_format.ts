@@ -5,8 +5,8 @@
 
 import { FormatError } from '../errors.js';
 import { serializeStateDict, deserializeStateDict } from '../io/state_dict.js';
-import { segmenterModels, type SegmenterHyper } from './registry.js';
-import type { VolumeModel } from './segment_volume.js';
+import { segmenterModels, type SegmenterHyper } from '../models/registry.js';
+import type { VolumeModel } from '../models/segment_volume.js';
 
 export const SEGMENTER_FORMAT = 'dendrite-segmenter';
 
