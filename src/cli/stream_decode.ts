@@ -56,7 +56,8 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
   if (values.model === undefined) throw new ArgumentError(`${op}: --model DIR is required (a folder written by decode eeg --save or decode spikes --save)`);
   if (values.in === undefined) throw new ArgumentError(`${op}: --in NAME is required (the LSL stream to decode)`);
   const timeout = numberOption(op, 'timeout', values.timeout, 10, { min: 0.1, max: 3600 });
-  const seconds = numberOption(op, 'seconds', values.seconds, Infinity, { min: 0.001 });
+  // setTimeout holds at most 2^31 − 1 ms: a longer stop time would fire at once
+  const seconds = numberOption(op, 'seconds', values.seconds, Infinity, { min: 0.001, max: 2_147_483 });
   const hopS = numberOption(op, 'hop', values.hop, 0.1, { min: 1e-4, max: 60 });
   const budgetMs = numberOption(op, 'budget', values.budget, 100, { min: 0 });
   const queueS = numberOption(op, 'queue', values.queue, 10, { min: 0.01, max: 3600 });
@@ -69,6 +70,8 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
   const found = await resolveStreams({ name: values.in, timeoutMs: timeout * 1000, minimum: 1 });
   if (found.length === 0) throw new StreamLostError(`${op}: no LSL stream named '${values.in}' answered within ${timeout} s`);
   const info = await fetchFullInfo(found[0]!);
+  // the decoders take numbers: a string or int64 (BigInt) stream has nothing they can read
+  if (info.channelFormat === 'string' || info.channelFormat === 'int64') throw new ArgumentError(`${op}: stream '${info.name}' carries ${info.channelFormat} samples; a decoder needs float32, double64 or int8/16/32 channels`);
   const labels = channelLabels(info.desc, info.channelCount, `${op}: stream '${info.name}'`) ?? Array.from({ length: info.channelCount }, (_, i) => `ch${i + 1}`);
   const decoder = pipelineFromSaved(saved, values.model, { channels: labels, sfreq: info.nominalSrate }, { hopS, filter, budgetMs, queueS });
   const inlet = await StreamInlet.open(info, { recover: true, recoverTimeoutMs: 5000 });
@@ -82,7 +85,8 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
   log(`${op}: '${info.name}' ${info.channelCount} ch at ${info.nominalSrate} Hz from ${info.hostname || info.v4address}; ${decoder.kind === 'eeg' ? `${decoder.classes.join('/')} on ${decoder.window}-sample windows every ${decoder.hop}` : `${decoder.outputs.join(', ')} per bin`}; time correction ${(correction * 1000).toFixed(3)} ms`);
 
   const e2e = new LatencyHistogram();
-  const outputs: Output[] = [];
+  const latencies: number[] = [];
+  const classCounts = new Map<string, number>();
   const lines: string[] = [];
   const ac = new AbortController();
   const onSigint = () => { ac.abort(); inlet.close(); };
@@ -106,7 +110,8 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
           rec = { t: o.timestamp, latencyMs, values: [...v.values] };
           if (!values.quiet) log(`${o.timestamp.toFixed(3)}  ${[...v.values].map((x) => x.toFixed(3)).join(' ')}  ${latencyMs.toFixed(2)} ms`);
         }
-        outputs.push(rec);
+        latencies.push(latencyMs);
+        if ('label' in rec && !rec.warmup) classCounts.set(rec.label, (classCounts.get(rec.label) ?? 0) + 1);
         lines.push(JSON.stringify(rec));
       }
     }
@@ -130,21 +135,20 @@ export async function streamDecodeCli(argv: string[], log: (s: string) => void =
   };
   writeFileAtomic(join(dir, 'predictions.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const lat = outputs.map((o) => o.latencyMs);
-  const hi = Math.max(1, ...lat.map((v) => Math.min(v, 5 * (s.p99 || 1))));
+  // the histogram's range: the largest latency, clipped at 5 × p99 (a loop: a spread of 10^5 values overflows the stack)
+  let hi = 1;
+  for (const v of latencies) hi = Math.max(hi, Math.min(v, 5 * (s.p99 || 1)));
   const edges = Array.from({ length: 41 }, (_, i) => (i * hi) / 40);
   const stageRows = Object.entries(st.stages).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v.count}</td><td>${v.p50.toFixed(3)}</td><td>${v.p99.toFixed(3)}</td><td>${v.max.toFixed(3)}</td></tr>`).join('');
-  const counts = decoder.kind === 'eeg' ? (() => {
-    const m = new Map<string, number>();
-    for (const o of outputs) if ('label' in o && !o.warmup) m.set(o.label, (m.get(o.label) ?? 0) + 1);
-    return `<h2>Decoded classes</h2><table><tr><th>class</th><th>windows</th></tr>${[...m].map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`).join('')}</table>`;
-  })() : '';
+  const counts = decoder.kind === 'eeg'
+    ? `<h2>Decoded classes</h2><table><tr><th>class</th><th>windows</th></tr>${[...classCounts].map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`).join('')}</table>`
+    : '';
   const body = settingsTable([
     ['stream', `${info.name} (${info.type}, ${info.channelCount} ch at ${info.nominalSrate} Hz, ${info.hostname || info.v4address})`],
     ['model', values.model], ['samples received', String(samples)], ['outputs', String(st.emitted)], ['ended', ended],
     ['time correction', `${(correction * 1000).toFixed(3)} ms`],
   ]) + `<h2>End-to-end latency</h2><p>From the LSL timestamp of an output's newest sample to the decoded output on this machine: p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, max ${s.max.toFixed(2)} ms over ${s.count} outputs; dropped ${st.dropped} samples, ${st.late} outputs later than ${budgetMs} ms.</p>`
-    + histogramSvg({ edges, series: [{ name: 'outputs', color: '#1f77b4', values: lat }], xLabel: 'latency (ms)' })
+    + histogramSvg({ edges, series: [{ name: 'outputs', color: '#1f77b4', values: latencies }], xLabel: 'latency (ms)' })
     + `<h2>Per stage (ms, from the push that delivered the sample)</h2><table><tr><th>stage</th><th>count</th><th>p50</th><th>p99</th><th>max</th></tr>${stageRows}</table>${counts}`;
   writeFileAtomic(join(dir, 'report.html'), htmlPage(`dendrite stream decode: ${info.name}`, body));
   log(`${op}: wrote ${dir}/report.html, results.json, predictions.jsonl`);

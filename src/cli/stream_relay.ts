@@ -32,7 +32,7 @@ export async function streamRelayCli(argv: string[], log: (s: string) => void = 
   const host = values.host ?? '127.0.0.1';
   if (host !== '127.0.0.1' && host !== '0.0.0.0') throw new ArgumentError(`${op}: --host must be 127.0.0.1 or 0.0.0.0, got '${host}'`);
   const timeout = numberOption(op, 'timeout', values.timeout, 10, { min: 0.1, max: 3600 });
-  const seconds = numberOption(op, 'seconds', values.seconds, Infinity, { min: 0.001 });
+  const seconds = numberOption(op, 'seconds', values.seconds, Infinity, { min: 0.001, max: 2_147_483 });
   const relay = await startRelay({ streamName: values.in, port, host, resolveTimeoutMs: timeout * 1000, inlet: { recover: true } });
   log(`${op}: '${relay.info.name}' (${relay.info.channelCount} ch at ${relay.info.nominalSrate} Hz) on ws://${host}:${relay.port}/`);
   let stop: () => void = () => undefined;

@@ -46,7 +46,7 @@ export async function streamReplayCli(argv: string[], log: (s: string) => void =
   if (positionals.length > 1) throw new ArgumentError(`${op}: one recording at a time, got ${positionals.length}`);
   const host = values.host ?? '127.0.0.1';
   if (host !== '127.0.0.1' && host !== '0.0.0.0') throw new ArgumentError(`${op}: --host must be 127.0.0.1 or 0.0.0.0, got '${host}'`);
-  const seconds = values.seconds === undefined ? Infinity : numberOption(op, 'seconds', values.seconds, 0, { min: 0.001 });
+  const seconds = values.seconds === undefined ? Infinity : numberOption(op, 'seconds', values.seconds, 0, { min: 0.001, max: 2_147_483 });
   const binWidth = values['bin-width'] === undefined ? undefined : numberOption(op, 'bin-width', values['bin-width'], 0.05, { min: 1e-4, max: 60 });
   const picks = values.picks?.split(',').map((s) => s.trim()).filter(Boolean);
   const src = recordingSource(readBytes(file), file, { ...(picks ? { picks } : {}), ...(binWidth !== undefined ? { binWidth } : {}) });

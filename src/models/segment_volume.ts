@@ -128,6 +128,8 @@ export function inferTiled(model: VolumeModel, x: Float32Array, dims: readonly [
       const out = noGrad(() => {
         const xt = tensor(tile, { shape: [1, C, td, th, tw] });
         const y = model.call(xt) as Tensor;
+        // a model that changes the size ('valid' padding, strides) would be read past each tile's end
+        if (y.ndim !== 5 || y.shape[0] !== 1 || y.shape[2] !== td || y.shape[3] !== th || y.shape[4] !== tw) throw new ShapeError(`inferTiled: the model maps a [1, ${C}, ${td}, ${th}, ${tw}] tile to [${y.shape.join(', ')}]; tiled inference needs a model that keeps the spatial size`);
         const v = y.dataSync() as Float32Array;
         if (y !== xt) y.dispose();
         xt.dispose();

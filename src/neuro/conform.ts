@@ -243,7 +243,9 @@ export function conform(vol: Volume, opts: ConformOptions = {}): Conformed {
  */
 export function unconform<D extends VolumeData>(conformed: Volume<D>, target: { shape: [number, number, number]; affine: number[][] }): Volume<D> {
   checkVolume(conformed, 'unconform');
-  checkVolume({ ...target, data: new Uint8Array(target.shape[0] * target.shape[1] * target.shape[2]) }, 'unconform');
+  const ts = target.shape;
+  if (!Array.isArray(ts) || ts.length !== 3 || !ts.every((n) => Number.isInteger(n) && n >= 1)) throw new ShapeError(`unconform: target shape ${JSON.stringify(ts)} must be three positive integers`);
+  checkVolume({ ...target, data: new Uint8Array(ts[0] * ts[1] * ts[2]) }, 'unconform');
   const pull = matmul4(inv4(conformed.affine), target.affine); // target voxel -> conformed voxel
   const mapped = resample(conformed, pull, target.shape, 0);
   const C = conformed.data.constructor as new (n: number) => D;

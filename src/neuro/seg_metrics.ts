@@ -189,6 +189,8 @@ function select(v: Float64Array, k: number): number {
 
 /** numpy.percentile (linear interpolation between the order statistics around (n-1)·q/100). */
 export function percentile(values: Float64Array, q: number): number {
+  if (values.length === 0) throw new ArgumentError('percentile: no values');
+  if (!(q >= 0 && q <= 100)) throw new ArgumentError(`percentile: q must be in [0, 100], got ${q}`);
   const v = Float64Array.from(values);
   const pos = ((v.length - 1) * q) / 100;
   const lo = Math.floor(pos);

@@ -39,13 +39,13 @@ function perAxis(v: number | readonly number[], n: number, what: string): number
   return a;
 }
 
-/** The (out × in) resampling matrix of one axis, in float64 then cast by the caller. */
+/** The (in × out) resampling matrix of one axis (x · W resamples the last axis), in float64 then cast by the caller. */
 function axisWeights(inSize: number, outSize: number, scale: number, mode: InterpolateMode, alignCorners: boolean): Float64Array {
   const w = new Float64Array(outSize * inSize);
   for (let o = 0; o < outSize; o++) {
     if (mode === 'nearest' || mode === 'nearest-exact') {
       const src = mode === 'nearest' ? Math.floor(o * scale) : Math.floor((o + 0.5) * scale);
-      w[o * inSize + Math.min(src, inSize - 1)] = 1;
+      w[Math.min(src, inSize - 1) * outSize + o] = 1;
       continue;
     }
     let src: number;
@@ -54,8 +54,8 @@ function axisWeights(inSize: number, outSize: number, scale: number, mode: Inter
     const i0 = Math.min(Math.floor(src), inSize - 1);
     const i1 = Math.min(i0 + 1, inSize - 1);
     const l1 = src - i0;
-    w[o * inSize + i0] += 1 - l1;
-    w[o * inSize + i1] += l1;
+    w[i0 * outSize + o] += 1 - l1;
+    w[i1 * outSize + o] += l1;
   }
   return w;
 }
@@ -97,8 +97,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
     let z: Tensor;
     if (inS === outS && !isLinear && scales[a] === 1) z = moved;
     else {
-      const wt = fromValues(axisWeights(inS, outS, scales[a]!, mode, align), [outS, inS], x.dtype);
-      z = matmul(moved, transpose(wt, 0, 1));
+      z = matmul(moved, fromValues(axisWeights(inS, outS, scales[a]!, mode, align), [inS, outS], x.dtype));
     }
     y = axis === last ? z : transpose(z, axis, last);
   }

@@ -10,7 +10,7 @@ import { fmtShape } from '../tensor/shape.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from './pool.js';
 import { contiguous, permute, reshape } from './movement.js';
 import { requireFloat } from './util.js';
-import type { Triple } from './conv3d.js';
+import { triple, type Triple } from './conv3d.js';
 
 export type { Triple };
 
@@ -26,11 +26,6 @@ export interface AvgPool3dOptions extends Omit<Pool3dOptions, 'dilation'> {
   countIncludePad?: boolean;
 }
 
-function poolTriple(v: Triple, op: string, what: string): [number, number, number] {
-  const t: [number, number, number] = typeof v === 'number' ? [v, v, v] : [v[0], v[1], v[2]];
-  if (t.length !== 3 || t.some((x) => !Number.isInteger(x))) throw new ShapeError(`${op}: ${what} must be an integer or three integers, got ${String(v)}`);
-  return t;
-}
 
 type Pass1 = (x: Tensor, k: number, o: { stride: number; padding: number; dilation: number; ceilMode: boolean; countIncludePad: boolean }) => Tensor;
 type Pass2 = (x: Tensor, k: [number, number], o: { stride: [number, number]; padding: [number, number]; dilation: [number, number]; ceilMode: boolean; countIncludePad: boolean }) => Tensor;
@@ -38,10 +33,10 @@ type Pass2 = (x: Tensor, k: [number, number], o: { stride: [number, number]; pad
 function pool3d(input: Tensor, kernel: Triple, o: Pool3dOptions & { countIncludePad?: boolean }, op: string, hw: Pass2, d: Pass1): Tensor {
   if (input.ndim !== 5 && input.ndim !== 4) throw new ShapeError(`${op}: expected (N, C, D, H, W) or (C, D, H, W), got ${fmtShape(input.shape)}`);
   requireFloat(input, op);
-  const k = poolTriple(kernel, op, 'kernel_size');
-  const s = poolTriple(o.stride ?? kernel, op, 'stride');
-  const p = poolTriple(o.padding ?? 0, op, 'padding');
-  const dl = poolTriple(o.dilation ?? 1, op, 'dilation');
+  const k = triple(kernel, 'kernel_size', op, 1);
+  const s = triple(o.stride ?? kernel, 'stride', op, 1);
+  const p = triple(o.padding ?? 0, 'padding', op, 0);
+  const dl = triple(o.dilation ?? 1, 'dilation', op, 1);
   const ceilMode = o.ceilMode ?? false;
   const countIncludePad = o.countIncludePad ?? true;
   const lead = input.shape.slice(0, -3);

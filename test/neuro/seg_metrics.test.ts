@@ -77,7 +77,11 @@ test('HD95 on small masks: hand-computed distances, edge surfaces, spacing, perc
   b[at(4, 0, 0)] = 1;
   // surfaces: a = {(0,0,0)}, b = {(3,0,0), (4,0,0)}: directed distances a->b [3], b->a [3, 4] (spacing 1)
   assert.equal(hausdorff95(a, b, s, 1, { percentile: 100 }), 4);
-  assert.equal(hausdorff95(a, b, s, 1), percentile(Float64Array.of(3, 3, 4), 95));
+  // numpy.percentile([3, 3, 4], 95): position (3 − 1)·0.95 = 1.9 → 3 + 0.9·(4 − 3) = 3.9
+  assert.ok(Math.abs(hausdorff95(a, b, s, 1) - 3.9) < 1e-12);
+  assert.ok(Math.abs(percentile(Float64Array.of(3, 3, 4), 95) - 3.9) < 1e-12);
+  assert.throws(() => percentile(new Float64Array(0), 50), ArgumentError);
+  assert.throws(() => percentile(Float64Array.of(1), 150), ArgumentError);
   assert.equal(hausdorff95(a, b, s, 1, { spacing: [2, 1, 1], percentile: 100 }), 8);
   assert.equal(hausdorff95(a, b, s, 1, { pooling: 'max', percentile: 50 }), 3.5);
   assert.equal(hausdorff95(a, a, s, 1), 0);

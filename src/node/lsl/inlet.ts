@@ -126,6 +126,7 @@ export class StreamInlet {
 
   /** Chunks as they arrive; ends after close(), throws the inlet's error after a fatal failure. */
   async *chunks(max = Infinity): AsyncGenerator<SampleChunk, void, undefined> {
+    if (!(max === Infinity || (Number.isInteger(max) && max >= 1))) throw new ArgumentError(`lsl inlet '${this.info.name}': chunks(max) needs an integer >= 1 or Infinity, got ${max}`);
     for (;;) {
       if (this.queue.size > 0) yield this.queue.take(max);
       else if (this.failure) throw this.failure;

@@ -46,6 +46,7 @@ export class ChunkQueue {
 
   /** Removes and returns up to `max` of the oldest samples (all by default) as one chunk. */
   take(max = Infinity): SampleChunk {
+    if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) throw new ArgumentError(`lsl chunk queue: take(max) needs an integer >= 0 or Infinity, got ${max}`);
     const n = Math.min(this.size_, Math.max(0, Math.floor(max)));
     const data = allocData(this.format, n * this.channels);
     const timestamps = new Float64Array(n);
