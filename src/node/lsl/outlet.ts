@@ -113,6 +113,9 @@ export class StreamOutlet {
   static async create(init: StreamInfoInit | StreamInfo, opts: OutletOptions = {}): Promise<StreamOutlet> {
     const host = opts.host ?? '0.0.0.0';
     const base = createStreamInfo({ hostname: osHostname(), createdAt: lslClock(), ...stripPorts(init) });
+    // checked before any socket is bound: a bad value must not leave ports listening
+    const maxBuffered = opts.maxBufferedSamples ?? Math.min(1e6, Math.max(1024, Math.ceil(360 * base.nominalSrate)));
+    if (!Number.isInteger(maxBuffered) || maxBuffered < 1) throw new ArgumentError(`lsl outlet: maxBufferedSamples ${maxBuffered} must be an integer >= 1`);
     const { server, udp } = await bindPortPair(host, opts.basePort ?? LSL_BASE_PORT, opts.basePort === 0 ? 0 : (opts.portRange ?? LSL_PORT_RANGE));
     const tcp = server.address();
     const info: StreamInfo = {
@@ -127,9 +130,6 @@ export class StreamOutlet {
       const multicast = d.multicast ?? host === '0.0.0.0';
       discovery = await openDiscovery(multicast ? '0.0.0.0' : host, d.port ?? LSL_MULTICAST_PORT, multicast ? (d.groups ?? LSL_MULTICAST_GROUPS) : [], warnings);
     }
-    const srate = info.nominalSrate;
-    const maxBuffered = opts.maxBufferedSamples ?? Math.min(1e6, Math.max(1024, Math.ceil(360 * srate)));
-    if (!Number.isInteger(maxBuffered) || maxBuffered < 1) throw new ArgumentError(`lsl outlet: maxBufferedSamples ${maxBuffered} must be an integer >= 1`);
     const outlet = new StreamOutlet(info, server, udp, discovery, maxBuffered, opts.handshakeTimeoutMs ?? 10_000);
     outlet.discoveryWarnings.push(...warnings);
     return outlet;
