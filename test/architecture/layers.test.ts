@@ -9,7 +9,7 @@ import { importsOf, sourceFiles } from './imports.js';
 /** DESIGN.md's floors, bottom first; errors.ts is the one leaf below them all. */
 const LAYERS = [
   'errors', 'kernels', 'tensor', 'autograd', 'ops', 'nn', 'optim', 'linalg', 'report', 'data', 'io', 'signal',
-  'neuro', 'datasets', 'models', 'decode', 'insight', 'stream', 'node', 'cli',
+  'neuro', 'datasets', 'models', 'decode', 'insight', 'stream', 'dashboard', 'node', 'cli',
 ];
 const rank = new Map(LAYERS.map((l, i) => [l, i]));
 /** Package entries (the root and its subpaths) re-export from any floor. */
