@@ -1,24 +1,9 @@
 // PNG encoding of small 8-bit grayscale and RGB images (filter weights, activation maps, heat maps) as data URIs,
-// so a report page stays one file. Browser-safe: zlib from fflate, CRC-32 and base64 here.
+// so a report page stays one file. Browser-safe: zlib from fflate, CRC-32 from crc32.ts, base64 here.
 
 import { zlibSync } from 'fflate';
 import { ShapeError } from '../errors.js';
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from './crc32.js';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
