@@ -201,7 +201,9 @@ export interface SampleDecoderOptions {
 /**
  * Incremental protocol-1.10 sample decoder. `push(bytes)` returns the samples completed by these
  * bytes; a partial sample is carried to the next push. Carried bytes never exceed one sample
- * (at most channels x (9 + maxStringBytes) + 9 for strings).
+ * (at most channels x (9 + maxStringBytes) + 9 for strings). Work is O(bytes): a partial sample
+ * is appended to a growing carry buffer only up to the bytes it still needs, and a string sample
+ * resumes where it stopped (its finished channels are not decoded again).
  */
 export class SampleDecoder {
   /** Timestamp of the last decoded sample (deduced timestamps count on from it). */
@@ -211,7 +213,14 @@ export class SampleDecoder {
    * is thrown by the next push (the stream cannot be resynchronised).
    */
   error: FormatError | null = null;
+  /** The partial sample's bytes are carry[0, carryLen); carry grows by doubling. */
   private carry: Uint8Array = new Uint8Array(0);
+  private carryLen = 0;
+  /** Bytes (from the partial sample's start) that must be present before parsing can progress. */
+  private need = 0;
+  /** A string sample stopped mid-way: offset (from its start) of the next channel, and the channels decoded. */
+  private resumeAt = 0;
+  private resumeVals: string[] = [];
   private readonly vb: number;
   private readonly maxString: number;
   private readonly step: number;
@@ -228,7 +237,7 @@ export class SampleDecoder {
 
   /** Bytes held from an incomplete sample. */
   get bufferedBytes(): number {
-    return this.carry.length;
+    return this.carryLen;
   }
 
   /** The most bytes the decoder may ever hold for this format and channel count. */
@@ -239,23 +248,34 @@ export class SampleDecoder {
   /** Decodes what the bytes complete; malformed input -> FormatError (now, or on the next push if good samples came first). */
   push(bytes: Uint8Array): SampleChunk {
     if (this.error) throw this.error;
-    let buf = bytes;
-    if (this.carry.length) {
-      buf = new Uint8Array(this.carry.length + bytes.length);
-      buf.set(this.carry);
-      buf.set(bytes, this.carry.length);
+    let p = 0;
+    // finish the carried sample first, appending only the bytes it still needs; a push too short
+    // to complete it allocates nothing
+    let one: ChannelData | null = null;
+    while (this.carryLen) {
+      const k = Math.min(this.need - this.carryLen, bytes.length - p);
+      this.append(bytes.subarray(p, p + k));
+      p += k;
+      if (this.carryLen < this.need) return { data: allocData(this.format, 0), timestamps: new Float64Array(0), count: 0 };
+      const c = this.carry.subarray(0, this.carryLen);
+      one ??= allocData(this.format, this.channels);
+      if (this.parseOne(c, new DataView(c.buffer, c.byteOffset, c.byteLength), 0, one, 0) >= 0) this.carryLen = 0;
     }
     const minSample = 1 + this.channels * (this.format === 'string' ? 2 : this.vb);
-    const cap = Math.floor(buf.length / minSample);
+    const cap = (one ? 1 : 0) + Math.floor((bytes.length - p) / minSample);
     const data = allocData(this.format, cap * this.channels);
     const timestamps = new Float64Array(cap);
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    let p = 0;
     let n = 0;
+    if (one) {
+      if (Array.isArray(one)) for (let c = 0; c < this.channels; c++) (data as string[])[c] = one[c]!;
+      else (data as Exclude<ChannelData, string[]>).set(one as never);
+      this.finish(timestamps, n++);
+    }
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (;;) {
       let end: number;
       try {
-        end = this.format === 'string' ? this.parseString(buf, dv, p, data as string[], n) : this.parseNumeric(buf, dv, p, data, n);
+        end = this.parseOne(bytes, dv, p, data, n);
       } catch (e) {
         // Samples before the bad one are good: hand them out, fail on the next push.
         if (n === 0) throw e;
@@ -263,38 +283,68 @@ export class SampleDecoder {
         break;
       }
       if (end < 0) break;
-      const ts = this.pendingTs;
-      timestamps[n] = ts === DEDUCED_TIMESTAMP ? this.lastTimestamp + this.step : ts;
-      this.lastTimestamp = timestamps[n]!;
-      n++;
+      this.finish(timestamps, n++);
       p = end;
     }
-    this.carry = this.error || p === buf.length ? new Uint8Array(0) : buf.slice(p);
+    if (!this.error && p < bytes.length) this.append(bytes.subarray(p));
     const timestampsOut = n === cap ? timestamps : timestamps.slice(0, n);
     return { data: n === cap ? data : data.slice(0, n * this.channels), timestamps: timestampsOut, count: n };
+  }
+
+  /** Parses one sample at p (resuming a string sample); its end, or -1 with `need` set (relative to p). */
+  private parseOne(buf: Uint8Array, dv: DataView, p: number, data: ChannelData, n: number): number {
+    return this.format === 'string' ? this.parseString(buf, dv, p, data as string[], n) : this.parseNumeric(buf, dv, p, data, n);
+  }
+
+  private finish(timestamps: Float64Array, n: number): void {
+    const ts = this.pendingTs;
+    timestamps[n] = ts === DEDUCED_TIMESTAMP ? this.lastTimestamp + this.step : ts;
+    this.lastTimestamp = timestamps[n]!;
+  }
+
+  /** Appends to the carry, doubling its capacity (amortised O(1) per byte). */
+  private append(b: Uint8Array): void {
+    const len = this.carryLen + b.length;
+    if (len > this.carry.length) {
+      const grown = new Uint8Array(Math.max(len, Math.min(2 * this.carry.length, this.maxBufferedBytes), 64));
+      grown.set(this.carry.subarray(0, this.carryLen));
+      this.carry = grown;
+    }
+    this.carry.set(b, this.carryLen);
+    this.carryLen = len;
   }
 
   /** The timestamp read by the last header() (DEDUCED_TIMESTAMP for tag 1). */
   private pendingTs = 0;
 
-  /** Reads the tag and timestamp at p; returns the offset after them, or -1 if incomplete. */
+  /** Reads the tag and timestamp at p; returns the offset after them, or -1 (need set) if incomplete. */
   private header(buf: Uint8Array, dv: DataView, p: number): number {
-    if (p >= buf.length) return -1;
+    if (p >= buf.length) {
+      this.need = 1;
+      return -1;
+    }
     const tag = buf[p]!;
     if (tag === TAG_DEDUCED_TIMESTAMP) {
       this.pendingTs = DEDUCED_TIMESTAMP;
       return p + 1;
     }
     if (tag !== TAG_TRANSMITTED_TIMESTAMP) throw new FormatError(`${this.what}: sample tag ${tag} at byte ${p} is neither 1 (deduced) nor 2 (transmitted timestamp)`);
-    if (p + 9 > buf.length) return -1;
+    if (p + 9 > buf.length) {
+      this.need = 9;
+      return -1;
+    }
     this.pendingTs = dv.getFloat64(p + 1, true);
     return p + 9;
   }
 
   private parseNumeric(buf: Uint8Array, dv: DataView, p: number, data: ChannelData, n: number): number {
     const q = this.header(buf, dv, p);
+    if (q < 0) return -1;
     const len = this.channels * this.vb;
-    if (q < 0 || q + len > buf.length) return -1;
+    if (q + len > buf.length) {
+      this.need = q + len - p;
+      return -1;
+    }
     const base = n * this.channels;
     if (LITTLE_ENDIAN_HOST) {
       const d = data as Exclude<ChannelData, string[]>;
@@ -306,26 +356,41 @@ export class SampleDecoder {
   }
 
   private parseString(buf: Uint8Array, dv: DataView, p: number, data: string[], n: number): number {
-    let q = this.header(buf, dv, p);
-    if (q < 0) return -1;
-    const vals: string[] = [];
-    for (let c = 0; c < this.channels; c++) {
-      if (q >= buf.length) return -1;
+    let q: number;
+    let vals: string[];
+    if (this.resumeAt > 0) {
+      q = p + this.resumeAt;
+      vals = this.resumeVals;
+    } else {
+      q = this.header(buf, dv, p);
+      if (q < 0) return -1;
+      vals = [];
+    }
+    const stop = (needAt: number): number => {
+      this.resumeAt = q - p;
+      this.resumeVals = vals;
+      this.need = needAt - p;
+      return -1;
+    };
+    for (let c = vals.length; c < this.channels; c++) {
+      if (q >= buf.length) return stop(q + 1);
       const width = buf[q]!;
       if (width !== 1 && width !== 2 && width !== 4 && width !== 8) throw new FormatError(`${this.what}: invalid varlen int: length width ${width} (expected 1, 2, 4 or 8) at byte ${q}`);
-      if (q + 1 + width > buf.length) return -1;
+      if (q + 1 + width > buf.length) return stop(q + 1 + width);
       const len =
         width === 1 ? buf[q + 1]! : width === 2 ? dv.getUint16(q + 1, true) : width === 4 ? dv.getUint32(q + 1, true) : Number(dv.getBigUint64(q + 1, true));
       if (len > this.maxString) throw new FormatError(`${this.what}: string of ${len} bytes in channel ${c} exceeds the limit of ${this.maxString} bytes`);
-      q += 1 + width;
-      if (q + len > buf.length) return -1;
+      if (q + 1 + width + len > buf.length) return stop(q + 1 + width + len);
+      const s = q + 1 + width;
       try {
-        vals.push(textDecoder.decode(buf.subarray(q, q + len)));
+        vals.push(textDecoder.decode(buf.subarray(s, s + len)));
       } catch {
-        throw new FormatError(`${this.what}: string in channel ${c} at byte ${q} is not valid UTF-8`);
+        throw new FormatError(`${this.what}: string in channel ${c} at byte ${s} is not valid UTF-8`);
       }
-      q += len;
+      q = s + len;
     }
+    this.resumeAt = 0;
+    this.resumeVals = [];
     for (let c = 0; c < this.channels; c++) data[n * this.channels + c] = vals[c]!;
     return q;
   }

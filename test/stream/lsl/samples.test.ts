@@ -126,3 +126,29 @@ test('good samples before a malformed one are returned; the error comes with the
   assert.ok(dec.error instanceof FormatError);
   assert.throws(() => dec.push(new Uint8Array([1])), /sample tag 7/);
 });
+
+test('a large sample cut into many small pushes costs O(bytes): the partial sample is not re-copied or re-decoded per push', () => {
+  // 64 channels x 64 KiB strings = 4 MiB in one sample, arriving 1 KiB at a time (4096 pushes):
+  // re-copying the partial sample on every push moves ~8 GiB, appending moves 4 MiB
+  const ch = 64;
+  const vals = Array.from({ length: ch }, (_, c) => String.fromCharCode(97 + (c % 26)).repeat(65536));
+  const bytes = encodeSamples('string', ch, vals, [12.5]);
+  for (const f of ['string', 'float32'] as ChannelFormat[]) {
+    const dec = new SampleDecoder(f, f === 'string' ? ch : bytes.length >> 2, { maxStringBytes: 1 << 17 });
+    const src = f === 'string' ? bytes : encodeSamples('float32', bytes.length >> 2, new Float32Array(bytes.length >> 2).fill(0.5), [12.5]);
+    const t0 = performance.now();
+    let got: SampleChunk | null = null;
+    for (let p = 0; p < src.length; p += 1024) {
+      const c = dec.push(src.subarray(p, Math.min(p + 1024, src.length)));
+      assert.ok(dec.bufferedBytes <= dec.maxBufferedBytes);
+      if (c.count) got = c;
+    }
+    const ms = performance.now() - t0;
+    assert.equal(got?.count, 1, f);
+    assert.deepEqual(Array.from(got!.timestamps), [12.5]);
+    if (f === 'string') assert.deepEqual(got!.data, vals);
+    else assert.ok((got!.data as Float32Array).every((v) => v === 0.5));
+    assert.equal(dec.bufferedBytes, 0);
+    assert.ok(ms < 1500, `${f}: ${src.length} bytes in 1 KiB pushes took ${ms.toFixed(0)} ms`);
+  }
+});
