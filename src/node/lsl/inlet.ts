@@ -144,6 +144,12 @@ export class StreamInlet {
     const probes = opts.probes ?? 8;
     const intervalMs = opts.intervalMs ?? 64;
     const minReplies = Math.min(probes, opts.minReplies ?? 6);
+    // a wave of no probes, or an estimate from no replies, has nothing to take the minimum over
+    const whatOpts = `lsl inlet '${this.info.name}' timeCorrection`;
+    if (!Number.isInteger(probes) || probes < 1) throw new ArgumentError(`${whatOpts}: probes must be an integer ≥ 1, got ${probes}`);
+    if (!Number.isInteger(minReplies) || minReplies < 1) throw new ArgumentError(`${whatOpts}: minReplies must be an integer ≥ 1, got ${opts.minReplies}`);
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new ArgumentError(`${whatOpts}: timeoutMs must be positive and finite, got ${timeoutMs}`);
+    if (!(intervalMs >= 0) || !Number.isFinite(intervalMs)) throw new ArgumentError(`${whatOpts}: intervalMs must be ≥ 0 and finite, got ${intervalMs}`);
     const host = this.info.v4address || '127.0.0.1';
     const port = this.info.v4servicePort;
     const what = `lsl inlet '${this.info.name}' time probes to ${host}:${port}`;

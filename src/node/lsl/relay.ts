@@ -77,6 +77,28 @@ export function encodeRelayFrame(chunk: SampleChunk, channels: number, dropped: 
   return new Uint8Array(buf);
 }
 
+/**
+ * Frames of one chunk for clients with the given dropped counts: the chunk is encoded once, and
+ * clients with the same count share that frame; another count gets a copy with its header
+ * field patched (a frame already handed to a socket may still be queued, so it is never changed).
+ */
+export function relayFramesFor(chunk: SampleChunk, channels: number, droppedCounts: readonly number[]): Uint8Array[] {
+  let base: Uint8Array | null = null;
+  const byCount = new Map<number, Uint8Array>();
+  return droppedCounts.map((d) => {
+    let f = byCount.get(d);
+    if (!f) {
+      if (!base) f = base = encodeRelayFrame(chunk, channels, d);
+      else {
+        f = base.slice();
+        new DataView(f.buffer).setUint32(12, d >>> 0, true);
+      }
+      byCount.set(d, f);
+    }
+    return f;
+  });
+}
+
 /** Decodes a relay frame (what a page does; used by tests). Malformed -> ArgumentError. */
 export function decodeRelayFrame(bytes: Uint8Array): { channels: number; count: number; dropped: number; timestamps: Float64Array; data: Float32Array } {
   if (bytes.length < RELAY_HEADER_BYTES) throw new ArgumentError(`lsl relay frame: ${bytes.length} bytes, shorter than the ${RELAY_HEADER_BYTES}-byte header`);
@@ -137,9 +159,11 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const C = info.channelCount;
   const pump = (async () => {
     for await (const chunk of inlet.chunks()) {
-      for (const [ws, d] of dropped) {
-        if (ws.readyState !== WebSocket.OPEN) continue;
-        const frame = encodeRelayFrame(chunk, C, d);
+      const open = [...dropped].filter(([ws]) => ws.readyState === WebSocket.OPEN);
+      const frames = relayFramesFor(chunk, C, open.map(([, d]) => d));
+      for (let k = 0; k < open.length; k++) {
+        const [ws, d] = open[k]!;
+        const frame = frames[k]!;
         if (ws.bufferedAmount + frame.length > maxBuffered) {
           dropped.set(ws, d + 1);
           framesDropped++;

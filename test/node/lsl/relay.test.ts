@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { StreamOutlet, decodeRelayFrame, encodeRelayFrame, resolveStreams, startRelay } from '../../../src/node/lsl/index.js';
+import { relayFramesFor } from '../../../src/node/lsl/relay.js';
 import { ArgumentError } from '../../../src/errors.js';
 import { sleep, uniqueName, exitWhenDone } from './helpers.js';
 
@@ -34,6 +35,20 @@ test('relay frame layout: 24-byte header, float32 relative timestamps, float32 r
   const d = decodeRelayFrame(f);
   assert.deepEqual(Array.from(d.timestamps), [1000.5, 1000.75]);
   assert.throws(() => decodeRelayFrame(f.subarray(0, 30)), ArgumentError);
+});
+
+test('relay frames: a chunk is encoded once per message; clients with the same dropped count share it, others get a patched copy', () => {
+  const chunk = { data: new Float32Array([1, 2, 3, 4]), timestamps: Float64Array.of(5, 6), count: 2 };
+  const frames = relayFramesFor(chunk, 2, [0, 0, 4, 0, 4, 9]);
+  assert.equal(frames[0], frames[1]);
+  assert.equal(frames[0], frames[3]);
+  assert.equal(frames[2], frames[4]);
+  assert.notEqual(frames[2], frames[0]);
+  assert.deepEqual(frames.map((f) => decodeRelayFrame(f).dropped), [0, 0, 4, 0, 4, 9]);
+  for (const f of frames) assert.deepEqual(Array.from(decodeRelayFrame(f).data), [1, 2, 3, 4]);
+  // the shared frame was not patched by the later counts
+  assert.deepEqual(Buffer.from(frames[0]!), Buffer.from(encodeRelayFrame(chunk, 2, 0)));
+  assert.deepEqual(relayFramesFor(chunk, 2, []), []);
 });
 
 test('relay forwards a stream to ws clients and survives a client leaving mid-stream', { timeout: 8000 }, async () => {

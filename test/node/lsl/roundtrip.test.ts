@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { StreamInlet, StreamOutlet, lslClock, resolveStreams } from '../../../src/node/lsl/index.js';
+import { ArgumentError } from '../../../src/errors.js';
 import { DEDUCED_TIMESTAMP, buildFeedRequest } from '../../../src/stream/lsl/index.js';
 import { collect, sleep, uniqueName, exitWhenDone } from './helpers.js';
 
@@ -126,6 +127,20 @@ test('time correction over UDP probes: same host clock, |correction| under 5 ms 
     assert.ok(Math.abs(corr) < 0.005, `correction ${corr}`);
     assert.ok(inlet.lastTimeEstimate!.rtt >= 0 && inlet.lastTimeEstimate!.rtt < 0.05);
     assert.ok(lslClock() - t < 1.5);
+    inlet.close();
+  } finally {
+    await outlet.close();
+  }
+});
+
+test('time correction refuses probes 0, minReplies 0 and a non-finite timeout with ArgumentError', { timeout: 8000 }, async () => {
+  const outlet = await StreamOutlet.create({ name: uniqueName('tcbad'), channelCount: 1, nominalSrate: 10 }, { host: '127.0.0.1' });
+  try {
+    const [info] = await resolveStreams({ name: outlet.info.name, timeoutMs: 3000, minimum: 1 });
+    const inlet = await StreamInlet.open(info!);
+    for (const bad of [{ probes: 0 }, { probes: 2.5 }, { minReplies: 0 }, { timeoutMs: Number.NaN }, { intervalMs: -1 }]) {
+      await assert.rejects(inlet.timeCorrection(bad), (e: unknown) => e instanceof ArgumentError && /timeCorrection/.test(e.message), JSON.stringify(bad));
+    }
     inlet.close();
   } finally {
     await outlet.close();
