@@ -26,7 +26,11 @@ export interface NiftiWriteImage {
   data: NiftiRawArray | Float32Array | Float64Array;
   /** 4x4 voxel -> world (mm). Default: nibabel's fallback for the shape with unit zooms. */
   affine?: number[][];
-  /** Time step etc. for dims 4.. (pixdim[4..]); default 1. */
+  /**
+   * nibabel's get_zooms() order: one per dim, pixdim[1..]. Only entries 3.. (the time step and
+   * beyond, pixdim[4..]) are written; entries 0..2 are ignored, as the spatial zooms are the
+   * affine's column norms (1 without an affine). Missing entries are 1. Each finite and ≥ 0.
+   */
   zooms?: number[];
 }
 
@@ -43,9 +47,9 @@ export interface NiftiWriteOptions {
   sclInter?: number;
   /** descrip (at most 79 ASCII characters). */
   descrip?: string;
-  /** xyzt_units: default 'mm' and 'sec' (10, what FreeSurfer and nibabel's tools write). */
+  /** xyzt_units, a one-byte field (0..255): default 'mm' and 'sec' (10, what FreeSurfer and nibabel's tools write). */
   xyztUnits?: number;
-  /** intent_code (e.g. 1002 NIFTI_INTENT_LABEL for label maps); default 0. */
+  /** intent_code, an int16 field (-32768..32767; e.g. 1002 NIFTI_INTENT_LABEL for label maps); default 0. */
   intentCode?: number;
   /** gzip level (default 6, as Python's gzip and nibabel). */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
@@ -139,6 +143,14 @@ export function writeNifti(image: NiftiWriteImage, opts: NiftiWriteOptions = {})
   }
   const slope = opts.sclSlope ?? 1, inter = opts.sclInter ?? 0;
   if (!Number.isFinite(slope) || !Number.isFinite(inter)) throw new ArgumentError(`writeNifti: scl_slope ${slope} / scl_inter ${inter} must be finite`);
+  // fields narrower than a JS number: a value outside them would wrap when stored
+  const intent = opts.intentCode ?? 0, units = opts.xyztUnits ?? 10;
+  if (!Number.isInteger(intent) || intent < -32768 || intent > 32767) throw new ArgumentError(`writeNifti: intentCode ${intent} does not fit the int16 intent_code field (-32768..32767)`);
+  if (!Number.isInteger(units) || units < 0 || units > 255) throw new ArgumentError(`writeNifti: xyztUnits ${units} does not fit the one-byte xyzt_units field (0..255)`);
+  const extra = image.zooms ?? [];
+  if (!Array.isArray(extra) || extra.length > 7 || extra.some((z) => typeof z !== 'number' || !Number.isFinite(z) || z < 0)) {
+    throw new ArgumentError(`writeNifti: zooms [${String(extra)}] must be at most 7 finite numbers ≥ 0`);
+  }
   const descrip = opts.descrip ?? '';
   if (descrip.length > 79 || /[^\x20-\x7e]/.test(descrip)) throw new ArgumentError(`writeNifti: descrip must be at most 79 printable ASCII characters`);
 
@@ -148,7 +160,7 @@ export function writeNifti(image: NiftiWriteImage, opts: NiftiWriteOptions = {})
   v.setInt32(0, 348, true);
   v.setInt16(40, shape.length, true);
   for (let i = 0; i < 7; i++) v.setInt16(42 + 2 * i, shape[i] ?? 1, true);
-  v.setInt16(68, opts.intentCode ?? 0, true);
+  v.setInt16(68, intent, true);
   v.setInt16(70, spec.code, true);
   v.setInt16(72, spec.bytes * 8, true);
   // pixdim: qfac, zooms from the affine (or 1), then the extra zooms
@@ -158,13 +170,12 @@ export function writeNifti(image: NiftiWriteImage, opts: NiftiWriteOptions = {})
     q = qformFields(affine);
     zooms = q.zooms;
   }
-  const extra = image.zooms ?? [];
   v.setFloat32(76, q ? q.qfac : 1, true);
   for (let i = 0; i < 7; i++) v.setFloat32(80 + 4 * i, i < 3 ? zooms[i]! : (extra[i] ?? 1), true);
   v.setFloat32(108, 352, true);
   v.setFloat32(112, slope, true);
   v.setFloat32(116, inter, true);
-  out[123] = opts.xyztUnits ?? 10;
+  out[123] = units;
   for (let i = 0; i < descrip.length; i++) out[148 + i] = descrip.charCodeAt(i);
   v.setInt16(252, qcode, true);
   v.setInt16(254, scode, true);

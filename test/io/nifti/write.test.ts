@@ -117,8 +117,30 @@ test('writeNifti: bad input is an ArgumentError naming the value', () => {
     [{ shape: [1], data: new Float64Array([0.1]) }, { dtype: 'float32' }, /not exactly representable as float32/],
     [{ shape: [2, 3, 4], data }, { qformCode: 9 }, /qformCode 9/],
     [{ shape: [2, 3, 4], data }, { sclSlope: Infinity }, /must be finite/],
+    [{ shape: [2, 3, 4], data }, { intentCode: 32768 }, /intentCode 32768 does not fit the int16/],
+    [{ shape: [2, 3, 4], data }, { intentCode: -32769 }, /intentCode -32769/],
+    [{ shape: [2, 3, 4], data }, { intentCode: 1002.5 }, /intentCode 1002\.5/],
+    [{ shape: [2, 3, 4], data }, { xyztUnits: 256 }, /xyztUnits 256 does not fit the one-byte/],
+    [{ shape: [2, 3, 4], data }, { xyztUnits: -1 }, /xyztUnits -1/],
+    [{ shape: [2, 3, 4], data, zooms: [1, 1, 1, NaN] }, {}, /zooms \[1,1,1,NaN\]/],
+    [{ shape: [2, 3, 4], data, zooms: [1, 1, 1, -2] }, {}, /zooms/],
   ];
   for (const [img, opts, re] of bad) assert.throws(() => writeNifti(img, opts), (e: Error) => e instanceof ArgumentError && re.test(e.message), re.source);
+});
+
+test('writeNifti: intent_code and xyzt_units are stored unwrapped at their field limits; zooms 0..2 give way to the affine, 3.. are pixdim[4..]', () => {
+  const data = new Uint8Array(2 * 3 * 4 * 5);
+  for (const [intentCode, xyztUnits] of [[32767, 255], [-32768, 0], [1002, 10]] as const) {
+    const b = writeNifti({ shape: [2, 3, 4, 5], data }, { intentCode, xyztUnits });
+    const dv = new DataView(b.buffer, b.byteOffset);
+    assert.equal(dv.getInt16(68, true), intentCode);
+    assert.equal(b[123], xyztUnits);
+  }
+  const affine = [[2, 0, 0, 1], [0, 3, 0, 2], [0, 0, 4, 3], [0, 0, 0, 1]];
+  const b = writeNifti({ shape: [2, 3, 4, 5], data, affine, zooms: [9, 9, 9, 0.5] });
+  const dv = new DataView(b.buffer, b.byteOffset);
+  assert.deepEqual([1, 2, 3, 4, 5].map((i) => dv.getFloat32(76 + 4 * i, true)), [2, 3, 4, 0.5, 1]);
+  assert.deepEqual(readNifti(b).zooms, [2, 3, 4, 0.5]);
 });
 
 test('saveNifti: .nii.gz paths are gzipped, .nii are not, and read back', async () => {
