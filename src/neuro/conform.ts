@@ -18,6 +18,7 @@
 // Volumes are in Fortran order (i fastest), as readNifti returns them.
 
 import { ArgumentError, ShapeError } from '../errors.js';
+import { inv, type Matrix } from '../linalg/index.js';
 
 export type VolumeData = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
@@ -49,23 +50,19 @@ export interface Conformed<D extends VolumeData = VolumeData> extends Volume<D> 
 
 const LIA = [[-1, 0, 0], [0, 0, -1], [0, 1, 0]]; // Mdc rows: the world direction of i, j, k
 
-/** 4x4 inverse by Gauss-Jordan with partial pivoting (float64). */
+/** 4x4 inverse (float64) through linalg's inv; a singular or non-finite affine is an ArgumentError naming it. */
 export function inv4(m: number[][]): number[][] {
-  const a = m.map((r, i) => [...r.slice(0, 4), ...[0, 1, 2, 3].map((j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < 4; c++) {
-    let p = c;
-    for (let r = c + 1; r < 4; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    if (a[p]![c] === 0 || !Number.isFinite(a[p]![c]!)) throw new ArgumentError(`conform: affine ${JSON.stringify(m)} is singular`);
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    const d = a[c]![c]!;
-    for (let j = 0; j < 8; j++) a[c]![j]! /= d;
-    for (let r = 0; r < 4; r++) {
-      if (r === c) continue;
-      const f = a[r]![c]!;
-      if (f !== 0) for (let j = 0; j < 8; j++) a[r]![j]! -= f * a[c]![j]!;
-    }
+  if (m.length !== 4 || m.some((r) => r.length < 4 || r.slice(0, 4).some((v) => !Number.isFinite(v)))) {
+    throw new ArgumentError(`conform: affine ${JSON.stringify(m)} is not a finite 4x4 matrix`);
   }
-  return a.map((r) => r.slice(4));
+  let r: Matrix;
+  try {
+    r = inv({ data: Float64Array.from(m.flatMap((row) => row.slice(0, 4))), rows: 4, cols: 4 });
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ArgumentError(`conform: affine ${JSON.stringify(m)} is singular`);
+    throw e;
+  }
+  return [0, 1, 2, 3].map((i) => Array.from(r.data.subarray(4 * i, 4 * i + 4)));
 }
 
 export function matmul4(a: number[][], b: number[][]): number[][] {

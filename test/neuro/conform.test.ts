@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 import { readNifti } from '../../src/io/nifti/index.js';
+import { inv } from '../../src/linalg/index.js';
 import { conform, conformedAffine, getscale, inv4, matmul4, rint, type Volume, type VolumeData } from '../../src/neuro/conform.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 import { checkCase } from './conform_check.js';
@@ -58,6 +59,11 @@ test('conform helpers: rint is half-to-even; getscale on a known histogram; conf
   assert.deepEqual(c, [0, 10, 30]);
   const I = matmul4(A, inv4(A));
   for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) assert.ok(Math.abs(I[i]![j]! - (i === j ? 1 : 0)) < 1e-12);
+  // inv4 is linalg's inverse (same values bit for bit), with conform's errors
+  const B = [[0.3, -1.2, 0.5, 4], [2.1, 0.1, -0.7, -3], [0.2, 0.9, 1.4, 7], [0, 0, 0, 1]];
+  assert.deepEqual(inv4(B).flat(), Array.from(inv({ data: Float64Array.from(B.flat()), rows: 4, cols: 4 }).data));
+  assert.throws(() => inv4([[1, 0, 0, 0], [0, NaN, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), (e: Error) => e instanceof ArgumentError && /not a finite 4x4/.test(e.message));
+  assert.throws(() => inv4([[1, 2, 0, 0], [2, 4, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), (e: Error) => e instanceof ArgumentError && /conform: affine .* is singular/.test(e.message));
 });
 
 test('conform: bad volumes are typed errors naming the value', () => {
