@@ -256,13 +256,20 @@ export class Tensor {
     if (this._disposed) throw new DendriteError(`${op}: tensor ${fmtShape(this.shape)} was disposed`);
   }
 
-  /** Frees this handle's hold on its storage (the block is freed when no view holds it). */
+  /**
+   * Frees this handle's hold on its storage (the block is freed when no view holds it), and its
+   * .grad: backward gives every tensor a gradient of its own, so nothing else holds it.
+   */
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
     if (this._registered) finalizer.unregister(this);
     this.gradFn = null;
     this.storage.release();
+    if (this.grad) {
+      this.grad.dispose();
+      this.grad = null;
+    }
   }
 
   /** Copies the elements out, in row-major order, into a new typed array. */

@@ -150,3 +150,15 @@ test('requiresGrad cannot be turned off on a non-leaf', () => {
     y.requiresGrad = false;
   }, DendriteError);
 });
+
+test('disposing a leaf frees its .grad too (heap bytesInUse returns to where it was)', () => {
+  const before = D.memoryStats().bytesInUse;
+  const w = D.randn([256, 256], { requiresGrad: true });
+  D.tidy(() => w.mul(w).sum().backward());
+  const g = w.grad!;
+  assert.ok(g !== null && D.memoryStats().bytesInUse >= before + 2 * 256 * 256 * 4);
+  w.dispose();
+  assert.equal(w.grad, null);
+  assert.ok(g.isDisposed);
+  assert.equal(D.memoryStats().bytesInUse, before);
+});
