@@ -1,17 +1,19 @@
 // F.interpolate / nn.Upsample for 1-, 2- and 3-D inputs ((N, C, L), (N, C, H, W), (N, C, D, H, W)).
-// Nearest and (bi/tri)linear resampling are separable: each spatial axis is resampled in turn by a
-// sparse weight matrix (1 or 2 taps per output), applied as a matmul over the last axis so the
-// backward pass is the matmul's. Source coordinates follow PyTorch exactly:
+// Nearest and (bi/tri)linear resampling are separable: each spatial axis is resampled in turn by
+// its taps, 1 per output (nearest: one row picked by indexSelect) or 2 (linear: two picked rows
+// mixed by per-output weights), so the work and memory are O(output) with no (in × out) matrix;
+// the backward passes are indexSelect's scatter-add and the weights' products. Source
+// coordinates follow PyTorch exactly:
 //   nearest        src = floor(dst · scale)                 (scale = in/out, or 1/scale_factor)
 //   nearest-exact  src = floor((dst + 0.5) · scale)
 //   linear         src = (dst + 0.5) · scale − 0.5, clamped at 0   (alignCorners false)
 //                  src = dst · (in − 1)/(out − 1)                    (alignCorners true)
 
 import { ArgumentError, ShapeError } from '../errors.js';
-import { fromValues, type Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
-import { matmul } from './matmul.js';
-import { transpose } from './movement.js';
+import { add, mul } from './elementwise.js';
+import { indexSelect } from './movement.js';
 import { requireFloat } from './util.js';
 
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear';
@@ -39,25 +41,51 @@ function perAxis(v: number | readonly number[], n: number, what: string): number
   return a;
 }
 
-/** The (in × out) resampling matrix of one axis (x · W resamples the last axis), in float64 then cast by the caller. */
-function axisWeights(inSize: number, outSize: number, scale: number, mode: InterpolateMode, alignCorners: boolean): Float64Array {
-  const w = new Float64Array(outSize * inSize);
+/** One axis's taps: source rows i0, i1 and the weight of i1 (1 − l1 for i0) per output, in float64. */
+function axisTaps(inSize: number, outSize: number, scale: number, mode: InterpolateMode, alignCorners: boolean): { i0: Int32Array; i1: Int32Array; l1: Float64Array } {
+  const i0 = new Int32Array(outSize), i1 = new Int32Array(outSize), l1 = new Float64Array(outSize);
   for (let o = 0; o < outSize; o++) {
     if (mode === 'nearest' || mode === 'nearest-exact') {
       const src = mode === 'nearest' ? Math.floor(o * scale) : Math.floor((o + 0.5) * scale);
-      w[Math.min(src, inSize - 1) * outSize + o] = 1;
+      i0[o] = i1[o] = Math.min(src, inSize - 1);
       continue;
     }
     let src: number;
     if (alignCorners) src = outSize > 1 ? (o * (inSize - 1)) / (outSize - 1) : 0;
     else src = Math.max((o + 0.5) * scale - 0.5, 0);
-    const i0 = Math.min(Math.floor(src), inSize - 1);
-    const i1 = Math.min(i0 + 1, inSize - 1);
-    const l1 = src - i0;
-    w[i0 * outSize + o] += 1 - l1;
-    w[i1 * outSize + o] += l1;
+    const a = Math.min(Math.floor(src), inSize - 1);
+    i0[o] = a;
+    i1[o] = Math.min(a + 1, inSize - 1);
+    l1[o] = src - a;
   }
-  return w;
+  return { i0, i1, l1 };
+}
+
+/** Resamples dim `axis` of y through its taps: y[i0]·(1 − l1) + y[i1]·l1 (linear) or y[i0] (nearest). */
+function resampleAxis(y: Tensor, axis: number, taps: ReturnType<typeof axisTaps>, linear: boolean): Tensor {
+  const out = taps.i0.length;
+  const idx = (v: Int32Array): Tensor => Tensor.fromFn([out], 'int32', (a) => a.set(v), 'interpolate');
+  const i0 = idx(taps.i0);
+  const picked0 = indexSelect(y, axis, i0);
+  if (!linear) {
+    if (!picked0.requiresGrad) i0.dispose();
+    return picked0;
+  }
+  // weights (out, 1, …, 1) broadcast over the axes after `axis`
+  const wShape = [out, ...y.shape.slice(axis + 1).map(() => 1)];
+  const w = (f: (k: number) => number): Tensor => Tensor.fromFn(wShape, y.dtype as 'float32', (a) => {
+    for (let k = 0; k < out; k++) a[k] = f(k);
+  }, 'interpolate');
+  const w0 = w((k) => 1 - taps.l1[k]!);
+  const w1 = w((k) => taps.l1[k]!);
+  const i1 = idx(taps.i1);
+  const a = mul(picked0, w0);
+  const picked1 = indexSelect(y, axis, i1);
+  const b = mul(picked1, w1);
+  const z = add(a, b);
+  // without a graph nothing holds the temporaries: free them now (a volume's worth each)
+  if (!z.requiresGrad) for (const t of [i0, i1, picked0, picked1, w0, w1, a, b]) t.dispose();
+  return z;
 }
 
 /** F.interpolate on (N, C, *spatial) with 1–3 spatial dims. */
@@ -86,20 +114,13 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   if (outSizes.some((o) => !Number.isInteger(o) || o < 1)) throw new ShapeError(`interpolate: output size ${outSizes.join('x')} must be positive integers (input ${fmtShape(x.shape)})`);
   const align = opts.alignCorners ?? false;
   let y = x;
-  // resample the last axis, then rotate it to the front of the spatial block; after nsp passes
-  // every axis is resampled and the order is restored
   for (let a = nsp - 1; a >= 0; a--) {
     const inS = inSizes[a]!;
     const outS = outSizes[a]!;
-    const last = y.ndim - 1;
-    const axis = 2 + a;
-    const moved = axis === last ? y : transpose(y, axis, last);
-    let z: Tensor;
-    if (inS === outS && !isLinear && scales[a] === 1) z = moved;
-    else {
-      z = matmul(moved, fromValues(axisWeights(inS, outS, scales[a]!, mode, align), [inS, outS], x.dtype));
-    }
-    y = axis === last ? z : transpose(z, axis, last);
+    if (inS === outS && !isLinear && scales[a] === 1) continue;
+    const z = resampleAxis(y, 2 + a, axisTaps(inS, outS, scales[a]!, mode, align), isLinear);
+    if (y !== x && !z.requiresGrad) y.dispose();
+    y = z;
   }
   return y;
 }

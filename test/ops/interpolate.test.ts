@@ -1,0 +1,54 @@
+// interpolate resamples each axis through its 1 or 2 taps (O(output) work and memory): a long axis
+// that an (in × out) matrix could not hold, checked against the taps computed here in float64,
+// forward and backward. PyTorch's values are in test/golden_ops/volumetric.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as D from '../../src/index.js';
+
+/** PyTorch's linear source coordinate for output o (float64). */
+function src(o: number, inS: number, outS: number, align: boolean): number {
+  return align ? (outS > 1 ? (o * (inS - 1)) / (outS - 1) : 0) : Math.max((o + 0.5) * (inS / outS) - 0.5, 0);
+}
+
+test('interpolate: a 100 000 → 200 000 linear axis (an (in × out) matrix would hold 2·10^10 weights), values and input gradient', () => {
+  const inS = 100_000, outS = 200_000;
+  const xs = Float64Array.from({ length: 2 * inS }, (_, i) => Math.sin(i * 0.37) + (i % 11) * 0.1);
+  for (const align of [false, true]) {
+    const x = D.tensor(xs, { dtype: 'float64', requiresGrad: true });
+    const y = D.interpolate(x.reshape(1, 2, inS), { size: outS, mode: 'linear', alignCorners: align });
+    assert.deepEqual(y.shape, [1, 2, outS]);
+    // upstream gradient g[c, o] = o mod 7 − 3: dx[i] = Σ_o g[o]·weight(o → i)
+    const gv = Float64Array.from({ length: 2 * outS }, (_, i) => ((i % outS) % 7) - 3);
+    y.backward(D.tensor(gv, { dtype: 'float64' }).reshape(1, 2, outS));
+    const yv = y.dataSync();
+    const dx = x.grad!.dataSync();
+    const want = new Float64Array(2 * outS);
+    const wantDx = new Float64Array(2 * inS);
+    for (let c = 0; c < 2; c++) {
+      for (let o = 0; o < outS; o++) {
+        const s = src(o, inS, outS, align);
+        const a = Math.min(Math.floor(s), inS - 1), b = Math.min(a + 1, inS - 1), l = s - a;
+        want[c * outS + o] = xs[c * inS + a]! * (1 - l) + xs[c * inS + b]! * l;
+        wantDx[c * inS + a] += gv[c * outS + o]! * (1 - l);
+        wantDx[c * inS + b] += gv[c * outS + o]! * l;
+      }
+    }
+    for (let i = 0; i < want.length; i++) if (Math.abs(yv[i]! - want[i]!) > 1e-12) assert.fail(`align ${align}: y[${i}] = ${yv[i]}, want ${want[i]}`);
+    for (let i = 0; i < wantDx.length; i++) if (Math.abs(dx[i]! - wantDx[i]!) > 1e-9) assert.fail(`align ${align}: dx[${i}] = ${dx[i]}, want ${wantDx[i]}`);
+  }
+});
+
+test('interpolate: nearest on a 256 → 512 axis of a 3-D volume picks rows floor(o/2); trilinear 16³ → 256 × 32 × 24 keeps memory O(output)', () => {
+  const x = D.arange(2 * 256, undefined, 1, { dtype: 'float32' }).reshape(1, 1, 2, 1, 256);
+  const y = D.interpolate(x, { size: [2, 1, 512], mode: 'nearest' });
+  const v = y.dataSync();
+  for (let i = 0; i < 1024; i++) assert.equal(v[i], (i >= 512 ? 256 : 0) + Math.floor((i % 512) / 2));
+  // without a graph each axis frees its temporaries: what stays is the output (and the input)
+  const vol = D.randn([1, 2, 16, 16, 16]);
+  const before = D.memoryStats().bytesInUse;
+  const z = D.noGrad(() => D.interpolate(vol, { size: [256, 32, 24], mode: 'trilinear' }));
+  const outBytes = z.numel * 4;
+  const kept = D.memoryStats().bytesInUse - before;
+  assert.ok(kept >= outBytes && kept < 1.5 * outBytes, `kept ${kept} bytes for a ${outBytes}-byte output`);
+  z.dispose();
+});
