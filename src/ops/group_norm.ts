@@ -1,14 +1,19 @@
 // F.group_norm: channels split into groups, each (sample, group) normalised over its channels
-// and spatial positions with the biased variance, then a per-channel affine. Composed from
-// differentiable ops, so autograd derives the backward (as layerNorm does).
+// and spatial positions with the biased variance, then a per-channel affine.
+// x: (N, C, *S)  G=groups, Cg=C/G, L=Cg·|S| values per (sample, group), all contiguous.
+// The (sample, group) blocks are the channels of batch normalisation over (1, N·G, L), so the
+// fused batch-norm kernels do the work: forward = statistics + one apply pass (the group's
+// mean/invstd and the channel's weight/bias folded into per-(n, c) vectors over (1, N·C, |S|));
+// backward = dx̂ = dy·w (one pass, with a weight), dx by the training-mode batch-norm backward
+// over (1, N·G, L), and dw/db per (n, c) over (1, N·C, |S|) summed over n (a tiny reduction).
 
 import { ArgumentError, ShapeError } from '../errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { backend } from '../kernels/registry.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
-import { add, addScalar, mul, rsqrt, sub } from './elementwise.js';
-import { mean, variance } from './reduce.js';
-import { reshape } from './movement.js';
-import { requireFloat } from './util.js';
+import { sum } from './reduce.js';
+import { cast, contiguousData, requireFloat } from './util.js';
 
 export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   requireFloat(x, 'groupNorm');
@@ -18,16 +23,80 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   if (!Number.isInteger(numGroups) || numGroups < 1 || C % numGroups !== 0) {
     throw new ArgumentError(`groupNorm: ${C} channels cannot be split into ${numGroups} groups`);
   }
+  if (!(eps >= 0) || !Number.isFinite(eps)) throw new ArgumentError(`groupNorm: eps must be ≥ 0 and finite, got ${eps}`);
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t && (t.ndim !== 1 || t.shape[0] !== C)) throw new ShapeError(`groupNorm: ${name} ${fmtShape(t.shape)} must be (${C},) for input ${fmtShape(x.shape)}`);
   }
-  const g = reshape(x, [N, numGroups, -1]);
-  const mu = mean(g, 2, true);
-  const v = variance(g, 2, { correction: 0, keepdim: true });
-  let y = reshape(mul(sub(g, mu), rsqrt(addScalar(v, eps))), x.shape);
-  // (C,) → (C, 1, …, 1) so the affine broadcasts over the spatial dims
-  const affineShape = [C, ...x.shape.slice(2).map(() => 1)];
-  if (weight) y = mul(y, reshape(weight, affineShape));
-  if (bias) y = add(y, reshape(bias, affineShape));
-  return y;
+  const G = numGroups;
+  const Cg = C / G;
+  const S = C > 0 ? x.numel / Math.max(N * C, 1) : 0;
+  const L = Cg * S;
+  const NG = N * G;
+  const NC = N * C;
+  const dt = x.dtype;
+  const be = backend();
+  const xc = contiguousData(x);
+  const mean = Tensor.empty([NG], dt);
+  const invstd = Tensor.empty([NG], dt);
+  if (x.numel > 0) be.batchNormStats(dt, xc.offset, 1, NG, L, eps, mean.offset, invstd.offset);
+  // per-(n, c) views of the group statistics, and the weight and bias tiled over the batch
+  const mu = mean.dataSync();
+  const is = invstd.dataSync();
+  const values = (t: Tensor | null): Float32Array | Float64Array | Int32Array | null => {
+    if (!t) return null;
+    const c = cast(t, dt);
+    const v = c.dataSync();
+    if (c !== t) c.dispose();
+    return v;
+  };
+  const wv = values(weight);
+  const bv = values(bias);
+  const perChannel = (f: (n: number, c: number) => number): Tensor => Tensor.fromFn([NC], dt as 'float32', (a) => {
+    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) a[n * C + c] = f(n, c);
+  }, 'groupNorm');
+  const meanNC = perChannel((n, c) => mu[n * G + Math.floor(c / Cg)]!);
+  const invstdNC = perChannel((n, c) => is[n * G + Math.floor(c / Cg)]!);
+  const wNC = wv ? perChannel((_, c) => wv[c]!) : null;
+  const bNC = bv ? perChannel((_, c) => bv[c]!) : null;
+  const y = Tensor.empty(x.shape, dt);
+  if (x.numel > 0) be.batchNormApply(dt, xc.offset, 1, NC, S, meanNC.offset, invstdNC.offset, wNC ? wNC.offset : -1, bNC ? bNC.offset : -1, y.offset);
+  bNC?.dispose();
+  const out = record('groupNorm', y, [x, weight, bias], (gy) => {
+    const dy = contiguousData(gy);
+    let dx: Tensor | null = null;
+    if (x.requiresGrad && x.numel === 0) dx = Tensor.empty(x.shape, dt);
+    else if (x.requiresGrad) {
+      // dx̂ = dy·w[c], then dx by batch norm's training backward over the (n, g) blocks
+      let dxhat = dy;
+      if (wNC) {
+        dxhat = Tensor.empty(x.shape, dt);
+        const zero = Tensor.empty([NC], dt);
+        be.fill(dt, zero.offset, NC, 0);
+        be.batchNormApply(dt, dy.offset, 1, NC, S, zero.offset, wNC.offset, -1, -1, dxhat.offset);
+        zero.dispose();
+      }
+      dx = Tensor.empty(x.shape, dt);
+      be.batchNormBackward(dt, xc.offset, dxhat.offset, 1, NG, L, mean.offset, invstd.offset, -1, dx.offset, -1, -1);
+      if (dxhat !== dy) dxhat.dispose();
+    }
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if ((weight?.requiresGrad || bias?.requiresGrad) && x.numel > 0) {
+      // Σ_s dy·x̂ and Σ_s dy per (n, c), then summed over the batch
+      const dwNC = Tensor.empty([N, C], dt);
+      const dbNC = Tensor.empty([N, C], dt);
+      be.batchNormBackward(dt, xc.offset, dy.offset, 1, NC, S, meanNC.offset, invstdNC.offset, -1, -1, dwNC.offset, dbNC.offset);
+      if (weight?.requiresGrad) dw = cast(sum(dwNC, 0), weight.dtype);
+      if (bias?.requiresGrad) db = cast(sum(dbNC, 0), bias.dtype);
+      dwNC.dispose();
+      dbNC.dispose();
+    }
+    if (dy !== gy) dy.dispose();
+    return [dx, dw, db];
+  }, [xc, weight]);
+  if (!out.requiresGrad) {
+    for (const t of [mean, invstd, meanNC, invstdNC, wNC]) t?.dispose();
+    if (xc !== x) xc.dispose();
+  }
+  return out;
 }
