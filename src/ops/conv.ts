@@ -34,7 +34,7 @@ export function outSize(size: number, k: number, s: number, padTotal: number, d:
   return Math.floor((size + padTotal - d * (k - 1) - 1) / s) + 1;
 }
 
-interface ConvGeom extends Window2d {
+export interface ConvGeom extends Window2d {
   N: number; C: number; O: number; groups: number;
 }
 
@@ -288,8 +288,8 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
   return out;
 }
 
-/** dX = col2im(Wᵀ dY): the gradient of conv2d with respect to its input. */
-function conv2dBackwardInput(dy: Tensor, w: Tensor, g: ConvGeom): Tensor {
+/** dX = col2im(Wᵀ dY): the gradient of conv2d with respect to its input (convTranspose2d's forward). */
+export function conv2dBackwardInput(dy: Tensor, w: Tensor, g: ConvGeom): Tensor {
   const L = g.OH * g.OW;
   const Cg = g.C / g.groups;
   const Og = g.O / g.groups;

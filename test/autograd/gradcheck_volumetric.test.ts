@@ -42,3 +42,6 @@ gc('groupNorm 3-D, one group', (x) => D.groupNorm(x, 1), () => [rn(2, 3, 2, 2, 2
 gc('convTranspose1d stride 2, output padding', (x, w, b) => D.convTranspose1d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), () => [rn(1, 2, 4), rn(2, 3, 3), rn(3)]);
 gc('convTranspose2d groups, dilation', (x, w) => D.convTranspose2d(x, w, null, { groups: 2, dilation: 2, stride: [2, 1] }), () => [rn(1, 4, 3, 3), rn(4, 1, 2, 2)]);
 gc('convTranspose3d stride 2', (x, w, b) => D.convTranspose3d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), () => [rn(1, 2, 2, 2, 2), rn(2, 1, 3, 3, 3), rn(1)]);
+gc('convTranspose1d outputPadding ≥ stride (dilation 3)', (x, w, b) => D.convTranspose1d(x, w, b, { dilation: 3, outputPadding: 2 }), () => [rn(2, 2, 4), rn(2, 3, 2), rn(3)]);
+gc('convTranspose2d outputPadding ≥ stride, groups 2', (x, w) => D.convTranspose2d(x, w, null, { stride: [1, 2], dilation: [2, 3], outputPadding: [1, 2], groups: 2, padding: [1, 0] }), () => [rn(2, 4, 3, 3), rn(4, 2, 2, 2)]);
+gc('convTranspose3d dilation 2, groups 2, batch 2, outputPadding ≥ stride', (x, w, b) => D.convTranspose3d(x, w, b, { dilation: 2, groups: 2, outputPadding: [1, 0, 1], padding: [0, 1, 0] }), () => [rn(2, 4, 2, 3, 2), rn(4, 1, 2, 2, 2), rn(2)]);
