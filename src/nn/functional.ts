@@ -2,7 +2,10 @@
 export { linear } from '../ops/matmul.js';
 export { conv1d, conv2d } from '../ops/conv.js';
 export { conv3d } from '../ops/conv3d.js';
-export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d } from '../ops/pool.js';
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d,
+  adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices,
+} from '../ops/pool.js';
 export { relu, elu, leakyRelu, sigmoid, tanh, softplus } from '../ops/elementwise.js';
 export { softmax, logSoftmax } from '../ops/activation.js';
 export { batchNorm, dropout, layerNorm } from '../ops/norm.js';

@@ -3,7 +3,7 @@ export { Module, type AnyModule, type ForwardHook, type ForwardPreHook, type Hoo
 export { Parameter } from './parameter.js';
 export { Linear, Identity } from './linear.js';
 export { Conv1d, Conv2d, Conv3d } from './conv.js';
-export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from './pooling.js';
+export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPoolOut } from './pooling.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batchnorm.js';
 export { GroupNorm, LayerNorm, type NormLayerOptions } from './normalization.js';
 export { Upsample } from './upsample.js';

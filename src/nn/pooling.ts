@@ -2,7 +2,7 @@
 
 import type { Tensor } from '../tensor/tensor.js';
 import type { Pair } from '../ops/conv.js';
-import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AvgPool2dOptions, type Pool1dOptions } from '../ops/pool.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AvgPool2dOptions, type Pool1dOptions } from '../ops/pool.js';
 import { avgPool3d, maxPool3d, type AvgPool3dOptions, type Pool3dOptions, type Triple } from '../ops/pool3d.js';
 import { Module } from './module.js';
 
@@ -63,6 +63,39 @@ export class AdaptiveAvgPool1d extends Module {
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool1d(x, this.outputSize);
+  }
+}
+
+/** Values, or values and int32 in-plane indices of the maxima with returnIndices (PyTorch's return_indices). */
+export type MaxPoolOut<R extends boolean> = R extends true ? { values: Tensor; indices: Tensor } : Tensor;
+
+export class AdaptiveMaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPoolOut<R>> {
+  readonly returnIndices: R;
+  constructor(readonly outputSize: Pair, opts: { returnIndices?: R } = {}) {
+    super();
+    this.returnIndices = (opts.returnIndices ?? false) as R;
+  }
+  forward(x: Tensor): MaxPoolOut<R> {
+    const r = adaptiveMaxPool2dWithIndices(x, this.outputSize);
+    return (this.returnIndices ? r : r.values) as MaxPoolOut<R>;
+  }
+  override extraRepr(): string {
+    return `outputSize=${String(this.outputSize)}, returnIndices=${this.returnIndices}`;
+  }
+}
+
+export class AdaptiveMaxPool1d<R extends boolean = false> extends Module<[Tensor], MaxPoolOut<R>> {
+  readonly returnIndices: R;
+  constructor(readonly outputSize: number, opts: { returnIndices?: R } = {}) {
+    super();
+    this.returnIndices = (opts.returnIndices ?? false) as R;
+  }
+  forward(x: Tensor): MaxPoolOut<R> {
+    const r = adaptiveMaxPool1dWithIndices(x, this.outputSize);
+    return (this.returnIndices ? r : r.values) as MaxPoolOut<R>;
+  }
+  override extraRepr(): string {
+    return `outputSize=${this.outputSize}, returnIndices=${this.returnIndices}`;
   }
 }
 

@@ -8,7 +8,10 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { contiguousData, requireFloat } from './util.js';
-import { squeeze, unsqueeze } from './movement.js';
+import { gather, indexSelect, reshape, squeeze, unsqueeze } from './movement.js';
+import { mul } from './elementwise.js';
+import { maxDim } from './reduce.js';
+import { noGrad } from '../autograd/grad_mode.js';
 import { pair, type Pair } from './conv.js';
 
 export interface Pool2dOptions {
@@ -20,6 +23,8 @@ export interface Pool2dOptions {
 
 export interface AvgPool2dOptions extends Pool2dOptions {
   countIncludePad?: boolean;
+  /** Divide every window's sum by this (a non-zero integer) instead of its size (PyTorch's divisor_override). */
+  divisorOverride?: number | null;
 }
 
 /** Pooled length, as PyTorch: a ceil-mode window may not start inside the right padding. */
@@ -71,6 +76,18 @@ export function maxPool2d(input: Tensor, kernel: Pair, opts: Pool2dOptions = {})
 
 export function avgPool2d(input: Tensor, kernel: Pair, opts: AvgPool2dOptions = {}): Tensor {
   const g = geometry(input, kernel, { ...opts, dilation: 1 }, 'avgPool2d');
+  const d = opts.divisorOverride;
+  if (d !== undefined && d !== null) {
+    if (!Number.isInteger(d) || d === 0) throw new ArgumentError(`avgPool2d: divisorOverride must be a non-zero integer, got ${d}`);
+    // sum = the count-include-pad mean times its divisor (the window clipped to the padded
+    // plane, PyTorch's pool_size); one factor per output position
+    const mean = avgPool2d(input, kernel, { ...opts, countIncludePad: true, divisorOverride: null });
+    const size = (o: number, s: number, p: number, k: number, n: number): number => Math.min(o * s - p + k, n + p) - (o * s - p);
+    const factor = Tensor.fromFn([g.OH, g.OW], input.dtype as 'float32', (a) => {
+      for (let oy = 0; oy < g.OH; oy++) for (let ox = 0; ox < g.OW; ox++) a[oy * g.OW + ox] = (size(oy, g.sh, g.ph, g.kh, g.H) * size(ox, g.sw, g.pw, g.kw, g.W)) / d;
+    }, 'avgPool2d');
+    return mul(mean, factor);
+  }
   const cip = opts.countIncludePad ?? true;
   const x = contiguousData(input);
   const y = Tensor.empty([...input.shape.slice(0, -2), g.OH, g.OW], x.dtype);
@@ -106,6 +123,65 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
     if (dy !== gy) dy.dispose();
     return [dx];
   });
+}
+
+/** Adaptive window of output o over n inputs into m outputs: [floor(o·n/m), ceil((o + 1)·n/m)). */
+function adaptiveWindow(o: number, n: number, m: number): [number, number] {
+  return [Math.floor((o * n) / m), Math.ceil(((o + 1) * n) / m)];
+}
+
+/**
+ * F.adaptive_max_pool2d with return_indices: the max of each adaptive window and its flat
+ * in-plane index (h·W + w, int32; the first maximum in row-major order on ties, as PyTorch).
+ * Windows are padded to the largest one by repeating positions they already hold (which never
+ * changes the max or the first maximum), read with one indexSelect and reduced by maxDim; the
+ * values are then gathered from x at the winners, so the gradient is gather's scatter-add.
+ * Memory: planes · OH·OW · (largest window), at most about 4× the input for output ≤ input.
+ */
+export function adaptiveMaxPool2dWithIndices(input: Tensor, outputSize: Pair): { values: Tensor; indices: Tensor } {
+  if (input.ndim !== 4 && input.ndim !== 3) throw new ShapeError(`adaptiveMaxPool2d: expected (N, C, H, W) or (C, H, W), got ${fmtShape(input.shape)}`);
+  requireFloat(input, 'adaptiveMaxPool2d');
+  const [OH, OW] = pair(outputSize);
+  const H = input.shape[input.ndim - 2]!;
+  const W = input.shape[input.ndim - 1]!;
+  if (!Number.isInteger(OH) || !Number.isInteger(OW) || OH < 1 || OW < 1) throw new ArgumentError(`adaptiveMaxPool2d: output size ${OH}x${OW} must be integers ≥ 1`);
+  if (H < 1 || W < 1) throw new ShapeError(`adaptiveMaxPool2d: input ${fmtShape(input.shape)} has an empty plane`);
+  const planes = input.numel / (H * W);
+  const rows = Array.from({ length: OH }, (_, o) => adaptiveWindow(o, H, OH));
+  const cols = Array.from({ length: OW }, (_, o) => adaptiveWindow(o, W, OW));
+  const kh = Math.max(...rows.map(([a, b]) => b - a));
+  const kw = Math.max(...cols.map(([a, b]) => b - a));
+  const kk = kh * kw;
+  // positions of each window, row-major, padded by clamping to its last row and column
+  const pos = new Int32Array(OH * OW * kk);
+  for (let oy = 0; oy < OH; oy++) {
+    const [h0, h1] = rows[oy]!;
+    for (let ox = 0; ox < OW; ox++) {
+      const [w0, w1] = cols[ox]!;
+      const base = (oy * OW + ox) * kk;
+      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) pos[base + i * kw + j] = Math.min(h0 + i, h1 - 1) * W + Math.min(w0 + j, w1 - 1);
+    }
+  }
+  const flat = reshape(input, [planes, H * W]);
+  const winner = noGrad(() => {
+    const idx = Tensor.fromFn([pos.length], 'int32', (a) => a.set(pos), 'adaptiveMaxPool2d');
+    const windows = reshape(indexSelect(flat, 1, idx), [planes, OH * OW, kk]);
+    const k = maxDim(windows, 2);
+    const kv = k.indices.dataSync();
+    for (const t of [idx, windows, k.values, k.indices]) t.dispose();
+    return kv;
+  });
+  const outShape = [...input.shape.slice(0, -2), OH, OW];
+  const indices = Tensor.fromFn([planes, OH * OW], 'int32', (a) => {
+    for (let p = 0; p < planes; p++) for (let o = 0; o < OH * OW; o++) a[p * OH * OW + o] = pos[o * kk + winner[p * OH * OW + o]!]!;
+  }, 'adaptiveMaxPool2d');
+  const values = reshape(gather(flat, 1, indices), outShape);
+  return { values, indices: reshape(indices, outShape) };
+}
+
+/** F.adaptive_max_pool2d (values only). */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair): Tensor {
+  return adaptiveMaxPool2dWithIndices(input, outputSize).values;
 }
 
 // ---- 1-D variants over (N, C, L) or (C, L) -------------------------------------------------
@@ -147,3 +223,15 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
   return squeeze(adaptiveAvgPool2d(unsqueeze(x, -2), [1, outputSize]), -2);
 }
 
+
+/** F.adaptive_max_pool1d with return_indices: values and the int32 index of each window's first maximum. */
+export function adaptiveMaxPool1dWithIndices(x: Tensor, outputSize: number): { values: Tensor; indices: Tensor } {
+  check1d(x, 'adaptiveMaxPool1d');
+  const r = adaptiveMaxPool2dWithIndices(unsqueeze(x, -2), [1, outputSize]);
+  return { values: squeeze(r.values, -2), indices: squeeze(r.indices, -2) };
+}
+
+/** F.adaptive_max_pool1d (values only). */
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
+  return adaptiveMaxPool1dWithIndices(x, outputSize).values;
+}

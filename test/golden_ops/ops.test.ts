@@ -42,6 +42,7 @@ function poolOpts2d(kw: Kwargs): D.AvgPool2dOptions {
     dilation: pair(kw, 'dilation'),
     ceilMode: bool(kw, 'ceil_mode'),
     countIncludePad: bool(kw, 'count_include_pad'),
+    divisorOverride: num(kw, 'divisor_override'),
   });
 }
 
@@ -137,14 +138,11 @@ const OPS: OpTable = {
   max_pool1d: ew(([x], kw) => D.maxPool1d(x!, num(kw, 'kernel_size')!, poolOpts1d(kw))),
   max_pool2d: ew(([x], kw) => D.maxPool2d(x!, pair(kw, 'kernel_size')!, poolOpts2d(kw))),
   avg_pool1d: red(([x], kw) => D.avgPool1d(x!, num(kw, 'kernel_size')!, poolOpts1d(kw))),
-  avg_pool2d: {
-    ...red(([x], kw) => D.avgPool2d(x!, pair(kw, 'kernel_size')!, poolOpts2d(kw))),
-    skip: (c) => (c.kwargs['divisor_override'] != null ? 'not implemented: avg_pool2d divisor_override' : null),
-  },
+  avg_pool2d: red(([x], kw) => D.avgPool2d(x!, pair(kw, 'kernel_size')!, poolOpts2d(kw))),
   adaptive_avg_pool1d: red(([x], kw) => D.adaptiveAvgPool1d(x!, num(kw, 'output_size')!)),
   adaptive_avg_pool2d: red(([x], kw) => D.adaptiveAvgPool2d(x!, pair(kw, 'output_size')!)),
-  adaptive_max_pool1d: { unsupported: 'adaptive max pooling is not in dendrite' },
-  adaptive_max_pool2d: { unsupported: 'adaptive max pooling is not in dendrite' },
+  adaptive_max_pool1d: ew(([x], kw) => D.adaptiveMaxPool1d(x!, num(kw, 'output_size')!)),
+  adaptive_max_pool2d: ew(([x], kw) => D.adaptiveMaxPool2d(x!, pair(kw, 'output_size')!)),
 
   // ---- softmax, normalisation, dropout
   softmax: red(([x], kw) => D.softmax(x!, num(kw, 'dim')!)),
