@@ -1,9 +1,11 @@
 // F.interpolate / nn.Upsample for 1-, 2- and 3-D inputs ((N, C, L), (N, C, H, W), (N, C, D, H, W)).
 // Nearest and (bi/tri)linear resampling are separable: each spatial axis is resampled in turn by
-// its taps, 1 per output (nearest: one row picked by indexSelect) or 2 (linear: two picked rows
-// mixed by per-output weights), so the work and memory are O(output) with no (in × out) matrix;
-// the backward passes are indexSelect's scatter-add and the weights' products. Source
-// coordinates follow PyTorch exactly:
+// its taps, 1 per output (nearest) or 2 (linear), never an (in × out) matrix. For finite inputs
+// the taps are applied as a banded product, one GEMM per block of 32 outputs over just the input
+// rows the block's taps touch, strided in place (no transposes), forward and backward; work and
+// memory are O(output) for a bounded scale. An input holding Inf or NaN takes the exact two-tap
+// composition (indexSelect and products), so a non-finite sample stays where PyTorch keeps it.
+// Source coordinates follow PyTorch exactly:
 //   nearest        src = floor(dst · scale)                 (scale = in/out, or 1/scale_factor)
 //   nearest-exact  src = floor((dst + 0.5) · scale)
 //   linear         src = (dst + 0.5) · scale − 0.5, clamped at 0   (alignCorners false)
@@ -14,7 +16,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { add, mul } from './elementwise.js';
 import { indexSelect } from './movement.js';
-import { requireFloat } from './util.js';
+import { sumAll } from './reduce.js';
+import { backend } from '../kernels/registry.js';
+import { record } from '../autograd/tape.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { contiguousData, requireFloat } from './util.js';
 
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear';
 
@@ -61,8 +67,96 @@ function axisTaps(inSize: number, outSize: number, scale: number, mode: Interpol
   return { i0, i1, l1 };
 }
 
-/** Resamples dim `axis` of y through its taps: y[i0]·(1 − l1) + y[i1]·l1 (linear) or y[i0] (nearest). */
-function resampleAxis(y: Tensor, axis: number, taps: ReturnType<typeof axisTaps>, linear: boolean): Tensor {
+// Outputs per block of the banded product: each block reads only the input rows its taps touch
+// (about BLOCK·in/out + 2), so the work per output stays bounded and the weights take
+// O(out·(BLOCK·in/out + 2)) memory, never an (in × out) matrix.
+const BLOCK = 32;
+
+interface Band { j0: number; j1: number; lo: number; len: number; off: number }
+
+/** The blocks of an axis's taps and their dense (len × outputs) weights, packed in one array. */
+function bands(taps: ReturnType<typeof axisTaps>, linear: boolean): { blocks: Band[]; weights: Float64Array } {
+  const m = taps.i0.length;
+  const blocks: Band[] = [];
+  let size = 0;
+  for (let j0 = 0; j0 < m; j0 += BLOCK) {
+    const j1 = Math.min(m, j0 + BLOCK);
+    // taps are non-decreasing in the output index: the block's rows are [i0[j0], i1[j1 − 1]]
+    const lo = taps.i0[j0]!;
+    const len = taps.i1[j1 - 1]! - lo + 1;
+    blocks.push({ j0, j1, lo, len, off: size });
+    size += len * (j1 - j0);
+  }
+  const weights = new Float64Array(size);
+  for (const b of blocks) {
+    const B = b.j1 - b.j0;
+    for (let j = b.j0; j < b.j1; j++) {
+      const l1 = linear ? taps.l1[j]! : 0;
+      weights[b.off + (taps.i0[j]! - b.lo) * B + (j - b.j0)] += 1 - l1;
+      if (l1 !== 0) weights[b.off + (taps.i1[j]! - b.lo) * B + (j - b.j0)] += l1;
+    }
+  }
+  return { blocks, weights };
+}
+
+/**
+ * Resamples dim `axis` of y (as (outer, n, inner)) by its taps as a banded product, one GEMM per
+ * block of outputs: y[o, j0:j1, :] = Wbᵀ · x[o, lo:lo+len, :], or for the last axis
+ * y[:, j0:j1] = x[:, lo:lo+len] · Wb. The backward pass is the transposed product per block,
+ * accumulated into dx (blocks that share a boundary row add up). Only for finite inputs: a 0
+ * weight times an infinite sample would spread NaN across the block.
+ */
+function resampleBanded(y: Tensor, axis: number, taps: ReturnType<typeof axisTaps>, linear: boolean): Tensor {
+  const n = y.shape[axis]!;
+  const m = taps.i0.length;
+  const outer = y.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = y.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const dt = y.dtype;
+  const { blocks, weights } = bands(taps, linear);
+  const w = Tensor.fromFn([weights.length], dt as 'float32', (a) => a.set(weights), 'interpolate');
+  const x = contiguousData(y);
+  const out = Tensor.empty(y.shape.map((v, i) => (i === axis ? m : v)), dt);
+  const be = backend();
+  for (const b of blocks) {
+    const B = b.j1 - b.j0;
+    if (inner === 1) {
+      be.matmul(dt, 1, outer, B, b.len, { off: x.offset + b.lo, sb: 0, sr: n, sc: 1 }, { off: w.offset + b.off, sb: 0, sr: B, sc: 1 }, { off: out.offset + b.j0, sb: 0, sr: m, sc: 1 }, 0);
+    } else {
+      be.matmul(dt, outer, B, inner, b.len, { off: w.offset + b.off, sb: 0, sr: 1, sc: B }, { off: x.offset + b.lo * inner, sb: n * inner, sr: inner, sc: 1 }, { off: out.offset + b.j0 * inner, sb: m * inner, sr: inner, sc: 1 }, 0);
+    }
+  }
+  const res = record('interpolate', out, [y], (gy) => {
+    const dy = contiguousData(gy);
+    const dx = Tensor.empty(y.shape, dt);
+    be.fill(dt, dx.offset, dx.numel, 0);
+    for (const b of blocks) {
+      const B = b.j1 - b.j0;
+      if (inner === 1) {
+        be.matmul(dt, 1, outer, b.len, B, { off: dy.offset + b.j0, sb: 0, sr: m, sc: 1 }, { off: w.offset + b.off, sb: 0, sr: 1, sc: B }, { off: dx.offset + b.lo, sb: 0, sr: n, sc: 1 }, 1);
+      } else {
+        be.matmul(dt, outer, b.len, inner, B, { off: w.offset + b.off, sb: 0, sr: B, sc: 1 }, { off: dy.offset + b.j0 * inner, sb: m * inner, sr: inner, sc: 1 }, { off: dx.offset + b.lo * inner, sb: n * inner, sr: inner, sc: 1 }, 1);
+      }
+    }
+    if (dy !== gy) dy.dispose();
+    return [dx];
+  });
+  if (!res.requiresGrad) {
+    w.dispose();
+    if (x !== y) x.dispose();
+  }
+  return res;
+}
+
+/** Resamples dim `axis` of y through its taps (see resampleBanded and resampleRows). */
+function resampleAxis(y: Tensor, axis: number, taps: ReturnType<typeof axisTaps>, linear: boolean, finite: boolean): Tensor {
+  return finite ? resampleBanded(y, axis, taps, linear) : resampleRows(y, axis, taps, linear);
+}
+
+/**
+ * y[i0]·(1 − l1) + y[i1]·l1 (linear) or y[i0] (nearest) along dim `axis`, composed from
+ * indexSelect and products: exactly PyTorch's two taps, so a non-finite sample stays local.
+ */
+function resampleRows(y: Tensor, axis: number, taps: ReturnType<typeof axisTaps>, linear: boolean): Tensor {
   const out = taps.i0.length;
   const idx = (v: Int32Array): Tensor => Tensor.fromFn([out], 'int32', (a) => a.set(v), 'interpolate');
   const i0 = idx(taps.i0);
@@ -113,12 +207,15 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   }
   if (outSizes.some((o) => !Number.isInteger(o) || o < 1)) throw new ShapeError(`interpolate: output size ${outSizes.join('x')} must be positive integers (input ${fmtShape(x.shape)})`);
   const align = opts.alignCorners ?? false;
+  // one pass over the input decides the path: the banded product needs finite samples
+  const finite = Number.isFinite(noGrad(() => sumAll(x)));
   let y = x;
   for (let a = nsp - 1; a >= 0; a--) {
     const inS = inSizes[a]!;
     const outS = outSizes[a]!;
-    if (inS === outS && !isLinear && scales[a] === 1) continue;
-    const z = resampleAxis(y, 2 + a, axisTaps(inS, outS, scales[a]!, mode, align), isLinear);
+    // same size at scale 1 is the identity in every mode (linear: src = o exactly)
+    if (inS === outS && (scales[a] === 1 || (isLinear && align))) continue;
+    const z = resampleAxis(y, 2 + a, axisTaps(inS, outS, scales[a]!, mode, align), isLinear, finite);
     if (y !== x && !z.requiresGrad) y.dispose();
     y = z;
   }

@@ -52,3 +52,28 @@ test('interpolate: nearest on a 256 → 512 axis of a 3-D volume picks rows floo
   assert.ok(kept >= outBytes && kept < 1.5 * outBytes, `kept ${kept} bytes for a ${outBytes}-byte output`);
   z.dispose();
 });
+
+test('interpolate: an Inf sample stays local (the exact two-tap path) and the finite channel matches the banded path, values and gradient', () => {
+  const L = 40;
+  const base = Array.from({ length: L }, (_, i) => Math.cos(i * 0.5));
+  const withInf = base.map((v, i) => (i === 17 ? Infinity : v));
+  for (const mode of ['linear', 'nearest'] as const) {
+    const x = D.tensor([...base, ...withInf], { dtype: 'float64', requiresGrad: true });
+    const y = D.interpolate(x.reshape(1, 2, L), { size: 3 * L + 1, mode });
+    const x0 = D.tensor(base, { dtype: 'float64', requiresGrad: true });
+    const y0 = D.interpolate(x0.reshape(1, 1, L), { size: 3 * L + 1, mode });
+    const yv = y.dataSync(), y0v = y0.dataSync();
+    for (let j = 0; j < y0v.length; j++) assert.ok(Math.abs(yv[j]! - y0v[j]!) < 1e-12, `${mode}: y[0, ${j}]`);
+    // channel 1: outputs whose taps do not reach sample 17 are finite
+    const m = 3 * L + 1;
+    for (let j = 0; j < m; j++) {
+      const src = mode === 'nearest' ? Math.floor((j * L) / m) : Math.max((j + 0.5) * (L / m) - 0.5, 0);
+      if (Math.floor(src) + 1 < 17 || Math.floor(src) > 17) assert.ok(Number.isFinite(yv[m + j]!), `${mode}: y[1, ${j}] = ${yv[m + j]}`);
+    }
+    const g = Float64Array.from({ length: 2 * m }, (_, i) => (i % 5) - 2);
+    y.backward(D.tensor(g, { dtype: 'float64' }).reshape(1, 2, m));
+    y0.backward(D.tensor(g.subarray(0, m), { dtype: 'float64' }).reshape(1, 1, m));
+    const gx = x.grad!.dataSync(), gx0 = x0.grad!.dataSync();
+    for (let i = 0; i < L; i++) assert.ok(Math.abs(gx[i]! - gx0[i]!) < 1e-12, `${mode}: dx[0, ${i}] ${gx[i]} vs ${gx0[i]}`);
+  }
+});
