@@ -128,9 +128,11 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** Sum of all elements as a JS number (no autograd). */
 export function sumAll(x: Tensor): number {
-  const s = reduceRaw('sum', contiguous(x), normDims(x, null, 'sum'), false);
+  const c = contiguous(x);
+  const s = reduceRaw('sum', c, normDims(x, null, 'sum'), false);
   const v = s.item();
   s.dispose();
+  if (c !== x) c.dispose();
   return v;
 }
 
