@@ -8,4 +8,6 @@ export interface PageInfo {
 
 export const PAGES: PageInfo[] = [
   { name: 'runs', title: 'Runs' },
+  { name: 'run', title: 'Run' },
+  { name: 'compare', title: 'Compare' },
 ];
