@@ -8,7 +8,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError } from '../../src/errors.js';
-import { API_ROUTES, CSP, startServer, type DashboardServer, type Route } from '../../src/node/serve/index.js';
+import { API_ROUTES, CSP, openEventStreams, startServer, type DashboardServer, type Route } from '../../src/node/serve/index.js';
 import { raw, readEvents } from './server_helpers.js';
 
 interface Fixture {
@@ -198,6 +198,7 @@ test('serve: run events push appended lines, skip malformed and oversized ones, 
   await ev.next((e) => e.event === 'end');
   await ev.ended;
   assert.equal(s.activeStreams(), 0);
+  assert.equal(openEventStreams(), 0);
 
   // resuming from an event id sends only what follows it
   const again = await readEvents(s.url, `/api/runs/runs/live/events?from=${second.id}`);
@@ -219,12 +220,14 @@ test('serve: a client that disconnects mid-stream is let go; the server keeps se
   // keep writing while the sockets are gone
   for (let i = 2; i < 50; i++) appendFileSync(join(dir, 'metrics.jsonl'), `{"epoch":${i},"split":"train","loss":1}\n`);
   const deadline = Date.now() + 5000;
-  while (s.activeStreams() !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while ((s.activeStreams() !== 1 || openEventStreams() !== 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(s.activeStreams(), 1);
+  assert.equal(openEventStreams(), 1, 'a closed client left its file watcher and timers running');
   await readers[2]!.next((e) => e.event === 'metric' && JSON.parse(e.data).epoch === 49);
   const list = await raw(s.url, 'GET', '/api/runs');
   assert.equal(list.status, 200);
   readers[2]!.destroy();
-  while (s.activeStreams() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while ((s.activeStreams() !== 0 || openEventStreams() !== 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(s.activeStreams(), 0);
+  assert.equal(openEventStreams(), 0);
 }));

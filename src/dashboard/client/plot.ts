@@ -7,6 +7,8 @@ import { el } from './layout.js';
 import { pointCount, type CurveSet } from './curves.js';
 
 export const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563', '#65a30d', '#9333ea'];
+/** One colour per split on every chart of a run (a series named '<run> · <split>' keeps the palette order). */
+const SPLIT_COLOURS: Record<string, string> = { 'train (steps)': '#93c5fd', train: '#2563eb', test: '#dc2626', valid: '#059669', true: '#1d2430', predicted: '#dc2626' };
 
 export interface LinePlot {
   root: HTMLElement;
@@ -42,7 +44,7 @@ export function linePlot(parent: HTMLElement, id: string, o: LinePlotOptions): L
       series: [
         { label: o.xLabel },
         ...c.series.map((s, i) => ({
-          label: s.label, stroke: PALETTE[i % PALETTE.length]!, width: 1.5, spanGaps: true,
+          label: s.label, stroke: SPLIT_COLOURS[s.label] ?? PALETTE[i % PALETTE.length]!, width: 1.5, spanGaps: true,
           ...(o.dashed?.(s.label) ? { dash: [6, 4] } : {}),
           points: { show: o.points ?? c.x.length < 60 },
         })),
