@@ -9,9 +9,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ArgumentError, DendriteError, RequestError } from '../../errors.js';
 import { PAGES } from '../../dashboard/pages.js';
 import { checkName, insideRoot, resolveRun, runRoots } from './paths.js';
@@ -131,6 +131,9 @@ export async function startServer(opts: ServeOptions): Promise<DashboardServer> 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError(`serve: --port must be an integer from 0 to 65535, got ${port}`);
   const roots = runRoots([opts.runsDir, ...(opts.moreRunsDirs ?? [])]);
   const assetsDir = opts.assetsDir ?? defaultAssets();
+  if (!existsSync(join(assetsDir, `${PAGES[0]!.name}.js`))) {
+    throw new ArgumentError(`serve: the page bundles are not in ${assetsDir} (build them: npm run build, or node scripts/build_dashboard.mjs after it)`);
+  }
   const routes = opts.routes ?? API_ROUTES;
   const streams = new Set<ServerResponse>();
   const socketRoutes = opts.socketRoutes ?? SOCKET_ROUTES;
