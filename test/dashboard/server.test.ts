@@ -206,6 +206,16 @@ test('serve: run events push appended lines, skip malformed and oversized ones, 
   const again = await readEvents(s.url, `/api/runs/runs/live/events?from=${second.id}`);
   await again.next((e) => e.event === 'end');
   assert.deepEqual(again.events.filter((e) => e.event === 'metric').map((e) => JSON.parse(e.data).epoch), [3]);
+
+  // a run killed mid-write: its half line is never sent, and the stream still ends
+  const cut = join(f.runs, 'cut');
+  mkdirSync(cut);
+  writeFileSync(join(cut, 'metrics.jsonl'), '{"epoch":1,"split":"train","loss":2}\n{"epoch":2,"spl');
+  writeFileSync(join(cut, 'status.json'), JSON.stringify({ status: 'failed', error: 'killed' }));
+  const c = await readEvents(s.url, '/api/runs/runs/cut/events');
+  await c.next((e) => e.event === 'end');
+  assert.deepEqual(c.events.filter((e) => e.event === 'metric').map((e) => JSON.parse(e.data).epoch), [1]);
+  assert.equal(JSON.parse(c.events.find((e) => e.event === 'status')!.data).status, 'failed');
 }));
 
 test('serve: a client that disconnects mid-stream is let go; the server keeps serving', () => withServer(async (s, f) => {

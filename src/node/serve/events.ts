@@ -85,6 +85,7 @@ export function streamRunEvents(ctx: RouteContext, dir: string, opts: EventOptio
         send('reset', '{}');
       }
       const buf = Buffer.allocUnsafe(CHUNK);
+      let partial = false; // only a line still being written is left
       while (offset < size && !closed) {
         const n = readSync(fd, buf, 0, Math.min(CHUNK, size - offset), offset);
         if (n === 0) break;
@@ -105,9 +106,14 @@ export function streamRunEvents(ctx: RouteContext, dir: string, opts: EventOptio
           consumed = n;
         }
         offset += consumed;
-        if (waitingDrain || consumed === 0) break; // wait for drain, or for the rest of the line
+        if (waitingDrain) break;
+        if (consumed === 0) {
+          partial = true; // wait for the rest of the line
+          break;
+        }
       }
-      return offset >= size;
+      // a run that ended with half a line (killed mid-write) still ends its stream
+      return !waitingDrain && (offset >= size || partial);
     } finally {
       closeSync(fd);
     }
