@@ -206,6 +206,10 @@ test('serve: run events push appended lines, skip malformed and oversized ones, 
   const again = await readEvents(s.url, `/api/runs/runs/live/events?from=${second.id}`);
   await again.next((e) => e.event === 'end');
   assert.deepEqual(again.events.filter((e) => e.event === 'metric').map((e) => JSON.parse(e.data).epoch), [3]);
+  // an EventSource reconnecting repeats its URL's ?from= and sends Last-Event-ID, which wins
+  const resumed = await readEvents(s.url, '/api/runs/runs/live/events?from=0', { 'Last-Event-ID': second.id! });
+  await resumed.next((e) => e.event === 'end');
+  assert.deepEqual(resumed.events.filter((e) => e.event === 'metric').map((e) => JSON.parse(e.data).epoch), [3]);
 
   // a run killed mid-write: its half line is never sent, and the stream still ends
   const cut = join(f.runs, 'cut');

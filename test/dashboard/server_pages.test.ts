@@ -177,6 +177,16 @@ test('dashboard runs pages in chromium: list, a live training curve, results, co
     assert.ok(c.ink > 2000, `compare plot looks blank: ${JSON.stringify(c)}`);
     assert.deepEqual(cmp.problems, []);
     await cmp.page.close();
+    // the nav bar's own links, without a run chosen: a hint, or the newest runs
+    const bare = await open(browser, `${base}/page/run`);
+    await bare.page.waitForSelector('main a[href="/page/runs"]');
+    assert.deepEqual(bare.problems, []);
+    await bare.page.close();
+    const newest = await open(browser, `${base}/page/compare`);
+    await newest.page.waitForSelector('#compared tbody tr');
+    assert.equal(await newest.page.locator('#compared tbody tr').count(), 3);
+    assert.deepEqual(newest.problems, []);
+    await newest.page.close();
     t.diagnostic(`screenshots in ${shots}`);
   } finally {
     if (child && child.exitCode === null) child.kill();

@@ -28,7 +28,8 @@ export function openEventStreams(): number {
 }
 
 function startOffset(ctx: RouteContext): number {
-  const raw = ctx.url.searchParams.get('from') ?? (ctx.req.headers['last-event-id'] as string | undefined) ?? '0';
+  // a reconnecting EventSource repeats its first URL (with ?from=) and adds Last-Event-ID: that one wins
+  const raw = (ctx.req.headers['last-event-id'] as string | undefined) ?? ctx.url.searchParams.get('from') ?? '0';
   if (!/^\d{1,15}$/.test(raw)) throw new RequestError(`events: 'from' must be a byte offset (a non-negative integer), got '${raw.slice(0, 40)}'`, 400);
   return Number(raw);
 }
