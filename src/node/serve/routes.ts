@@ -1,0 +1,15 @@
+// The API route table of `dendrite serve`. A page's routes live in their own api_<page>.ts and
+// are appended here, one line each.
+
+import type { Route, SocketRoute } from './route.js';
+import { RUNS_ROUTES } from './api_runs.js';
+
+export type { Route, RouteContext, SocketRoute, SocketContext } from './route.js';
+export { Raw, STREAMED } from './route.js';
+
+export const API_ROUTES: Route[] = [
+  ...RUNS_ROUTES,
+];
+
+/** WebSocket endpoints (paths under /ws/), appended the same way. */
+export const SOCKET_ROUTES: SocketRoute[] = [];
