@@ -20,6 +20,7 @@ import { STREAM_RL_HELP } from '../src/cli/stream_rl.js';
 import { STREAM_RELAY_HELP } from '../src/cli/stream_relay.js';
 import { ANOMALY_HELP } from '../src/cli/anomaly.js';
 import { SEGMENT_HELP } from '../src/cli/segment.js';
+import { SERVE_HELP } from '../src/cli/serve.js';
 import { DATA, skipMissing } from './helpers/data.js';
 
 class Net extends nn.Module {
@@ -55,7 +56,7 @@ const shLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1
 const HELP: Record<string, string> = {
   'train lenet': TRAIN_LENET_HELP, 'decode eeg': DECODE_HELP, 'decode spikes': DECODE_SPIKES_HELP, info: INFO_HELP,
   'insight attribution': INSIGHT_ATTRIBUTION_HELP, 'insight filters': INSIGHT_FILTERS_HELP, 'insight rsa': INSIGHT_RSA_HELP, 'insight v1': INSIGHT_V1_HELP, 'stream sim': STREAM_HELP, 'stream replay': STREAM_REPLAY_HELP, 'stream decode': STREAM_DECODE_HELP, 'stream rl': STREAM_RL_HELP, 'stream relay': STREAM_RELAY_HELP,
-  'anomaly bonn': ANOMALY_HELP, segment: SEGMENT_HELP,
+  'anomaly bonn': ANOMALY_HELP, segment: SEGMENT_HELP, serve: SERVE_HELP,
 };
 
 test('the README\'s npm commands name scripts package.json has', () => {
@@ -75,7 +76,7 @@ test('the README\'s dendrite commands use known options and files that exist', (
   const paths: string[] = [];
   for (const l of cmds) {
     const args = l.split(/\s+/).slice(2);
-    const cmd = args[0] === 'info' || args[0] === 'segment' ? args[0] : `${args[0]} ${args[1]}`;
+    const cmd = args[0] === 'info' || args[0] === 'segment' || args[0] === 'serve' ? args[0] : `${args[0]} ${args[1]}`;
     const help = HELP[cmd];
     assert.ok(help, `${l}: unknown command '${cmd}'`);
     for (const a of args.filter((x) => x.startsWith('--'))) assert.ok(help.includes(`${a.split('=')[0]} `) || help.includes(`${a}\n`), `${l}: ${a} is not an option of ${cmd}`);

@@ -15,6 +15,7 @@ import { STREAM_REPLAY_HELP, streamReplayCli } from './stream_replay.js';
 import { STREAM_DECODE_HELP, streamDecodeCli } from './stream_decode.js';
 import { STREAM_RL_HELP, streamRlCli } from './stream_rl.js';
 import { STREAM_RELAY_HELP, streamRelayCli } from './stream_relay.js';
+import { serveCli, SERVE_HELP } from './serve.js';
 
 const HELP = `usage: dendrite <command> [options]
 
@@ -29,6 +30,7 @@ commands:
                   (see dendrite insight --help)
   stream <part>   closed loop: sim (cursor task with a simulated user), rl (RL decoders), replay (a recording
                   as an LSL stream), decode (a live LSL stream) (see dendrite stream --help)
+  serve           the dashboard: runs, live curves, results, compare (see dendrite serve --help)
   help            this text
 
 options:
@@ -116,6 +118,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'insight') {
       return insightCli(argv.slice(1));
+    }
+    if (cmd === 'serve') {
+      if ((sub !== undefined && isHelp(sub)) || rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(SERVE_HELP);
+        return 0;
+      }
+      return await serveCli(argv.slice(1));
     }
     if (cmd === 'stream') {
       if (sub === undefined || isHelp(sub)) {

@@ -10,3 +10,4 @@ export { readTfjsLayersModel } from './tfjs.js';
 export { saveNifti } from './nifti.js';
 export { loadBonnDir, downloadBonn } from './bonn.js';
 export { saveSegmenter, loadSegmenter } from './segmenter_io.js';
+export { startServer, API_ROUTES, SOCKET_ROUTES, type ServeOptions } from './serve/index.js';
