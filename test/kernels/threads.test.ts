@@ -51,6 +51,35 @@ for (const build of supportedBuilds()) {
   });
 }
 
+// shapes that split into several tasks per thread (up to 4 per thread, taken from a queue by
+// whichever thread is free): GEMM by rows, columns and batch, im2col/col2im, the direct
+// convolution and its weight gradient, max pooling and the elementwise kernels
+function queued(): Tensor[] {
+  const rows = matmul(randn([256, 300]), randn([300, 200]));
+  const cols = matmul(randn([16, 150]), randn([150, 6400]));
+  const batched = matmul(randn([24, 30, 40]), randn([24, 40, 50]));
+  const x = randn([64, 6, 14, 14], { requiresGrad: true });
+  const w = randn([16, 6, 5, 5], { requiresGrad: true });
+  const y = maxPool2d(relu(conv2d(x, w)), 2);
+  y.backward(randn([...y.shape]));
+  const x1 = randn([64, 1, 28, 28], { requiresGrad: true });
+  const w1 = randn([6, 1, 5, 5], { requiresGrad: true });
+  const y1 = maxPool2d(relu(conv2d(x1, w1, null, { padding: 2 })), 2);
+  y1.backward(randn([...y1.shape]));
+  const u = randn([64, 6, 28, 28]);
+  return [rows, cols, batched, y, x.grad!, w.grad!, y1, x1.grad!, w1.grad!, add(u, randn([6, 1, 1])), relu(u)];
+}
+
+for (const build of supportedBuilds()) {
+  test(`wasm-${build}: splits into several tasks per thread give exactly the 1-thread results at 2 and 3 threads`, () => {
+    const one = run(1, build, queued);
+    for (const threads of [2, 3]) {
+      const many = run(threads, build, queued);
+      one.forEach((v, i) => assert.deepEqual(many[i], v, `${threads} threads, output ${i}`));
+    }
+  });
+}
+
 test('setNumThreads after the first op moves the active backend to the new thread count', async () => {
   setBackend('wasm');
   randn([4]).dispose();
