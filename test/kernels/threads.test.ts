@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError, setBackend, setNumThreads, backend, threadsReady, workerTaskCount, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, batchNorm, type Tensor } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
+import { noGrad, tidy } from '../../src/index.js';
+import { LeNet } from '../../src/models/lenet.js';
 
 function run(threads: number, build: string, f: () => Tensor[]): Float32Array[] {
   setNumThreads(threads);
@@ -79,6 +81,23 @@ for (const build of supportedBuilds()) {
     }
   });
 }
+
+test('batch-1 LeNet inference stays on the calling thread at 2 threads (a dispatch would cost more than its share)', async () => {
+  setNumThreads(2);
+  setBackend('wasm');
+  assert.equal(await threadsReady(), 2);
+  manualSeed(3);
+  const m = new LeNet().eval();
+  const x = randn([1, 1, 28, 28]);
+  const before = workerTaskCount();
+  for (let i = 0; i < 20; i++) noGrad(() => tidy(() => void m.call(x)));
+  assert.equal(workerTaskCount(), before, 'a batch-1 forward pass dispatched work to the worker');
+  // while batch 64 does use the worker (so the count above can move)
+  const xb = randn([64, 1, 28, 28]);
+  for (let i = 0; i < 20 && workerTaskCount() === before; i++) noGrad(() => tidy(() => void m.call(xb)));
+  assert.ok(workerTaskCount() > before, 'batch 64 never reached the worker');
+  setNumThreads(1);
+});
 
 test('setNumThreads after the first op moves the active backend to the new thread count', async () => {
   setBackend('wasm');
