@@ -9,6 +9,7 @@
 
 import type { Heap } from '../heap.js';
 import { WORKER_SOURCE } from '../wasm/generated/worker_source.js';
+import { Backoff } from './backoff.js';
 import { ASSIGNED, CLAIMED, controlInts, COUNT, DONE, FAILED, GEN, LINE, MAX_TASKS, NEXT, PENDING, QUEUE_AT, queueBase, READY, runTask, SCRATCH, TASK_INTS, threadBase, type TaskKernels } from './protocol.js';
 
 interface Init {
@@ -85,6 +86,8 @@ export class ThreadPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly failed: boolean[];
   private readonly blocking: boolean;
+  /** Goes to the caller alone while workers keep being descheduled mid-task (backoff.ts). */
+  readonly backoff = new Backoff();
 
   private constructor(heap: Heap, private readonly main: TaskKernels, module: WebAssembly.Module, threads: number, spawn: Spawn | null) {
     const ints = controlInts(threads);
@@ -172,7 +175,7 @@ export class ThreadPool {
     const c = this.ctl;
     const scratch = c[threadBase(0) + SCRATCH]!;
     const n = tasks.length;
-    if (this.workers.length === 0 || n < 2) {
+    if (this.workers.length === 0 || n < 2 || !this.backoff.useWorkers()) {
       for (const t of tasks) runTask(this.main, t[0]!, Int32Array.from(t), 1, scratch);
       return;
     }
@@ -202,14 +205,18 @@ export class ThreadPool {
     // a trap in one of the caller's tasks is rethrown only after every worker has signed off,
     // so the next dispatch never meets a worker still busy with this one
     let error: unknown = null;
+    const t0 = performance.now();
+    let mine = 0;
     try {
       for (let i = Atomics.add(c, NEXT, 1); i < n; i = Atomics.add(c, NEXT, 1)) {
         const t = q + i * TASK_INTS;
         runTask(this.main, c[t]!, c, t + 1, scratch);
+        mine++;
       }
     } catch (e) {
       error = e;
     }
+    const t1 = performance.now();
     // the queue is empty: workers that have not joined yet (descheduled, or still waking) are not waited for
     for (let i = 1; i < want; i++) {
       const b = threadBase(i);
@@ -224,6 +231,7 @@ export class ThreadPool {
       if (spins++ < 100000 || !this.blocking) continue;
       Atomics.wait(c, PENDING, p, 10);
     }
+    if (assigned > 0) this.backoff.record(performance.now() - t1, mine > 0 ? (t1 - t0) / mine : 0);
     for (let i = 1; i < this.threads; i++) {
       if (Atomics.load(c, threadBase(i) + FAILED) === 1) {
         Atomics.store(c, threadBase(i) + FAILED, 0);
