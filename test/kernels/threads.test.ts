@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError, setBackend, setNumThreads, backend, threadsReady, workerTaskCount, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, batchNorm, type Tensor } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
-import { noGrad, tidy } from '../../src/index.js';
+import { noGrad, tidy, sum, reshape, optim } from '../../src/index.js';
 import { LeNet } from '../../src/models/lenet.js';
 
 function run(threads: number, build: string, f: () => Tensor[]): Float32Array[] {
@@ -69,7 +69,17 @@ function queued(): Tensor[] {
   const y1 = maxPool2d(relu(conv2d(x1, w1, null, { padding: 2 })), 2);
   y1.backward(randn([...y1.shape]));
   const u = randn([64, 6, 28, 28]);
-  return [rows, cols, batched, y, x.grad!, w.grad!, y1, x1.grad!, w1.grad!, add(u, randn([6, 1, 1])), relu(u)];
+  // a bias gradient's sum: one independent row per (image, channel)
+  const rowSums = sum(reshape(u, [384, 784]), 1);
+  // SGD with momentum over 50 000 elements, split in whole vectors
+  const p = randn([50_001], { requiresGrad: true });
+  const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+  for (let i = 0; i < 2; i++) {
+    opt.zeroGrad();
+    sum(mul(p, p)).backward();
+    opt.step();
+  }
+  return [rows, cols, batched, y, x.grad!, w.grad!, y1, x1.grad!, w1.grad!, add(u, randn([6, 1, 1])), relu(u), rowSums, p.detach()];
 }
 
 for (const build of supportedBuilds()) {

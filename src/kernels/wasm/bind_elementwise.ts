@@ -68,7 +68,12 @@ export function elementwise(c: WasmContext, js: Backend): { opFirst: OpFirst; la
     },
     reduce(op, dt, src, outer, n, inner, dst) {
       if (op === 'prod') return js.reduce(op, dt, src, outer, n, inner, dst);
-      if (op === 'sum') k.reduceSum(src * 4, outer, n, inner, dst * 4);
+      if (op === 'sum') {
+        // rows of the outer dim are independent sums (a conv bias gradient: one per (image, channel))
+        const total = outer * n * inner;
+        if (T === 1 || outer < 2 || total < ELEMENTWISE_MIN) return k.reduceSum(src * 4, outer, n, inner, dst * 4);
+        pool.run(ranges(outer, splitParts(outer, n * inner, T, TASK_MIN_ELEMENTS), 1).map(([o0, o1]) => task('reduceSum', (src + o0 * n * inner) * 4, o1 - o0, n, inner, (dst + o0 * inner) * 4)));
+      }
       else k.reduceMax(op === 'max' ? 1 : 0, src * 4, outer, n, inner, dst * 4, -1);
     },
     argReduce(op, _dt, src, outer, n, inner, dstVal, dstIdx) {
