@@ -1,4 +1,4 @@
-// `npm run bench:scaling [-- --threads 1,2,4,8,16] [--quick]`: how dendrite and PyTorch scale
+// `npm run bench:scaling [-- --threads 1,2,4,8,16] [--quick] [--python PATH] [--share]`: how dendrite and PyTorch scale
 // with threads on this machine. Workloads of `npm run bench` (bench/engine.ts): LeNet training
 // (SGD-momentum) at batch 64 and 256, ShallowFBCSPNet training at batch 64 (22 × 1125), and
 // LeNet inference latency at batch 1. Every contender is its own serving process, started once:
@@ -7,7 +7,8 @@
 // (bench/peers/torch_bench.py). Each workload is timed in rounds; within a round every contender
 // runs once, in an order that rotates per round, after a settling pause, so load that comes and
 // goes on a shared machine falls on all of them alike. Speed-ups and ratios are taken within a
-// round, then the median over rounds is printed with its range.
+// round, then the median over rounds is printed with its range. --share prints instead how much
+// of each dendrite step runs in parallel regions (see parallelShare), a figure load does not skew.
 
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -115,7 +116,6 @@ class Peer {
   }
 }
 
-const PY = '/usr/bin/python3';
 
 async function startDendrite(threads: number): Promise<Peer> {
   const self = fileURLToPath(import.meta.url);
@@ -126,13 +126,13 @@ async function startDendrite(threads: number): Promise<Peer> {
 }
 
 /** PyTorch at `threads` threads; `passive` sets OMP_WAIT_POLICY=PASSIVE. A string says why not. */
-async function startTorch(threads: number, passive: boolean): Promise<Peer | string> {
+async function startTorch(py: string, threads: number, passive: boolean): Promise<Peer | string> {
   const { OMP_WAIT_POLICY: _policy, ...rest } = process.env;
   // OpenBLAS keeps its own pool: it follows the thread count too
   const env: NodeJS.ProcessEnv = { ...rest, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   if (passive) env['OMP_WAIT_POLICY'] = 'PASSIVE';
   const script = fileURLToPath(new URL('../../bench/peers/torch_bench.py', import.meta.url));
-  const p = new Peer(`PyTorch ${threads}t${passive ? ' passive' : ''}`, spawn(PY, [script, JSON.stringify({ threads, shallow: SHALLOW })], { env }));
+  const p = new Peer(`PyTorch ${threads}t${passive ? ' passive' : ''}`, spawn(py, [script, JSON.stringify({ threads, shallow: SHALLOW })], { env }));
   const head = await p.next();
   if (typeof head['torch'] !== 'string') return `PyTorch peer failed: ${String(head['error'])}`;
   return p;
@@ -152,15 +152,70 @@ const SETTLE_MS = 30;
 const settleCell = new Int32Array(new SharedArrayBuffer(4));
 const settle = (): void => void Atomics.wait(settleCell, 0, 0, SETTLE_MS);
 
+/**
+ * --share: the part of each workload's step that runs inside parallel regions, with the work
+ * split as at n threads but every task run on the calling thread (the workers never join), so
+ * each region takes its one-thread time; the rest is JavaScript (autograd, tensor handles, GC)
+ * and kernels too small to split. Ratios of times taken in one process, so load on a shared
+ * machine scales both parts alike. Amdahl's bound at n threads is 1 / (serial + parallel / n).
+ */
+async function parallelShare(workloads: WorkloadSpec[], counts: number[]): Promise<void> {
+  const { ThreadPool } = await import('../src/kernels/pool/pool.js');
+  const { Backoff } = await import('../src/kernels/pool/backoff.js');
+  // measurement hooks on this process's pool only: no dispatch reaches a worker, and each is timed
+  Backoff.prototype.useWorkers = () => false;
+  let inside = 0;
+  let regions = 0;
+  let tasks = 0;
+  const run = ThreadPool.prototype.run;
+  ThreadPool.prototype.run = function (this: unknown, t: (readonly number[] | null)[]): void {
+    const t0 = performance.now();
+    run.call(this as never, t);
+    inside += performance.now() - t0;
+    regions++;
+    tasks += t.length;
+  };
+  const rows: string[][] = [['workload', 'split as at', 'step (1 thread)', 'in parallel regions', 'regions/step', 'tasks/region', 'Amdahl bound']];
+  for (const n of counts) {
+    setNumThreads(n);
+    randn([1]).dispose();
+    for (const w of workloads) {
+      const fn = dendriteWorkload(w.key);
+      const t00 = performance.now();
+      let calls = 0;
+      while (performance.now() - t00 < 300 || calls < 3) {
+        fn();
+        calls++;
+      }
+      const reps = Math.max(3, Math.round(calls * 3));
+      inside = regions = tasks = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) fn();
+      const total = performance.now() - t0;
+      const p = inside / total;
+      rows.push([w.key, `${n} threads`, `${((1000 * total) / reps).toFixed(0)} µs`, `${(100 * p).toFixed(1)} %`, (regions / reps).toFixed(0),
+        regions ? (tasks / regions).toFixed(1) : '—', `${(1 / (1 - p + p / n)).toFixed(2)}×`]);
+    }
+  }
+  const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) console.log(`| ${r.map((v, c) => v.padEnd(width[c]!)).join(' | ')} |`);
+  console.log('Each step run on one thread with the work split as at that thread count; Amdahl bound = 1 / (serial + parallel / threads).');
+}
+
 interface Contender { threads: number; peer: Peer; kind: 'dendrite' | 'default' | 'passive' }
 
 async function main(): Promise<void> {
   const op = 'bench:scaling';
   const { values } = parseCommandLine(op, {
     args: process.argv.slice(2),
-    options: { threads: { type: 'string' }, quick: { type: 'boolean' }, serve: { type: 'string' }, workloads: { type: 'string' } },
+    options: {
+      threads: { type: 'string' }, quick: { type: 'boolean' }, serve: { type: 'string' }, workloads: { type: 'string' },
+      python: { type: 'string' }, share: { type: 'boolean' },
+    },
   });
   if (values.serve !== undefined) return serve(numberList(op, 'serve', values.serve, { integer: true, positive: true })[0]!);
+  // Debian's python3-torch by default; a machine with PyTorch elsewhere names its interpreter
+  const PY = values.python ?? '/usr/bin/python3';
   const quick = values.quick === true;
   const asked = numberList(op, 'threads', values.threads ?? '1,2,4,8,16', { integer: true, positive: true });
   const cores = availableParallelism();
@@ -171,6 +226,7 @@ async function main(): Promise<void> {
   if (only && workloads.length !== only.length) {
     throw new ArgumentError(`${op}: --workloads takes ${WORKLOADS.map((w) => w.key).join(', ')}; got '${values.workloads}'`);
   }
+  if (values.share === true) return parallelShare(workloads, threads.filter((n) => n > 1));
   const rounds = quick ? 3 : 7;
   const runSeconds = quick ? 0.1 : 0.3;
 
@@ -186,7 +242,7 @@ async function main(): Promise<void> {
     contenders.push({ threads: n, peer: await startDendrite(n), kind: 'dendrite' });
     if (!hasTorch) continue;
     for (const passive of [false, true]) {
-      const p = await startTorch(n, passive);
+      const p = await startTorch(PY, n, passive);
       if (typeof p === 'string') torchNote = p;
       else contenders.push({ threads: n, peer: p, kind: passive ? 'passive' : 'default' });
     }
