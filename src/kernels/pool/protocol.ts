@@ -47,10 +47,7 @@ if (TASK_FLOATS.some((f) => f.length > TASK_INTS - 1)) throw new Error('kernel p
  */
 export const THREAD_SCRATCH = -0x5c5c5c5c;
 
-/** No task in this slot. Task ids are positions in TASKS (wasm/kernels.ts). */
-export const K_NONE = -1;
-
-/** The id of a task kernel. */
+/** The id of a task kernel: its position in TASKS (wasm/kernels.ts). */
 export function taskId(name: TaskName): number {
   return TASKS.indexOf(name);
 }
