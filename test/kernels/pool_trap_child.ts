@@ -3,13 +3,13 @@
 import { Heap } from '../../src/kernels/heap.js';
 import { loadWasmKernels } from '../../src/kernels/wasm/loader.js';
 import { ThreadPool } from '../../src/kernels/pool/pool.js';
-import { READY, task, taskBase } from '../../src/kernels/pool/protocol.js';
+import { READY, task, threadBase } from '../../src/kernels/pool/protocol.js';
 
 const heap = new Heap({ shared: true });
 const k = loadWasmKernels(heap.memory)!;
 const pool = ThreadPool.create(heap, k, k.module, 2);
 const ctl = (pool as unknown as { ctl: Int32Array }).ctl;
-while (Atomics.load(ctl, taskBase(1) + READY) !== 1) Atomics.wait(ctl, taskBase(1) + READY, 0, 5);
+while (Atomics.load(ctl, threadBase(1) + READY) !== 1) Atomics.wait(ctl, threadBase(1) + READY, 0, 5);
 const bad = task('unary', 0, 0x7ffffff0, 0x7ffffff0, 64, 0, 0); // reads far past the memory: a trap
 const src = heap.alloc(64 * 4), dst = heap.alloc(64 * 4);
 const good = task('unary', 0, src, dst, 64, 0, 0);

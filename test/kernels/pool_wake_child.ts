@@ -5,7 +5,7 @@
 import { Heap } from '../../src/kernels/heap.js';
 import { loadWasmKernels } from '../../src/kernels/wasm/loader.js';
 import { ThreadPool } from '../../src/kernels/pool/pool.js';
-import { READY, taskBase } from '../../src/kernels/pool/protocol.js';
+import { READY, task, threadBase } from '../../src/kernels/pool/protocol.js';
 
 const heap = new Heap({ shared: true });
 const k = loadWasmKernels(heap.memory)!;
@@ -19,8 +19,11 @@ const noisy = new wt.Worker(
   { eval: true, workerData: { memory: heap.memory, offset: ctl.byteOffset } },
 );
 // wait until the worker takes tasks (before that the caller runs everything itself)
-while (Atomics.load(ctl, taskBase(1) + READY) !== 1) Atomics.wait(ctl, taskBase(1) + READY, 0, 5);
-for (let i = 0; i < 200_000; i++) pool.run([null, null]);
+while (Atomics.load(ctl, threadBase(1) + READY) !== 1) Atomics.wait(ctl, threadBase(1) + READY, 0, 5);
+// two tiny tasks per dispatch (one task alone runs on the caller without a dispatch)
+const dst = heap.alloc(64);
+const tiny = task('fill32', dst, 4, 0);
+for (let i = 0; i < 200_000; i++) pool.run([tiny, tiny]);
 pool.close();
 await noisy.terminate();
 console.log('ok');

@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError, setBackend, setNumThreads, backend, threadsReady, workerTaskCount, randn, conv2d, maxPool2d, matmul, manualSeed, add, mul, sub, relu, exp, batchNorm, type Tensor } from '../../src/index.js';
 import { supportedBuilds } from '../../src/kernels/wasm/loader.js';
+import { noGrad, tidy, sum, reshape, optim } from '../../src/index.js';
+import { LeNet } from '../../src/models/lenet.js';
 
 function run(threads: number, build: string, f: () => Tensor[]): Float32Array[] {
   setNumThreads(threads);
@@ -50,6 +52,62 @@ for (const build of supportedBuilds()) {
     one.forEach((v, i) => assert.deepEqual(two[i], v, `output ${i}`));
   });
 }
+
+// shapes that split into several tasks per thread (up to 4 per thread, taken from a queue by
+// whichever thread is free): GEMM by rows, columns and batch, im2col/col2im, the direct
+// convolution and its weight gradient, max pooling and the elementwise kernels
+function queued(): Tensor[] {
+  const rows = matmul(randn([256, 300]), randn([300, 200]));
+  const cols = matmul(randn([16, 150]), randn([150, 6400]));
+  const batched = matmul(randn([24, 30, 40]), randn([24, 40, 50]));
+  const x = randn([64, 6, 14, 14], { requiresGrad: true });
+  const w = randn([16, 6, 5, 5], { requiresGrad: true });
+  const y = maxPool2d(relu(conv2d(x, w)), 2);
+  y.backward(randn([...y.shape]));
+  const x1 = randn([64, 1, 28, 28], { requiresGrad: true });
+  const w1 = randn([6, 1, 5, 5], { requiresGrad: true });
+  const y1 = maxPool2d(relu(conv2d(x1, w1, null, { padding: 2 })), 2);
+  y1.backward(randn([...y1.shape]));
+  const u = randn([64, 6, 28, 28]);
+  // a bias gradient's sum: one independent row per (image, channel)
+  const rowSums = sum(reshape(u, [384, 784]), 1);
+  // SGD with momentum over 50 000 elements, split in whole vectors
+  const p = randn([50_001], { requiresGrad: true });
+  const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+  for (let i = 0; i < 2; i++) {
+    opt.zeroGrad();
+    sum(mul(p, p)).backward();
+    opt.step();
+  }
+  return [rows, cols, batched, y, x.grad!, w.grad!, y1, x1.grad!, w1.grad!, add(u, randn([6, 1, 1])), relu(u), rowSums, p.detach()];
+}
+
+for (const build of supportedBuilds()) {
+  test(`wasm-${build}: splits into several tasks per thread give exactly the 1-thread results at 2 and 3 threads`, () => {
+    const one = run(1, build, queued);
+    for (const threads of [2, 3]) {
+      const many = run(threads, build, queued);
+      one.forEach((v, i) => assert.deepEqual(many[i], v, `${threads} threads, output ${i}`));
+    }
+  });
+}
+
+test('batch-1 LeNet inference stays on the calling thread at 2 threads (a dispatch would cost more than its share)', async () => {
+  setNumThreads(2);
+  setBackend('wasm');
+  assert.equal(await threadsReady(), 2);
+  manualSeed(3);
+  const m = new LeNet().eval();
+  const x = randn([1, 1, 28, 28]);
+  const before = workerTaskCount();
+  for (let i = 0; i < 20; i++) noGrad(() => tidy(() => void m.call(x)));
+  assert.equal(workerTaskCount(), before, 'a batch-1 forward pass dispatched work to the worker');
+  // while batch 64 does use the worker (so the count above can move)
+  const xb = randn([64, 1, 28, 28]);
+  for (let i = 0; i < 20 && workerTaskCount() === before; i++) noGrad(() => tidy(() => void m.call(xb)));
+  assert.ok(workerTaskCount() > before, 'batch 64 never reached the worker');
+  setNumThreads(1);
+});
 
 test('setNumThreads after the first op moves the active backend to the new thread count', async () => {
   setBackend('wasm');

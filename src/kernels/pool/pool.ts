@@ -1,6 +1,7 @@
 // The thread pool: (threads − 1) workers plus the calling thread, over the shared heap.
-// A dispatch writes one task per thread into the control block, bumps the generation counter
-// and wakes the workers; the caller runs task 0 itself, then waits for the rest. Workers are
+// A dispatch writes its tasks into the control block's queue, bumps the generation counter and
+// wakes the workers; the caller takes tasks from the queue as they do, then waits for the
+// workers still running one (protocol.ts). Workers are
 // Node worker threads or browser Web Workers, started from a script embedded as a string (see
 // worker_entry.ts), so a bundled or served copy of dendrite needs no worker file beside it.
 // Without shared memory (a page without cross-origin isolation) it runs one thread. Workers
@@ -8,7 +9,8 @@
 
 import type { Heap } from '../heap.js';
 import { WORKER_SOURCE } from '../wasm/generated/worker_source.js';
-import { ASSIGNED, CLAIMED, controlInts, DONE, FAILED, GEN, K_NONE, PENDING, READY, runTask, taskBase, type TaskKernels } from './protocol.js';
+import { Backoff } from './backoff.js';
+import { ASSIGNED, CLAIMED, controlInts, COUNT, DONE, FAILED, GEN, LINE, MAX_TASKS, NEXT, PENDING, QUEUE_AT, queueBase, READY, runTask, SCRATCH, TASK_INTS, threadBase, type TaskKernels } from './protocol.js';
 
 interface Init {
   dendriteKernelWorker: true;
@@ -84,12 +86,17 @@ export class ThreadPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly failed: boolean[];
   private readonly blocking: boolean;
+  /** Goes to the caller alone while workers keep being descheduled mid-task (backoff.ts). */
+  readonly backoff = new Backoff();
 
   private constructor(heap: Heap, private readonly main: TaskKernels, module: WebAssembly.Module, threads: number, spawn: Spawn | null) {
     const ints = controlInts(threads);
-    const off = heap.alloc(ints * 4);
+    // on a line of its own: tensor data written next to it would bounce the line the workers spin on
+    const block = heap.alloc((ints + 2 * LINE) * 4);
+    const off = (Math.ceil(block / (LINE * 4)) + 1) * LINE * 4;
     this.ctl = new Int32Array(heap.memory.buffer, off, ints);
     this.ctl.fill(0);
+    this.ctl[QUEUE_AT] = queueBase(threads);
     this.blocking = canBlock(this.ctl);
     this.threads = spawn ? threads : 1;
     this.failed = new Array<boolean>(this.threads).fill(false);
@@ -134,7 +141,7 @@ export class ThreadPool {
       let up = 1;
       let waiting = 0;
       for (let i = 1; i < this.threads; i++) {
-        if (Atomics.load(this.ctl, taskBase(i) + READY) === 1) up++;
+        if (Atomics.load(this.ctl, threadBase(i) + READY) === 1) up++;
         else if (!this.failed[i] && i <= this.workers.length) waiting++;
       }
       if (waiting === 0 || Date.now() - t0 > timeoutMs) return up;
@@ -145,66 +152,75 @@ export class ThreadPool {
   /** Tasks the worker threads have run so far (the caller's own share not counted). */
   workerTasks(): number {
     let n = 0;
-    for (let i = 1; i < this.threads; i++) n += Atomics.load(this.ctl, taskBase(i) + DONE);
+    for (let i = 1; i < this.threads; i++) n += Atomics.load(this.ctl, threadBase(i) + DONE);
     return n;
   }
 
+  /** Each thread's scratch block (byte offsets), which tasks name as THREAD_SCRATCH. */
+  setScratch(offsets: readonly number[]): void {
+    for (let i = 0; i < this.threads; i++) this.ctl[threadBase(i) + SCRATCH] = offsets[i] ?? 0;
+  }
+
   /**
-   * Runs tasks[i] on thread i (tasks[0] on the caller). Each task is [kernel id, ...int args];
-   * missing tasks leave their thread idle. Returns when all have finished.
+   * Runs every task (each [kernel id, ...int args]; nulls are skipped), on whichever thread takes
+   * it first, and returns when all have finished. A task must not depend on the thread that
+   * runs it, except through THREAD_SCRATCH.
    */
   run(tasks: (readonly number[] | null)[]): void {
+    const list = tasks.filter((t): t is readonly number[] => t !== null);
+    for (let i = 0; i < list.length; i += MAX_TASKS) this.dispatch(list.slice(i, i + MAX_TASKS));
+  }
+
+  private dispatch(tasks: (readonly number[])[]): void {
     const c = this.ctl;
-    if (this.workers.length === 0) {
-      for (const t of tasks) if (t) runTask(this.main, t[0]!, Int32Array.from(t), 1);
+    const scratch = c[threadBase(0) + SCRATCH]!;
+    const n = tasks.length;
+    if (this.workers.length === 0 || n < 2 || !this.backoff.useWorkers()) {
+      for (const t of tasks) runTask(this.main, t[0]!, Int32Array.from(t), 1, scratch);
       return;
     }
+    const q = c[QUEUE_AT]!;
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i]!;
+      if (t.length > TASK_INTS) throw new Error('ThreadPool: too many task arguments');
+      c.set(t, q + i * TASK_INTS);
+    }
     const gen = Atomics.load(c, GEN) + 1;
-    const leftover: (readonly number[])[] = [];
+    // no more workers than tasks beyond the caller's first
+    const want = Math.min(this.threads, n);
     let assigned = 0;
-    for (let i = 1; i < this.threads; i++) {
-      const b = taskBase(i);
-      const t = tasks[i] ?? null;
-      if (Atomics.load(c, b + READY) !== 1) {
-        // not started (yet): the caller takes its task
-        if (t) leftover.push(t);
-        continue;
-      }
-      if (t) {
-        if (t.length > DONE) throw new Error('ThreadPool: too many task arguments');
-        c.set(t, b);
-      } else c[b] = K_NONE;
-      // the claim token names the generation: a worker still on an older one cannot take it
+    for (let i = 1; i < want; i++) {
+      const b = threadBase(i);
+      if (Atomics.load(c, b + READY) !== 1) continue; // not started (yet)
+      // the claim token names the generation: a worker still on an older one cannot join
       c[b + CLAIMED] = -gen;
       c[b + ASSIGNED] = gen;
       assigned++;
     }
-    for (let i = this.threads; i < tasks.length; i++) if (tasks[i]) leftover.push(tasks[i]!);
+    Atomics.store(c, COUNT, n);
+    Atomics.store(c, NEXT, 0);
     Atomics.store(c, PENDING, assigned);
     Atomics.store(c, GEN, gen);
-    Atomics.notify(c, GEN);
-    const t0 = tasks[0];
-    const b0 = taskBase(0);
-    // a trap in the caller's share is rethrown only after every worker has signed off, so the
-    // next dispatch never meets a worker still busy with this one
+    if (assigned > 0) Atomics.notify(c, GEN);
+    // a trap in one of the caller's tasks is rethrown only after every worker has signed off,
+    // so the next dispatch never meets a worker still busy with this one
     let error: unknown = null;
+    const t0 = performance.now();
+    let mine = 0;
     try {
-      for (const t of t0 ? [t0, ...leftover] : leftover) {
-        c.set(t, b0);
-        runTask(this.main, t[0]!, c, b0 + 1);
+      for (let i = Atomics.add(c, NEXT, 1); i < n; i = Atomics.add(c, NEXT, 1)) {
+        const t = q + i * TASK_INTS;
+        runTask(this.main, c[t]!, c, t + 1, scratch);
+        mine++;
       }
     } catch (e) {
       error = e;
     }
-    // tasks no worker has begun yet (descheduled, or still waking): the caller runs them
-    for (let i = 1; i < this.threads; i++) {
-      const b = taskBase(i);
+    const t1 = performance.now();
+    // the queue is empty: workers that have not joined yet (descheduled, or still waking) are not waited for
+    for (let i = 1; i < want; i++) {
+      const b = threadBase(i);
       if (c[b + ASSIGNED] !== gen || Atomics.compareExchange(c, b + CLAIMED, -gen, gen) !== -gen) continue;
-      try {
-        if (error === null && c[b] !== K_NONE) runTask(this.main, c[b]!, c, b + 1);
-      } catch (e) {
-        error = e;
-      }
       Atomics.sub(c, PENDING, 1);
     }
     // brief spin, then sleep until the last worker signals
@@ -215,10 +231,11 @@ export class ThreadPool {
       if (spins++ < 100000 || !this.blocking) continue;
       Atomics.wait(c, PENDING, p, 10);
     }
+    if (assigned > 0) this.backoff.record(performance.now() - t1, mine > 0 ? (t1 - t0) / mine : 0);
     for (let i = 1; i < this.threads; i++) {
-      if (Atomics.load(c, taskBase(i) + FAILED) === 1) {
-        Atomics.store(c, taskBase(i) + FAILED, 0);
-        error ??= new Error(`dendrite kernel worker ${i}: kernel ${tasks[i]?.[0]} trapped`);
+      if (Atomics.load(c, threadBase(i) + FAILED) === 1) {
+        Atomics.store(c, threadBase(i) + FAILED, 0);
+        error ??= new Error(`dendrite kernel worker ${i}: a task kernel trapped`);
       }
     }
     if (error !== null) throw error;

@@ -2,10 +2,10 @@
 // convolution (float32), each split over the pool's threads where the work pays for a dispatch.
 
 import { convDirectSuits, type Backend, type ConvPaths, type MatRef } from '../backend.js';
-import { task } from '../pool/protocol.js';
+import { task, THREAD_SCRATCH } from '../pool/protocol.js';
 import type { WasmContext } from './context.js';
 import { fftLength, fftScratch, spectrumFloats } from './fft_plan.js';
-import { PARALLEL_MIN_FLOPS, ranges } from './threads.js';
+import { PARALLEL_MIN_FLOPS, ranges, splitParts, TASK_MIN_ELEMENTS, TASK_MIN_FLOPS } from './threads.js';
 
 // images per partial weight gradient: fixed, so every thread count sums in the same order
 const CONV_WGRAD_CHUNK = 8;
@@ -15,24 +15,37 @@ type Gemm = Pick<Backend, 'matmul' | 'im2col' | 'col2im'> & Pick<ConvPaths, 'con
 export function gemmAndWindows(c: WasmContext): Gemm {
   const { h, k, pool, T, scratch } = c;
 
-  /** SGEMM split over batch (when outputs are separate), else over rows, else over columns. */
+  /**
+   * SGEMM split over batch (when outputs are separate), else over rows, else over columns, in up
+   * to maxParts(T) tasks of at least TASK_MIN_FLOPS. Every output element is summed over K in the
+   * same order whichever task holds it, so results do not depend on the split.
+   */
   const sgemm = (batch: number, M: number, N: number, K: number, a: MatRef, b: MatRef, o: MatRef, beta: number): void => {
-    const args = (bt: number, m: number, n: number, ao: number, bo: number, oo: number, t: number) =>
-      task('sgemm', bt, m, n, K, ao * 4, a.sb, a.sr, a.sc, bo * 4, b.sb, b.sr, b.sc, oo * 4, o.sb, o.sr, o.sc, beta, scratch[t]!);
+    const args = (bt: number, m: number, n: number, ao: number, bo: number, oo: number) =>
+      task('sgemm', bt, m, n, K, ao * 4, a.sb, a.sr, a.sc, bo * 4, b.sb, b.sr, b.sc, oo * 4, o.sb, o.sr, o.sc, beta, THREAD_SCRATCH);
     if (T === 1 || batch * M * N * K < PARALLEL_MIN_FLOPS) {
       k.sgemm(batch, M, N, K, a.off * 4, a.sb, a.sr, a.sc, b.off * 4, b.sb, b.sr, b.sc, o.off * 4, o.sb, o.sr, o.sc, beta, scratch[0]!);
       return;
     }
     let tasks: number[][];
     if (o.sb !== 0 && batch >= T) {
-      tasks = ranges(batch, T, 1).map(([s, e], t) => args(e - s, M, N, a.off + s * a.sb, b.off + s * b.sb, o.off + s * o.sb, t));
+      tasks = ranges(batch, splitParts(batch, M * N * K, T, TASK_MIN_FLOPS), 1).map(([s, e]) => args(e - s, M, N, a.off + s * a.sb, b.off + s * b.sb, o.off + s * o.sb));
     } else if (M >= 4 * T && M >= N) {
-      tasks = ranges(M, T, 4).map(([s, e], t) => args(batch, e - s, N, a.off + s * a.sr, b.off, o.off + s * o.sr, t));
+      // each task packs all of B: rows come in blocks of at least 32 where there are enough
+      const units = Math.ceil(M / 4);
+      const parts = Math.min(splitParts(units, 4 * batch * N * K, T, TASK_MIN_FLOPS), Math.max(T, Math.floor(M / 32)));
+      tasks = ranges(M, parts, 4).map(([s, e]) => args(batch, e - s, N, a.off + s * a.sr, b.off, o.off + s * o.sr));
     } else {
-      tasks = ranges(N, T, 8).map(([s, e], t) => args(batch, M, e - s, a.off, b.off + s * b.sc, o.off + s * o.sc, t));
+      // each task packs all of A: columns in blocks of at least 64 where there are enough
+      const units = Math.ceil(N / 8);
+      const parts = Math.min(splitParts(units, 8 * batch * M * K, T, TASK_MIN_FLOPS), Math.max(T, Math.floor(N / 64)));
+      tasks = ranges(N, parts, 8).map(([s, e]) => args(batch, M, e - s, a.off, b.off + s * b.sc, o.off + s * o.sc));
     }
     pool.run(tasks);
   };
+
+  /** Image ranges for a split over N images of `per` elements (or multiply-adds) each. */
+  const images = (N: number, per: number, minWork: number): [number, number][] => ranges(N, splitParts(N, per, T, minWork), 1);
 
   return {
     matmul(_dt, batch, M, N, K, a, b, out, beta) {
@@ -44,7 +57,7 @@ export function gemmAndWindows(c: WasmContext): Gemm {
       const rs = cols?.row ?? g.OH * g.OW;
       const is = cols?.image ?? per;
       if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.im2col(x * 4, N, C, geo, dst * 4, rs, is);
-      pool.run(ranges(N, T, 1).map(([s, e]) => task('im2col', (x + s * C * g.H * g.W) * 4, e - s, C, geo, (dst + s * is) * 4, rs, is)));
+      pool.run(images(N, per, TASK_MIN_ELEMENTS).map(([s, e]) => task('im2col', (x + s * C * g.H * g.W) * 4, e - s, C, geo, (dst + s * is) * 4, rs, is)));
     },
     col2im(_dt, col, N, C, g, dst, cols) {
       const geo = c.writeGeo(g);
@@ -52,7 +65,7 @@ export function gemmAndWindows(c: WasmContext): Gemm {
       const rs = cols?.row ?? g.OH * g.OW;
       const is = cols?.image ?? per;
       if (T === 1 || N < 2 || N * per < PARALLEL_MIN_FLOPS) return k.col2im(col * 4, N, C, geo, dst * 4, rs, is);
-      pool.run(ranges(N, T, 1).map(([s, e]) => task('col2im', (col + s * is) * 4, e - s, C, geo, (dst + s * C * g.H * g.W) * 4, rs, is)));
+      pool.run(images(N, per, TASK_MIN_ELEMENTS).map(([s, e]) => task('col2im', (col + s * is) * 4, e - s, C, geo, (dst + s * C * g.H * g.W) * 4, rs, is)));
     },
     convDirect(_dt, x, N, C, O, g, w, bias, y) {
       if (!convDirectSuits(C, g)) return false;
@@ -61,7 +74,7 @@ export function gemmAndWindows(c: WasmContext): Gemm {
       const has = bias < 0 ? 0 : 1;
       const flops = N * O * C * g.kh * g.kw * g.OH * g.OW;
       if (T === 1 || N < 2 || flops < PARALLEL_MIN_FLOPS) k.convDirect(x * 4, N, C, O, geo, w * 4, b, has, y * 4, scratch[0]!);
-      else pool.run(ranges(N, T, 1).map(([s0, e0], t) => task('convDirect', (x + s0 * C * g.H * g.W) * 4, e0 - s0, C, O, geo, w * 4, b, has, (y + s0 * O * g.OH * g.OW) * 4, scratch[t]!)));
+      else pool.run(images(N, flops / N, TASK_MIN_FLOPS).map(([s0, e0]) => task('convDirect', (x + s0 * C * g.H * g.W) * 4, e0 - s0, C, O, geo, w * 4, b, has, (y + s0 * O * g.OH * g.OW) * 4, THREAD_SCRATCH)));
       return true;
     },
     convDirectWeightGrad(_dt, x, dy, N, C, O, g, dw) {
@@ -72,13 +85,13 @@ export function gemmAndWindows(c: WasmContext): Gemm {
       const part = h.alloc(chunks * S * 4);
       try {
         const flops = N * O * C * g.kh * g.kw * g.OH * g.OW;
-        const parts = T === 1 || flops < PARALLEL_MIN_FLOPS ? 1 : T;
+        const parts = T === 1 || flops < PARALLEL_MIN_FLOPS ? 1 : splitParts(chunks, flops / chunks, T, TASK_MIN_FLOPS);
         const inImage = C * g.H * g.W;
         const outImage = O * g.OH * g.OW;
-        const tasks = ranges(chunks, parts, 1).map(([c0, c1], t) => {
+        const tasks = ranges(chunks, parts, 1).map(([c0, c1]) => {
           const n0 = c0 * CONV_WGRAD_CHUNK;
           const n1 = Math.min(N, c1 * CONV_WGRAD_CHUNK);
-          return task('convDirectWeightGrad', (x + n0 * inImage) * 4, (dy + n0 * outImage) * 4, n1 - n0, C, O, geo, part + c0 * S * 4, CONV_WGRAD_CHUNK, scratch[t]!);
+          return task('convDirectWeightGrad', (x + n0 * inImage) * 4, (dy + n0 * outImage) * 4, n1 - n0, C, O, geo, part + c0 * S * 4, CONV_WGRAD_CHUNK, THREAD_SCRATCH);
         });
         if (tasks.length === 1) k.convDirectWeightGrad(x * 4, dy * 4, N, C, O, geo, part, CONV_WGRAD_CHUNK, scratch[0]!);
         else pool.run(tasks);

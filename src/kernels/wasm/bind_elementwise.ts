@@ -3,7 +3,7 @@
 import type { Backend, BinaryOp, Strided, UnaryOp } from '../backend.js';
 import { f32bits, task } from '../pool/protocol.js';
 import { MAX_DIMS, type WasmContext } from './context.js';
-import { ELEMENTWISE_MIN, ranges } from './threads.js';
+import { ELEMENTWISE_MIN, ranges, splitParts, TASK_MIN_ELEMENTS } from './threads.js';
 
 // op codes shared with src/kernels/wasm/asm/elementwise.ts
 const UNARY: Partial<Record<UnaryOp, number>> = {
@@ -23,7 +23,7 @@ export function fill(c: WasmContext, js: Backend): Backend['fill'] {
     if (dt !== 'float32' && dt !== 'int32') return js.fill(dt, dst, n, value);
     const bits = dt === 'float32' ? f32bits(value) : value | 0;
     if (T === 1 || n < ELEMENTWISE_MIN) return k.fill32(dst * 4, n, bits);
-    pool.run(ranges(n, T, 4).map(([s0, e0]) => task('fill32', (dst + s0) * 4, e0 - s0, bits)));
+    pool.run(ranges(n, splitParts(Math.ceil(n / 4), 4, T, TASK_MIN_ELEMENTS), 4).map(([s0, e0]) => task('fill32', (dst + s0) * 4, e0 - s0, bits)));
   };
 }
 
@@ -31,12 +31,12 @@ export function fill(c: WasmContext, js: Backend): Backend['fill'] {
 export function elementwise(c: WasmContext, js: Backend): { opFirst: OpFirst; layout: Layout } {
   const { h, k, pool, T, meta, metaT } = c;
 
-  /** Splits the outermost (collapsed) dim of the `dims` block written in meta; each thread gets its own copy. */
-  const splitRows = (n: number, rows: number): { r0: number; r1: number; m: number; dims: number[] }[] => {
+  /** Splits the outermost (collapsed) dim of the `dims` block written in meta; each task gets its own copy. */
+  const splitRows = (n: number, rows: number, total: number): { r0: number; r1: number; m: number; dims: number[] }[] => {
     const v = h.i32;
     const m0 = meta / 4;
     const dims = Array.from({ length: 3 * n }, (_, i) => v[m0 + i]!);
-    return ranges(rows, T, 1).map(([r0, r1], t) => {
+    return ranges(rows, splitParts(rows, total / rows, T, TASK_MIN_ELEMENTS), 1).map(([r0, r1], t) => {
       const o = metaT[t]! / 4;
       for (let i = 0; i < 3 * n; i++) v[o + i] = dims[i]!;
       v[o] = r1 - r0;
@@ -49,7 +49,7 @@ export function elementwise(c: WasmContext, js: Backend): { opFirst: OpFirst; la
       const code = UNARY[op];
       if (code === undefined) return js.unary(op, dt, src, dst, n, p0, p1);
       if (T === 1 || n < ELEMENTWISE_MIN) return k.unary(code, src * 4, dst * 4, n, p0, p1);
-      pool.run(ranges(n, T, 4).map(([s0, e0]) => task('unary', code, (src + s0) * 4, (dst + s0) * 4, e0 - s0, p0, p1)));
+      pool.run(ranges(n, splitParts(Math.ceil(n / 4), 4, T, TASK_MIN_ELEMENTS), 4).map(([s0, e0]) => task('unary', code, (src + s0) * 4, (dst + s0) * 4, e0 - s0, p0, p1)));
     },
     binary(op, dt, outDt, shape, a: Strided, b: Strided, dst, p0) {
       const cmp = COMPARE[op];
@@ -64,11 +64,16 @@ export function elementwise(c: WasmContext, js: Backend): { opFirst: OpFirst; la
       if (T === 1 || total < ELEMENTWISE_MIN || n === 0) return k.binary(code, n, meta, a.off * 4, b.off * 4, dst * 4, p0 ?? 0);
       const rows = h.i32[meta / 4]!;
       const inner = total / rows;
-      pool.run(splitRows(n, rows).map(({ r0, m, dims }) => task('binary', code, n, m, (a.off + r0 * dims[n]!) * 4, (b.off + r0 * dims[2 * n]!) * 4, (dst + r0 * inner) * 4, p0 ?? 0)));
+      pool.run(splitRows(n, rows, total).map(({ r0, m, dims }) => task('binary', code, n, m, (a.off + r0 * dims[n]!) * 4, (b.off + r0 * dims[2 * n]!) * 4, (dst + r0 * inner) * 4, p0 ?? 0)));
     },
     reduce(op, dt, src, outer, n, inner, dst) {
       if (op === 'prod') return js.reduce(op, dt, src, outer, n, inner, dst);
-      if (op === 'sum') k.reduceSum(src * 4, outer, n, inner, dst * 4);
+      if (op === 'sum') {
+        // rows of the outer dim are independent sums (a conv bias gradient: one per (image, channel))
+        const total = outer * n * inner;
+        if (T === 1 || outer < 2 || total < ELEMENTWISE_MIN) return k.reduceSum(src * 4, outer, n, inner, dst * 4);
+        pool.run(ranges(outer, splitParts(outer, n * inner, T, TASK_MIN_ELEMENTS), 1).map(([o0, o1]) => task('reduceSum', (src + o0 * n * inner) * 4, o1 - o0, n, inner, (dst + o0 * inner) * 4)));
+      }
       else k.reduceMax(op === 'max' ? 1 : 0, src * 4, outer, n, inner, dst * 4, -1);
     },
     argReduce(op, _dt, src, outer, n, inner, dstVal, dstIdx) {
@@ -99,7 +104,7 @@ export function elementwise(c: WasmContext, js: Backend): { opFirst: OpFirst; la
       // split the outermost (collapsed) dim, as binary does (e.g. a conv bias broadcast over the batch)
       const rows = h.i32[meta / 4]!;
       if (rows < 2) return k.copy(n, meta, src.off * 4, dst.off * 4);
-      pool.run(splitRows(n, rows).map(({ r0, m, dims }) => task('copy', n, m, (src.off + r0 * dims[n]!) * 4, (dst.off + r0 * dims[2 * n]!) * 4)));
+      pool.run(splitRows(n, rows, total).map(({ r0, m, dims }) => task('copy', n, m, (src.off + r0 * dims[n]!) * 4, (dst.off + r0 * dims[2 * n]!) * 4)));
     },
     softmax(_dt, src, outer, n, inner, dst, log) {
       k.softmax(src * 4, outer, n, inner, dst * 4, log ? 1 : 0);

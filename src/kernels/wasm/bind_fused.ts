@@ -4,7 +4,7 @@
 import type { FusedKernels } from '../backend.js';
 import { task } from '../pool/protocol.js';
 import type { WasmContext } from './context.js';
-import { ranges } from './threads.js';
+import { ELEMENTWISE_MIN, ranges, splitParts, TASK_MIN_ELEMENTS } from './threads.js';
 
 type Fused = Omit<FusedKernels, 'softmax' | 'avgPool2d' | 'avgPool2dBackward' | 'conv3d' | 'conv3dBackwardInput' | 'conv3dWeightGrad'>;
 
@@ -27,7 +27,10 @@ export function fused(c: WasmContext): Fused {
       pool.run(ranges(C, T, 1).map(([c0, c1]) => task('batchNormBackward', x * 4, dy * 4, N, C, L, mean * 4, invstd * 4, p(w), p(dx), p(dw), p(db), c0, c1)));
     },
     sgdStep(_dt, n, pp, g, buf, lr, momentum, dampening, weightDecay, nesterov, maximize, first) {
-      k.sgdStep(n, pp * 4, g * 4, p(buf), lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, maximize ? 1 : 0, first ? 1 : 0);
+      const flags = [nesterov ? 1 : 0, maximize ? 1 : 0, first ? 1 : 0] as const;
+      if (T === 1 || n < ELEMENTWISE_MIN / 2) return k.sgdStep(n, pp * 4, g * 4, p(buf), lr, momentum, dampening, weightDecay, ...flags);
+      // elements are independent; ranges of whole vectors keep each element on the same code path
+      pool.run(ranges(n, splitParts(Math.ceil(n / 4), 4, T, TASK_MIN_ELEMENTS), 4).map(([s0, e0]) => task('sgdStep', e0 - s0, (pp + s0) * 4, (g + s0) * 4, buf < 0 ? -1 : (buf + s0) * 4, lr, momentum, dampening, weightDecay, ...flags)));
     },
     adamStep(_dt, n, pp, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, maximize) {
       k.adamStep(n, pp * 4, g * 4, m * 4, v * 4, p(vmax), lr, beta1, beta2, eps, weightDecay, step, maximize ? 1 : 0);

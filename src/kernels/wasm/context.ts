@@ -5,6 +5,7 @@ import { CONV_DIRECT_MAX_PLANE, type Window2d } from '../backend.js';
 import type { DType, Heap } from '../heap.js';
 import type { ThreadPool } from '../pool/pool.js';
 import type { WasmKernels } from './loader.js';
+import { maxParts } from './threads.js';
 
 export const MAX_DIMS = 8;
 
@@ -18,7 +19,7 @@ export interface WasmContext {
   readonly scratch: readonly number[];
   /** The call's shape/stride or geometry block (byte offset). */
   readonly meta: number;
-  /** One shape/stride block per thread for split elementwise kernels (each keeps its own counter). */
+  /** One shape/stride block per task of a split elementwise kernel (each keeps its own counter). */
   readonly metaT: readonly number[];
   /** Writes a window geometry into `meta`; returns its byte offset. */
   writeGeo(g: Window2d): number;
@@ -36,8 +37,9 @@ export function wasmContext(h: Heap, k: WasmKernels, pool: ThreadPool): WasmCont
   // convDirect keeps a padded image, a margin, a temp and its tap table in the same per-thread block
   if (scratchBytes < (CONV_DIRECT_MAX_PLANE + 128) * 4) throw new Error('wasm backend: GEMM scratch is smaller than the direct-convolution plane');
   const scratch = Array.from({ length: T }, () => h.alloc(scratchBytes));
+  pool.setScratch(scratch);
   const meta = h.alloc(5 * MAX_DIMS * 4);
-  const metaT = Array.from({ length: T }, () => h.alloc(4 * MAX_DIMS * 4));
+  const metaT = Array.from({ length: maxParts(T) }, () => h.alloc(4 * MAX_DIMS * 4));
   return {
     h, k, pool, T, scratch, meta, metaT,
     writeGeo(g) {

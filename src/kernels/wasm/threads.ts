@@ -2,6 +2,7 @@
 
 import { ArgumentError } from '../../errors.js';
 import { canShareMemory } from '../heap.js';
+import { MAX_TASKS } from '../pool/protocol.js';
 
 let numThreads = defaultThreads();
 
@@ -29,6 +30,27 @@ export function getNumThreads(): number {
 export const PARALLEL_MIN_FLOPS = 1 << 19;
 // Memory-bound kernels split from this many elements.
 export const ELEMENTWISE_MIN = 1 << 16;
+// The least work one task of a split gets: a GEMM share of 2^17 multiply-adds takes ~5 µs,
+// an elementwise share of 2^14 elements a few µs; below that a task's dispatch shows.
+export const TASK_MIN_FLOPS = 1 << 17;
+export const TASK_MIN_ELEMENTS = 1 << 14;
+
+// Tasks per thread at most: the threads take them from a queue, so one that starts late or runs
+// slower (another process on its core, a sibling hyperthread busy) takes fewer, and the others
+// wait at most one task's time at the end instead of a whole share.
+export const TASKS_PER_THREAD = 4;
+/** The most tasks one split makes for T threads. */
+export const maxParts = (T: number): number => Math.min(MAX_TASKS, TASKS_PER_THREAD * T);
+
+/**
+ * How many tasks to split `units` (each of `work` multiply-adds or elements) into over T threads:
+ * at least T where there are units for it, up to maxParts(T), and none below `minWork`.
+ * The result depends on T only through these bounds, never on timing.
+ */
+export function splitParts(units: number, work: number, T: number, minWork: number): number {
+  const byWork = Math.floor((units * work) / minWork);
+  return Math.max(1, Math.min(units, maxParts(T), Math.max(T, byWork)));
+}
 
 /** Splits [0, n) into `parts` ranges aligned to `align`; empty ranges are dropped. */
 export function ranges(n: number, parts: number, align: number): [number, number][] {
