@@ -37,3 +37,10 @@ export class ProtocolError extends DendriteError {}
 
 /** A network stream that went away: the peer closed, stalled past the watchdog, or never answered. */
 export class StreamLostError extends DendriteError {}
+
+/** An HTTP request the dashboard server refuses; `status` is the reply's code (400 bad input, 403 token, 404 unknown, 413 too large). */
+export class RequestError extends DendriteError {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}

@@ -1,0 +1,12 @@
+// The API route table of `dendrite serve`. A page's routes live in their own api_<page>.ts and
+// are appended here, one line each.
+
+import type { Route } from './route.js';
+import { RUNS_ROUTES } from './api_runs.js';
+
+export type { Route, RouteContext } from './route.js';
+export { Raw, STREAMED } from './route.js';
+
+export const API_ROUTES: Route[] = [
+  ...RUNS_ROUTES,
+];

@@ -1,0 +1,270 @@
+// `dendrite serve`: a local web app over the run folders. Binds 127.0.0.1 unless told otherwise;
+// any other address needs a token, checked on every request (header, or the cookie that a first
+// visit with ?token= sets). Pages are one HTML shell plus their bundle under /assets/; the API
+// is the route table of routes.ts. Every response is cross-origin isolated (COOP/COEP, so pages
+// may run dendrite's threaded wasm engine) and carries a CSP without remote origins.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { statSync } from 'node:fs';
+import { ArgumentError, DendriteError, RequestError } from '../../errors.js';
+import { PAGES } from '../../dashboard/pages.js';
+import { checkName, insideRoot, resolveRun, runRoots } from './paths.js';
+import { parseJsonBody, Raw, STREAMED, type Route, type RouteContext } from './route.js';
+import { API_ROUTES } from './routes.js';
+import { pageShell } from './shell.js';
+import { readCapped } from './runs.js';
+
+export interface ServeOptions {
+  /** The folder of run folders. */
+  runsDir: string;
+  /** More folders of run folders, listed with runsDir (e.g. `reports`, where older commands write). */
+  moreRunsDirs?: string[];
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Required for a non-loopback host. */
+  token?: string;
+  /** Where the page bundles are (default: dist/dashboard of this package). */
+  assetsDir?: string;
+  /** Route table (default API_ROUTES). */
+  routes?: Route[];
+}
+
+export interface DashboardServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Responses still streaming (event streams): for checking that closed clients are let go. */
+  activeStreams(): number;
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+const DEFAULT_MAX_BODY = 1 << 20;
+const MAX_URL = 8192;
+const COOKIE = 'dendrite_token';
+const ASSET_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml', '.map': 'application/json', '.txt': 'text/plain; charset=utf-8',
+  '.gz': 'application/gzip', '.nii': 'application/octet-stream',
+};
+const MAX_ASSET = 64 << 20;
+
+/** Content-Security-Policy of the pages: this origin only (plus a relay's WebSocket on this machine). */
+export const CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': CSP,
+};
+
+function defaultAssets(): string {
+  // dist/src/node/serve/server.js -> dist/dashboard
+  return fileURLToPath(new URL('../../../dashboard/', import.meta.url));
+}
+
+function tokenEquals(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+/** The request's body, refusing more than `max` bytes (413) as soon as they arrive. */
+function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | null> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > max) return Promise.reject(new RequestError(`request body of ${declared} bytes is over the ${max}-byte limit`, 413));
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let n = 0;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > max) {
+        req.removeAllListeners('data');
+        req.resume(); // drain quietly; the 413 goes out now
+        reject(new RequestError(`request body over the ${max}-byte limit`, 413));
+        return;
+      }
+      parts.push(c);
+    });
+    req.on('end', () => resolve(n === 0 ? null : new Uint8Array(Buffer.concat(parts))));
+    req.on('error', reject);
+  });
+}
+
+/** Starts the dashboard server; resolves once it listens. */
+export async function startServer(opts: ServeOptions): Promise<DashboardServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token;
+  if (token !== undefined && (token.length < 8 || token.length > 256 || !/^[\x21-\x7e]+$/.test(token))) {
+    throw new ArgumentError(`serve: --token must be 8 to 256 printable characters without spaces, got ${token.length} characters`);
+  }
+  if (!LOOPBACK.test(host) && token === undefined) throw new ArgumentError(`serve: --host ${host} is reachable from other machines; give --token T as well`);
+  const port = opts.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError(`serve: --port must be an integer from 0 to 65535, got ${port}`);
+  const roots = runRoots([opts.runsDir, ...(opts.moreRunsDirs ?? [])]);
+  const assetsDir = opts.assetsDir ?? defaultAssets();
+  const routes = opts.routes ?? API_ROUTES;
+  const streams = new Set<ServerResponse>();
+  const aborts = new Set<AbortController>();
+
+  const send = (res: ServerResponse, status: number, type: string, body: Uint8Array | string, extra: Record<string, string> = {}) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+    res.end(body);
+  };
+  const sendError = (res: ServerResponse, e: unknown) => {
+    const status = e instanceof RequestError ? e.status : e instanceof DendriteError ? 400 : 500;
+    const msg = e instanceof DendriteError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    send(res, status, 'application/json', JSON.stringify({ error: msg }));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const rawUrl = req.url ?? '/';
+    if (rawUrl.length > MAX_URL) throw new RequestError(`URL of ${rawUrl.length} characters is over the ${MAX_URL} limit`, 414);
+    if (!rawUrl.startsWith('/') || /[\\\0]/.test(rawUrl)) throw new RequestError(`malformed request path '${rawUrl.slice(0, 100)}'`, 400);
+    const url = new URL(rawUrl, 'http://dashboard.invalid');
+    // DNS rebinding: a page on another name must not reach a loopback server through the browser
+    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+    if (token === undefined && !LOOPBACK.test(hostHeader)) throw new RequestError(`Host '${hostHeader.slice(0, 100)}' is not this machine's loopback name`, 403);
+    if (token !== undefined) {
+      const q = url.searchParams.get('token');
+      if (q !== null && req.method === 'GET' && tokenEquals(q, token)) {
+        url.searchParams.delete('token');
+        res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+        res.end();
+        return;
+      }
+      const auth = req.headers.authorization;
+      const given = auth?.startsWith('Bearer ') ? auth.slice(7) : ((req.headers['x-dendrite-token'] as string | undefined) ?? cookieToken(req));
+      if (given === null || given === undefined || !tokenEquals(given, token)) throw new RequestError('a valid token is required (open the URL with ?token=, or send Authorization: Bearer)', 403);
+    }
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (!path.startsWith('/api/')) {
+      if (method !== 'GET' && method !== 'HEAD') throw new RequestError(`${method} ${path}: pages and assets are GET only`, 405);
+      if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', pageShell('runs'));
+      const page = /^\/page\/([^/]+)$/.exec(path);
+      if (page) {
+        const name = checkName('page', page[1]!);
+        if (!PAGES.some((p) => p.name === name)) throw new RequestError(`no page '${name}' (pages: ${PAGES.map((p) => p.name).join(', ')})`, 404);
+        return send(res, 200, 'text/html; charset=utf-8', pageShell(name));
+      }
+      const asset = /^\/assets\/(.+)$/.exec(path);
+      if (asset) {
+        const parts = asset[1]!.split('/').map((s) => checkName('asset', s));
+        const file = insideRoot('asset', assetsDir, parts);
+        if (!statSync(file).isFile()) throw new RequestError(`asset '${parts.join('/')}' not found`, 404);
+        const type = ASSET_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+        return send(res, 200, type, readCapped(file, MAX_ASSET)!, { 'Cache-Control': 'no-cache' });
+      }
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
+      throw new RequestError(`no route for ${method} ${path}`, 404);
+    }
+
+    let route: Route | undefined;
+    let groups: string[] = [];
+    let pathMatched = false;
+    for (const r of routes) {
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (r.method !== method) continue;
+      route = r;
+      groups = m.slice(1);
+      break;
+    }
+    if (!route) throw new RequestError(`no route for ${method} ${path}`, pathMatched ? 405 : 404);
+    const body = method === 'GET' || method === 'HEAD' ? null : await readBody(req, route.maxBodyBytes ?? DEFAULT_MAX_BODY);
+    const abort = new AbortController();
+    aborts.add(abort);
+    const onClose = () => abort.abort();
+    res.on('close', onClose);
+    const ctx: RouteContext = {
+      runsDir: roots[0]!.dir, roots, groups, url, body, req, res, signal: abort.signal,
+      runDir: (label, name) => resolveRun(roots, label, name),
+      json: () => parseJsonBody(`${method} ${path}`, body),
+    };
+    let out: unknown;
+    try {
+      out = await route.handle(ctx);
+    } catch (e) {
+      aborts.delete(abort);
+      throw e;
+    }
+    if (out === STREAMED) {
+      streams.add(res);
+      res.on('close', () => {
+        streams.delete(res);
+        aborts.delete(abort);
+      });
+      if (res.destroyed) {
+        streams.delete(res);
+        aborts.delete(abort);
+      }
+      return;
+    }
+    aborts.delete(abort);
+    if (out instanceof Raw) return send(res, out.status, out.contentType, out.body, out.headers);
+    return send(res, 200, 'application/json', JSON.stringify(out ?? null));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      try {
+        sendError(res, e);
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new ArgumentError(`serve: cannot listen on ${host}:${port} (${e.code ?? e.message})`)));
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${shownHost}:${addr.port}/`,
+    port: addr.port,
+    activeStreams: () => streams.size,
+    close: () => new Promise<void>((resolve) => {
+      for (const a of aborts) a.abort();
+      for (const r of streams) r.destroy();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
