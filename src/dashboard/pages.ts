@@ -8,4 +8,7 @@ export interface PageInfo {
 
 export const PAGES: PageInfo[] = [
   { name: 'runs', title: 'Runs' },
+  { name: 'insight', title: 'Insight' },
+  { name: 'mri', title: 'MRI' },
+  { name: 'realtime', title: 'Real time' },
 ];

@@ -1,6 +1,7 @@
 // What the MRI page asks of the server (src/node/serve/api_mri.ts): segment runs, and one run's
-// classes, volume URLs and Dice per label. Failures are typed errors naming the URL and status.
-import { FormatError, StreamLostError } from '../../errors.js';
+// classes, volume URLs and Dice per label. Failures are fetchJson's typed errors.
+import { FormatError } from '../../errors.js';
+import { fetchJson } from './fetch.js';
 
 export interface MriClass {
   label: number;
@@ -20,29 +21,13 @@ export interface MriRun {
   dice: { reference: string; perLabel: { label: number; name: string; dice: number | null }[]; mean: number | null } | null;
 }
 
-export async function getJson<T>(url: string): Promise<T> {
-  let r: Response;
-  try {
-    r = await fetch(url, { cache: 'no-store' });
-  } catch (e) {
-    throw new StreamLostError(`GET ${url}: ${(e as Error).message}`);
-  }
-  const text = await r.text();
-  if (!r.ok) throw new FormatError(`GET ${url}: HTTP ${r.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
-  try {
-    return JSON.parse(text) as T;
-  } catch (e) {
-    throw new FormatError(`GET ${url}: not JSON (${(e as Error).message})`);
-  }
-}
-
-export const listSegmentRuns = () => getJson<{ runs: { id: string; input: string | null; classes: number }[] }>('/api/mri/runs').then((j) => j.runs);
+export const listSegmentRuns = () => fetchJson<{ runs: { id: string; input: string | null; classes: number }[] }>('/api/mri/runs').then((j) => j.runs);
 
 /** One run (`<root>/<run>`), compared with `ref` (another run) when given. */
 export function getMriRun(id: string, ref: string | null): Promise<MriRun> {
   const [root, run] = id.split('/');
   if (!root || !run) throw new FormatError(`run '${id}' must be <root>/<run>`);
-  return getJson<MriRun>(`/api/mri/${encodeURIComponent(root)}/${encodeURIComponent(run)}${ref ? `?ref=${encodeURIComponent(ref)}` : ''}`);
+  return fetchJson<MriRun>(`/api/mri/${encodeURIComponent(root)}/${encodeURIComponent(run)}${ref ? `?ref=${encodeURIComponent(ref)}` : ''}`);
 }
 
 /** niivue's label colormap for the classes: background transparent, each label its colour. */

@@ -1,6 +1,7 @@
 // What the real-time page asks of the server: the saved decoders under --runs, and a decoder's
 // files (config.json and weights) as bytes. Failures are typed errors naming the URL and status.
-import { FormatError, StreamLostError } from '../../errors.js';
+import { FormatError, RequestError, StreamLostError } from '../../errors.js';
+import { fetchJson } from './fetch.js';
 import type { SavedModelFiles } from '../../stream/runtime/saved_decoder.js';
 
 export interface DecoderEntry {
@@ -23,14 +24,14 @@ async function get(url: string): Promise<Response> {
   }
   if (!r.ok) {
     const text = await r.text().catch(() => '');
-    throw new FormatError(`GET ${url}: HTTP ${r.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    throw new RequestError(`GET ${url}: HTTP ${r.status}${text ? `: ${text.slice(0, 200)}` : ''}`, r.status);
   }
   return r;
 }
 
 export async function listDecoders(): Promise<DecoderEntry[]> {
   const url = '/api/realtime/decoders';
-  const j = (await (await get(url)).json()) as { decoders?: unknown };
+  const j = await fetchJson<{ decoders?: unknown }>(url);
   if (!Array.isArray(j.decoders)) throw new FormatError(`GET ${url}: expected {decoders: [...]}, got ${JSON.stringify(j).slice(0, 80)}`);
   return j.decoders as DecoderEntry[];
 }

@@ -3,6 +3,7 @@
 // label against a reference segmentation when the run has one. ?run=<root>/<run>[&ref=<root>/<run>];
 // without ?run, the segment runs to choose from. State on window.__dendriteMri for tests.
 import { Niivue } from '@niivue/niivue';
+import { el, mountLayout } from '../client/layout.js';
 import { getMriRun, labelColormap, listSegmentRuns, type MriRun } from '../client/mri_api.js';
 
 interface MriState {
@@ -12,17 +13,10 @@ interface MriState {
   volumes: number;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text) e.textContent = text;
-  return e;
-}
-
 const css = (c: [number, number, number]) => `rgb(${c[0]},${c[1]},${c[2]})`;
 
 function table(head: string[], rows: (string | HTMLElement)[][], id: string): HTMLTableElement {
-  const t = el('table', { id });
+  const t = el('table', { id, class: 'dd-table' });
   const tr = el('tr');
   for (const h of head) tr.append(el('th', {}, h));
   t.append(tr);
@@ -41,7 +35,6 @@ function table(head: string[], rows: (string | HTMLElement)[][], id: string): HT
 async function mount(root: HTMLElement): Promise<void> {
   const st: MriState = { state: 'loading', error: null, run: null, volumes: 0 };
   (window as unknown as { __dendriteMri: MriState }).__dendriteMri = st;
-  root.append(el('h1', {}, 'MRI segmentation'));
   const status = el('p', { id: 'mri-status' }, 'loading…');
   root.append(status);
   try {
@@ -103,4 +96,4 @@ async function mount(root: HTMLElement): Promise<void> {
   }
 }
 
-void mount(document.getElementById('app') ?? document.body);
+void mount(mountLayout('mri', 'MRI segmentation'));

@@ -10,6 +10,7 @@ import type { SavedModelFiles } from '../../stream/runtime/saved_decoder.js';
 import { decoderFromFiles, fetchDecoder, listDecoders } from '../client/realtime_api.js';
 import { parseRelayHello, type RelayHello } from '../client/realtime_frame.js';
 import { checkWeights, RealtimeSession, type SessionOutput, type SessionStatus } from '../client/realtime_session.js';
+import { el, mountLayout } from '../client/layout.js';
 import { CursorTask } from '../client/realtime_view.js';
 
 interface RealtimeState {
@@ -22,13 +23,6 @@ interface RealtimeState {
 }
 
 const LATENCY_POINTS = 600;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text) e.textContent = text;
-  return e;
-}
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 
@@ -43,7 +37,6 @@ function mount(root: HTMLElement): void {
   };
   (window as unknown as { __dendriteRealtime: RealtimeState }).__dendriteRealtime = api;
 
-  root.append(el('h1', {}, 'Real-time decoding'));
   const form = el('div', { class: 'rt-form' });
   const relay = el('input', { id: 'rt-relay', size: '32', value: q.get('relay') ?? 'ws://127.0.0.1:8765/' });
   const select = el('select', { id: 'rt-model' });
@@ -53,7 +46,7 @@ function mount(root: HTMLElement): void {
   form.append(el('label', {}, 'relay '), relay, el('label', {}, ' decoder '), select, el('label', {}, ' or files '), files, start, stop);
   const status = el('p', { id: 'rt-status' }, 'idle');
   const canvas = el('canvas', { id: 'rt-canvas', width: '480', height: '550' });
-  const table = el('table', { id: 'rt-latency' });
+  const table = el('table', { id: 'rt-latency', class: 'dd-table' });
   const plotBox = el('div', { id: 'rt-plot' });
   const side = el('div', { class: 'rt-side' });
   side.append(table, plotBox);
@@ -182,4 +175,4 @@ function mount(root: HTMLElement): void {
   }).catch(fail);
 }
 
-mount(document.getElementById('app') ?? document.body);
+mount(mountLayout('realtime', 'Real-time decoding'));

@@ -3,10 +3,14 @@
 
 import type { Route } from './route.js';
 import { RUNS_ROUTES } from './api_runs.js';
+import { MRI_ROUTES } from './api_mri.js';
+import { REALTIME_ROUTES } from './api_realtime.js';
 
 export type { Route, RouteContext } from './route.js';
 export { Raw, STREAMED } from './route.js';
 
 export const API_ROUTES: Route[] = [
   ...RUNS_ROUTES,
+  ...MRI_ROUTES,
+  ...REALTIME_ROUTES,
 ];
