@@ -4,7 +4,7 @@
 // every console error or warning, uncaught error, failed request and HTTP error, and a PNG
 // decoder to count the pixels of a screenshot that differ from the background.
 import type { TestContext } from 'node:test';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -121,4 +121,19 @@ export function contentPixels(png: Uint8Array, tol = 24): { content: number; tot
     if (Math.abs(rgba[4 * i]! - br) > tol || Math.abs(rgba[4 * i + 1]! - bgc) > tol || Math.abs(rgba[4 * i + 2]! - bb) > tol) content++;
   }
   return { content, total: width * height, colours: hist.size };
+}
+
+/** Writes a full-page screenshot as <name>.png into $DENDRITE_SCREENSHOTS (kept) or `fallback` (a test's temp dir); returns its bytes. */
+export async function savePageShot(page: Page, name: string, fallback: string): Promise<Uint8Array> {
+  const dir = process.env['DENDRITE_SCREENSHOTS'] ?? fallback;
+  mkdirSync(dir, { recursive: true });
+  return page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Pixels of a PNG whose colour passes `pred`. */
+export function countPixels(png: Uint8Array, pred: (r: number, g: number, b: number) => boolean): number {
+  const { width, height, rgba } = decodePng(png);
+  let n = 0;
+  for (let i = 0; i < width * height; i++) if (pred(rgba[4 * i]!, rgba[4 * i + 1]!, rgba[4 * i + 2]!)) n++;
+  return n;
 }

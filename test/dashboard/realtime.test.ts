@@ -18,7 +18,7 @@ import { channelsDesc } from '../../src/stream/lsl/index.js';
 import { recordingSource, replay } from '../../src/stream/replay/index.js';
 import { pipelineFromSaved, type ClassPrediction } from '../../src/stream/runtime/saved_decoder.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
-import { buildPages, contentPixels, launch, openPage, skipWithoutChromium } from './page_browser.js';
+import { buildPages, contentPixels, launch, openPage, savePageShot, skipWithoutChromium } from './page_browser.js';
 
 const r04 = dataPath('eeg/eegmmidb/S001R04.edf');
 const r08 = dataPath('eeg/eegmmidb/S001R08.edf');
@@ -126,6 +126,8 @@ test('real-time page: a replayed recording decoded in chromium gives Node\'s pre
     assert.ok(arena.content > 0.05 * arena.total, `cursor canvas nearly empty: ${JSON.stringify(arena)}`);
     const plot = contentPixels(await page.locator('#rt-plot canvas').screenshot());
     assert.ok(plot.content > 200, `latency plot empty: ${JSON.stringify(plot)}`);
+    const full = contentPixels(await savePageShot(page, 'realtime', dir));
+    assert.ok(full.content > 0.05 * full.total, `realtime page screenshot nearly blank: ${JSON.stringify(full)}`);
     assert.deepEqual(problems, []);
     t.diagnostic(`${want.length} windows (largest relative difference from Node ${worst.toExponential(1)}); page latency p50 ${s.status!.page.p50.toFixed(2)} p95 ${s.status!.page.p95.toFixed(2)} p99 ${s.status!.page.p99.toFixed(2)} ms; end-to-end p50 ${s.status!.endToEnd.p50.toFixed(2)} p95 ${s.status!.endToEnd.p95.toFixed(2)} p99 ${s.status!.endToEnd.p99.toFixed(2)} ms; ${s.engine!.backend}, ${s.engine!.threads} threads`);
   } finally {

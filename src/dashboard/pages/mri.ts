@@ -2,7 +2,8 @@
 // (axial, coronal, sagittal and a 3-D render), a legend with each class's volume, and Dice per
 // label against a reference segmentation when the run has one. ?run=<root>/<run>[&ref=<root>/<run>];
 // without ?run, the segment runs to choose from. State on window.__dendriteMri for tests.
-import { Niivue } from '@niivue/niivue';
+import { Niivue, NVImage } from '@niivue/niivue';
+import { RequestError } from '../../errors.js';
 import { el, mountLayout } from '../client/layout.js';
 import { getMriRun, labelColormap, listSegmentRuns, type MriRun } from '../client/mri_api.js';
 
@@ -64,11 +65,19 @@ async function mount(root: HTMLElement): Promise<void> {
     root.append(row);
     const nv = new Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: true, isColorbar: false, logLevel: 'error' });
     await nv.attachToCanvas(canvas);
+    // fetched here and handed over as bytes: niivue's own loader may abort a request half-way
+    const bytes = async (url: string) => {
+      const r = await fetch(url, { cache: 'no-store' });
+      if (!r.ok) throw new RequestError(`${url}: ${r.status} ${(await r.text()).slice(0, 200)}`, r.status);
+      return r.arrayBuffer();
+    };
+    const inputName = run.input?.url.endsWith('.gz') ? 'input.nii.gz' : 'input.nii';
+    const [inputBytes, labelBytes] = await Promise.all([run.input ? bytes(run.input.url) : null, bytes(run.labels.url)]);
     const vols = [
-      ...(run.input ? [{ url: run.input.url, name: run.input.url.endsWith('.gz') ? 'input.nii.gz' : 'input.nii', colormap: 'gray' }] : []),
-      { url: run.labels.url, name: 'labels.nii.gz', opacity: run.input ? 0.5 : 1 },
+      ...(inputBytes ? [{ url: inputName, name: inputName, buffer: inputBytes, colormap: 'gray' }] : []),
+      { url: 'labels.nii.gz', name: 'labels.nii.gz', buffer: labelBytes, opacity: run.input ? 0.5 : 1 },
     ];
-    await nv.loadVolumes(vols);
+    for (const v of vols) nv.addVolume(await NVImage.loadFromUrl(v));
     const labels = nv.volumes[nv.volumes.length - 1]!;
     labels.setColormapLabel(labelColormap(run.classes));
     nv.updateGLVolume();
@@ -76,7 +85,7 @@ async function mount(root: HTMLElement): Promise<void> {
     st.volumes = nv.volumes.length;
 
     side.append(el('h2', {}, 'Classes'), table(['', 'label', 'name', 'cm³'], run.classes.map((c) => [
-      el('span', { style: `display:inline-block;width:14px;height:14px;background:${css(c.color)}` }), String(c.label), c.name, (c.mm3 / 1000).toFixed(2),
+      el('span', { style: `display:inline-block;width:14px;height:14px;border:1px solid #98a2b3;background:${css(c.color)}` }), String(c.label), c.name, (c.mm3 / 1000).toFixed(2),
     ]), 'mri-classes'));
     if (run.dice) {
       const d = run.dice;
