@@ -3,6 +3,7 @@
 
 import type { Route } from './route.js';
 import { RUNS_ROUTES } from './api_runs.js';
+import { INSIGHT_ROUTES } from './api_insight.js';
 import { MRI_ROUTES } from './api_mri.js';
 import { REALTIME_ROUTES } from './api_realtime.js';
 
@@ -11,6 +12,7 @@ export { Raw, STREAMED } from './route.js';
 
 export const API_ROUTES: Route[] = [
   ...RUNS_ROUTES,
+  ...INSIGHT_ROUTES,
   ...MRI_ROUTES,
   ...REALTIME_ROUTES,
 ];
