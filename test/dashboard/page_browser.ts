@@ -24,11 +24,15 @@ export function skipWithoutChromium(t: TestContext): boolean {
   return true;
 }
 
-/** Bundles the pages named into `dir` (as scripts/build_dashboard.mjs does) with uPlot's style sheet. */
+/**
+ * Bundles the pages named into `dir` with uPlot's style sheet, from the compiled pages in
+ * dist/src/dashboard/pages (package.json's sideEffects names dist/src/ops/methods.js: bundled
+ * from the .ts sources, the Tensor methods it installs would be dropped).
+ */
 export async function buildPages(dir: string, names: string[]): Promise<void> {
   await build({
-    entryPoints: names.map((n) => resolve('src/dashboard/pages', `${n}.ts`)), outdir: dir, bundle: true, platform: 'browser',
-    format: 'esm', target: 'es2022', minify: true, sourcemap: false, legalComments: 'none', logLevel: 'error',
+    entryPoints: names.map((n) => resolve('dist/src/dashboard/pages', `${n}.js`)), outdir: dir, bundle: true, platform: 'browser',
+    format: 'esm', target: 'es2022', minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning',
   });
   const require = createRequire(import.meta.url);
   copyFileSync(join(dirname(require.resolve('uplot/package.json')), 'dist/uPlot.min.css'), join(dir, 'uplot.css'));
