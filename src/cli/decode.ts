@@ -21,6 +21,7 @@ import { eegModels } from '../models/registry.js';
 import { loadDecoder, saveDecoder } from '../node/eeg_model.js';
 import { eegResultsJson, renameDecoderEvents } from '../decode/eeg_results.js';
 import { htmlReport } from '../report/decode_report.js';
+import { RunLog } from '../node/run_log.js';
 
 export const DECODE_HELP = `usage: dendrite decode eeg --train A.edf,B.edf --test C.edf --events T1=hands,T2=feet [options]
        dendrite decode eeg <bids-root> --test-run 3 --events left=0,right=1 [options]
@@ -135,8 +136,28 @@ function openRecordings(values: Values, positionals: string[], needTrain: boolea
   };
 }
 
+/** The run being logged, once the arguments have been checked (a refused command leaves no folder). */
+interface RunState {
+  run: RunLog | null;
+}
+
 function runDecodeEeg(values: Values, positionals: string[], log: (s: string) => void): FoldResult {
+  const state: RunState = { run: null };
+  try {
+    const r = decodeInRun(values, positionals, log, state);
+    state.run?.done();
+    return r;
+  } catch (e) {
+    state.run?.fail(e);
+    throw e;
+  }
+}
+
+function decodeInRun(values: Values, positionals: string[], log: (s: string) => void, state: RunState): FoldResult {
   const t0 = performance.now();
+  const startRun = (model: string) => {
+    state.run = new RunLog(makeRunDir('decode eeg', outRoot), 'decode eeg', { options: values, positionals }, model);
+  };
   // refused before any recording is read: a bad --out or --save folder
   const outRoot = checkOutDir('decode eeg', str(values['out']) ?? 'reports');
   if (str(values['save']) !== undefined) checkOutDir('decode eeg', str(values['save'])!);
@@ -155,6 +176,7 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
       const ev = parseEvents(eventsSpec);
       decoder = renameDecoderEvents(decoder, ev.mapping, ev.classNames, loadDir);
     }
+    startRun(decoder.config.label);
     rec = openRecordings(values, positionals, false);
     log(`decode eeg: ${c.label} loaded from ${loadDir} (${c.recipe}), classes ${c.classNames.join(' / ')}, ${rec.test.length} test recording${rec.test.length > 1 ? 's' : ''}`);
   } else {
@@ -175,13 +197,14 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     const deepOnly = ['epochs', 'no-augment'].filter((k) => values[k] !== undefined);
     if (!eegModels.has(model) && deepOnly.length) throw new ArgumentError(`decode eeg: --${deepOnly.join(', --')} ${deepOnly.length > 1 ? 'are' : 'is'} for deep models; '${model}' is fitted in closed form`);
     if (values['cropped'] && !eegModels.get(model)?.makeCropped) throw new ArgumentError(`decode eeg: --cropped needs a model with a dense form (shallow, deep4), not '${model}'`);
+    startRun(model);
     rec = openRecordings(values, positionals, true);
     log(`decode eeg: ${model}, classes ${classNames.join(' / ')}, ${rec.train.length} training and ${rec.test.length} test recordings`);
     const settings: DecodeSettings = {
       mapping, classNames, band: band ?? def.band, tmin, tmax,
       ...(epochs === undefined ? {} : { epochs }), seed,
       augment: !values['no-augment'], cropped: values['cropped'] === true,
-      onEpoch: (h) => log(`epoch ${String(h.epoch).padStart(3)}  lr ${h.lr.toExponential(2)}  train loss ${h.trainLoss.toFixed(4)}  acc ${(100 * h.trainAccuracy).toFixed(1)} %`),
+      onEpoch: (h) => (state.run?.metric({ epoch: h.epoch, split: 'train', loss: h.trainLoss, acc: h.trainAccuracy, lr: h.lr }), log(`epoch ${String(h.epoch).padStart(3)}  lr ${h.lr.toExponential(2)}  train loss ${h.trainLoss.toFixed(4)}  acc ${(100 * h.trainAccuracy).toFixed(1)} %`)),
     };
     const t = trainDecoder(model, { raws: rec.train, names: rec.trainNames }, settings);
     decoder = t.decoder;
@@ -198,7 +221,10 @@ function runDecodeEeg(values: Values, positionals: string[], log: (s: string) =>
     const p = saveDecoder(resolve(saveDir), decoder);
     log(`saved the model to ${p.weights} and ${p.config}`);
   }
-  const dir = makeRunDir('decode eeg', outRoot);
+  const run = state.run!;
+  const dir = run.dir;
+  run.metric({ ...(result.history?.length ? { epoch: result.history.length } : {}), split: 'test', acc: result.accuracy, balancedAccuracy: result.balancedAccuracy, chance: result.chance });
+  run.best('test acc', result.accuracy);
   const results = eegResultsJson(result, {
     source: rec.source, train: rec.trainNames, test: rec.testNames,
     ...(loadDir !== undefined ? { loadedFrom: resolve(loadDir) } : {}), ...(saveDir !== undefined ? { savedTo: resolve(saveDir) } : {}),

@@ -17,6 +17,7 @@ import {
 import { spikeReportHtml } from '../report/spike_report.js';
 import { parseCommandLine, parseNumber, type NumberCheck } from './args.js';
 import { checkOutDir, makeRunDir } from './out_dir.js';
+import { RunLog } from '../node/run_log.js';
 
 export { SPIKE_DECODERS, type SpikeDecoderName } from '../decode/spike_pipeline.js';
 export type { SpikeDecodeBins, SpikeDecodeConfig, SpikeDecodeMetric, SpikeKalmanReport } from '../decode/spike_pipeline.js';
@@ -100,6 +101,18 @@ const NUMBERS: [string, keyof SpikeDecodingOptions, NumberCheck][] = [
 ];
 
 export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): SpikeDecodeResult {
+  const state: { run: RunLog | null } = { run: null };
+  try {
+    const r = decodeSpikesInRun(argv, log, state);
+    state.run?.done();
+    return r;
+  } catch (e) {
+    state.run?.fail(e);
+    throw e;
+  }
+}
+
+function decodeSpikesInRun(argv: string[], log: (s: string) => void, state: { run: RunLog | null }): SpikeDecodeResult {
   const { values, positionals } = parseCommandLine(op, {
     args: argv,
     allowPositionals: true,
@@ -152,12 +165,15 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
   // --- the file and the plan
   if (positionals.length !== 1) throw new ArgumentError(`${op}: give exactly one .mat file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   const file = positionals[0]!;
+  // the arguments are sound: the run folder exists from here on, 'running' until it ends
+  const run = new RunLog(makeRunDir(op, out), op, { file, options: values }, decoder);
+  state.run = run;
   const plan = planSpikeDecoding(readSpikeMat(readBytes(file), file), file, settings);
   log(`decode spikes: ${file}`);
   for (const [k, s] of plan.settingsRows.slice(1)) log(`  ${k.padEnd(9)}${s}`);
 
   // --- fit, predict, time
-  const r = fitSpikeDecoding(plan, (e) => log(`epoch ${String(e.epoch).padStart(3)}  train MSE ${e.trainLoss.toFixed(4)} (centred targets)${e.validLoss === null ? '' : `  valid MSE ${e.validLoss.toFixed(4)}`}`));
+  const r = fitSpikeDecoding(plan, (e) => (run.metric({ epoch: e.epoch, split: 'train', loss: e.trainLoss }), e.validLoss === null ? undefined : run.metric({ epoch: e.epoch, split: 'valid', loss: e.validLoss }), log(`epoch ${String(e.epoch).padStart(3)}  train MSE ${e.trainLoss.toFixed(4)} (centred targets)${e.validLoss === null ? '' : `  valid MSE ${e.validLoss.toFixed(4)}`}`)));
   for (const [k, text] of r.fitLines) log(`  ${k.padEnd(9)}${text}`);
 
   // --- table
@@ -178,7 +194,10 @@ export function decodeSpikesCli(argv: string[], log: (s: string) => void = (s) =
     const p = writeSavedModel(resolve(saveDir), config, weights, op);
     log(`saved the model to ${p.weights} and ${p.config}`);
   }
-  const dir = makeRunDir(op, out);
+  const dir = run.dir;
+  const meanR2 = r.metrics.reduce((a, m) => a + m.r2, 0) / Math.max(1, r.metrics.length);
+  run.metric({ split: 'test', r2: meanR2, ...Object.fromEntries(r.metrics.map((m) => [`r2_${m.output}`, m.r2])) });
+  run.best('mean R²', meanR2);
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(spikeResultsJson(r), null, 2)}\n`);
   writeFileAtomic(join(dir, 'report.html'), spikeReportHtml(spikeReport(r)));
   log(`wrote ${join(dir, 'results.json')} and report.html`);

@@ -1,6 +1,7 @@
 // `dendrite train lenet`: trains the classic ConvNet on MNIST with a progress bar per epoch,
 // prints test accuracy after each epoch, and writes runs/<time>/ with the safetensors
-// checkpoint, metrics.json, config.json and a self-contained report.html.
+// checkpoint, metrics.json, config.json, metrics.jsonl and status.json (written as it trains, for
+// `dendrite serve`), results.json and a self-contained report.html.
 
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
@@ -19,6 +20,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { findMnistPackage, loadMnist, MNIST_FILE_LIST } from '../node/mnist.js';
 import { save } from '../node/checkpoint.js';
 import { writeFileAtomic } from '../node/fs.js';
+import { RunLog } from '../node/run_log.js';
 import { memoryStats } from '../tensor/memory.js';
 import { backend } from '../kernels/registry.js';
 import { trainingReportHtml, type TrainingReportEpoch } from '../report/training_report.js';
@@ -136,6 +138,13 @@ export function trainLenet(
 ): { runDir: string; epochs: EpochRecord[] } {
   manualSeed(cfg.seed);
   const root = mnistRoot(cfg.data);
+  // the run folder exists (status 'running') before the data is read, so the dashboard sees it start
+  const runDir = makeRunDir(op, cfg.out);
+  const run = new RunLog(runDir, op, { ...cfg }, 'LeNet');
+  return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress));
+}
+
+function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream): { runDir: string; epochs: EpochRecord[] } {
   const train = loadMnist({ root, train: true, maxShift: cfg.shift, generator: new Generator(cfg.seed + 1) });
   const test = loadMnist({ root, train: false });
   const first = <T>(ds: Dataset<T>, n: number | null): Dataset<T> => (n ? new Subset(ds, Int32Array.from({ length: Math.min(n, ds.length) }, (_, i) => i)) : ds);
@@ -152,9 +161,8 @@ export function trainLenet(
   const loader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: new Generator(cfg.seed) });
   const testLoader = new DataLoader(testSet, { batchSize: 1000 });
 
-  const runDir = makeRunDir(op, cfg.out);
   const config = { model: 'LeNet', dataset: 'MNIST', ...cfg, trainExamples: trainSet.length, testExamples: testSet.length, backend: backend().name, parameters: params.reduce((a, p) => a + p.numel, 0) };
-  writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  run.updateConfig(config);
   log(`LeNet: ${config.parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}, ${cfg.epochs} epochs; run dir ${runDir}`);
 
   const epochs: EpochRecord[] = [];
@@ -165,15 +173,22 @@ export function trainLenet(
   let bar: ProgressBar | null = null;
   let sum = 0;
   let seen = 0;
+  let epoch = 0;
+  let step = 0;
+  // about ten loss points per epoch in metrics.jsonl, so a live curve moves within an epoch
+  const every = Math.max(1, Math.round(loader.length / 10));
   trainLoop(model, () => loader, {
     epochs: cfg.epochs, optimizer: opt, scheduler: sched,
     onEpochStart: (e) => {
       bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, loader.length, cfg.batchSize, 'img', progress);
+      epoch = e;
       sum = seen = 0;
     },
     onStep: (i, loss, b) => {
       sum += loss * b;
       seen += b;
+      step++;
+      if ((i + 1) % every === 0 || i === loader.length - 1) run.metric({ step, epoch: epoch - 1 + (i + 1) / loader.length, split: 'train', loss });
       if (i % 5 === 0 || i === loader.length - 1) bar!.update(i + 1, { loss: (sum / seen).toFixed(4) });
       if (i === loader.length - 1) bar!.finish({ loss: (sum / seen).toFixed(4) });
     },
@@ -184,6 +199,9 @@ export function trainLenet(
         trainSeconds: tr.seconds, imagesPerSecond: tr.examples / tr.seconds,
       };
       epochs.push(rec);
+      run.metric({ epoch: rec.epoch, split: 'train', loss: tr.loss, acc: tr.accuracy, lr: rec.lr, imagesPerSecond: rec.imagesPerSecond });
+      run.metric({ epoch: rec.epoch, split: 'test', loss: rec.testLoss, acc: rec.testAccuracy });
+      run.best('test acc', Math.max(rec.testAccuracy, ...epochs.map((x) => x.testAccuracy)));
       if (reached99 === null && rec.testAccuracy >= 0.99) reached99 = (performance.now() - t0) / 1000;
       log(`epoch ${rec.epoch}: train loss ${tr.loss.toFixed(4)} acc ${(100 * tr.accuracy).toFixed(2)}% | test loss ${rec.testLoss.toFixed(4)} acc ${(100 * rec.testAccuracy).toFixed(2)}% | ${rec.imagesPerSecond.toFixed(0)} img/s`);
       writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, secondsTo99: reached99, heapHighWaterBytes: memoryStats().highWaterBytes }, null, 2)}\n`);
@@ -193,6 +211,12 @@ export function trainLenet(
   save(model.stateDict(), join(runDir, 'lenet.safetensors'), { model: 'LeNet', format: 'pt' });
   const final = epochs[epochs.length - 1]!;
   writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, finalTestAccuracy: final.testAccuracy, totalSeconds: total, secondsTo99: reached99, heapHighWaterBytes: memoryStats().highWaterBytes }, null, 2)}\n`);
+  const classNames = Array.from({ length: 10 }, (_, i) => String(i));
+  const conf = confusion(model, testSet, 10);
+  const perClass = conf.map((row) => row.reduce((a, b) => a + b, 0));
+  writeFileAtomic(join(runDir, 'results.json'), `${JSON.stringify({
+    command: op, model: 'LeNet', classNames, accuracy: final.testAccuracy, chance: Math.max(...perClass) / Math.max(1, testSet.length), nTest: testSet.length, confusion: conf,
+  }, null, 2)}\n`);
   writeFileAtomic(join(runDir, 'report.html'), trainingReportHtml({
     title: 'LeNet on MNIST',
     settings: [
@@ -202,8 +226,8 @@ export function trainLenet(
       ['model', `LeNet-5, ${config.parameters} parameters, ${backend().name} backend`],
     ],
     epochs,
-    confusion: confusion(model, testSet, 10),
-    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+    confusion: conf,
+    classNames,
     filters: { name: 'conv1', weights: model.conv1.weight.dataSync(), count: 6, h: 5, w: 5 },
   }));
   log(`final test accuracy ${(100 * final.testAccuracy).toFixed(2)}% after ${cfg.epochs} epochs in ${fmtTime(total)}${reached99 !== null ? ` (99 % reached at ${fmtTime(reached99)})` : ''}; checkpoint ${join(runDir, 'lenet.safetensors')}, report ${join(runDir, 'report.html')}`);

@@ -46,9 +46,14 @@ export class RunLog {
     this.status = {
       status: 'running', command, model, started: new Date().toISOString(), finished: null, pid: process.pid, host: hostname(), best: null, error: null,
     };
-    writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify({ command, ...(model !== null ? { model } : {}), ...config }, null, 2)}\n`);
+    this.updateConfig(config);
     this.writeStatus();
     this.fd = openSync(join(dir, 'metrics.jsonl'), 'a');
+  }
+
+  /** Rewrites config.json with `extra` added (facts known only after the data is read). */
+  updateConfig(config: Record<string, unknown>): void {
+    writeFileAtomic(join(this.dir, 'config.json'), `${JSON.stringify({ command: this.status.command, ...(this.status.model !== null ? { model: this.status.model } : {}), ...config }, null, 2)}\n`);
   }
 
   /** Seconds since the run started. */

@@ -69,7 +69,7 @@ test('decode eeg: CSP+LDA on hands vs feet (train R06+R10, test R14) and a Shall
   const runs = readdirSync(out);
   assert.equal(runs.length, 3);
   for (const d of runs) {
-    assert.deepEqual(readdirSync(join(out, d)).sort(), ['report.html', 'results.json']);
+    assert.deepEqual(readdirSync(join(out, d)).sort(), ['config.json', 'metrics.jsonl', 'report.html', 'results.json', 'status.json']);
     assert.match(readFileSync(join(out, d, 'report.html'), 'utf8'), /<svg/);
   }
 }));

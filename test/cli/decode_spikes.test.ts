@@ -152,7 +152,7 @@ test('decode spikes: a 2-epoch GRU smoke run writes results.json and report.html
     assert.equal(g.nTest, 1818 - 6);
     assert.equal(lines.filter((l) => l.startsWith('epoch')).length, 2);
     assert.ok(lines.some((l) => /^x\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+\d+\.\d{4}$/.test(l)), lines.join('\n'));
-    assert.deepEqual(readdirSync(g.dir).sort(), ['report.html', 'results.json']);
+    assert.deepEqual(readdirSync(g.dir).sort(), ['config.json', 'metrics.jsonl', 'report.html', 'results.json', 'status.json']);
     const html = readFileSync(join(g.dir, 'report.html'), 'utf8');
     // the two prediction plots and the learning curve, with its axes, after 2 epochs
     assert.equal((html.match(/<svg/g) ?? []).length, 3);

@@ -29,7 +29,23 @@ test('train lenet on 3000 images: loss falls, accuracy far above chance, run dir
     assert.ok(epochs[1]!.trainLoss < epochs[0]!.trainLoss, `train loss did not fall: ${epochs.map((e) => e.trainLoss)}`);
     assert.ok(epochs[0]!.trainLoss < 2.0, `first-epoch loss ${epochs[0]!.trainLoss} is near chance (2.30)`);
     assert.ok(epochs[1]!.testAccuracy > 0.8, `test accuracy ${epochs[1]!.testAccuracy} should be far above chance (0.1)`);
-    assert.deepEqual(readdirSync(runDir).sort(), ['config.json', 'lenet.safetensors', 'metrics.json', 'report.html']);
+    assert.deepEqual(readdirSync(runDir).sort(), ['config.json', 'lenet.safetensors', 'metrics.json', 'metrics.jsonl', 'report.html', 'results.json', 'status.json']);
+    // the lines the dashboard follows: about ten step losses per epoch, then the epoch's train and test rows
+    const jl = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const epochRows = jl.filter((r) => r.step === undefined);
+    assert.deepEqual(epochRows.map((r) => [r.epoch, r.split]), [[1, 'train'], [1, 'test'], [2, 'train'], [2, 'test']]);
+    assert.deepEqual(epochRows.map((r) => r.acc), [epochs[0]!.trainAccuracy, epochs[0]!.testAccuracy, epochs[1]!.trainAccuracy, epochs[1]!.testAccuracy]);
+    const steps = jl.filter((r) => r.step !== undefined);
+    assert.equal(steps.length, 2 * 11); // every 9th of 94 steps (94 / 10, rounded) and the last
+    assert.equal(steps.at(-1).step, 2 * 94);
+    assert.equal(steps.at(-1).epoch, 2);
+    assert.ok(jl.every((r, i) => i === 0 || r.time >= jl[i - 1].time));
+    const status = JSON.parse(readFileSync(join(runDir, 'status.json'), 'utf8'));
+    assert.equal(status.status, 'done');
+    assert.deepEqual(status.best, { name: 'test acc', value: Math.max(epochs[0]!.testAccuracy, epochs[1]!.testAccuracy) });
+    const res = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+    assert.equal(res.confusion.flat().reduce((a: number, b: number) => a + b, 0), 1000);
+    assert.equal(res.accuracy, epochs[1]!.testAccuracy);
     const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
     assert.equal(metrics.epochs.length, 2);
     assert.equal(metrics.finalTestAccuracy, epochs[1]!.testAccuracy);

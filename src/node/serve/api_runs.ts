@@ -38,7 +38,8 @@ export const RUNS_ROUTES: Route[] = [
         config: readJson(join(dir, 'config.json')),
         status: readJson(join(dir, 'status.json')),
         results: readJson(join(dir, 'results.json')),
-        metrics: records, badLines: bad, metricsBytes: m?.length ?? 0, files,
+        // where the event stream picks up: after the last complete line
+        metrics: records, badLines: bad, metricsBytes: m === null ? 0 : m.lastIndexOf(0x0a) + 1, files,
       };
     },
   },

@@ -20,6 +20,12 @@ export interface EventOptions {
 }
 
 const CHUNK = 1 << 20;
+let open = 0;
+
+/** Event streams whose timers and watcher are still live (each client that went away must have let go of its own). */
+export function openEventStreams(): number {
+  return open;
+}
 
 function startOffset(ctx: RouteContext): number {
   const raw = ctx.url.searchParams.get('from') ?? (ctx.req.headers['last-event-id'] as string | undefined) ?? '0';
@@ -137,6 +143,7 @@ export function streamRunEvents(ctx: RouteContext, dir: string, opts: EventOptio
     }
   };
 
+  open++;
   const poll = setInterval(tick, pollMs);
   const beat = setInterval(() => {
     if (!closed && !res.destroyed) res.write(': ping\n\n');
@@ -159,6 +166,7 @@ export function streamRunEvents(ctx: RouteContext, dir: string, opts: EventOptio
     if (closed) return;
     if (ended) send('end', '{}');
     closed = true;
+    open--;
     clearInterval(poll);
     clearInterval(beat);
     watcher?.close();

@@ -145,6 +145,9 @@ export async function startServer(opts: ServeOptions): Promise<DashboardServer> 
     const rawUrl = req.url ?? '/';
     if (rawUrl.length > MAX_URL) throw new RequestError(`URL of ${rawUrl.length} characters is over the ${MAX_URL} limit`, 414);
     if (!rawUrl.startsWith('/') || /[\\\0]/.test(rawUrl)) throw new RequestError(`malformed request path '${rawUrl.slice(0, 100)}'`, 400);
+    // '.' and '..' segments, plain or percent-encoded, are refused rather than resolved
+    const rawPath = rawUrl.split(/[?#]/, 1)[0]!;
+    if (rawPath.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg))) throw new RequestError(`request path '${rawPath.slice(0, 100)}' has a '.' or '..' segment`, 400);
     const url = new URL(rawUrl, 'http://dashboard.invalid');
     // DNS rebinding: a page on another name must not reach a loopback server through the browser
     const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
