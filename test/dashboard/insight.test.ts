@@ -61,7 +61,7 @@ test('insight page: filters, topomaps, attribution, RDM and V1 views of runs mad
     assert.ok((res('v1')['ringachValues'] as number[]).length > 100);
 
     const assets = join(work, 'assets');
-    await buildPages(assets, ['insight']);
+    buildPages(assets);
     const server = await startServer({ runsDir: runs, assetsDir: assets });
     closers.push(() => server.close());
     const base = server.url.replace(/\/$/, '');

@@ -16,7 +16,7 @@ test('insight, MRI and real-time pages with no runs: no errors, a hint', { timeo
     const runs = join(work, 'runs');
     mkdirSync(runs);
     const assets = join(work, 'assets');
-    await buildPages(assets, ['insight', 'mri', 'realtime']);
+    buildPages(assets);
     const server = await startServer({ runsDir: runs, assetsDir: assets });
     closers.push(() => server.close());
     const browser = await launch();

@@ -20,7 +20,7 @@ test('MRI page: a segment run in niivue with its labels, legend and Dice per lab
     const runs = join(work, 'runs');
     const fx = await makeSegmentRun(work, runs);
     const assets = join(work, 'assets');
-    await buildPages(assets, ['mri']);
+    buildPages(assets);
     const server = await startServer({ runsDir: runs, assetsDir: assets });
     closers.push(() => server.close());
     const base = server.url.replace(/\/$/, '');

@@ -1,14 +1,13 @@
 // Shared by the dashboard page tests: Debian's chromium through playwright-core (skipped with a
-// message where it is missing, a failure under CI or DENDRITE_REQUIRE_DATA), one page bundle
-// built from src/dashboard/pages/<name>.ts into a temporary assets folder, a page that records
+// message where it is missing, a failure under CI or DENDRITE_REQUIRE_DATA), the page bundles
+// built by scripts/build_dashboard.mjs into a temporary assets folder, a page that records
 // every console error or warning, uncaught error, failed request and HTTP error, and a PNG
 // decoder to count the pixels of a screenshot that differ from the background.
 import type { TestContext } from 'node:test';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { REQUIRE_DATA } from '../helpers/data.js';
 
@@ -24,18 +23,11 @@ export function skipWithoutChromium(t: TestContext): boolean {
   return true;
 }
 
-/**
- * Bundles the pages named into `dir` with uPlot's style sheet, from the compiled pages in
- * dist/src/dashboard/pages (package.json's sideEffects names dist/src/ops/methods.js: bundled
- * from the .ts sources, the Tensor methods it installs would be dropped).
- */
-export async function buildPages(dir: string, names: string[]): Promise<void> {
-  await build({
-    entryPoints: names.map((n) => resolve('dist/src/dashboard/pages', `${n}.js`)), outdir: dir, bundle: true, platform: 'browser',
-    format: 'esm', target: 'es2022', minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning',
-  });
-  const require = createRequire(import.meta.url);
-  copyFileSync(join(dirname(require.resolve('uplot/package.json')), 'dist/uPlot.min.css'), join(dir, 'uplot.css'));
+/** Bundles the dashboard's pages into `dir` with the package's own build (scripts/build_dashboard.mjs). */
+export function buildPages(dir: string): void {
+  const r = spawnSync(process.execPath, ['scripts/build_dashboard.mjs', '--out', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build_dashboard failed (${r.status}): ${r.stderr}`);
+  if (/WARNING/.test(r.stderr)) throw new Error(`build_dashboard warned: ${r.stderr}`);
 }
 
 /** Headless chromium; WebGL2 on SwiftShader (no GPU here) for niivue. */

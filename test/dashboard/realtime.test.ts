@@ -45,7 +45,7 @@ async function decodeInPage(t: TestContext, model: string, extra: string[], rtol
     decodeEegCli(['--train', r08, '--test', r04, '--events', 'T1=left,T2=right', '--model', model, ...extra, '--save', join(runs, 's001-decoder'), '--out', join(dir, 'fit')], () => undefined);
     writeFileSync(join(runs, 'notes.txt'), 'not a run');
     const assets = join(dir, 'assets');
-    await buildPages(assets, ['realtime']);
+    buildPages(assets);
     const server = await startServer({ runsDir: runs, assetsDir: assets });
     closers.push(() => server.close());
 
