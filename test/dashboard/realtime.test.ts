@@ -22,21 +22,28 @@ import { buildPages, contentPixels, launch, openPage, savePageShot, skipWithoutC
 
 const r04 = dataPath('eeg/eegmmidb/S001R04.edf');
 const r08 = dataPath('eeg/eegmmidb/S001R08.edf');
-/** Seconds of S001R04 streamed, and how much faster than real time. */
-const SECONDS = 40;
-const RATE = 20;
 
 interface PageOutput { start: number; label: string | null; probabilities: number[] | null; pageMs: number; endToEndMs: number }
 interface PageState {
   state: string; error: string | null; engine: { backend: string; threads: number; isolated: boolean } | null;
-  outputs: PageOutput[]; status: { samples: number; outputs: number; relayDropped: number; page: { p50: number; p95: number; p99: number; count: number }; endToEnd: { p50: number; p95: number; p99: number; count: number } } | null;
+  outputs: PageOutput[]; workerTasks: number; status: { samples: number; outputs: number; relayDropped: number; page: { p50: number; p95: number; p99: number; count: number }; endToEnd: { p50: number; p95: number; p99: number; count: number } } | null;
 }
 
-/**
- * Streams S001R04 through outlet, relay and page with a decoder of `model` saved from S001R08;
- * `rtol`: largest relative difference of a class probability from Node's.
- */
-async function decodeInPage(t: TestContext, model: string, extra: string[], rtol: number): Promise<void> {
+interface Case {
+  /** decode eeg's --model and further options. */
+  model: string;
+  extra: string[];
+  /** Seconds of S001R04 streamed, and how much faster than real time. */
+  seconds: number;
+  rate: number;
+  /** Largest relative difference of a class probability from Node's. */
+  rtol: number;
+  /** The decoder's kernels must run on the Web Workers too. */
+  workers: boolean;
+}
+
+/** Streams S001R04 through outlet, relay and page with a decoder saved from S001R08. */
+async function decodeInPage(t: TestContext, { model, extra, seconds: SECONDS, rate: RATE, rtol, workers }: Case): Promise<void> {
   if (skipWithoutChromium(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'dendrite-dash-rt-'));
   const runs = join(dir, 'runs');
@@ -63,8 +70,8 @@ async function decodeInPage(t: TestContext, model: string, extra: string[], rtol
     closers.push(() => browser.close());
     const { page, problems, log } = await openPage(browser);
     const read = () => page.evaluate(() => {
-      const s = (window as unknown as { __dendriteRealtime: { state: string; error: string | null; engine: unknown; outputs(): unknown[]; status(): unknown } }).__dendriteRealtime;
-      return { state: s.state, error: s.error, engine: s.engine, outputs: s.outputs(), status: s.status() };
+      const s = (window as unknown as { __dendriteRealtime: { state: string; error: string | null; engine: unknown; outputs(): unknown[]; status(): unknown; workerTasks(): number } }).__dendriteRealtime;
+      return { state: s.state, error: s.error, engine: s.engine, outputs: s.outputs(), status: s.status(), workerTasks: s.workerTasks() };
     }) as Promise<PageState>;
     await page.goto(`${server.url.replace(/\/$/, "")}/page/realtime?relay=${encodeURIComponent(`ws://127.0.0.1:${relay.port}/`)}&model=runs/s001-decoder&start=1`);
     await page.waitForFunction(() => (window as unknown as { __dendriteRealtime?: { state: string } }).__dendriteRealtime?.state === 'running', null, { timeout: 60_000 })
@@ -87,7 +94,7 @@ async function decodeInPage(t: TestContext, model: string, extra: string[], rtol
     const data = new Float32Array(N * src.channels.length);
     src.read(0, N, data);
     const want = ref.push({ data, timestamps: Float64Array.from({ length: N }, (_, i) => i / src.sfreq) }).map((o) => o.value as ClassPrediction);
-    assert.ok(want.length > 200, `only ${want.length} windows in ${SECONDS} s`);
+    assert.ok(want.length > 50, `only ${want.length} windows in ${SECONDS} s`);
 
     await page.waitForFunction((n) => ((window as unknown as { __dendriteRealtime: { status(): { outputs: number } | null } }).__dendriteRealtime.status()?.outputs ?? 0) >= n, want.length, { timeout: 60_000 })
       .catch(async (e: Error) => { const s = await read(); throw new Error(`${e.message}: page at ${JSON.stringify(s.status)}, ${s.error}`); });
@@ -123,6 +130,8 @@ async function decodeInPage(t: TestContext, model: string, extra: string[], rtol
     assert.equal(s.engine!.isolated, true);
     assert.match(s.engine!.backend, /^wasm/);
     assert.ok(s.engine!.threads >= 1);
+    // a net's convolutions are split across the Web Workers; CSP+LDA runs on the page's thread (float64 linalg)
+    if (workers) assert.ok(s.workerTasks > 0 && s.engine!.threads > 1, `no kernel task ran on a Web Worker (${s.engine!.threads} threads)`);
     // the cursor task and the latency plot drew something
     const arena = contentPixels(await page.locator('#rt-canvas').screenshot());
     assert.ok(arena.content > 0.05 * arena.total, `cursor canvas nearly empty: ${JSON.stringify(arena)}`);
@@ -131,7 +140,7 @@ async function decodeInPage(t: TestContext, model: string, extra: string[], rtol
     const full = contentPixels(await savePageShot(page, 'realtime', dir));
     assert.ok(full.content > 0.05 * full.total, `realtime page screenshot nearly blank: ${JSON.stringify(full)}`);
     assert.deepEqual(problems, []);
-    t.diagnostic(`${model}: ${want.length} windows (largest relative difference from Node ${worst.toExponential(1)}); page latency p50 ${s.status!.page.p50.toFixed(2)} p95 ${s.status!.page.p95.toFixed(2)} p99 ${s.status!.page.p99.toFixed(2)} ms; end-to-end p50 ${s.status!.endToEnd.p50.toFixed(2)} p95 ${s.status!.endToEnd.p95.toFixed(2)} p99 ${s.status!.endToEnd.p99.toFixed(2)} ms; ${s.engine!.backend}, ${s.engine!.threads} threads`);
+    t.diagnostic(`${model}: ${want.length} windows (largest relative difference from Node ${worst.toExponential(1)}); page latency p50 ${s.status!.page.p50.toFixed(2)} p95 ${s.status!.page.p95.toFixed(2)} p99 ${s.status!.page.p99.toFixed(2)} ms; end-to-end p50 ${s.status!.endToEnd.p50.toFixed(2)} p95 ${s.status!.endToEnd.p95.toFixed(2)} p99 ${s.status!.endToEnd.p99.toFixed(2)} ms; ${s.engine!.backend}, ${s.engine!.threads} threads, ${s.workerTasks} worker tasks`);
   } finally {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
@@ -140,9 +149,9 @@ async function decodeInPage(t: TestContext, model: string, extra: string[], rtol
 
 // the windows hold the same float32 samples; CSP+LDA runs in float64, where chromium's V8 and
 // Node's may round an exp or log differently in the last bits: 1e-10 relative (seen: 1e-12)
-test('real-time page: a replayed recording decoded in chromium by CSP+LDA gives Node\'s predictions, with latency percentiles', { skip: skipUnlessData(r04, r08), timeout: 180_000 }, (t) => decodeInPage(t, 'csp-lda', [], 1e-10));
+test('real-time page: a replayed recording decoded in chromium by CSP+LDA gives Node\'s predictions, with latency percentiles', { skip: skipUnlessData(r04, r08), timeout: 180_000 }, (t) => decodeInPage(t, { model: 'csp-lda', extra: [], seconds: 25, rate: 20, rtol: 1e-10, workers: false }));
 
 // ShallowFBCSPNet runs on the wasm engine in the page (float32, Web Worker threads): its
 // probabilities could differ from Node's in the last float32 bits of a sum split across threads
-// (seen: none)
-test('real-time page: a ShallowFBCSPNet decodes in chromium on the wasm engine, as in Node', { skip: skipUnlessData(r04, r08), timeout: 180_000 }, (t) => decodeInPage(t, 'shallow', ['--epochs', '2'], 1e-6));
+// (seen: none). Streamed at 5× real time, which the page keeps up with on two busy cores.
+test('real-time page: a ShallowFBCSPNet decodes in chromium on the wasm engine, as in Node', { skip: skipUnlessData(r04, r08), timeout: 180_000 }, (t) => decodeInPage(t, { model: 'shallow', extra: ['--epochs', '2'], seconds: 12, rate: 5, rtol: 1e-6, workers: true }));

@@ -4,7 +4,7 @@
 // runs. Query: ?relay=ws://127.0.0.1:8765/&model=<decoder folder under --runs>&start=1.
 // The state is on window.__dendriteRealtime for scripts and tests.
 import uPlot from 'uplot';
-import { backend, threadsReady } from '../../kernels/registry.js';
+import { backend, threadsReady, workerTaskCount } from '../../kernels/registry.js';
 import { setNumThreads } from '../../kernels/wasm/threads.js';
 import type { SavedModelFiles } from '../../stream/runtime/saved_decoder.js';
 import { decoderFromFiles, fetchDecoder, listDecoders } from '../client/realtime_api.js';
@@ -18,6 +18,8 @@ interface RealtimeState {
   error: string | null;
   hello: RelayHello | null;
   engine: { backend: string; threads: number; isolated: boolean } | null;
+  /** Kernel tasks the Web Worker threads ran so far (0: every kernel ran on the page's thread). */
+  workerTasks(): number;
   outputs(): SessionOutput[];
   status(): SessionStatus | null;
 }
@@ -34,6 +36,7 @@ function mount(root: HTMLElement): void {
     state: 'idle', error: null, hello: null, engine: null,
     outputs: () => session?.outputs ?? [],
     status: () => session?.status() ?? null,
+    workerTasks: () => workerTaskCount(),
   };
   (window as unknown as { __dendriteRealtime: RealtimeState }).__dendriteRealtime = api;
 
