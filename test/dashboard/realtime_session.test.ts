@@ -12,6 +12,7 @@ import { decodeRelayFrame, parseRelayHello } from '../../src/dashboard/client/re
 import { LatencyWindow, nearestRank } from '../../src/dashboard/client/realtime_latency.js';
 import { RealtimeSession, checkWeights } from '../../src/dashboard/client/realtime_session.js';
 import { CursorTask } from '../../src/dashboard/client/realtime_view.js';
+import { decoderFromFiles } from '../../src/dashboard/client/realtime_api.js';
 import { ArgumentError, FormatError } from '../../src/errors.js';
 import { runSpikeDecoding } from '../../src/decode/spike_pipeline.js';
 import { encodeSpikeDecoder } from '../../src/decode/spike_model_io.js';
@@ -81,6 +82,11 @@ test('realtime session: a Wiener decoder fed relay frames gives the saved pipeli
     writeSavedModel(dir, config, weights);
     const files = readSavedModel(dir);
     await checkWeights(files, dir);
+    // a decoder the user picks from disk reads as the server's copy does
+    const picked = [new File([readFileSync(join(dir, 'config.json'))], 'config.json'), new File([ab(files.weights)], 'model.safetensors'), new File(['x'], 'notes.txt')];
+    assert.deepEqual(await decoderFromFiles(picked), files);
+    await assert.rejects(decoderFromFiles(picked.slice(1)), (e: unknown) => e instanceof FormatError && /config\.json/.test(e.message));
+    await assert.rejects(decoderFromFiles([picked[0]!]), (e: unknown) => e instanceof FormatError && /model\.safetensors/.test(e.message));
     await assert.rejects(checkWeights({ config: files.config, weights: files.weights.subarray(1) }, dir), (e: unknown) => e instanceof FormatError && /SHA-256/.test(e.message));
     const src = recordingSource(bytes, CHEWIE, { binWidth: 0.05 });
     const C = src.channels.length;
