@@ -1,6 +1,7 @@
 // The insight page in chromium, one view per kind of `dendrite insight` run, each made here:
 // LeNet conv1 filters and feature maps, CSP patterns as topomaps (a decoder saved from S001R08),
-// saliency and integrated-gradients maps on two test digits, RDM heat maps with the model bars
+// saliency and integrated-gradients maps on two test digits and, per channel as topomaps, on two
+// EEG trials (a ShallowFBCSPNet), RDM heat maps with the model bars
 // (Kriegeskorte's 92-image RDMs), and F1/F0 histograms of LeNet's units against Ringach's cells.
 // Each view must load without console errors and draw visible content; the list page names them.
 import { test } from 'node:test';
@@ -46,10 +47,12 @@ test('insight page: filters, topomaps, attribution, RDM and V1 views of runs mad
       t.diagnostic(`${kind}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     };
     decodeEegCli(['--train', r08, '--test', r04, '--events', 'T1=left,T2=right', '--model', 'csp-lda', '--save', join(work, 'csp'), '--out', join(work, 'fit')], quiet);
+    decodeEegCli(['--train', r08, '--test', r04, '--events', 'T1=left,T2=right', '--model', 'shallow', '--epochs', '2', '--save', join(work, 'shallow'), '--out', join(work, 'fit')], quiet);
     insightFiltersCli(['--weights', ckpt, '--digits', '2', '--out', runs], quiet); // creates runs/
     made['filters-lenet'] = readdirSync(runs)[0]!;
     step('filters-eeg', () => insightFiltersCli(['--load', join(work, 'csp'), '--out', runs], quiet));
     step('attribution', () => insightAttributionCli(['--model', 'lenet', '--weights', ckpt, '--n', '2', '--method', 'saliency,ig', '--steps', '8', '--out', runs], quiet));
+    step('attribution-eeg', () => insightAttributionCli(['--decoder', join(work, 'shallow'), '--data', r04, '--n', '2', '--method', 'saliency,ig', '--steps', '8', '--out', runs], quiet));
     step('rsa', () => insightRsaCli(['--brain', brain, '--models', models, '--n-boot', '5', '--n-perm', '5', '--out', runs], quiet));
     step('v1', () => insightV1Cli(['--weights', ckpt, '--ringach', ringach, '--bootstrap', '20', '--out', runs], quiet));
     // the machine-readable outputs the views draw from
@@ -72,13 +75,14 @@ test('insight page: filters, topomaps, attribution, RDM and V1 views of runs mad
     await page.goto(`${base}/page/insight`);
     await page.waitForSelector('#ins-runs a', { timeout: 30_000 });
     const listed = await page.locator('#ins-runs li').allInnerTexts();
-    assert.equal(listed.length, 5, listed.join('\n'));
+    assert.equal(listed.length, 6, listed.join('\n'));
 
     // what each view must show: figures (canvases) or uPlot charts, and a text that names its content
-    const want: Record<string, { figures: number; text: RegExp }> = {
+    const want: Record<string, { figures: number; text: RegExp; kind?: string }> = {
       'filters-lenet': { figures: 6 + 2 * 7, text: /conv1 filters \(6 × 5 × 5\)/ },
       'filters-eeg': { figures: 2, text: /CSP patterns/ },
       attribution: { figures: 2 * 3, text: /saliency[\s\S]*ig/ },
+      'attribution-eeg': { figures: 2 * 2, text: /saliency: Σ\|attribution\| per channel[\s\S]*ig: Σ/, kind: 'attribution' },
       rsa: { figures: 1 + (res('rsa')['rdms'] as unknown[]).length, text: /brain \(mean of subjects\)/ },
       v1: { figures: 3, text: /F1\/F0 of the units/ },
     };
@@ -87,7 +91,7 @@ test('insight page: filters, topomaps, attribution, RDM and V1 views of runs mad
       await page.waitForFunction(() => ['ready', 'error'].includes((window as unknown as { __dendriteInsight?: { state: string } }).__dendriteInsight?.state ?? ''), null, { timeout: 30_000 });
       const st = await page.evaluate(() => (window as unknown as { __dendriteInsight: { state: string; kind: string; error: string | null; figures: number } }).__dendriteInsight);
       assert.equal(st.state, 'ready', `${kind}: ${st.error}`);
-      assert.equal(st.kind, kind);
+      assert.equal(st.kind, w.kind ?? kind);
       assert.ok(st.figures >= w.figures, `${kind}: ${st.figures} figures, expected at least ${w.figures}`);
       assert.match(await page.locator('#ins-view').innerText(), w.text, kind);
       await page.waitForTimeout(200);

@@ -48,21 +48,22 @@ export function heatCanvas(values: ArrayLike<number>, w: number, h: number, opts
   return el('figure', { class: 'ins-fig' }, c, opts.title ? el('figcaption', {}, opts.title) : null);
 }
 
-/** A topomap: values at 2-D electrode positions, interpolated over the disc they span. */
-export function topomapCanvas(xy: readonly (readonly [number, number])[], values: ArrayLike<number>, title: string, size = 200): HTMLElement {
+/** A topomap: values at 2-D electrode positions, interpolated over the disc they span ('rdbu' symmetric about 0 for signed maps, 'viridis' min to max for magnitudes). */
+export function topomapCanvas(xy: readonly (readonly [number, number])[], values: ArrayLike<number>, title: string, size = 200, cmap: Colormap = 'rdbu'): HTMLElement {
   const c = el('canvas', { width: String(size), height: String(size), class: 'ins-topo' });
   const ctx = c.getContext('2d')!;
   const f = biharmonicSpline(xy, values);
   let R = 0;
   for (const [x, y] of xy) R = Math.max(R, Math.hypot(x, y));
   R *= 1.05;
-  const [lo, hi] = limits(values, 'rdbu');
+  const [lo, hi] = limits(values, cmap);
   const res = 64, pad = 12, span = size - 2 * pad, cell = span / res;
   for (let j = 0; j < res; j++) {
     for (let i = 0; i < res; i++) {
       const x = -R + (2 * R * (i + 0.5)) / res, y = R - (2 * R * (j + 0.5)) / res;
       if (Math.hypot(x, y) > R) continue;
-      ctx.fillStyle = rdbu((f(x, y) - lo) / (hi - lo));
+      const [r, g, b] = colour(cmap, (f(x, y) - lo) / (hi - lo));
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
       ctx.fillRect(pad + i * cell, pad + j * cell, cell + 0.5, cell + 0.5);
     }
   }
@@ -117,7 +118,7 @@ export function modelBars(names: readonly string[], values: readonly number[], c
     series: [{ label: 'model' },
       { label: 'similarity', fill: 'rgba(37,99,235,0.6)', stroke: '#2563eb', paths: uPlot.paths.bars!({ size: [0.7, 60] }) },
       { label: 'ceiling (lower)', stroke: '#98a2b3', dash: [4, 4] }, { label: 'ceiling (upper)', stroke: '#667085', dash: [4, 4] }],
-    axes: [{ values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? names[t] ?? '' : '')), rotate: -30, size: 80 } as uPlot.Axis, { label: 'similarity' }],
+    axes: [{ splits: () => x, values: (_u, ticks) => ticks.map((t) => names[t] ?? ''), rotate: -30, size: 80 } as uPlot.Axis, { label: 'similarity' }],
   }, [x, [...values], x.map(() => ceiling.lower), x.map(() => ceiling.upper)], box);
   return box;
 }

@@ -54,7 +54,7 @@ function attribution(r: R, out: HTMLElement): void {
       if (v.values) {
         const side = Math.round(Math.sqrt(v.values.length));
         if (side * side === v.values.length) figs.push(heatCanvas(v.values, side, side, { scale: 112 / side, title: m }));
-      } else if (v.channelAbsSums && layout) figs.push(topomapCanvas(layout.xy, layout.index.map((i) => v.channelAbsSums![i]!), `${m}: Σ|attribution| per channel`, 180));
+      } else if (v.channelAbsSums && layout) figs.push(topomapCanvas(layout.xy, layout.index.map((i) => v.channelAbsSums![i]!), `${m}: Σ|attribution| per channel`, 180, 'viridis'));
     }
     out.append(el('h2', {}, title), row(...figs));
   }
