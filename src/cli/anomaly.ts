@@ -15,6 +15,7 @@ import { anomalyModels } from '../models/registry.js';
 import { anomalyReportHtml, type AnomalyReport } from '../report/anomaly_report.js';
 import { numberOption, parseCommandLine } from './args.js';
 import { makeRunDir } from './out_dir.js';
+import { RunLog } from '../node/run_log.js';
 
 export const ANOMALY_HELP = `usage: dendrite anomaly bonn [--data DIR] [--model M[,M...]|all] [--folds K] [--epochs N] [--seed N] [--out DIR]
 
@@ -68,15 +69,26 @@ export function anomalyCli(argv: string[], log: (s: string) => void = console.lo
   const seed = numberOption(`${op} bonn`, 'seed', values.seed, 0, { integer: true, min: 0 });
   const dataDir = values.data ?? 'data/bonn';
   const data = loadBonnDir(dataDir);
+  // the data is read: the run folder exists from here on, 'running' until it ends
+  const run = new RunLog(makeRunDir(`${op} bonn`, values.out ?? 'reports'), `${op} bonn`, { data: dataDir, folds, seed, models, epochs }, models.join(','));
+  return run.wrap(() => anomalyInRun(run, data, dataDir, models, folds, seed, epochs, log));
+}
+
+function anomalyInRun(run: RunLog, data: ReturnType<typeof loadBonnDir>, dataDir: string, models: AnomalyModelName[], folds: number, seed: number, epochs: number | null, log: (s: string) => void): AnomalyCliResult {
   log(`Bonn EEG: ${data.segments.length} segments (${BONN_SETS.join(', ')}) from ${dataDir}; ${folds}-fold segment-wise CV, seed ${seed}; models ${models.join(', ')}`);
   const e = evaluateBonn(data, {
     models, folds, seed, ...(epochs !== null ? { epochs } : {}),
-    onEpoch: (m, k, row) => { if (row.epoch % 10 === 0 || row.epoch === 1) log(`  ${m} fold ${k + 1} epoch ${row.epoch}: loss ${row.trainLoss.toFixed(4)}`); },
+    onEpoch: (m, k, row) => {
+      run.metric({ epoch: row.epoch, split: `${m} fold ${k + 1}`, loss: row.trainLoss });
+      if (row.epoch % 10 === 0 || row.epoch === 1) log(`  ${m} fold ${k + 1} epoch ${row.epoch}: loss ${row.trainLoss.toFixed(4)}`);
+    },
   });
   const table = resultsTable(e);
   for (const row of table) log(row);
 
-  const dir = makeRunDir(`${op} bonn`, values.out ?? 'reports');
+  const aurocs = e.results.flatMap((r) => (r.contrasts?.[0] ? [r.contrasts[0].mean] : []));
+  if (aurocs.length) run.best(`AUROC ${CONTRASTS[0]!.name}`, Math.max(...aurocs));
+  const dir = run.dir;
   const settings: [string, string][] = [
     ['data', dataDir], ['folds', `${folds} (stratified by set, whole segments)`], ['seed', String(seed)], ['models', models.join(', ')],
     ['epochs', epochs === null ? 'registry defaults' : String(epochs)],

@@ -176,8 +176,8 @@ function decodeInRun(values: Values, positionals: string[], log: (s: string) => 
       const ev = parseEvents(eventsSpec);
       decoder = renameDecoderEvents(decoder, ev.mapping, ev.classNames, loadDir);
     }
-    startRun(decoder.config.label);
     rec = openRecordings(values, positionals, false);
+    startRun(decoder.config.label);
     log(`decode eeg: ${c.label} loaded from ${loadDir} (${c.recipe}), classes ${c.classNames.join(' / ')}, ${rec.test.length} test recording${rec.test.length > 1 ? 's' : ''}`);
   } else {
     if (!eventsSpec) throw new ArgumentError('decode eeg: --events is required, e.g. --events T1=hands,T2=feet');
@@ -197,8 +197,8 @@ function decodeInRun(values: Values, positionals: string[], log: (s: string) => 
     const deepOnly = ['epochs', 'no-augment'].filter((k) => values[k] !== undefined);
     if (!eegModels.has(model) && deepOnly.length) throw new ArgumentError(`decode eeg: --${deepOnly.join(', --')} ${deepOnly.length > 1 ? 'are' : 'is'} for deep models; '${model}' is fitted in closed form`);
     if (values['cropped'] && !eegModels.get(model)?.makeCropped) throw new ArgumentError(`decode eeg: --cropped needs a model with a dense form (shallow, deep4), not '${model}'`);
-    startRun(model);
     rec = openRecordings(values, positionals, true);
+    startRun(model);
     log(`decode eeg: ${model}, classes ${classNames.join(' / ')}, ${rec.train.length} training and ${rec.test.length} test recordings`);
     const settings: DecodeSettings = {
       mapping, classNames, band: band ?? def.band, tmin, tmax,

@@ -165,10 +165,10 @@ function decodeSpikesInRun(argv: string[], log: (s: string) => void, state: { ru
   // --- the file and the plan
   if (positionals.length !== 1) throw new ArgumentError(`${op}: give exactly one .mat file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   const file = positionals[0]!;
-  // the arguments are sound: the run folder exists from here on, 'running' until it ends
+  const plan = planSpikeDecoding(readSpikeMat(readBytes(file), file), file, settings);
+  // the file is read and fits the plan: the run folder exists from here on, 'running' until it ends
   const run = new RunLog(makeRunDir(op, out), op, { file, options: values }, decoder);
   state.run = run;
-  const plan = planSpikeDecoding(readSpikeMat(readBytes(file), file), file, settings);
   log(`decode spikes: ${file}`);
   for (const [k, s] of plan.settingsRows.slice(1)) log(`  ${k.padEnd(9)}${s}`);
 

@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../node/fs.js';
 import { defaultColors, overlayRgb, segmentationReportHtml, type Rgb, type SliceImage } from '../report/segmentation_report.js';
 import { numberOption, parseCommandLine } from './args.js';
 import { makeRunDir } from './out_dir.js';
+import { RunLog } from '../node/run_log.js';
 import { loadSegmenter } from './segment_model.js';
 
 const op = 'segment';
@@ -150,10 +151,12 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
   const outRoot = values.out ?? 'reports';
   const timings: [string, number][] = [];
   let t = performance.now();
+  let onLap: () => void = () => undefined;
   const lap = (name: string) => {
     const now = performance.now();
     timings.push([name, (now - t) / 1000]);
     t = now;
+    onLap();
   };
 
   if (threads !== null) setNumThreads(threads);
@@ -162,59 +165,73 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
   const { img, shape, data } = readT1(path);
   lap('read T1');
   const dir = makeRunDir(op, outRoot);
-  const skip = isConformed(shape, img.affine, data, size);
-  let conf: Conformed;
-  try {
-    conf = skip ? { shape, data, affine: img.affine, vox2vox: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], srcMin: 0, scale: 1 } : conform({ shape, data, affine: img.affine }, { size });
-  } catch (e) {
-    throw prefixed(e, path);
-  }
-  lap(skip ? 'conform (skipped: already conformed)' : 'conform');
-  const classes = seg.model.outChannels;
-  const workers = await threadsReady();
-  log(`${path}: ${shape.join('×')} ${img.dtype}, ${skip ? 'already conformed' : `conformed to ${size}³ 1 mm LIA`}; model ${seg.dir} (${seg.format}, ${classes} classes), ${getNumThreads()} threads (${workers} taking tasks)`);
-  const r = segmentVolume(seg.model, { data: conf.data, shape: conf.shape });
-  lap('segment');
-  const labels = skip ? r.labels : unconform({ shape: conf.shape, data: r.labels, affine: conf.affine }, { shape, affine: img.affine }).data;
-  if (!skip) lap('labels to input space');
-
-  const h = img.header;
-  saveNifti(join(dir, 'labels.nii.gz'), { shape: [...shape], data: labels, affine: img.affine }, {
-    qformCode: h.qform_code, sformCode: h.sform_code, intentCode: 1002, descrip: `dendrite segment ${seg.format}`.slice(0, 79),
-  });
-  lap('write labels');
-
-  const a = img.affine;
-  const voxMm3 = Math.abs(a[0]![0]! * (a[1]![1]! * a[2]![2]! - a[1]![2]! * a[2]![1]!) - a[0]![1]! * (a[1]![0]! * a[2]![2]! - a[1]![2]! * a[2]![0]!) + a[0]![2]! * (a[1]![0]! * a[2]![1]! - a[1]![1]! * a[2]![0]!));
-  const counts = new Array<number>(classes).fill(0);
-  for (const l of labels) counts[l]!++;
-  const colors = seg.colors ?? defaultColors(classes);
-  const names = seg.classNames ?? Array.from({ length: classes }, (_, k) => (k === 0 ? 'background' : `label ${k}`));
-  const rows = counts.map((v, k) => ({ label: k, name: names[k]!, color: colors[k]!, voxels: v, mm3: v * voxMm3 }));
-  for (const row of rows) log(`  ${String(row.label).padStart(2)} ${row.name.padEnd(28)} ${String(row.voxels).padStart(9)} voxels ${(row.mm3 / 1000).toFixed(2).padStart(9)} cm³`);
-  const settings: [string, string][] = [
-    ['input', path], ['input grid', `${shape.join('×')} ${img.dtype}, voxel ${voxMm3.toPrecision(4)} mm³, affine from ${img.affineSource}`],
-    ['conform', skip ? 'skipped (already 1 mm LIA uint8 on the conformed grid)' : `FastSurfer-style to ${size}³ 1 mm LIA uint8 (trilinear; intensity ${conf.srcMin.toPrecision(4)} + x / ${conf.scale.toPrecision(4)})`],
-    ['model', `${seg.dir} (${seg.format}, ${classes} classes, ${seg.model.parameters().reduce((s, p) => s + p.numel, 0)} parameters)`],
-    ['inference', `min-max scaled to [0, 1], tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed), ${getNumThreads()} threads`],
-    ['labels to input', skip ? 'none (same grid)' : 'nearest neighbour; 0 outside the conformed field of view'],
-  ];
-  const report = {
-    title: `dendrite segment: ${path}`,
-    settings, timings,
-    slices: slices(conf.data as Uint8Array, r.labels, size, colors),
-    classes: rows,
-    notes: [`Slices are drawn from the conformed ${size}³ grid the model saw (axial and coronal with the patient's right on the left, sagittal with anterior on the left); labels.nii.gz is on the input's grid.`],
+  // the run is watchable from here: status running, one line per finished stage, done or failed
+  const run = new RunLog(dir, op, { input: path, model: values.model, conformSize: size, threads }, values.model);
+  let logged = 0;
+  const stage = () => {
+    for (; logged < timings.length; logged++) run.metric({ step: logged + 1, split: 'stage', stage: timings[logged]![0], seconds: timings[logged]![1] });
   };
-  writeFileAtomic(join(dir, 'report.html'), segmentationReportHtml(report));
-  lap('report');
-  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({
-    input: path, shape, affine: img.affine, conformed: !skip, conformSize: size, model: seg.dir, format: seg.format,
-    classes: rows.map(({ label, name, voxels, mm3 }) => ({ label, name, voxels, mm3 })),
-    timings: Object.fromEntries(timings), settings: Object.fromEntries(settings),
-  }, null, 2)}\n`);
-  log(`segmented in ${timings.find(([k]) => k === 'segment')![1].toFixed(1)} s; wrote ${join(dir, 'labels.nii.gz')}, report.html, results.json`);
-  return { dir, labels, shape, conformed: !skip };
+  stage();
+  onLap = stage;
+  try {
+    const skip = isConformed(shape, img.affine, data, size);
+    let conf: Conformed;
+    try {
+      conf = skip ? { shape, data, affine: img.affine, vox2vox: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], srcMin: 0, scale: 1 } : conform({ shape, data, affine: img.affine }, { size });
+    } catch (e) {
+      throw prefixed(e, path);
+    }
+    lap(skip ? 'conform (skipped: already conformed)' : 'conform');
+    const classes = seg.model.outChannels;
+    const workers = await threadsReady();
+    log(`${path}: ${shape.join('×')} ${img.dtype}, ${skip ? 'already conformed' : `conformed to ${size}³ 1 mm LIA`}; model ${seg.dir} (${seg.format}, ${classes} classes), ${getNumThreads()} threads (${workers} taking tasks)`);
+    const r = segmentVolume(seg.model, { data: conf.data, shape: conf.shape });
+    lap('segment');
+    const labels = skip ? r.labels : unconform({ shape: conf.shape, data: r.labels, affine: conf.affine }, { shape, affine: img.affine }).data;
+    if (!skip) lap('labels to input space');
+
+    const h = img.header;
+    saveNifti(join(dir, 'labels.nii.gz'), { shape: [...shape], data: labels, affine: img.affine }, {
+      qformCode: h.qform_code, sformCode: h.sform_code, intentCode: 1002, descrip: `dendrite segment ${seg.format}`.slice(0, 79),
+    });
+    lap('write labels');
+
+    const a = img.affine;
+    const voxMm3 = Math.abs(a[0]![0]! * (a[1]![1]! * a[2]![2]! - a[1]![2]! * a[2]![1]!) - a[0]![1]! * (a[1]![0]! * a[2]![2]! - a[1]![2]! * a[2]![0]!) + a[0]![2]! * (a[1]![0]! * a[2]![1]! - a[1]![1]! * a[2]![0]!));
+    const counts = new Array<number>(classes).fill(0);
+    for (const l of labels) counts[l]!++;
+    const colors = seg.colors ?? defaultColors(classes);
+    const names = seg.classNames ?? Array.from({ length: classes }, (_, k) => (k === 0 ? 'background' : `label ${k}`));
+    const rows = counts.map((v, k) => ({ label: k, name: names[k]!, color: colors[k]!, voxels: v, mm3: v * voxMm3 }));
+    for (const row of rows) log(`  ${String(row.label).padStart(2)} ${row.name.padEnd(28)} ${String(row.voxels).padStart(9)} voxels ${(row.mm3 / 1000).toFixed(2).padStart(9)} cm³`);
+    const settings: [string, string][] = [
+      ['input', path], ['input grid', `${shape.join('×')} ${img.dtype}, voxel ${voxMm3.toPrecision(4)} mm³, affine from ${img.affineSource}`],
+      ['conform', skip ? 'skipped (already 1 mm LIA uint8 on the conformed grid)' : `FastSurfer-style to ${size}³ 1 mm LIA uint8 (trilinear; intensity ${conf.srcMin.toPrecision(4)} + x / ${conf.scale.toPrecision(4)})`],
+      ['model', `${seg.dir} (${seg.format}, ${classes} classes, ${seg.model.parameters().reduce((s, p) => s + p.numel, 0)} parameters)`],
+      ['inference', `min-max scaled to [0, 1], tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed), ${getNumThreads()} threads`],
+      ['labels to input', skip ? 'none (same grid)' : 'nearest neighbour; 0 outside the conformed field of view'],
+    ];
+    const report = {
+      title: `dendrite segment: ${path}`,
+      settings, timings,
+      slices: slices(conf.data as Uint8Array, r.labels, size, colors),
+      classes: rows,
+      notes: [`Slices are drawn from the conformed ${size}³ grid the model saw (axial and coronal with the patient's right on the left, sagittal with anterior on the left); labels.nii.gz is on the input's grid.`],
+    };
+    writeFileAtomic(join(dir, 'report.html'), segmentationReportHtml(report));
+    lap('report');
+    writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({
+      input: path, shape, affine: img.affine, conformed: !skip, conformSize: size, model: seg.dir, format: seg.format,
+      classes: rows.map(({ label, name, voxels, mm3 }) => ({ label, name, voxels, mm3 })),
+      timings: Object.fromEntries(timings), settings: Object.fromEntries(settings),
+    }, null, 2)}\n`);
+    log(`segmented in ${timings.find(([k]) => k === 'segment')![1].toFixed(1)} s; wrote ${join(dir, 'labels.nii.gz')}, report.html, results.json`);
+    run.done();
+    return { dir, labels, shape, conformed: !skip };
+  } catch (e) {
+    run.fail(e);
+    throw e;
+  }
 }
 
 /** `dendrite segment ...`: exit status 0 once everything is written (errors are thrown, typed). */

@@ -34,7 +34,10 @@ test('anomaly bonn --model mahalanobis: the reference figures, results.json and 
     const html = readFileSync(join(r.dir, 'report.html'), 'utf8');
     for (const s of ['<h2>ROC curves</h2>', 'S vs Z+O (AUROC 1.000)', '<h2>Score distributions per set</h2>', '<h2>Example segments</h2>', '<h2>Confusion matrices</h2>', '(set Z) — mahalanobis', '(set S) — mahalanobis']) assert.ok(html.includes(s), s);
     assert.equal((html.match(/<svg/g) ?? []).length, 1 + 1 + 5 + 1); // ROC, histogram, 5 examples, confusion
-    assert.deepEqual(readdirSync(r.dir).sort(), ['report.html', 'results.json']);
+    assert.deepEqual(readdirSync(r.dir).sort(), ['config.json', 'metrics.jsonl', 'report.html', 'results.json', 'status.json']);
+    const status = JSON.parse(readFileSync(join(r.dir, 'status.json'), 'utf8'));
+    assert.equal(status.status, 'done');
+    assert.deepEqual(status.best, { name: 'AUROC S vs Z+O', value: m!.auroc!['S vs Z+O']!.mean });
   } finally {
     rmSync(out, { recursive: true });
   }

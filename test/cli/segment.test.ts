@@ -98,6 +98,12 @@ test('segment: labels.nii.gz on the input grid equal segmentVolume on the confor
     for (const l of back.data) want[l]!++;
     assert.deepEqual(j.classes.map((r) => r.voxels), want);
     assert.ok(Math.abs(j.classes[1]!.mm3 - want[1]!) < 1e-6); // 1 mm³ voxels
+    // the run as the dashboard follows it: one line per stage, then done
+    const stages = readFileSync(join(b.dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; stage: string; seconds: number });
+    assert.deepEqual(stages.map((r) => r.stage), ['load model', 'read T1', 'conform', 'segment', 'labels to input space', 'write labels', 'report']);
+    assert.deepEqual(stages.map((r) => r.step), [1, 2, 3, 4, 5, 6, 7]);
+    assert.ok(stages.every((r) => r.seconds >= 0));
+    assert.equal(JSON.parse(readFileSync(join(b.dir, 'status.json'), 'utf8')).status, 'done');
   } finally {
     rmSync(tmp, { recursive: true });
   }

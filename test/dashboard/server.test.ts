@@ -1,6 +1,7 @@
 // The dashboard server's refusals and its event stream: path traversal in every spelling,
 // symlinks leading out of --runs, oversized and malformed bodies, tokens, foreign Host headers,
-// unknown routes; live metrics lines pushed as they are appended, malformed and oversized lines
+// unknown routes, cross-origin WebSockets; oversized, malformed and binary WebSocket messages;
+// live metrics lines pushed as they are appended, malformed and oversized lines
 // skipped, and a client that goes away mid-stream let go without harm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError } from '../../src/errors.js';
-import { API_ROUTES, CSP, openEventStreams, startServer, type DashboardServer, type Route } from '../../src/node/serve/index.js';
+import { WebSocket } from 'ws';
+import { API_ROUTES, CSP, openEventStreams, startServer, type DashboardServer, type Route, type SocketRoute } from '../../src/node/serve/index.js';
 import { raw, readEvents } from './server_helpers.js';
 
 interface Fixture {
@@ -204,6 +206,20 @@ test('serve: run events push appended lines, skip malformed and oversized ones, 
   const again = await readEvents(s.url, `/api/runs/runs/live/events?from=${second.id}`);
   await again.next((e) => e.event === 'end');
   assert.deepEqual(again.events.filter((e) => e.event === 'metric').map((e) => JSON.parse(e.data).epoch), [3]);
+  // an EventSource reconnecting repeats its URL's ?from= and sends Last-Event-ID, which wins
+  const resumed = await readEvents(s.url, '/api/runs/runs/live/events?from=0', { 'Last-Event-ID': second.id! });
+  await resumed.next((e) => e.event === 'end');
+  assert.deepEqual(resumed.events.filter((e) => e.event === 'metric').map((e) => JSON.parse(e.data).epoch), [3]);
+
+  // a run killed mid-write: its half line is never sent, and the stream still ends
+  const cut = join(f.runs, 'cut');
+  mkdirSync(cut);
+  writeFileSync(join(cut, 'metrics.jsonl'), '{"epoch":1,"split":"train","loss":2}\n{"epoch":2,"spl');
+  writeFileSync(join(cut, 'status.json'), JSON.stringify({ status: 'failed', error: 'killed' }));
+  const c = await readEvents(s.url, '/api/runs/runs/cut/events');
+  await c.next((e) => e.event === 'end');
+  assert.deepEqual(c.events.filter((e) => e.event === 'metric').map((e) => JSON.parse(e.data).epoch), [1]);
+  assert.equal(JSON.parse(c.events.find((e) => e.event === 'status')!.data).status, 'failed');
 }));
 
 test('serve: a client that disconnects mid-stream is let go; the server keeps serving', () => withServer(async (s, f) => {
@@ -231,3 +247,123 @@ test('serve: a client that disconnects mid-stream is let go; the server keeps se
   assert.equal(s.activeStreams(), 0);
   assert.equal(openEventStreams(), 0);
 }));
+
+// --- WebSocket routes
+
+/** Opens a socket; resolves with it, its received messages and its close code, or the HTTP status of a refused upgrade. */
+function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; got: string[]; closed: Promise<number> } | { status: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    const got: string[] = [];
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('message', (d) => got.push(String(d)));
+    ws.on('open', () => resolve({ ws, got, closed }));
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      res.resume();
+    });
+    ws.on('error', reject);
+  });
+}
+
+/** `p`, or a failure naming `what` after `ms`. */
+function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, fail) => setTimeout(() => fail(new Error(`${what}: nothing within ${ms} ms`)), ms).unref())]);
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('serve: WebSocket messages are size-limited and validated; a peer that drops mid-stream is let go', async () => {
+  let ticking = 0;
+  const socketRoutes: SocketRoute[] = [
+    {
+      pattern: /^\/ws\/echo$/, maxMessageBytes: 1000,
+      open: (ctx) => ctx.onJson((m) => {
+        const n = (m as { n?: unknown }).n;
+        if (typeof n !== 'number') throw new ArgumentError(`/ws/echo: 'n' must be a number, got ${JSON.stringify(n)}`);
+        ctx.send({ echo: n });
+      }),
+    },
+    {
+      pattern: /^\/ws\/ticks$/,
+      open: (ctx) => {
+        ticking++;
+        const timer = setInterval(() => ctx.send({ t: Date.now() }), 5);
+        ctx.signal.addEventListener('abort', () => {
+          clearInterval(timer);
+          ticking--;
+        });
+      },
+    },
+  ];
+  const f = fixture();
+  const s = await startServer({ runsDir: f.runs, assetsDir: f.assets, socketRoutes });
+  const ws = s.url.replace(/^http/, 'ws');
+  try {
+    const a = await connect(`${ws}ws/echo`);
+    assert.ok('ws' in a);
+    a.ws.send('{"n": 3}');
+    a.ws.send('{"n": "x"}'); // invalid: an error back, the socket stays
+    a.ws.send('{"n": 4}');
+    await until(() => a.got.length === 3);
+    assert.deepEqual(a.got.map((g) => JSON.parse(g)), [{ echo: 3 }, { error: `/ws/echo: 'n' must be a number, got "x"` }, { echo: 4 }]);
+    a.ws.send('{"n": 1,,');
+    assert.equal(await within(a.closed, 'close code 1007'), 1007);
+    assert.match(JSON.parse(a.got[3]!).error, /\/ws\/echo message: the body is not JSON/);
+
+    const b = await connect(`${ws}ws/echo`);
+    assert.ok('ws' in b);
+    b.ws.send(JSON.stringify({ n: 1, pad: 'x'.repeat(2000) }));
+    assert.equal(await within(b.closed, 'close code 1009'), 1009);
+    const c = await connect(`${ws}ws/echo`);
+    assert.ok('ws' in c);
+    c.ws.send(new Uint8Array([1, 2, 3]));
+    assert.equal(await within(c.closed, 'close code 1003'), 1003);
+
+    for (const [path, headers, status] of [
+      ['ws/nope', {}, 404], ['ws/echo', { Origin: 'http://evil.example' }, 403], ['ws/echo', { Host: 'rebind.example' }, 403],
+    ] as const) {
+      const r = await connect(`${ws}${path}`, headers);
+      assert.ok('status' in r, `${path} was accepted`);
+      assert.equal(r.status, status, path);
+    }
+
+    const t = await connect(`${ws}ws/ticks`);
+    assert.ok('ws' in t);
+    await until(() => t.got.length > 5);
+    assert.equal(ticking, 1);
+    t.ws.terminate(); // gone without a closing handshake
+    await until(() => s.openSockets() === 0 && ticking === 0);
+    const d = await connect(`${ws}ws/echo`);
+    assert.ok('ws' in d);
+    d.ws.send('{"n": 5}');
+    await until(() => d.got.length === 1);
+    d.ws.close();
+  } finally {
+    await s.close();
+    rmSync(f.root, { recursive: true, force: true });
+  }
+  // with a token, a socket needs it too (a page's cookie, or ?token=)
+  const g = fixture();
+  const st = await startServer({ runsDir: g.runs, assetsDir: g.assets, socketRoutes, token: 'correct-horse-battery' });
+  try {
+    const wsu = st.url.replace(/^http/, 'ws');
+    const no = await connect(`${wsu}ws/echo`);
+    assert.ok('status' in no && no.status === 403);
+    const yes = await connect(`${wsu}ws/echo?token=correct-horse-battery`);
+    assert.ok('ws' in yes);
+    yes.ws.close();
+    const cookie = await connect(`${wsu}ws/echo`, { Cookie: 'dendrite_token=correct-horse-battery' });
+    assert.ok('ws' in cookie);
+    cookie.ws.close();
+  } finally {
+    await st.close();
+    rmSync(g.root, { recursive: true, force: true });
+  }
+});

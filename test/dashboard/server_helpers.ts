@@ -32,10 +32,10 @@ export interface EventReader {
   destroy(): void;
 }
 
-export function readEvents(base: string, path: string): Promise<EventReader> {
+export function readEvents(base: string, path: string, headers: Record<string, string> = {}): Promise<EventReader> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method: 'GET', path, headers: { Accept: 'text/event-stream' } }, (res) => {
+    const req = request({ host: u.hostname, port: u.port, method: 'GET', path, headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
       const events: EventReader['events'] = [];
       const waiters: (() => void)[] = [];
       let buf = '';

@@ -63,6 +63,7 @@ function syntheticRuns(runs: string): void {
   writeFileSync(join(spikes, 'status.json'), JSON.stringify({ status: 'done', command: 'decode spikes', model: 'wiener', started: '2026-01-02T00:00:00.000Z', pid: 1, best: { name: 'mean R²', value: 0.6 } }));
   const bins = Array.from({ length: 200 }, (_, i) => i + 6);
   writeFileSync(join(spikes, 'results.json'), JSON.stringify({
+    timings: { 'read file': 0.25, fit: 1.5 }, classes: [{ label: 0, name: 'background', voxels: 10 }],
     outputs: ['x', 'y'], metrics: [{ output: 'x', r2: 0.62, pearson: 0.8, rmse: 0.3 }, { output: 'y', r2: 0.58, pearson: 0.77, rmse: 0.35 }],
     predictions: { bin: bins, truth: bins.map((b) => [Math.sin(b / 10), Math.cos(b / 10)]), pred: bins.map((b) => [0.8 * Math.sin(b / 10 + 0.2), 0.8 * Math.cos(b / 10 + 0.2)]) },
   }));
@@ -161,6 +162,9 @@ test('dashboard runs pages in chromium: list, a live training curve, results, co
     const sp = await open(browser, `${base}/page/run?run=${encodeURIComponent('runs/2026-01-02T00-00-00-000Z')}`);
     await sp.page.waitForSelector('#trajectory-1 canvas');
     assert.equal(await sp.page.getAttribute('#trajectory-0', 'data-points'), '400');
+    assert.deepEqual(await sp.page.locator('#timings tbody td').allTextContents(), ['read file', '0.250', 'fit', '1.500']);
+    assert.deepEqual(await sp.page.locator('#classes tbody td').allTextContents(), ['0', 'background', '10']);
+    assert.equal(await sp.page.isHidden('#acc-plot'), true, 'an empty accuracy chart is shown');
     const traj = await plotInk(sp.page, '#trajectory-0', shots, 'trajectory');
     assert.ok(traj.ink > 2000, `trajectory plot looks blank: ${JSON.stringify(traj)}`);
     assert.deepEqual(sp.problems, []);
@@ -177,6 +181,16 @@ test('dashboard runs pages in chromium: list, a live training curve, results, co
     assert.ok(c.ink > 2000, `compare plot looks blank: ${JSON.stringify(c)}`);
     assert.deepEqual(cmp.problems, []);
     await cmp.page.close();
+    // the nav bar's own links, without a run chosen: a hint, or the newest runs
+    const bare = await open(browser, `${base}/page/run`);
+    await bare.page.waitForSelector('main a[href="/page/runs"]');
+    assert.deepEqual(bare.problems, []);
+    await bare.page.close();
+    const newest = await open(browser, `${base}/page/compare`);
+    await newest.page.waitForSelector('#compared tbody tr');
+    assert.equal(await newest.page.locator('#compared tbody tr').count(), 3);
+    assert.deepEqual(newest.problems, []);
+    await newest.page.close();
     t.diagnostic(`screenshots in ${shots}`);
   } finally {
     if (child && child.exitCode === null) child.kill();

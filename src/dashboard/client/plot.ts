@@ -60,6 +60,7 @@ export function linePlot(parent: HTMLElement, id: string, o: LinePlotOptions): L
       if (plot === null || l !== labels) make(c);
       else plot.setData([c.x, ...c.series.map((s) => s.values)] as uPlot.AlignedData);
       root.setAttribute('data-points', String(pointCount(c)));
+      root.hidden = c.series.length === 0; // e.g. no accuracy for a regression run
     },
     destroy() {
       plot?.destroy();

@@ -65,6 +65,17 @@ export function renderResults(parent: HTMLElement, results: Obj): void {
     parent.append(el('h2', {}, 'Metrics per output'), table(cols, (metrics as Obj[]).map((m) => cols.map((c) => fmt(m[c]))), 'output-metrics'));
   }
 
+  // segmentation: volume per label; any command: seconds per stage
+  const classes = r['classes'];
+  if (Array.isArray(classes) && classes.length && classes.every(isObj)) {
+    const cols = Object.keys(classes[0] as Obj);
+    parent.append(el('h2', {}, 'Labels'), table(cols, (classes as Obj[]).map((c) => cols.map((k) => fmt(c[k]))), 'classes'));
+  }
+  const timings = r['timings'];
+  if (isObj(timings) && Object.values(timings).every(isNum)) {
+    parent.append(el('h2', {}, 'Timings'), table(['stage', 'seconds'], Object.entries(timings).map(([k, v]) => [k, (v as number).toFixed(3)]), 'timings'));
+  }
+
   const trials = r['trials'];
   if (Array.isArray(trials) && trials.length && trials.every(isObj)) {
     const cols = ['#', 'file', 'onset', 'target', 'pred', 'correct'].filter((c) => c === '#' || c in (trials[0] as Obj));

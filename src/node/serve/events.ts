@@ -28,7 +28,8 @@ export function openEventStreams(): number {
 }
 
 function startOffset(ctx: RouteContext): number {
-  const raw = ctx.url.searchParams.get('from') ?? (ctx.req.headers['last-event-id'] as string | undefined) ?? '0';
+  // a reconnecting EventSource repeats its first URL (with ?from=) and adds Last-Event-ID: that one wins
+  const raw = (ctx.req.headers['last-event-id'] as string | undefined) ?? ctx.url.searchParams.get('from') ?? '0';
   if (!/^\d{1,15}$/.test(raw)) throw new RequestError(`events: 'from' must be a byte offset (a non-negative integer), got '${raw.slice(0, 40)}'`, 400);
   return Number(raw);
 }
@@ -85,6 +86,7 @@ export function streamRunEvents(ctx: RouteContext, dir: string, opts: EventOptio
         send('reset', '{}');
       }
       const buf = Buffer.allocUnsafe(CHUNK);
+      let partial = false; // only a line still being written is left
       while (offset < size && !closed) {
         const n = readSync(fd, buf, 0, Math.min(CHUNK, size - offset), offset);
         if (n === 0) break;
@@ -105,9 +107,14 @@ export function streamRunEvents(ctx: RouteContext, dir: string, opts: EventOptio
           consumed = n;
         }
         offset += consumed;
-        if (waitingDrain || consumed === 0) break; // wait for drain, or for the rest of the line
+        if (waitingDrain) break;
+        if (consumed === 0) {
+          partial = true; // wait for the rest of the line
+          break;
+        }
       }
-      return offset >= size;
+      // a run that ended with half a line (killed mid-write) still ends its stream
+      return !waitingDrain && (offset >= size || partial);
     } finally {
       closeSync(fd);
     }

@@ -57,3 +57,30 @@ export function parseJsonBody(what: string, body: Uint8Array | null): unknown {
     throw new FormatError(`${what}: the body is not JSON (${(e as Error).message})`);
   }
 }
+
+/** A WebSocket endpoint: the server checks the path, Host, Origin and token before `open` runs. */
+export interface SocketRoute {
+  pattern: RegExp;
+  /** Largest message accepted (default 64 KiB); a larger one closes the socket with 1009. */
+  maxMessageBytes?: number;
+  open(ctx: SocketContext): void;
+}
+
+export interface SocketContext {
+  runsDir: string;
+  roots: readonly RunRoot[];
+  groups: string[];
+  url: URL;
+  /** Aborted when the socket closes. */
+  signal: AbortSignal;
+  runDir(label: string, name: string): string;
+  /** Sends `value` as JSON; false (and nothing sent) when the peer is gone or already holds `maxBuffered` unsent bytes. */
+  send(value: unknown): boolean;
+  /** Sends binary data under the same rule. */
+  sendBinary(data: Uint8Array): boolean;
+  /** Text messages parsed as JSON; a malformed one gets {error} back and closes the socket with 1007. */
+  onJson(fn: (msg: unknown) => void): void;
+  /** Binary messages, each at most maxMessageBytes. */
+  onBinary(fn: (data: Uint8Array) => void): void;
+  close(code?: number, reason?: string): void;
+}

@@ -1,13 +1,13 @@
 // The API route table of `dendrite serve`. A page's routes live in their own api_<page>.ts and
 // are appended here, one line each.
 
-import type { Route } from './route.js';
+import type { Route, SocketRoute } from './route.js';
 import { RUNS_ROUTES } from './api_runs.js';
 import { INSIGHT_ROUTES } from './api_insight.js';
 import { MRI_ROUTES } from './api_mri.js';
 import { REALTIME_ROUTES } from './api_realtime.js';
 
-export type { Route, RouteContext } from './route.js';
+export type { Route, RouteContext, SocketRoute, SocketContext } from './route.js';
 export { Raw, STREAMED } from './route.js';
 
 export const API_ROUTES: Route[] = [
@@ -16,3 +16,6 @@ export const API_ROUTES: Route[] = [
   ...MRI_ROUTES,
   ...REALTIME_ROUTES,
 ];
+
+/** WebSocket endpoints (paths under /ws/), appended the same way. */
+export const SOCKET_ROUTES: SocketRoute[] = [];

@@ -4,17 +4,19 @@
 // is the route table of routes.ts. Every response is cross-origin isolated (COOP/COEP, so pages
 // may run dendrite's threaded wasm engine) and carries a CSP without remote origins.
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ArgumentError, DendriteError, RequestError } from '../../errors.js';
 import { PAGES } from '../../dashboard/pages.js';
 import { checkName, insideRoot, resolveRun, runRoots } from './paths.js';
-import { parseJsonBody, Raw, STREAMED, type Route, type RouteContext } from './route.js';
-import { API_ROUTES } from './routes.js';
+import { parseJsonBody, Raw, STREAMED, type Route, type RouteContext, type SocketContext, type SocketRoute } from './route.js';
+import { API_ROUTES, SOCKET_ROUTES } from './routes.js';
 import { pageShell } from './shell.js';
 import { readCapped } from './runs.js';
 
@@ -32,6 +34,8 @@ export interface ServeOptions {
   assetsDir?: string;
   /** Route table (default API_ROUTES). */
   routes?: Route[];
+  /** WebSocket routes (default SOCKET_ROUTES). */
+  socketRoutes?: SocketRoute[];
 }
 
 export interface DashboardServer {
@@ -40,6 +44,8 @@ export interface DashboardServer {
   close(): Promise<void>;
   /** Responses still streaming (event streams): for checking that closed clients are let go. */
   activeStreams(): number;
+  /** WebSockets still open. */
+  openSockets(): number;
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
@@ -52,6 +58,9 @@ const ASSET_TYPES: Record<string, string> = {
   '.gz': 'application/gzip', '.nii': 'application/octet-stream',
 };
 const MAX_ASSET = 64 << 20;
+const DEFAULT_MAX_MESSAGE = 64 << 10;
+/** Unsent bytes a WebSocket may hold before send() drops (a slow page must not grow the server without bound). */
+const MAX_SOCKET_BUFFER = 1 << 20;
 
 /** Content-Security-Policy of the pages: this origin only (plus a relay's WebSocket on this machine). */
 export const CSP = [
@@ -122,8 +131,14 @@ export async function startServer(opts: ServeOptions): Promise<DashboardServer> 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError(`serve: --port must be an integer from 0 to 65535, got ${port}`);
   const roots = runRoots([opts.runsDir, ...(opts.moreRunsDirs ?? [])]);
   const assetsDir = opts.assetsDir ?? defaultAssets();
+  if (!existsSync(join(assetsDir, `${PAGES[0]!.name}.js`))) {
+    throw new ArgumentError(`serve: the page bundles are not in ${assetsDir} (build them: npm run build, or node scripts/build_dashboard.mjs after it)`);
+  }
   const routes = opts.routes ?? API_ROUTES;
   const streams = new Set<ServerResponse>();
+  const socketRoutes = opts.socketRoutes ?? SOCKET_ROUTES;
+  const sockets = new Set<WebSocket>();
+  const socketServers = new Map<number, WebSocketServer>();
   const aborts = new Set<AbortController>();
 
   const send = (res: ServerResponse, status: number, type: string, body: Uint8Array | string, extra: Record<string, string> = {}) => {
@@ -140,8 +155,8 @@ export async function startServer(opts: ServeOptions): Promise<DashboardServer> 
     send(res, status, 'application/json', JSON.stringify({ error: msg }));
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  /** The request's URL once its path, Host, Origin and token pass; a RequestError otherwise. */
+  const admit = (req: IncomingMessage): URL => {
     const rawUrl = req.url ?? '/';
     if (rawUrl.length > MAX_URL) throw new RequestError(`URL of ${rawUrl.length} characters is over the ${MAX_URL} limit`, 414);
     if (!rawUrl.startsWith('/') || /[\\\0]/.test(rawUrl)) throw new RequestError(`malformed request path '${rawUrl.slice(0, 100)}'`, 400);
@@ -149,20 +164,31 @@ export async function startServer(opts: ServeOptions): Promise<DashboardServer> 
     const rawPath = rawUrl.split(/[?#]/, 1)[0]!;
     if (rawPath.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg))) throw new RequestError(`request path '${rawPath.slice(0, 100)}' has a '.' or '..' segment`, 400);
     const url = new URL(rawUrl, 'http://dashboard.invalid');
+    const hostHeader = req.headers.host ?? '';
+    const hostName = hostHeader.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
     // DNS rebinding: a page on another name must not reach a loopback server through the browser
-    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-    if (token === undefined && !LOOPBACK.test(hostHeader)) throw new RequestError(`Host '${hostHeader.slice(0, 100)}' is not this machine's loopback name`, 403);
+    if (token === undefined && !LOOPBACK.test(hostName)) throw new RequestError(`Host '${hostName.slice(0, 100)}' is not this machine's loopback name`, 403);
+    // another site's page may send requests (a form, a WebSocket) but not with this origin
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${hostHeader}`) throw new RequestError(`Origin '${origin.slice(0, 100)}' is not this server`, 403);
     if (token !== undefined) {
       const q = url.searchParams.get('token');
-      if (q !== null && req.method === 'GET' && tokenEquals(q, token)) {
-        url.searchParams.delete('token');
-        res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
-        res.end();
-        return;
-      }
       const auth = req.headers.authorization;
-      const given = auth?.startsWith('Bearer ') ? auth.slice(7) : ((req.headers['x-dendrite-token'] as string | undefined) ?? cookieToken(req));
+      const given = q ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : ((req.headers['x-dendrite-token'] as string | undefined) ?? cookieToken(req)));
       if (given === null || given === undefined || !tokenEquals(given, token)) throw new RequestError('a valid token is required (open the URL with ?token=, or send Authorization: Bearer)', 403);
+    }
+    return url;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const url = admit(req);
+    if (token !== undefined && url.searchParams.has('token') && req.method === 'GET') {
+      // a first visit with ?token=: a cookie for the pages' own requests, and the address without it
+      url.searchParams.delete('token');
+      res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
     }
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -247,6 +273,91 @@ export async function startServer(opts: ServeOptions): Promise<DashboardServer> 
       }
     });
   });
+  const openSocket = (ws: WebSocket, route: SocketRoute, groups: string[], url: URL) => {
+    sockets.add(ws);
+    const abort = new AbortController();
+    ws.on('close', () => {
+      sockets.delete(ws);
+      abort.abort();
+    });
+    // an oversized frame (ws closes with 1009) or a protocol error: the socket goes, the server stays
+    ws.on('error', () => ws.terminate());
+    const ok = () => ws.readyState === WebSocket.OPEN && ws.bufferedAmount <= MAX_SOCKET_BUFFER;
+    const fail = (e: unknown) => {
+      if (e instanceof DendriteError) {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ error: e.message }));
+      } else ws.close(1011, 'internal error');
+    };
+    const ctx: SocketContext = {
+      runsDir: roots[0]!.dir, roots, groups, url, signal: abort.signal,
+      runDir: (label, name) => resolveRun(roots, label, name),
+      send: (v) => (ok() ? (ws.send(JSON.stringify(v)), true) : false),
+      sendBinary: (d) => (ok() ? (ws.send(d), true) : false),
+      onJson: (fn) => ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          ws.send(JSON.stringify({ error: `${url.pathname}: a binary message where JSON was expected` }));
+          ws.close(1003, 'JSON only');
+          return;
+        }
+        let v: unknown;
+        try {
+          v = parseJsonBody(`${url.pathname} message`, new Uint8Array(data as Buffer));
+        } catch (e) {
+          ws.send(JSON.stringify({ error: (e as Error).message }));
+          ws.close(1007, 'malformed JSON');
+          return;
+        }
+        try {
+          fn(v);
+        } catch (e) {
+          fail(e);
+        }
+      }),
+      onBinary: (fn) => ws.on('message', (data, isBinary) => {
+        if (!isBinary) return;
+        try {
+          fn(new Uint8Array(data as Buffer));
+        } catch (e) {
+          fail(e);
+        }
+      }),
+      close: (code, reason) => ws.close(code ?? 1000, reason),
+    };
+    try {
+      route.open(ctx);
+    } catch (e) {
+      fail(e);
+      ws.close(1011, 'refused');
+    }
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = admit(req);
+      let route: SocketRoute | undefined;
+      let groups: string[] = [];
+      for (const r of socketRoutes) {
+        const m = r.pattern.exec(url.pathname);
+        if (m) {
+          route = r;
+          groups = m.slice(1);
+          break;
+        }
+      }
+      if (!route) throw new RequestError(`no WebSocket route for ${url.pathname}`, 404);
+      const max = route.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
+      let wss = socketServers.get(max);
+      if (!wss) socketServers.set(max, (wss = new WebSocketServer({ noServer: true, maxPayload: max, perMessageDeflate: false })));
+      const r = route;
+      wss.handleUpgrade(req, socket, head, (ws) => openSocket(ws, r, groups, url));
+    } catch (e) {
+      const status = e instanceof RequestError ? e.status : 400;
+      const body = JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+  });
+
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
   server.on('clientError', (_e, socket) => {
@@ -263,9 +374,12 @@ export async function startServer(opts: ServeOptions): Promise<DashboardServer> 
     url: `http://${shownHost}:${addr.port}/`,
     port: addr.port,
     activeStreams: () => streams.size,
+    openSockets: () => sockets.size,
     close: () => new Promise<void>((resolve) => {
       for (const a of aborts) a.abort();
       for (const r of streams) r.destroy();
+      for (const ws of sockets) ws.terminate();
+      for (const wss of socketServers.values()) wss.close();
       server.close(() => resolve());
       server.closeAllConnections();
     }),
