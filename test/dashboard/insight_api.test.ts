@@ -22,6 +22,7 @@ test('insight API: runs listed by kind, one run\'s results served; other runs an
   write('e-v1', JSON.stringify({ ringach: {}, networks: [] }));
   write('f-train', JSON.stringify({ command: 'train', accuracy: 0.9 }));
   write('g-broken', '{"command": "insight filters", ');
+  writeFileSync(join(work, 'runs.js'), ''); // the server wants page bundles; the API needs none
   const server = await startServer({ runsDir: runs, assetsDir: work });
   try {
     const base = server.url.replace(/\/$/, '');

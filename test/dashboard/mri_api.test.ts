@@ -30,6 +30,7 @@ test('MRI API: classes, Dice per label against a reference or another run, volum
   const work = mkdtempSync(join(tmpdir(), 'dendrite-dash-mriapi-'));
   const runs = join(work, 'runs');
   mkdirSync(runs);
+  writeFileSync(join(work, 'runs.js'), ''); // the server wants page bundles; the API needs none
   const server = await startServer({ runsDir: runs, assetsDir: work });
   try {
     const n = SHAPE[0] * SHAPE[1] * SHAPE[2];

@@ -19,6 +19,7 @@ function decoderFolder(dir: string, weightsFile = 'model.safetensors', format = 
 test('realtime API: decoders listed and served; traversal, non-decoders and symlinks out refused', async () => {
   const work = mkdtempSync(join(tmpdir(), 'dendrite-dash-rtapi-'));
   const runs = join(work, 'runs');
+  writeFileSync(join(work, 'runs.js'), ''); // the server wants page bundles; the API needs none
   const server = await startServer({ runsDir: runs.replace(/$/, ''), assetsDir: work });
   try {
     const weights = decoderFolder(join(runs, 'eeg-model'));
