@@ -236,6 +236,8 @@ export function insightAttributionCli(argv: string[], log: (s: string) => void =
         ? { ...stats(vals), channelAbsSums: subj.chNames.map((_, c) => { const T = per / subj.chNames!.length; let s = 0; for (let j = 0; j < T; j++) s += Math.abs(vals[c * T + j]!); return s; }) }
         : { ...stats(vals), values: Array.from(vals) };
     }
+    // the digit itself beside its maps (EEG trials are too long to store)
+    if (!eeg) out['input'] = Array.from(xv.subarray(i * (xv.length / N), (i + 1) * (xv.length / N)));
     return out;
   });
   const settings: [string, string][] = [

@@ -93,7 +93,8 @@ function eegFilters(dir: string, top: number): { title: string; body: string; re
   return {
     title: `Spatial maps: ${dec.config.label}`,
     body,
-    results: { command: op, model: dec.config.model, kind, chNames: layout.names, missing: layout.missing, topomapXY: layout.xy, maps },
+    // index: the decoder channel of each placed name, so a map's values can be put on topomapXY
+    results: { command: op, model: dec.config.model, kind, chNames: layout.names, index: layout.index, missing: layout.missing, topomapXY: layout.xy, maps },
   };
 }
 
@@ -112,12 +113,14 @@ function lenetFilters(path: string, digits: number, data: string | null): { titl
   const preds = noGrad(() => argmax(model.call(x), 1)).dataSync();
   const labels = y.dataSync(), a = acts.dataSync(), img = x.dataSync();
   const rows: string[] = [];
-  const digitsOut: { label: number; pred: number; maxActivation: number[] }[] = [];
+  const digitsOut: { label: number; pred: number; maxActivation: number[]; input: number[]; featureMaps: number[] }[] = [];
+  const r5 = (v: ArrayLike<number>) => Array.from(v, (x) => +x.toPrecision(5));
   for (let d = 0; d < n; d++) {
     const input = filterGrid(img.subarray(d * 784, (d + 1) * 784), 1, 28, 28, { scale: 3 });
     const maps = filterGrid(a.subarray(d * 6 * 784, (d + 1) * 6 * 784), 6, 28, 28, { cols: 6, scale: 3 });
     rows.push(`<div class="row"><figure>${filterGridImg(input, `digit ${labels[d]}`)}<figcaption>label ${labels[d]}, predicted ${preds[d]}</figcaption></figure><figure>${filterGridImg(maps, 'conv1 feature maps')}<figcaption>conv1 feature maps (before ReLU), each scaled on its own max |a|</figcaption></figure></div>`);
-    digitsOut.push({ label: labels[d]!, pred: preds[d]!, maxActivation: maps.scales });
+    // the numbers behind the images (28 × 28 input, 6 × 28 × 28 maps), for the dashboard's views
+    digitsOut.push({ label: labels[d]!, pred: preds[d]!, maxActivation: maps.scales, input: r5(img.subarray(d * 784, (d + 1) * 784)), featureMaps: r5(a.subarray(d * 6 * 784, (d + 1) * 6 * 784)) });
   }
   acts.dispose();
   const body = settingsTable([['weights', path], ['filters', 'conv1: 6 × 5 × 5, mid-grey = 0, each scaled on its own max |w|']])

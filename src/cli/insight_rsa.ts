@@ -114,6 +114,8 @@ export function insightRsaCli(argv: string[], log: (s: string) => void = console
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({
     settings: Object.fromEntries(settings), conditions: n, subjects: subjects.map((s) => s.name),
     noiseCeiling: cmp.noiseCeiling, models: cmp.models,
+    // the RDMs themselves (condensed upper triangles, row by row), for the dashboard's heat maps
+    rdms: [{ name: 'brain (mean of subjects)', rdm: meanRdm(subjects.map((s) => s.rdm)) }, ...models].map((m) => ({ name: m.name, n: m.rdm.n, vector: Array.from(m.rdm.vector, (v) => +v.toPrecision(6)) })),
   }, null, 2)}\n`);
   const cell = Math.max(1, Math.min(4, Math.floor(360 / n)));
   const fig = (name: string, r: Rdm): string => `<figure><img src="${heatmapDataUri(squareRdm(r), r.n, { cell })}" width="${r.n * cell}" height="${r.n * cell}" alt="${esc(name)}"><figcaption>${esc(name)}</figcaption></figure>`;

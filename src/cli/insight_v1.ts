@@ -178,7 +178,7 @@ export function insightV1Cli(argv: string[], log: (s: string) => void = (s) => p
     ['KS bootstrap', `${nBoot} samples, seed ${seed}`],
   ];
   const json = {
-    settings: Object.fromEntries(settings), ringach: result.ringach, lenetTraining,
+    settings: Object.fromEntries(settings), ringach: result.ringach, ringachValues, lenetTraining,
     hebbian: hebbian ? { ...hebbian, receptiveFields: Array.from(hebbian.receptiveFields) } : null,
     networks: networks.map((n) => ({ network: n.network, layers: n.layers, comparisons: n.comparisons, units: n.analyses.map((a) => ({ layer: a.name, affine: a.affine, units: a.units })) })),
   };

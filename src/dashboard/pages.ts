@@ -10,4 +10,7 @@ export const PAGES: PageInfo[] = [
   { name: 'runs', title: 'Runs' },
   { name: 'run', title: 'Run' },
   { name: 'compare', title: 'Compare' },
+  { name: 'insight', title: 'Insight' },
+  { name: 'mri', title: 'MRI' },
+  { name: 'realtime', title: 'Real time' },
 ];

@@ -2,7 +2,9 @@
 // LSL stream and forwards its chunks to every connected page.
 //
 // On connect a page first receives one text frame, JSON:
-//   {"type":"info","name","streamType","channelCount","channelFormat","nominalSrate","sourceId","uid"}
+//   {"type":"info","name","streamType","channelCount","channelFormat","nominalSrate","sourceId","uid","channels"}
+// channels: the labels in the stream's desc (fetched from the outlet's full info: a decoder
+// picks its inputs by name), or null when the outlet lists none.
 // then one binary frame per chunk, little endian, laid out so typed-array views need no copy:
 //   offset  size      field
 //   0       u32       format/version tag = 1 (float32 payload)
@@ -22,6 +24,8 @@ import { ArgumentError, StreamLostError } from '../../errors.js';
 import type { SampleChunk, StreamInfo } from '../../stream/lsl/index.js';
 import { InletOptions, StreamInlet } from './inlet.js';
 import { resolveStreams } from './resolve.js';
+import { fetchFullInfo } from './fullinfo.js';
+import { channelLabels } from '../../stream/lsl/channels.js';
 import type { UdpTarget } from './net_util.js';
 
 export const RELAY_FRAME_TAG = 1;
@@ -130,7 +134,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     if (!found.length) throw new StreamLostError(`lsl relay: no stream named '${opts.streamName}' answered within ${opts.resolveTimeoutMs ?? 5000} ms`);
     info = found[0]!;
   }
+  // resolve answers carry no desc; the full info has the channel labels
+  if (!info.desc) info = await fetchFullInfo(info).catch(() => info!);
   if (info.channelFormat === 'string') throw new ArgumentError(`lsl relay: stream '${info.name}' has string channels; only numeric streams are relayed`);
+  const labels = channelLabels(info.desc, info.channelCount, `lsl relay: stream '${info.name}'`);
   const maxBuffered = opts.maxClientBufferedBytes ?? 4 << 20;
   const inlet = await StreamInlet.open(info, opts.inlet ?? {});
   const wss = new WebSocketServer({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', maxPayload: 4096 });
@@ -148,6 +155,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const hello = JSON.stringify({
     type: 'info', name: info.name, streamType: info.type, channelCount: info.channelCount, channelFormat: info.channelFormat,
     nominalSrate: info.nominalSrate, sourceId: info.sourceId, uid: info.uid,
+    channels: labels,
   });
   wss.on('connection', (ws) => {
     dropped.set(ws, 0);
