@@ -17,9 +17,6 @@ if (entryPoints.length === 0) throw new Error(`build_dashboard: no pages in ${pa
 await build({
   entryPoints, outdir: out, bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
   minify: true, sourcemap: false, splitting: false, legalComments: 'none', logLevel: 'warning',
-  // package.json's sideEffects names dist/src/ops/methods.js; from the .ts sources esbuild would
-  // drop the import that installs the Tensor methods (deep-net decoders in the real-time page)
-  ignoreAnnotations: true,
   // the wasm engine is inlined by the library itself; nothing here may reach for node:*
 });
 const require = createRequire(import.meta.url);
