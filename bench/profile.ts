@@ -12,7 +12,7 @@ import { EEGNet } from '../src/models/eegnet.js';
 import type { Module } from '../src/nn/module.js';
 import { trainEpoch } from '../src/decode/trainer.js';
 
-interface Entry { ms: number; calls: number; flops: number }
+interface Entry { ms: number; calls: number; flops: number; samples: number[] }
 const table = new Map<string, Entry>();
 
 /** Wraps every primitive of the active backend with a timer (ops look the backend up per call). */
@@ -37,7 +37,8 @@ function instrument(): void {
         const shape = key === 'copy' ? (args[2] as number[]) : [args[2] as number];
         tag = `${key} ${shape.join('×')}`;
       }
-      const e = table.get(tag) ?? { ms: 0, calls: 0, flops: 0 };
+      const e = table.get(tag) ?? { ms: 0, calls: 0, flops: 0, samples: [] };
+      e.samples.push(ms);
       e.ms += ms;
       e.calls++;
       e.flops += flops;
@@ -90,6 +91,7 @@ function main(): void {
   for (let i = 0; i < reps; i++) fn();
   const total = (performance.now() - t0) / reps;
   const rows = [...table.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
   const inKernels = rows.reduce((s, [, e]) => s + e.ms, 0) / reps;
   const us = (ms: number) => `${(ms * 1000).toFixed(ms < 0.1 ? 1 : 0)} µs`;
   console.log(`${name}: ${us(total)} per call on ${backend().name} (${backend().threads ?? 1} threads); backend primitives ${us(inKernels)} (${((100 * inKernels) / total).toFixed(0)} %), the rest JS`);
@@ -97,7 +99,9 @@ function main(): void {
     const per = e.ms / reps;
     if (per < 0.002 * total) continue;
     const rate = e.flops > 0 ? `  ${(e.flops / (e.ms / 1000) / 1e9).toFixed(1)} GFLOP/s` : '';
-    console.log(`  ${tag.padEnd(36)} ${us(per).padStart(10)}  ${((100 * per) / total).toFixed(1).padStart(5)} %  ×${(e.calls / reps).toFixed(0)}${rate}`);
+    // the median call shows a kernel's own cost; a mean far above it, the stalls of a shared machine
+    const med = (median(e.samples) * e.calls) / reps;
+    console.log(`  ${tag.padEnd(36)} ${us(per).padStart(10)}  ${((100 * per) / total).toFixed(1).padStart(5)} %  ×${(e.calls / reps).toFixed(0)}  median ${us(med)}${rate}`);
   }
 }
 
