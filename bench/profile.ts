@@ -11,6 +11,14 @@ import { Deep4Net } from '../src/models/deep4.js';
 import { EEGNet } from '../src/models/eegnet.js';
 import type { Module } from '../src/nn/module.js';
 import { trainEpoch } from '../src/decode/trainer.js';
+import { nextSerial } from '../src/tensor/tensor.js';
+
+/** CPU time of this process in ms: unlike the wall clock, it does not count time other processes hold the core. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let kernelCpu = 0;
 
 interface Entry { ms: number; calls: number; flops: number; samples: number[] }
 const table = new Map<string, Entry>();
@@ -22,9 +30,11 @@ function instrument(): void {
     const f = be[key];
     if (typeof f !== 'function') continue;
     be[key] = (...args: unknown[]) => {
+      const c0 = cpuMs();
       const t0 = performance.now();
       const r = (f as (...a: unknown[]) => unknown)(...args);
       const ms = performance.now() - t0;
+      kernelCpu += cpuMs() - c0;
       let tag = key;
       let flops = 0;
       if (key === 'matmul') {
@@ -87,14 +97,26 @@ function main(): void {
   instrument();
   for (let i = 0; i < Math.max(3, reps / 10); i++) fn();
   table.clear();
+  // per call: wall and CPU time, the CPU time outside the backend, tensor handles made
+  const steps: { wall: number; cpu: number; js: number; handles: number }[] = [];
   const t0 = performance.now();
-  for (let i = 0; i < reps; i++) fn();
+  for (let i = 0; i < reps; i++) {
+    const w0 = performance.now();
+    const c0 = cpuMs();
+    const k0 = kernelCpu;
+    const s0 = nextSerial();
+    fn();
+    const cpu = cpuMs() - c0;
+    steps.push({ wall: performance.now() - w0, cpu, js: cpu - (kernelCpu - k0), handles: nextSerial() - s0 });
+  }
   const total = (performance.now() - t0) / reps;
   const rows = [...table.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
   const inKernels = rows.reduce((s, [, e]) => s + e.ms, 0) / reps;
   const us = (ms: number) => `${(ms * 1000).toFixed(ms < 0.1 ? 1 : 0)} µs`;
   console.log(`${name}: ${us(total)} per call on ${backend().name} (${backend().threads ?? 1} threads); backend primitives ${us(inKernels)} (${((100 * inKernels) / total).toFixed(0)} %), the rest JS`);
+  const stepMedian = (k: 'wall' | 'cpu' | 'js' | 'handles') => median(steps.map((st) => st[k]));
+  console.log(`  median per call: wall ${us(stepMedian('wall'))}, CPU ${us(stepMedian('cpu'))}, CPU outside the backend ${us(stepMedian('js'))}; ${stepMedian('handles')} tensor handles`);
   for (const [tag, e] of rows) {
     const per = e.ms / reps;
     if (per < 0.002 * total) continue;
