@@ -5,7 +5,6 @@
 import { AutogradError, ShapeError } from '../errors.js';
 import { keep, nextSerial, Tensor, type GradNode } from '../tensor/tensor.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
-import { ITEMSIZE } from '../kernels/heap.js';
 import { isGradEnabled, noGrad } from './grad_mode.js';
 
 /** Does an op on these inputs need to record a node? */
@@ -152,7 +151,7 @@ function fillOne(t: Tensor): void {
 
 /** Whether `g` is the only handle on its block and covers it whole (no view of it is alive). */
 function ownsBlock(g: Tensor): boolean {
-  const b = ITEMSIZE[g.dtype];
+  const b = g.dtype === 'float64' ? 8 : 4; // bytes per element (float32, int32: 4)
   return g.storage.refs === 1 && g.isContiguous() && g.offset * b === g.storage.byteOffset && g.numel * b === g.storage.byteLength;
 }
 
