@@ -3,7 +3,7 @@
 // gradients into leaves' `.grad`.
 
 import { AutogradError, ShapeError } from '../errors.js';
-import { keep, Tensor, type GradNode } from '../tensor/tensor.js';
+import { keep, nextSerial, Tensor, type GradNode } from '../tensor/tensor.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import { isGradEnabled, noGrad } from './grad_mode.js';
 
@@ -89,6 +89,12 @@ export function backward(root: Tensor, grad?: Tensor | null, opts: BackwardOptio
   }
 
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  // A leaf's gradient is adopted as its .grad instead of copied when this backward made it and
+  // handed it to that leaf alone (no copy, no second block per parameter per step); `handed`
+  // counts each gradient handle given out, `shared` holds those given out more than once.
+  const firstSerial = grad === undefined || grad === null ? seed.serial : nextSerial();
+  const handed = new Set<Tensor>();
+  const shared = new Set<Tensor>();
   noGrad(() => {
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
@@ -96,7 +102,8 @@ export function backward(root: Tensor, grad?: Tensor | null, opts: BackwardOptio
       if (g === undefined) continue;
       grads.delete(t);
       const node = t.gradFn;
-      if (node === null || t.retainsGrad) accumulate(t, g);
+      if (node === null) accumulate(t, g, g.serial >= firstSerial && !shared.has(g));
+      else if (t.retainsGrad) accumulate(t, g, false);
       if (node === null) continue;
       if (node.backward === null) {
         throw new AutogradError(
@@ -117,6 +124,8 @@ export function backward(root: Tensor, grad?: Tensor | null, opts: BackwardOptio
         if (!sameShape(gi.shape, inp.shape)) {
           throw new ShapeError(`backward: ${node.name} returned gradient ${fmtShape(gi.shape)} for input ${fmtShape(inp.shape)}`);
         }
+        if (handed.has(gi)) shared.add(gi);
+        else handed.add(gi);
         const prev = grads.get(inp);
         grads.set(inp, prev === undefined ? gi : prev.add(gi));
       }
@@ -140,10 +149,17 @@ function fillOne(t: Tensor): void {
   t.fill_(1);
 }
 
-function accumulate(t: Tensor, g: Tensor): void {
+/** Whether `g` is the only handle on its block and covers it whole (no view of it is alive). */
+function ownsBlock(g: Tensor): boolean {
+  const b = g.dtype === 'float64' ? 8 : 4; // bytes per element (float32, int32: 4)
+  return g.storage.refs === 1 && g.isContiguous() && g.offset * b === g.storage.byteOffset && g.numel * b === g.storage.byteLength;
+}
+
+function accumulate(t: Tensor, g: Tensor, adoptable: boolean): void {
   if (t.grad === null) {
-    // own a fresh contiguous copy: grads may be views shared between inputs
-    t.grad = keep(g.clone());
+    // a gradient this backward made for this leaf alone becomes its .grad as it is; any other
+    // is copied: grads may be views shared between inputs, or tensors the caller holds
+    t.grad = keep(adoptable && g.dtype === t.dtype && ownsBlock(g) ? g : g.clone());
   } else {
     const sum = keep(t.grad.add(g));
     t.grad.dispose();

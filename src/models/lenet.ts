@@ -27,8 +27,9 @@ export class LeNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    x = maxPool2d(relu(this.conv1.call(x)), 2); // (B, 6, 14, 14)
-    x = maxPool2d(relu(this.conv2.call(x)), 2); // (B, 16, 5, 5)
+    // conv + ReLU as one op (bit-identical to the two; hooks on conv1/conv2 see the plain conv output)
+    x = maxPool2d(this.conv1.callRelu(x), 2); // (B, 6, 14, 14)
+    x = maxPool2d(this.conv2.callRelu(x), 2); // (B, 16, 5, 5)
     x = flatten(x, 1); // (B, 400)
     x = relu(this.fc1.call(x));
     x = relu(this.fc2.call(x));

@@ -4,9 +4,10 @@
 import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty } from '../tensor/creation.js';
-import { conv1d, conv2d, pair, type Pair, type Padding2d } from '../ops/conv.js';
+import { conv1d, conv2d, conv2dRelu, pair, type Pair, type Padding2d } from '../ops/conv.js';
 import { conv3d, triple, type Padding3d, type Triple } from '../ops/conv3d.js';
 import type { DType } from '../tensor/tensor.js';
+import { relu } from '../ops/elementwise.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetLinearLike } from './init.js';
@@ -52,6 +53,15 @@ export class Conv2d extends Module {
 
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+
+  /**
+   * relu(this.call(x)), fused (conv2dRelu) when no hook observes this layer's output and forward
+   * is Conv2d's own; otherwise exactly the two steps.
+   */
+  callRelu(x: Tensor): Tensor {
+    if (this.hasHooks() || this.forward !== Conv2d.prototype.forward) return relu(this.call(x));
+    return conv2dRelu(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {

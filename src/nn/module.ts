@@ -55,6 +55,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return out as Out;
   }
 
+  /** Whether call() runs any hook: a layer may take a fused path only when nothing observes its own output. */
+  protected hasHooks(): boolean {
+    return this._forwardHooks.size > 0 || this._forwardPreHooks.size > 0;
+  }
+
   /** Calls `hook(module, inputs, output)` after every forward; a returned value replaces the output. */
   registerForwardHook(hook: ForwardHook): HookHandle {
     const id = hookIds++;

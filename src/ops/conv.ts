@@ -114,6 +114,37 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   return y;
 }
 
+/**
+ * relu(conv2d(input, weight, bias)) as one op: the ReLU runs in place over the convolution's
+ * fresh output (no second block, no separate tape node), and the backward masks the incoming
+ * gradient by that output before the convolution's own backward. relu(z) > 0 exactly where
+ * z > 0, so the mask, and every gradient, is bit-identical to relu applied separately.
+ */
+export function conv2dRelu(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  const y = conv2d(input, weight, bias, opts);
+  const be = backend();
+  be.unary('relu', y.dtype, y.offset, y.offset, y.numel);
+  const node = y.gradFn;
+  if (node === null || node.backward === null) return y;
+  const convBackward = node.backward;
+  y.gradFn = {
+    name: 'conv2dRelu',
+    inputs: node.inputs,
+    backward: (gy) => {
+      const g = cast(gy, y.dtype);
+      const dz = Tensor.empty(y.shape, y.dtype);
+      be.binary('reluBackward', y.dtype, y.dtype, y.shape, { off: g.offset, strides: g.strides }, { off: y.offset, strides: y.strides }, dz.offset, 0);
+      if (g !== gy) g.dispose();
+      const grads = convBackward(dz);
+      // the convolution's gradients are fresh tensors (its bias gradient a sum over dz)
+      dz.dispose();
+      return grads;
+    },
+    saved: [...(node.saved ?? []), [y, y.version] as const],
+  };
+  return y;
+}
+
 /** Picks the convolution's path (see the header) and records its backward. */
 function conv2dForward(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, bc: Tensor | null, g: ConvGeom): Tensor {
   if (g.groups === 1 && g.kh === g.H && g.kw === g.W && g.ph === 0 && g.pw === 0 && g.dh === 1 && g.dw === 1 && g.OH === 1 && g.OW === 1) {

@@ -99,7 +99,15 @@ export function keep<T extends Tensor>(t: T): T {
 }
 
 // ---- Tensor ---------------------------------------------------------------------------------
+let serials = 0;
+/** The serial the next tensor handle gets: handles made after this call have serial ≥ it. */
+export function nextSerial(): number {
+  return serials;
+}
+
 export class Tensor {
+  /** Creation order of this handle (the tape tells its own temporaries from others' tensors by it). */
+  readonly serial = serials++;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   /** Element offset into the heap view of `dtype`. */
