@@ -37,3 +37,6 @@ export class ProtocolError extends DendriteError {}
 
 /** A network stream that went away: the peer closed, stalled past the watchdog, or never answered. */
 export class StreamLostError extends DendriteError {}
+
+/** A compute device that is missing, lost or full (no WebGPU adapter, device memory exhausted), or data read the wrong way for it (dataSync on a GPU tensor). Names what was tried. */
+export class DeviceError extends DendriteError {}
