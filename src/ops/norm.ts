@@ -71,25 +71,25 @@ export function batchNorm(
           assignInto(runningVar, nv);
         });
       } else {
-      const mu = mean.dataSync();
-      const is = invstd.dataSync();
-      const rm = runningMean.dataSync();
-      const rv = runningVar.dataSync();
-      const nm = new Float64Array(C);
-      const nv = new Float64Array(C);
-      for (let c = 0; c < C; c++) {
-        const biased = 1 / (is[c]! * is[c]!) - eps;
-        nm[c] = (1 - f) * rm[c]! + f * mu[c]!;
-        nv[c] = (1 - f) * rv[c]! + f * biased * (M / (M - 1));
-      }
-      noGrad(() => {
-        const a = fromValues(nm, [C], runningMean.dtype);
-        const b = fromValues(nv, [C], runningVar.dtype);
-        assignInto(runningMean, a);
-        assignInto(runningVar, b);
-        a.dispose();
-        b.dispose();
-      });
+        const mu = mean.dataSync();
+        const is = invstd.dataSync();
+        const rm = runningMean.dataSync();
+        const rv = runningVar.dataSync();
+        const nm = new Float64Array(C);
+        const nv = new Float64Array(C);
+        for (let c = 0; c < C; c++) {
+          const biased = 1 / (is[c]! * is[c]!) - eps;
+          nm[c] = (1 - f) * rm[c]! + f * mu[c]!;
+          nv[c] = (1 - f) * rv[c]! + f * biased * (M / (M - 1));
+        }
+        noGrad(() => {
+          const a = fromValues(nm, [C], runningMean.dtype);
+          const b = fromValues(nv, [C], runningVar.dtype);
+          assignInto(runningMean, a);
+          assignInto(runningVar, b);
+          a.dispose();
+          b.dispose();
+        });
       }
     }
   } else {
