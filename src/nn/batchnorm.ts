@@ -39,7 +39,9 @@ abstract class BatchNormBase extends Module {
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
       this.registerBuffer('running_var', ones([numFeatures], { dtype }));
-      this.registerBuffer('num_batches_tracked', fromValues([0], [], 'int32'));
+      const t = fromValues([0], [], 'int32');
+      this.registerBuffer('num_batches_tracked', t);
+      this.tracked = { t, version: t.version, n: 0 };
     }
   }
 
@@ -49,8 +51,16 @@ abstract class BatchNormBase extends Module {
   get runningVar(): Tensor | null {
     return this.getBuffer('running_var');
   }
+  // the counter as last written here, so a counter in device memory (webgpu), which reads back
+  // only asynchronously, need not be read each step; stale once the buffer is replaced or written
+  private tracked: { t: Tensor; version: number; n: number } | null = null;
+
   get numBatchesTracked(): number {
-    return this.getBuffer('num_batches_tracked')?.item() ?? 0;
+    const t = this.getBuffer('num_batches_tracked');
+    if (t === null) return 0;
+    const m = this.tracked;
+    if (m !== null && m.t === t && m.version === t.version) return m.n;
+    return t.item();
   }
 
   forward(x: Tensor): Tensor {
@@ -60,7 +70,11 @@ abstract class BatchNormBase extends Module {
     const useBatch = this.training || !this.trackRunningStats;
     const updating = this.training && this.trackRunningStats;
     const n = this.numBatchesTracked;
-    if (updating) this.setBuffer('num_batches_tracked', fromValues([n + 1], [], 'int32'));
+    if (updating) {
+      const t = fromValues([n + 1], [], 'int32');
+      this.setBuffer('num_batches_tracked', t);
+      this.tracked = { t, version: t.version, n: n + 1 };
+    }
     return batchNorm(x, updating || !useBatch ? this.runningMean : null, updating || !useBatch ? this.runningVar : null, this.weight, this.bias, {
       training: useBatch,
       momentum: this.momentum,

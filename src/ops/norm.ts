@@ -6,7 +6,7 @@ import { noGrad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { add, addScalar, mul, rsqrt, sub } from './elementwise.js';
+import { add, addScalar, mul, mulScalar, reciprocal, rsqrt, square, sub } from './elementwise.js';
 import { backend } from '../kernels/registry.js';
 import { record } from '../autograd/tape.js';
 import { fromValues } from '../tensor/tensor.js';
@@ -61,33 +61,48 @@ export function batchNorm(
       const m = opts.momentum === undefined ? 0.1 : opts.momentum;
       const f = m === null ? 1 / ((opts.numBatchesTracked ?? 0) + 1) : m;
       const M = N * L;
-      const mu = mean.dataSync();
-      const is = invstd.dataSync();
-      const rm = runningMean.dataSync();
-      const rv = runningVar.dataSync();
-      const nm = new Float64Array(C);
-      const nv = new Float64Array(C);
-      for (let c = 0; c < C; c++) {
-        const biased = 1 / (is[c]! * is[c]!) - eps;
-        nm[c] = (1 - f) * rm[c]! + f * mu[c]!;
-        nv[c] = (1 - f) * rv[c]! + f * biased * (M / (M - 1));
+      if (mean.storage.device !== null) {
+        // device memory (webgpu) reads back only asynchronously: the same update as device ops
+        noGrad(() => {
+          const biased = addScalar(reciprocal(square(invstd)), -eps);
+          const nm = add(mulScalar(cast(runningMean, x.dtype), 1 - f), mulScalar(mean, f));
+          const nv = add(mulScalar(cast(runningVar, x.dtype), 1 - f), mulScalar(biased, (f * M) / (M - 1)));
+          assignInto(runningMean, nm);
+          assignInto(runningVar, nv);
+        });
+      } else {
+        const mu = mean.dataSync();
+        const is = invstd.dataSync();
+        const rm = runningMean.dataSync();
+        const rv = runningVar.dataSync();
+        const nm = new Float64Array(C);
+        const nv = new Float64Array(C);
+        for (let c = 0; c < C; c++) {
+          const biased = 1 / (is[c]! * is[c]!) - eps;
+          nm[c] = (1 - f) * rm[c]! + f * mu[c]!;
+          nv[c] = (1 - f) * rv[c]! + f * biased * (M / (M - 1));
+        }
+        noGrad(() => {
+          const a = fromValues(nm, [C], runningMean.dtype);
+          const b = fromValues(nv, [C], runningVar.dtype);
+          assignInto(runningMean, a);
+          assignInto(runningVar, b);
+          a.dispose();
+          b.dispose();
+        });
       }
-      noGrad(() => {
-        const a = fromValues(nm, [C], runningMean.dtype);
-        const b = fromValues(nv, [C], runningVar.dtype);
-        assignInto(runningMean, a);
-        assignInto(runningVar, b);
-        a.dispose();
-        b.dispose();
-      });
     }
   } else {
     const rm = cast(runningMean!, x.dtype);
     assignInto(mean, rm);
-    const rv = runningVar!.dataSync();
-    const is = new Float64Array(C);
-    for (let c = 0; c < C; c++) is[c] = 1 / Math.sqrt(rv[c]! + eps);
-    invstd.writeSync(is);
+    if (mean.storage.device !== null) {
+      noGrad(() => assignInto(invstd, rsqrt(addScalar(cast(runningVar!, x.dtype), eps))));
+    } else {
+      const rv = runningVar!.dataSync();
+      const is = new Float64Array(C);
+      for (let c = 0; c < C; c++) is[c] = 1 / Math.sqrt(rv[c]! + eps);
+      invstd.writeSync(is);
+    }
     if (rm !== runningMean) rm.dispose();
   }
   const y = Tensor.empty(x.shape, x.dtype);
