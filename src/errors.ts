@@ -44,3 +44,6 @@ export class RequestError extends DendriteError {
     super(message);
   }
 }
+
+/** A compute device that is missing, lost or full (no WebGPU adapter, device memory exhausted), or data read the wrong way for it (dataSync on a GPU tensor). Names what was tried. */
+export class DeviceError extends DendriteError {}

@@ -152,6 +152,35 @@ export class Heap {
   }
 }
 
+/**
+ * Tensor memory a backend keeps outside the wasm heap (a GPU's address space): blocks by byte
+ * offset as the heap hands them out, written by upload and read back asynchronously. While a
+ * backend with one is active, new tensors live there and the wasm heap does not grow for them.
+ */
+export interface DeviceMemory {
+  readonly name: string;
+  alloc(bytes: number): number;
+  free(off: number): void;
+  readonly bytesInUse: number;
+  readonly highWater: number;
+  /** Writes `values` at element offset `off` (in order with the kernels already called). */
+  upload(dt: DType, off: number, values: Float32Array | Int32Array): void;
+  /** Reads n elements from element offset `off` once the kernels called so far have run. */
+  read(dt: DType, off: number, n: number): Promise<Float32Array | Int32Array>;
+}
+
+let device: DeviceMemory | null = null;
+
+/** The active backend's device memory, or null while tensors live in the wasm heap. */
+export function deviceMemory(): DeviceMemory | null {
+  return device;
+}
+
+/** Called by the registry when the active backend changes. */
+export function setDeviceMemory(m: DeviceMemory | null): void {
+  device = m;
+}
+
 let current: Heap | null = null;
 
 /** The process-wide heap, created on first use. */

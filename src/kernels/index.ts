@@ -4,3 +4,4 @@ export { heap } from './heap.js';
 export { backend, setBackend, registerBackend, backendNames, threadsReady, workerTaskCount } from './registry.js';
 export type { Backend, BackendImpl, CoreBackend, FusedKernels, ConvPaths, UnaryOp, BinaryOp, ReduceOp, Strided, MatRef, Window2d, ColStrides } from './backend.js';
 export { setNumThreads, getNumThreads } from './wasm/index.js';
+export { initWebGpu, webgpuSync, webgpuSubmits, type WebGpuOptions, type WebGpuInfo } from './webgpu/index.js';

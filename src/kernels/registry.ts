@@ -2,10 +2,10 @@
 // register themselves and can be selected by name. A registered backend implements the core;
 // the fused kernels it leaves out are composed from that core when it is made.
 
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, DeviceError } from '../errors.js';
 import type { Backend, BackendImpl } from './backend.js';
 import { complete } from './compose/index.js';
-import { heap } from './heap.js';
+import { heap, setDeviceMemory, type DeviceMemory, type Heap } from './heap.js';
 import { jsBackend } from './js/index.js';
 import { getNumThreads, wasmBackend } from './wasm/index.js';
 
@@ -21,6 +21,9 @@ const backends = new Map<string, () => BackendImpl>([
   ['wasm-simd', () => needWasm('simd')],
   ['wasm-relaxed', () => needWasm('relaxed')],
 ]);
+// backends that keep tensors in their own memory (webgpu): that memory, which also serves the
+// compositions' scratch blocks
+const memories = new Map<string, Heap & DeviceMemory>();
 let active: Backend | null = null;
 // what `active` was chosen as (a setBackend name, or null for the default) and for how many
 // threads: setNumThreads after the first op makes the same choice again on the new count
@@ -31,20 +34,24 @@ let activeThreads = 0;
 const made = new Map<string, Backend>();
 
 /** Makes `make()` (the core, any fused kernels and conv paths) selectable as `name`. */
-export function registerBackend(name: string, make: () => BackendImpl): void {
+export function registerBackend(name: string, make: () => BackendImpl, memory?: Heap & DeviceMemory): void {
   backends.set(name, make);
+  if (memory === undefined) memories.delete(name);
+  else memories.set(name, memory);
   for (const k of [...made.keys()]) if (k.startsWith(`${name}@`)) made.delete(k);
 }
 
 export function setBackend(name: string): void {
   const make = backends.get(name);
+  if (make === undefined && name === 'webgpu') throw new DeviceError(`setBackend: the webgpu backend is not started: await initWebGpu() first (it finds the adapter, asynchronously)`);
   if (make === undefined) throw new ArgumentError(`setBackend: unknown backend '${name}' (known: ${[...backends.keys()].join(', ')})`);
   const key = `${name}@${getNumThreads()}`;
   let b = made.get(key);
   if (b === undefined) {
-    b = complete(make(), heap());
+    b = complete(make(), memories.get(name) ?? heap());
     made.set(key, b);
   }
+  setDeviceMemory(memories.get(name) ?? null);
   active = b;
   activeName = name;
   activeThreads = getNumThreads();
@@ -73,6 +80,7 @@ export function backend(): Backend {
     made.set(key, b);
     made.set(`${b.name}@${getNumThreads()}`, b);
   }
+  setDeviceMemory(null);
   active = b;
   activeThreads = getNumThreads();
   return b;

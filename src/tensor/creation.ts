@@ -1,7 +1,6 @@
 // Creation functions: tensor, zeros, ones, full, arange, linspace, eye, and seeded random.
 
 import { ArgumentError, ShapeError } from '../errors.js';
-import { heap } from '../kernels/heap.js';
 import { backend } from '../kernels/registry.js';
 import { Tensor, checkDType, fromValues, type DType } from './tensor.js';
 import { checkShape } from './shape.js';
@@ -96,27 +95,29 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   if (step === 0) throw new ArgumentError('arange: step must be nonzero');
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = opts.dtype === undefined ? (Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32') : checkDType(opts.dtype, 'arange');
-  const t = Tensor.empty([n], dtype, 'arange');
-  const v = heap().view(dtype);
-  for (let i = 0; i < n; i++) v[t.offset + i] = start + i * step;
+  const t = Tensor.fromFn([n], dtype, (v) => {
+    for (let i = 0; i < n; i++) v[i] = start + i * step;
+  }, 'arange');
   return finish(t, opts);
 }
 
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const t = Tensor.empty([steps], opts.dtype ?? 'float32', 'linspace');
-  const v = heap().view(t.dtype);
   const d = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill symmetric halves from both ends, as PyTorch, so the endpoint is exact
-  for (let i = 0; i < steps; i++) v[t.offset + i] = i < steps / 2 ? start + d * i : end - d * (steps - 1 - i);
+  const t = Tensor.fromFn([steps], opts.dtype ?? 'float32', (v) => {
+    for (let i = 0; i < steps; i++) v[i] = i < steps / 2 ? start + d * i : end - d * (steps - 1 - i);
+  }, 'linspace');
   return finish(t, opts);
 }
 
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
-  const t = zeros([n, m], opts);
-  const v = heap().view(t.dtype);
-  for (let i = 0; i < Math.min(n, m); i++) v[t.offset + i * m + i] = 1;
-  return t;
+  checkShape([n, m], 'eye');
+  const t = Tensor.fromFn([n, m], opts.dtype ?? 'float32', (v) => {
+    v.fill(0);
+    for (let i = 0; i < Math.min(n, m); i++) v[i * m + i] = 1;
+  }, 'eye');
+  return finish(t, opts);
 }
 
 export interface RandomOptions extends CreateOptions {
@@ -127,9 +128,9 @@ export interface RandomOptions extends CreateOptions {
 export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape(shape, 'rand');
   const g = opts.generator ?? defaultGenerator;
-  const t = Tensor.empty(shape, opts.dtype ?? 'float32', 'rand');
-  const v = heap().view(t.dtype);
-  for (let i = 0; i < t.numel; i++) v[t.offset + i] = g.random();
+  const t = Tensor.fromFn(shape, opts.dtype ?? 'float32', (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = g.random();
+  }, 'rand');
   return finish(t, opts);
 }
 
@@ -137,9 +138,9 @@ export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape(shape, 'randn');
   const g = opts.generator ?? defaultGenerator;
-  const t = Tensor.empty(shape, opts.dtype ?? 'float32', 'randn');
-  const v = heap().view(t.dtype);
-  for (let i = 0; i < t.numel; i++) v[t.offset + i] = g.normal();
+  const t = Tensor.fromFn(shape, opts.dtype ?? 'float32', (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = g.normal();
+  }, 'randn');
   return finish(t, opts);
 }
 
@@ -148,9 +149,9 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!(high > low)) throw new ArgumentError(`randint: high ${high} must exceed low ${low}`);
   checkShape(shape, 'randint');
   const g = opts.generator ?? defaultGenerator;
-  const t = Tensor.empty(shape, opts.dtype ?? 'int32', 'randint');
-  const v = heap().view(t.dtype);
-  for (let i = 0; i < t.numel; i++) v[t.offset + i] = g.int(low, high);
+  const t = Tensor.fromFn(shape, opts.dtype ?? 'int32', (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = g.int(low, high);
+  }, 'randint');
   return finish(t, opts);
 }
 

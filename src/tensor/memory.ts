@@ -1,7 +1,7 @@
 // How much tensor memory the process holds, for metrics and leak checks, without handing the
 // heap itself to the floors above (a GPU backend will answer for its own buffers here).
 
-import { heap } from '../kernels/heap.js';
+import { deviceMemory, heap } from '../kernels/heap.js';
 
 export interface MemoryStats {
   /** Bytes held by live tensor blocks (size classes, so at least the tensors' bytes). */
@@ -11,6 +11,6 @@ export interface MemoryStats {
 }
 
 export function memoryStats(): MemoryStats {
-  const h = heap();
+  const h = deviceMemory() ?? heap();
   return { bytesInUse: h.bytesInUse, highWaterBytes: h.highWater };
 }

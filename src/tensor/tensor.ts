@@ -6,10 +6,13 @@
 // Op methods (`x.add(y)`, `x.sum()`, `loss.backward()`, ...) are installed once by the ops
 // entry (src/ops/index.ts loads src/ops/methods.ts), so this layer depends on the heap alone.
 // It is also the only way data gets into the heap above the kernels: `Tensor.fromFn`,
-// `fromValues` and `writeSync` are the writes a GPU backend will turn into uploads.
+// `fromValues` and `writeSync` are the writes a GPU backend turns into uploads. While a backend
+// with device memory (webgpu) is active, new blocks are allocated there instead of the heap;
+// such a tensor is read with `await t.data()` (dataSync/item raise a DeviceError) and a kernel
+// call on a tensor from the other memory is refused by ref().
 
-import { DTypeError, DendriteError, ShapeError } from '../errors.js';
-import { heap, isDType, ITEMSIZE, type DType } from '../kernels/heap.js';
+import { DTypeError, DendriteError, DeviceError, ShapeError } from '../errors.js';
+import { deviceMemory, heap, isDType, ITEMSIZE, type DeviceMemory, type DType } from '../kernels/heap.js';
 import { backend } from '../kernels/registry.js';
 import type { Strided } from '../kernels/backend.js';
 import { contiguousStrides, fmtShape, numel, type Shape } from './shape.js';
@@ -47,9 +50,11 @@ export class Storage {
   constructor(
     readonly byteOffset: number,
     readonly byteLength: number,
+    /** The device memory holding the block; null for the wasm heap. */
+    readonly device: DeviceMemory | null = null,
   ) {}
   release(): void {
-    if (--this.refs === 0) heap().free(this.byteOffset);
+    if (--this.refs === 0) (this.device ?? heap()).free(this.byteOffset);
   }
 }
 
@@ -145,7 +150,9 @@ export class Tensor {
     }
     const n = numel(shape);
     const bytes = Math.max(n, 1) * ITEMSIZE[dtype];
-    const st = new Storage(heap().alloc(bytes), bytes);
+    const dev = deviceMemory();
+    if (dev !== null && dtype === 'float64') throw new DTypeError(`${op}: ${dev.name} tensors are float32 or int32, got float64`);
+    const st = dev === null ? new Storage(heap().alloc(bytes), bytes) : new Storage(dev.alloc(bytes), bytes, dev);
     return new Tensor(st, [...shape], contiguousStrides(shape), st.byteOffset / ITEMSIZE[dtype], dtype);
   }
 
@@ -159,6 +166,13 @@ export class Tensor {
   static fromFn<D extends DType>(shape: Shape, dtype: D, fill: (out: DTypeArray<D>) => void, op = 'fromFn'): Tensor {
     const t = Tensor.empty(shape, dtype, op);
     try {
+      const dev = t.storage.device;
+      if (dev !== null) {
+        const staging = (dtype === 'int32' ? new Int32Array(t.numel) : new Float32Array(t.numel)) as DTypeArray<D>;
+        fill(staging);
+        dev.upload(dtype, t.offset, staging as Float32Array | Int32Array);
+        return t;
+      }
       fill(heap().view(dtype).subarray(t.offset, t.offset + t.numel) as DTypeArray<D>);
     } catch (e) {
       t.dispose();
@@ -177,6 +191,13 @@ export class Tensor {
     const n = this.numel;
     if (!Number.isInteger(start) || start < 0 || start + values.length > n) {
       throw new ShapeError(`writeSync: ${values.length} values from element ${start} do not fit tensor ${fmtShape(this.shape)} (${n} elements)`);
+    }
+    const dev = this.storage.device;
+    if (dev !== null) {
+      const staged = this.dtype === 'int32' ? Int32Array.from(values, (x) => Math.trunc(x)) : Float32Array.from(values);
+      dev.upload(this.dtype, this.offset + start, staged);
+      this.bumpVersion();
+      return this;
     }
     const v = heap().view(this.dtype);
     if (this.dtype === 'int32') for (let i = 0; i < values.length; i++) v[this.offset + start + i] = Math.trunc(values[i]!);
@@ -249,7 +270,18 @@ export class Tensor {
   /** The strided read descriptor the kernels take. */
   ref(): Strided {
     this.assertAlive('read');
+    if (this.storage.device !== deviceMemory()) this.wrongMemory();
     return { off: this.offset, strides: this.strides };
+  }
+
+  private wrongMemory(): never {
+    const where = (m: DeviceMemory | null) => (m === null ? 'the wasm heap' : `${m.name} memory`);
+    throw new DeviceError(`tensor ${fmtShape(this.shape)} lives in ${where(this.storage.device)} but the active backend computes in ${where(deviceMemory())}: create it (or copy it with tensor(await t.data(), ...)) under the active backend`);
+  }
+
+  /** Raises the typed error for a synchronous read of a tensor in device memory. */
+  private deviceRead(op: string): never {
+    throw new DeviceError(`${op}: tensor ${fmtShape(this.shape)} lives in ${this.storage.device!.name} memory, which reads back asynchronously: use await t.data()`);
   }
 
   assertAlive(op: string): void {
@@ -275,6 +307,7 @@ export class Tensor {
   /** Copies the elements out, in row-major order, into a new typed array. */
   dataSync(): Float32Array | Float64Array | Int32Array {
     this.assertAlive('dataSync');
+    if (this.storage.device !== null) this.deviceRead('dataSync');
     const n = this.numel;
     const h = heap();
     if (this.isContiguous()) {
@@ -288,15 +321,26 @@ export class Tensor {
     return out;
   }
 
-  /** Asynchronous read-back; CPU backends resolve at once, GPU ones will not. */
+  /** Asynchronous read-back; CPU backends resolve at once, a GPU's once its queued kernels have run. */
   async data(): Promise<Float32Array | Float64Array | Int32Array> {
-    return this.dataSync();
+    const dev = this.storage.device;
+    if (dev === null) return this.dataSync();
+    this.assertAlive('data');
+    if (this.isContiguous()) return dev.read(this.dtype, this.offset, this.numel);
+    const tmp = Tensor.empty(this.shape, this.dtype, 'data');
+    try {
+      backend().copy(this.dtype, this.dtype, this.shape, this.ref(), tmp.ref());
+      return await dev.read(this.dtype, tmp.offset, this.numel);
+    } finally {
+      tmp.dispose();
+    }
   }
 
   /** The value of a one-element tensor. */
   item(): number {
     if (this.numel !== 1) throw new ShapeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.numel} elements, expected 1`);
     this.assertAlive('item');
+    if (this.storage.device !== null) this.deviceRead('item');
     return heap().view(this.dtype)[this.offset]!;
   }
 
@@ -316,6 +360,7 @@ export class Tensor {
 
   toString(): string {
     if (this._disposed) return `Tensor(disposed, shape=${fmtShape(this.shape)})`;
+    if (this.storage.device !== null) return `tensor(<in ${this.storage.device.name} memory: await t.data()>, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
     const n = this.numel;
     const d = n <= 1000 ? JSON.stringify(this.tolist()) : `[${[...this.dataSync().slice(0, 6)].join(', ')}, ...]`;
     return `tensor(${d}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
@@ -327,6 +372,12 @@ export function fromValues(values: ArrayLike<number>, shape: Shape, dtype: DType
   const t = Tensor.empty(shape, dtype, op);
   const n = t.numel;
   if (values.length !== n) throw new ShapeError(`tensor: ${values.length} values do not fill shape ${fmtShape(shape)} (${n} elements)`);
+  const dev = t.storage.device;
+  if (dev !== null) {
+    const staged = dtype === 'int32' ? (values instanceof Int32Array ? values : Int32Array.from(values, (x) => Math.trunc(x))) : values instanceof Float32Array ? values : Float32Array.from(values);
+    dev.upload(dtype, t.offset, staged);
+    return t;
+  }
   const v = heap().view(dtype);
   // typed arrays copy in one block move (an Int32Array needs no truncation)
   if (values instanceof Int32Array || (dtype !== 'int32' && ArrayBuffer.isView(values))) v.set(values as unknown as ArrayLike<number>, t.offset);
