@@ -4,7 +4,9 @@
 import { ArgumentError, DTypeError, IndexError, ShapeError } from '../errors.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
-import { abs, add, addScalar, exp, log, log1p, mul, neg, relu, sub, where, gt, mulScalar } from './elementwise.js';
+import { abs, add, addScalar, div, eq, exp, log, log1p, mul, ne, neg, relu, sqrt, sub, where, gt, mulScalar } from './elementwise.js';
+import { arange } from '../tensor/creation.js';
+import { cast } from './util.js';
 import { mean, sum } from './reduce.js';
 import { gather, reshape, squeeze, unsqueeze } from './movement.js';
 import { logSoftmax } from './activation.js';
@@ -125,6 +127,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
 function fusedCrossEntropy(input: Tensor, target: Tensor, ignore: number, reduction: 'mean' | 'sum'): Tensor {
   const [N, C] = input.shape as [number, number];
   if (target.ndim !== 1 || target.shape[0] !== N) throw new ShapeError(`crossEntropy: input ${fmtShape(input.shape)} needs a target of shape (${N},), got ${fmtShape(target.shape)}`);
+  if (target.storage.device !== null) return deviceCrossEntropy(input, target, ignore, reduction);
   const t = target.dataSync();
   const x = contiguousData(input);
   const logp = Tensor.empty([N, C], input.dtype);
@@ -153,6 +156,22 @@ function fusedCrossEntropy(input: Tensor, target: Tensor, ignore: number, reduct
     }
     return [fromValues(d, [N, C], input.dtype)];
   });
+}
+
+/**
+ * crossEntropy for targets in device memory (webgpu), which cannot be read synchronously to
+ * check and count them: the loss is made of device ops — a one-hot mask of the targets, the
+ * count of kept ones — and a kept target outside [0, C) makes the loss NaN (sqrt of minus the
+ * count of such targets) where the host path raises an IndexError.
+ */
+function deviceCrossEntropy(input: Tensor, target: Tensor, ignore: number, reduction: 'mean' | 'sum'): Tensor {
+  const [N, C] = input.shape as [number, number];
+  const logp = logSoftmax(input, 1);
+  const hit = cast(eq(reshape(target, [N, 1]), reshape(arange(0, C, 1, { dtype: 'int32' }), [1, C])), input.dtype);
+  const kept = cast(ne(target, ignore), input.dtype);
+  const bad = sub(sum(kept), sum(hit));
+  const total = add(neg(sum(mul(logp, hit))), sqrt(neg(bad)));
+  return reduction === 'mean' ? div(total, sum(kept)) : total;
 }
 
 function countNonzero(mask: Tensor): number {
