@@ -5,8 +5,9 @@
 // Headless chromium here has no GPU; `--enable-unsafe-webgpu` is the flag that matters: with it
 // navigator.gpu gives chromium's bundled SwiftShader (a CPU Vulkan, /usr/lib/chromium/
 // libvk_swiftshader.so) as a fallback adapter. Without it requestAdapter() returns null. The
-// Vulkan/ANGLE flags (--enable-features=Vulkan, --use-vulkan=..., --use-angle=...) and pointing
-// VK_ICD_FILENAMES at Mesa's lavapipe change nothing on chromium 156: the adapter stays SwiftShader.
+// Vulkan/ANGLE flags (--enable-features=Vulkan, --use-vulkan=..., --use-angle=...),
+// --use-webgpu-adapter=default, and pointing VK_ICD_FILENAMES at Mesa's lavapipe change nothing on
+// chromium 156: the adapter stays SwiftShader (isFallbackAdapter true).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
