@@ -1,5 +1,6 @@
 // Entry of the page bundle built by webgpu.test.ts: starts the webgpu backend on the browser's
 // navigator.gpu and trains the LeNet fixture on it.
+import { backend } from '../../src/index.js';
 import { initWebGpu, webgpuSubmits } from '../../src/kernels/index.js';
 import { trainLeNet, type LeNetInput, type LeNetRun } from './webgpu_fixture.js';
 
@@ -15,5 +16,6 @@ export async function main(input: LeNetInput): Promise<PageResult> {
   const info = await initWebGpu();
   const startMs = performance.now() - t0;
   const run = await trainLeNet('webgpu', input, webgpuSubmits);
-  return { ...run, adapter: info.adapter, backend: 'webgpu', startMs };
+  // the backend the steps ran on, as the library reports it (not the name asked for)
+  return { ...run, adapter: info.adapter, backend: backend().name, startMs };
 }
