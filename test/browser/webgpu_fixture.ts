@@ -1,25 +1,55 @@
-// A few LeNet SGD steps on seeded data and weights, under whatever backend is active: the page
-// runs it on webgpu, Node on the CPU, and the losses must agree.
-import type * as Dendrite from '../../src/index.js';
+// LeNet training steps shared by Node (CPU reference backend) and the Chromium page (webgpu):
+// the same initial weights and batch, SGD with momentum, the loss of every step read back
+// asynchronously (the only read a GPU tensor allows) and the parameters after the last step.
+// Browser-safe: imports only the library's browser floors.
+import { crossEntropy, optim, setBackend, tensor } from '../../src/index.js';
 import { LeNet } from '../../src/models/lenet.js';
 
+export const BATCH = 8;
 export const STEPS = 3;
-const BATCH = 8;
 
-export async function lenetSteps(D: typeof Dendrite): Promise<number[]> {
-  const g = new D.Generator(11);
+export interface LeNetInput {
+  /** Initial values of LeNet's parameters, in parameters() order. */
+  init: number[][];
+  /** One batch, trained on for STEPS steps (so the loss must fall): BATCH×1×28×28 pixels and BATCH labels. */
+  x: number[];
+  y: number[];
+}
+
+export interface LeNetRun {
+  losses: number[];
+  /** What `counter` counted over the training steps (the final parameter reads left out). */
+  counted: number;
+  /** Wall time of each step, its loss read included (ms). */
+  stepMs: number[];
+  params: number[][];
+}
+
+export async function trainLeNet(backendName: string, input: LeNetInput, counter: () => number = () => 0): Promise<LeNetRun> {
+  setBackend(backendName);
   const model = new LeNet();
-  for (const p of model.parameters()) p.writeSync(Float32Array.from({ length: p.numel }, () => (g.random() - 0.5) * 0.2));
-  const opt = new D.optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const params = model.parameters();
+  params.forEach((p, i) => p.writeSync(Float32Array.from(input.init[i]!)));
+  const opt = new optim.SGD(params, { lr: 0.05, momentum: 0.9 });
   const losses: number[] = [];
+  const x = tensor(Float32Array.from(input.x), { shape: [BATCH, 1, 28, 28] });
+  const y = tensor(Int32Array.from(input.y), { shape: [BATCH], dtype: 'int32' });
+  const before = counter();
+  const stepMs: number[] = [];
   for (let s = 0; s < STEPS; s++) {
-    const x = D.tensor(Float32Array.from({ length: BATCH * 784 }, () => g.normal()), { shape: [BATCH, 1, 28, 28] });
-    const y = D.tensor(Int32Array.from({ length: BATCH }, () => g.int(0, 10)), { shape: [BATCH] });
+    const t0 = performance.now();
     opt.zeroGrad();
-    const loss = D.crossEntropy(model.call(x), y);
+    const loss = crossEntropy(model.call(x), y);
     loss.backward();
     opt.step();
     losses.push((await loss.data())[0]!);
+    stepMs.push(performance.now() - t0);
+    loss.dispose();
   }
-  return losses;
+  const counted = counter() - before;
+  x.dispose();
+  y.dispose();
+  const out: number[][] = [];
+  for (const p of params) out.push(Array.from(await p.data()));
+  return { losses, counted, stepMs, params: out };
 }
