@@ -18,6 +18,7 @@ export * from './io/safetensors/index.js';
 export { serializeStateDict, deserializeStateDict } from './io/state_dict.js';
 export * as optim from './optim/index.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/index.js';
+export { initWebGpu, webgpuSync, webgpuSubmits, type WebGpuOptions, type WebGpuInfo } from './kernels/webgpu/index.js';
 export * from './neuro/index.js';
 export type { Recording, RecordingHeader, ChannelInfo, ChannelType, Annotation, ReadOptions } from './io/types.js';
 export { readEdf, writeEdf } from './io/edf/index.js';
