@@ -3,18 +3,20 @@
 // and model.safetensors (the state dict). These functions turn the two files' contents into a
 // model segmentVolume accepts and back; node/segmenter_io reads and writes the folder.
 
-import { FormatError } from '../errors.js';
+import { ArgumentError, FormatError } from '../errors.js';
 import { serializeStateDict, deserializeStateDict } from '../io/state_dict.js';
 import { segmenterModels, type SegmenterHyper } from '../models/registry.js';
 import type { VolumeModel } from '../models/segment_volume.js';
+import { checkNormalisation, type IntensityNormalisation } from '../neuro/intensity.js';
 
 export const SEGMENTER_FORMAT = 'dendrite-segmenter';
 
-/** How the input volume is scaled before the model sees it. */
-export interface SegmenterNormalisation {
-  /** 'minmax': (v − min) / (max − min) over the volume, as segmentVolume does. */
-  method: 'minmax';
-}
+/**
+ * How the input volume is scaled before the model sees it (neuro/intensity): 'minmax' (brainchop's,
+ * and what a config without the field means, so files written before the field existed load as
+ * they were trained) or 'percentile' { low, high } over the head's voxels, clipped to [0, 1].
+ */
+export type SegmenterNormalisation = IntensityNormalisation;
 
 export interface SegmenterMeta {
   arch: string;
@@ -67,8 +69,13 @@ export function decodeSegmenter(json: unknown, weights: Uint8Array | null, sourc
   if (!Number.isInteger(inChannels) || (inChannels as number) < 1) fail(source, `inChannels ${JSON.stringify(inChannels)} is not a positive integer`);
   const classes = c['classes'];
   if (!Array.isArray(classes) || classes.length < 2 || classes.some((x) => typeof x !== 'string')) fail(source, `classes ${JSON.stringify(classes)} must be a list of at least 2 names`);
-  const norm = c['normalisation'] as Record<string, unknown> | undefined;
-  if (typeof norm !== 'object' || norm === null || norm['method'] !== 'minmax') fail(source, `normalisation ${JSON.stringify(norm)} is not { method: 'minmax' }`);
+  let normalisation: SegmenterNormalisation;
+  try {
+    normalisation = c['normalisation'] === undefined ? { method: 'minmax' } : checkNormalisation(c['normalisation'], 'config.json');
+  } catch (e) {
+    if (e instanceof ArgumentError) fail(source, e.message);
+    throw e;
+  }
   const hyper = c['hyper'];
   if (typeof hyper !== 'object' || hyper === null || Array.isArray(hyper)) fail(source, `hyper ${JSON.stringify(hyper)} is not an object`);
   let model: VolumeModel;
@@ -84,5 +91,5 @@ export function decodeSegmenter(json: unknown, weights: Uint8Array | null, sourc
   }
   if (weights) model.loadStateDict(deserializeStateDict(weights, `${source}/model.safetensors`).stateDict);
   model.eval();
-  return { model, config: c as unknown as SegmenterConfig };
+  return { model, config: { ...(c as unknown as SegmenterConfig), normalisation } };
 }
