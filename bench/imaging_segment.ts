@@ -73,7 +73,23 @@ function dice(pred: Uint8Array, truth: Uint8Array): number[] {
   }
   return [1, 2, 3].map((k) => (a[k]! + b[k]! > 0 ? (2 * inter[k]!) / (a[k]! + b[k]!) : 1));
 }
-const testDice = (m: VolumeModel) => dice(segmentVolume(m, test).labels, testTruth);
+const testDice = (m: VolumeModel) => dice(segment(m, test), testTruth);
+
+/**
+ * segmentVolume in one tile, the volume zero-padded at the far end of each axis to a multiple of 8
+ * (the U-Net's pooling needs sides divisible by 4; zero is background after normalisation), the
+ * labels cropped back.
+ */
+function segment(m: VolumeModel, v: { data: Float32Array; shape: Shape3 }): Uint8Array {
+  const [nx, ny, nz] = v.shape;
+  const P = v.shape.map((n) => Math.ceil(n / 8) * 8) as Shape3;
+  const pad = new Float32Array(P[0] * P[1] * P[2]);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) pad.set(v.data.subarray(nx * (j + ny * k), nx * (j + ny * k) + nx), P[0] * (j + P[1] * k));
+  const r = segmentVolume(m, { data: pad, shape: P }, { maxActivationBytes: 2 ** 33 }).labels;
+  const out = new Uint8Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) out.set(r.subarray(P[0] * (j + P[1] * k), P[0] * (j + P[1] * k) + nx), nx * (j + ny * k));
+  return out;
+}
 
 // t1_crop in native space, conformed once; brainchop's model5_gw_ae labels it (0 bg, 1 WM, 2 GM)
 const crop = nii('mri/brainchop/t1_crop.nii.gz');
@@ -85,7 +101,7 @@ const brainchopTissue = brainchop.map((l) => (l === 1 ? 3 : l === 2 ? 2 : 0));
 log(`brainchop model5_gw_ae on conformed t1_crop: ${((performance.now() - tB) / 1000).toFixed(1)} s`);
 /** Agreement with model5 on the conformed t1_crop: voxel share with the same bg/GM/WM label, and GM, WM Dice. */
 function agreement(m: VolumeModel): { same: number; gm: number; wm: number } {
-  const ours = segmentVolume(m, native).labels.map((l) => (l === 1 ? 0 : l));
+  const ours = segment(m, native).map((l) => (l === 1 ? 0 : l));
   let same = 0;
   for (let i = 0; i < ours.length; i++) if (ours[i] === brainchopTissue[i]) same++;
   const d = dice(ours, brainchopTissue);
@@ -98,9 +114,9 @@ const params = (m: Module) => m.parameters().reduce((a, p) => a + p.numel, 0);
 
 function evaluate(name: string, m: VolumeModel, trainedOn: string, minutesTrained: number, note: string): void {
   tB = performance.now();
-  const pred = segmentVolume(m, test);
+  const pred = segment(m, test);
   const sec = (performance.now() - tB) / 1000;
-  const metrics = segmentationMetrics(pred.labels, testTruth, test.shape, { labels: [1, 2, 3] });
+  const metrics = segmentationMetrics(pred, testTruth, test.shape, { labels: [1, 2, 3] });
   const agree = agreement(m);
   rows.push({ model: name, trainedOn, params: params(m), minutes: minutesTrained, test: metrics.map((x) => ({ dice: x.dice, hd95: x.hd95 })), agree, note: `${note}; test inference ${sec.toFixed(1)} s` });
 }
@@ -135,7 +151,7 @@ if (archs.length > 0) {
       validate: {
         every: Number(values['validate-every'] ?? (quick ? 2 : 15)),
         score: (m) => {
-          const v = dice(segmentVolume(m as VolumeModel, valid).labels, validTruth);
+          const v = dice(segment(m as VolumeModel, valid), validTruth);
           const t = testDice(m as VolumeModel);
           log(`  validation (training_seg_05 synthetic) Dice CSF/GM/WM ${v.map((x) => x.toFixed(3)).join(' ')}; unseen subject ${t.map((x) => x.toFixed(3)).join(' ')}`);
           return (v[1]! + v[2]!) / 2;

@@ -12,7 +12,7 @@
 //   caudate, putamen, accumbens                  g + (1 − g) · U(0, 0.4)
 //   thalamus                                     g + (1 − g) · U(0.3, 0.7)
 //   pallidum                                     g + (1 − g) · U(0.5, 0.9)
-//   ventricles, CSF, vessels, choroid plexus      U(0.05, 0.40)
+//   ventricles, CSF (24 included), vessels       U(0.05, 0.40)
 //   lesions / hypointensities                    between CSF and the structure around them
 //   extra-cerebral labels (skull, scalp, eyes,   U(0, 1.3) each, in a head draw; in a
 //     SynthSeg's ≥ 100 labels)                     skull-stripped draw each is kept with
@@ -52,6 +52,8 @@ const BRAINSTEM = [16, 28, 60], LESION = [25, 57, 77, 78, 79, 80, 81, 82];
 function t1Mean(label: number, g: number, gen: Generator, stripped: boolean): number {
   const u = (a: number, b: number) => a + (b - a) * gen.random();
   if (label === 0) return 0;
+  if (label === 24) return u(0.05, 0.4); // CSF around the brain: background class, but fluid in any scan
+  if ([31, 63, 136, 137, 163, 164].includes(label)) return g * u(0.6, 1.1); // choroid plexus: tissue, GM-like
   if (label >= 100 && !(label >= 251 && label <= 255)) return stripped && gen.random() >= 0.3 ? 0 : u(0, 1.3);
   if (THALAMUS.includes(label)) return g + (1 - g) * u(0.3, 0.7);
   if (PALLIDUM.includes(label)) return g + (1 - g) * u(0.5, 0.9);
@@ -85,7 +87,7 @@ export function synthesizeImage(labels: ArrayLike<number>, shape: readonly [numb
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
     if (Number.isNaN(mu[l]!)) {
-      const background = asegTissue(l) === TISSUE_BACKGROUND;
+      const background = asegTissue(l) === TISSUE_BACKGROUND && l !== 24;
       mu[l] = t1 ? t1Mean(l, g, gen, stripped) : l === 0 || (background && stripped && gen.random() >= 0.3) ? 0 : 0.05 + 0.95 * gen.random();
       sd[l] = mu[l] === 0 ? 0 : s0 + (s1 - s0) * gen.random();
     }
