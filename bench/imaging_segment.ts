@@ -27,13 +27,15 @@ import { readBytes } from '../src/node/fs.js';
 import { saveSegmenter, loadSegmenter } from '../src/node/segmenter_io.js';
 import { readTfjsLayersModel } from '../src/node/tfjs.js';
 import { segmenterModels, type SegmenterHyper } from '../src/models/registry.js';
-import { segmentVolume, type VolumeModel } from '../src/models/segment_volume.js';
+import { inferTiled, segmentVolume, type VolumeModel } from '../src/models/segment_volume.js';
+import { UNet3d } from '../src/models/unet3d.js';
 import { asegToTissue, templateTissue, TISSUE_CLASSES } from '../src/neuro/tissue.js';
 import { segmentationMetrics } from '../src/neuro/seg_metrics.js';
 import { conform } from '../src/neuro/conform.js';
 import { normaliseIntensity, PERCENTILE_NORMALISATION, type IntensityNormalisation } from '../src/neuro/intensity.js';
 import { synthesizeImage } from '../src/neuro/synth_t1.js';
 import { Generator } from '../src/tensor/random.js';
+import { tidy } from '../src/tensor/tensor.js';
 import { imageSource, synthSource, trainSegmenter, type Shape3 } from '../src/decode/seg_train.js';
 import type { Module } from '../src/nn/module.js';
 
@@ -81,13 +83,40 @@ const testDice = (m: VolumeModel) => dice(segment(m, test), testTruth);
  * labels cropped back.
  */
 function segment(m: VolumeModel, v: { data: Float32Array; shape: Shape3 }): Uint8Array {
+  if (m instanceof UNet3d) return segmentBlocks(m, v);
   const [nx, ny, nz] = v.shape;
   const P = v.shape.map((n) => Math.ceil(n / 8) * 8) as Shape3;
   const pad = new Float32Array(P[0] * P[1] * P[2]);
   for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) pad.set(v.data.subarray(nx * (j + ny * k), nx * (j + ny * k) + nx), P[0] * (j + P[1] * k));
-  const r = segmentVolume(m, { data: pad, shape: P }, { maxActivationBytes: 2 ** 33 }).labels;
+  const r = tidy(() => segmentVolume(m, { data: pad, shape: P }, { maxActivationBytes: 2 ** 33 }).labels);
   const out = new Uint8Array(nx * ny * nz);
   for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) out.set(r.subarray(P[0] * (j + P[1] * k), P[0] * (j + P[1] * k) + nx), nx * (j + ny * k));
+  return out;
+}
+
+/**
+ * The U-Net in 64³ blocks whose central 48³ are kept: its GroupNorm statistics are per input, so a
+ * whole volume (mostly background) would be normalised unlike the 48³ training patches, and a
+ * whole 256³ volume does not fit the wasm heap. Blocks with no signal in their core are background.
+ */
+function segmentBlocks(m: VolumeModel, v: { data: Float32Array; shape: Shape3 }): Uint8Array {
+  const T = 64, C = 48, M = (T - C) / 2;
+  const [nx, ny, nz] = v.shape;
+  const out = new Uint8Array(nx * ny * nz);
+  const x = new Float32Array(T ** 3);
+  const at = (i: number, j: number, k: number) => (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz ? 0 : v.data[i + nx * (j + ny * k)]!);
+  for (let k0 = 0; k0 < nz; k0 += C) for (let j0 = 0; j0 < ny; j0 += C) for (let i0 = 0; i0 < nx; i0 += C) {
+    let signal = false;
+    for (let k = k0; k < Math.min(nz, k0 + C) && !signal; k++) for (let j = j0; j < Math.min(ny, j0 + C) && !signal; j++) for (let i = i0; i < Math.min(nx, i0 + C); i++) if (at(i, j, k) > 0) { signal = true; break; }
+    if (!signal) continue;
+    // (i, j, k) C-order, k fastest, as segmentVolume lays a volume out
+    for (let a = 0; a < T; a++) for (let b = 0; b < T; b++) for (let c = 0; c < T; c++) x[(a * T + b) * T + c] = at(i0 - M + a, j0 - M + b, k0 - M + c);
+    // tidy: the transposed convolution's intermediates would otherwise wait for the garbage collector
+    const r = tidy(() => inferTiled(m, x, [T, T, T], { splits: [1, 1, 1] }).labels);
+    for (let a = M; a < M + C && i0 + a - M < nx; a++) for (let b = M; b < M + C && j0 + b - M < ny; b++) for (let c = M; c < M + C && k0 + c - M < nz; c++) {
+      out[i0 + a - M + nx * (j0 + b - M + ny * (k0 + c - M))] = r[(a * T + b) * T + c]!;
+    }
+  }
   return out;
 }
 
