@@ -62,10 +62,11 @@ export { segmentVolume, inferTiled, minMaxNormalize, type VolumeModel, type Scal
 export { readNpy, readNpz, openNpz, type NpyArray, type NpzFile } from './io/npz/index.js';
 export { openZip, type ZipArchive, type ZipEntry } from './io/zip/index.js';
 export { writeNifti, type NiftiWriteImage, type NiftiWriteOptions } from './io/nifti/index.js';
-export { MeshNet, MESHNET_DILATIONS } from './models/meshnet.js';
-export { UNet3d } from './models/unet3d.js';
+export { MeshNet, MESHNET_DILATIONS, meshNetStateShapes } from './models/meshnet.js';
+export { UNet3d, unet3dStateShapes } from './models/unet3d.js';
 export { segmenterModels, type SegmenterSpec, type SegmenterHyper } from './models/registry.js';
-export { encodeSegmenter, decodeSegmenter, SEGMENTER_FORMAT, type SegmenterMeta, type SegmenterConfig, type LoadedSegmenter } from './decode/segmenter_format.js';
-export { trainSegmenter, imageSource, synthSource, flipPermute, segmentationLoss, type PatchSource, type SegTrainOptions } from './decode/seg_train.js';
+export { encodeSegmenter, decodeSegmenter, checkSegmenterConfig, SEGMENTER_FORMAT, type SegmenterMeta, type SegmenterConfig, type LoadedSegmenter } from './decode/segmenter_format.js';
+export { trainSegmenter, imageSource, synthSource, flipPermute, segmentationLoss, type PatchSource, type SegTrainOptions, type SegHistoryRow } from './decode/seg_train.js';
 export { asegTissue, asegToTissue, templateTissue, TISSUE_CLASSES } from './neuro/tissue.js';
 export { synthesizeImage, gaussianBlur, applyBias } from './neuro/synth_t1.js';
+export { normaliseIntensity, headPercentiles, checkNormalisation, PERCENTILE_NORMALISATION, type IntensityNormalisation } from './neuro/intensity.js';

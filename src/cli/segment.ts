@@ -9,6 +9,7 @@ import { ArgumentError, DendriteError, ShapeError } from '../errors.js';
 import { readNifti, type NiftiImage } from '../io/nifti/index.js';
 import { conform, conformedAffine, unconform, type Conformed, type VolumeData } from '../neuro/conform.js';
 import { segmentVolume } from '../models/segment_volume.js';
+import { normaliseIntensity, type IntensityNormalisation } from '../neuro/intensity.js';
 import { setNumThreads, getNumThreads } from '../kernels/wasm/threads.js';
 import { threadsReady } from '../kernels/registry.js';
 import { saveNifti } from '../node/nifti.js';
@@ -28,7 +29,8 @@ export function defaultModelsDir(): string {
 
 export const SEGMENT_HELP = `usage: dendrite segment <t1.nii[.gz]> --model M [--models-dir DIR] [--out DIR] [--threads N] [--conform-size N]
 
-Segments a T1-weighted MRI volume with a 3-D network (brainchop's MeshNets imported from TF.js).
+Segments a T1-weighted MRI volume with a 3-D network (brainchop's MeshNets imported from TF.js,
+or a segmenter dendrite trained and saved, scaled as its config.json says).
 The T1 is conformed as FastSurfer does (resliced to 1 mm isotropic 256³ in LIA orientation,
 intensities scaled to uint8; skipped when it is already conformed), segmented in tiles with
 bounded memory, and the labels are mapped back onto the input's grid (nearest neighbour).
@@ -41,7 +43,8 @@ options:
   --model M          a model name in the models folder (model5_gw_ae: background / white / grey
                      matter; model18cls: 18 FreeSurfer structures) or the path of a model folder
                      (TF.js layers model: model.json and its weight shards; colormap.json, if
-                     present, names and colours the classes)
+                     present, names and colours the classes; or a dendrite-segmenter folder:
+                     config.json and model.safetensors)
   --models-dir DIR   where names are looked up (default $DENDRITE_DATA/mri/brainchop/models,
                      DENDRITE_DATA defaulting to ../shared/data)
   --out DIR          where <time>/ goes (default ./reports)
@@ -127,6 +130,10 @@ function slices(t1: Uint8Array, labels: Uint8Array, n: number, colors: readonly 
   return out;
 }
 
+function normalisationText(n: IntensityNormalisation): string {
+  return n.method === 'minmax' ? 'min-max scaled to [0, 1]' : `scaled by the p${n.low}..p${n.high} of the voxels above 0 to [0, 1] (clipped)`;
+}
+
 function prefixed(e: unknown, path: string): unknown {
   if (!(e instanceof DendriteError) || e.message.includes(path)) return e;
   const C = e.constructor as new (m: string) => DendriteError;
@@ -185,7 +192,10 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     const classes = seg.model.outChannels;
     const workers = await threadsReady();
     log(`${path}: ${shape.join('×')} ${img.dtype}, ${skip ? 'already conformed' : `conformed to ${size}³ 1 mm LIA`}; model ${seg.dir} (${seg.format}, ${classes} classes), ${getNumThreads()} threads (${workers} taking tasks)`);
-    const r = segmentVolume(seg.model, { data: conf.data, shape: conf.shape });
+    // a percentile-normalised volume is exactly [0, 1] with both ends reached, so segmentVolume's own
+    // min-max scaling leaves it as it is
+    const input = seg.normalisation.method === 'minmax' ? conf.data : normaliseIntensity(conf.data, seg.normalisation);
+    const r = segmentVolume(seg.model, { data: input, shape: conf.shape });
     lap('segment');
     const labels = skip ? r.labels : unconform({ shape: conf.shape, data: r.labels, affine: conf.affine }, { shape, affine: img.affine }).data;
     if (!skip) lap('labels to input space');
@@ -208,7 +218,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
       ['input', path], ['input grid', `${shape.join('×')} ${img.dtype}, voxel ${voxMm3.toPrecision(4)} mm³, affine from ${img.affineSource}`],
       ['conform', skip ? 'skipped (already 1 mm LIA uint8 on the conformed grid)' : `FastSurfer-style to ${size}³ 1 mm LIA uint8 (trilinear; intensity ${conf.srcMin.toPrecision(4)} + x / ${conf.scale.toPrecision(4)})`],
       ['model', `${seg.dir} (${seg.format}, ${classes} classes, ${seg.model.parameters().reduce((s, p) => s + p.numel, 0)} parameters)`],
-      ['inference', `min-max scaled to [0, 1], tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed), ${getNumThreads()} threads`],
+      ['inference', `${normalisationText(seg.normalisation)}, tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed), ${getNumThreads()} threads`],
       ['labels to input', skip ? 'none (same grid)' : 'nearest neighbour; 0 outside the conformed field of view'],
     ];
     const report = {

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArgumentError, FormatError } from '../errors.js';
 import type { VolumeModel } from '../models/segment_volume.js';
+import type { IntensityNormalisation } from '../neuro/intensity.js';
 import { readTfjsLayersModel } from '../node/tfjs.js';
 import { loadSegmenter as loadSavedSegmenter } from '../node/segmenter_io.js';
 
@@ -15,6 +16,8 @@ export interface Segmenter {
   /** Folder it came from, and the format that read it. */
   dir: string;
   format: string;
+  /** How the conformed T1 is scaled before the model sees it (brainchop's models: min-max). */
+  normalisation: IntensityNormalisation;
   /** One name and RGB colour per class when the folder ships them (brainchop's colormap*.json). */
   classNames?: string[];
   colors?: [number, number, number][];
@@ -59,8 +62,7 @@ export const SEGMENTER_FORMATS: SegmenterFormat[] = [
     detect: (dir) => isFile(join(dir, 'config.json')) && (readJson(join(dir, 'config.json')) as { format?: unknown }).format === 'dendrite-segmenter',
     load: (dir) => {
       const { model, config } = loadSavedSegmenter(dir);
-      if (config.normalisation.method !== 'minmax') throw new ArgumentError(`segment: ${dir} was trained with '${config.normalisation.method}' intensity normalisation; segment scales T1s min-max`);
-      return { model, dir, format: 'dendrite-segmenter', classNames: [...config.classes] };
+      return { model, dir, format: 'dendrite-segmenter', normalisation: config.normalisation, classNames: [...config.classes] };
     },
   },
   {
@@ -68,7 +70,7 @@ export const SEGMENTER_FORMATS: SegmenterFormat[] = [
     detect: (dir) => isFile(join(dir, 'model.json')),
     load: (dir) => {
       const model = readTfjsLayersModel(dir);
-      return { model, dir, format: 'tfjs-layers', ...readColormap(dir, model.outChannels) };
+      return { model, dir, format: 'tfjs-layers', normalisation: { method: 'minmax' }, ...readColormap(dir, model.outChannels) };
     },
   },
 ];

@@ -1,13 +1,16 @@
 // Training a volumetric segmenter (models/meshnet, models/unet3d) on random patches with the
-// one training loop (trainLoop), Adam, and cross-entropy plus an optional soft Dice loss.
+// one training loop (trainLoop), Adam (half-cosine decay over the time budget), and cross-entropy
+// plus an optional soft Dice loss, keeping the checkpoint that scores best on a validation volume.
 //
-// Patches come from sources: a labelled image (e.g. the MNI152 template with tissue labels from
-// its probability maps), with intensity augmentation (bias field, gamma, noise), or label maps
-// from which every patch's image is synthesised afresh (SynthSeg-style, neuro/synth_t1). Each
-// patch is centred on a voxel of a tissue class drawn uniformly from the non-background classes,
-// then flipped along random axes and its axes randomly permuted, so the model does not learn one
-// scan orientation. Patches are Fortran order [p, p, p]; the model sees them as (p, p, p)
-// C-order, i.e. with the axes reversed, and the labels are laid out the same way.
+// Patches come from sources: a labelled image normalised as the segmenter will normalise its
+// inputs (neuro/intensity; e.g. the MNI152 template with tissue labels from its probability
+// maps), with intensity augmentation (bias field, noise, gamma), or label maps from which whole
+// images are synthesised (SynthSeg-style, neuro/synth_t1) and normalised like a real scan. Patch
+// corners come from data/patches (centred on a voxel of a tissue class drawn uniformly from the
+// non-background classes); each patch is then flipped along random axes and its axes randomly
+// permuted, so the model does not learn one scan orientation. Patches are Fortran order
+// [p, p, p]; the model sees them as (p, p, p) C-order, i.e. with the axes reversed, and the
+// labels are laid out the same way.
 
 import { ArgumentError, ShapeError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
@@ -21,7 +24,8 @@ import { mean } from '../ops/reduce.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
 import { asegToTissue } from '../neuro/tissue.js';
-import { applyBias, rescale, synthesizeImage, type SynthOptions } from '../neuro/synth_t1.js';
+import { applyBias, synthesizeImage, type SynthOptions } from '../neuro/synth_t1.js';
+import { extractPatch, randomPatches, type Vec3 } from '../data/patches.js';
 import { trainLoop, type HistoryRow } from './trainer.js';
 
 export type Shape3 = [number, number, number];
@@ -34,91 +38,75 @@ export interface PatchSource {
   draw(gen: Generator, size: number): Patch;
 }
 
-/** Voxel indices of each class 1..K−1 (the patch centres), built once per volume. */
-function classIndex(labels: Uint8Array, classes: number): Int32Array[] {
-  const count = new Int32Array(classes);
-  for (const l of labels) if (l < classes) count[l]!++;
-  const idx = Array.from({ length: classes }, (_, c) => new Int32Array(count[c]!));
-  const fill = new Int32Array(classes);
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l < classes) idx[l]![fill[l]!++] = i;
-  }
-  return idx;
-}
-
-function centredStart(index: Int32Array[], shape: Shape3, size: number, gen: Generator): Shape3 {
-  const present = index.map((a, c) => (c > 0 && a.length > 0 ? c : -1)).filter((c) => c > 0);
-  if (present.length === 0) throw new ArgumentError('seg_train: a training volume has no foreground voxel');
-  const a = index[present[gen.int(0, present.length)]!]!;
-  let v = a[gen.int(0, a.length)]!;
-  const c = [0, 0, 0];
-  for (let ax = 0; ax < 3; ax++) {
-    c[ax] = v % shape[ax]!;
-    v = Math.floor(v / shape[ax]!);
-  }
-  return c.map((x, ax) => Math.min(shape[ax]! - size, Math.max(0, x - Math.floor(size / 2)))) as Shape3;
-}
-
-function crop<T extends Float32Array | Uint8Array>(data: T, shape: Shape3, start: Shape3, p: number, make: (n: number) => T): T {
-  const out = make(p * p * p);
-  let o = 0;
-  for (let k = 0; k < p; k++) for (let j = 0; j < p; j++) {
-    const base = start[0] + shape[0] * (start[1] + j + shape[1] * (start[2] + k));
-    for (let i = 0; i < p; i++) out[o++] = data[base + i]!;
-  }
-  return out;
-}
-
 function checkVolume(shape: Shape3, n: number, size: number, what: string): void {
   if (shape.some((s) => !Number.isInteger(s) || s < size)) throw new ShapeError(`seg_train: ${what} shape [${shape.join(', ')}] is smaller than the ${size}³ patch`);
   if (shape[0] * shape[1] * shape[2] !== n) throw new ShapeError(`seg_train: ${what} has ${n} voxels for shape [${shape.join(', ')}]`);
 }
 
-/** Intensity augmentation of a [0, 1] patch: bias field, gamma, noise (none with `strength` 0). */
-function augmentIntensity(img: Float32Array, labels: Uint8Array, p: number, gen: Generator, strength: number): void {
-  if (strength <= 0) return;
-  applyBias(img, [p, p, p], gen, 0.2 * strength);
-  const noise = 0.02 * strength * gen.random();
-  for (let i = 0; i < img.length; i++) if (labels[i]) img[i] = Math.max(0, img[i]! + noise * gen.normal());
-  const g = Math.exp(0.2 * strength * gen.normal());
-  for (let i = 0; i < img.length; i++) img[i] = Math.min(1, Math.max(0, img[i]!)) ** g;
+/** `count` patch corners centred on voxels of classes 1..K−1 drawn uniformly (data/patches). */
+function foregroundStarts(labels: Uint8Array, shape: Shape3, p: number, count: number, classes: number, gen: Generator, what: string): Vec3[] {
+  const fg = Array.from({ length: classes - 1 }, (_, c) => c + 1);
+  try {
+    return randomPatches(shape, p, count, { labels, balance: 'label', classes: fg, seed: gen.int(0, 2 ** 31) });
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ArgumentError(`seg_train: ${what} has no foreground voxel (${e.message})`);
+    throw e;
+  }
 }
 
-/** Patches of one labelled image (values in [0, 1], tissue labels 0..classes−1). */
+/** Intensity augmentation of a [0, 1] patch: bias field, noise, gamma (none with `strength` 0). */
+function augmentIntensity(img: Float32Array, p: number, gen: Generator, strength: number): void {
+  if (strength <= 0) return;
+  applyBias(img, [p, p, p], gen, 0.15 * strength * gen.random());
+  const noise = 0.03 * strength * gen.random();
+  const g = Math.exp(0.12 * strength * gen.normal());
+  for (let i = 0; i < img.length; i++) {
+    const v = img[i]! > 0 ? img[i]! + noise * gen.normal() : 0;
+    img[i] = Math.min(1, Math.max(0, v)) ** g;
+  }
+}
+
+/** Patches of one labelled image (normalised to [0, 1], tissue labels 0..classes−1). */
 export function imageSource(name: string, image: Float32Array, labels: Uint8Array, shape: Shape3, classes: number, augment = 1): PatchSource {
   if (image.length !== labels.length) throw new ShapeError(`seg_train: ${name} has ${image.length} voxels but ${labels.length} labels`);
-  const index = classIndex(labels, classes);
+  let starts: Vec3[] = [];
   return {
     name,
     draw(gen, p) {
       checkVolume(shape, image.length, p, name);
-      const s = centredStart(index, shape, p, gen);
-      const img = crop(image, shape, s, p, (n) => new Float32Array(n));
-      const lab = crop(labels, shape, s, p, (n) => new Uint8Array(n));
-      augmentIntensity(img, lab, p, gen, augment);
-      return { image: img, labels: lab };
+      if (starts.length === 0) starts = foregroundStarts(labels, shape, p, 32, classes, gen, name);
+      const s = starts.pop()!;
+      const img = extractPatch(image, shape, s, p);
+      augmentIntensity(img, p, gen, augment);
+      return { image: img, labels: extractPatch(labels, shape, s, p) };
     },
   };
 }
 
-/** Synthetic patches from FreeSurfer label maps: a fresh random-contrast image for every patch. */
-export function synthSource(name: string, maps: { labels: ArrayLike<number>; shape: Shape3 }[], opts: SynthOptions = {}): PatchSource {
+/**
+ * Synthetic patches from FreeSurfer label maps: a whole random-contrast image of one map at a time
+ * (neuro/synth_t1, normalised over the whole volume as a real scan is), `perVolume` patches from
+ * each before the next is synthesised.
+ */
+export function synthSource(name: string, maps: { labels: ArrayLike<number>; shape: Shape3 }[], opts: SynthOptions = {}, perVolume = 6): PatchSource {
+  if (maps.length === 0) throw new ArgumentError(`seg_train: ${name} has no label maps`);
+  if (!Number.isInteger(perVolume) || perVolume < 1) throw new ArgumentError(`seg_train: ${name}: perVolume must be a positive integer, got ${perVolume}`);
   const prepared = maps.map((m) => {
     const raw = Int32Array.from(m.labels as ArrayLike<number>);
-    const tissue = asegToTissue(raw);
-    return { raw, tissue, shape: m.shape, index: classIndex(tissue, 4) };
+    return { raw, tissue: asegToTissue(raw), shape: m.shape };
   });
-  if (prepared.length === 0) throw new ArgumentError(`seg_train: ${name} has no label maps`);
+  let image: Float32Array | null = null, map = prepared[0]!, starts: Vec3[] = [];
   return {
     name,
     draw(gen, p) {
-      const m = prepared[gen.int(0, prepared.length)]!;
-      checkVolume(m.shape, m.raw.length, p, name);
-      const s = centredStart(m.index, m.shape, p, gen);
-      const raw = crop(m.raw as unknown as Float32Array, m.shape, s, p, (n) => new Float32Array(n));
-      const image = synthesizeImage(raw, [p, p, p], gen, opts);
-      return { image, labels: crop(m.tissue, m.shape, s, p, (n) => new Uint8Array(n)) };
+      if (!image || starts.length === 0) {
+        map = prepared[gen.int(0, prepared.length)]!;
+        checkVolume(map.shape, map.raw.length, p, name);
+        image = synthesizeImage(map.raw, map.shape, gen, opts);
+        starts = foregroundStarts(map.tissue, map.shape, p, perVolume, 4, gen, name);
+      }
+      const s = starts.pop()!;
+      return { image: extractPatch(image, map.shape, s, p), labels: extractPatch(map.tissue, map.shape, s, p) };
     },
   };
 }
@@ -173,23 +161,41 @@ export interface SegTrainOptions {
   /** Stop after this many epochs (default 1000) or `minutes`, whichever comes first. */
   epochs?: number;
   minutes?: number;
+  /** Adam's learning rate; with `minutes`, it decays along a half cosine to `lr` × `lrFloor` (default 0.05) at the deadline. */
   lr?: number;
+  lrFloor?: number;
   diceWeight?: number;
   seed?: number;
-  /** Each patch is multiplied by a factor drawn from [1 − scaleAugment, 1] (default 0.6). */
-  scaleAugment?: number;
   /** Draw weights of the sources (default equal). */
   weights?: number[];
-  onEpoch?: (row: HistoryRow) => void;
+  /**
+   * Checkpoint selection: every `every` epochs (and after the last) `score` rates the model (in
+   * eval mode; higher is better, e.g. mean Dice on a held-out volume); the model ends with the
+   * weights that scored best.
+   */
+  validate?: { every: number; score: (model: Module) => number };
+  onEpoch?: (row: SegHistoryRow) => void;
 }
 
-/** Trains `model` on patches of `sources`; returns the history (one row per epoch) and seconds. */
-export function trainSegmenter(model: Module & { outChannels: number }, sources: PatchSource[], o: SegTrainOptions = {}): { history: HistoryRow[]; seconds: number; patches: number } {
+export interface SegHistoryRow extends HistoryRow {
+  /** The validation score after this epoch, when one was taken. */
+  score?: number;
+}
+
+function snapshot(model: Module): Record<string, Tensor> {
+  const sd = model.stateDict();
+  return Object.fromEntries(Object.entries(sd).map(([k, t]) => [k, tensor(t.dataSync().slice(), { shape: [...t.shape], dtype: t.dtype })]));
+}
+
+/** Trains `model` on patches of `sources`; returns the history (one row per epoch), seconds, and the chosen epoch. */
+export function trainSegmenter(model: Module & { outChannels: number }, sources: PatchSource[], o: SegTrainOptions = {}): { history: SegHistoryRow[]; seconds: number; patches: number; bestEpoch: number; bestScore: number | null } {
   const p = o.patch ?? 48, B = o.batchSize ?? 1, steps = o.stepsPerEpoch ?? 20;
   if (!Number.isInteger(p) || p < 2) throw new ArgumentError(`trainSegmenter: patch must be an integer ≥ 2, got ${p}`);
   if (sources.length === 0) throw new ArgumentError('trainSegmenter: no patch sources');
   const w = o.weights ?? sources.map(() => 1);
   if (w.length !== sources.length || w.some((x) => !(x >= 0)) || !(w.reduce((a, b) => a + b, 0) > 0)) throw new ArgumentError(`trainSegmenter: weights [${w.join(', ')}] must be ${sources.length} non-negative numbers, not all 0`);
+  const every = o.validate?.every ?? 0;
+  if (o.validate && !(Number.isInteger(every) && every >= 1)) throw new ArgumentError(`trainSegmenter: validate.every must be a positive integer, got ${every}`);
   const total = w.reduce((a, b) => a + b, 0);
   const gen = new Generator(o.seed ?? 0);
   const pick = () => {
@@ -197,22 +203,19 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
     for (let i = 0; i < w.length; i++) if ((r -= w[i]!) < 0) return sources[i]!;
     return sources[sources.length - 1]!;
   };
-  const opt = new Adam(model.parameters(), { lr: o.lr ?? 3e-3 });
+  const lr0 = o.lr ?? 3e-3, floor = o.lrFloor ?? 0.05;
+  const opt = new Adam(model.parameters(), { lr: lr0 });
   const dw = o.diceWeight ?? 1;
   const t0 = performance.now();
   const deadline = o.minutes === undefined ? Infinity : t0 + o.minutes * 60_000;
-  const history: HistoryRow[] = [];
-  let patches = 0;
+  const history: SegHistoryRow[] = [];
+  let patches = 0, best: { epoch: number; score: number; state: Record<string, Tensor> } | null = null;
   function* batches(): Iterable<[Tensor, Tensor]> {
     for (let s = 0; s < steps; s++) {
       const x = new Float32Array(B * p ** 3);
       const y = new Int32Array(B * p ** 3);
       for (let b = 0; b < B; b++) {
         const pt = flipPermute(pick().draw(gen, p), p, gen);
-        // min-max scaling puts tissue at different levels in different scans (one bright voxel
-        // halves them all): a random global scale teaches contrast rather than absolute levels
-        const scale = 1 - (o.scaleAugment ?? 0.6) * gen.random();
-        for (let v = 0; v < pt.image.length; v++) pt.image[v] = pt.image[v]! * scale;
         x.set(pt.image, b * p ** 3);
         y.set(pt.labels, b * p ** 3);
       }
@@ -220,20 +223,27 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
       yield [tensor(x, { shape: [B, 1, p, p, p] }), tensor(y, { shape: [B, p, p, p] })];
     }
   }
+  const validate = (row: SegHistoryRow) => {
+    model.eval();
+    const score = o.validate!.score(model);
+    row.score = score;
+    if (!best || score > best.score) best = { epoch: row.epoch, score, state: snapshot(model) };
+  };
   const maxEpochs = o.epochs ?? 1000;
   for (let e = 1; e <= maxEpochs && performance.now() < deadline; e++) {
+    if (Number.isFinite(deadline)) {
+      const f = Math.min(1, (performance.now() - t0) / (deadline - t0));
+      for (const g of opt.paramGroups) g.lr = lr0 * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * f)));
+    }
     const r = trainLoop(model, batches, { epochs: 1, optimizer: opt, accuracy: false, lossFn: (a, b) => segmentationLoss(a, b, dw) });
-    const row = { ...r.history[0]!, epoch: e };
+    const row: SegHistoryRow = { ...r.history[0]!, epoch: e };
+    const last = e === maxEpochs || performance.now() >= deadline;
+    if (o.validate && (e % every === 0 || last)) validate(row);
     history.push(row);
     o.onEpoch?.(row);
   }
   model.eval();
-  return { history, seconds: (performance.now() - t0) / 1000, patches };
-}
-
-/** Scales a volume to [0, 1] by its min and max, as segmentVolume does (float32). */
-export function minMax01(data: ArrayLike<number>): Float32Array {
-  const out = Float32Array.from(data as ArrayLike<number>);
-  rescale(out);
-  return out;
+  const chosen = best as { epoch: number; score: number; state: Record<string, Tensor> } | null;
+  if (chosen) model.loadStateDict(chosen.state);
+  return { history, seconds: (performance.now() - t0) / 1000, patches, bestEpoch: chosen ? chosen.epoch : history.length, bestScore: chosen ? chosen.score : null };
 }

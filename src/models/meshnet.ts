@@ -26,6 +26,31 @@ export interface MeshNetOptions {
 
 export const MESHNET_DILATIONS: readonly number[] = [1, 2, 4, 8, 16, 8, 4, 2, 1];
 
+/**
+ * The state dict's keys and shapes of the MeshNet `o` describes, computed without building it, so
+ * that a saved config can be checked against its weights before anything is allocated.
+ */
+export function meshNetStateShapes(o: MeshNetOptions): Record<string, number[]> {
+  const cin = o.inChannels ?? 1, C = o.channels ?? 21, K = o.classes;
+  const out: Record<string, number[]> = {};
+  let c = cin;
+  (o.dilations ?? MESHNET_DILATIONS).forEach((_, i) => {
+    out[`conv${i}.weight`] = [C, c, 3, 3, 3];
+    out[`conv${i}.bias`] = [C];
+    out[`norm${i}.weight`] = [C];
+    out[`norm${i}.bias`] = [C];
+    if ((o.norm ?? 'batch') === 'batch') {
+      out[`norm${i}.running_mean`] = [C];
+      out[`norm${i}.running_var`] = [C];
+      out[`norm${i}.num_batches_tracked`] = [];
+    }
+    c = C;
+  });
+  out['classifier.weight'] = [K, c, 1, 1, 1];
+  out['classifier.bias'] = [K];
+  return out;
+}
+
 export class MeshNet extends Module {
   readonly inChannels: number;
   readonly outChannels: number;

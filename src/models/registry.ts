@@ -10,8 +10,8 @@ import { Deep4Net } from './deep4.js';
 import { EEGNet } from './eegnet.js';
 import { ConvAutoencoder1d } from './conv_autoencoder.js';
 import { SpectrumCNN } from './spectrum_cnn.js';
-import { MeshNet } from './meshnet.js';
-import { UNet3d } from './unet3d.js';
+import { MeshNet, meshNetStateShapes, type MeshNetOptions } from './meshnet.js';
+import { UNet3d, unet3dStateShapes } from './unet3d.js';
 import type { VolumeModel } from './segment_volume.js';
 import { ArgumentError } from '../errors.js';
 
@@ -80,6 +80,8 @@ export type SegmenterHyper = Record<string, number | string | number[]>;
 /** How to build one 3-D segmentation network (models/meshnet, models/unet3d) from its config. */
 export interface SegmenterSpec {
   make: (inChannels: number, classes: number, hyper: SegmenterHyper) => VolumeModel;
+  /** The state dict's keys and shapes `make` would give, computed without allocating (to check a saved config against its weights first). */
+  stateShapes: (inChannels: number, classes: number, hyper: SegmenterHyper) => Record<string, number[]>;
   /** Hyper-parameters when the caller gives none. */
   defaults: SegmenterHyper;
 }
@@ -90,20 +92,24 @@ function num(h: SegmenterHyper, k: string, arch: string): number {
   return v;
 }
 
+function meshNetOptions(inChannels: number, classes: number, h: SegmenterHyper): MeshNetOptions {
+  const d = h['dilations'];
+  if (!Array.isArray(d)) throw new ArgumentError(`segmenter meshnet: hyper-parameter 'dilations' must be a list, got ${JSON.stringify(d)}`);
+  const norm = h['norm'];
+  if (norm !== 'batch' && norm !== 'group') throw new ArgumentError(`segmenter meshnet: norm must be 'batch' or 'group', got ${JSON.stringify(norm)}`);
+  return { inChannels, classes, channels: num(h, 'channels', 'meshnet'), dilations: d, norm };
+}
+
 /** Volumetric segmenters by architecture name. */
 export const segmenterModels = new Map<string, SegmenterSpec>([
   ['meshnet', {
     defaults: { channels: 21, dilations: [1, 2, 4, 8, 16, 8, 4, 2, 1], norm: 'batch' },
-    make: (inChannels, classes, h) => {
-      const d = h['dilations'];
-      if (!Array.isArray(d)) throw new ArgumentError(`segmenter meshnet: hyper-parameter 'dilations' must be a list, got ${JSON.stringify(d)}`);
-      const norm = h['norm'];
-      if (norm !== 'batch' && norm !== 'group') throw new ArgumentError(`segmenter meshnet: norm must be 'batch' or 'group', got ${JSON.stringify(norm)}`);
-      return new MeshNet({ inChannels, classes, channels: num(h, 'channels', 'meshnet'), dilations: d, norm });
-    },
+    make: (inChannels, classes, h) => new MeshNet(meshNetOptions(inChannels, classes, h)),
+    stateShapes: (inChannels, classes, h) => meshNetStateShapes(meshNetOptions(inChannels, classes, h)),
   }],
   ['unet3d', {
     defaults: { baseChannels: 8, levels: 3 },
     make: (inChannels, classes, h) => new UNet3d({ inChannels, classes, baseChannels: num(h, 'baseChannels', 'unet3d'), levels: num(h, 'levels', 'unet3d') }),
+    stateShapes: (inChannels, classes, h) => unet3dStateShapes({ inChannels, classes, baseChannels: num(h, 'baseChannels', 'unet3d'), levels: num(h, 'levels', 'unet3d') }),
   }],
 ]);

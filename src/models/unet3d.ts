@@ -53,6 +53,37 @@ class ConvBlock extends Module {
   }
 }
 
+/** The state dict's keys and shapes of the U-Net `o` describes, computed without building it. */
+export function unet3dStateShapes(o: UNet3dOptions): Record<string, number[]> {
+  const cin = o.inChannels ?? 1, b = o.baseChannels ?? 8, L = o.levels ?? 3, K = o.classes;
+  const out: Record<string, number[]> = {};
+  const block = (name: string, ci: number, co: number) => {
+    out[`${name}.c1.weight`] = [co, ci, 3, 3, 3];
+    out[`${name}.c1.bias`] = [co];
+    out[`${name}.n1.weight`] = [co];
+    out[`${name}.n1.bias`] = [co];
+    out[`${name}.c2.weight`] = [co, co, 3, 3, 3];
+    out[`${name}.c2.bias`] = [co];
+    out[`${name}.n2.weight`] = [co];
+    out[`${name}.n2.bias`] = [co];
+  };
+  let c = cin;
+  for (let l = 0; l < L; l++) {
+    block(`down${l}`, c, b * 2 ** l);
+    c = b * 2 ** l;
+  }
+  for (let l = L - 2; l >= 0; l--) {
+    const w = b * 2 ** l;
+    out[`up${l}.weight`] = [c, w, 2, 2, 2];
+    out[`up${l}.bias`] = [w];
+    block(`upBlock${l}`, 2 * w, w);
+    c = w;
+  }
+  out['classifier.weight'] = [K, c, 1, 1, 1];
+  out['classifier.bias'] = [K];
+  return out;
+}
+
 export class UNet3d extends Module {
   readonly inChannels: number;
   readonly outChannels: number;

@@ -1,10 +1,15 @@
 // Four tissue classes for brain segmentation, and how to get them from FreeSurfer aseg labels
-// and from the MNI152 template's probability maps.
+// and from the MNI152 template's probability maps. One table serves the VoxelMorph subject's
+// aseg and SynthSeg's training label maps alike.
 //
-//   0 background  0, and every non-brain label (SynthSeg's extra-cerebral labels ≥ 100, e.g.
-//                 skull, scalp, eyes, except the corpus callosum 251–255)
-//   1 CSF/other   ventricles 4, 5, 43, 44, 14, 15, 72; CSF 24; vessels 30, 62; choroid plexus
-//                 31, 63; lesions 25, 57; non-WM hypointensities 80, 81, 82; any other brain label
+//   0 background  0 and every non-brain label: extra-cerebral CSF 24 (SynthSeg's maps label the
+//                 CSF around the brain 24; FreeSurfer's aseg leaves sulcal CSF 0, so it is
+//                 background in both), and SynthSeg's extra-cerebral labels ≥ 100 (skull, scalp,
+//                 eyes, ...; 502–530) except those below
+//   1 CSF/other   ventricles 4, 5, 43, 44, 14, 15, 72; vessels 30, 62; choroid plexus 31, 63 and
+//                 SynthSeg's 136, 137, 163, 164 (inside the lateral ventricles and their
+//                 temporal horns, on the thalamus and hippocampus: choroid plexus); lesions 25,
+//                 57; non-WM hypointensities 80, 81, 82; any other brain label below 100
 //   2 grey matter cerebral cortex 3, 42; cerebellar cortex 8, 47; thalamus 9, 10, 48, 49;
 //                 caudate 11, 50; putamen 12, 51; pallidum 13, 52; hippocampus 17, 53; amygdala
 //                 18, 54; accumbens 26, 58
@@ -20,13 +25,16 @@ export const TISSUE_BACKGROUND = 0, TISSUE_CSF = 1, TISSUE_GM = 2, TISSUE_WM = 3
 
 const GM = [3, 42, 8, 47, 9, 10, 48, 49, 11, 50, 12, 51, 13, 52, 17, 53, 18, 54, 26, 58];
 const WM = [2, 41, 7, 46, 16, 28, 60, 77, 78, 79, 85, 251, 252, 253, 254, 255];
+const EXTRA_CEREBRAL_CSF = 24;
+const CHOROID = [31, 63, 136, 137, 163, 164];
 
 /** The tissue class of one FreeSurfer label. */
 export function asegTissue(label: number): number {
   if (!Number.isInteger(label) || label < 0) throw new ArgumentError(`asegTissue: label ${label} is not a FreeSurfer label`);
-  if (label === 0) return TISSUE_BACKGROUND;
+  if (label === 0 || label === EXTRA_CEREBRAL_CSF) return TISSUE_BACKGROUND;
   if (GM.includes(label)) return TISSUE_GM;
   if (WM.includes(label)) return TISSUE_WM;
+  if (CHOROID.includes(label)) return TISSUE_CSF;
   if (label >= 100) return TISSUE_BACKGROUND;
   return TISSUE_CSF;
 }

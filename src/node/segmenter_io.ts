@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError } from '../errors.js';
-import { decodeSegmenter, encodeSegmenter, type LoadedSegmenter, type SegmenterMeta } from '../decode/segmenter_format.js';
+import { checkSegmenterConfig, decodeSegmenter, encodeSegmenter, type LoadedSegmenter, type SegmenterMeta } from '../decode/segmenter_format.js';
 import type { VolumeModel } from '../models/segment_volume.js';
 import { readBytes, writeFileAtomic } from './fs.js';
 
@@ -26,6 +26,6 @@ export function loadSegmenter(dir: string): LoadedSegmenter {
     throw new FormatError(`segmenter ${cfgPath}: ${(e as Error).message}`);
   }
   // the config alone first: a config that is not a segmenter's is a FormatError before any weights are read
-  decodeSegmenter(json, null, dir);
+  checkSegmenterConfig(json, dir);
   return decodeSegmenter(json, readBytes(join(dir, 'model.safetensors')), dir);
 }

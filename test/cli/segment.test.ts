@@ -14,6 +14,8 @@ import { ArgumentError, FormatError, ShapeError } from '../../src/errors.js';
 import { readNifti } from '../../src/io/nifti/index.js';
 import { conform, matmul4, unconform } from '../../src/neuro/conform.js';
 import { segmentVolume } from '../../src/models/segment_volume.js';
+import { normaliseIntensity } from '../../src/neuro/intensity.js';
+import { tensor } from '../../src/tensor/creation.js';
 import { readTfjsLayersModel } from '../../src/node/tfjs.js';
 import { saveNifti } from '../../src/node/nifti.js';
 import { saveSegmenter } from '../../src/node/segmenter_io.js';
@@ -104,6 +106,36 @@ test('segment: labels.nii.gz on the input grid equal segmentVolume on the confor
     assert.deepEqual(stages.map((r) => r.step), [1, 2, 3, 4, 5, 6, 7]);
     assert.ok(stages.every((r) => r.seconds >= 0));
     assert.equal(JSON.parse(readFileSync(join(b.dir, 'status.json'), 'utf8')).status, 'done');
+  } finally {
+    rmSync(tmp, { recursive: true });
+  }
+});
+
+test("segment: a saved segmenter's percentile normalisation is applied before the model", async (t) => {
+  if (skipMissing(t, t1Path)) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'segment-'));
+  try {
+    const c = crops(tmp);
+    // a one-layer MeshNet that labels each voxel by the nearest of the levels 0, 1/3, 2/3, 1 of its
+    // scaled intensity, so that its labels show how the volume was scaled
+    const hyper = { channels: 1, dilations: [1], norm: 'batch' };
+    const net = segmenterModels.get('meshnet')!.make(1, 4, hyper);
+    const sd = net.stateDict();
+    const centre = new Float32Array(27);
+    centre[13] = 1;
+    const lv = [0, 1 / 3, 2 / 3, 1];
+    net.loadStateDict({ ...sd, 'conv0.weight': tensor(centre, { shape: [1, 1, 3, 3, 3] }), 'conv0.bias': tensor([0]), 'classifier.weight': tensor(lv, { shape: [4, 1, 1, 1, 1] }), 'classifier.bias': tensor(lv.map((v) => -v * v / 2)) });
+    net.eval();
+    const meta = { arch: 'meshnet', hyper, classes: ['background', 'csf', 'gm', 'wm'] };
+    const pct = { method: 'percentile' as const, low: 0.5, high: 99 };
+    saveSegmenter(join(tmp, 'pct'), net as unknown as VolumeModel, { ...meta, normalisation: pct });
+    saveSegmenter(join(tmp, 'mm'), net as unknown as VolumeModel, { ...meta, normalisation: { method: 'minmax' } });
+    const run = async (m: string) => (await segmentCommand([c.liaFile, '--model', join(tmp, m), '--out', join(tmp, 'out'), '--conform-size', String(N)], () => {})).labels;
+    const a = await run('pct'), b = await run('mm');
+    const want = segmentVolume(net as unknown as VolumeModel, { data: normaliseIntensity(c.lia, pct), shape: [N, N, N] }).labels;
+    assert.deepEqual(a, want);
+    assert.deepEqual(b, segmentVolume(net as unknown as VolumeModel, { data: c.lia, shape: [N, N, N] }).labels);
+    assert.notDeepEqual(a, b);
   } finally {
     rmSync(tmp, { recursive: true });
   }

@@ -31,9 +31,9 @@ test('a few Adam steps on a tiny volume lower the segmentation loss (MeshNet and
   const { image, labels } = bands();
   const src = imageSource('bands', image, labels, [N, N, N], 4, 0);
   for (const model of [new MeshNet({ classes: 4, channels: 4, dilations: [1, 2, 1] }), new UNet3d({ classes: 4, baseChannels: 4, levels: 2 })]) {
-    const r = trainSegmenter(model, [src], { patch: 8, stepsPerEpoch: 8, epochs: 6, lr: 2e-2, seed: 3 });
-    assert.equal(r.history.length, 6);
-    assert.equal(r.patches, 48);
+    const r = trainSegmenter(model, [src], { patch: 8, stepsPerEpoch: 8, epochs: 8, lr: 2e-2, seed: 3 });
+    assert.equal(r.history.length, 8);
+    assert.equal(r.patches, 64);
     const first = r.history[0]!.trainLoss, last = r.history.at(-1)!.trainLoss;
     assert.ok(Number.isFinite(last) && last < 0.8 * first, `${model.constructor.name}: loss ${first} → ${last}`);
   }
@@ -67,13 +67,55 @@ test('saveSegmenter → loadSegmenter gives identical logits; mismatched configs
     assert.throws(() => loadSegmenter(dir), FormatError);
     rewrite({ ...cfg, hyper: { ...cfg.hyper, dilations: 'x' } });
     assert.throws(() => loadSegmenter(dir), FormatError);
+    // a config claiming huge layers is refused from the weights' shapes before any model is built
+    // (building it first would try to allocate 27 × 10¹⁰ weights per layer)
+    rewrite({ ...cfg, hyper: { ...cfg.hyper, channels: 100_000 } });
+    assert.throws(() => loadSegmenter(dir), (e: Error) => e instanceof StateDictError && /conv0.weight is \[4, 1, 3, 3, 3\], the config needs \[100000, 1, 3, 3, 3\]/.test(e.message));
+    rewrite({ ...cfg, normalisation: { method: 'percentile', low: 50, high: 5 } });
+    assert.throws(() => loadSegmenter(dir), (e: Error) => e instanceof FormatError && /low 50, high 5/.test(e.message));
+    // configs written before the normalisation field existed load as min-max, as they were trained
+    const old = { ...cfg };
+    delete old.normalisation;
+    rewrite(old);
+    assert.deepEqual(loadSegmenter(dir).config.normalisation, { method: 'minmax' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
+test('a percentile normalisation is saved and read back', () => {
+  const model = new MeshNet({ classes: 4, channels: 2, dilations: [1] });
+  const dir = mkdtempSync(join(tmpdir(), 'dendrite-seg-'));
+  try {
+    const normalisation = { method: 'percentile' as const, low: 0.5, high: 99 };
+    saveSegmenter(dir, model, { arch: 'meshnet', hyper: { channels: 2, dilations: [1], norm: 'batch' }, classes: ['a', 'b', 'c', 'd'], normalisation });
+    assert.deepEqual(loadSegmenter(dir).config.normalisation, normalisation);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the model ends with the weights of the best-scoring validation, not the last', () => {
+  const { image, labels } = bands();
+  const model = new MeshNet({ classes: 4, channels: 4, dilations: [1, 2, 1] });
+  const scores = [0.2, 0.9, 0.4];
+  let calls = 0;
+  let atBest: Float32Array | null = null;
+  const w = () => Float32Array.from(model.stateDict()['conv0.weight']!.dataSync() as Float32Array);
+  const r = trainSegmenter(model, [imageSource('bands', image, labels, [N, N, N], 4, 0)], {
+    patch: 8, stepsPerEpoch: 3, epochs: 3, lr: 2e-2,
+    validate: { every: 1, score: () => { if (calls === 1) atBest = w(); return scores[calls++]!; } },
+  });
+  assert.equal(calls, 3);
+  assert.equal(r.bestEpoch, 2);
+  assert.equal(r.bestScore, 0.9);
+  assert.deepEqual(r.history.map((h) => h.score), scores);
+  assert.deepEqual(w(), atBest);
+  assert.throws(() => trainSegmenter(model, [imageSource('bands', image, labels, [N, N, N], 4, 0)], { patch: 8, epochs: 1, validate: { every: 0, score: () => 0 } }), /validate.every/);
+});
+
 test('aseg labels map to tissue classes as documented', () => {
-  assert.deepEqual([0, 2, 3, 4, 7, 8, 10, 16, 17, 24, 28, 41, 42, 43, 251, 502].map(asegTissue), [0, 3, 2, 1, 3, 2, 2, 3, 2, 1, 3, 3, 2, 1, 3, 0]);
+  assert.deepEqual([0, 2, 3, 4, 7, 8, 10, 16, 17, 24, 28, 41, 42, 43, 136, 251, 502].map(asegTissue), [0, 3, 2, 1, 3, 2, 2, 3, 2, 0, 3, 3, 2, 1, 1, 3, 0]);
   assert.deepEqual([...asegToTissue([0, 42, 41, 4, 0])], [0, 2, 3, 1, 0]);
   // template: outside the brain 0, else argmax of (1 − gm − wm, gm, wm)
   assert.deepEqual([...templateTissue([0, 100, 100, 100], [200, 200, 50, 20], [0, 30, 180, 10], 255)], [0, 2, 3, 1]);
@@ -89,6 +131,12 @@ test('synthetic images: background 0, values in [0, 1], a new contrast per draw;
     if (labels[v] === 0) assert.equal(a[v], 0);
   }
   assert.notDeepEqual(a, b);
+  // with the T1 prior, every draw orders white matter > grey matter > ventricles
+  const med = (img: Float32Array, l: number) => Float32Array.from(img.filter((_, v) => labels[v] === l)).sort()[Math.floor(labels.filter((x) => x === l).length / 2)]!;
+  for (let d = 0; d < 10; d++) {
+    const x = synthesizeImage(labels, [10, 10, 10], g, { t1Prior: 1, blur: [0, 0] });
+    assert.ok(med(x, 2) > med(x, 3) && med(x, 3) > med(x, 4), `draw ${d}: WM ${med(x, 2)}, GM ${med(x, 3)}, CSF ${med(x, 4)}`);
+  }
   const src = synthSource('s', [{ labels, shape: [10, 10, 10] }]);
   const p = src.draw(g, 6);
   assert.equal(p.image.length, 216);
