@@ -42,7 +42,7 @@ import type { Module } from '../src/nn/module.js';
 const { values } = parseArgs({ options: {
   arch: { type: 'string' }, minutes: { type: 'string' }, channels: { type: 'string' }, patch: { type: 'string' },
   lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' },
-  model: { type: 'string', multiple: true }, 'validate-every': { type: 'string' }, quick: { type: 'boolean' },
+  model: { type: 'string', multiple: true }, init: { type: 'string' }, 'validate-every': { type: 'string' }, quick: { type: 'boolean' },
 } });
 const quick = values.quick ?? false;
 const root = values.data ?? process.env['DENDRITE_DATA'] ?? '../shared/data';
@@ -174,6 +174,13 @@ if (archs.length > 0) {
   for (const arch of archs) {
     const hyper = hyperOf(arch);
     const model = segmenterModels.get(arch)!.make(1, 4, hyper);
+    // --init DIR continues from a saved segmenter of the same architecture and size (--channels must match)
+    if (values.init !== undefined) {
+      const init = loadSegmenter(values.init);
+      if (init.config.arch !== arch) throw new Error(`--init ${values.init} holds a ${init.config.arch}, not a ${arch}`);
+      model.loadStateDict(init.model.stateDict());
+      log(`${arch}: starting from ${values.init}`);
+    }
     log(`${arch} ${JSON.stringify(hyper)}: ${params(model)} parameters; training ${minutes} min on ${patch}³ patches`);
     const tr = trainSegmenter(model, [synth, template], {
       patch, minutes, seed, weights: [3, 1], stepsPerEpoch: Number(values.steps ?? 20), lr: Number(values.lr ?? 3e-3), diceWeight: 1,
