@@ -42,7 +42,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
     y.backward(seed);
     inputs.forEach((x, i) => {
       if (!x.requiresGrad) return;
-      const g = x.grad ? x.grad.dataSync() : new Float64Array(x.numel);
+      const g = x.ownedGrad ? x.ownedGrad.dataSync() : new Float64Array(x.numel);
       analytic[i]![k]!.set(g);
     });
   }

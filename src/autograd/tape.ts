@@ -3,7 +3,7 @@
 // gradients into leaves' `.grad`.
 
 import { AutogradError, ShapeError } from '../errors.js';
-import { keep, nextSerial, Tensor, type GradNode } from '../tensor/tensor.js';
+import { keep, nextSerial, releaseGrad, Tensor, type GradNode } from '../tensor/tensor.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import { isGradEnabled, noGrad } from './grad_mode.js';
 
@@ -156,13 +156,16 @@ function ownsBlock(g: Tensor): boolean {
 }
 
 function accumulate(t: Tensor, g: Tensor, adoptable: boolean): void {
-  if (t.grad === null) {
+  const old = t.ownedGrad;
+  if (old === null) {
     // a gradient this backward made for this leaf alone becomes its .grad as it is; any other
     // is copied: grads may be views shared between inputs, or tensors the caller holds
     t.grad = keep(adoptable && g.dtype === t.dtype && ownsBlock(g) ? g : g.clone());
   } else {
-    const sum = keep(t.grad.add(g));
-    t.grad.dispose();
+    const sum = keep(old.add(g));
+    // the previous gradient is freed unless .grad handed it out (its reader keeps it)
+    if (old.handedOut) releaseGrad(old);
+    else old.dispose();
     t.grad = sum;
   }
 }

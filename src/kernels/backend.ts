@@ -148,6 +148,11 @@ export interface FusedKernels {
    */
   avgPool2d(dt: DType, x: number, planes: number, g: Window2d, countIncludePad: boolean, dst: number): void;
   avgPool2dBackward(dt: DType, dy: number, planes: number, g: Window2d, countIncludePad: boolean, dx: number): void;
+  /**
+   * Whether all n contiguous elements are finite (no ±Infinity, no NaN): a test that cannot
+   * overflow, where a sum of large finite values can (always true for int32).
+   */
+  allFinite(dt: DType, src: number, n: number): boolean;
   /** (log-)softmax over the middle axis of a contiguous (outer, n, inner) block. */
   softmax(dt: DType, src: number, outer: number, n: number, inner: number, dst: number, log: boolean): void;
   /**
@@ -253,7 +258,7 @@ export const CORE_METHODS = [
 ] as const satisfies readonly (keyof CoreBackend)[];
 
 export const FUSED_METHODS = [
-  'avgPool2d', 'avgPool2dBackward', 'softmax', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'sgdStep', 'adamStep',
+  'avgPool2d', 'avgPool2dBackward', 'allFinite', 'softmax', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'sgdStep', 'adamStep',
   'lstmCell', 'lstmCellBackward', 'gruCell', 'gruCellBackward', 'rnnSequence',
   'conv3d', 'conv3dBackwardInput', 'conv3dWeightGrad',
 ] as const satisfies readonly (keyof FusedKernels)[];

@@ -177,7 +177,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   zeroGrad(): void {
     for (const p of this.parameters()) {
-      p.grad?.dispose();
+      p.ownedGrad?.dispose();
       p.grad = null;
     }
   }

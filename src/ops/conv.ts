@@ -280,11 +280,7 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
   }
   const out = record('conv2d', y, [input, weight, bias], (gy) => {
     const dy = contiguousData(gy);
-    let dyf = dy;
-    if (g.N > 1) {
-      dyf = Tensor.empty([g.O, NL], dt);
-      be.copy(dt, dt, [g.O, g.N, L], { off: dy.offset, strides: [L, g.O * L, 1] }, { off: dyf.offset, strides: [NL, L, 1] });
-    }
+    const dyf = foldBatch(dy, g.O, g.N, L);
     let dx: Tensor | null = null;
     if (input.requiresGrad) {
       // dcol (K, n·L) = Wᵀ (K, O) · dY (O, n·L) per group for a chunk of n images, folded back
@@ -302,11 +298,7 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
       dcol.dispose();
     }
     let dw: Tensor | null = null;
-    if (weight.requiresGrad) {
-      // dW (O, Kg) = dY (O, N·L) · colᵀ (N·L, Kg) per group: the batch sum is part of the product
-      dw = Tensor.empty(weight.shape, w.dtype);
-      be.matmul(dt, G, Og, Kg, NL, { off: dyf.offset, sb: Og * NL, sr: NL, sc: 1 }, { off: col.offset, sb: Kg * NL, sr: 1, sc: NL }, { off: dw.offset, sb: Og * Kg, sr: Kg, sc: 1 }, 0);
-    }
+    if (weight.requiresGrad) dw = weightGradFolded(dyf, col, g, weight.shape);
     const db = biasGrad(dy, bias, g);
     if (dyf !== dy) dyf.dispose();
     if (dy !== gy) dy.dispose();
@@ -317,6 +309,39 @@ function conv2dFolded(input: Tensor, weight: Tensor, bias: Tensor | null | undef
     if (w !== weight) w.dispose();
   }
   return out;
+}
+
+/** t (N, O, L) as (O, N·L), batch-folded: one permuting copy (t itself for one image). */
+export function foldBatch(t: Tensor, O: number, N: number, L: number): Tensor {
+  if (N === 1) return t;
+  const dt = t.dtype;
+  const f = Tensor.empty([O, N * L], dt);
+  backend().copy(dt, dt, [O, N, L], { off: t.offset, strides: [L, O * L, 1] }, { off: f.offset, strides: [N * L, L, 1] });
+  return f;
+}
+
+/** The batch-folded columns (C·kh·kw, N·L) of a contiguous x (N, C, H, W). */
+export function foldedColumns(x: Tensor, g: ConvGeom): Tensor {
+  const L = g.OH * g.OW;
+  const col = Tensor.empty([g.C * g.kh * g.kw, g.N * L], x.dtype);
+  backend().im2col(x.dtype, x.offset, g.N, g.C, unfoldGeometry(g), col.offset, { row: g.N * L, image: L });
+  return col;
+}
+
+/**
+ * The weight gradient of conv2d over batch-folded operands: dW (O, Kg) = dY (O, N·L) ·
+ * colᵀ (N·L, Kg) per group, the batch sum part of the product. convTranspose2d's weight
+ * gradient is this with its input as dY and the columns of its output gradient.
+ */
+export function weightGradFolded(dyf: Tensor, col: Tensor, g: ConvGeom, wShape: readonly number[]): Tensor {
+  const dt = dyf.dtype;
+  const NL = g.N * g.OH * g.OW;
+  const G = g.groups;
+  const Og = g.O / G;
+  const Kg = (g.C * g.kh * g.kw) / G;
+  const dw = Tensor.empty(wShape, dt);
+  backend().matmul(dt, G, Og, Kg, NL, { off: dyf.offset, sb: Og * NL, sr: NL, sc: 1 }, { off: col.offset, sb: Kg * NL, sr: 1, sc: NL }, { off: dw.offset, sb: Og * Kg, sr: Kg, sc: 1 }, 0);
+  return dw;
 }
 
 /** dX = col2im(Wᵀ dY): the gradient of conv2d with respect to its input (convTranspose2d's forward). */

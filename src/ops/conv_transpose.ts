@@ -14,7 +14,7 @@ import type { Window3d } from '../kernels/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
-import { conv2d, conv2dBackwardInput, type ConvGeom } from './conv.js';
+import { conv2d, conv2dBackwardInput, foldBatch, foldedColumns, weightGradFolded, type ConvGeom } from './conv.js';
 import { conv3d } from './conv3d.js';
 import { add } from './elementwise.js';
 import { narrow, reshape, squeeze, unsqueeze } from './movement.js';
@@ -95,27 +95,12 @@ function convGeom3d(g: Geom): Window3d {
 
 /**
  * dw (C_in, C_out/groups, kh, kw) of the matching 2-D convolution: its input is gy (N, C_out,
- * *out), its output gradient x (N, C_in, *in). Columns of gy batch-folded (C_out·kh·kw, N·L),
- * x as (C_in, N·L), one GEMM per group: dw_g = x_g · col_gᵀ.
+ * *out), its output gradient x (N, C_in, *in) — conv2d's own batch-folded weight gradient.
  */
 function weightGrad2d(gy: Tensor, x: Tensor, g: ConvGeom, wShape: readonly number[]): Tensor {
-  const be = backend();
-  const dt = gy.dtype;
-  const L = g.OH * g.OW;
-  const NL = g.N * L;
-  const K = g.C * g.kh * g.kw;
-  const G = g.groups;
-  const Og = g.O / G;
-  const Kg = K / G;
-  const col = Tensor.empty([K, NL], dt);
-  be.im2col(dt, gy.offset, g.N, g.C, g, col.offset, { row: NL, image: L });
-  let xf = x;
-  if (g.N > 1) {
-    xf = Tensor.empty([g.O, NL], dt);
-    be.copy(dt, dt, [g.O, g.N, L], { off: x.offset, strides: [L, g.O * L, 1] }, { off: xf.offset, strides: [NL, L, 1] });
-  }
-  const dw = Tensor.empty(wShape, dt);
-  be.matmul(dt, G, Og, Kg, NL, { off: xf.offset, sb: Og * NL, sr: NL, sc: 1 }, { off: col.offset, sb: Kg * NL, sr: 1, sc: NL }, { off: dw.offset, sb: Og * Kg, sr: Kg, sc: 1 }, 0);
+  const col = foldedColumns(gy, g);
+  const xf = foldBatch(x, g.O, g.N, g.OH * g.OW);
+  const dw = weightGradFolded(xf, col, g, wShape);
   col.dispose();
   if (xf !== x) xf.dispose();
   return dw;
@@ -186,13 +171,12 @@ function convTranspose3dCore(input: Tensor, weight: Tensor, g: Geom, op: string)
 /** F.conv_transpose1d. x: (N, C_in, L), w: (C_in, C_out/groups, k). Runs as 2-D over (N, C_in, 1, L). */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTransposeOptions = {}): Tensor {
   const op = 'convTranspose1d';
-  geometry(1, input, weight, bias, opts, op);
-  const one = (v: PerAxis | undefined, d: number): number[] => [d, ...axes(v, 1, d, op, 'option')];
-  const o2: ConvTransposeOptions = {
-    stride: one(opts.stride, 1), padding: [0, ...axes(opts.padding, 1, 0, op, 'padding')],
-    outputPadding: [0, ...axes(opts.outputPadding, 1, 0, op, 'outputPadding')], dilation: one(opts.dilation, 1), groups: opts.groups ?? 1,
+  // checked once, in 1-D terms; the 2-D run over (N, C_in, 1, L) adds a unit axis to each
+  const g1 = geometry(1, input, weight, bias, opts, op);
+  const g: Geom = {
+    ...g1, k: [1, ...g1.k], stride: [1, ...g1.stride], padding: [0, ...g1.padding], dilation: [1, ...g1.dilation],
+    inSize: [1, ...g1.inSize], outSize: [1, ...g1.outSize],
   };
-  const g = geometry(2, unsqueeze(input, 2), unsqueeze(weight, 2), bias, o2, op);
   return withBias(squeeze(convTranspose2dCore(unsqueeze(input, 2), unsqueeze(weight, 2), g, op), 2), bias, 1);
 }
 

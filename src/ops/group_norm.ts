@@ -39,25 +39,25 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   const mean = Tensor.empty([NG], dt);
   const invstd = Tensor.empty([NG], dt);
   if (x.numel > 0) be.batchNormStats(dt, xc.offset, 1, NG, L, eps, mean.offset, invstd.offset);
-  // per-(n, c) views of the group statistics, and the weight and bias tiled over the batch
-  const mu = mean.dataSync();
-  const is = invstd.dataSync();
-  const values = (t: Tensor | null): Float32Array | Float64Array | Int32Array | null => {
+  // the group statistics expanded to (n, c), and the weight and bias tiled over the batch, by
+  // strided copies on the backend (stride 0 repeats): nothing is read back to the host
+  const meanNC = Tensor.empty([NC], dt);
+  const invstdNC = Tensor.empty([NC], dt);
+  const groupToChannel = (src: Tensor, dst: Tensor): void =>
+    be.copy(dt, dt, [N, G, Cg], { off: src.offset, strides: [G, 1, 0] }, { off: dst.offset, strides: [C, Cg, 1] });
+  if (NC > 0) {
+    groupToChannel(mean, meanNC);
+    groupToChannel(invstd, invstdNC);
+  }
+  const tile = (t: Tensor | null): Tensor | null => {
     if (!t) return null;
-    const c = cast(t, dt);
-    const v = c.dataSync();
-    if (c !== t) c.dispose();
-    return v;
+    t.assertAlive('groupNorm');
+    const o = Tensor.empty([NC], dt);
+    if (NC > 0) be.copy(t.dtype, dt, [N, C], { off: t.offset, strides: [0, t.strides[0]!] }, { off: o.offset, strides: [C, 1] });
+    return o;
   };
-  const wv = values(weight);
-  const bv = values(bias);
-  const perChannel = (f: (n: number, c: number) => number): Tensor => Tensor.fromFn([NC], dt as 'float32', (a) => {
-    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) a[n * C + c] = f(n, c);
-  }, 'groupNorm');
-  const meanNC = perChannel((n, c) => mu[n * G + Math.floor(c / Cg)]!);
-  const invstdNC = perChannel((n, c) => is[n * G + Math.floor(c / Cg)]!);
-  const wNC = wv ? perChannel((_, c) => wv[c]!) : null;
-  const bNC = bv ? perChannel((_, c) => bv[c]!) : null;
+  const wNC = tile(weight);
+  const bNC = tile(bias);
   const y = Tensor.empty(x.shape, dt);
   if (x.numel > 0) be.batchNormApply(dt, xc.offset, 1, NC, S, meanNC.offset, invstdNC.offset, wNC ? wNC.offset : -1, bNC ? bNC.offset : -1, y.offset);
   bNC?.dispose();

@@ -8,11 +8,11 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { contiguousData, requireFloat } from './util.js';
-import { gather, indexSelect, reshape, squeeze, unsqueeze } from './movement.js';
-import { mul } from './elementwise.js';
+import { gather, indexSelect, pad, reshape, squeeze, unsqueeze } from './movement.js';
+import { div } from './elementwise.js';
 import { maxDim } from './reduce.js';
 import { noGrad } from '../autograd/grad_mode.js';
-import { pair, type Pair } from './conv.js';
+import { conv2d, pair, type Pair } from './conv.js';
 
 export interface Pool2dOptions {
   stride?: Pair | null;
@@ -79,14 +79,21 @@ export function avgPool2d(input: Tensor, kernel: Pair, opts: AvgPool2dOptions = 
   const d = opts.divisorOverride;
   if (d !== undefined && d !== null) {
     if (!Number.isInteger(d) || d === 0) throw new ArgumentError(`avgPool2d: divisorOverride must be a non-zero integer, got ${d}`);
-    // sum = the count-include-pad mean times its divisor (the window clipped to the padded
-    // plane, PyTorch's pool_size); one factor per output position
-    const mean = avgPool2d(input, kernel, { ...opts, countIncludePad: true, divisorOverride: null });
-    const size = (o: number, s: number, p: number, k: number, n: number): number => Math.min(o * s - p + k, n + p) - (o * s - p);
-    const factor = Tensor.fromFn([g.OH, g.OW], input.dtype as 'float32', (a) => {
-      for (let oy = 0; oy < g.OH; oy++) for (let ox = 0; ox < g.OW; ox++) a[oy * g.OW + ox] = (size(oy, g.sh, g.ph, g.kh, g.H) * size(ox, g.sw, g.pw, g.kw, g.W)) / d;
-    }, 'avgPool2d');
-    return mul(mean, factor);
+    // PyTorch divides each window's float sum once by d; the sum comes from a ones-kernel
+    // convolution over the zero-padded plane (extended on the right where a ceil-mode window
+    // overhangs it: those zeros add nothing), so no mean is scaled back (two roundings)
+    const planesShape = [g.planes, 1, g.H, g.W];
+    const extraH = Math.max(0, (g.OH - 1) * g.sh + g.kh - (g.H + 2 * g.ph));
+    const extraW = Math.max(0, (g.OW - 1) * g.sw + g.kw - (g.W + 2 * g.pw));
+    const padded = pad(reshape(input, planesShape), [g.pw, g.pw + extraW, g.ph, g.ph + extraH]);
+    const ones = Tensor.fromFn([1, 1, g.kh, g.kw], input.dtype as 'float32', (a) => a.fill(1), 'avgPool2d');
+    const sums = conv2d(padded, ones, null, { stride: [g.sh, g.sw] });
+    // the conv's backward reads its weight: freed here only when no gradient will flow
+    if (!sums.requiresGrad) {
+      if (padded !== input) padded.dispose();
+      ones.dispose();
+    }
+    return div(reshape(sums, [...input.shape.slice(0, -2), g.OH, g.OW]), d);
   }
   const cip = opts.countIncludePad ?? true;
   const x = contiguousData(input);

@@ -10,7 +10,7 @@ function grads(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
   const out: Tensor[] = [];
   for (const p of list) {
     if (!(p instanceof Tensor)) throw new ArgumentError(`${op}: expected Tensors, got ${String(p)}`);
-    if (p.grad !== null) out.push(p.grad);
+    if (p.ownedGrad !== null) out.push(p.ownedGrad);
   }
   return out;
 }

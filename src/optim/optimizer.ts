@@ -148,14 +148,14 @@ export abstract class Optimizer<H extends HyperParams = HyperParams> {
    */
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
-      const g = p.grad;
+      const g = p.ownedGrad;
       if (g === null) continue;
       if (setToNone) {
         p.grad = null;
         g.dispose();
       } else {
         if (g.gradFn !== null) p.grad = g.detach();
-        noGrad(() => p.grad!.zero_());
+        noGrad(() => p.ownedGrad!.zero_());
       }
     }
   }
@@ -171,7 +171,7 @@ export abstract class Optimizer<H extends HyperParams = HyperParams> {
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          const grad = p.grad;
+          const grad = p.ownedGrad;
           if (grad === null) continue;
           if (grad.shape.length !== p.shape.length || grad.shape.some((s, i) => s !== p.shape[i])) {
             throw new ShapeError(`${this.name}: gradient of shape ${fmtShape(grad.shape)} for a parameter of shape ${fmtShape(p.shape)}`);

@@ -62,6 +62,8 @@ const finalizer = new FinalizationRegistry<Storage>((s) => s.release());
 
 // ---- scopes (tidy) -------------------------------------------------------------------------
 const scopes: Set<Tensor>[] = [];
+// the first serial of each open scope: a tensor with a serial at or above it was made inside
+const scopeStarts: number[] = [];
 
 /**
  * Runs `fn` and disposes every tensor created inside it, except those in its result (a
@@ -70,21 +72,56 @@ const scopes: Set<Tensor>[] = [];
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
+  const start = serials;
+  scopeStarts.push(start);
   let result: T;
   try {
     result = fn();
   } finally {
     scopes.pop();
+    scopeStarts.pop();
   }
   const survivors = new Set<Tensor>();
   collect(result, survivors);
   const parent = scopes[scopes.length - 1];
-  for (const t of scope) {
-    if (!survivors.has(t)) t.dispose();
-    else if (parent) parent.add(t);
-    else t.registerBackstop();
+  const outer = ending;
+  ending = { survivors, parent, start };
+  try {
+    for (const t of scope) {
+      if (!survivors.has(t)) t.dispose();
+      else if (parent) parent.add(t);
+      else t.registerBackstop();
+    }
+  } finally {
+    ending = outer;
   }
   return result;
+}
+
+// the tidy scope being disposed, while its end runs: where a leaf it frees hands its gradient
+let ending: { survivors: Set<Tensor>; parent: Set<Tensor> | undefined; start: number } | null = null;
+
+/**
+ * A gradient its leaf lets go of (the leaf is disposed, or a new sum replaces it) after `.grad`
+ * handed it out: whoever read it may still hold it. Made inside a tidy scope (backward keeps
+ * gradients out of scopes, so parameters' outlive them), it is that scope's again: an ending
+ * scope frees it unless it is among the results, an open one at its end unless it is returned
+ * or kept. Made before the scope, or outside every scope, it lives until its holder disposes it
+ * (or the GC backstop, armed when backward kept it, frees it).
+ */
+export function releaseGrad(g: Tensor): void {
+  if (ending !== null && g.serial >= ending.start) {
+    if (!ending.survivors.has(g)) g.dispose();
+    else if (ending.parent) ending.parent.add(g);
+    return;
+  }
+  // the innermost open scope that began before it was made
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    if (g.serial >= scopeStarts[i]!) {
+      scopes[i]!.add(g);
+      return;
+    }
+  }
 }
 
 function collect(v: unknown, out: Set<Tensor>): void {
@@ -119,8 +156,9 @@ export class Tensor {
   readonly offset: number;
   readonly dtype: DType;
   readonly storage: Storage;
-  /** Gradient accumulated by backward(), for leaves that require grad. */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
+  /** This tensor was handed out as a leaf's `.grad`: the caller may hold it past the leaf. */
+  private _handedOut = false;
   /** The tape node that produced this tensor (null for leaves). */
   gradFn: GradNode | null = null;
   /** Keep .grad on a non-leaf too (as torch's retain_grad). */
@@ -250,6 +288,28 @@ export class Tensor {
     if (!v && this.gradFn !== null) throw new DendriteError('requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach()');
     this._requiresGrad = v;
   }
+  /**
+   * Gradient accumulated by backward(), for leaves that require grad. Reading it hands the
+   * tensor out: disposing the leaf then leaves it to its reader (see releaseGrad) instead of
+   * freeing it.
+   */
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g !== null) g._handedOut = true;
+    return g;
+  }
+  set grad(g: Tensor | null) {
+    this._grad = g;
+  }
+  /** The gradient without handing it out: for engine code that reads it and lets it go (optimizers, backward). */
+  get ownedGrad(): Tensor | null {
+    return this._grad;
+  }
+  /** Whether `.grad` handed this tensor out (someone may hold it beyond its leaf). */
+  get handedOut(): boolean {
+    return this._handedOut;
+  }
+
   /** Sets requiresGrad in place and returns this, as torch's requires_grad_(). */
   requiresGrad_(v = true): this {
     this.requiresGrad = v;
@@ -298,7 +358,8 @@ export class Tensor {
 
   /**
    * Frees this handle's hold on its storage (the block is freed when no view holds it), and its
-   * .grad: backward gives every tensor a gradient of its own, so nothing else holds it.
+   * .grad, which backward made for this tensor alone, unless `.grad` handed it out: then it
+   * goes to its reader (releaseGrad), so a gradient someone holds is never freed under them.
    */
   dispose(): void {
     if (this._disposed) return;
@@ -306,9 +367,11 @@ export class Tensor {
     if (this._registered) finalizer.unregister(this);
     this.gradFn = null;
     this.storage.release();
-    if (this.grad) {
-      this.grad.dispose();
-      this.grad = null;
+    const g = this._grad;
+    if (g !== null) {
+      this._grad = null;
+      if (g._handedOut) releaseGrad(g);
+      else g.dispose();
     }
   }
 

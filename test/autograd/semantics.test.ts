@@ -151,14 +151,66 @@ test('requiresGrad cannot be turned off on a non-leaf', () => {
   }, DendriteError);
 });
 
-test('disposing a leaf frees its .grad too (heap bytesInUse returns to where it was)', () => {
+test('disposing a leaf frees its .grad too when .grad never handed it out (heap bytesInUse returns to where it was)', () => {
   const before = D.memoryStats().bytesInUse;
   const w = D.randn([256, 256], { requiresGrad: true });
   D.tidy(() => w.mul(w).sum().backward());
-  const g = w.grad!;
+  const g = w.ownedGrad!; // looks without handing it out
   assert.ok(g !== null && D.memoryStats().bytesInUse >= before + 2 * 256 * 256 * 4);
   w.dispose();
-  assert.equal(w.grad, null);
+  assert.equal(w.ownedGrad, null);
   assert.ok(g.isDisposed);
   assert.equal(D.memoryStats().bytesInUse, before);
+});
+
+test('a gradient read through .grad outlives its disposed leaf: g = x.grad; x.dispose(); g.dataSync()', () => {
+  const before = D.memoryStats().bytesInUse;
+  const x = vec([1, -2, 3]);
+  D.tidy(() => x.mul(x).sum().backward());
+  const g = x.grad!;
+  x.dispose();
+  assert.equal(x.ownedGrad, null);
+  close(arr(g), [2, -4, 6]);
+  g.dispose();
+  assert.equal(D.memoryStats().bytesInUse, before);
+});
+
+test('tidy returning x.grad of a leaf made inside it: the gradient survives, everything else is freed', () => {
+  const before = D.memoryStats().bytesInUse;
+  const g = D.tidy(() => {
+    const x = vec([1, -2, 3]);
+    x.mul(x).sum().backward();
+    return x.grad!;
+  });
+  assert.ok(!g.isDisposed);
+  close(arr(g), [2, -4, 6]);
+  g.dispose();
+  assert.equal(D.memoryStats().bytesInUse, before);
+});
+
+test('a gradient read inside tidy but neither returned nor kept is freed with its leaf at the end of the scope', () => {
+  const before = D.memoryStats().bytesInUse;
+  let held: Tensor | null = null;
+  const s = D.tidy(() => {
+    const x = vec([1, -2, 3]);
+    x.mul(x).sum().backward();
+    held = x.grad!;
+    x.dispose(); // the gradient goes back to this scope, not to the heap
+    return held.sum().item();
+  });
+  assert.equal(s, 4);
+  assert.ok(held!.isDisposed);
+  assert.equal(D.memoryStats().bytesInUse, before);
+});
+
+test('a gradient read before a second backward keeps its values; the leaf gets the sum', () => {
+  const x = vec([1, 2]);
+  x.mul(x).sum().backward();
+  const g1 = x.grad!;
+  D.tidy(() => x.mul(x).sum().backward());
+  assert.ok(!g1.isDisposed);
+  close(arr(g1), [2, 4]);
+  close(arr(x.grad), [4, 8]);
+  g1.dispose();
+  x.dispose();
 });

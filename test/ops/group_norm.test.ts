@@ -66,3 +66,44 @@ test('groupNorm values and gradients match a float64 reference (2 × 6 × 500, 3
   }
   assert.throws(() => D.groupNorm(x.reshape(N, C, S), G, w, b, Number.NaN), D.ArgumentError);
 });
+
+test('groupNorm forward reads nothing back to the host: statistics, weight and bias are expanded to (n, c) on the backend', async () => {
+  const { Tensor } = await import('../../src/tensor/tensor.js');
+  const x = D.randn([3, 6, 5, 4], { requiresGrad: true });
+  const w = D.randn([6], { requiresGrad: true });
+  const b = D.randn([6], { requiresGrad: true });
+  const proto = Tensor.prototype as unknown as { dataSync: (...a: unknown[]) => unknown; item: (...a: unknown[]) => unknown };
+  const { dataSync, item } = proto;
+  const fromFn = Tensor.fromFn;
+  let reads = 0;
+  proto.dataSync = function (this: unknown, ...a: unknown[]) { reads++; return dataSync.apply(this, a); };
+  proto.item = function (this: unknown, ...a: unknown[]) { reads++; return item.apply(this, a); };
+  (Tensor as unknown as { fromFn: unknown }).fromFn = function (...a: Parameters<typeof fromFn>) { reads++; return fromFn.apply(Tensor, a); };
+  let y: D.Tensor;
+  try {
+    y = D.groupNorm(x, 3, w, b);
+  } finally {
+    proto.dataSync = dataSync;
+    proto.item = item;
+    (Tensor as unknown as { fromFn: unknown }).fromFn = fromFn;
+  }
+  assert.equal(reads, 0, `${reads} host reads or host-built tensors in the forward`);
+  // and the values: x̂ per (n, group of 2 channels) times w[c] plus b[c]
+  const xv = x.dataSync(), yv = y.dataSync(), wv = w.dataSync(), bv = b.dataSync();
+  for (let n = 0; n < 3; n++) {
+    for (let g = 0; g < 3; g++) {
+      const o = n * 120 + g * 40;
+      let m = 0;
+      for (let i = 0; i < 40; i++) m += xv[o + i]!;
+      m /= 40;
+      let v = 0;
+      for (let i = 0; i < 40; i++) v += (xv[o + i]! - m) ** 2;
+      const is = 1 / Math.sqrt(v / 40 + 1e-5);
+      for (let i = 0; i < 40; i++) {
+        const c = 2 * g + Math.floor(i / 20);
+        const want = (xv[o + i]! - m) * is * wv[c]! + bv[c]!;
+        assert.ok(Math.abs(yv[o + i]! - want) <= 2e-5 * (1 + Math.abs(want)), `y[${n}, ${c}, ${i % 20}] ${yv[o + i]} vs ${want}`);
+      }
+    }
+  }
+});

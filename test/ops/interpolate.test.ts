@@ -77,3 +77,24 @@ test('interpolate: an Inf sample stays local (the exact two-tap path) and the fi
     for (let i = 0; i < L; i++) assert.ok(Math.abs(gx[i]! - gx0[i]!) < 1e-12, `${mode}: dx[0, ${i}] ${gx[i]} vs ${gx0[i]}`);
   }
 });
+
+test('interpolate: samples near 3e38 (whose sum overflows) still take the banded path; an infinite one takes the per-tap path', () => {
+  const xs = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? -3e38 : 3e38) * (0.5 + (i % 5) * 0.1));
+  const x = D.tensor(xs, { requiresGrad: true });
+  const y = D.interpolate(x.reshape(1, 1, 40), { size: 97, mode: 'linear' });
+  assert.equal(y.gradFn?.name, 'interpolate', 'large finite samples were sent to the slow path');
+  const v = y.dataSync();
+  for (let o = 0; o < 97; o++) {
+    const s = src(o, 40, 97, false);
+    const i0 = Math.floor(s), i1 = Math.min(i0 + 1, 39), l = s - i0;
+    const want = Math.fround(xs[i0]!) * (1 - l) + Math.fround(xs[i1]!) * l;
+    assert.ok(Number.isFinite(v[o]!) && Math.abs(v[o]! - want) <= 2e-7 * Math.abs(xs[i0]!) + 2e-7 * Math.abs(xs[i1]!), `y[${o}] = ${v[o]} want ${want}`);
+  }
+  const xi = xs.slice();
+  xi[10] = Infinity;
+  const yi = D.interpolate(D.tensor(xi, { requiresGrad: true }).reshape(1, 1, 40), { size: 97, mode: 'linear' });
+  assert.notEqual(yi.gradFn?.name, 'interpolate');
+  // the infinity stays within the outputs whose taps reach sample 10
+  const vi = yi.dataSync();
+  assert.ok(Number.isFinite(vi[0]!) && Number.isFinite(vi[96]!));
+});

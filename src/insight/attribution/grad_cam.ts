@@ -64,7 +64,7 @@ export function gradCam(model: AnyModule, x: Tensor, opts: GradCamOptions): Grad
       if (a === null) throw new ArgumentError(`${op}: layer '${opts.layer}' was not called by the model's forward`);
       if (a.ndim < 2 || a.shape[0] !== B) throw new ShapeError(`${op}: layer '${opts.layer}' output ${fmtShape(a.shape)} has no (B, K, ...) layout`);
       backward(sum(mul(out, tensor(hot, { shape: [B, K] }))));
-      const g = a.grad === null ? new Float32Array(a.numel) : a.grad.dataSync();
+      const g = a.ownedGrad === null ? new Float32Array(a.numel) : a.ownedGrad.dataSync();
       const av = a.dataSync();
       const C = a.shape[1]!, S = a.numel / (B * C);
       const cam = new Float32Array(B * S);

@@ -60,7 +60,7 @@ export interface GradResult {
 
 /** Frees t.grad: backward keeps gradients out of tidy scopes (parameters' must outlive them), so a scoped input's would leak. */
 export function releaseGrad(t: Tensor): void {
-  t.grad?.dispose();
+  t.ownedGrad?.dispose();
   t.grad = null;
 }
 
@@ -71,10 +71,10 @@ export function targetGradient(op: string, model: AnyModule, x: Float32Array, sh
     xt.requiresGrad = true;
     const out = checkOutput(op, model.call(xt), shape[0]!, target);
     backward(sum(mul(out, oneHot(target, out.shape[1]!))));
-    if (xt.grad === null) throw new ArgumentError(`${op}: the model's output does not depend on its input`);
+    if (xt.ownedGrad === null) throw new ArgumentError(`${op}: the model's output does not depend on its input`);
     const o = out.dataSync(), k = out.shape[1]!;
     const score = Float64Array.from(target, (t, b) => o[b * k + t]!);
-    const grad = Float32Array.from(xt.grad.dataSync());
+    const grad = Float32Array.from(xt.ownedGrad.dataSync());
     releaseGrad(xt);
     return { grad, score };
   }));

@@ -10,6 +10,7 @@ import * as pool from './pool.js';
 import * as cell from './rnn_cell.js';
 import * as c3 from './conv3d.js';
 import { softmax } from './softmax.js';
+import { allFinite } from './finite.js';
 
 export function complete(impl: BackendImpl, h: Heap): Backend {
   // the fused kernels (the backend's own or composed) as the compositions see them
@@ -17,6 +18,7 @@ export function complete(impl: BackendImpl, h: Heap): Backend {
     ...impl,
     avgPool2d: impl.avgPool2d ?? ((...a) => pool.avgPool2d(impl, h, ...a)),
     avgPool2dBackward: impl.avgPool2dBackward ?? ((...a) => pool.avgPool2dBackward(impl, h, ...a)),
+    allFinite: impl.allFinite ?? ((...a) => allFinite(impl, h, ...a)),
     softmax: impl.softmax ?? ((...a) => softmax(impl, h, ...a)),
     batchNormStats: impl.batchNormStats ?? ((...a) => norm.batchNormStats(impl, h, ...a)),
     batchNormApply: impl.batchNormApply ?? ((...a) => norm.batchNormApply(impl, h, ...a)),

@@ -36,6 +36,12 @@ export function jsBackend(h: Heap): Backend & { convDirect: NonNullable<Backend[
     maxPool2d: (...a) => w.maxPool2d(h, ...a),
     maxPool2dBackward: (...a) => w.maxPool2dBackward(h, ...a),
     avgPool2d: (...a) => w.avgPool2d(h, ...a),
+    allFinite(dt, src, n) {
+      if (dt === 'int32') return true;
+      const v = h.view(dt);
+      for (let i = src; i < src + n; i++) if (!Number.isFinite(v[i]!)) return false;
+      return true;
+    },
     avgPool2dBackward: (...a) => w.avgPool2dBackward(h, ...a),
     adaptiveAvgPool2d: (...a) => w.adaptiveAvgPool2d(h, ...a),
     adaptiveAvgPool2dBackward: (...a) => w.adaptiveAvgPool2dBackward(h, ...a),

@@ -36,10 +36,13 @@ export class Backoff {
 
   /**
    * One dispatch with workers: `waitMs` the caller spent waiting after the queue emptied,
-   * `taskMs` the caller's mean time per task it ran itself (0 when it ran none).
+   * `callerMs` the time it spent on the `ran` tasks it ran itself. When it ran none (the
+   * workers took them all) there is no task time to judge the wait by: the dispatch counts
+   * neither way, so a wait for a worker's whole task is never taken for a straggler.
    */
-  record(waitMs: number, taskMs: number): void {
-    const straggler = waitMs > SLACK_TASKS * taskMs + SLACK_MS;
+  record(waitMs: number, callerMs: number, ran: number): void {
+    if (ran <= 0) return;
+    const straggler = waitMs > SLACK_TASKS * (callerMs / ran) + SLACK_MS;
     if (!straggler) {
       this.streak = 0;
       if (this.probing) {

@@ -231,7 +231,7 @@ export class ThreadPool {
       if (spins++ < 100000 || !this.blocking) continue;
       Atomics.wait(c, PENDING, p, 10);
     }
-    if (assigned > 0) this.backoff.record(performance.now() - t1, mine > 0 ? (t1 - t0) / mine : 0);
+    if (assigned > 0) this.backoff.record(performance.now() - t1, t1 - t0, mine);
     for (let i = 1; i < this.threads; i++) {
       if (Atomics.load(c, threadBase(i) + FAILED) === 1) {
         Atomics.store(c, threadBase(i) + FAILED, 0);

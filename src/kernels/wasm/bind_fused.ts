@@ -14,6 +14,9 @@ export function fused(c: WasmContext): Fused {
   const bnSplit = (N: number, C: number, L: number): boolean => T > 1 && C > 1 && N * C * L >= 1 << 17;
   const p = (o: number) => (o < 0 ? -1 : o * 4);
   return {
+    allFinite(_dt, src, n) {
+      return k.allFinite(src * 4, n) !== 0;
+    },
     batchNormStats(_dt, x, N, C, L, eps, mean, invstd) {
       if (!bnSplit(N, C, L)) return k.batchNormStats(x * 4, N, C, L, eps, mean * 4, invstd * 4, 0, C);
       pool.run(ranges(C, T, 1).map(([c0, c1]) => task('batchNormStats', x * 4, N, C, L, eps, mean * 4, invstd * 4, c0, c1)));
