@@ -4,7 +4,7 @@
 // <out>/<time>/labels.nii.gz (the input's shape and affine), report.html and results.json.
 
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ArgumentError, DendriteError, ShapeError } from '../errors.js';
 import { readNifti, type NiftiImage } from '../io/nifti/index.js';
 import { conform, conformedAffine, unconform, type Conformed, type VolumeData } from '../neuro/conform.js';
@@ -231,7 +231,8 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     writeFileAtomic(join(dir, 'report.html'), segmentationReportHtml(report));
     lap('report');
     writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({
-      input: path, shape, affine: img.affine, conformed: !skip, conformSize: size, model: seg.dir, format: seg.format,
+      // absolute, so that readers (dendrite serve) do not depend on the folder this ran in
+      input: resolve(path), shape, affine: img.affine, conformed: !skip, conformSize: size, model: resolve(seg.dir), format: seg.format,
       classes: rows.map(({ label, name, voxels, mm3 }) => ({ label, name, voxels, mm3 })),
       timings: Object.fromEntries(timings), settings: Object.fromEntries(settings),
     }, null, 2)}\n`);

@@ -7,7 +7,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, FormatError } from '../errors.js';
 import { writeFileAtomic } from './fs.js';
 
 export type RunStatus = 'running' | 'done' | 'failed';
@@ -34,6 +34,20 @@ export interface StatusFile {
   /** The run's headline figure (e.g. test accuracy), once known. */
   best: { name: string; value: number } | null;
   error: string | null;
+}
+
+/**
+ * Writes every byte of `bytes` to `fd`: write(2) may write fewer bytes than asked (a full disk, a
+ * signal), and half a line would break the file for readers, so the rest is written until none
+ * is left; a write that makes no progress is a FormatError naming `path`.
+ */
+export function writeAll(fd: number, bytes: Uint8Array, path: string, write: (fd: number, b: Uint8Array, off: number, len: number) => number = writeSync): void {
+  let off = 0;
+  while (off < bytes.length) {
+    const n = write(fd, bytes, off, bytes.length - off);
+    if (!(n > 0)) throw new FormatError(`${path}: a write made no progress with ${bytes.length - off} of ${bytes.length} bytes left`);
+    off += n;
+  }
 }
 
 export class RunLog {
@@ -66,7 +80,7 @@ export class RunLog {
     if (this.fd === null) throw new ArgumentError(`run log ${this.dir}: metric after the run ended`);
     if (typeof rec.split !== 'string' || rec.split === '') throw new ArgumentError(`run log ${this.dir}: a metric needs a split name, got ${String(rec.split)}`);
     const line = `${JSON.stringify({ ...rec, time: rec['time'] ?? Number(this.elapsed().toFixed(3)) })}\n`;
-    writeSync(this.fd, line);
+    writeAll(this.fd, new TextEncoder().encode(line), join(this.dir, 'metrics.jsonl'));
   }
 
   /** Records the headline figure shown in the runs list (status.json is rewritten). */

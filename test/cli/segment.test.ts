@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { segmentCommand, segmentCli, isConformed } from '../../src/cli/segment.js';
 import { loadSegmenter } from '../../src/cli/segment_model.js';
 import { ArgumentError, FormatError, ShapeError } from '../../src/errors.js';
@@ -71,7 +71,8 @@ test('segment: labels.nii.gz on the input grid equal segmentVolume on the confor
     assert.ok(counts[1]! > 1000 && counts[2]! > 1000, `white and grey matter both found: ${counts}`);
 
     // scanner-space layout (RAS, int16): conformed first, labels back on its own grid
-    const b = await segmentCommand([c.rasFile, '--model', join(models, 'model5_gw_ae'), '--out', join(tmp, 'out'), '--conform-size', String(N), '--threads', '2'], () => {});
+    // relative paths, as typed in a shell: results.json records them resolved
+    const b = await segmentCommand([relative(process.cwd(), c.rasFile), '--model', relative(process.cwd(), join(models, 'model5_gw_ae')), '--out', join(tmp, 'out'), '--conform-size', String(N), '--threads', '2'], () => {});
     assert.equal(b.conformed, true);
     const lb = readNifti(readFileSync(join(b.dir, 'labels.nii.gz')), 'labels', { data: 'raw' });
     assert.deepEqual(lb.shape, [N, N, N]);
@@ -93,8 +94,10 @@ test('segment: labels.nii.gz on the input grid equal segmentVolume on the confor
     const html = readFileSync(join(b.dir, 'report.html'), 'utf8');
     assert.equal((html.match(/<img [^>]*src="data:image\/png;base64,iVBORw0KGgo/g) ?? []).length, 9);
     for (const s of ['axial 32 (centre)', 'coronal 32 (centre)', 'sagittal 32 (centre)', 'White Matter', 'Grey Matter', 'volume (cm³)', 'segment</td>']) assert.ok(html.includes(s), s);
-    const j = JSON.parse(readFileSync(join(b.dir, 'results.json'), 'utf8')) as { conformed: boolean; classes: { name: string; voxels: number; mm3: number }[] };
+    const j = JSON.parse(readFileSync(join(b.dir, 'results.json'), 'utf8')) as { input: string; model: string; conformed: boolean; classes: { name: string; voxels: number; mm3: number }[] };
     assert.equal(j.conformed, true);
+    assert.equal(j.input, resolve(c.rasFile));
+    assert.equal(j.model, resolve(models, 'model5_gw_ae'));
     assert.deepEqual(j.classes.map((r) => r.name), ['background', 'White Matter', 'Grey Matter']);
     const want = [0, 0, 0];
     for (const l of back.data) want[l]!++;

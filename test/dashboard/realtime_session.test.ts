@@ -111,7 +111,47 @@ test('realtime session: a Wiener decoder fed relay frames gives the saved pipeli
     ref.forEach((o, i) => assert.deepEqual(got[i], [...(o.value as KinematicsPrediction).values], `bin ${i}`));
     const st = session.status();
     assert.deepEqual([st.samples, st.outputs, st.page.count], [src.nSamples, ref.length, ref.length]);
-    assert.ok(st.page.p50 <= st.page.p95 && st.page.p95 <= st.page.p99);
+
+    // end-to-end with known delays: frame k (one bin) is stamped T_k and arrives 5 s (the clock
+    // offset) + d_k ms later on the page's clock, which stands still while it is decoded. The
+    // offset is the smallest recent (arrival - stamp): frame 0 (d = 1) sets it until it leaves
+    // the 10 s window at frame 200, then d = 4 is the floor; frame 100 is delayed to 40 ms.
+    let t = 0;
+    const timed = new RealtimeSession(files, dir, hello, { now: () => t, keep: 50 });
+    const delay = (k: number) => (k === 0 ? 1 : k === 100 ? 40 : 4);
+    const want = (k: number) => (k === 0 ? 0 : k < 200 ? delay(k) - 1 : delay(k) - 4);
+    const e2e: number[] = [];
+    const wanted: number[] = [];
+    const K = 300;
+    for (let k = 0; k < K; k++) {
+      const T = 1000 + k * 0.05;
+      t = 5000 + 1000 * T + delay(k);
+      const frame = encodeRelayFrame({ count: 1, data: all.subarray(k * C, (k + 1) * C), timestamps: Float64Array.of(T) } as never, C, 0);
+      for (const o of timed.onFrame(ab(frame), t)) {
+        assert.equal(o.pageMs, 0);
+        e2e.push(o.endToEndMs);
+        wanted.push(want(k));
+      }
+      if (k === 150) {
+        // a frame with a NaN stamp and one going back in time are refused and leave the offset alone
+        const before = timed.clockOffsetMs;
+        const nan = encodeRelayFrame({ count: 1, data: all.subarray(0, C), timestamps: Float64Array.of(Number.NaN) } as never, C, 0);
+        assert.throws(() => timed.onFrame(ab(nan), t), (e: unknown) => e instanceof FormatError && /timestamp 0 is NaN/.test(e.message));
+        const back = encodeRelayFrame({ count: 1, data: all.subarray(0, C), timestamps: Float64Array.of(900) } as never, C, 0);
+        assert.throws(() => timed.onFrame(ab(back), 0)); // would set the offset to -900 s if taken
+        assert.equal(timed.clockOffsetMs, before);
+      }
+    }
+    assert.ok(wanted.length > 250, `${wanted.length} outputs`);
+    e2e.forEach((v, i) => assert.ok(Math.abs(v - wanted[i]!) < 1e-6, `output ${i}: end-to-end ${v} ms, want ${wanted[i]}`));
+    const sorted = [...wanted].sort((a, b) => a - b);
+    const ts = timed.status().endToEnd;
+    assert.deepEqual([ts.count, ts.max], [wanted.length, 39]);
+    for (const [q, got] of [[50, ts.p50], [95, ts.p95], [99, ts.p99]] as const) assert.ok(Math.abs(got - nearestRank(sorted, q)) < 1e-6, `p${q}: ${got} vs ${nearestRank(sorted, q)}`);
+    assert.deepEqual([ts.p50, ts.p99].map((v) => Math.round(v)), [3, 3]);
+    // the newest `keep` outputs are kept, oldest first; the count covers the whole session
+    assert.equal(timed.outputCount, wanted.length);
+    assert.deepEqual(timed.outputs.map((o) => o.endToEndMs), e2e.slice(-50));
     const task = new CursorTask(session.decoder.kind === 'spikes' ? session.decoder.outputs : [], 'spikes');
     for (const o of session.outputs) task.step(o);
     assert.ok(task.state.hits + task.state.misses > 0, 'the decoded velocity never moved the cursor to the rim');

@@ -69,5 +69,7 @@ export function decodeRelayFrame(buf: ArrayBuffer, channels: number): RelayFrame
   const rel = new Float32Array(buf, RELAY_HEADER_BYTES, n);
   const timestamps = new Float64Array(n);
   for (let i = 0; i < n; i++) timestamps[i] = t0 + rel[i]!;
+  // a NaN or infinite timestamp would poison the clock offset and every latency after it
+  for (let i = 0; i < n; i++) if (!Number.isFinite(timestamps[i]!)) throw new FormatError(`relay frame: timestamp ${i} is ${timestamps[i]} (base ${t0}), not finite`);
   return { channels: C, count: n, dropped: dv.getUint32(12, true), timestamps, data: new Float32Array(buf, RELAY_HEADER_BYTES + 4 * n, n * C) };
 }

@@ -1,11 +1,13 @@
 // One decoding session in the page: a saved decoder (pipelineFromSaved, the same streaming
 // pipeline `dendrite stream decode` runs in Node) fed the relay's frames as they arrive.
 // Two latencies per output:
-//   page: the frame holding the window's newest sample arrived → the decision (exact, one clock);
+//   page: the push of the frame holding the window's newest sample → the decision (the
+//     pipeline's own latencyMs; exact, one clock);
 //   end-to-end: the newest sample's LSL timestamp → the decision. The page's clock and the
 //     outlet's differ by an unknown offset; it is taken as the smallest (arrival − newest
-//     timestamp) seen so far, so the figure excludes the smallest transport delay (well under
-//     a millisecond on loopback) and is exact up to it.
+//     timestamp) over the frames of the last `offsetWindowMs` (10 s), so the figure excludes
+//     the smallest recent transport delay (well under a millisecond on loopback) and follows
+//     a drift between the two clocks instead of keeping a minimum from long ago.
 import { ArgumentError, FormatError } from '../../errors.js';
 import { pipelineFromSaved, type SavedModelFiles, type StreamDecoder } from '../../stream/runtime/saved_decoder.js';
 import { decodeRelayFrame, type RelayHello } from './realtime_frame.js';
@@ -35,8 +37,10 @@ export interface SessionStatus {
 }
 
 export interface SessionOptions {
-  /** Outputs kept for inspection (oldest dropped first; default 100 000). */
+  /** Outputs kept for inspection (oldest dropped first; default 2000). */
   keep?: number;
+  /** How far back (ms of page clock) the clock offset's minimum looks (default 10 000). */
+  offsetWindowMs?: number;
   /** Clock in ms (default performance.now). */
   now?: () => number;
   hopS?: number;
@@ -56,12 +60,18 @@ export async function checkWeights(files: SavedModelFiles, source: string): Prom
 
 export class RealtimeSession {
   readonly decoder: StreamDecoder;
-  readonly outputs: SessionOutput[] = [];
   private readonly page = new LatencyWindow();
   private readonly e2e = new LatencyWindow();
   private readonly keep: number;
   private readonly now: () => number;
-  private offsetMs = Infinity;
+  private readonly offsetWindowMs: number;
+  // the newest outputs in a ring: no array shifting per frame however long the session runs
+  private readonly ring: SessionOutput[] = [];
+  private ringNext = 0;
+  // (arrival, arrival − newest timestamp) of recent frames, offsets increasing: a monotonic
+  // queue whose head is the minimum over the window
+  private readonly offsets: { at: number; off: number }[] = [];
+  private offsetHead = 0;
   private samples = 0;
   private frames = 0;
   private relayDropped = 0;
@@ -71,8 +81,37 @@ export class RealtimeSession {
     if (!hello.channels) throw new ArgumentError(`realtime: stream '${hello.name}' lists no channel labels; the decoder picks its ${hello.channelCount > 1 ? 'channels' : 'channel'} by name`);
     if (!(hello.nominalSrate > 0)) throw new ArgumentError(`realtime: stream '${hello.name}' has an irregular rate (${hello.nominalSrate} Hz); a decoder needs a fixed one`);
     this.now = opts.now ?? (() => performance.now());
-    this.keep = opts.keep ?? 100_000;
+    this.keep = opts.keep ?? 2000;
+    if (!Number.isInteger(this.keep) || this.keep < 1) throw new ArgumentError(`realtime: keep must be an integer >= 1, got ${this.keep}`);
+    this.offsetWindowMs = opts.offsetWindowMs ?? 10_000;
+    if (!(this.offsetWindowMs > 0)) throw new ArgumentError(`realtime: offsetWindowMs must be > 0, got ${this.offsetWindowMs}`);
     this.decoder = pipelineFromSaved(files, source, { channels: hello.channels, sfreq: hello.nominalSrate }, { now: this.now, queueS: 60, ...(opts.hopS !== undefined ? { hopS: opts.hopS } : {}) });
+  }
+
+  /** Outputs decoded so far in the whole session (not only those kept). */
+  get outputCount(): number {
+    return this.total;
+  }
+
+  /** The newest outputs (at most `keep`), oldest first. */
+  get outputs(): SessionOutput[] {
+    return [...this.ring.slice(this.ringNext), ...this.ring.slice(0, this.ringNext)];
+  }
+
+  /** The clock offset (page ms − outlet ms) the end-to-end figures use now; NaN before the first frame. */
+  get clockOffsetMs(): number {
+    return this.offsetHead < this.offsets.length ? this.offsets[this.offsetHead]!.off : NaN;
+  }
+
+  private noteOffset(at: number, off: number): void {
+    const q = this.offsets;
+    while (q.length > this.offsetHead && q[q.length - 1]!.off >= off) q.pop();
+    q.push({ at, off });
+    while (q[this.offsetHead]!.at < at - this.offsetWindowMs) this.offsetHead++;
+    if (this.offsetHead > 1024 && this.offsetHead * 2 > q.length) {
+      q.splice(0, this.offsetHead);
+      this.offsetHead = 0;
+    }
   }
 
   /** Decodes one binary relay frame that arrived at `arrivedMs` (page clock); returns its outputs. */
@@ -81,27 +120,31 @@ export class RealtimeSession {
     this.frames++;
     this.relayDropped = f.dropped;
     if (f.count === 0) return [];
-    this.offsetMs = Math.min(this.offsetMs, arrivedMs - 1000 * f.timestamps[f.count - 1]!);
+    const res = this.decoder.push({ data: f.data, timestamps: f.timestamps });
+    // only a frame the decoder took moves the offset (it has checked the timestamps)
+    this.noteOffset(arrivedMs, arrivedMs - 1000 * f.timestamps[f.count - 1]!);
     // stream indices count from this page's first sample: the pipeline's own indices do too
     this.samples += f.count;
-    const res = this.decoder.push({ data: f.data, timestamps: f.timestamps });
     const done = this.now();
+    const offset = this.clockOffsetMs;
     const out: SessionOutput[] = [];
     for (const r of res) {
-      // every output a frame completes ends at a sample of that frame: it arrived at arrivedMs
-      const pageMs = done - arrivedMs;
-      const e2e = done - (1000 * r.timestamp + this.offsetMs);
+      const pageMs = r.latencyMs;
+      const e2e = done - (1000 * r.timestamp + offset);
       this.page.record(pageMs);
-      this.e2e.record(Math.max(0, e2e));
+      this.e2e.record(e2e);
       const v = r.value;
       const o: SessionOutput = 'label' in v
         ? { start: v.start, label: v.label, classIndex: v.classIndex, probabilities: [...v.probabilities], values: null, warmup: v.warmup, pageMs, endToEndMs: e2e }
         : { start: v.bin, label: null, classIndex: -1, probabilities: null, values: [...v.values], warmup: false, pageMs, endToEndMs: e2e };
       out.push(o);
-      this.outputs.push(o);
+      if (this.ring.length < this.keep) this.ring.push(o);
+      else {
+        this.ring[this.ringNext] = o;
+        this.ringNext = (this.ringNext + 1) % this.keep;
+      }
       this.total++;
     }
-    if (this.outputs.length > this.keep) this.outputs.splice(0, this.outputs.length - this.keep);
     return out;
   }
 

@@ -4,6 +4,7 @@
 // runs. Query: ?relay=ws://127.0.0.1:8765/&model=<decoder folder under --runs>&start=1.
 // The state is on window.__dendriteRealtime for scripts and tests.
 import uPlot from 'uplot';
+import { ArgumentError, FormatError, StreamLostError } from '../../errors.js';
 import { backend, threadsReady, workerTaskCount } from '../../kernels/registry.js';
 import { setNumThreads } from '../../kernels/wasm/threads.js';
 import type { SavedModelFiles } from '../../stream/runtime/saved_decoder.js';
@@ -100,13 +101,18 @@ function mount(root: HTMLElement): void {
     const picked = files.files ? Array.from({ length: files.files.length }, (_, i) => files.files!.item(i)!) : [];
     if (picked.length) return { files: await decoderFromFiles(picked), source: picked.map((f) => f.name).join('+') };
     const path = select.value;
-    if (!path) throw new Error('choose a saved decoder (none found under --runs: save one with dendrite decode eeg --save)');
+    if (!path) throw new ArgumentError('realtime: choose a saved decoder (none found under --runs: save one with dendrite decode eeg --save)');
     return { files: await fetchDecoder(path), source: path };
   }
 
   async function run(): Promise<void> {
     ws?.close();
     session = null;
+    // a new run starts its latency plot empty (Stop then Start)
+    xs.length = 0;
+    page.length = 0;
+    e2e.length = 0;
+    plot.setData([xs, page, e2e]);
     api.state = 'loading';
     api.error = null;
     say('loading the decoder and the engine…');
@@ -144,11 +150,11 @@ function mount(root: HTMLElement): void {
           say(`${hello.name}: ${hello.channelCount} channels at ${hello.nominalSrate} Hz; waiting for samples`);
           return;
         }
-        if (!session || !task) throw new Error('relay sent samples before its info message');
+        if (!session || !task) throw new FormatError(`realtime: relay ${relay.value} sent samples before its info message`);
         const now = performance.now();
         for (const o of session.onFrame(m.data as ArrayBuffer, now)) {
           task.step(o);
-          xs.push(session.status().outputs);
+          xs.push(session.outputCount);
           page.push(o.pageMs);
           e2e.push(o.endToEndMs);
           if (xs.length > LATENCY_POINTS) { xs.shift(); page.shift(); e2e.shift(); }
@@ -158,7 +164,7 @@ function mount(root: HTMLElement): void {
         fail(e);
       }
     };
-    sock.onerror = () => { if (sock === ws) fail(new Error(`WebSocket ${relay.value} failed`)); };
+    sock.onerror = () => { if (sock === ws) fail(new StreamLostError(`realtime: WebSocket ${relay.value} failed`)); };
     sock.onclose = () => {
       if (sock !== ws || api.state === 'error') return;
       api.state = 'closed';

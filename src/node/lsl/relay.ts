@@ -20,7 +20,7 @@
 // simply forgotten.
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ArgumentError, StreamLostError } from '../../errors.js';
+import { ArgumentError, FormatError, StreamLostError } from '../../errors.js';
 import type { SampleChunk, StreamInfo } from '../../stream/lsl/index.js';
 import { InletOptions, StreamInlet } from './inlet.js';
 import { resolveStreams } from './resolve.js';
@@ -137,7 +137,15 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   // resolve answers carry no desc; the full info has the channel labels
   if (!info.desc) info = await fetchFullInfo(info).catch(() => info!);
   if (info.channelFormat === 'string') throw new ArgumentError(`lsl relay: stream '${info.name}' has string channels; only numeric streams are relayed`);
-  const labels = channelLabels(info.desc, info.channelCount, `lsl relay: stream '${info.name}'`);
+  // labels are a courtesy to the pages: a stream whose <channels> desc is malformed or does not
+  // match its channel count is still relayed, without labels
+  let labels: string[] | null;
+  try {
+    labels = channelLabels(info.desc, info.channelCount, `lsl relay: stream '${info.name}'`);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    labels = null;
+  }
   const maxBuffered = opts.maxClientBufferedBytes ?? 4 << 20;
   const inlet = await StreamInlet.open(info, opts.inlet ?? {});
   const wss = new WebSocketServer({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', maxPayload: 4096 });

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RequestError } from '../../errors.js';
-import { checkName, type RunRoot } from './paths.js';
+import { checkName, NAME, type RunRoot } from './paths.js';
 import type { Route } from './route.js';
 import { readJson } from './runs.js';
 
@@ -37,7 +37,7 @@ export function listInsightRuns(roots: readonly RunRoot[]): { id: string; kind: 
   for (const r of roots) {
     let names: string[];
     try {
-      names = readdirSync(r.dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort().reverse();
+      names = readdirSync(r.dir, { withFileTypes: true }).filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort().reverse();
     } catch {
       continue;
     }

@@ -3,17 +3,20 @@
 // the labels), and Dice per label against a reference segmentation: reference.nii[.gz] in the
 // run folder, or another run's labels named by ?ref=<root>/<run>.
 //
-// The input T1 is where results.json says `segment` read it (an absolute path, or relative to the
-// folder the server runs in); it is served only when it is a regular .nii/.nii.gz file, so a
-// tampered results.json cannot make the server hand out other files.
+// The input T1 is input.nii[.gz] in the run folder (inside it after symlinks), else the file
+// results.json names as `input`. That name must be absolute (`segment` stores resolve(path); a
+// relative one would be read against wherever the server happens to run), and it is served only
+// when both the name and its realpath end in .nii/.nii.gz and the realpath is a regular file, so
+// neither a tampered results.json nor a link such as evil.nii -> /etc/hostname hands out other
+// files; the bytes are read from the realpath checked.
 
-import { readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { DendriteError, RequestError } from '../../errors.js';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { DendriteError, FormatError, RequestError } from '../../errors.js';
 import { readNifti } from '../../io/nifti/index.js';
 import { dicePerLabel, meanDice } from '../../neuro/seg_metrics.js';
 import { defaultColors } from '../../report/segmentation_report.js';
-import { checkName, insideRoot, type RunRoot } from './paths.js';
+import { checkName, insideRoot, NAME, type RunRoot } from './paths.js';
 import { Raw, type Route, type RouteContext } from './route.js';
 import { readCapped, readJson } from './runs.js';
 
@@ -66,14 +69,22 @@ function results(dir: string): SegmentResults {
   return r;
 }
 
-function classes(r: SegmentResults): MriClass[] {
-  const list = r.classes as { label?: unknown; name?: unknown; voxels?: unknown; mm3?: unknown }[];
+/** The classes of results.json; a label that is not a non-negative integer is a FormatError (400) naming it. */
+function classes(r: SegmentResults, dir: string): MriClass[] {
+  const list = r.classes as ({ label?: unknown; name?: unknown; voxels?: unknown; mm3?: unknown } | null)[];
   const colors = modelColors(r.model, list.length);
   const defaults = defaultColors(list.length);
-  return list.map((c, k) => ({
-    label: Number(c.label ?? k), name: String(c.name ?? `label ${k}`), color: colors?.[k] ?? defaults[k]!,
-    voxels: Number(c.voxels ?? 0), mm3: Number(c.mm3 ?? 0),
-  }));
+  return list.map((c0, k) => {
+    const c = c0 !== null && typeof c0 === 'object' ? c0 : {};
+    const label = c.label ?? k;
+    if (typeof label !== 'number' || !Number.isInteger(label) || label < 0) {
+      throw new FormatError(`${join(dir, 'results.json')}: classes[${k}].label ${JSON.stringify(label)?.slice(0, 50)} is not a non-negative integer`);
+    }
+    return {
+      label, name: String(c.name ?? `label ${k}`), color: colors?.[k] ?? defaults[k]!,
+      voxels: Number(c.voxels ?? 0), mm3: Number(c.mm3 ?? 0),
+    };
+  });
 }
 
 /** The input T1 of a run, if it is still there (see the file comment). */
@@ -85,10 +96,10 @@ function inputPath(dir: string, r: SegmentResults): string | null {
       // not copied into the run folder
     }
   }
-  if (typeof r.input !== 'string' || !NIFTI.test(r.input)) return null;
-  const p = isAbsolute(r.input) ? r.input : resolve(r.input);
+  if (typeof r.input !== 'string' || !isAbsolute(r.input) || !NIFTI.test(r.input)) return null;
   try {
-    return statSync(p).isFile() ? p : null;
+    const real = realpathSync(r.input);
+    return NIFTI.test(real) && statSync(real).isFile() ? real : null;
   } catch {
     return null;
   }
@@ -147,7 +158,7 @@ export function listSegmentRuns(roots: readonly RunRoot[]): { id: string; input:
   for (const r of roots) {
     let names: string[];
     try {
-      names = readdirSync(r.dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+      names = readdirSync(r.dir, { withFileTypes: true }).filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort();
     } catch {
       continue;
     }
@@ -179,7 +190,7 @@ export const MRI_ROUTES: Route[] = [
     handle: (ctx) => {
       const dir = ctx.runDir(ctx.groups[0]!, ctx.groups[1]!);
       const r = results(dir);
-      const cls = classes(r);
+      const cls = classes(r, dir);
       const base = `/api/mri/${ctx.groups[0]}/${ctx.groups[1]}`;
       const input = inputPath(dir, r);
       return {

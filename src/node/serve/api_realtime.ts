@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, RequestError } from '../../errors.js';
-import { checkName, insideRoot, type RunRoot } from './paths.js';
+import { checkName, insideRoot, NAME, type RunRoot } from './paths.js';
 import { Raw, type Route, type RouteContext } from './route.js';
 import { readCapped } from './runs.js';
 
@@ -53,7 +53,7 @@ function entry(path: string, c: Record<string, unknown>): DecoderEntry {
 
 const subdirs = (dir: string) => {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort();
   } catch {
     return [];
   }
@@ -86,12 +86,15 @@ function decoderDir(ctx: RouteContext, sub: string | null): string {
 }
 
 function file(dir: string, what: string): Raw {
-  const config = readCapped(join(dir, 'config.json'), MAX_CONFIG_BYTES)!;
+  const config = readCapped(join(dir, 'config.json'), MAX_CONFIG_BYTES);
+  if (config === null) throw new RequestError(`'${dir}/config.json' vanished`, 404);
   if (what === 'config') return new Raw(config, 'application/json');
   const w = (JSON.parse(new TextDecoder().decode(config)) as { weights?: { file?: unknown } }).weights?.file;
   if (typeof w !== 'string') throw new FormatError(`${join(dir, 'config.json')}: field 'weights.file' must name the weights file, got ${JSON.stringify(w)}`);
   const path = insideRoot('weights', dir, [checkName('weights file', encodeURIComponent(w))]);
-  return new Raw(readCapped(path, MAX_WEIGHTS_BYTES)!, 'application/octet-stream');
+  const bytes = readCapped(path, MAX_WEIGHTS_BYTES);
+  if (bytes === null) throw new RequestError(`weights '${w}' is not a regular file`, 404);
+  return new Raw(bytes, 'application/octet-stream');
 }
 
 export const REALTIME_ROUTES: Route[] = [

@@ -4,7 +4,7 @@
 // status.json whenever it changes, and 'end' once the run has finished and every line is out.
 // A slow page is not buffered without bound: reading pauses until the socket drains.
 
-import { closeSync, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { RequestError } from '../../errors.js';
 import { STREAMED, type RouteContext } from './route.js';
@@ -75,12 +75,14 @@ export function streamRunEvents(ctx: RouteContext, dir: string, opts: EventOptio
   const readNew = (): boolean => {
     let fd: number;
     try {
-      fd = openSync(metricsPath, 'r');
+      fd = openSync(metricsPath, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO must not block the server
     } catch {
       return true; // not written yet
     }
     try {
-      const size = fstatSync(fd).size;
+      const st = fstatSync(fd);
+      if (!st.isFile()) return true; // not a file a run writes: nothing to stream
+      const size = st.size;
       if (size < offset) {
         offset = 0; // the file was replaced by a shorter one: start over
         send('reset', '{}');

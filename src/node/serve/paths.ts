@@ -7,7 +7,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { RequestError } from '../../errors.js';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+/** A plain name: what checkName accepts and what run listings show. */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /** One folder of run folders, and the label that names it in URLs. */
 export interface RunRoot {

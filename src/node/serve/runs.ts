@@ -3,15 +3,15 @@
 // page. Folders written before run logging existed (results.json and report.html only) are
 // listed too, with what can be read from them.
 
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FormatError } from '../../errors.js';
-import type { RunRoot } from './paths.js';
+import { NAME, type RunRoot } from './paths.js';
 
 /** The largest JSON file (config, status, results) and metrics file read for a page. */
 export const MAX_JSON_BYTES = 32 << 20;
 export const MAX_METRICS_BYTES = 32 << 20;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 export type ShownStatus = 'running' | 'done' | 'failed' | 'died' | 'unknown';
 
@@ -29,16 +29,22 @@ export interface RunSummary {
   error: string | null;
 }
 
-/** Reads `path` (at most `max` bytes, else FormatError); null when it does not exist. */
+/**
+ * Reads `path` (at most `max` bytes, else FormatError); null when it does not exist or is not a
+ * regular file. O_NONBLOCK keeps a FIFO named like a run file from blocking the open (and so the
+ * server); the type and size come from the opened descriptor, not from a second lookup by name.
+ */
 export function readCapped(path: string, max: number): Uint8Array | null {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return null;
   }
   try {
-    const size = statSync(path).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) return null; // a folder, pipe, socket or device is no run file
+    const size = st.size;
     if (size > max) throw new FormatError(`${path}: ${size} bytes, more than the ${max} this server reads`);
     const buf = new Uint8Array(size);
     let off = 0;
@@ -101,6 +107,17 @@ function alive(pid: unknown): boolean {
   }
 }
 
+/**
+ * A run whose status says running: its pid is tested only on the host that wrote it (a pid on
+ * another machine names some other process here, or none), so a run from elsewhere stays
+ * 'running' until its status.json says it ended.
+ */
+function runningOrDied(status: Record<string, unknown>): ShownStatus {
+  const host = status['host'];
+  if (typeof host === 'string' && host !== hostname()) return 'running';
+  return alive(status['pid']) ? 'running' : 'died';
+}
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The best accuracy-like figure in metrics records (a non-train split), for runs without status.best. */
@@ -110,6 +127,36 @@ function bestOfMetrics(records: Record<string, unknown>[]): { name: string; valu
     if (r['split'] === 'train' || typeof r['acc'] !== 'number' || r['step'] !== undefined) continue;
     if (best === null || (r['acc'] as number) > best.value) best = { name: `${String(r['split'])} acc`, value: r['acc'] as number };
   }
+  return best;
+}
+
+/** The most runs /api/runs lists (the newest); the list is read on every visit of the runs page. */
+export const MAX_LISTED_RUNS = 2000;
+const MAX_LIST_METRICS_BYTES = 4 << 20;
+const MAX_CACHED = 4096;
+// bestOfMetrics per metrics.jsonl, kept while the file's size and mtime stay the same: the list
+// would otherwise parse up to 4 MiB per run without status.best on every request
+const metricsBest = new Map<string, { size: number; mtimeMs: number; best: { name: string; value: number } | null }>();
+
+/** bestOfMetrics of a metrics file, from the cache when the file has not changed; null when absent or too large. */
+export function bestOfMetricsFile(path: string): { name: string; value: number } | null {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return null;
+  }
+  const hit = metricsBest.get(path);
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.best;
+  let best: { name: string; value: number } | null = null;
+  try {
+    const m = readCapped(path, MAX_LIST_METRICS_BYTES);
+    if (m !== null) best = bestOfMetrics(parseMetrics(new TextDecoder().decode(m)).records);
+  } catch {
+    /* too large for the list; the run's page reads it */
+  }
+  if (metricsBest.size >= MAX_CACHED) metricsBest.clear();
+  metricsBest.set(path, { size: st.size, mtimeMs: st.mtimeMs, best });
   return best;
 }
 
@@ -132,18 +179,13 @@ export function summarize(root: RunRoot, name: string): RunSummary {
   let best: RunSummary['best'] = null;
   if (status !== null) {
     const s = str(status['status']);
-    shown = s === 'running' ? (alive(status['pid']) ? 'running' : 'died') : s === 'done' || s === 'failed' ? s : 'unknown';
+    shown = s === 'running' ? runningOrDied(status) : s === 'done' || s === 'failed' ? s : 'unknown';
     const b = status['best'] as { name?: unknown; value?: unknown } | null | undefined;
     if (b && typeof b.name === 'string' && typeof b.value === 'number') best = { name: b.name, value: b.value };
   }
   let results: Record<string, unknown> | null = null;
   if (best === null) {
-    try {
-      const m = readCapped(join(dir, 'metrics.jsonl'), 4 << 20);
-      if (m !== null) best = bestOfMetrics(parseMetrics(new TextDecoder().decode(m)).records);
-    } catch {
-      /* too large for the list; the run's page reads it */
-    }
+    best = bestOfMetricsFile(join(dir, 'metrics.jsonl'));
   }
   if (best === null || status === null) {
     results = readJsonQuiet(join(dir, 'results.json'));
@@ -172,7 +214,7 @@ export function summarize(root: RunRoot, name: string): RunSummary {
   };
 }
 
-/** Every run folder under `roots`, newest first. */
+/** The run folders under `roots`, newest first, at most MAX_LISTED_RUNS of them. */
 export function listRuns(roots: readonly RunRoot[]): RunSummary[] {
   const out: RunSummary[] = [];
   for (const root of roots) {
@@ -184,5 +226,6 @@ export function listRuns(roots: readonly RunRoot[]): RunSummary[] {
     }
     for (const e of entries) if (e.isDirectory() && NAME.test(e.name)) out.push(summarize(root, e.name));
   }
-  return out.sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : a.id < b.id ? 1 : -1));
+  out.sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : a.id < b.id ? 1 : -1));
+  return out.slice(0, MAX_LISTED_RUNS);
 }

@@ -123,8 +123,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | null>
 export async function startServer(opts: ServeOptions): Promise<DashboardServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token;
-  if (token !== undefined && (token.length < 8 || token.length > 256 || !/^[\x21-\x7e]+$/.test(token))) {
-    throw new ArgumentError(`serve: --token must be 8 to 256 printable characters without spaces, got ${token.length} characters`);
+  // the token goes verbatim into a cookie and a URL: only characters neither needs to escape
+  if (token !== undefined && (token.length < 8 || token.length > 256 || !/^[A-Za-z0-9._~-]+$/.test(token))) {
+    const bad = /[^A-Za-z0-9._~-]/.exec(token);
+    throw new ArgumentError(`serve: --token must be 8 to 256 characters of A-Z a-z 0-9 . _ ~ -, got ${token.length} characters${bad ? ` with ${JSON.stringify(bad[0])}` : ''}`);
   }
   if (!LOOPBACK.test(host) && token === undefined) throw new ArgumentError(`serve: --host ${host} is reachable from other machines; give --token T as well`);
   const port = opts.port ?? 0;

@@ -106,3 +106,25 @@ test('relay drops and counts frames for a client that stops reading', { timeout:
     await outlet.close();
   }
 });
+
+test('relay: a stream whose <channels> desc disagrees with its channel count is relayed without labels', { timeout: 8000 }, async () => {
+  const name = uniqueName('relay-desc');
+  const desc = '<channels><channel><label>C3</label></channel><channel><label>C4</label></channel></channels>'; // 2 of 3
+  const outlet = await StreamOutlet.create({ name, channelCount: 3, nominalSrate: 100, desc }, { host: '127.0.0.1' });
+  const relay = await startRelay({ streamName: name, resolveTimeoutMs: 3000 });
+  try {
+    const a = await client(relay.port);
+    await outlet.waitForConsumers(1);
+    outlet.pushChunk(Float32Array.from([1, 2, 3, 4, 5, 6]), Float64Array.from([10, 10.01]));
+    const end = Date.now() + 3000;
+    while (a.frames.length === 0 && Date.now() < end) await sleep(10);
+    const hello = JSON.parse(a.texts[0]!) as { channelCount: number; channels: unknown };
+    assert.equal(hello.channelCount, 3);
+    assert.equal(hello.channels, null);
+    assert.deepEqual(a.frames.flatMap((f) => Array.from(f.data)), [1, 2, 3, 4, 5, 6]);
+    a.ws.close();
+  } finally {
+    await relay.close();
+    await outlet.close();
+  }
+});
