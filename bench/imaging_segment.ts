@@ -206,6 +206,16 @@ for (const dir of values.model ?? []) {
   evaluate(`${config.arch} (${dir})`, model, (config.trainedOn ?? ['?']).join('; '), NaN, 'loaded');
 }
 
+// brainchop's pretrained model5_gw_ae on the same subject, as a reference for what this label
+// mapping allows (its own min-max scaling of the raw volume; its 1 WM, 2 GM → tissue classes)
+{
+  const raw = { data: Float32Array.from(npz['vol']!.data as ArrayLike<number>), shape: test.shape };
+  const m5 = readTfjsLayersModel(`${root}/mri/brainchop/models/model5_gw_ae`);
+  const pred = segment(m5 as VolumeModel, raw).map((l) => (l === 1 ? 3 : l === 2 ? 2 : 0));
+  const metrics = segmentationMetrics(pred, testTruth, test.shape, { labels: [1, 2, 3] });
+  rows.push({ model: 'brainchop model5_gw_ae (pretrained, reference)', trainedOn: 'brainchop\'s own training set', params: params(m5), minutes: NaN, test: metrics.map((x) => ({ dice: x.dice, hd95: x.hd95 })), agree: { same: 1, gm: 1, wm: 1 }, note: 'imported TF.js weights, min-max scaled; it has no CSF class (Dice 0 there by construction)' });
+}
+
 console.log('| model | trained on | params | training min | Dice CSF/other | Dice GM | Dice WM | HD95 GM / WM (mm) | t1_crop: same label as model5_gw_ae | t1_crop GM / WM Dice vs model5 |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
