@@ -32,7 +32,7 @@ export class TensorDataset implements Dataset<Tensor[]> {
   }
   getBatch(indices: Int32Array): Tensor[] {
     const idx = fromValues(indices, [indices.length], 'int32');
-    const out = this.tensors.map((t) => indexSelect(t, 0, idx));
+    const out = this.tensors.map((t) => indexSelect(t, 0, idx, indices));
     idx.dispose();
     return out;
   }

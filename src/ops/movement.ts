@@ -258,9 +258,12 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   });
 }
 
-function checkIndex(index: Tensor, n: number, op: string): Tensor {
+// `host`: the index's values where the caller holds them, so a device index (webgpu, which
+// reads back only asynchronously) is checked without a read-back
+function checkIndex(index: Tensor, n: number, op: string, host?: Int32Array): Tensor {
   if (index.isFloat) throw new DTypeError(`${op}: index must be an integer tensor, got ${index.dtype}`);
-  const d = index.dataSync();
+  if (host !== undefined && host.length !== index.numel) throw new ShapeError(`${op}: ${host.length} host index values for an index of ${index.numel}`);
+  const d = host ?? index.dataSync();
   let negative = false;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
@@ -313,11 +316,14 @@ export function scatterAddInto(shape: Shape, dim: number, index: Tensor, src: Te
   return out;
 }
 
-/** Rows of x along `dim` picked by a 1-D index (torch.index_select). */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+/**
+ * Rows of x along `dim` picked by a 1-D index (torch.index_select). `hostIndex`: the index's
+ * values when the caller made it from them (checked instead of reading the index back).
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor, hostIndex?: Int32Array): Tensor {
   const d = normDim(dim, x.ndim, 'indexSelect');
   if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(index.shape)}`);
-  const idx = checkIndex(index, x.shape[d]!, 'indexSelect');
+  const idx = checkIndex(index, x.shape[d]!, 'indexSelect', hostIndex);
   const m = index.numel;
   // whole rows of the dims after `dim`, copied straight from x (no full copy of x, no expanded index)
   const xc = x.isContiguous() ? x : contiguous(x);

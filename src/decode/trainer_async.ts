@@ -1,0 +1,232 @@
+// The training loop for backends that read back asynchronously (webgpu): the same steps as
+// trainer.ts's trainEpoch / evaluate / trainLoop / predict, but the epoch's loss sum and
+// correct count accumulate on the device and are read once per epoch (a per-step read only
+// when an onStep callback asks for each step's loss), so a step is one submission and the
+// loop never blocks on the GPU between steps. On CPU backends the sync functions in
+// trainer.ts stay the reference: they sum the losses in float64, these sum them in float32
+// on the device (the epoch means agree to float32 rounding).
+
+import { ArgumentError } from '../errors.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { keep, tidy, type Tensor } from '../tensor/tensor.js';
+import { crossEntropy } from '../ops/loss.js';
+import { argmax, mean, sum } from '../ops/reduce.js';
+import { add, eq, mulScalar } from '../ops/elementwise.js';
+import { cast } from '../ops/util.js';
+import { DataLoader } from '../data/dataloader.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Module } from '../nn/module.js';
+import type { EpochStats, FitResult, HistoryRow, LossFn, PredictOptions, Predictions, StepOptimizer, TrainEpochOptions, TrainLoopOptions, ValidStats } from './trainer.js';
+
+const defaultLoss: LossFn = (a, b) => crossEntropy(a, b);
+
+/** The number of correct classes as a float32 scalar on the device (no read-back). */
+function correctOnDevice(logits: Tensor, y: Tensor): Tensor {
+  const pred = argmax(logits.ndim === 3 ? mean(logits, 2) : logits, 1);
+  return sum(cast(eq(pred, cast(y, pred.dtype)), 'float32'));
+}
+
+/** Device-side running sums of an epoch: Σ loss·batch and Σ correct. */
+class DeviceSums {
+  private loss: Tensor | null = null;
+  private correct: Tensor | null = null;
+
+  /** Adds a step's mean loss times its batch size, and its correct count (when given); the caller keeps its tensors. */
+  add(loss: Tensor, b: number, correct: Tensor | null): void {
+    const [l, c] = noGrad(() => tidy(() => {
+      const lb = mulScalar(loss, b);
+      return [this.loss ? add(this.loss, lb) : lb, correct ? (this.correct ? add(this.correct, correct) : correct.clone()) : this.correct] as const;
+    }));
+    if (this.loss !== l) this.loss?.dispose();
+    if (this.correct !== c) this.correct?.dispose();
+    // kept: add may run inside a caller's tidy scope, which must not free the running sums
+    this.loss = keep(l);
+    this.correct = c ? keep(c) : null;
+  }
+
+  /** Reads both sums (one read each, once per epoch) and frees them. */
+  async read(): Promise<{ loss: number; correct: number }> {
+    try {
+      const loss = this.loss ? (await this.loss.data())[0]! : NaN;
+      const correct = this.correct ? (await this.correct.data())[0]! : 0;
+      return { loss, correct };
+    } finally {
+      this.loss?.dispose();
+      this.correct?.dispose();
+      this.loss = this.correct = null;
+    }
+  }
+
+  /** Frees the sums unread (a step failed). */
+  dispose(): void {
+    this.loss?.dispose();
+    this.correct?.dispose();
+    this.loss = this.correct = null;
+  }
+}
+
+export interface TrainEpochAsyncOptions extends TrainEpochOptions {
+  /** Runs after every optimiser step, without reading anything back (e.g. a weight-norm constraint). */
+  afterStep?: () => void;
+}
+
+/** trainEpoch for asynchronous backends: one read of the epoch's sums at its end. */
+export async function trainEpochAsync(model: Module, batches: Iterable<[Tensor, Tensor]>, opt: StepOptimizer, o: TrainEpochAsyncOptions = {}): Promise<EpochStats> {
+  const lossFn = o.lossFn ?? defaultLoss;
+  const counting = o.accuracy ?? true;
+  const t0 = performance.now();
+  model.train();
+  const sums = new DeviceSums();
+  let n = 0;
+  let step = 0;
+  try {
+    for (const [x, y] of batches) {
+      const b = x.shape[0]!;
+      const [loss, c] = tidy(() => {
+        opt.zeroGrad();
+        const logits = model.call(x);
+        const l = lossFn(logits, y);
+        const c = counting ? noGrad(() => correctOnDevice(logits, y)) : null;
+        l.backward();
+        opt.step();
+        return [l, c] as const;
+      });
+      try {
+        sums.add(loss, b, c);
+        o.afterStep?.();
+        n += b;
+        if (o.onStep) o.onStep(step, (await loss.data())[0]!, b);
+        step++;
+      } finally {
+        loss.dispose();
+        c?.dispose();
+        if (o.disposeBatches ?? true) {
+          x.dispose();
+          y.dispose();
+        }
+      }
+    }
+  } catch (e) {
+    sums.dispose();
+    throw e;
+  }
+  const total = await sums.read();
+  return { loss: total.loss / n, accuracy: counting ? total.correct / n : NaN, examples: n, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** evaluate for asynchronous backends: the mean loss and accuracy, read once at the end. */
+export async function evaluateAsync(model: Module, batches: Iterable<[Tensor, Tensor]>, o: Omit<TrainEpochOptions, 'onStep'> = {}): Promise<EpochStats> {
+  const lossFn = o.lossFn ?? defaultLoss;
+  const counting = o.accuracy ?? true;
+  const t0 = performance.now();
+  model.eval();
+  const sums = new DeviceSums();
+  let n = 0;
+  try {
+    noGrad(() => {
+      for (const [x, y] of batches) {
+        const b = x.shape[0]!;
+        try {
+          tidy(() => {
+            const logits = model.call(x);
+            const c = counting ? correctOnDevice(logits, y) : null;
+            sums.add(lossFn(logits, y), b, c);
+          });
+          n += b;
+        } finally {
+          if (o.disposeBatches ?? true) {
+            x.dispose();
+            y.dispose();
+          }
+        }
+      }
+    });
+  } catch (e) {
+    sums.dispose();
+    throw e;
+  }
+  const total = await sums.read();
+  return { loss: total.loss / n, accuracy: counting ? total.correct / n : NaN, examples: n, seconds: (performance.now() - t0) / 1000 };
+}
+
+export interface TrainLoopAsyncOptions extends Omit<TrainLoopOptions, 'validate'> {
+  /** As trainLoop's, and may be asynchronous (e.g. evaluateAsync). */
+  validate?: () => ValidStats | null | Promise<ValidStats | null>;
+}
+
+/** trainLoop for asynchronous backends (webgpu): the same epochs, schedule, early stopping and history. */
+export async function trainLoopAsync(model: Module, batches: (epoch: number) => Iterable<[Tensor, Tensor]>, o: TrainLoopAsyncOptions): Promise<FitResult> {
+  const { epochs, optimizer: opt } = o;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`trainLoopAsync: epochs must be a positive integer, got ${epochs}`);
+  if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new ArgumentError(`trainLoopAsync: patience must be a positive integer, got ${o.patience}`);
+  const minDelta = o.minDelta ?? 0;
+  const history: HistoryRow[] = [];
+  let best = Infinity;
+  let bestEpoch = 0;
+  let bestState: Record<string, Tensor> | null = null;
+  for (let e = 1; e <= epochs; e++) {
+    const lr = opt.paramGroups[0]!['lr'] as number;
+    o.onEpochStart?.(e);
+    const tr = await trainEpochAsync(model, batches(e), opt, {
+      ...(o.onStep ? { onStep: o.onStep } : {}), ...(o.afterStep ? { afterStep: o.afterStep } : {}),
+      ...(o.lossFn ? { lossFn: o.lossFn } : {}), ...(o.accuracy === false ? { accuracy: false } : {}),
+    });
+    o.scheduler?.step();
+    const va = (await o.validate?.()) ?? null;
+    const row: HistoryRow = { epoch: e, lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, validLoss: va?.loss ?? null, validAccuracy: va?.accuracy ?? null, seconds: tr.seconds + (va?.seconds ?? 0) };
+    history.push(row);
+    o.onEpoch?.(row, tr);
+    if (va && o.patience !== undefined) {
+      if (va.loss < best - minDelta) {
+        best = va.loss;
+        bestEpoch = e;
+        for (const t of Object.values(bestState ?? {})) t.dispose();
+        bestState = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, keep(t.clone())]));
+      } else if (e - bestEpoch >= o.patience) break;
+    }
+  }
+  if (bestState) {
+    model.loadStateDict(bestState);
+    for (const t of Object.values(bestState)) t.dispose();
+  } else bestEpoch = history.length;
+  return { history, bestEpoch };
+}
+
+/** predict for asynchronous backends: each batch's outputs read back with await, in order. */
+export async function predictAsync(model: Module, ds: Dataset<Tensor | Tensor[]>, o: PredictOptions = {}): Promise<Predictions> {
+  model.eval();
+  const chunks: Float32Array[] = [];
+  const targets: number[] = [];
+  let hasTargets = false;
+  let rowShape: number[] = [];
+  for (const batch of new DataLoader(ds, { batchSize: o.batchSize ?? 256 })) {
+    const parts = Array.isArray(batch) ? batch : [batch];
+    const [x, y] = parts;
+    try {
+      if (!x) throw new ArgumentError('predictAsync: a dataset item holds no input tensor');
+      const out = noGrad(() => tidy(() => {
+        const raw = model.call(x);
+        return o.map ? o.map(raw) : raw;
+      }));
+      try {
+        rowShape = out.shape.slice(1);
+        chunks.push(Float32Array.from(await out.data()));
+      } finally {
+        out.dispose();
+      }
+      if (y) {
+        hasTargets = true;
+        for (const v of await y.data()) targets.push(v);
+      }
+    } finally {
+      for (const t of parts) t.dispose();
+    }
+  }
+  const output = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    output.set(c, off);
+    off += c.length;
+  }
+  return { output, shape: [ds.length, ...rowShape], targets: hasTargets ? Float64Array.from(targets) : null };
+}
