@@ -16,6 +16,8 @@ import { TensorDataset } from '../../src/data/dataset.js';
 import { StepLR } from '../../src/optim/lr_scheduler.js';
 import { evaluate, predict, trainLoop, type FitResult } from '../../src/decode/trainer.js';
 import { evaluateAsync, predictAsync, trainLoopAsync } from '../../src/decode/trainer_async.js';
+import { indexSelect } from '../../src/ops/movement.js';
+import { DeviceError, IndexError } from '../../src/errors.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 import { skipWithoutGpu } from './webgpu_env.js';
 
@@ -127,4 +129,21 @@ test('webgpu: trainLoopAsync without onStep reads the epoch sums once, not once 
   for (let e = 0; e < EPOCHS; e++) close(gpu.fit.history[e]!.trainLoss, cpu.fit.history[e]!.trainLoss, 1e-6, `epoch ${e + 1} train loss`);
   // per epoch: the train sums and the validation sums, two reads each
   assert.ok(gpu.submits <= 4 * EPOCHS, `${gpu.submits} submissions for ${EPOCHS} epochs of ${STEPS} steps`);
+});
+
+test('webgpu: indexSelect checks a host-held index without a read-back; a device index alone raises a typed error', { timeout: 60_000 }, async (t) => {
+  if (await skipWithoutGpu(t)) return;
+  setBackend('webgpu');
+  try {
+    const x = tensor(Float32Array.from({ length: 12 }, (_, i) => i), { shape: [4, 3] });
+    const ds = new TensorDataset(x);
+    const [rows] = ds.getBatch(Int32Array.from([3, 0]));
+    assert.deepEqual([...await rows!.data()], [9, 10, 11, 0, 1, 2]);
+    const wrapped = indexSelect(x, 0, tensor([-1], { dtype: 'int32' }), Int32Array.from([-1]));
+    assert.deepEqual([...await wrapped.data()], [9, 10, 11]);
+    assert.throws(() => indexSelect(x, 0, tensor([4], { dtype: 'int32' }), Int32Array.from([4])), (e: unknown) => e instanceof IndexError && /indexSelect: index 4 is out of bounds for size 4/.test(e.message));
+    assert.throws(() => indexSelect(x, 0, tensor([1], { dtype: 'int32' })), DeviceError);
+  } finally {
+    setBackend('js');
+  }
 });
