@@ -3,7 +3,8 @@
 
 import { ArgumentError } from '../errors.js';
 import { noGrad } from '../autograd/grad_mode.js';
-import { Tensor, tidy } from '../tensor/tensor.js';
+import { Tensor, fromValues, tidy } from '../tensor/tensor.js';
+import { div } from '../ops/elementwise.js';
 
 function grads(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
@@ -62,4 +63,35 @@ export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: numb
   if (!(clipValue >= 0)) throw new ArgumentError(`clipGradValue: invalid clipValue ${clipValue}`);
   const gs = grads(params, 'clipGradValue');
   noGrad(() => { for (const g of gs) g.clamp_(-clipValue, clipValue); });
+}
+
+/**
+ * clipGradNorm without a read-back, for backends that read asynchronously (webgpu): the total
+ * norm stays a 0-d float32 tensor on the device, and every grad is multiplied by
+ * `min(1, maxNorm / (total + 1e-6))` (PyTorch's clamped coefficient), so a training step that
+ * clips still submits once. Returns the total norm tensor (the caller disposes it; read it with
+ * `await t.data()`). The per-grad reductions are summed in float32 (clipGradNorm sums them in
+ * float64), and there is no errorIfNonfinite (it would need the value on the host).
+ */
+export function clipGradNormDevice(params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2): Tensor {
+  if (!(maxNorm >= 0)) throw new ArgumentError(`clipGradNormDevice: invalid maxNorm ${maxNorm}`);
+  if (!(normType >= 0)) throw new ArgumentError(`clipGradNormDevice: invalid normType ${normType}, expected p >= 0 or Infinity`);
+  const gs = grads(params, 'clipGradNormDevice').filter((g) => g.numel > 0);
+  if (gs.length === 0) return fromValues([0], [], 'float32');
+  return noGrad(() => tidy(() => {
+    let acc: Tensor | null = null;
+    for (const g of gs) {
+      const r = normType === Infinity ? g.abs().amax()
+        : normType === 0 ? g.ne(0).sum()
+          : normType === 2 ? g.square().sum()
+            : normType === 1 ? g.abs().sum()
+              : g.abs().pow(normType).sum();
+      const rf = r.dtype === 'float32' ? r : r.to('float32');
+      acc = acc === null ? rf : normType === Infinity ? acc.maximum(rf) : acc.add(rf);
+    }
+    const total = normType === Infinity || normType === 0 || normType === 1 ? acc! : acc!.pow(1 / normType);
+    const coef = div(maxNorm, total.add(1e-6)).clamp(null, 1);
+    for (const g of gs) g.mul_(coef);
+    return total;
+  }));
 }
