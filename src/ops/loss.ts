@@ -68,6 +68,7 @@ function prepareTargets(input: Tensor, target: Tensor, opts: NllOptions, op: str
 /** F.nll_loss on log-probabilities (N, C, *) with class-index targets (N, *). */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
   requireFloat(input, 'nllLoss');
+  if (target.storage.device !== null) return deviceNllLoss(input, target, opts);
   const { idx, wt, total } = prepareTargets(input, target, opts, 'nllLoss');
   const picked = squeeze(gather(input, 1, idx), 1);
   const loss = neg(mul(picked, wt));
@@ -172,6 +173,33 @@ function deviceCrossEntropy(input: Tensor, target: Tensor, ignore: number, reduc
   const bad = sub(sum(kept), sum(hit));
   const total = add(neg(sum(mul(logp, hit))), sqrt(neg(bad)));
   return reduction === 'mean' ? div(total, sum(kept)) : total;
+}
+
+/**
+ * nllLoss for targets in device memory (webgpu), as deviceCrossEntropy: the picked
+ * log-probabilities and class weights come from a one-hot mask of the kept targets (no gather,
+ * no read-back), and a kept target outside [0, C) makes the loss NaN where the host path raises.
+ */
+function deviceNllLoss(input: Tensor, target: Tensor, opts: NllOptions): Tensor {
+  if (target.isFloat) throw new DTypeError(`nllLoss: class-index target must be an integer tensor, got ${target.dtype}`);
+  const C = input.shape[1]!;
+  const expected = [input.shape[0]!, ...input.shape.slice(2)];
+  if (input.ndim < 2 || !sameShape(target.shape, expected)) {
+    throw new ShapeError(`nllLoss: input ${fmtShape(input.shape)} needs a target of shape ${fmtShape(expected)}, got ${fmtShape(target.shape)}`);
+  }
+  if (opts.weight && (opts.weight.ndim !== 1 || opts.weight.shape[0] !== C)) throw new ShapeError(`nllLoss: weight ${fmtShape(opts.weight.shape)} must be (${C},)`);
+  const classShape = input.shape.map((s, i) => (i === 1 ? s : 1));
+  const keptI = ne(target, opts.ignoreIndex ?? -100);
+  // one-hot of the kept targets: an ignore index inside [0, C) picks nothing
+  const hit = cast(mul(eq(unsqueeze(target, 1), reshape(arange(0, C, 1, { dtype: 'int32' }), classShape)), unsqueeze(keptI, 1)), input.dtype);
+  const whit = opts.weight ? mul(hit, reshape(opts.weight, classShape)) : hit;
+  const per = neg(sum(mul(input, whit), 1));
+  const bad = sub(sum(cast(keptI, input.dtype)), sum(hit));
+  const poison = sqrt(neg(bad)); // 0, or NaN when a kept target is out of range
+  const reduction = opts.reduction ?? 'mean';
+  if (reduction === 'none') return add(per, poison);
+  const total = add(sum(per), poison);
+  return reduction === 'mean' ? div(total, sum(whit)) : total;
 }
 
 function countNonzero(mask: Tensor): number {
