@@ -9,6 +9,8 @@
 //     optional augmentation) over Datasets of [x, class].
 //   predict: a model's outputs over a dataset, in order (eval mode, no tape).
 // Crop-wise decoding: train on windows of trials and aggregate per trial with aggregateTrials.
+// These read each step's loss synchronously (dataSync/item), which a GPU backend (webgpu) cannot:
+// trainer_async.ts holds the same loops for it, reading the epoch's sums once per epoch.
 
 import { ArgumentError } from '../errors.js';
 import { noGrad } from '../autograd/grad_mode.js';
