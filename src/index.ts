@@ -32,6 +32,7 @@ export * as bids from './io/bids/index.js';
 export * as signal from './signal/index.js';
 export { fit, predictProba, aggregateTrials, trainLoop, predict, type FitOptions, type FitResult, type HistoryRow, type TrainLoopOptions, type PredictOptions, type Predictions } from './decode/trainer.js';
 export { trainEpoch, evaluate, type EpochStats } from './decode/trainer.js';
+export { trainLoopAsync, trainEpochAsync, evaluateAsync, predictAsync, type TrainLoopAsyncOptions, type TrainEpochAsyncOptions } from './decode/trainer_async.js';
 export { CSP, type CSPOptions } from './decode/estimators/csp.js';
 export { LDA, type LDAOptions } from './decode/estimators/lda.js';
 export { accuracyScore, balancedAccuracyScore, binomialTestGreater, cohenKappaScore, confusionMatrix } from './decode/metrics.js';

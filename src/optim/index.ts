@@ -25,4 +25,4 @@ export {
   type ReduceLROnPlateauOptions,
   type AnyOptimizer,
 } from './lr_scheduler.js';
-export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip_grad.js';
+export { clipGradNorm, clipGradNormDevice, clipGradValue, type ClipGradNormOptions } from './clip_grad.js';
