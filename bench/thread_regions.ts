@@ -3,7 +3,8 @@
 // and how many of the tasks the workers took. With `solo` every region runs on the calling thread
 // with the work split as at that thread count (its one-thread time); comparing the two runs shows
 // which regions gain from the second thread and which do not. Run both in alternation on a quiet
-// machine: with more runnable threads than cores the workers miss most regions.
+// machine: with more runnable threads than cores the workers miss most regions. STEPS=n sets the
+// timed steps (300).
 
 import { manualSeed, optim, randint, randn, setNumThreads, threadsReady } from '../src/index.js';
 import { LeNet } from '../src/models/lenet.js';
@@ -49,7 +50,7 @@ const step = (): void => void trainEpoch(model, [[x, y]], opt, { accuracy: false
 for (let i = 0; i < 100; i++) step();
 acc.clear();
 solo = 0;
-const N = 300;
+const N = Number(process.env.STEPS ?? 300);
 const t0 = performance.now();
 for (let i = 0; i < N; i++) step();
 const total = ((performance.now() - t0) / N) * 1000;
