@@ -2,7 +2,7 @@
 // doubles while probes keep meeting stragglers, and shrinks back once the workers keep up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff, MAX_SOLO, MIN_SOLO, MISS_STREAK } from '../../src/kernels/pool/backoff.js';
+import { Backoff, MAX_SOLO, MIN_SOLO } from '../../src/kernels/pool/backoff.js';
 
 /** Dispatches until the workers are used again; returns how many ran solo. */
 function soloRun(b: Backoff): number {
@@ -60,28 +60,5 @@ test('backoff: dispatches where the caller ran no task never count as stragglers
   b.record(5, 0.05, 1);
   b.record(0.01, 0, 0);
   b.record(5, 0.05, 1);
-  assert.equal(soloRun(b), MIN_SOLO);
-});
-
-test('backoff: MISS_STREAK dispatches in a row that no worker joined go solo; fewer, or a join between, do not', () => {
-  const b = new Backoff();
-  for (let i = 0; i < MISS_STREAK - 1; i++) {
-    assert.ok(b.useWorkers());
-    b.record(0, 0.05, 4, false);
-  }
-  b.record(0.01, 0.05, 2, true); // a worker joined: the run of misses ends
-  for (let i = 0; i < MISS_STREAK - 1; i++) {
-    assert.ok(b.useWorkers(), `miss ${i} went solo early`);
-    b.record(0, 0.05, 4, false);
-  }
-  b.record(0, 0.05, 4, false);
-  assert.equal(soloRun(b), MIN_SOLO);
-  // the probe's worker wakes from its sleep and misses; a run of misses then doubles the stretch
-  for (let i = 0; i < MISS_STREAK; i++) b.record(0, 0.05, 4, false);
-  assert.equal(soloRun(b), 2 * MIN_SOLO);
-  // a woken worker that misses once and then keeps up ends the probation
-  b.record(0, 0.05, 4, false);
-  b.record(0.01, 0.05, 2, true);
-  for (let i = 0; i < MISS_STREAK; i++) b.record(0, 0.05, 4, false);
   assert.equal(soloRun(b), MIN_SOLO);
 });

@@ -7,12 +7,6 @@
 // while the trouble lasts (up to MAX_SOLO), then tries the workers again. On a quiet machine
 // waits stay within a task's time and nothing changes. Results never depend on it: a task gives
 // the same output on whichever thread runs it.
-// The other sign of too few cores is a worker that never joins: the caller empties the queue
-// before any worker takes a task, dispatch after dispatch. The workers then add nothing but their
-// spinning and wake-ups, which take the caller's core (measured on 2 busy cores, LeNet b64 at
-// 2 threads: the worker took 7 % of the tasks and a step ran 1.85× slower than on the caller
-// alone). MISS_STREAK such dispatches in a row go solo in the same way. A worker woken from its
-// sleep misses a dispatch or two before it spins again, so short runs of misses do not count.
 
 /** Dispatches run on the caller alone after a straggler streak: first, and at most. */
 export const MIN_SOLO = 16;
@@ -23,12 +17,9 @@ const SLACK_TASKS = 3;
 const SLACK_MS = 0.2;
 // stragglers in a row (with no clean dispatch between) that make the pool go solo
 const STREAK = 3;
-// dispatches in a row that no worker joined before the queue emptied
-export const MISS_STREAK = 16;
 
 export class Backoff {
   private streak = 0;
-  private misses = 0;
   private solo = 0;
   private stretch = MIN_SOLO;
   private probing = false;
@@ -48,14 +39,8 @@ export class Backoff {
    * `callerMs` the time it spent on the `ran` tasks it ran itself. When it ran none (the
    * workers took them all) there is no task time to judge the wait by: the dispatch counts
    * neither way, so a wait for a worker's whole task is never taken for a straggler.
-   * `joined` false: no worker took a task before the queue emptied (the caller ran them all).
    */
-  record(waitMs: number, callerMs: number, ran: number, joined = true): void {
-    if (!joined) {
-      if (++this.misses >= MISS_STREAK) this.goSolo();
-      return;
-    }
-    this.misses = 0;
+  record(waitMs: number, callerMs: number, ran: number): void {
     if (ran <= 0) return;
     const straggler = waitMs > SLACK_TASKS * (callerMs / ran) + SLACK_MS;
     if (!straggler) {
@@ -68,16 +53,12 @@ export class Backoff {
       return;
     }
     // a probe that meets a straggler goes straight back to solo, for twice as long
-    if (this.probing || ++this.streak >= STREAK) this.goSolo();
-  }
-
-  /** Starts a solo stretch: twice the last one when the workers were on probation. */
-  private goSolo(): void {
-    if (this.probing) this.stretch = Math.min(MAX_SOLO, this.stretch * 2);
-    this.probing = false;
-    this.streak = 0;
-    this.misses = 0;
-    this.solo = this.stretch;
+    if (this.probing || ++this.streak >= STREAK) {
+      if (this.probing) this.stretch = Math.min(MAX_SOLO, this.stretch * 2);
+      this.probing = false;
+      this.streak = 0;
+      this.solo = this.stretch;
+    }
   }
 
   /** Dispatches left in the current solo stretch. */

@@ -218,12 +218,10 @@ export class ThreadPool {
     }
     const t1 = performance.now();
     // the queue is empty: workers that have not joined yet (descheduled, or still waking) are not waited for
-    let missed = 0;
     for (let i = 1; i < want; i++) {
       const b = threadBase(i);
       if (c[b + ASSIGNED] !== gen || Atomics.compareExchange(c, b + CLAIMED, -gen, gen) !== -gen) continue;
       Atomics.sub(c, PENDING, 1);
-      missed++;
     }
     // brief spin, then sleep until the last worker signals
     let spins = 0;
@@ -233,7 +231,7 @@ export class ThreadPool {
       if (spins++ < 100000 || !this.blocking) continue;
       Atomics.wait(c, PENDING, p, 10);
     }
-    if (assigned > 0) this.backoff.record(performance.now() - t1, t1 - t0, mine, missed < assigned);
+    if (assigned > 0) this.backoff.record(performance.now() - t1, t1 - t0, mine);
     for (let i = 1; i < this.threads; i++) {
       if (Atomics.load(c, threadBase(i) + FAILED) === 1) {
         Atomics.store(c, threadBase(i) + FAILED, 0);
