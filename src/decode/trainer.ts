@@ -173,16 +173,11 @@ export interface TrainLoopOptions {
  */
 export function trainLoop(model: Module, batches: (epoch: number) => Iterable<[Tensor, Tensor]>, o: TrainLoopOptions): FitResult {
   const { epochs, optimizer: opt } = o;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`trainLoop: epochs must be a positive integer, got ${epochs}`);
-  if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new ArgumentError(`trainLoop: patience must be a positive integer, got ${o.patience}`);
-  const minDelta = o.minDelta ?? 0;
+  const stopper = new EarlyStopping('trainLoop', model, o);
   const onStep = o.onStep || o.afterStep
     ? (i: number, l: number, b: number) => { o.afterStep?.(); o.onStep?.(i, l, b); }
     : undefined;
   const history: HistoryRow[] = [];
-  let best = Infinity;
-  let bestEpoch = 0;
-  let bestState: Record<string, Tensor> | null = null;
   for (let e = 1; e <= epochs; e++) {
     const lr = opt.paramGroups[0]!['lr'] as number;
     o.onEpochStart?.(e);
@@ -194,20 +189,51 @@ export function trainLoop(model: Module, batches: (epoch: number) => Iterable<[T
     const row: HistoryRow = { epoch: e, lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, validLoss: va?.loss ?? null, validAccuracy: va?.accuracy ?? null, seconds: tr.seconds + (va?.seconds ?? 0) };
     history.push(row);
     o.onEpoch?.(row, tr);
-    if (va && o.patience !== undefined) {
-      if (va.loss < best - minDelta) {
-        best = va.loss;
-        bestEpoch = e;
-        for (const t of Object.values(bestState ?? {})) t.dispose();
-        bestState = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, keep(t.clone())]));
-      } else if (e - bestEpoch >= o.patience) break;
-    }
+    if (stopper.observe(e, va)) break;
   }
-  if (bestState) {
-    model.loadStateDict(bestState);
-    for (const t of Object.values(bestState)) t.dispose();
-  } else bestEpoch = history.length;
-  return { history, bestEpoch };
+  return { history, bestEpoch: stopper.finish(history.length) };
+}
+
+/**
+ * The training loops' epoch count check and early stopping: with `patience`, the weights of the
+ * best validation loss (better by more than minDelta) are kept and restored at the end, and
+ * training stops after `patience` epochs without improvement.
+ */
+export class EarlyStopping {
+  private best = Infinity;
+  private bestEpoch = 0;
+  private state: Record<string, Tensor> | null = null;
+  private readonly patience: number | undefined;
+  private readonly minDelta: number;
+
+  constructor(op: string, private readonly model: Module, o: { epochs: number; patience?: number; minDelta?: number }) {
+    if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new ArgumentError(`${op}: epochs must be a positive integer, got ${o.epochs}`);
+    if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new ArgumentError(`${op}: patience must be a positive integer, got ${o.patience}`);
+    this.patience = o.patience;
+    this.minDelta = o.minDelta ?? 0;
+  }
+
+  /** Records epoch `e`'s validation; true when training should stop. */
+  observe(e: number, va: ValidStats | null): boolean {
+    if (!va || this.patience === undefined) return false;
+    if (va.loss < this.best - this.minDelta) {
+      this.best = va.loss;
+      this.bestEpoch = e;
+      for (const t of Object.values(this.state ?? {})) t.dispose();
+      this.state = Object.fromEntries(Object.entries(this.model.stateDict()).map(([k, t]) => [k, keep(t.clone())]));
+      return false;
+    }
+    return e - this.bestEpoch >= this.patience;
+  }
+
+  /** Restores the best weights, if any were kept, and returns the best epoch (else `epochsRun`). */
+  finish(epochsRun: number): number {
+    if (!this.state) return epochsRun;
+    this.model.loadStateDict(this.state);
+    for (const t of Object.values(this.state)) t.dispose();
+    this.state = null;
+    return this.bestEpoch;
+  }
 }
 
 export interface FitOptions {

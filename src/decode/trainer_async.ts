@@ -16,6 +16,7 @@ import { cast } from '../ops/util.js';
 import { DataLoader } from '../data/dataloader.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
+import { EarlyStopping } from './trainer.js';
 import type { EpochStats, FitResult, HistoryRow, LossFn, PredictOptions, Predictions, StepOptimizer, TrainEpochOptions, TrainLoopOptions, ValidStats } from './trainer.js';
 
 const defaultLoss: LossFn = (a, b) => crossEntropy(a, b);
@@ -157,13 +158,8 @@ export interface TrainLoopAsyncOptions extends Omit<TrainLoopOptions, 'validate'
 /** trainLoop for asynchronous backends (webgpu): the same epochs, schedule, early stopping and history. */
 export async function trainLoopAsync(model: Module, batches: (epoch: number) => Iterable<[Tensor, Tensor]>, o: TrainLoopAsyncOptions): Promise<FitResult> {
   const { epochs, optimizer: opt } = o;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`trainLoopAsync: epochs must be a positive integer, got ${epochs}`);
-  if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new ArgumentError(`trainLoopAsync: patience must be a positive integer, got ${o.patience}`);
-  const minDelta = o.minDelta ?? 0;
+  const stopper = new EarlyStopping('trainLoopAsync', model, o);
   const history: HistoryRow[] = [];
-  let best = Infinity;
-  let bestEpoch = 0;
-  let bestState: Record<string, Tensor> | null = null;
   for (let e = 1; e <= epochs; e++) {
     const lr = opt.paramGroups[0]!['lr'] as number;
     o.onEpochStart?.(e);
@@ -176,20 +172,9 @@ export async function trainLoopAsync(model: Module, batches: (epoch: number) => 
     const row: HistoryRow = { epoch: e, lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, validLoss: va?.loss ?? null, validAccuracy: va?.accuracy ?? null, seconds: tr.seconds + (va?.seconds ?? 0) };
     history.push(row);
     o.onEpoch?.(row, tr);
-    if (va && o.patience !== undefined) {
-      if (va.loss < best - minDelta) {
-        best = va.loss;
-        bestEpoch = e;
-        for (const t of Object.values(bestState ?? {})) t.dispose();
-        bestState = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, keep(t.clone())]));
-      } else if (e - bestEpoch >= o.patience) break;
-    }
+    if (stopper.observe(e, va)) break;
   }
-  if (bestState) {
-    model.loadStateDict(bestState);
-    for (const t of Object.values(bestState)) t.dispose();
-  } else bestEpoch = history.length;
-  return { history, bestEpoch };
+  return { history, bestEpoch: stopper.finish(history.length) };
 }
 
 /** predict for asynchronous backends: each batch's outputs read back with await, in order. */
