@@ -4,14 +4,15 @@
 // `dendrite serve`), results.json and a self-contained report.html.
 
 import { join } from 'node:path';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, DeviceError } from '../errors.js';
 import { manualSeed, Generator } from '../tensor/random.js';
 import { argmax } from '../ops/reduce.js';
 import { DataLoader } from '../data/dataloader.js';
 import { Subset, type Dataset } from '../data/dataset.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { LeNet } from '../models/lenet.js';
-import { evaluate, predict, trainLoop } from '../decode/trainer.js';
+import { evaluate, predict, trainLoop, type EpochStats, type HistoryRow, type Predictions } from '../decode/trainer.js';
+import { evaluateAsync, predictAsync, trainLoopAsync } from '../decode/trainer_async.js';
 import { SGD } from '../optim/sgd.js';
 import { Adam } from '../optim/adam.js';
 import { AdamW } from '../optim/adamw.js';
@@ -22,7 +23,9 @@ import { save } from '../node/checkpoint.js';
 import { writeFileAtomic } from '../node/fs.js';
 import { RunLog } from '../node/run_log.js';
 import { memoryStats } from '../tensor/memory.js';
-import { backend } from '../kernels/registry.js';
+import { backend, setBackend } from '../kernels/registry.js';
+import { initWebGpu } from '../kernels/webgpu/index.js';
+import { encodeSafetensors, type RawTensor } from '../io/safetensors/index.js';
 import { trainingReportHtml, type TrainingReportEpoch } from '../report/training_report.js';
 import { ProgressBar, fmtTime, type ProgressStream } from './progress.js';
 import { numberOption, parseCommandLine } from './args.js';
@@ -49,6 +52,8 @@ options:
   --out DIR           where runs/<time>/ goes (default ./runs)
   --limit N           use only the first N training images (quick checks)
   --test-limit N      use only the first N test images
+  --backend NAME      cpu | webgpu (default cpu; webgpu trains on the GPU through WebGPU: Dawn's
+                      'webgpu' package in Node, with a Vulkan, Metal or D3D12 adapter)
 `;
 
 export interface TrainLenetConfig {
@@ -63,6 +68,7 @@ export interface TrainLenetConfig {
   out: string;
   limit: number | null;
   testLimit: number | null;
+  backend: 'cpu' | 'webgpu';
 }
 
 export function parseTrainLenet(argv: string[]): TrainLenetConfig {
@@ -80,12 +86,15 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
       out: { type: 'string' },
       limit: { type: 'string' },
       'test-limit': { type: 'string' },
+      backend: { type: 'string' },
     },
   });
   const optimizer = (values.optimizer ?? 'adam') as TrainLenetConfig['optimizer'];
   if (!['adam', 'adamw', 'sgd'].includes(optimizer)) throw new ArgumentError(`${op}: --optimizer must be adam, adamw or sgd, got '${optimizer}'`);
   const schedule = (values.schedule ?? 'cosine') as TrainLenetConfig['schedule'];
   if (!['cosine', 'none'].includes(schedule)) throw new ArgumentError(`${op}: --schedule must be cosine or none, got '${schedule}'`);
+  const backendName = (values.backend ?? 'cpu') as TrainLenetConfig['backend'];
+  if (!['cpu', 'webgpu'].includes(backendName)) throw new ArgumentError(`${op}: --backend must be cpu or webgpu, got '${backendName}'`);
   const posInt = { integer: true, positive: true };
   const out = values.out ?? 'runs';
   checkOutDir(op, out); // before any data is read or a step is trained
@@ -101,6 +110,7 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
     out,
     limit: numberOption(op, 'limit', values.limit, null, posInt),
     testLimit: numberOption(op, 'test-limit', values['test-limit'], null, posInt),
+    backend: backendName,
   };
 }
 
@@ -116,14 +126,20 @@ export function mnistRoot(data: string | null, from: string | URL = import.meta.
   return root;
 }
 
-/** confusion[true][pred] of `model` over `ds` (no gradients). */
-function confusion(model: LeNet, ds: Dataset<[Tensor, Tensor]>, classes: number): number[][] {
+/** confusion[true][pred] from predicted classes and their targets. */
+function confusionOf(p: Predictions, classes = 10): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  const p = predict(model, ds, { batchSize: 1000, map: (out) => argmax(out, 1) });
   const t = p.targets!;
   for (let i = 0; i < t.length; i++) m[t[i]!]![p.output[i]!]!++;
   return m;
 }
+
+/** confusion[true][pred] of `model` over `ds` (no gradients). */
+function confusion(model: LeNet, ds: Dataset<[Tensor, Tensor]>, classes: number): number[][] {
+  return confusionOf(predict(model, ds, { batchSize: 1000, map: (out) => argmax(out, 1) }), classes);
+}
+
+const CHECKPOINT_META = { model: 'LeNet', format: 'pt' };
 
 /** One epoch of metrics.json: the report's row plus its timing. */
 export interface EpochRecord extends TrainingReportEpoch {
@@ -131,11 +147,13 @@ export interface EpochRecord extends TrainingReportEpoch {
   imagesPerSecond: number;
 }
 
+/** Trains on the CPU (synchronously); `--backend webgpu` runs through trainLenetAsync. */
 export function trainLenet(
   cfg: TrainLenetConfig,
   log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   progress: ProgressStream = process.stderr,
 ): { runDir: string; epochs: EpochRecord[] } {
+  if (cfg.backend !== 'cpu') throw new ArgumentError(`${op}: --backend ${cfg.backend} trains asynchronously: use trainLenetAsync`);
   manualSeed(cfg.seed);
   const root = mnistRoot(cfg.data);
   // the run folder exists (status 'running') before the data is read, so the dashboard sees it start
@@ -144,7 +162,19 @@ export function trainLenet(
   return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress));
 }
 
-function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream): { runDir: string; epochs: EpochRecord[] } {
+/** What a run trains: the data, the model and its optimiser, the loaders. */
+interface LenetSetup {
+  trainSet: Dataset<[Tensor, Tensor]>;
+  testSet: Dataset<[Tensor, Tensor]>;
+  model: LeNet;
+  opt: Optimizer;
+  sched: CosineAnnealingLR | null;
+  loader: DataLoader<[Tensor, Tensor]>;
+  testLoader: DataLoader<[Tensor, Tensor]>;
+  parameters: number;
+}
+
+function setUp(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void): LenetSetup {
   const train = loadMnist({ root, train: true, maxShift: cfg.shift, generator: new Generator(cfg.seed + 1) });
   const test = loadMnist({ root, train: false });
   const first = <T>(ds: Dataset<T>, n: number | null): Dataset<T> => (n ? new Subset(ds, Int32Array.from({ length: Math.min(n, ds.length) }, (_, i) => i)) : ds);
@@ -161,39 +191,53 @@ function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: Ru
   const loader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: new Generator(cfg.seed) });
   const testLoader = new DataLoader(testSet, { batchSize: 1000 });
 
-  const config = { model: 'LeNet', dataset: 'MNIST', ...cfg, trainExamples: trainSet.length, testExamples: testSet.length, backend: backend().name, parameters: params.reduce((a, p) => a + p.numel, 0) };
+  const parameters = params.reduce((a, p) => a + p.numel, 0);
+  const config = { model: 'LeNet', dataset: 'MNIST', ...cfg, trainExamples: trainSet.length, testExamples: testSet.length, backend: backend().name, parameters };
   run.updateConfig(config);
-  log(`LeNet: ${config.parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}, ${cfg.epochs} epochs; run dir ${runDir}`);
+  log(`LeNet: ${parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}, ${cfg.epochs} epochs; ${backend().name} backend; run dir ${runDir}`);
+  return { trainSet, testSet, model, opt, sched, loader, testLoader, parameters };
+}
 
+/**
+ * The progress bar, metrics.jsonl lines, epoch lines and metrics.json of a run, as trainLoop
+ * callbacks. `onStep` takes the epoch's mean loss so far where the loop supplies it (the
+ * asynchronous loop, which calls it on the metric steps only); otherwise it sums the step losses
+ * as trainEpoch does, so the bar's last value is the epoch's train loss either way.
+ */
+function progressHooks(cfg: TrainLenetConfig, s: LenetSetup, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream) {
+  const steps = s.loader.length;
   const epochs: EpochRecord[] = [];
   const t0 = performance.now();
   let reached99: number | null = null;
-  // The bar shows the epoch's mean loss so far, summed as trainEpoch sums it, so its last
-  // value is the epoch's train loss printed below.
   let bar: ProgressBar | null = null;
   let sum = 0;
   let seen = 0;
   let epoch = 0;
   let step = 0;
   // about ten loss points per epoch in metrics.jsonl, so a live curve moves within an epoch
-  const every = Math.max(1, Math.round(loader.length / 10));
-  trainLoop(model, () => loader, {
-    epochs: cfg.epochs, optimizer: opt, scheduler: sched,
-    onEpochStart: (e) => {
-      bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, loader.length, cfg.batchSize, 'img', progress);
+  const every = Math.max(1, Math.round(steps / 10));
+  const metricStep = (i: number): boolean => (i + 1) % every === 0 || i === steps - 1;
+  return {
+    epochs,
+    t0,
+    reached99: () => reached99,
+    metricStep,
+    onEpochStart: (e: number) => {
+      bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, steps, cfg.batchSize, 'img', progress);
       epoch = e;
       sum = seen = 0;
+      step = (e - 1) * steps;
     },
-    onStep: (i, loss, b) => {
+    onStep: (i: number, loss: number, b: number, meanSoFar?: number) => {
       sum += loss * b;
       seen += b;
-      step++;
-      if ((i + 1) % every === 0 || i === loader.length - 1) run.metric({ step, epoch: epoch - 1 + (i + 1) / loader.length, split: 'train', loss });
-      if (i % 5 === 0 || i === loader.length - 1) bar!.update(i + 1, { loss: (sum / seen).toFixed(4) });
-      if (i === loader.length - 1) bar!.finish({ loss: (sum / seen).toFixed(4) });
+      step = (epoch - 1) * steps + i + 1;
+      const mean = meanSoFar ?? sum / seen;
+      if (metricStep(i)) run.metric({ step, epoch: epoch - 1 + (i + 1) / steps, split: 'train', loss });
+      if (meanSoFar !== undefined || i % 5 === 0 || i === steps - 1) bar!.update(i + 1, { loss: mean.toFixed(4) });
+      if (i === steps - 1) bar!.finish({ loss: mean.toFixed(4) });
     },
-    validate: () => evaluate(model, testLoader),
-    onEpoch: (row, tr) => {
+    onEpoch: (row: HistoryRow, tr: EpochStats) => {
       const rec: EpochRecord = {
         epoch: row.epoch, lr: row.lr, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: row.validLoss!, testAccuracy: row.validAccuracy!,
         trainSeconds: tr.seconds, imagesPerSecond: tr.examples / tr.seconds,
@@ -206,30 +250,120 @@ function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: Ru
       log(`epoch ${rec.epoch}: train loss ${tr.loss.toFixed(4)} acc ${(100 * tr.accuracy).toFixed(2)}% | test loss ${rec.testLoss.toFixed(4)} acc ${(100 * rec.testAccuracy).toFixed(2)}% | ${rec.imagesPerSecond.toFixed(0)} img/s`);
       writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, secondsTo99: reached99, heapHighWaterBytes: memoryStats().highWaterBytes }, null, 2)}\n`);
     },
-  });
-  const total = (performance.now() - t0) / 1000;
-  save(model.stateDict(), join(runDir, 'lenet.safetensors'), { model: 'LeNet', format: 'pt' });
+  };
+}
+
+type Hooks = ReturnType<typeof progressHooks>;
+
+/**
+ * The files written once training ends: metrics.json, results.json (with the test-set confusion
+ * matrix `conf`) and report.html (`conv1`: the first layer's filters). The checkpoint is written
+ * by the caller, from host or device memory.
+ */
+function writeResults(cfg: TrainLenetConfig, root: string, runDir: string, s: LenetSetup, h: Hooks, conf: number[][], conv1: ArrayLike<number>, log: (s: string) => void): { runDir: string; epochs: EpochRecord[] } {
+  const { epochs } = h;
+  const total = (performance.now() - h.t0) / 1000;
+  const reached99 = h.reached99();
   const final = epochs[epochs.length - 1]!;
   writeFileAtomic(join(runDir, 'metrics.json'), `${JSON.stringify({ epochs, finalTestAccuracy: final.testAccuracy, totalSeconds: total, secondsTo99: reached99, heapHighWaterBytes: memoryStats().highWaterBytes }, null, 2)}\n`);
   const classNames = Array.from({ length: 10 }, (_, i) => String(i));
-  const conf = confusion(model, testSet, 10);
   const perClass = conf.map((row) => row.reduce((a, b) => a + b, 0));
+  const nTest = s.testSet.length;
   writeFileAtomic(join(runDir, 'results.json'), `${JSON.stringify({
-    command: op, model: 'LeNet', classNames, accuracy: final.testAccuracy, chance: Math.max(...perClass) / Math.max(1, testSet.length), nTest: testSet.length, confusion: conf,
+    command: op, model: 'LeNet', classNames, accuracy: final.testAccuracy, chance: Math.max(...perClass) / Math.max(1, nTest), nTest, confusion: conf,
   }, null, 2)}\n`);
   writeFileAtomic(join(runDir, 'report.html'), trainingReportHtml({
     title: 'LeNet on MNIST',
     settings: [
-      ['data', `${root}: ${trainSet.length} training / ${testSet.length} test images`],
+      ['data', `${root}: ${s.trainSet.length} training / ${nTest} test images`],
       ['training', `${cfg.epochs} epochs, ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, batch ${cfg.batchSize}, shifts ±${cfg.shift} px, seed ${cfg.seed}`],
       ['result', `test accuracy ${(100 * final.testAccuracy).toFixed(2)} % after ${fmtTime(total)}${reached99 !== null ? `; 99 % reached at ${fmtTime(reached99)}` : ''}`],
-      ['model', `LeNet-5, ${config.parameters} parameters, ${backend().name} backend`],
+      ['model', `LeNet-5, ${s.parameters} parameters, ${backend().name} backend`],
     ],
     epochs,
     confusion: conf,
     classNames,
-    filters: { name: 'conv1', weights: model.conv1.weight.dataSync(), count: 6, h: 5, w: 5 },
+    filters: { name: 'conv1', weights: conv1, count: 6, h: 5, w: 5 },
   }));
   log(`final test accuracy ${(100 * final.testAccuracy).toFixed(2)}% after ${cfg.epochs} epochs in ${fmtTime(total)}${reached99 !== null ? ` (99 % reached at ${fmtTime(reached99)})` : ''}; checkpoint ${join(runDir, 'lenet.safetensors')}, report ${join(runDir, 'report.html')}`);
   return { runDir, epochs };
+}
+
+/**
+ * The command's entry: trainLenet on the CPU (the same run, bit for bit), or on webgpu the
+ * asynchronous loop, after starting the backend (a DeviceError naming --backend when no adapter
+ * exists, before any run folder is made). The backend active before is restored after.
+ */
+export async function trainLenetAsync(
+  cfg: TrainLenetConfig,
+  log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  progress: ProgressStream = process.stderr,
+): Promise<{ runDir: string; epochs: EpochRecord[] }> {
+  if (cfg.backend === 'cpu') return trainLenet(cfg, log, progress);
+  try {
+    await initWebGpu({ select: false });
+  } catch (e) {
+    if (e instanceof DeviceError) throw new DeviceError(`${op}: --backend webgpu: ${e.message}`);
+    throw e;
+  }
+  const before = backend().name;
+  setBackend('webgpu');
+  try {
+    manualSeed(cfg.seed);
+    const root = mnistRoot(cfg.data);
+    const runDir = makeRunDir(op, cfg.out);
+    const run = new RunLog(runDir, op, { ...cfg }, 'LeNet');
+    let r: { runDir: string; epochs: EpochRecord[] };
+    try {
+      r = await trainInRunAsync(cfg, root, runDir, run, log, progress);
+    } catch (e) {
+      run.fail(e);
+      throw e;
+    }
+    run.done();
+    return r;
+  } finally {
+    setBackend(before);
+  }
+}
+
+function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream): { runDir: string; epochs: EpochRecord[] } {
+  const s = setUp(cfg, root, runDir, run, log);
+  const h = progressHooks(cfg, s, runDir, run, log, progress);
+  trainLoop(s.model, () => s.loader, {
+    epochs: cfg.epochs, optimizer: s.opt, scheduler: s.sched,
+    onEpochStart: h.onEpochStart,
+    onStep: (i, loss, b) => h.onStep(i, loss, b),
+    validate: () => evaluate(s.model, s.testLoader),
+    onEpoch: h.onEpoch,
+  });
+  save(s.model.stateDict(), join(runDir, 'lenet.safetensors'), CHECKPOINT_META);
+  return writeResults(cfg, root, runDir, s, h, confusion(s.model, s.testSet, 10), s.model.conv1.weight.dataSync(), log);
+}
+
+/**
+ * The same run on an asynchronous backend (webgpu): trainLoopAsync, evaluateAsync and
+ * predictAsync, reading back only the metric steps' losses, the epoch sums, the predictions and
+ * finally the weights.
+ */
+async function trainInRunAsync(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream): Promise<{ runDir: string; epochs: EpochRecord[] }> {
+  const s = setUp(cfg, root, runDir, run, log);
+  const h = progressHooks(cfg, s, runDir, run, log, progress);
+  await trainLoopAsync(s.model, () => s.loader, {
+    epochs: cfg.epochs, optimizer: s.opt, scheduler: s.sched,
+    onEpochStart: h.onEpochStart,
+    onStep: h.onStep,
+    stepFilter: h.metricStep,
+    validate: () => evaluateAsync(s.model, s.testLoader),
+    onEpoch: h.onEpoch,
+  });
+  const raw: Record<string, RawTensor> = {};
+  for (const [k, t] of Object.entries(s.model.stateDict())) {
+    const d = await t.data();
+    raw[k] = t.dtype === 'int32' ? { dtype: 'I32', shape: [...t.shape], data: Int32Array.from(d) } : { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(d) };
+  }
+  writeFileAtomic(join(runDir, 'lenet.safetensors'), encodeSafetensors(raw, CHECKPOINT_META));
+  const p = await predictAsync(s.model, s.testSet, { batchSize: 1000, map: (out) => argmax(out, 1) });
+  const conv1 = Float32Array.from(await s.model.conv1.weight.data());
+  return writeResults(cfg, root, runDir, s, h, confusionOf(p), conv1, log);
 }

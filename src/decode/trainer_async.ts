@@ -1,7 +1,7 @@
 // The training loop for backends that read back asynchronously (webgpu): the same steps as
 // trainer.ts's trainEpoch / evaluate / trainLoop / predict, but the epoch's loss sum and
-// correct count accumulate on the device and are read once per epoch (a per-step read only
-// when an onStep callback asks for each step's loss), so a step is one submission and the
+// correct count accumulate on the device and are read once per epoch (a read on a step only
+// when an onStep callback asks for that step's loss), so a step is one submission and the
 // loop never blocks on the GPU between steps. On CPU backends the sync functions in
 // trainer.ts stay the reference: they sum the losses in float64, these sum them in float32
 // on the device (the epoch means agree to float32 rounding).
@@ -45,20 +45,17 @@ class DeviceSums {
     this.correct = c ? keep(c) : null;
   }
 
-  /** Reads both sums (one read each, once per epoch) and frees them. */
-  async read(): Promise<{ loss: number; correct: number }> {
-    try {
-      const loss = this.loss ? (await this.loss.data())[0]! : NaN;
-      const correct = this.correct ? (await this.correct.data())[0]! : 0;
-      return { loss, correct };
-    } finally {
-      this.loss?.dispose();
-      this.correct?.dispose();
-      this.loss = this.correct = null;
-    }
+  /** Σ loss·batch so far, read back (the sums stay). */
+  async lossSoFar(): Promise<number> {
+    return this.loss ? (await this.loss.data())[0]! : NaN;
   }
 
-  /** Frees the sums unread (a step failed). */
+  /** Reads both sums (one read each, once per epoch). */
+  async read(): Promise<{ loss: number; correct: number }> {
+    const [loss, correct] = await Promise.all([this.lossSoFar(), this.correct ? this.correct.data().then((d) => d[0]!) : 0]);
+    return { loss, correct };
+  }
+
   dispose(): void {
     this.loss?.dispose();
     this.correct?.dispose();
@@ -66,93 +63,114 @@ class DeviceSums {
   }
 }
 
-export interface TrainEpochAsyncOptions extends TrainEpochOptions {
-  /** Runs after every optimiser step, without reading anything back (e.g. a weight-norm constraint). */
-  afterStep?: () => void;
-}
-
-/** trainEpoch for asynchronous backends: one read of the epoch's sums at its end. */
-export async function trainEpochAsync(model: Module, batches: Iterable<[Tensor, Tensor]>, opt: StepOptimizer, o: TrainEpochAsyncOptions = {}): Promise<EpochStats> {
-  const lossFn = o.lossFn ?? defaultLoss;
+/**
+ * One pass over `batches` shared by trainEpochAsync and evaluateAsync: runs `step` on each batch
+ * (awaited only when it returns a promise, so a pass that reads nothing records its steps without
+ * yielding), disposes the batch unless told not to, reads the sums once at the end, and frees
+ * them whether the pass finished or failed.
+ */
+async function devicePass(
+  batches: Iterable<[Tensor, Tensor]>,
+  o: { disposeBatches?: boolean; accuracy?: boolean },
+  step: (x: Tensor, y: Tensor, sums: DeviceSums, seen: number) => void | Promise<void>,
+): Promise<EpochStats> {
   const counting = o.accuracy ?? true;
   const t0 = performance.now();
-  model.train();
   const sums = new DeviceSums();
   let n = 0;
-  let step = 0;
   try {
     for (const [x, y] of batches) {
-      const b = x.shape[0]!;
-      const [loss, c] = tidy(() => {
-        opt.zeroGrad();
-        const logits = model.call(x);
-        const l = lossFn(logits, y);
-        const c = counting ? noGrad(() => correctOnDevice(logits, y)) : null;
-        l.backward();
-        opt.step();
-        return [l, c] as const;
-      });
       try {
-        sums.add(loss, b, c);
-        o.afterStep?.();
-        n += b;
-        if (o.onStep) o.onStep(step, (await loss.data())[0]!, b);
-        step++;
+        n += x.shape[0]!;
+        const r = step(x, y, sums, n);
+        if (r !== undefined) await r;
       } finally {
-        loss.dispose();
-        c?.dispose();
         if (o.disposeBatches ?? true) {
           x.dispose();
           y.dispose();
         }
       }
     }
-  } catch (e) {
+    const total = await sums.read();
+    return { loss: total.loss / n, accuracy: counting ? total.correct / n : NaN, examples: n, seconds: (performance.now() - t0) / 1000 };
+  } finally {
     sums.dispose();
-    throw e;
   }
-  const total = await sums.read();
-  return { loss: total.loss / n, accuracy: counting ? total.correct / n : NaN, examples: n, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * A step callback of the asynchronous loop: trainEpoch's (step index, its mean loss, batch size)
+ * and the epoch's mean loss so far (Σ loss·batch / examples, summed on the device), which a
+ * progress display can show without reading every step.
+ */
+export type AsyncStepCallback = (step: number, loss: number, batchSize: number, meanSoFar: number) => void;
+
+export interface TrainEpochAsyncOptions extends Omit<TrainEpochOptions, 'onStep'> {
+  /** Runs after every optimiser step, without reading anything back (e.g. a weight-norm constraint). */
+  afterStep?: () => void;
+  /** Called after the steps stepFilter picks (each such call reads the step's loss back). */
+  onStep?: AsyncStepCallback;
+  /** Which steps call onStep (default: every step); a step left out costs no read-back. */
+  stepFilter?: (step: number) => boolean;
+}
+
+/** trainEpoch for asynchronous backends: one read of the epoch's sums at its end. */
+export async function trainEpochAsync(model: Module, batches: Iterable<[Tensor, Tensor]>, opt: StepOptimizer, o: TrainEpochAsyncOptions = {}): Promise<EpochStats> {
+  const lossFn = o.lossFn ?? defaultLoss;
+  const counting = o.accuracy ?? true;
+  const onStep = o.onStep;
+  model.train();
+  let step = 0;
+  return devicePass(batches, o, (x, y, sums, seen) => {
+    const b = x.shape[0]!;
+    const [loss, c] = tidy(() => {
+      opt.zeroGrad();
+      const logits = model.call(x);
+      const l = lossFn(logits, y);
+      const c = counting ? noGrad(() => correctOnDevice(logits, y)) : null;
+      l.backward();
+      opt.step();
+      return [l, c] as const;
+    });
+    const i = step++;
+    let read: Promise<void> | undefined;
+    try {
+      sums.add(loss, b, c);
+      o.afterStep?.();
+      if (onStep && (o.stepFilter?.(i) ?? true)) {
+        const pending = Promise.all([loss.data(), sums.lossSoFar()]);
+        read = pending.then(([l, s]) => onStep(i, l[0]!, b, s / seen)).finally(() => loss.dispose());
+        return read;
+      }
+    } finally {
+      c?.dispose();
+      if (read === undefined) loss.dispose();
+    }
+    return undefined;
+  });
 }
 
 /** evaluate for asynchronous backends: the mean loss and accuracy, read once at the end. */
 export async function evaluateAsync(model: Module, batches: Iterable<[Tensor, Tensor]>, o: Omit<TrainEpochOptions, 'onStep'> = {}): Promise<EpochStats> {
   const lossFn = o.lossFn ?? defaultLoss;
   const counting = o.accuracy ?? true;
-  const t0 = performance.now();
   model.eval();
-  const sums = new DeviceSums();
-  let n = 0;
-  try {
-    noGrad(() => {
-      for (const [x, y] of batches) {
-        const b = x.shape[0]!;
-        try {
-          tidy(() => {
-            const logits = model.call(x);
-            const c = counting ? correctOnDevice(logits, y) : null;
-            sums.add(lossFn(logits, y), b, c);
-          });
-          n += b;
-        } finally {
-          if (o.disposeBatches ?? true) {
-            x.dispose();
-            y.dispose();
-          }
-        }
-      }
-    });
-  } catch (e) {
-    sums.dispose();
-    throw e;
-  }
-  const total = await sums.read();
-  return { loss: total.loss / n, accuracy: counting ? total.correct / n : NaN, examples: n, seconds: (performance.now() - t0) / 1000 };
+  return devicePass(batches, o, (x, y, sums) => {
+    noGrad(() => tidy(() => {
+      const logits = model.call(x);
+      const c = counting ? correctOnDevice(logits, y) : null;
+      sums.add(lossFn(logits, y), x.shape[0]!, c);
+    }));
+  });
 }
 
-export interface TrainLoopAsyncOptions extends Omit<TrainLoopOptions, 'validate'> {
+export interface TrainLoopAsyncOptions extends Omit<TrainLoopOptions, 'validate' | 'onStep'> {
   /** As trainLoop's, and may be asynchronous (e.g. evaluateAsync). */
   validate?: () => ValidStats | null | Promise<ValidStats | null>;
+  /** As trainEpochAsync's: called after the steps stepFilter picks, each a read-back. */
+  onStep?: AsyncStepCallback;
+  /** Which steps of an epoch (counted from 0) call onStep (default: every step). */
+  stepFilter?: (step: number) => boolean;
 }
 
 /** trainLoop for asynchronous backends (webgpu): the same epochs, schedule, early stopping and history. */
@@ -164,7 +182,7 @@ export async function trainLoopAsync(model: Module, batches: (epoch: number) => 
     const lr = opt.paramGroups[0]!['lr'] as number;
     o.onEpochStart?.(e);
     const tr = await trainEpochAsync(model, batches(e), opt, {
-      ...(o.onStep ? { onStep: o.onStep } : {}), ...(o.afterStep ? { afterStep: o.afterStep } : {}),
+      ...(o.onStep ? { onStep: o.onStep } : {}), ...(o.stepFilter ? { stepFilter: o.stepFilter } : {}), ...(o.afterStep ? { afterStep: o.afterStep } : {}),
       ...(o.lossFn ? { lossFn: o.lossFn } : {}), ...(o.accuracy === false ? { accuracy: false } : {}),
     });
     o.scheduler?.step();
