@@ -259,10 +259,13 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
 }
 
 // `host`: the index's values where the caller holds them, so a device index (webgpu, which
-// reads back only asynchronously) is checked without a read-back
+// reads back only asynchronously) is checked without a read-back. A device index without them
+// goes to the kernels as it is: they wrap negative indices and record one outside [-n, n),
+// which the next read-back raises as an IndexError (src/kernels/webgpu/memory.ts).
 function checkIndex(index: Tensor, n: number, op: string, host?: Int32Array): Tensor {
   if (index.isFloat) throw new DTypeError(`${op}: index must be an integer tensor, got ${index.dtype}`);
   if (host !== undefined && host.length !== index.numel) throw new ShapeError(`${op}: ${host.length} host index values for an index of ${index.numel}`);
+  if (host === undefined && index.storage.device !== null) return index.isContiguous() ? index : contiguous(index);
   const d = host ?? index.dataSync();
   let negative = false;
   for (let i = 0; i < d.length; i++) {

@@ -38,6 +38,26 @@ export const ENTRY = /* wgsl */ `@compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flat(wid, nwg, lid);`;
 
+/**
+ * Word index of the index-error record in the memory buffer, below every tensor block: an
+ * indexing kernel that meets an index outside [-n, n) writes [op code, the index, n] there, and
+ * the next read-back raises it (an index in device memory cannot be checked on the host without
+ * a read). Codes: INDEX_OPS[code - 1].
+ */
+export const INDEX_FLAG_WORD = 64;
+export const INDEX_OPS = ['gather', 'indexSelect', 'scatterAdd'] as const;
+
+/**
+ * WGSL declaring `var v` = the index read by `raw`, a negative one wrapped into [0, n), and
+ * `let bad_v`: true (and the index-error record written) where it is still outside [0, n).
+ */
+export function checkedIndex(v: string, raw: string, n: string, code: number): string {
+  return /* wgsl */ `var ${v} = ${raw};
+  if (${v} < 0) { ${v} += i32(${n}); }
+  let bad_${v} = ${v} < 0 || u32(${v}) >= ${n};
+  if (bad_${v}) { mem[${INDEX_FLAG_WORD}u] = ${code}u; mem[${INDEX_FLAG_WORD + 1}u] = bitcast<u32>(${raw}); mem[${INDEX_FLAG_WORD + 2}u] = ${n}; }`;
+}
+
 /** The most dims a strided kernel takes (after merging dims that are contiguous in every operand). */
 export const MAX_DIMS = 8;
 

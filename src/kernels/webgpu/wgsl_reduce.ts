@@ -4,7 +4,7 @@
 // destination element that sums its sources in order, so it needs no float atomics and adds in
 // the reference's order.
 
-import { ENTRY, PRELUDE } from './wgsl_common.js';
+import { checkedIndex, ENTRY, PRELUDE } from './wgsl_common.js';
 
 // op: 0 sum, 1 prod, 2 max, 3 min (NaN wins, as in PyTorch)
 const COMBINE = /* wgsl */ `
@@ -146,8 +146,9 @@ ${ENTRY}
   }
 }`;
 
-// words: 0 outer, 1 n, 2 inner, 3 src, 4 index, 5 m, 6 dst, 7 int; an index out of [0, n)
-// writes NaN (int32: 0) rather than another tensor's value
+// words: 0 outer, 1 n, 2 inner, 3 src, 4 index, 5 m, 6 dst, 7 int; a negative index counts from
+// the end (as PyTorch's); one outside [-n, n) writes NaN (int32: 0) rather than another tensor's
+// value and records the error that the next read-back raises (see checkedIndex)
 export const GATHER = PRELUDE + /* wgsl */ `
 ${ENTRY}
   let inner = pu(2u);
@@ -155,8 +156,8 @@ ${ENTRY}
   if (i >= pu(0u) * m * inner) { return; }
   let k0 = i % inner;
   let o = i / (m * inner);
-  let ix = I[pu(4u) + i];
-  if (ix < 0 || u32(ix) >= pu(1u)) {
+  ${checkedIndex('ix', 'I[pu(4u) + i]', 'pu(1u)', 1)}
+  if (bad_ix) {
     if (pu(7u) == 1u) { I[pu(6u) + i] = 0; } else { F[pu(6u) + i] = nan(); }
     return;
   }
@@ -171,15 +172,16 @@ ${ENTRY}
   let k0 = i % inner;
   let j = (i / inner) % m;
   let o = i / (m * inner);
-  let ix = I[pu(4u) + j];
-  if (ix < 0 || u32(ix) >= pu(1u)) {
+  ${checkedIndex('ix', 'I[pu(4u) + j]', 'pu(1u)', 2)}
+  if (bad_ix) {
     if (pu(7u) == 1u) { I[pu(6u) + i] = 0; } else { F[pu(6u) + i] = nan(); }
     return;
   }
   I[pu(6u) + i] = I[pu(3u) + (o * pu(1u) + u32(ix)) * inner + k0];
 }`;
 
-// words: 0 outer, 1 m, 2 inner, 3 src, 4 index, 5 n, 6 dst, 7 int; one thread per dst element
+// words: 0 outer, 1 m, 2 inner, 3 src, 4 index, 5 n, 6 dst, 7 int; one thread per dst element;
+// indices as in GATHER (negative ones count from the end, others outside [0, n) are recorded)
 export const SCATTER_ADD = PRELUDE + /* wgsl */ `
 ${ENTRY}
   let inner = pu(2u);
@@ -194,14 +196,16 @@ ${ENTRY}
     var acc = I[d];
     for (var j = 0u; j < m; j++) {
       let q = (o * m + j) * inner + k0;
-      if (I[pu(4u) + q] == t) { acc += I[pu(3u) + q]; }
+      ${checkedIndex('ix', 'I[pu(4u) + q]', 'n', 3)}
+      if (ix == t) { acc += I[pu(3u) + q]; }
     }
     I[d] = acc;
   } else {
     var acc = F[d];
     for (var j = 0u; j < m; j++) {
       let q = (o * m + j) * inner + k0;
-      if (I[pu(4u) + q] == t) { acc += F[pu(3u) + q]; }
+      ${checkedIndex('ix', 'I[pu(4u) + q]', 'n', 3)}
+      if (ix == t) { acc += F[pu(3u) + q]; }
     }
     F[d] = acc;
   }
