@@ -23,6 +23,10 @@ function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
   throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
 }
 
+function checkReduction(reduction: Reduction, op: string): void {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+}
+
 function checkSame(input: Tensor, target: Tensor, op: string): void {
   if (!sameShape(input.shape, target.shape)) throw new ShapeError(`${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
 }
@@ -68,6 +72,7 @@ function prepareTargets(input: Tensor, target: Tensor, opts: NllOptions, op: str
 /** F.nll_loss on log-probabilities (N, C, *) with class-index targets (N, *). */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
   requireFloat(input, 'nllLoss');
+  checkReduction(opts.reduction ?? 'mean', 'nllLoss');
   if (target.storage.device !== null) return deviceNllLoss(input, target, opts);
   const { idx, wt, total } = prepareTargets(input, target, opts, 'nllLoss');
   const picked = squeeze(gather(input, 1, idx), 1);
@@ -94,6 +99,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const ls = opts.labelSmoothing ?? 0;
   if (ls < 0 || ls > 1) throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${ls}`);
   const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction, 'crossEntropy');
   const C = input.shape[1]!;
   if (input.ndim === 2 && !target.isFloat && ls === 0 && !opts.weight && reduction !== 'none') return fusedCrossEntropy(input, target, opts.ignoreIndex ?? -100, reduction);
   const logp = logSoftmax(input, 1);
@@ -108,6 +114,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   }
   const nll = nllLoss(logp, target, { ...opts, reduction });
   if (ls === 0) return nll;
+  if (target.storage.device !== null) return add(mulScalar(nll, 1 - ls), mulScalar(deviceSmoothing(logp, target, opts, wb, reduction), ls / C));
   // smoothing term: −Σ_c w_c log p_c, over the non-ignored targets
   // (PyTorch masks only ignored targets here; masking on weight > 0 wrongly dropped the smoothing
   // term of targets whose class weight is 0)
@@ -200,6 +207,24 @@ function deviceNllLoss(input: Tensor, target: Tensor, opts: NllOptions): Tensor 
   if (reduction === 'none') return add(per, poison);
   const total = add(sum(per), poison);
   return reduction === 'mean' ? div(total, sum(whit)) : total;
+}
+
+/**
+ * The label-smoothing term −Σ_c w_c log p_c of crossEntropy for targets in device memory, as the
+ * host path computes it (over the non-ignored targets; a mean divides by their count, or by
+ * their class weights' sum when weighted) from device ops only: no read-back.
+ */
+function deviceSmoothing(logp: Tensor, target: Tensor, opts: CrossEntropyOptions, wb: Tensor | null, reduction: Reduction): Tensor {
+  const kept = cast(ne(target, opts.ignoreIndex ?? -100), logp.dtype);
+  const smooth = mul(kept, neg(sum(wb ? mul(logp, wb) : logp, 1)));
+  if (reduction === 'none') return smooth;
+  if (reduction === 'sum') return sum(smooth);
+  if (!wb) return div(sum(smooth), sum(kept));
+  // Σ of the kept targets' class weights: the one-hot of the targets times the weights
+  const C = logp.shape[1]!;
+  const classShape = logp.shape.map((s, i) => (i === 1 ? s : 1));
+  const hit = cast(eq(unsqueeze(target, 1), reshape(arange(0, C, 1, { dtype: 'int32' }), classShape)), logp.dtype);
+  return div(sum(smooth), sum(mul(mul(hit, unsqueeze(kept, 1)), wb)));
 }
 
 function countNonzero(mask: Tensor): number {
