@@ -12,19 +12,38 @@
 // Uploads go through a buffer mapped at creation and a copy recorded in the same encoder, so
 // they stay in order with the kernels (a block freed and reused by the next tensor is not
 // overwritten before the kernels queued on its old contents have run). Reads copy into a
-// MAP_READ staging buffer and resolve after mapAsync. The buffer grows by doubling (copied on
+// MAP_READ staging buffer, taken from a small pool (a buffer made and destroyed per read cost
+// more than the read on lavapipe), and resolve after mapAsync; each read also fetches the
+// index-error record that indexing kernels write (wgsl_common.ts checkedIndex) and raises it as
+// an IndexError, so a bad device index surfaces at the next read-back. The buffer grows by doubling (copied on
 // the GPU) up to the device's maxStorageBufferBindingSize; past that a DeviceError.
 // float64 has no WGSL type: tensors in this memory are float32 or int32 (Tensor.empty refuses).
 
-import { DeviceError } from '../../errors.js';
+import { DeviceError, IndexError } from '../../errors.js';
 import { Heap, ITEMSIZE, sizeClass, type DeviceMemory, type DType } from '../heap.js';
+import { INDEX_FLAG_WORD, INDEX_OPS } from './wgsl_common.js';
 
 /** u32 words in one dispatch's parameter slot (256 bytes: the largest uniform offset alignment). */
 export const SLOT_WORDS = 64;
 const SLOTS = 4096;
 const INITIAL_BYTES = 16 << 20;
-// blocks start past 0 (offset 0 is as valid as any, but a zero offset in a dump stands out)
-const FIRST = 256;
+// the index-error record: [op code (0: none), the index, the size it indexed, unused]
+const FLAG_BYTES = 16;
+// blocks start past the record (and past 0: offset 0 is valid, but a zero offset in a dump stands out)
+const FIRST = INDEX_FLAG_WORD * 4 + 256;
+// read-back staging buffers kept for reuse: per size class (powers of two from 256 bytes), and in all
+const STAGING_PER_CLASS = 4;
+const STAGING_MAX_BYTES = 64 << 20;
+const STAGING_MIN = 256;
+
+/** What the read-back pool holds and has made (for tests and tuning). */
+export interface StagingStats {
+  /** Staging buffers created so far (a reused one is not counted again). */
+  created: number;
+  /** Buffers now waiting in the pool, and their bytes. */
+  pooled: number;
+  pooledBytes: number;
+}
 
 export class GpuMemory extends Heap implements DeviceMemory {
   readonly name = 'webgpu';
@@ -47,6 +66,10 @@ export class GpuMemory extends Heap implements DeviceMemory {
   private pass: GPUComputePassEncoder | null = null;
   private bindGroup: GPUBindGroup | null = null;
   private readonly doomed: GPUBuffer[] = [];
+  private readonly staging = new Map<number, GPUBuffer[]>();
+  private stagingBytes = 0;
+  private stagingCount = 0;
+  private stagingCreated = 0;
   private flushQueued = false;
   private error: Error | null = null;
   /** Submissions so far (a training step should add one). */
@@ -212,22 +235,65 @@ export class GpuMemory extends Heap implements DeviceMemory {
     this.check();
     if (n === 0) return dt === 'int32' ? new Int32Array(0) : new Float32Array(0);
     const bytes = n * 4;
-    const staging = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.takeStaging(FLAG_BYTES + bytes);
     const enc = this.commands();
     this.endPass();
-    enc.copyBufferToBuffer(this.buffer, off * 4, staging, 0, bytes);
+    enc.copyBufferToBuffer(this.buffer, INDEX_FLAG_WORD * 4, staging, 0, FLAG_BYTES);
+    enc.copyBufferToBuffer(this.buffer, off * 4, staging, FLAG_BYTES, bytes);
     this.flush();
     try {
-      await staging.mapAsync(GPUMapMode.READ);
+      await staging.mapAsync(GPUMapMode.READ, 0, FLAG_BYTES + bytes);
     } catch (e) {
+      staging.destroy();
       this.check();
       throw new DeviceError(`webgpu: read-back of ${n} elements failed: ${String(e)}`);
     }
-    const copy = staging.getMappedRange().slice(0);
+    const range = staging.getMappedRange(0, FLAG_BYTES + bytes);
+    const flag = Int32Array.from(new Int32Array(range, 0, 3));
+    const copy = range.slice(FLAG_BYTES);
     staging.unmap();
-    staging.destroy();
+    this.giveStaging(staging);
     this.check();
+    if (flag[0] !== 0) {
+      // cleared before anything submitted later runs, so the error is raised once
+      this.device.queue.writeBuffer(this.buffer, INDEX_FLAG_WORD * 4, new Uint32Array(FLAG_BYTES / 4));
+      const opName = INDEX_OPS[flag[0]! - 1] ?? `indexing kernel ${flag[0]}`;
+      throw new IndexError(`webgpu ${opName}: index ${flag[1]} is out of bounds for size ${flag[2]} (a device index, checked on the GPU: raised at the first read-back after it)`);
+    }
     return dt === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+  }
+
+  /** A MAP_READ buffer of at least `bytes` from the pool, or a new one. */
+  private takeStaging(bytes: number): GPUBuffer {
+    let size = STAGING_MIN;
+    while (size < bytes) size *= 2;
+    const b = this.staging.get(size)?.pop();
+    if (b !== undefined) {
+      this.stagingBytes -= size;
+      this.stagingCount--;
+      return b;
+    }
+    this.stagingCreated++;
+    return this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+
+  /** Returns an unmapped staging buffer to the pool, or destroys it when the pool is full. */
+  private giveStaging(b: GPUBuffer): void {
+    const size = b.size;
+    let list = this.staging.get(size);
+    if (list === undefined) this.staging.set(size, (list = []));
+    if (list.length >= STAGING_PER_CLASS || this.stagingBytes + size > STAGING_MAX_BYTES) {
+      b.destroy();
+      return;
+    }
+    list.push(b);
+    this.stagingBytes += size;
+    this.stagingCount++;
+  }
+
+  /** The read-back pool's counts. */
+  stagingStats(): StagingStats {
+    return { created: this.stagingCreated, pooled: this.stagingCount, pooledBytes: this.stagingBytes };
   }
 
   /** Resolves when everything submitted so far has run. */
