@@ -7,7 +7,7 @@
 
 import { DeviceError } from '../../errors.js';
 import { registerBackend, setBackend } from '../registry.js';
-import { GpuMemory } from './memory.js';
+import { GpuMemory, type StagingStats } from './memory.js';
 import { webgpuKernels } from './kernels.js';
 
 export interface WebGpuOptions {
@@ -99,4 +99,9 @@ export async function webgpuSync(): Promise<void> {
 /** Command submissions so far (a training step should add one), or 0 before initWebGpu. */
 export function webgpuSubmits(): number {
   return started?.memory.submits ?? 0;
+}
+
+/** The read-back staging pool's counts (buffers made so far, buffers and bytes pooled), or null before initWebGpu. */
+export function webgpuStagingStats(): StagingStats | null {
+  return started?.memory.stagingStats() ?? null;
 }
