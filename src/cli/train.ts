@@ -52,8 +52,9 @@ options:
   --out DIR           where runs/<time>/ goes (default ./runs)
   --limit N           use only the first N training images (quick checks)
   --test-limit N      use only the first N test images
-  --backend NAME      cpu | webgpu (default cpu; webgpu trains on the GPU through WebGPU: Dawn's
-                      'webgpu' package in Node, with a Vulkan, Metal or D3D12 adapter)
+  --backend NAME      cpu | webgpu (default cpu, or webgpu where DENDRITE_BACKEND=webgpu): webgpu
+                      trains on the GPU through WebGPU (Dawn's 'webgpu' package in Node, with a
+                      Vulkan, Metal or D3D12 adapter)
 `;
 
 export interface TrainLenetConfig {
@@ -93,7 +94,8 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
   if (!['adam', 'adamw', 'sgd'].includes(optimizer)) throw new ArgumentError(`${op}: --optimizer must be adam, adamw or sgd, got '${optimizer}'`);
   const schedule = (values.schedule ?? 'cosine') as TrainLenetConfig['schedule'];
   if (!['cosine', 'none'].includes(schedule)) throw new ArgumentError(`${op}: --schedule must be cosine or none, got '${schedule}'`);
-  const backendName = (values.backend ?? 'cpu') as TrainLenetConfig['backend'];
+  // DENDRITE_BACKEND=webgpu selects the GPU for every program; here it is the flag's default
+  const backendName = (values.backend ?? (process.env['DENDRITE_BACKEND'] === 'webgpu' ? 'webgpu' : 'cpu')) as TrainLenetConfig['backend'];
   if (!['cpu', 'webgpu'].includes(backendName)) throw new ArgumentError(`${op}: --backend must be cpu or webgpu, got '${backendName}'`);
   const posInt = { integer: true, positive: true };
   const out = values.out ?? 'runs';

@@ -87,10 +87,20 @@ test('train lenet --backend webgpu: the run folder of a CPU run, the loss falls,
   }
 });
 
-test('train lenet: --backend is cpu or webgpu, and the synchronous entry refuses webgpu', () => {
+test('train lenet: --backend is cpu or webgpu (by default webgpu where DENDRITE_BACKEND=webgpu), and the synchronous entry refuses webgpu', () => {
   const out = mkdtempSync(join(tmpdir(), 'dendrite-gpu-args-'));
   try {
-    assert.equal(parseTrainLenet(['--out', out]).backend, 'cpu');
+    const env = process.env['DENDRITE_BACKEND'];
+    try {
+      delete process.env['DENDRITE_BACKEND'];
+      assert.equal(parseTrainLenet(['--out', out]).backend, 'cpu');
+      process.env['DENDRITE_BACKEND'] = 'webgpu';
+      assert.equal(parseTrainLenet(['--out', out]).backend, 'webgpu');
+      assert.equal(parseTrainLenet(['--out', out, '--backend', 'cpu']).backend, 'cpu');
+    } finally {
+      if (env === undefined) delete process.env['DENDRITE_BACKEND'];
+      else process.env['DENDRITE_BACKEND'] = env;
+    }
     assert.throws(() => parseTrainLenet(['--out', out, '--backend', 'cuda']), (e: unknown) => e instanceof ArgumentError && /--backend must be cpu or webgpu, got 'cuda'/.test(e.message));
     assert.throws(() => trainLenet(parseTrainLenet(['--out', out, '--backend', 'webgpu'])), (e: unknown) => e instanceof ArgumentError && /--backend webgpu/.test(e.message));
   } finally {
