@@ -147,3 +147,36 @@ test('webgpu: indexSelect checks a host-held index without a read-back; a device
     setBackend('js');
   }
 });
+
+test('webgpu: trainLoopAsync calls onStep only on the steps stepFilter picks, with the epoch mean so far summed on the device', { timeout: 120_000 }, async (t) => {
+  if (await skipWithoutGpu(t)) return;
+  if (skipMissing(t, `${dataPath('mnist')}/train-images-idx3-ubyte.gz`)) return;
+  setBackend('js');
+  const s = (await setup())!;
+  setBackend('webgpu');
+  try {
+    const model = new LeNet();
+    model.parameters().forEach((p, i) => p.writeSync(s.init[i]!));
+    const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    const calls: [number, number, number, number][] = [];
+    const before = webgpuSubmits();
+    const fit = await trainLoopAsync(model, (e) => make(s.train.slice((e - 1) * STEPS, e * STEPS)), {
+      epochs: EPOCHS, optimizer: opt,
+      onStep: (i, l, b, m) => void calls.push([i, l, b, m]),
+      stepFilter: (i) => i === STEPS - 1,
+    });
+    const submits = webgpuSubmits() - before;
+    assert.deepEqual(calls.map((c) => c[0]), Array.from({ length: EPOCHS }, () => STEPS - 1));
+    for (let e = 0; e < EPOCHS; e++) {
+      const [, l, b, m] = calls[e]!;
+      assert.equal(b, BATCH);
+      assert.ok(Number.isFinite(l) && l > 0);
+      // the last step's mean so far is the epoch's train loss: the same device sum, read twice
+      assert.equal(m, fit.history[e]!.trainLoss);
+    }
+    // per epoch: one step read (loss and sum) and the end-of-epoch sums
+    assert.ok(submits <= 4 * EPOCHS, `${submits} submissions for ${EPOCHS} epochs of ${STEPS} steps`);
+  } finally {
+    setBackend('js');
+  }
+});
