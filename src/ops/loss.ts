@@ -1,5 +1,6 @@
 // Loss functions with PyTorch's semantics (reductions, ignoreIndex, class weights, label
-// smoothing). Composed from differentiable ops; the class-index losses read targets once in JS.
+// smoothing). Composed from differentiable ops; the class-index losses read targets once in JS,
+// except targets in device memory (webgpu), which are used there through one-hot masks (no read-back).
 
 import { ArgumentError, DTypeError, IndexError, ShapeError } from '../errors.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
