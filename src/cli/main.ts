@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { DendriteError } from '../errors.js';
-import { parseTrainLenet, trainLenet, TRAIN_LENET_HELP } from './train.js';
+import { parseTrainLenet, trainLenetAsync, TRAIN_LENET_HELP } from './train.js';
 import { info, INFO_HELP } from './info.js';
 import { decodeEegCli, DECODE_HELP } from './decode.js';
 import { decodeSpikesCli, DECODE_SPIKES_HELP } from './decode_spikes.js';
@@ -176,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
           process.stdout.write(TRAIN_LENET_HELP);
           return 0;
         }
-        trainLenet(parseTrainLenet(rest));
+        await trainLenetAsync(parseTrainLenet(rest));
         return 0;
       }
       process.stderr.write(`dendrite train: unknown model '${sub}' (available: lenet)\n`);
