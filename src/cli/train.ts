@@ -23,7 +23,7 @@ import { save } from '../node/checkpoint.js';
 import { writeFileAtomic } from '../node/fs.js';
 import { RunLog } from '../node/run_log.js';
 import { memoryStats } from '../tensor/memory.js';
-import { backend, setBackend } from '../kernels/registry.js';
+import { backend, selectHostBackend, setBackend } from '../kernels/registry.js';
 import { initWebGpu } from '../kernels/webgpu/index.js';
 import { encodeSafetensors, type RawTensor } from '../io/safetensors/index.js';
 import { trainingReportHtml, type TrainingReportEpoch } from '../report/training_report.js';
@@ -149,19 +149,28 @@ export interface EpochRecord extends TrainingReportEpoch {
   imagesPerSecond: number;
 }
 
-/** Trains on the CPU (synchronously); `--backend webgpu` runs through trainLenetAsync. */
+/**
+ * Trains on the CPU (synchronously); `--backend webgpu` runs through trainLenetAsync. Where
+ * webgpu is in force (DENDRITE_BACKEND=webgpu, or selected before) the run uses the default CPU
+ * backend, and the backend chosen before is restored after.
+ */
 export function trainLenet(
   cfg: TrainLenetConfig,
   log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   progress: ProgressStream = process.stderr,
 ): { runDir: string; epochs: EpochRecord[] } {
   if (cfg.backend !== 'cpu') throw new ArgumentError(`${op}: --backend ${cfg.backend} trains asynchronously: use trainLenetAsync`);
-  manualSeed(cfg.seed);
-  const root = mnistRoot(cfg.data);
-  // the run folder exists (status 'running') before the data is read, so the dashboard sees it start
-  const runDir = makeRunDir(op, cfg.out);
-  const run = new RunLog(runDir, op, { ...cfg }, 'LeNet');
-  return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress));
+  const restore = selectHostBackend();
+  try {
+    manualSeed(cfg.seed);
+    const root = mnistRoot(cfg.data);
+    // the run folder exists (status 'running') before the data is read, so the dashboard sees it start
+    const runDir = makeRunDir(op, cfg.out);
+    const run = new RunLog(runDir, op, { ...cfg }, 'LeNet');
+    return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress));
+  } finally {
+    restore();
+  }
 }
 
 /** What a run trains: the data, the model and its optimiser, the loaders. */

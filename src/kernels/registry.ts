@@ -73,6 +73,15 @@ export function backend(): Backend {
     setBackend(forced);
     return active!;
   }
+  const b = defaultCpu();
+  setDeviceMemory(null);
+  active = b;
+  activeThreads = getNumThreads();
+  return b;
+}
+
+/** The default CPU backend for the current thread count (selectable by its name too). */
+function defaultCpu(): Backend {
   const key = `default@${getNumThreads()}`;
   let b = made.get(key);
   if (b === undefined) {
@@ -80,10 +89,34 @@ export function backend(): Backend {
     made.set(key, b);
     made.set(`${b.name}@${getNumThreads()}`, b);
   }
+  return b;
+}
+
+/**
+ * For work that must run in host memory: where the backend in force — chosen by setBackend or
+ * by DENDRITE_BACKEND — keeps tensors in device memory (webgpu, started or not), selects the
+ * default CPU backend (the one a program without DENDRITE_BACKEND gets, so results are the
+ * same) and returns a function that restores the choice made before; otherwise changes nothing.
+ */
+export function selectHostBackend(): () => void {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['DENDRITE_BACKEND'];
+  const chosen = activeName ?? (env || null);
+  if (chosen === null || (chosen !== 'webgpu' && !memories.has(chosen))) return () => {};
+  const before = activeName;
+  const b = defaultCpu();
   setDeviceMemory(null);
   active = b;
+  activeName = b.name;
   activeThreads = getNumThreads();
-  return b;
+  return () => {
+    if (before !== null) setBackend(before);
+    else {
+      // nothing was chosen: the next op follows DENDRITE_BACKEND again
+      setDeviceMemory(null);
+      active = null;
+      activeName = null;
+    }
+  };
 }
 
 /** The names setBackend accepts. */

@@ -2,7 +2,8 @@
 // is no GPU (see test/kernels/webgpu_env.ts): the run folder holds what a CPU run writes, the
 // losses and accuracies are finite, the loss falls, and the run follows the CPU run of the same
 // seed (same initial weights, shuffles and shifts): its step and epoch losses agree to float32
-// accumulation-order tolerance. Without an adapter the command names the flag in a DeviceError.
+// accumulation-order tolerance; `--backend cpu` while webgpu is selected trains on the CPU.
+// Without an adapter the command names the flag in a DeviceError.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseTrainLenet, trainLenet, trainLenetAsync } from '../../src/cli/train.js';
 import { load } from '../../src/node/checkpoint.js';
 import { LeNet } from '../../src/models/lenet.js';
-import { backend } from '../../src/kernels/registry.js';
+import { backend, setBackend } from '../../src/kernels/registry.js';
 import { ArgumentError } from '../../src/errors.js';
 import { dataPath, skipMissing } from '../helpers/data.js';
 import { skipWithoutGpu } from '../kernels/webgpu_env.js';
@@ -37,6 +38,20 @@ test('train lenet --backend webgpu: the run folder of a CPU run, the loss falls,
     const bar: string[] = [];
     const gpu = await trainLenetAsync(parseTrainLenet(args(join(out, 'gpu'), 'webgpu')), (s) => lines.push(s), { write: (s) => bar.push(s) > 0 });
     assert.equal(backend().name, cpuBackend, 'the backend active before is restored');
+
+    // --backend cpu while webgpu is selected: the default CPU backend trains (without
+    // DENDRITE_BACKEND that is the one the CPU run above used: the same run, bit for bit), and
+    // webgpu is selected again after
+    setBackend('webgpu');
+    let onCpu: Awaited<ReturnType<typeof trainLenetAsync>>;
+    try {
+      onCpu = await trainLenetAsync(parseTrainLenet(args(join(out, 'cpu-again'), 'cpu')), () => {}, quiet);
+      assert.equal(backend().name, 'webgpu');
+    } finally {
+      setBackend(cpuBackend);
+    }
+    assert.notEqual(JSON.parse(readFileSync(join(onCpu.runDir, 'config.json'), 'utf8')).backend, 'webgpu');
+    if (process.env['DENDRITE_BACKEND'] === undefined) assert.deepEqual(onCpu.epochs.map((e) => [e.trainLoss, e.testLoss]), cpu.epochs.map((e) => [e.trainLoss, e.testLoss]));
 
     const { runDir, epochs } = gpu;
     assert.deepEqual(readdirSync(runDir).sort(), ['config.json', 'lenet.safetensors', 'metrics.json', 'metrics.jsonl', 'report.html', 'results.json', 'status.json']);
