@@ -13,10 +13,11 @@
 // they stay in order with the kernels (a block freed and reused by the next tensor is not
 // overwritten before the kernels queued on its old contents have run). Reads copy into a
 // MAP_READ staging buffer, taken from a small pool (a buffer made and destroyed per read cost
-// more than the read on lavapipe), and resolve after mapAsync; each read also fetches the
-// index-error record that indexing kernels write (wgsl_common.ts checkedIndex) and raises it as
-// an IndexError, so a bad device index surfaces at the next read-back. The buffer grows by doubling (copied on
-// the GPU) up to the device's maxStorageBufferBindingSize; past that a DeviceError.
+// more than the read on lavapipe; reads too big to pool get a buffer of their exact size), and
+// resolve after mapAsync; each read also fetches the index-error record that indexing kernels
+// write (wgsl_common.ts checkedIndex), clears it in the same command stream, and raises it as an
+// IndexError, so a bad device index surfaces at the next read-back, once. The buffer grows by
+// doubling (copied on the GPU) up to the device's maxStorageBufferBindingSize; past that a DeviceError.
 // float64 has no WGSL type: tensors in this memory are float32 or int32 (Tensor.empty refuses).
 
 import { DeviceError, IndexError } from '../../errors.js';
@@ -31,15 +32,17 @@ const INITIAL_BYTES = 16 << 20;
 const FLAG_BYTES = 16;
 // blocks start past the record (and past 0: offset 0 is valid, but a zero offset in a dump stands out)
 const FIRST = INDEX_FLAG_WORD * 4 + 256;
-// read-back staging buffers kept for reuse: per size class (powers of two from 256 bytes), and in all
+// read-back staging buffers kept for reuse: per size class (powers of two from 256 bytes), and in
+// all; a larger read's buffer is made at its exact size and destroyed after
 const STAGING_PER_CLASS = 4;
 const STAGING_MAX_BYTES = 64 << 20;
 const STAGING_MIN = 256;
 
 /** What the read-back pool holds and has made (for tests and tuning). */
 export interface StagingStats {
-  /** Staging buffers created so far (a reused one is not counted again). */
+  /** Staging buffers created so far (a reused one is not counted again), and their bytes. */
   created: number;
+  createdBytes: number;
   /** Buffers now waiting in the pool, and their bytes. */
   pooled: number;
   pooledBytes: number;
@@ -70,6 +73,7 @@ export class GpuMemory extends Heap implements DeviceMemory {
   private stagingBytes = 0;
   private stagingCount = 0;
   private stagingCreated = 0;
+  private stagingCreatedBytes = 0;
   private flushQueued = false;
   private error: Error | null = null;
   /** Submissions so far (a training step should add one). */
@@ -239,6 +243,9 @@ export class GpuMemory extends Heap implements DeviceMemory {
     const enc = this.commands();
     this.endPass();
     enc.copyBufferToBuffer(this.buffer, INDEX_FLAG_WORD * 4, staging, 0, FLAG_BYTES);
+    // cleared right after it is copied, in the same stream: this read alone raises it, and what
+    // work submitted later records stays for the next read
+    enc.clearBuffer(this.buffer, INDEX_FLAG_WORD * 4, FLAG_BYTES);
     enc.copyBufferToBuffer(this.buffer, off * 4, staging, FLAG_BYTES, bytes);
     this.flush();
     try {
@@ -255,18 +262,21 @@ export class GpuMemory extends Heap implements DeviceMemory {
     this.giveStaging(staging);
     this.check();
     if (flag[0] !== 0) {
-      // cleared before anything submitted later runs, so the error is raised once
-      this.device.queue.writeBuffer(this.buffer, INDEX_FLAG_WORD * 4, new Uint32Array(FLAG_BYTES / 4));
       const opName = INDEX_OPS[flag[0]! - 1] ?? `indexing kernel ${flag[0]}`;
       throw new IndexError(`webgpu ${opName}: index ${flag[1]} is out of bounds for size ${flag[2]} (a device index, checked on the GPU: raised at the first read-back after it)`);
     }
     return dt === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
   }
 
-  /** A MAP_READ buffer of at least `bytes` from the pool, or a new one. */
+  /**
+   * A MAP_READ buffer for `bytes` (a multiple of 4): a power of two from the pool, or a new one;
+   * past what the pool holds, a new one of exactly `bytes` (doubling a big read could pass
+   * maxBufferSize, and such a buffer is never pooled).
+   */
   private takeStaging(bytes: number): GPUBuffer {
     let size = STAGING_MIN;
     while (size < bytes) size *= 2;
+    if (size > STAGING_MAX_BYTES) size = bytes;
     const b = this.staging.get(size)?.pop();
     if (b !== undefined) {
       this.stagingBytes -= size;
@@ -274,12 +284,17 @@ export class GpuMemory extends Heap implements DeviceMemory {
       return b;
     }
     this.stagingCreated++;
+    this.stagingCreatedBytes += size;
     return this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   }
 
   /** Returns an unmapped staging buffer to the pool, or destroys it when the pool is full. */
   private giveStaging(b: GPUBuffer): void {
     const size = b.size;
+    if (size > STAGING_MAX_BYTES) {
+      b.destroy(); // unmapped, and the copy into it has run
+      return;
+    }
     let list = this.staging.get(size);
     if (list === undefined) this.staging.set(size, (list = []));
     if (list.length >= STAGING_PER_CLASS || this.stagingBytes + size > STAGING_MAX_BYTES) {
@@ -293,7 +308,7 @@ export class GpuMemory extends Heap implements DeviceMemory {
 
   /** The read-back pool's counts. */
   stagingStats(): StagingStats {
-    return { created: this.stagingCreated, pooled: this.stagingCount, pooledBytes: this.stagingBytes };
+    return { created: this.stagingCreated, createdBytes: this.stagingCreatedBytes, pooled: this.stagingCount, pooledBytes: this.stagingBytes };
   }
 
   /** Resolves when everything submitted so far has run. */
