@@ -17,15 +17,15 @@ import { record } from '../autograd/tape.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
-  if (reduction === 'mean') return mean(loss);
-  if (reduction === 'sum') return sum(loss);
-  if (reduction === 'none') return loss;
-  throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
-}
-
 function checkReduction(reduction: Reduction, op: string): void {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+}
+
+function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
+  checkReduction(reduction, op);
+  if (reduction === 'mean') return mean(loss);
+  if (reduction === 'sum') return sum(loss);
+  return loss;
 }
 
 function checkSame(input: Tensor, target: Tensor, op: string): void {
@@ -74,7 +74,7 @@ function prepareTargets(input: Tensor, target: Tensor, opts: NllOptions, op: str
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
   requireFloat(input, 'nllLoss');
   checkReduction(opts.reduction ?? 'mean', 'nllLoss');
-  if (target.storage.device !== null) return deviceNllLoss(input, target, opts);
+  if (target.storage.device !== null) return deviceNllLoss(input, deviceTargets(input, target, opts, 'nllLoss'), opts);
   const { idx, wt, total } = prepareTargets(input, target, opts, 'nllLoss');
   const picked = squeeze(gather(input, 1, idx), 1);
   const loss = neg(mul(picked, wt));
@@ -113,9 +113,14 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (reduction === 'mean') return mulScalar(sum(per), 1 / (input.numel / C));
     return reduce(per, reduction, 'crossEntropy');
   }
+  if (target.storage.device !== null) {
+    // the one-hot mask and kept targets serve the NLL and the smoothing term
+    const dt = deviceTargets(logp, target, opts, 'nllLoss');
+    const nll = deviceNllLoss(logp, dt, { ...opts, reduction });
+    return ls === 0 ? nll : add(mulScalar(nll, 1 - ls), mulScalar(deviceSmoothing(logp, dt, wb, reduction), ls / C));
+  }
   const nll = nllLoss(logp, target, { ...opts, reduction });
   if (ls === 0) return nll;
-  if (target.storage.device !== null) return add(mulScalar(nll, 1 - ls), mulScalar(deviceSmoothing(logp, target, opts, wb, reduction), ls / C));
   // smoothing term: −Σ_c w_c log p_c, over the non-ignored targets
   // (PyTorch masks only ignored targets here; masking on weight > 0 wrongly dropped the smoothing
   // term of targets whose class weight is 0)
@@ -183,26 +188,40 @@ function deviceCrossEntropy(input: Tensor, target: Tensor, ignore: number, reduc
   return reduction === 'mean' ? div(total, sum(kept)) : total;
 }
 
+/** Class-index targets in device memory as masks in the input's dtype (see deviceTargets). */
+interface DeviceTargets {
+  /** (N, *): 1 where the target is not ignored. */
+  kept: Tensor;
+  /** (N, C, *): the one-hot of the kept targets (an ignore index inside [0, C) picks nothing). */
+  hit: Tensor;
+  /** The input's shape with 1 for every dim but the class dim, to broadcast class weights. */
+  classShape: number[];
+}
+
+/** Checks class-index targets in device memory against `input` (N, C, *) and builds their masks. */
+function deviceTargets(input: Tensor, target: Tensor, opts: NllOptions, op: string): DeviceTargets {
+  if (target.isFloat) throw new DTypeError(`${op}: class-index target must be an integer tensor, got ${target.dtype}`);
+  const C = input.shape[1]!;
+  const expected = [input.shape[0]!, ...input.shape.slice(2)];
+  if (input.ndim < 2 || !sameShape(target.shape, expected)) {
+    throw new ShapeError(`${op}: input ${fmtShape(input.shape)} needs a target of shape ${fmtShape(expected)}, got ${fmtShape(target.shape)}`);
+  }
+  if (opts.weight && (opts.weight.ndim !== 1 || opts.weight.shape[0] !== C)) throw new ShapeError(`${op}: weight ${fmtShape(opts.weight.shape)} must be (${C},)`);
+  const classShape = input.shape.map((s, i) => (i === 1 ? s : 1));
+  const kept = cast(ne(target, opts.ignoreIndex ?? -100), input.dtype);
+  const hit = mul(cast(eq(unsqueeze(target, 1), reshape(arange(0, C, 1, { dtype: 'int32' }), classShape)), input.dtype), unsqueeze(kept, 1));
+  return { kept, hit, classShape };
+}
+
 /**
  * nllLoss for targets in device memory (webgpu), as deviceCrossEntropy: the picked
  * log-probabilities and class weights come from a one-hot mask of the kept targets (no gather,
  * no read-back), and a kept target outside [0, C) makes the loss NaN where the host path raises.
  */
-function deviceNllLoss(input: Tensor, target: Tensor, opts: NllOptions): Tensor {
-  if (target.isFloat) throw new DTypeError(`nllLoss: class-index target must be an integer tensor, got ${target.dtype}`);
-  const C = input.shape[1]!;
-  const expected = [input.shape[0]!, ...input.shape.slice(2)];
-  if (input.ndim < 2 || !sameShape(target.shape, expected)) {
-    throw new ShapeError(`nllLoss: input ${fmtShape(input.shape)} needs a target of shape ${fmtShape(expected)}, got ${fmtShape(target.shape)}`);
-  }
-  if (opts.weight && (opts.weight.ndim !== 1 || opts.weight.shape[0] !== C)) throw new ShapeError(`nllLoss: weight ${fmtShape(opts.weight.shape)} must be (${C},)`);
-  const classShape = input.shape.map((s, i) => (i === 1 ? s : 1));
-  const keptI = ne(target, opts.ignoreIndex ?? -100);
-  // one-hot of the kept targets: an ignore index inside [0, C) picks nothing
-  const hit = cast(mul(eq(unsqueeze(target, 1), reshape(arange(0, C, 1, { dtype: 'int32' }), classShape)), unsqueeze(keptI, 1)), input.dtype);
-  const whit = opts.weight ? mul(hit, reshape(opts.weight, classShape)) : hit;
+function deviceNllLoss(input: Tensor, t: DeviceTargets, opts: NllOptions): Tensor {
+  const whit = opts.weight ? mul(t.hit, reshape(opts.weight, t.classShape)) : t.hit;
   const per = neg(sum(mul(input, whit), 1));
-  const bad = sub(sum(cast(keptI, input.dtype)), sum(hit));
+  const bad = sub(sum(t.kept), sum(t.hit));
   const poison = sqrt(neg(bad)); // 0, or NaN when a kept target is out of range
   const reduction = opts.reduction ?? 'mean';
   if (reduction === 'none') return add(per, poison);
@@ -215,17 +234,13 @@ function deviceNllLoss(input: Tensor, target: Tensor, opts: NllOptions): Tensor 
  * host path computes it (over the non-ignored targets; a mean divides by their count, or by
  * their class weights' sum when weighted) from device ops only: no read-back.
  */
-function deviceSmoothing(logp: Tensor, target: Tensor, opts: CrossEntropyOptions, wb: Tensor | null, reduction: Reduction): Tensor {
-  const kept = cast(ne(target, opts.ignoreIndex ?? -100), logp.dtype);
-  const smooth = mul(kept, neg(sum(wb ? mul(logp, wb) : logp, 1)));
+function deviceSmoothing(logp: Tensor, t: DeviceTargets, wb: Tensor | null, reduction: Reduction): Tensor {
+  const smooth = mul(t.kept, neg(sum(wb ? mul(logp, wb) : logp, 1)));
   if (reduction === 'none') return smooth;
   if (reduction === 'sum') return sum(smooth);
-  if (!wb) return div(sum(smooth), sum(kept));
-  // Σ of the kept targets' class weights: the one-hot of the targets times the weights
-  const C = logp.shape[1]!;
-  const classShape = logp.shape.map((s, i) => (i === 1 ? s : 1));
-  const hit = cast(eq(unsqueeze(target, 1), reshape(arange(0, C, 1, { dtype: 'int32' }), classShape)), logp.dtype);
-  return div(sum(smooth), sum(mul(mul(hit, unsqueeze(kept, 1)), wb)));
+  if (!wb) return div(sum(smooth), sum(t.kept));
+  // Σ of the kept targets' class weights: their one-hot times the weights
+  return div(sum(smooth), sum(mul(t.hit, wb)));
 }
 
 function countNonzero(mask: Tensor): number {
