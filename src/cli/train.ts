@@ -25,7 +25,8 @@ import { RunLog } from '../node/run_log.js';
 import { memoryStats } from '../tensor/memory.js';
 import { backend, selectHostBackend, setBackend } from '../kernels/registry.js';
 import { initWebGpu } from '../kernels/webgpu/index.js';
-import { encodeSafetensors, type RawTensor } from '../io/safetensors/index.js';
+import { encodeSafetensors } from '../io/safetensors/index.js';
+import { stateDictRawAsync } from '../io/state_dict.js';
 import { trainingReportHtml, type TrainingReportEpoch } from '../report/training_report.js';
 import { ProgressBar, fmtTime, type ProgressStream } from './progress.js';
 import { numberOption, parseCommandLine } from './args.js';
@@ -224,7 +225,6 @@ function progressHooks(cfg: TrainLenetConfig, s: LenetSetup, runDir: string, run
   let sum = 0;
   let seen = 0;
   let epoch = 0;
-  let step = 0;
   // about ten loss points per epoch in metrics.jsonl, so a live curve moves within an epoch
   const every = Math.max(1, Math.round(steps / 10));
   const metricStep = (i: number): boolean => (i + 1) % every === 0 || i === steps - 1;
@@ -237,14 +237,16 @@ function progressHooks(cfg: TrainLenetConfig, s: LenetSetup, runDir: string, run
       bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, steps, cfg.batchSize, 'img', progress);
       epoch = e;
       sum = seen = 0;
-      step = (e - 1) * steps;
     },
     onStep: (i: number, loss: number, b: number, meanSoFar?: number) => {
-      sum += loss * b;
-      seen += b;
-      step = (epoch - 1) * steps + i + 1;
-      const mean = meanSoFar ?? sum / seen;
-      if (metricStep(i)) run.metric({ step, epoch: epoch - 1 + (i + 1) / steps, split: 'train', loss });
+      let mean: number;
+      if (meanSoFar !== undefined) mean = meanSoFar;
+      else {
+        sum += loss * b;
+        seen += b;
+        mean = sum / seen;
+      }
+      if (metricStep(i)) run.metric({ step: (epoch - 1) * steps + i + 1, epoch: epoch - 1 + (i + 1) / steps, split: 'train', loss });
       if (meanSoFar !== undefined || i % 5 === 0 || i === steps - 1) bar!.update(i + 1, { loss: mean.toFixed(4) });
       if (i === steps - 1) bar!.finish({ loss: mean.toFixed(4) });
     },
@@ -368,13 +370,9 @@ async function trainInRunAsync(cfg: TrainLenetConfig, root: string, runDir: stri
     validate: () => evaluateAsync(s.model, s.testLoader),
     onEpoch: h.onEpoch,
   });
-  const raw: Record<string, RawTensor> = {};
-  for (const [k, t] of Object.entries(s.model.stateDict())) {
-    const d = await t.data();
-    raw[k] = t.dtype === 'int32' ? { dtype: 'I32', shape: [...t.shape], data: Int32Array.from(d) } : { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(d) };
-  }
+  // the weights are read back once: the checkpoint's arrays also give the report conv1's filters
+  const raw = await stateDictRawAsync(s.model.stateDict());
   writeFileAtomic(join(runDir, 'lenet.safetensors'), encodeSafetensors(raw, CHECKPOINT_META));
   const p = await predictAsync(s.model, s.testSet, { batchSize: 1000, map: (out) => argmax(out, 1) });
-  const conv1 = Float32Array.from(await s.model.conv1.weight.data());
-  return writeResults(cfg, root, runDir, s, h, confusionOf(p), conv1, log);
+  return writeResults(cfg, root, runDir, s, h, confusionOf(p), raw['conv1.weight']!.data as Float32Array, log);
 }

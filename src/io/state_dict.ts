@@ -6,14 +6,31 @@ import { FormatError } from '../errors.js';
 import { Tensor, fromValues } from '../tensor/tensor.js';
 import { decodeSafetensors, encodeSafetensors, toFloat32, type RawTensor } from './safetensors/safetensors.js';
 
+/** A tensor's elements as the codec's raw tensor (float32 → F32, float64 → F64, int32 → I32). */
+function rawTensor(t: Tensor, data: Float32Array | Float64Array | Int32Array): RawTensor {
+  return { dtype: t.dtype === 'float32' ? 'F32' : t.dtype === 'float64' ? 'F64' : 'I32', shape: [...t.shape], data };
+}
+
 /** Encodes a state dict (float32 → F32, float64 → F64, int32 → I32). */
 export function serializeStateDict(sd: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   const raw: Record<string, RawTensor> = {};
-  for (const [k, t] of Object.entries(sd)) {
-    const data = t.dataSync();
-    raw[k] = { dtype: t.dtype === 'float32' ? 'F32' : t.dtype === 'float64' ? 'F64' : 'I32', shape: [...t.shape], data };
-  }
+  for (const [k, t] of Object.entries(sd)) raw[k] = rawTensor(t, t.dataSync());
   return encodeSafetensors(raw, metadata);
+}
+
+/**
+ * The state dict's raw tensors, read back with `await t.data()`: tensors in device memory
+ * (webgpu), which cannot be read synchronously, as well as host ones.
+ */
+export async function stateDictRawAsync(sd: Record<string, Tensor>): Promise<Record<string, RawTensor>> {
+  const raw: Record<string, RawTensor> = {};
+  for (const [k, t] of Object.entries(sd)) raw[k] = rawTensor(t, await t.data());
+  return raw;
+}
+
+/** serializeStateDict for state dicts whose tensors may live in device memory (webgpu). */
+export async function serializeStateDictAsync(sd: Record<string, Tensor>, metadata?: Record<string, string>): Promise<Uint8Array> {
+  return encodeSafetensors(await stateDictRawAsync(sd), metadata);
 }
 
 /**
