@@ -15,7 +15,7 @@ export * from './data/index.js';
 export * from './datasets/index.js';
 export { htmlReport, spikeReportHtml, type ReportFold, type SpikeReport } from './report/index.js';
 export * from './io/safetensors/index.js';
-export { serializeStateDict, deserializeStateDict } from './io/state_dict.js';
+export { serializeStateDict, serializeStateDictAsync, deserializeStateDict } from './io/state_dict.js';
 export * as optim from './optim/index.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/index.js';
 export { initWebGpu, webgpuSync, webgpuSubmits, type WebGpuOptions, type WebGpuInfo } from './kernels/webgpu/index.js';
