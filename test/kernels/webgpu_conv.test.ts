@@ -1,17 +1,18 @@
 // Convolution on webgpu (implicit GEMM: windows gathered as they are multiplied) against the JS
-// reference backend: outputs and the input, weight and bias gradients of conv2d, conv2dRelu and
-// conv1d over a grid of shapes — LeNet's two layers, ShallowFBCSPNet's temporal, spatial,
-// combined and classifier convs, stride, asymmetric padding, 'same', dilation, groups,
-// depthwise, batch 1, sizes that straddle the 16/32/64-row and 16..256-column tiles and the
-// 16-deep K slices, a weight gradient split over many partial sums. Each value must lie within
-// float32 rounding of the reference: |got − want| ≤ TOL · (Σ|terms|), the sum of magnitudes of
-// the products it adds (the same convolution over |x|, |w|, |dy| on the reference). And no
-// column buffer: im2col, col2im and the ReLU pass are never called on webgpu.
+// reference backend: outputs and the input, weight and bias gradients of conv2d, conv2dRelu,
+// conv1d and convTranspose2d over a grid of shapes — LeNet's two layers, ShallowFBCSPNet's
+// temporal, spatial, combined and classifier convs, stride, asymmetric padding, 'same',
+// dilation, groups, depthwise, batch 1, sizes that straddle the 16/32/64-row and 16..128-column
+// tiles and the 16-deep K slices, a weight gradient split over many partial sums. Each value
+// must lie within float32 rounding of the reference: |got − want| ≤ TOL · Σ|terms|, the sum of
+// magnitudes of the products it adds (the same convolution over |x|, |w|, |dy| on the
+// reference). And no column buffer: im2col, col2im and the ReLU pass are never called on webgpu.
 // Runs on Mesa's lavapipe where there is no GPU (see webgpu_env.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backend, setBackend } from '../../src/kernels/index.js';
-import { conv1d, conv2d, conv2dRelu, Generator, mul, sum, tensor, tidy, type Conv2dOptions, type Tensor } from '../../src/index.js';
+import { conv1d, conv2d, conv2dRelu, convTranspose2d, Generator, mul, sum, tensor, tidy, type Conv2dOptions, type Tensor } from '../../src/index.js';
+import type { ConvTransposeOptions } from '../../src/ops/conv_transpose.js';
 import { skipWithoutGpu, onWebGpu } from './webgpu_env.js';
 
 // observed worst |got − want| / Σ|terms| on lavapipe is ~1.2e-7 (about one ulp of the sum)
@@ -27,6 +28,8 @@ interface Case {
   /** The network's input: no input gradient (as in training; keeps lavapipe's time down). */
   first?: boolean;
   conv1d?: { stride?: number; padding?: number; dilation?: number; groups?: number };
+  /** convTranspose2d (w: (C_in, C_out/groups, kh, kw)): its forward and weight gradient are the kernels' adjoint passes. */
+  transpose?: ConvTransposeOptions;
 }
 
 const CASES: Case[] = [
@@ -50,6 +53,8 @@ const CASES: Case[] = [
   { name: 'a 1×1 convolution', x: [3, 8, 7, 9], w: [12, 8, 1, 1] },
   { name: 'conv1d: stride 3, padding 2, dilation 2', x: [2, 3, 50], w: [4, 3, 7], conv1d: { stride: 3, padding: 2, dilation: 2 } },
   { name: 'conv1d: groups 2', x: [3, 4, 29], w: [6, 2, 5], conv1d: { groups: 2, padding: 2 } },
+  { name: 'convTranspose2d: stride 2, padding 1, output padding 1', x: [2, 6, 7, 8], w: [6, 4, 3, 3], transpose: { stride: 2, padding: 1, outputPadding: 1 } },
+  { name: 'convTranspose2d: groups 2, dilation 2, stride (1, 3)', x: [2, 4, 5, 6], w: [4, 3, 3, 2], transpose: { groups: 2, dilation: 2, stride: [1, 3] } },
 ];
 
 const gen = new Generator(23);
@@ -57,6 +62,7 @@ const rand = (n: number) => Float32Array.from({ length: n }, () => gen.random() 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 function convOf(c: Case, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  if (c.transpose) return convTranspose2d(x, w, b, c.transpose);
   if (c.conv1d) return conv1d(x, w, b, c.conv1d);
   return c.relu ? conv2dRelu(x, w, b, c.opts) : conv2d(x, w, b, c.opts);
 }
@@ -66,7 +72,7 @@ async function run(c: Case, xv: Float32Array, wv: Float32Array, bv: Float32Array
   const m = (v: Float32Array) => (mag ? v.map(Math.abs) : v);
   const x = tensor(m(xv), { shape: c.x, requiresGrad: !c.first });
   const w = tensor(m(wv), { shape: c.w, requiresGrad: true });
-  const b = bv ? tensor(m(bv), { shape: [c.w[0]!], requiresGrad: true }) : null;
+  const b = bv ? tensor(m(bv), { shape: [bv.length], requiresGrad: true }) : null;
   // the bound ignores the ReLU: it clips, never adds terms
   const y = tidy(() => {
     const out = mag && c.relu && !c.conv1d ? conv2d(x, w, b, c.opts) : convOf(c, x, w, b);
@@ -86,7 +92,7 @@ for (const c of CASES) {
     if (await skipWithoutGpu(t)) return;
     const xv = rand(numel(c.x));
     const wv = rand(numel(c.w));
-    const bv = c.bias === false ? null : rand(c.w[0]!);
+    const bv = c.bias === false ? null : rand(c.transpose ? c.w[1]! * (c.transpose.groups ?? 1) : c.w[0]!);
     let gvals: Float32Array | null = null;
     const gv = (shape: readonly number[]) => (gvals ??= rand(numel(shape)));
     setBackend('js');
