@@ -51,6 +51,7 @@ const CASES: Case[] = [
   { name: 'batch 1, 67 outputs and 37×41 positions straddling tiles', x: [1, 5, 37, 41], w: [67, 5, 3, 3] },
   { name: 'batch 1, 33 outputs, K = 17·9 (slices straddle channels)', x: [1, 17, 19, 23], w: [33, 17, 3, 3], opts: { padding: 1 } },
   { name: 'a 1×1 convolution', x: [3, 8, 7, 9], w: [12, 8, 1, 1] },
+  { name: 'no images (N = 0): empty output, zero weight gradient', x: [0, 3, 6, 6], w: [4, 3, 3, 3], opts: { padding: 1 } },
   { name: 'conv1d: stride 3, padding 2, dilation 2', x: [2, 3, 50], w: [4, 3, 7], conv1d: { stride: 3, padding: 2, dilation: 2 } },
   { name: 'conv1d: groups 2', x: [3, 4, 29], w: [6, 2, 5], conv1d: { groups: 2, padding: 2 } },
   { name: 'convTranspose2d: stride 2, padding 1, output padding 1', x: [2, 6, 7, 8], w: [6, 4, 3, 3], transpose: { stride: 2, padding: 1, outputPadding: 1 } },

@@ -21,11 +21,14 @@ const MAX_PARTIAL = 1 << 22;
 type Reduce = (op: ReduceOp, dt: DType, src: number, outer: number, n: number, inner: number, dst: number) => void;
 type Pipe = (name: string, source: () => string) => GPUComputePipeline;
 
-/** The tile size (of `sizes`) that covers n with the fewest wasted slots; the larger on a tie. */
+/**
+ * The largest tile size (of `sizes`, ascending) that covers n with at most 1/8 more slots than
+ * the tightest one: wide tiles where they waste little, narrow ones for thin outputs.
+ */
 function fit(n: number, sizes: readonly number[]): number {
-  let best = sizes[0]!;
-  for (const s of sizes) if (Math.ceil(n / s) * s <= Math.ceil(n / best) * best) best = s;
-  return best;
+  const cover = (s: number) => Math.ceil(n / s) * s;
+  const least = Math.min(...sizes.map(cover));
+  return sizes.filter((s) => cover(s) <= least * 1.125).pop()!;
 }
 
 function f32Only(dt: DType, op: string): void {
@@ -78,8 +81,9 @@ export function webgpuConv(mem: GpuMemory, pipe: Pipe, reduce: Reduce): Pick<Con
       const K = N * g.OH * g.OW;
       const tiles = Math.ceil(M / TM) * Math.ceil(Kg / TN) * groups;
       let splits = Math.max(1, Math.min(Math.ceil(TARGET_GROUPS / tiles), Math.floor(K / MIN_SPLIT), Math.floor(MAX_PARTIAL / (O * Kg)), Math.floor(MAX_GROUPS / groups)));
-      const kPer = Math.ceil(K / splits / 16) * 16;
-      splits = Math.ceil(K / kPer);
+      // (no images: one split, an empty loop, dw written as zeros)
+      const kPer = Math.max(16, Math.ceil(K / splits / 16) * 16);
+      splits = Math.max(1, Math.ceil(K / kPer));
       if (splits === 1) {
         run('wgrad', M, Kg, K, 1, kPer, TN, N, C, O, groups, g, { 23: x, 26: dw, 28: dy, 29: 0 });
         return;
