@@ -12,7 +12,8 @@
 // The tile is TM×TN outputs, each of TM·TN/16 threads holding a 4×4 block, over 16-deep K slices
 // staged in workgroup memory as in wgsl_matmul.ts. A thread always gathers the same tile column,
 // so the column's decoding (image, output position, window origin) is done once per thread, not
-// per slice; the per-slice row decode (channel, tap) is shared by the thread's loads.
+// per slice; the slice's 16 reduction indices are decoded once per workgroup into a small table
+// (no integer division per gathered element).
 //
 // Parameter words: 0 M, 1 columns, 2 K, 3 first column of this dispatch, 4 K per split,
 // 5 splits, 6 N, 7 C, 8 O, 9 C/g, 10 O/g, 11 kh, 12 kw, 13 sh, 14 sw, 15 ph, 16 pw, 17 dh, 18 dw,
@@ -48,30 +49,44 @@ fn load_params() {
 }
 `;
 
-// Each pass defines: Col (a thread's hoisted column state) and col_setup(q, gi); b_at(col, k),
+// Each pass defines: Col (a thread's hoisted column state) and col_setup(q, gi); tap(k), the
+// decoded reduction index (an offset and a row and column), tabled per slice; b_at(col, tap),
 // the gathered B element (0 outside the image or past the columns); ARow and a_row(k, gi), the
 // per-slice row state of A; a_at(row, m); put(m, q, gi, s, v), the store of one output.
+// the forward and the weight gradient gather x at a window position plus a tap: the column
+// holds one, the slice's table the other
+const WINDOW_AT = /* wgsl */ `
+fn b_at(c: Col, t: vec3<i32>) -> f32 {
+  let iy = c.iy + t.y;
+  let ix = c.ix + t.z;
+  if (!c.ok || iy < 0 || iy >= gH || ix < 0 || ix >= gW) { return 0.0; }
+  return F[c.base + t.x];
+}
+`;
+
 const PASSES: Record<ConvPass, string> = {
   fwd: /* wgsl */ `
-struct Col { ok: bool, xb: i32, iy: i32, ix: i32 }
+struct Col { ok: bool, base: i32, iy: i32, ix: i32 }
 fn col_setup(q: u32, gi: i32) -> Col {
   let qi = i32(q);
   let n = qi / gL;
   let p = qi - n * gL;
   let oy = p / gOW;
-  let ox = p - oy * gOW;
-  return Col(q < gNQ, oX + (n * gC + gi * gCg) * gHW, oy * gSh - gPh, ox * gSw - gPw);
+  let iy = oy * gSh - gPh;
+  let ix = (p - oy * gOW) * gSw - gPw;
+  return Col(q < gNQ, oX + (n * gC + gi * gCg) * gHW + iy * gW + ix, iy, ix);
 }
-fn b_at(c: Col, k: u32) -> f32 {
+// tap k = (channel, ki, kj): its offset from the window origin and its row and column in the window
+fn tap(k: u32) -> vec3<i32> {
   let ki = i32(k);
   let ch = ki / gKK;
   let r = ki - ch * gKK;
-  let ty = r / gKw;
-  let iy = c.iy + ty * gDh;
-  let ix = c.ix + (r - ty * gKw) * gDw;
-  if (!c.ok || iy < 0 || iy >= gH || ix < 0 || ix >= gW) { return 0.0; }
-  return F[c.xb + ch * gHW + iy * gW + ix];
+  let a = r / gKw;
+  let y = a * gDh;
+  let x = (r - a * gKw) * gDw;
+  return vec3<i32>(ch * gHW + y * gW + x, y, x);
 }
+${WINDOW_AT}
 struct ARow { base: i32 }
 fn a_row(k: u32, gi: i32) -> ARow { return ARow(oWt + gi * gOg * gCg * gKK + i32(k)); }
 fn a_at(r: ARow, m: u32) -> f32 { return F[r.base + i32(m) * gCg * gKK]; }
@@ -95,18 +110,31 @@ fn col_setup(q: u32, gi: i32) -> Col {
   let iy = s / gW;
   return Col(q < gNQ, oDy + (n * gO + gi * gOg) * gL, iy + gPh, s - iy * gW + gPw);
 }
-fn b_at(c: Col, k: u32) -> f32 {
+// tap k = (output channel, ki, kj): dy's plane offset and the tap's row and column in the window
+fn tap(k: u32) -> vec3<i32> {
   let ki = i32(k);
   let o = ki / gKK;
   let r = ki - o * gKK;
   let a = r / gKw;
-  let ny = c.ty - a * gDh;
-  let nx = c.tx - (r - a * gKw) * gDw;
-  if (!c.ok || ny < 0 || nx < 0) { return 0.0; }
-  let oy = ny / gSh;
-  let ox = nx / gSw;
-  if (oy * gSh != ny || ox * gSw != nx || oy >= gOH || ox >= gOW) { return 0.0; }
-  return F[c.dyb + o * gL + oy * gOW + ox];
+  return vec3<i32>(o * gL, a * gDh, (r - a * gKw) * gDw);
+}
+fn b_at(c: Col, t: vec3<i32>) -> f32 {
+  var oy = c.ty - t.y;
+  var ox = c.tx - t.z;
+  if (!c.ok || oy < 0 || ox < 0) { return 0.0; }
+  // the output whose window puts this tap on the input position, where the stride lands on it
+  if (gSh != 1) {
+    let d = oy / gSh;
+    if (d * gSh != oy) { return 0.0; }
+    oy = d;
+  }
+  if (gSw != 1) {
+    let d = ox / gSw;
+    if (d * gSw != ox) { return 0.0; }
+    ox = d;
+  }
+  if (oy >= gOH || ox >= gOW) { return 0.0; }
+  return F[c.dyb + t.x + oy * gOW + ox];
 }
 struct ARow { base: i32 }
 fn a_row(k: u32, gi: i32) -> ARow {
@@ -122,24 +150,27 @@ fn put(m: u32, q: u32, gi: i32, s: u32, v: f32) {
 }
 `,
   wgrad: /* wgsl */ `
-struct Col { ok: bool, cOff: i32, dy0: i32, dx0: i32 }
+struct Col { ok: bool, base: i32, iy: i32, ix: i32 }
 fn col_setup(q: u32, gi: i32) -> Col {
   let qi = i32(q);
   let ch = qi / gKK;
   let r = qi - ch * gKK;
   let a = r / gKw;
-  return Col(q < gNQ, oX + (gi * gCg + ch) * gHW, a * gDh - gPh, (r - a * gKw) * gDw - gPw);
+  let iy = a * gDh - gPh;
+  let ix = (r - a * gKw) * gDw - gPw;
+  return Col(q < gNQ, oX + (gi * gCg + ch) * gHW + iy * gW + ix, iy, ix);
 }
-fn b_at(c: Col, k: u32) -> f32 {
+// term k = (image, oy, ox): its window origin's offset, row and column (the tap adds the rest)
+fn tap(k: u32) -> vec3<i32> {
   let ki = i32(k);
   let n = ki / gL;
   let p = ki - n * gL;
   let oy = p / gOW;
-  let iy = oy * gSh + c.dy0;
-  let ix = (p - oy * gOW) * gSw + c.dx0;
-  if (!c.ok || iy < 0 || iy >= gH || ix < 0 || ix >= gW) { return 0.0; }
-  return F[c.cOff + n * gC * gHW + iy * gW + ix];
+  let y = oy * gSh;
+  let x = (p - oy * gOW) * gSw;
+  return vec3<i32>(n * gC * gHW + y * gW + x, y, x);
 }
+${WINDOW_AT}
 struct ARow { base: i32 }
 fn a_row(k: u32, gi: i32) -> ARow {
   let ki = i32(k);
@@ -162,6 +193,8 @@ export function convShader(pass: ConvPass, TM: number, TN: number): string {
   return PRELUDE + GEOMETRY + PASSES[pass] + /* wgsl */ `
 var<workgroup> As: array<vec4<f32>, ${4 * TM}>;
 var<workgroup> Bs: array<vec4<f32>, ${4 * TN}>;
+// the decoded reduction indices of the next slice (16 threads write them while the rest multiply)
+var<workgroup> Tk: array<vec3<i32>, 16>;
 @compute @workgroup_size(${T})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   load_params();
@@ -181,6 +214,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let tx = lid % ${TN / 4}u;
   let ty = lid / ${TN / 4}u;
   var acc: array<vec4<f32>, 4>;
+  if (lid < 16u) { Tk[lid] = tap(kBeg + lid); }
+  workgroupBarrier();
   for (var k0 = kBeg; k0 < kEnd; k0 += 16u) {
     let ka = k0 + ak;
     let arow = a_row(ka, gi);
@@ -193,10 +228,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     for (var t = 0u; t < ${256 / TM}u; t++) {
       let kb = bk + t * ${TM / 16}u;
       var v = 0.0;
-      if (k0 + kb < kEnd) { v = b_at(col, k0 + kb); }
+      if (k0 + kb < kEnd) { v = b_at(col, Tk[kb]); }
       Bs[kb * ${TN / 4}u + (bn >> 2u)][bn & 3u] = v;
     }
     workgroupBarrier();
+    if (lid < 16u) { Tk[lid] = tap(k0 + 16u + lid); }
     for (var k = 0u; k < 16u; k++) {
       let a = As[k * ${TM / 4}u + ty];
       let b = Bs[k * ${TN / 4}u + tx];
