@@ -2,7 +2,8 @@
 // reference backend: outputs and the input, weight and bias gradients of conv2d, conv2dRelu,
 // conv1d and convTranspose2d over a grid of shapes — LeNet's two layers, ShallowFBCSPNet's
 // temporal, spatial, combined and classifier convs, stride, asymmetric padding, 'same',
-// dilation, groups, depthwise, batch 1, sizes that straddle the 16/32/64-row and 16..128-column
+// dilation, groups, depthwise, one output row or column (EEGNet's spatial conv, a kernel over
+// the whole image: taps folded into rows), batch 1, sizes that straddle the 16/32/64-row and 16..128-column
 // tiles and the 16-deep K slices, a weight gradient split over many partial sums. Each value
 // must lie within float32 rounding of the reference: |got − want| ≤ TOL · Σ|terms|, the sum of
 // magnitudes of the products it adds (the same convolution over |x|, |w|, |dy| on the
@@ -11,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backend, setBackend } from '../../src/kernels/index.js';
-import { conv1d, conv2d, conv2dRelu, convTranspose2d, Generator, mul, sum, tensor, tidy, type Conv2dOptions, type Tensor } from '../../src/index.js';
+import { conv1d, conv2d, conv2dRelu, convTranspose2d, full, Generator, mul, sum, tensor, tidy, type Conv2dOptions, type Tensor } from '../../src/index.js';
 import type { ConvTransposeOptions } from '../../src/ops/conv_transpose.js';
 import { skipWithoutGpu, onWebGpu } from './webgpu_env.js';
 
@@ -51,6 +52,12 @@ const CASES: Case[] = [
   { name: 'batch 1, 67 outputs and 37×41 positions straddling tiles', x: [1, 5, 37, 41], w: [67, 5, 3, 3] },
   { name: 'batch 1, 33 outputs, K = 17·9 (slices straddle channels)', x: [1, 17, 19, 23], w: [33, 17, 3, 3], opts: { padding: 1 } },
   { name: 'a 1×1 convolution', x: [3, 8, 7, 9], w: [12, 8, 1, 1] },
+  { name: 'EEGNet depthwise spatial conv (22, 1), groups 8 (one output row)', x: [2, 8, 22, 50], w: [16, 1, 22, 1], opts: { groups: 8 } },
+  { name: 'a 5×6 kernel over the whole 5×6 image (one output position)', x: [3, 4, 5, 6], w: [7, 4, 5, 6] },
+  { name: 'one output row, rows past the kernel (stride 3)', x: [2, 3, 9, 5], w: [4, 3, 7, 2], opts: { stride: [3, 1] } },
+  { name: 'one output row, dilated taps (2, 1) and one output column', x: [2, 2, 7, 6], w: [3, 2, 4, 6], opts: { dilation: [2, 1] } },
+  { name: 'one output column from 3 taps dilated by 2 over 5 columns', x: [2, 3, 6, 5], w: [4, 3, 2, 3], opts: { dilation: 2 } },
+  { name: 'one output row with padding (1, 0) around 5 rows', x: [2, 3, 5, 8], w: [4, 3, 7, 3], opts: { padding: [1, 0] } },
   { name: 'no images (N = 0): empty output, zero weight gradient', x: [0, 3, 6, 6], w: [4, 3, 3, 3], opts: { padding: 1 } },
   { name: 'conv1d: stride 3, padding 2, dilation 2', x: [2, 3, 50], w: [4, 3, 7], conv1d: { stride: 3, padding: 2, dilation: 2 } },
   { name: 'conv1d: groups 2', x: [3, 4, 29], w: [6, 2, 5], conv1d: { groups: 2, padding: 2 } },
@@ -71,6 +78,9 @@ function convOf(c: Case, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
 /** y and the gradients of Σ y·gy on the active backend; with `mag`, the Σ|terms| bounds instead. */
 async function run(c: Case, xv: Float32Array, wv: Float32Array, bv: Float32Array | null, gv: (shape: readonly number[]) => Float32Array, mag: boolean): Promise<Float32Array[]> {
   const m = (v: Float32Array) => (mag ? v.map(Math.abs) : v);
+  // blocks freed with NaN in them, which the next tensors of these sizes reuse: an output element
+  // a kernel fails to write shows up (fresh device memory would read as 0)
+  for (const t of [c.x, c.x, c.x, c.w, c.w].map((sh) => full(sh, NaN))) t.dispose();
   const x = tensor(m(xv), { shape: c.x, requiresGrad: !c.first });
   const w = tensor(m(wv), { shape: c.w, requiresGrad: true });
   const b = bv ? tensor(m(bv), { shape: [bv.length], requiresGrad: true }) : null;

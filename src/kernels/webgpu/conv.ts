@@ -6,7 +6,7 @@
 // workgroups whose partial sums one reduction then adds.
 
 import { DTypeError } from '../../errors.js';
-import type { ConvPaths, ReduceOp, Window2d } from '../backend.js';
+import type { ConvPaths, CoreBackend, Window2d } from '../backend.js';
 import type { DType } from '../heap.js';
 import type { GpuMemory } from './memory.js';
 import { convShader, TILE_COLS, TILE_ROWS, wideCols, type ConvPass } from './wgsl_conv.js';
@@ -18,7 +18,6 @@ const TARGET_GROUPS = 1024;
 const MIN_SPLIT = 512;
 const MAX_PARTIAL = 1 << 22;
 
-type Reduce = (op: ReduceOp, dt: DType, src: number, outer: number, n: number, inner: number, dst: number) => void;
 type Pipe = (name: string, source: () => string) => GPUComputePipeline;
 
 /**
@@ -35,7 +34,7 @@ function f32Only(dt: DType, op: string): void {
   if (dt !== 'float32') throw new DTypeError(`webgpu ${op}: dtype ${dt} is not supported (float32 only)`);
 }
 
-export function webgpuConv(mem: GpuMemory, pipe: Pipe, reduce: Reduce): Pick<ConvPaths, 'convImplicit' | 'convImplicitBackwardInput' | 'convImplicitWeightGrad'> {
+export function webgpuConv(mem: GpuMemory, pipe: Pipe, core: Pick<CoreBackend, 'reduce' | 'fill'>): Pick<ConvPaths, 'convImplicit' | 'convImplicitBackwardInput' | 'convImplicitWeightGrad'> {
   const { pi32: S } = mem;
 
   /**
@@ -66,10 +65,18 @@ export function webgpuConv(mem: GpuMemory, pipe: Pipe, reduce: Reduce): Pick<Con
     },
     convImplicitBackwardInput(dt, dy, N, C, O, groups, g, w, dx) {
       f32Only(dt, 'conv2d backward (input)');
-      const M = C / groups;
+      // an axis with one output position and no padding (EEG nets' spatial convs, classifiers
+      // over the whole image) has one tap per input position: its taps move from the reduction
+      // to the rows, where otherwise all but one of them would gather zeros
+      const fy = g.OH === 1 && g.ph === 0 && g.kh > 1;
+      const fx = g.OW === 1 && g.pw === 0 && g.kw > 1;
+      // positions no tap reaches (past the kernel, between dilated taps) are written by nothing
+      if ((fy && (g.kh !== g.H || g.dh !== 1)) || (fx && (g.kw !== g.W || g.dw !== 1))) core.fill(dt, dx, N * C * g.H * g.W, 0);
+      const [rh, rw, ch, cw, kh, kw] = [fy ? g.kh : 1, fx ? g.kw : 1, fy ? 1 : g.H, fx ? 1 : g.W, fy ? 1 : g.kh, fx ? 1 : g.kw];
+      const M = (C / groups) * rh * rw;
       const TN = wideCols(fit(M, TILE_ROWS));
-      const K = (O / groups) * g.kh * g.kw;
-      run('dgrad', M, N * g.H * g.W, K, 1, K, TN, N, C, O, groups, g, { 24: w, 26: dx, 28: dy });
+      const K = (O / groups) * kh * kw;
+      run('dgrad', M, N * ch * cw, K, 1, K, TN, N, C, O, groups, g, { 24: w, 26: dx, 28: dy, 30: rh, 31: rw, 32: ch, 33: cw, 34: kh, 35: kw });
     },
     convImplicitWeightGrad(dt, x, dy, N, C, O, groups, g, dw) {
       f32Only(dt, 'conv2d backward (weight)');
@@ -93,7 +100,7 @@ export function webgpuConv(mem: GpuMemory, pipe: Pipe, reduce: Reduce): Pick<Con
       const part = mem.alloc(splits * O * Kg * 4) / 4;
       try {
         run('wgrad', M, Kg, K, splits, kPer, TN, N, C, O, groups, g, { 23: x, 26: part, 28: dy, 29: O * Kg });
-        reduce('sum', dt, part, 1, splits, O * Kg, dw);
+        core.reduce('sum', dt, part, 1, splits, O * Kg, dw);
       } finally {
         mem.free(part * 4);
       }

@@ -373,6 +373,6 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
     },
   };
   // convolution as implicit GEMM (no columns): ops/conv takes it for every 2-D convolution
-  Object.assign(impl, webgpuConv(mem, pipe, impl.reduce));
+  Object.assign(impl, webgpuConv(mem, pipe, impl));
   return impl;
 }

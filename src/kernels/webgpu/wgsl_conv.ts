@@ -18,7 +18,8 @@
 // Parameter words: 0 M, 1 columns, 2 K, 3 first column of this dispatch, 4 K per split,
 // 5 splits, 6 N, 7 C, 8 O, 9 C/g, 10 O/g, 11 kh, 12 kw, 13 sh, 14 sw, 15 ph, 16 pw, 17 dh, 18 dw,
 // 19 H, 20 W, 21 OH, 22 OW, 23 x, 24 w, 25 bias (−1 none), 26 out, 27 relu, 28 dy,
-// 29 element stride between split partial sums.
+// 29 element stride between split partial sums; the input gradient's folding (see its pass):
+// 30, 31 row taps (kh or 1, kw or 1), 32, 33 column extent (H or 1, W or 1), 34, 35 reduction taps.
 
 import { PRELUDE } from './wgsl_common.js';
 
@@ -102,21 +103,27 @@ fn put(m: u32, q: u32, gi: i32, s: u32, v: f32) {
 }
 `,
   dgrad: /* wgsl */ `
+// rows (c, ri, rj), columns (n, cy, cx), reduction (o, a, b): with no folding ri = rj = 0 and
+// (cy, cx) = (iy, ix); a folded axis moves its tap from the reduction to the rows and leaves the
+// column one position (cy or cx = 0), so (iy, ix) = (cy + ri·dh, cx + rj·dw), (ki, kj) = (a + ri, b + rj)
+var<private> fRh: i32; var<private> fRw: i32; var<private> fCh: i32; var<private> fCw: i32; var<private> fKh: i32; var<private> fKw: i32;
+fn load_fold() { fRh = pi(30u); fRw = pi(31u); fCh = pi(32u); fCw = pi(33u); fKh = pi(34u); fKw = pi(35u); }
 struct Col { ok: bool, dyb: i32, ty: i32, tx: i32 }
 fn col_setup(q: u32, gi: i32) -> Col {
+  load_fold();
   let qi = i32(q);
-  let n = qi / gHW;
-  let s = qi - n * gHW;
-  let iy = s / gW;
-  return Col(q < gNQ, oDy + (n * gO + gi * gOg) * gL, iy + gPh, s - iy * gW + gPw);
+  let n = qi / (fCh * fCw);
+  let s = qi - n * fCh * fCw;
+  let cy = s / fCw;
+  return Col(q < gNQ, oDy + (n * gO + gi * gOg) * gL, cy + gPh, s - cy * fCw + gPw);
 }
-// tap k = (output channel, ki, kj): dy's plane offset and the tap's row and column in the window
+// tap k = (output channel, a, b): dy's plane offset and the tap's row and column in the window
 fn tap(k: u32) -> vec3<i32> {
   let ki = i32(k);
-  let o = ki / gKK;
-  let r = ki - o * gKK;
-  let a = r / gKw;
-  return vec3<i32>(o * gL, a * gDh, (r - a * gKw) * gDw);
+  let o = ki / (fKh * fKw);
+  let r = ki - o * fKh * fKw;
+  let a = r / fKw;
+  return vec3<i32>(o * gL, a * gDh, (r - a * fKw) * gDw);
 }
 fn b_at(c: Col, t: vec3<i32>) -> f32 {
   var oy = c.ty - t.y;
@@ -139,14 +146,30 @@ fn b_at(c: Col, t: vec3<i32>) -> f32 {
 struct ARow { base: i32 }
 fn a_row(k: u32, gi: i32) -> ARow {
   let ki = i32(k);
-  let o = ki / gKK;
-  return ARow(oWt + (gi * gOg + o) * gCg * gKK + ki - o * gKK);
+  let o = ki / (fKh * fKw);
+  let r = ki - o * fKh * fKw;
+  let a = r / fKw;
+  return ARow(oWt + (gi * gOg + o) * gCg * gKK + a * gKw + r - a * fKw);
 }
-fn a_at(r: ARow, m: u32) -> f32 { return F[r.base + i32(m) * gKK]; }
+fn a_at(r: ARow, m: u32) -> f32 {
+  let mi = i32(m);
+  let c = mi / (fRh * fRw);
+  let rr = mi - c * fRh * fRw;
+  let ri = rr / fRw;
+  return F[r.base + c * gKK + ri * gKw + rr - ri * fRw];
+}
 fn put(m: u32, q: u32, gi: i32, s: u32, v: f32) {
+  let mi = i32(m);
+  let c = mi / (fRh * fRw);
+  let rr = mi - c * fRh * fRw;
+  let ri = rr / fRw;
   let qi = i32(q);
-  let n = qi / gHW;
-  F[oOut + (n * gC + gi * gCg + i32(m)) * gHW + qi - n * gHW] = v;
+  let n = qi / (fCh * fCw);
+  let p = qi - n * fCh * fCw;
+  let cy = p / fCw;
+  let iy = cy + ri * gDh;
+  let ix = p - cy * fCw + (rr - ri * fRw) * gDw;
+  F[oOut + (n * gC + gi * gCg + c) * gHW + iy * gW + ix] = v;
 }
 `,
   wgrad: /* wgsl */ `
