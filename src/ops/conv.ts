@@ -131,7 +131,8 @@ function conv2dImplicit(input: Tensor, weight: Tensor, bias: Tensor | null | und
 
 /**
  * relu(conv2d(input, weight, bias)) as one op: the ReLU runs in place over the convolution's
- * fresh output (no second block, no separate tape node), and the backward masks the incoming
+ * fresh output, or inside the implicit-GEMM kernel as it stores it (no second block, no
+ * separate tape node), and the backward masks the incoming
  * gradient by that output before the convolution's own backward. relu(z) > 0 exactly where
  * z > 0, so the mask, and every gradient, is bit-identical to relu applied separately.
  */
