@@ -16,7 +16,7 @@ import { conv1d, conv2d, conv2dRelu, convTranspose2d, full, Generator, mul, sum,
 import type { ConvTransposeOptions } from '../../src/ops/conv_transpose.js';
 import { skipWithoutGpu, onWebGpu } from './webgpu_env.js';
 
-// observed worst |got − want| / Σ|terms| on lavapipe is ~1.2e-7 (about one ulp of the sum)
+// observed worst |got − want| / Σ|terms| on lavapipe: 2.8e-7 (2.4·2^-23), over every case below
 const TOL = 4 * 2 ** -23;
 
 interface Case {
