@@ -4,12 +4,16 @@
 // samples, 4 classes, Adam). Each figure is the median of REPS timed rounds after a warm-up; a
 // webgpu round ends when the last step's loss has been read back. Prints one table with ratios.
 // On lavapipe (a CPU Vulkan driver) the webgpu timings are a smoke check only.
+// A second table times webgpu's convolution paths against each other in the same run: implicit
+// GEMM (the backend's own kernels) and im2col + GEMM (the same backend with its implicit-GEMM
+// entry points hidden, so ops/conv unfolds columns as before): LeNet b256 training and the
+// forward of LeNet's conv1 and conv2 at b256. `--only conv` runs that table alone.
 // On a machine with a GPU: scripts/device_webgpu.sh sets up the Vulkan loader and runs this.
-//   node dist/bench/webgpu.js [--gemm 4096] [--reps 5] [--steps 10]
+//   node dist/bench/webgpu.js [--gemm 4096] [--reps 5] [--steps 10] [--only conv]
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { crossEntropy, optim, randn, randint, matmul, setBackend, manualSeed, tidy, type Tensor } from '../src/index.js';
+import { backend, conv2d, crossEntropy, optim, randn, randint, matmul, setBackend, manualSeed, tidy, type Tensor } from '../src/index.js';
 import { initWebGpu, webgpuSync } from '../src/kernels/index.js';
 import { LeNet } from '../src/models/lenet.js';
 import { ShallowFBCSPNet } from '../src/models/shallow_fbcsp.js';
@@ -129,8 +133,61 @@ const N = opt('gemm', onGpu ? 4096 : 512);
 const SB = opt('shallow-batch', onGpu ? 64 : 16);
 console.log(`adapter: ${info.adapter}${onGpu ? '' : ' (a CPU driver: webgpu figures are a smoke check only)'}`);
 
-const rows: [string, string, number[]][] = [];
 const lenet = () => new LeNet();
+
+/** f run on webgpu with its implicit-GEMM conv entry points hidden: ops/conv then takes im2col + GEMM. */
+async function im2colPath<T>(f: () => Promise<T>): Promise<T> {
+  const be = backend() as unknown as Record<string, unknown>;
+  const keys = ['convImplicit', 'convImplicitBackwardInput', 'convImplicitWeightGrad'];
+  const saved = keys.map((k) => be[k]);
+  for (const k of keys) delete be[k];
+  try {
+    return await f();
+  } finally {
+    keys.forEach((k, i) => (be[k] = saved[i]));
+  }
+}
+
+/** Images per second of STEPS conv2d forwards (no gradients) of x (B, C, H, W) by O k×k filters. */
+async function convForward(shape: number[], O: number, k: number, padding: number): Promise<number> {
+  manualSeed(0);
+  const x = randn(shape), w = randn([O, shape[1]!, k, k]), b = randn([O]);
+  const s = await timeIt(async () => {
+    let y: Tensor | null = null;
+    for (let i = 0; i < STEPS; i++) {
+      y?.dispose();
+      y = conv2d(x, w, b, { padding });
+    }
+    await y!.data();
+    y!.dispose();
+  });
+  for (const t of [x, w, b]) t.dispose();
+  return (STEPS * shape[0]!) / s;
+}
+
+/** The second table: webgpu's convolution paths side by side. */
+async function convTable(): Promise<void> {
+  setBackend('webgpu');
+  const convRows: [string, () => Promise<number>][] = [
+    ['LeNet b256 train ex/s', () => training(lenet, [256, 1, 28, 28], 10, false)],
+    ['conv2d fwd LeNet conv1 b256 (1→6, 5×5, pad 2) img/s', () => convForward([256, 1, 28, 28], 6, 5, 2)],
+    ['conv2d fwd LeNet conv2 b256 (6→16, 5×5) img/s', () => convForward([256, 6, 14, 14], 16, 5, 0)],
+  ];
+  console.log('| workload | webgpu implicit GEMM | webgpu im2col + GEMM | implicit/im2col |');
+  console.log('|---|---|---|---|');
+  for (const [label, f] of convRows) {
+    const implicit = await f();
+    const unfolded = await im2colPath(f);
+    console.log(`| ${label} | ${implicit.toFixed(0)} | ${unfolded.toFixed(0)} | ${(implicit / unfolded).toFixed(2)} |`);
+  }
+}
+
+if (args.includes('--only') && args[args.indexOf('--only') + 1] === 'conv') {
+  await convTable();
+  process.exit(0);
+}
+
+const rows: [string, string, number[]][] = [];
 const shallow = () => new ShallowFBCSPNet({ nChans: 22, nOutputs: 4, nTimes: 1125, dropProb: 0 });
 const results: Record<string, { gpu: number; cpu: number }> = {};
 for (const [name, be] of [['gpu', 'webgpu'], ['cpu', 'wasm']] as const) {
@@ -155,4 +212,6 @@ const f = (v: number) => (Number.isNaN(v) ? '–' : v >= 100 ? v.toFixed(0) : v.
 for (const [label, , [g, c, p]] of rows) console.log(`| ${label} | ${f(g!)} | ${f(c!)} | ${f(p!)} | ${f(g! / c!)} | ${f(g! / p!)} |`);
 if (typeof torch === 'string') console.log(torch);
 console.log('(the CPU SGEMM runs at min(N, 1024)³; its TFLOP/s compare directly)');
+console.log('');
+await convTable();
 process.exit(0);

@@ -242,6 +242,17 @@ export interface ConvPaths {
   rowConvSpectrumSize(O: number, W: number, n: number): number;
   rowConvSpectrum(dt: DType, w: number, O: number, kh: number, W: number, n: number, spec: number): boolean;
   rowConvFft(dt: DType, x: number, N: number, H: number, W: number, O: number, kh: number, n: number, spec: number, bias: number, y: number): boolean;
+  /**
+   * Implicit-GEMM convolution, for backends where gathering input windows as they are multiplied
+   * beats writing im2col columns out (GPUs): y (N, O, OH, OW) = bias + w (O, C/groups, kh, kw) ⋆
+   * x (N, C, H, W) at any stride, padding (ph, pw before) and dilation, then ReLU (x > 0 ? x : 0)
+   * where `relu`; bias −1 for none. A backend with all three takes every 2-D convolution.
+   */
+  convImplicit(dt: DType, x: number, N: number, C: number, O: number, groups: number, g: Window2d, w: number, bias: number, relu: boolean, y: number): void;
+  /** Input gradient of convImplicit: dx (N, C, H, W) = the adjoint applied to dy (overwritten). */
+  convImplicitBackwardInput(dt: DType, dy: number, N: number, C: number, O: number, groups: number, g: Window2d, w: number, dx: number): void;
+  /** Weight gradient of convImplicit: dw (O, C/groups, kh, kw) = Σ over images and positions (overwritten). */
+  convImplicitWeightGrad(dt: DType, x: number, dy: number, N: number, C: number, O: number, groups: number, g: Window2d, dw: number): void;
 }
 
 /** What a backend implements: the core, and any of the optional kernels. */
@@ -265,6 +276,7 @@ export const FUSED_METHODS = [
 
 export const CONV_METHODS = [
   'convDirect', 'convDirectWeightGrad', 'rowConvFftLength', 'rowConvSpectrumSize', 'rowConvSpectrum', 'rowConvFft',
+  'convImplicit', 'convImplicitBackwardInput', 'convImplicitWeightGrad',
 ] as const satisfies readonly (keyof ConvPaths)[];
 
 // each list names every method of its interface: a method added to one fails to compile until listed

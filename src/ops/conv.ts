@@ -3,7 +3,8 @@
 // Paths: a kernel covering the whole image is one GEMM over the images; a kernel spanning the
 // width of a 1-channel image (EEG nets' (B, 1, T, C) layers) reads its columns in place, through
 // the FFT where its kernel is long; few taps sum windows directly; everything else is im2col +
-// GEMM per group over batch-folded columns.
+// GEMM per group over batch-folded columns. A backend with implicit-GEMM kernels (webgpu) takes
+// every shape through them instead: windows gathered as they are multiplied, no columns.
 
 import { ShapeError, ArgumentError, DTypeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
@@ -103,27 +104,42 @@ function unfoldGeometry(g: ConvGeom): ConvGeom {
 }
 
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  return convolve(input, weight, bias, opts, false)[0];
+}
+
+/** conv2d, with the ReLU applied by the kernel where `relu` and the path fuses it (then true). */
+function convolve(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: Conv2dOptions, relu: boolean): [Tensor, boolean] {
   const g = geometry(input, weight, opts, 'conv2d');
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.O)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be (${g.O},)`);
   const x = contiguousData(input);
   const w = contiguousData(weight);
   const bc = bias ? contiguousData(cast(bias, x.dtype)) : null;
-  const y = conv2dForward(input, weight, bias, x, w, bc, g);
+  const be = backend();
+  const implicit = be.convImplicit && be.convImplicitBackwardInput && be.convImplicitWeightGrad;
+  const y = implicit ? conv2dImplicit(input, weight, bias, x, w, bc, g, relu) : conv2dForward(input, weight, bias, x, w, bc, g);
   // only the forward reads the bias (its gradient is a sum of dy)
   if (bc && bc !== bias) bc.dispose();
-  return y;
+  return [y, Boolean(implicit) && relu];
+}
+
+/** The implicit-GEMM path: one kernel per pass reads the windows in place (bias and ReLU fused). */
+function conv2dImplicit(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, x: Tensor, w: Tensor, bc: Tensor | null, g: ConvGeom, relu: boolean): Tensor {
+  const y = Tensor.empty([g.N, g.O, g.OH, g.OW], x.dtype);
+  backend().convImplicit!(x.dtype, x.offset, g.N, g.C, g.O, g.groups, g, w.offset, bc ? bc.offset : -1, relu, y.offset);
+  return recordWindowed(y, input, weight, bias, x, w, g, (dy, dw) => backend().convImplicitWeightGrad!(w.dtype, x.offset, dy.offset, g.N, g.C, g.O, g.groups, g, dw.offset));
 }
 
 /**
  * relu(conv2d(input, weight, bias)) as one op: the ReLU runs in place over the convolution's
- * fresh output (no second block, no separate tape node), and the backward masks the incoming
+ * fresh output, or inside the implicit-GEMM kernel as it stores it (no second block, no
+ * separate tape node), and the backward masks the incoming
  * gradient by that output before the convolution's own backward. relu(z) > 0 exactly where
  * z > 0, so the mask, and every gradient, is bit-identical to relu applied separately.
  */
 export function conv2dRelu(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  const y = conv2d(input, weight, bias, opts);
+  const [y, fused] = convolve(input, weight, bias, opts, true);
   const be = backend();
-  be.unary('relu', y.dtype, y.offset, y.offset, y.numel);
+  if (!fused) be.unary('relu', y.dtype, y.offset, y.offset, y.numel);
   const node = y.gradFn;
   if (node === null || node.backward === null) return y;
   const convBackward = node.backward;
@@ -346,6 +362,13 @@ export function weightGradFolded(dyf: Tensor, col: Tensor, g: ConvGeom, wShape: 
 
 /** dX = col2im(Wᵀ dY): the gradient of conv2d with respect to its input (convTranspose2d's forward). */
 export function conv2dBackwardInput(dy: Tensor, w: Tensor, g: ConvGeom): Tensor {
+  const be = backend();
+  if (be.convImplicitBackwardInput) {
+    // gathered from dy as it is multiplied: no columns, no col2im
+    const dx = Tensor.empty([g.N, g.C, g.H, g.W], dy.dtype);
+    be.convImplicitBackwardInput(dy.dtype, dy.offset, g.N, g.C, g.O, g.groups, g, w.offset, dx.offset);
+    return dx;
+  }
   const L = g.OH * g.OW;
   const Cg = g.C / g.groups;
   const Og = g.O / g.groups;

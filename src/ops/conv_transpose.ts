@@ -98,6 +98,13 @@ function convGeom3d(g: Geom): Window3d {
  * *out), its output gradient x (N, C_in, *in) — conv2d's own batch-folded weight gradient.
  */
 function weightGrad2d(gy: Tensor, x: Tensor, g: ConvGeom, wShape: readonly number[]): Tensor {
+  const be = backend();
+  if (be.convImplicitWeightGrad) {
+    // windows of gy gathered as they are multiplied (no columns)
+    const dw = Tensor.empty(wShape, gy.dtype);
+    be.convImplicitWeightGrad(gy.dtype, gy.offset, x.offset, g.N, g.C, g.O, g.groups, g, dw.offset);
+    return dw;
+  }
   const col = foldedColumns(gy, g);
   const xf = foldBatch(x, g.O, g.N, g.OH * g.OW);
   const dw = weightGradFolded(xf, col, g, wShape);

@@ -13,6 +13,7 @@ import * as R from './wgsl_reduce.js';
 import * as Wn from './wgsl_window.js';
 import * as Fu from './wgsl_fused.js';
 import { matmulShader } from './wgsl_matmul.js';
+import { webgpuConv } from './conv.js';
 
 const SOURCES: Record<string, () => string> = {
   copy: () => E.COPY, fill: () => E.FILL, unary: () => E.UNARY, binary: () => E.BINARY, where: () => E.WHERE,
@@ -73,10 +74,10 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
   const device = mem.device;
   const layout = device.createPipelineLayout({ bindGroupLayouts: [mem.layout] });
   const pipes = new Map<string, GPUComputePipeline>();
-  const pipe = (name: string): GPUComputePipeline => {
+  const pipe = (name: string, source = SOURCES[name]!): GPUComputePipeline => {
     let p = pipes.get(name);
     if (p === undefined) {
-      const module = device.createShaderModule({ code: lower(SOURCES[name]!()), label: name });
+      const module = device.createShaderModule({ code: lower(source()), label: name });
       p = device.createComputePipeline({ layout, compute: { module, entryPoint: 'main' }, label: name });
       pipes.set(name, p);
     }
@@ -371,5 +372,7 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
       run1d('adam', n);
     },
   };
+  // convolution as implicit GEMM (no columns): ops/conv takes it for every 2-D convolution
+  Object.assign(impl, webgpuConv(mem, pipe, impl));
   return impl;
 }
