@@ -29,6 +29,7 @@ import { tidy, type Tensor } from '../../tensor/tensor.js';
 import { narrow } from '../../ops/movement.js';
 import type { Module } from '../../nn/module.js';
 import type { Optimizer } from '../../optim/optimizer.js';
+import type { BatchStepper } from '../../decode/trainer.js';
 import {
   ABORT, BATCH, BELL, CMD, CMD_STATE, CMD_STEP, CMD_STOP, controlInts, COUNT_CORRECT, GEN, INPUT_EPOCH, MAX_DIMS, MESSAGE_BYTES, SEQ, shardSizes,
   X_DIMS, X_NDIM, Y_DIMS, Y_KIND, Y_NDIM, arrive, awaitAll, readMessage, type SharedBlocks,
@@ -71,7 +72,7 @@ interface Handle {
   gone: string | null;
 }
 
-export class DataParallel {
+export class DataParallel implements BatchStepper {
   private seq = 0;
   private steps = 0;
   private input: SharedArrayBuffer | null = null;
