@@ -64,6 +64,17 @@ function positiveInt(name: string, v: unknown): number {
   return v as number;
 }
 
+/** The calling process's Node options, less --input-type (a worker refuses it: `node --input-type=module -e ...`). */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const a = process.execArgv;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '--input-type') i++;
+    else if (!a[i]!.startsWith('--input-type=')) out.push(a[i]!);
+  }
+  return out;
+}
+
 interface Handle {
   worker: Worker;
   port: MessagePort;
@@ -130,7 +141,7 @@ export class DataParallel implements BatchStepper {
         const { port1, port2 } = new MessageChannel();
         const init: ReplicaInit = { replica: r, spec, blocks, layout, state, threads, seed: o.seed ?? 0, spinMs, timeoutMs, port: port2 };
         const worker = new Worker(new URL('./replica_worker.js', import.meta.url), {
-          workerData: { dendriteReplica: true, init }, transferList: [port2], name: `dendrite replica ${r}`,
+          workerData: { dendriteReplica: true, init }, transferList: [port2], name: `dendrite replica ${r}`, execArgv: workerExecArgv(),
         });
         const h: Handle = { worker, port: port1, exited: Promise.resolve(), gone: null };
         h.exited = new Promise((res) => worker.once('exit', (code) => {
