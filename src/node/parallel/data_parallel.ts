@@ -27,6 +27,7 @@ import { ArgumentError, DTypeError, ReplicaError, ShapeError } from '../../error
 import { getNumThreads, setNumThreads } from '../../kernels/wasm/index.js';
 import { tidy, type Tensor } from '../../tensor/tensor.js';
 import { narrow } from '../../ops/movement.js';
+import { copyInto } from '../../tensor/copy_into.js';
 import type { Module } from '../../nn/module.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { BatchStepper } from '../../decode/trainer.js';
@@ -233,9 +234,8 @@ export class DataParallel implements BatchStepper {
       }
       const input = this.input;
       tidy(() => {
-        new Float32Array(input, 0, rest * xRow).set(narrow(x, 0, n0, rest).dataSync() as Float32Array);
-        const ys = narrow(y, 0, n0, rest).dataSync();
-        (y.dtype === 'int32' ? new Int32Array(input, rest * xRow * 4, rest * yRow) : new Float32Array(input, rest * xRow * 4, rest * yRow)).set(ys);
+        copyInto(narrow(x, 0, n0, rest), new Float32Array(input, 0, rest * xRow));
+        copyInto(narrow(y, 0, n0, rest), y.dtype === 'int32' ? new Int32Array(input, rest * xRow * 4, rest * yRow) : new Float32Array(input, rest * xRow * 4, rest * yRow));
       });
       c[BATCH] = B;
       c[X_NDIM] = xd.length;

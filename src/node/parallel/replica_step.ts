@@ -14,6 +14,7 @@
 
 import { ArgumentError } from '../../errors.js';
 import { keep, tidy, Tensor } from '../../tensor/tensor.js';
+import { copyInto } from '../../tensor/copy_into.js';
 import { argmax, mean } from '../../ops/reduce.js';
 import type { Parameter } from '../../nn/parameter.js';
 import { arrive, awaitAll, CORRECT, readMessage, shardSizes, slot, type SharedBlocks, type WaitOptions } from './protocol.js';
@@ -125,12 +126,12 @@ export class ReplicaStep {
       this.params.forEach((p, i) => {
         const g = p.ownedGrad;
         if (g === null) mine.fill(0, off, off + p.numel);
-        else mine.set(g.dataSync() as Float32Array, off);
+        else copyInto(g, mine, off);
         flags[i] = g === null ? 0 : 1;
         off += p.numel;
       });
       for (const b of floatBuffers(this.rep)) {
-        mine.set(b.dataSync() as Float32Array, off);
+        copyInto(b, mine, off);
         off += b.numel;
       }
     });
