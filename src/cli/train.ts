@@ -27,6 +27,7 @@ import { trainingReportHtml, type TrainingReportEpoch } from '../report/training
 import { ProgressBar, fmtTime, type ProgressStream } from './progress.js';
 import { numberOption, parseCommandLine } from './args.js';
 import { checkOutDir, makeRunDir } from './out_dir.js';
+import { DataParallel } from '../node/parallel/index.js';
 
 const op = 'train lenet';
 
@@ -49,6 +50,9 @@ options:
   --out DIR           where runs/<time>/ goes (default ./runs)
   --limit N           use only the first N training images (quick checks)
   --test-limit N      use only the first N test images
+  --data-parallel N   train on N replicas in worker threads, one core each, each batch split
+                      between them and gradients summed (default 1: one process, kernels
+                      split over its threads)
 `;
 
 export interface TrainLenetConfig {
@@ -63,6 +67,8 @@ export interface TrainLenetConfig {
   out: string;
   limit: number | null;
   testLimit: number | null;
+  /** Data-parallel replicas (1: none). */
+  dataParallel: number;
 }
 
 export function parseTrainLenet(argv: string[]): TrainLenetConfig {
@@ -80,6 +86,7 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
       out: { type: 'string' },
       limit: { type: 'string' },
       'test-limit': { type: 'string' },
+      'data-parallel': { type: 'string' },
     },
   });
   const optimizer = (values.optimizer ?? 'adam') as TrainLenetConfig['optimizer'];
@@ -101,7 +108,29 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
     out,
     limit: numberOption(op, 'limit', values.limit, null, posInt),
     testLimit: numberOption(op, 'test-limit', values['test-limit'], null, posInt),
+    dataParallel: numberOption(op, 'data-parallel', values['data-parallel'], 1, posInt),
   };
+}
+
+/**
+ * trainLenet, with --data-parallel N > 1 on N replicas (started here, from the weights the
+ * one-process run would start from, and closed when training ends).
+ */
+export async function runTrainLenet(
+  cfg: TrainLenetConfig,
+  log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  progress: ProgressStream = process.stderr,
+): Promise<{ runDir: string; epochs: EpochRecord[] }> {
+  if (cfg.dataParallel === 1) return trainLenet(cfg, log, progress);
+  manualSeed(cfg.seed);
+  const init = new LeNet();
+  const optimizer = cfg.optimizer === 'sgd' ? { name: 'sgd', lr: cfg.lr, momentum: 0.9 } : { name: cfg.optimizer, lr: cfg.lr };
+  const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer, replicas: cfg.dataParallel, state: init.stateDict() });
+  try {
+    return trainLenet(cfg, log, progress, dp);
+  } finally {
+    await dp.close();
+  }
 }
 
 /**
@@ -131,39 +160,46 @@ export interface EpochRecord extends TrainingReportEpoch {
   imagesPerSecond: number;
 }
 
+/** Trains LeNet as `cfg` says; `dp`: the replicas that take the steps (runTrainLenet makes them). */
 export function trainLenet(
   cfg: TrainLenetConfig,
   log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   progress: ProgressStream = process.stderr,
+  dp: DataParallel | null = null,
 ): { runDir: string; epochs: EpochRecord[] } {
+  if ((dp?.replicas ?? 1) !== cfg.dataParallel) throw new ArgumentError(`${op}: --data-parallel ${cfg.dataParallel} needs runTrainLenet, which starts the replicas`);
   manualSeed(cfg.seed);
   const root = mnistRoot(cfg.data);
   // the run folder exists (status 'running') before the data is read, so the dashboard sees it start
   const runDir = makeRunDir(op, cfg.out);
   const run = new RunLog(runDir, op, { ...cfg }, 'LeNet');
-  return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress));
+  return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress, dp));
 }
 
-function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream): { runDir: string; epochs: EpochRecord[] } {
+function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream, dp: DataParallel | null): { runDir: string; epochs: EpochRecord[] } {
   const train = loadMnist({ root, train: true, maxShift: cfg.shift, generator: new Generator(cfg.seed + 1) });
   const test = loadMnist({ root, train: false });
   const first = <T>(ds: Dataset<T>, n: number | null): Dataset<T> => (n ? new Subset(ds, Int32Array.from({ length: Math.min(n, ds.length) }, (_, i) => i)) : ds);
   const trainSet = first(train, cfg.limit);
   const testSet = first(test, cfg.testLimit);
 
-  const model = new LeNet();
+  // every batch must give each replica an example: the last one too
+  const tail = trainSet.length % cfg.batchSize;
+  if (tail !== 0 && tail < cfg.dataParallel) throw new ArgumentError(`${op}: the last batch of ${tail} images cannot be split over ${cfg.dataParallel} replicas; change --batch-size or --limit`);
+  const model = dp ? (dp.model as LeNet) : new LeNet();
   const params = model.parameters();
   const opt: Optimizer =
-    cfg.optimizer === 'sgd' ? new SGD(params, { lr: cfg.lr, momentum: 0.9 })
-      : cfg.optimizer === 'adamw' ? new AdamW(params, { lr: cfg.lr })
-        : new Adam(params, { lr: cfg.lr });
+    dp ? dp.optimizer
+      : cfg.optimizer === 'sgd' ? new SGD(params, { lr: cfg.lr, momentum: 0.9 })
+        : cfg.optimizer === 'adamw' ? new AdamW(params, { lr: cfg.lr })
+          : new Adam(params, { lr: cfg.lr });
   const sched = cfg.schedule === 'cosine' ? new CosineAnnealingLR(opt, cfg.epochs) : null;
   const loader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: new Generator(cfg.seed) });
   const testLoader = new DataLoader(testSet, { batchSize: 1000 });
 
   const config = { model: 'LeNet', dataset: 'MNIST', ...cfg, trainExamples: trainSet.length, testExamples: testSet.length, backend: backend().name, parameters: params.reduce((a, p) => a + p.numel, 0) };
   run.updateConfig(config);
-  log(`LeNet: ${config.parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}, ${cfg.epochs} epochs; run dir ${runDir}`);
+  log(`LeNet: ${config.parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}${dp ? ` split over ${dp.replicas} data-parallel replicas` : ''}, ${cfg.epochs} epochs; run dir ${runDir}`);
 
   const epochs: EpochRecord[] = [];
   const t0 = performance.now();
@@ -178,7 +214,7 @@ function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: Ru
   // about ten loss points per epoch in metrics.jsonl, so a live curve moves within an epoch
   const every = Math.max(1, Math.round(loader.length / 10));
   trainLoop(model, () => loader, {
-    epochs: cfg.epochs, optimizer: opt, scheduler: sched,
+    epochs: cfg.epochs, optimizer: opt, scheduler: sched, ...(dp ? { stepper: dp } : {}),
     onEpochStart: (e) => {
       bar = new ProgressBar(`epoch ${e}/${cfg.epochs}`, loader.length, cfg.batchSize, 'img', progress);
       epoch = e;
@@ -223,7 +259,7 @@ function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: Ru
       ['data', `${root}: ${trainSet.length} training / ${testSet.length} test images`],
       ['training', `${cfg.epochs} epochs, ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, batch ${cfg.batchSize}, shifts ±${cfg.shift} px, seed ${cfg.seed}`],
       ['result', `test accuracy ${(100 * final.testAccuracy).toFixed(2)} % after ${fmtTime(total)}${reached99 !== null ? `; 99 % reached at ${fmtTime(reached99)}` : ''}`],
-      ['model', `LeNet-5, ${config.parameters} parameters, ${backend().name} backend`],
+      ['model', `LeNet-5, ${config.parameters} parameters, ${backend().name} backend${dp ? `, ${dp.replicas} data-parallel replicas` : ''}`],
     ],
     epochs,
     confusion: conf,
