@@ -52,7 +52,7 @@ export interface DataParallelOptions {
   state?: Record<string, Tensor>;
   /** Replica r > 0 seeds its generator with seed + r (default 0). */
   seed?: number;
-  /** Milliseconds a replica spins at a barrier before sleeping (default 2). */
+  /** Milliseconds a replica spins at a barrier (or for the next step) before sleeping (default 1). */
   spinMs?: number;
   /** Milliseconds after which a replica missing at a barrier counts as hung (default 60 000). */
   timeoutMs?: number;
@@ -114,7 +114,7 @@ export class DataParallel implements BatchStepper {
     const replicas = positiveInt('replicas', o.replicas);
     const threads = positiveInt('threadsPerReplica', o.threadsPerReplica ?? 1);
     const timeoutMs = o.timeoutMs ?? 60_000;
-    const spinMs = o.spinMs ?? 2;
+    const spinMs = o.spinMs ?? 1;
     if (!(timeoutMs > 0) || !(spinMs >= 0)) throw new ArgumentError(`${op}: timeoutMs must be > 0 and spinMs ≥ 0, got ${timeoutMs} and ${spinMs}`);
     const loss = o.loss ?? 'crossEntropy';
     checkSpecs(o.model, o.optimizer, loss);

@@ -94,6 +94,11 @@ function missing(c: Int32Array, replicas: number, seq: number): number[] {
   return out;
 }
 
+function allArrived(c: Int32Array, replicas: number, seq: number): boolean {
+  for (let r = 0; r < replicas; r++) if (((Atomics.load(c, slot(r, ARRIVED)) - seq) | 0) < 0) return false;
+  return true;
+}
+
 function check(c: Int32Array, o: WaitOptions): void {
   if (Atomics.load(c, ABORT) !== 0) throw new Aborted();
   for (let r = 0; r < o.replicas; r++) {
@@ -107,14 +112,14 @@ function check(c: Int32Array, o: WaitOptions): void {
  * or the deadline passes (naming the replicas still missing), Aborted when replica 0 aborted.
  */
 export function awaitAll(c: Int32Array, seq: number, o: WaitOptions): void {
-  if (missing(c, o.replicas, seq).length === 0) return;
+  if (allArrived(c, o.replicas, seq)) return;
   const t0 = performance.now();
   for (let i = 1; ; i++) {
     if ((i & 255) === 0) {
       check(c, o);
       if (performance.now() - t0 > o.spinMs) break;
     }
-    if (missing(c, o.replicas, seq).length === 0) return;
+    if (allArrived(c, o.replicas, seq)) return;
   }
   for (;;) {
     const bell = Atomics.load(c, BELL);
