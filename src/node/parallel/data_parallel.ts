@@ -33,7 +33,7 @@ import type { Optimizer } from '../../optim/optimizer.js';
 import type { BatchStepper } from '../../decode/trainer.js';
 import {
   ABORT, BATCH, BELL, CMD, CMD_STATE, CMD_STEP, CMD_STOP, controlInts, COUNT_CORRECT, GEN, INPUT_EPOCH, MAX_DIMS, MESSAGE_BYTES, SEQ, shardSizes,
-  X_DIMS, X_NDIM, Y_DIMS, Y_KIND, Y_NDIM, arrive, awaitAll, readMessage, type SharedBlocks,
+  X_DIMS, X_NDIM, Y_DIMS, Y_KIND, Y_NDIM, SpinBudget, arrive, awaitAll, readMessage, type SharedBlocks,
 } from './protocol.js';
 import { buildReplica, checkSpecs, type LossName, type ModelSpec, type OptimizerSpec } from './replica_spec.js';
 import { layoutOf, ReplicaStep, vectorLength } from './replica_step.js';
@@ -52,7 +52,7 @@ export interface DataParallelOptions {
   state?: Record<string, Tensor>;
   /** Replica r > 0 seeds its generator with seed + r (default 0). */
   seed?: number;
-  /** Milliseconds a replica spins at a barrier (or for the next step) before sleeping (default 1). */
+  /** Milliseconds a replica spins at most at a barrier (or for the next step) before sleeping (default 1; less while waits outlast it). */
   spinMs?: number;
   /** Milliseconds after which a replica missing at a barrier counts as hung (default 60 000). */
   timeoutMs?: number;
@@ -135,7 +135,7 @@ export class DataParallel implements BatchStepper {
         flags: new SharedArrayBuffer(Math.max(1, replicas * layout.paramSizes.length) * 4),
         messages: new SharedArrayBuffer(replicas * MESSAGE_BYTES),
       };
-      const step0 = new ReplicaStep(0, rep0, blocks, layout, { replicas, spinMs, timeoutMs });
+      const step0 = new ReplicaStep(0, rep0, blocks, layout, { replicas, spin: new SpinBudget(spinMs), timeoutMs });
       const state = toWire(rep0.model.stateDict());
       const ready: Promise<void>[] = [];
       for (let r = 1; r < replicas; r++) {
@@ -277,7 +277,7 @@ export class DataParallel implements BatchStepper {
     arrive(this.ctl, 0, seq + 1);
     try {
       awaitAll(this.ctl, seq + 1, {
-        self: 0, replicas: this.replicas, spinMs: 0, timeoutMs: 60_000, what: 'the state barrier', message: (k) => readMessage(this.blocks.messages, k),
+        self: 0, replicas: this.replicas, spin: new SpinBudget(0), timeoutMs: 60_000, what: 'the state barrier', message: (k) => readMessage(this.blocks.messages, k),
       });
     } catch (e) {
       this.fail(e);

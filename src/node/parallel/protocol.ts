@@ -59,12 +59,30 @@ export interface SharedBlocks {
 /** Raised inside a replica when replica 0 aborted the group: unwinds without a message of its own. */
 export class Aborted extends Error {}
 
+/**
+ * How long a replica spins before sleeping, adapted to the machine: a wait that outlasts the
+ * spin halves the next one (on a loaded machine the replica waited for may itself be waiting for
+ * a core, which spinning keeps from it); a wait that the spin covers lets it grow back to `max`.
+ */
+export class SpinBudget {
+  ms: number;
+  constructor(readonly max: number) {
+    this.ms = max;
+  }
+  hit(): void {
+    this.ms = Math.min(this.max, this.ms * 2 + 0.01);
+  }
+  miss(): void {
+    this.ms /= 2;
+  }
+}
+
 export interface WaitOptions {
   /** The replica waiting (for messages). */
   self: number;
   replicas: number;
-  /** Milliseconds to spin before sleeping. */
-  spinMs: number;
+  /** Spinning before sleeping. */
+  spin: SpinBudget;
   /** Milliseconds until a missing replica counts as hung. */
   timeoutMs: number;
   /** What the barrier is, for the error message. */
@@ -117,10 +135,14 @@ export function awaitAll(c: Int32Array, seq: number, o: WaitOptions): void {
   for (let i = 1; ; i++) {
     if ((i & 255) === 0) {
       check(c, o);
-      if (performance.now() - t0 > o.spinMs) break;
+      if (performance.now() - t0 > o.spin.ms) break;
     }
-    if (allArrived(c, o.replicas, seq)) return;
+    if (allArrived(c, o.replicas, seq)) {
+      o.spin.hit();
+      return;
+    }
   }
+  o.spin.miss();
   for (;;) {
     const bell = Atomics.load(c, BELL);
     check(c, o);

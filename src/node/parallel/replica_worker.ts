@@ -11,7 +11,7 @@ import { tensor } from '../../tensor/creation.js';
 import { manualSeed } from '../../tensor/random.js';
 import {
   Aborted, BATCH, CMD, CMD_STATE, CMD_STEP, CMD_STOP, COUNT_CORRECT, fail, GEN, INPUT_EPOCH, SEQ, shardSizes, writeMessage,
-  X_DIMS, X_NDIM, Y_DIMS, Y_KIND, Y_NDIM, arrive, type SharedBlocks,
+  X_DIMS, X_NDIM, Y_DIMS, Y_KIND, Y_NDIM, SpinBudget, arrive, type SharedBlocks,
 } from './protocol.js';
 import { buildReplica, type LossName, type ModelSpec, type OptimizerSpec } from './replica_spec.js';
 import { ReplicaStep, type Layout } from './replica_step.js';
@@ -63,12 +63,15 @@ async function main(init: ReplicaInit): Promise<void> {
     fail(c, r, 2);
   });
   let step: ReplicaStep;
+  const spin = new SpinBudget(init.spinMs);
+  // waits for the next command apart: a pause between epochs says nothing about the barriers
+  const idle = new SpinBudget(init.spinMs);
   try {
     setNumThreads(init.threads);
     const rep = await buildReplica(init.spec, r, layout.replicas);
     tidy(() => void rep.model.loadStateDict(fromWire(init.state)));
     manualSeed(init.seed + r);
-    step = new ReplicaStep(r, rep, blocks, layout, { replicas: layout.replicas, spinMs: init.spinMs, timeoutMs: init.timeoutMs });
+    step = new ReplicaStep(r, rep, blocks, layout, { replicas: layout.replicas, spin, timeoutMs: init.timeoutMs });
   } catch (e) {
     stopped = true;
     parentPort!.postMessage({ ready: false, error: `${(e as Error).name}: ${(e as Error).message}` });
@@ -83,9 +86,15 @@ async function main(init: ReplicaInit): Promise<void> {
   for (;;) {
     // spin briefly for the next command (steps come back to back), then sleep
     const t0 = performance.now();
+    let slept = false;
     for (let i = 1; Atomics.load(c, GEN) === gen; i++) {
-      if ((i & 255) === 0 && performance.now() - t0 > init.spinMs) Atomics.wait(c, GEN, gen, 1000);
+      if ((i & 255) === 0 && performance.now() - t0 > idle.ms) {
+        slept = true;
+        Atomics.wait(c, GEN, gen, 1000);
+      }
     }
+    if (slept) idle.miss();
+    else idle.hit();
     gen = Atomics.load(c, GEN);
     const cmd = c[CMD];
     if (cmd === CMD_STOP) break;
