@@ -22,7 +22,7 @@
 // Failures never hang: a replica that throws, exits or misses a barrier for `timeoutMs` raises
 // ReplicaError naming it, the group is shut down, and later calls raise at once.
 
-import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import { ArgumentError, DTypeError, ReplicaError, ShapeError } from '../../errors.js';
 import { getNumThreads, setNumThreads } from '../../kernels/wasm/index.js';
 import { tidy, type Tensor } from '../../tensor/tensor.js';
@@ -65,15 +65,25 @@ function positiveInt(name: string, v: unknown): number {
   return v as number;
 }
 
-/** The calling process's Node options, less --input-type (a worker refuses it: `node --input-type=module -e ...`). */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
+/**
+ * Starts replica r's thread. Workers inherit the Node options, but refuse --input-type (`node
+ * --input-type=module -e ...`): then they get the options without it, or none where Node
+ * refuses one of those in a worker (V8 flags such as --expose-gc).
+ */
+function startWorker(url: URL, opts: WorkerOptions): Worker {
   const a = process.execArgv;
+  if (!a.some((x) => x.startsWith('--input-type'))) return new Worker(url, opts);
+  const kept: string[] = [];
   for (let i = 0; i < a.length; i++) {
     if (a[i] === '--input-type') i++;
-    else if (!a[i]!.startsWith('--input-type=')) out.push(a[i]!);
+    else if (!a[i]!.startsWith('--input-type=')) kept.push(a[i]!);
   }
-  return out;
+  try {
+    return new Worker(url, { ...opts, execArgv: kept });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(url, { ...opts, execArgv: [] });
+  }
 }
 
 interface Handle {
@@ -141,8 +151,8 @@ export class DataParallel implements BatchStepper {
       for (let r = 1; r < replicas; r++) {
         const { port1, port2 } = new MessageChannel();
         const init: ReplicaInit = { replica: r, spec, blocks, layout, state, threads, seed: o.seed ?? 0, spinMs, timeoutMs, port: port2 };
-        const worker = new Worker(new URL('./replica_worker.js', import.meta.url), {
-          workerData: { dendriteReplica: true, init }, transferList: [port2], name: `dendrite replica ${r}`, execArgv: workerExecArgv(),
+        const worker = startWorker(new URL('./replica_worker.js', import.meta.url), {
+          workerData: { dendriteReplica: true, init }, transferList: [port2], name: `dendrite replica ${r}`,
         });
         const h: Handle = { worker, port: port1, exited: Promise.resolve(), gone: null };
         h.exited = new Promise((res) => worker.once('exit', (code) => {
