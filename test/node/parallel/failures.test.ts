@@ -49,7 +49,7 @@ test('DataParallel: a replica whose thread exits raises ReplicaError (no wait fo
 });
 
 test('DataParallel: a replica that hangs is named once the barrier times out', async () => {
-  await failsOnStep2(await faulty('hangsInForward', 400), /replica 1 did not reach the gradient barrier of step 2 within 400 ms/, 5000);
+  await failsOnStep2(await faulty('hangsInForward', 1000), /replica 1 did not reach the gradient barrier of step 2 within 1000 ms/, 5000);
 });
 
 test('DataParallel: close() ends every replica thread at once; a group never closed does not keep the process alive', () => {
