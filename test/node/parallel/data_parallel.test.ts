@@ -92,6 +92,26 @@ test('DataParallel: ShallowFBCSPNet (BatchNorm, dropout) with Adam over 3 replic
   }
 });
 
+test("DataParallel: EEGNet's max-norm constraint (the registry's afterStep) runs on every replica", async () => {
+  manualSeed(2);
+  const x = randn([6, 3, 128]);
+  const y = randint(0, 2, [6]);
+  const dp = await DataParallel.create({ model: { name: 'eegnet', config: { nChans: 3, nOutputs: 2, nTimes: 128 } }, optimizer: { name: 'adam', lr: 0.5 }, replicas: 2 });
+  try {
+    for (let s = 0; s < 3; s++) await dp.step(x, y);
+    const states = dp.replicaStates();
+    assert.deepEqual(states[1], states[0]);
+    // each spatial filter (one per output channel, over the 3 electrodes) back at norm ≤ 1
+    const [w, shape] = states[1]!['conv_spatial.weight']!;
+    const per = w.length / shape[0]!;
+    const norms = Array.from({ length: shape[0]! }, (_, f) => Math.hypot(...w.subarray(f * per, (f + 1) * per)));
+    assert.ok(norms.every((n) => n <= 1 + 1e-5), `spatial filter norms ${norms.map((n) => n.toFixed(3))}`);
+    assert.ok(norms.some((n) => n > 0.99), 'no filter reached the bound: the check would pass without the constraint');
+  } finally {
+    await dp.close();
+  }
+});
+
 test('DataParallel: trainLoop takes its steps (accuracy counted, an lr schedule drives every replica)', async () => {
   manualSeed(5);
   const single = new LeNet();
