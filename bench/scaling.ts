@@ -9,6 +9,10 @@
 // goes on a shared machine falls on all of them alike. Speed-ups and ratios are taken within a
 // round, then the median over rounds is printed with its range. --share prints instead how much
 // of each dendrite step runs in parallel regions (see parallelShare), a figure load does not skew.
+// The *_dp workloads train the same step data-parallel (node/parallel's DataParallel: replicas =
+// threads, each a worker thread with one kernel thread, gradients all-reduced), served by a
+// process of their own per thread count; their speed-up is over dendrite's plain 1-thread step
+// and PyTorch runs the plain workload, so per-op and data-parallel rows compare side by side.
 
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,15 +28,20 @@ import { LeNet } from '../src/models/lenet.js';
 import { ShallowFBCSPNet } from '../src/models/shallow_fbcsp.js';
 import type { Module } from '../src/nn/module.js';
 import { trainEpoch } from '../src/decode/trainer.js';
+import { DataParallel, type ModelSpec } from '../src/node/parallel/index.js';
 
 // the same shapes as bench/engine.ts (its PyTorch peer builds them from this config)
 const SHALLOW = { chans: 22, classes: 4, times: 1125, batch: 64 };
-interface WorkloadSpec { key: string; examples: number; latency: boolean }
+/** `base`: for a data-parallel workload, the plain one it trains (what PyTorch and dendrite's 1-thread baseline run). */
+interface WorkloadSpec { key: string; examples: number; latency: boolean; base?: string }
 const WORKLOADS: WorkloadSpec[] = [
   { key: 'lenet_train_b64', examples: 64, latency: false },
   { key: 'lenet_train_b256', examples: 256, latency: false },
   { key: 'shallow_train', examples: SHALLOW.batch, latency: false },
   { key: 'lenet_infer_b1', examples: 1, latency: true },
+  { key: 'lenet_train_b64_dp', examples: 64, latency: false, base: 'lenet_train_b64' },
+  { key: 'lenet_train_b256_dp', examples: 256, latency: false, base: 'lenet_train_b256' },
+  { key: 'shallow_train_dp', examples: SHALLOW.batch, latency: false, base: 'shallow_train' },
 ];
 
 // ---- serve mode: one dendrite process at one thread count --------------------------------------
@@ -62,18 +71,34 @@ function dendriteWorkload(name: string): () => void {
   throw new ArgumentError(`bench:scaling: unknown workload '${name}'`);
 }
 
-/** Answers {name, inner, warmup} lines with {seconds} per call, as torch_bench.py does. */
-async function serve(threads: number): Promise<void> {
-  setNumThreads(threads);
+/** A *_dp workload: the same step as its base, data-parallel over `replicas` replicas (one kernel thread each). */
+async function dataParallelWorkload(name: string, replicas: number): Promise<() => void> {
+  manualSeed(0);
+  const model: ModelSpec = name.startsWith('lenet_train_b')
+    ? { name: 'lenet' }
+    : { name: 'shallow', config: { nChans: SHALLOW.chans, nOutputs: SHALLOW.classes, nTimes: SHALLOW.times } };
+  const b = name.startsWith('lenet_train_b') ? Number(name.slice('lenet_train_b'.length, -'_dp'.length)) : SHALLOW.batch;
+  const dp = await DataParallel.create({ model, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 }, replicas });
+  const x = name.startsWith('lenet') ? randn([b, 1, 28, 28]) : randn([b, SHALLOW.chans, SHALLOW.times]);
+  const y = randint(0, name.startsWith('lenet') ? 10 : SHALLOW.classes, [b]);
+  return () => void trainEpoch(dp.model, [[x, y]], dp.optimizer, { accuracy: false, disposeBatches: false, stepper: dp });
+}
+
+/**
+ * Answers {name, inner, warmup} lines with {seconds} per call, as torch_bench.py does. With
+ * `dp`, serves the *_dp workloads on `threads` replicas of one kernel thread each.
+ */
+async function serve(threads: number, dp: boolean): Promise<void> {
+  setNumThreads(dp ? 1 : threads);
   randn([1]).dispose(); // makes the backend at this thread count
   const up = await threadsReady();
-  console.log(JSON.stringify({ backend: backend().name, threads: backend().threads ?? 1, up }));
+  console.log(JSON.stringify({ backend: backend().name, threads: dp ? threads : backend().threads ?? 1, up: dp ? threads : up }));
   const made = new Map<string, () => void>();
   for await (const line of createInterface({ input: process.stdin })) {
     try {
       const req = JSON.parse(line) as { name: string; inner: number; warmup: number };
       let fn = made.get(req.name);
-      if (!fn) made.set(req.name, (fn = dendriteWorkload(req.name)));
+      if (!fn) made.set(req.name, (fn = dp ? await dataParallelWorkload(req.name, threads) : dendriteWorkload(req.name)));
       for (let i = 0; i < req.warmup; i++) fn();
       const w0 = workerTaskCount();
       const t0 = performance.now();
@@ -117,9 +142,10 @@ class Peer {
 }
 
 
-async function startDendrite(threads: number): Promise<Peer> {
+async function startDendrite(threads: number, dp = false): Promise<Peer> {
   const self = fileURLToPath(import.meta.url);
-  const p = new Peer(`dendrite ${threads}t`, spawn(process.execPath, [self, '--serve', String(threads)], { env: process.env }));
+  const args = [self, '--serve', String(threads), ...(dp ? ['--dp'] : [])];
+  const p = new Peer(`dendrite ${dp ? 'data-parallel ' : ''}${threads}t`, spawn(process.execPath, args, { env: process.env }));
   const head = await p.next();
   if (head['threads'] !== threads || head['up'] !== threads) throw new Error(`dendrite at ${threads} threads started ${String(head['up'] ?? head['error'])} threads`);
   return p;
@@ -202,7 +228,15 @@ async function parallelShare(workloads: WorkloadSpec[], counts: number[]): Promi
   console.log('Each step run on one thread with the work split as at that thread count; Amdahl bound = 1 / (serial + parallel / threads).');
 }
 
-interface Contender { threads: number; peer: Peer; kind: 'dendrite' | 'default' | 'passive' }
+interface Contender { threads: number; peer: Peer; kind: 'dendrite' | 'dp' | 'default' | 'passive' }
+
+/** The contenders that time workload `w`, and the workload name each is asked for. */
+function takesPart(w: WorkloadSpec, c: Contender): string | null {
+  if (w.base === undefined) return c.kind === 'dp' ? null : w.key;
+  if (c.kind === 'dp') return w.key;
+  // a data-parallel row's baseline: dendrite's plain step on one thread, and PyTorch's plain step
+  return c.kind !== 'dendrite' || c.threads === 1 ? w.base : null;
+}
 
 async function main(): Promise<void> {
   const op = 'bench:scaling';
@@ -210,10 +244,10 @@ async function main(): Promise<void> {
     args: process.argv.slice(2),
     options: {
       threads: { type: 'string' }, quick: { type: 'boolean' }, serve: { type: 'string' }, workloads: { type: 'string' },
-      python: { type: 'string' }, share: { type: 'boolean' },
+      python: { type: 'string' }, share: { type: 'boolean' }, dp: { type: 'boolean' },
     },
   });
-  if (values.serve !== undefined) return serve(numberList(op, 'serve', values.serve, { integer: true, positive: true })[0]!);
+  if (values.serve !== undefined) return serve(numberList(op, 'serve', values.serve, { integer: true, positive: true })[0]!, values.dp === true);
   // Debian's python3-torch by default; a machine with PyTorch elsewhere names its interpreter
   const PY = values.python ?? '/usr/bin/python3';
   const quick = values.quick === true;
@@ -226,7 +260,8 @@ async function main(): Promise<void> {
   if (only && workloads.length !== only.length) {
     throw new ArgumentError(`${op}: --workloads takes ${WORKLOADS.map((w) => w.key).join(', ')}; got '${values.workloads}'`);
   }
-  if (values.share === true) return parallelShare(workloads, threads.filter((n) => n > 1));
+  if (values.share === true) return parallelShare(workloads.filter((w) => w.base === undefined), threads.filter((n) => n > 1));
+  const dataParallel = workloads.some((w) => w.base !== undefined);
   const rounds = quick ? 3 : 7;
   const runSeconds = quick ? 0.1 : 0.3;
 
@@ -240,6 +275,7 @@ async function main(): Promise<void> {
   let torchVersion = '';
   for (const n of threads) {
     contenders.push({ threads: n, peer: await startDendrite(n), kind: 'dendrite' });
+    if (dataParallel) contenders.push({ threads: n, peer: await startDendrite(n, true), kind: 'dp' });
     if (!hasTorch) continue;
     for (const passive of [false, true]) {
       const p = await startTorch(PY, n, passive);
@@ -258,20 +294,21 @@ async function main(): Promise<void> {
       process.stderr.write(`  ${w.key}\n`);
       // calls per timed run: enough for runSeconds on dendrite's single thread; each run after a fifth as many untimed calls
       const d1 = contenders.find((c) => c.kind === 'dendrite' && c.threads === 1)!;
-      const probe = await d1.peer.time(w.key, 1, 2);
+      const probe = await d1.peer.time(w.base ?? w.key, 1, 2);
       const inner = Math.max(1, Math.min(5000, Math.ceil(runSeconds / probe)));
       const warm = Math.max(1, Math.round(inner / 5));
-      for (const c of contenders) await c.peer.time(w.key, 1, 1); // builds each side's model once
-      const times = contenders.map((): number[] => []);
+      const part = contenders.filter((c) => takesPart(w, c) !== null);
+      for (const c of part) await c.peer.time(takesPart(w, c)!, 1, 1); // builds each side's model once
+      const times = part.map((): number[] => []);
       for (let r = 0; r < rounds; r++) {
-        for (let k = 0; k < contenders.length; k++) {
-          const i = (k + r) % contenders.length;
+        for (let k = 0; k < part.length; k++) {
+          const i = (k + r) % part.length;
           settle();
-          times[i]!.push(await contenders[i]!.peer.time(w.key, inner, warm));
+          times[i]!.push(await part[i]!.peer.time(takesPart(w, part[i]!)!, inner, warm));
         }
       }
       const at = (n: number, kind: Contender['kind']): number[] | undefined => {
-        const i = contenders.findIndex((c) => c.threads === n && c.kind === kind);
+        const i = part.findIndex((c) => c.threads === n && c.kind === kind);
         return i < 0 ? undefined : times[i];
       };
       const torchBest = (n: number): number[] | undefined => {
@@ -285,7 +322,7 @@ async function main(): Promise<void> {
       const d1t = at(1, 'dendrite')!;
       const t1t = torchBest(1);
       for (const n of threads) {
-        const dt = at(n, 'dendrite')!;
+        const dt = at(n, w.base === undefined ? 'dendrite' : 'dp')!;
         const tt = torchBest(n);
         const ratio = tt ? perRound(tt, dt) : undefined;
         const passiveWins = tt && at(n, 'default') && at(n, 'passive') ? at(n, 'passive')!.filter((t, i) => t < at(n, 'default')![i]!).length : undefined;
@@ -306,6 +343,7 @@ async function main(): Promise<void> {
   console.log(`|${width.map((n) => '-'.repeat(n + 2)).join('|')}|`);
   for (const r of rows.slice(1)) console.log(line(r));
   console.log(`${rounds} rounds per workload, each contender once per round in rotating order, runs of ≥ ${runSeconds} s on dendrite's 1 thread after a fifth as many warm-up calls.`);
+  if (dataParallel) console.log('*_dp rows: dendrite data-parallel (replicas = threads, one kernel thread each); speed-up over dendrite\'s plain 1-thread step; PyTorch runs the plain workload.');
   console.log('speed-up: over 1 thread of the same runtime; dendrite ÷ PyTorch: PyTorch time / dendrite time (> 1: dendrite faster), per round, median and range;');
   console.log(`PyTorch best: per round, the faster of its default OpenMP settings and OMP_WAIT_POLICY=PASSIVE (OMP/OPENBLAS/MKL_NUM_THREADS = the thread count). ${torchVersion || torchNote}`);
   if (torchNote && torchVersion) console.log(torchNote);

@@ -31,6 +31,7 @@ import { trainingReportHtml, type TrainingReportEpoch } from '../report/training
 import { ProgressBar, fmtTime, type ProgressStream } from './progress.js';
 import { numberOption, parseCommandLine } from './args.js';
 import { checkOutDir, makeRunDir } from './out_dir.js';
+import { DataParallel } from '../node/parallel/index.js';
 
 const op = 'train lenet';
 
@@ -56,6 +57,9 @@ options:
   --backend NAME      cpu | webgpu (default cpu, or webgpu where DENDRITE_BACKEND=webgpu): webgpu
                       trains on the GPU through WebGPU (Dawn's 'webgpu' package in Node, with a
                       Vulkan, Metal or D3D12 adapter)
+  --data-parallel N   train on N replicas in worker threads, one core each, each batch split
+                      between them and gradients summed (default 1: one process, kernels
+                      split over its threads; cpu only)
 `;
 
 export interface TrainLenetConfig {
@@ -71,6 +75,8 @@ export interface TrainLenetConfig {
   limit: number | null;
   testLimit: number | null;
   backend: 'cpu' | 'webgpu';
+  /** Data-parallel replicas (1: none). */
+  dataParallel: number;
 }
 
 export function parseTrainLenet(argv: string[]): TrainLenetConfig {
@@ -89,6 +95,7 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
       limit: { type: 'string' },
       'test-limit': { type: 'string' },
       backend: { type: 'string' },
+      'data-parallel': { type: 'string' },
     },
   });
   const optimizer = (values.optimizer ?? 'adam') as TrainLenetConfig['optimizer'];
@@ -114,6 +121,7 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
     limit: numberOption(op, 'limit', values.limit, null, posInt),
     testLimit: numberOption(op, 'test-limit', values['test-limit'], null, posInt),
     backend: backendName,
+    dataParallel: numberOption(op, 'data-parallel', values['data-parallel'], 1, posInt),
   };
 }
 
@@ -153,14 +161,17 @@ export interface EpochRecord extends TrainingReportEpoch {
 /**
  * Trains on the CPU (synchronously); `--backend webgpu` runs through trainLenetAsync. Where
  * webgpu is in force (DENDRITE_BACKEND=webgpu, or selected before) the run uses the default CPU
- * backend, and the backend chosen before is restored after.
+ * backend, and the backend chosen before is restored after. `dp`: the data-parallel replicas
+ * that take the steps (trainLenetAsync starts them for --data-parallel N > 1).
  */
 export function trainLenet(
   cfg: TrainLenetConfig,
   log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   progress: ProgressStream = process.stderr,
+  dp: DataParallel | null = null,
 ): { runDir: string; epochs: EpochRecord[] } {
   if (cfg.backend !== 'cpu') throw new ArgumentError(`${op}: --backend ${cfg.backend} trains asynchronously: use trainLenetAsync`);
+  if ((dp?.replicas ?? 1) !== cfg.dataParallel) throw new ArgumentError(`${op}: --data-parallel ${cfg.dataParallel} needs trainLenetAsync, which starts the replicas`);
   const restore = selectHostBackend();
   try {
     manualSeed(cfg.seed);
@@ -168,7 +179,7 @@ export function trainLenet(
     // the run folder exists (status 'running') before the data is read, so the dashboard sees it start
     const runDir = makeRunDir(op, cfg.out);
     const run = new RunLog(runDir, op, { ...cfg }, 'LeNet');
-    return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress));
+    return run.wrap(() => trainInRun(cfg, root, runDir, run, log, progress, dp));
   } finally {
     restore();
   }
@@ -184,21 +195,26 @@ interface LenetSetup {
   loader: DataLoader<[Tensor, Tensor]>;
   testLoader: DataLoader<[Tensor, Tensor]>;
   parameters: number;
+  dp: DataParallel | null;
 }
 
-function setUp(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void): LenetSetup {
+function setUp(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, dp: DataParallel | null = null): LenetSetup {
   const train = loadMnist({ root, train: true, maxShift: cfg.shift, generator: new Generator(cfg.seed + 1) });
   const test = loadMnist({ root, train: false });
   const first = <T>(ds: Dataset<T>, n: number | null): Dataset<T> => (n ? new Subset(ds, Int32Array.from({ length: Math.min(n, ds.length) }, (_, i) => i)) : ds);
   const trainSet = first(train, cfg.limit);
   const testSet = first(test, cfg.testLimit);
 
-  const model = new LeNet();
+  // every batch must give each replica an example: the last one too
+  const tail = trainSet.length % cfg.batchSize;
+  if (tail !== 0 && tail < cfg.dataParallel) throw new ArgumentError(`${op}: the last batch of ${tail} images cannot be split over ${cfg.dataParallel} replicas; change --batch-size or --limit`);
+  const model = dp ? (dp.model as LeNet) : new LeNet();
   const params = model.parameters();
   const opt: Optimizer =
-    cfg.optimizer === 'sgd' ? new SGD(params, { lr: cfg.lr, momentum: 0.9 })
-      : cfg.optimizer === 'adamw' ? new AdamW(params, { lr: cfg.lr })
-        : new Adam(params, { lr: cfg.lr });
+    dp ? dp.optimizer
+      : cfg.optimizer === 'sgd' ? new SGD(params, { lr: cfg.lr, momentum: 0.9 })
+        : cfg.optimizer === 'adamw' ? new AdamW(params, { lr: cfg.lr })
+          : new Adam(params, { lr: cfg.lr });
   const sched = cfg.schedule === 'cosine' ? new CosineAnnealingLR(opt, cfg.epochs) : null;
   const loader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: new Generator(cfg.seed) });
   const testLoader = new DataLoader(testSet, { batchSize: 1000 });
@@ -206,8 +222,8 @@ function setUp(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog,
   const parameters = params.reduce((a, p) => a + p.numel, 0);
   const config = { model: 'LeNet', dataset: 'MNIST', ...cfg, trainExamples: trainSet.length, testExamples: testSet.length, backend: backend().name, parameters };
   run.updateConfig(config);
-  log(`LeNet: ${parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}, ${cfg.epochs} epochs; ${backend().name} backend; run dir ${runDir}`);
-  return { trainSet, testSet, model, opt, sched, loader, testLoader, parameters };
+  log(`LeNet: ${parameters} parameters; ${trainSet.length} training / ${testSet.length} test images; ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, shifts ±${cfg.shift} px, batch ${cfg.batchSize}${dp ? ` split over ${dp.replicas} data-parallel replicas` : ''}, ${cfg.epochs} epochs; ${backend().name} backend; run dir ${runDir}`);
+  return { trainSet, testSet, model, opt, sched, loader, testLoader, parameters, dp };
 }
 
 /**
@@ -291,7 +307,7 @@ function writeResults(cfg: TrainLenetConfig, root: string, runDir: string, s: Le
       ['data', `${root}: ${s.trainSet.length} training / ${nTest} test images`],
       ['training', `${cfg.epochs} epochs, ${cfg.optimizer} lr ${cfg.lr}${cfg.schedule === 'cosine' ? ' (cosine)' : ''}, batch ${cfg.batchSize}, shifts ±${cfg.shift} px, seed ${cfg.seed}`],
       ['result', `test accuracy ${(100 * final.testAccuracy).toFixed(2)} % after ${fmtTime(total)}${reached99 !== null ? `; 99 % reached at ${fmtTime(reached99)}` : ''}`],
-      ['model', `LeNet-5, ${s.parameters} parameters, ${backend().name} backend`],
+      ['model', `LeNet-5, ${s.parameters} parameters, ${backend().name} backend${s.dp ? `, ${s.dp.replicas} data-parallel replicas` : ''}`],
     ],
     epochs,
     confusion: conf,
@@ -303,16 +319,19 @@ function writeResults(cfg: TrainLenetConfig, root: string, runDir: string, s: Le
 }
 
 /**
- * The command's entry: trainLenet on the CPU (the same run, bit for bit), or on webgpu the
- * asynchronous loop, after starting the backend (a DeviceError naming --backend when no adapter
- * exists, before any run folder is made). The backend active before is restored after.
+ * The command's entry: trainLenet on the CPU (the same run, bit for bit; with --data-parallel
+ * N > 1 on N replicas, started here from the weights the one-process run would start from and
+ * closed when training ends), or on webgpu the asynchronous loop, after starting the backend (a
+ * DeviceError naming --backend when no adapter exists, before any run folder is made). The
+ * backend active before is restored after.
  */
 export async function trainLenetAsync(
   cfg: TrainLenetConfig,
   log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   progress: ProgressStream = process.stderr,
 ): Promise<{ runDir: string; epochs: EpochRecord[] }> {
-  if (cfg.backend === 'cpu') return trainLenet(cfg, log, progress);
+  if (cfg.backend === 'cpu') return trainLenetCpu(cfg, log, progress);
+  if (cfg.dataParallel !== 1) throw new ArgumentError(`${op}: --data-parallel runs on the CPU backend only, not with --backend ${cfg.backend}`);
   try {
     await initWebGpu({ select: false });
   } catch (e) {
@@ -340,11 +359,29 @@ export async function trainLenetAsync(
   }
 }
 
-function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream): { runDir: string; epochs: EpochRecord[] } {
-  const s = setUp(cfg, root, runDir, run, log);
+async function trainLenetCpu(cfg: TrainLenetConfig, log: (s: string) => void, progress: ProgressStream): Promise<{ runDir: string; epochs: EpochRecord[] }> {
+  if (cfg.dataParallel === 1) return trainLenet(cfg, log, progress);
+  const restore = selectHostBackend();
+  try {
+    manualSeed(cfg.seed);
+    const init = new LeNet();
+    const optimizer = cfg.optimizer === 'sgd' ? { name: 'sgd', lr: cfg.lr, momentum: 0.9 } : { name: cfg.optimizer, lr: cfg.lr };
+    const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer, replicas: cfg.dataParallel, state: init.stateDict() });
+    try {
+      return trainLenet(cfg, log, progress, dp);
+    } finally {
+      await dp.close();
+    }
+  } finally {
+    restore();
+  }
+}
+
+function trainInRun(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog, log: (s: string) => void, progress: ProgressStream, dp: DataParallel | null): { runDir: string; epochs: EpochRecord[] } {
+  const s = setUp(cfg, root, runDir, run, log, dp);
   const h = progressHooks(cfg, s, runDir, run, log, progress);
   trainLoop(s.model, () => s.loader, {
-    epochs: cfg.epochs, optimizer: s.opt, scheduler: s.sched,
+    epochs: cfg.epochs, optimizer: s.opt, scheduler: s.sched, ...(dp ? { stepper: dp } : {}),
     onEpochStart: h.onEpochStart,
     onStep: (i, loss, b) => h.onStep(i, loss, b),
     validate: () => evaluate(s.model, s.testLoader),

@@ -40,8 +40,18 @@ export interface EpochStats {
   seconds: number;
 }
 
+/**
+ * Takes whole optimiser steps somewhere else (data-parallel replicas, node/parallel's
+ * DataParallel): the batch's mean loss and its correct classes (0 unless `countCorrect`).
+ */
+export interface BatchStepper {
+  trainStep(x: Tensor, y: Tensor, countCorrect: boolean): [number, number];
+}
+
 export interface TrainEpochOptions {
   lossFn?: LossFn;
+  /** Takes each step in place of `model`/`opt` here (which must be the stepper's own: its loss, its replica 0). */
+  stepper?: BatchStepper;
   /** Called after every step with the step index, its mean loss and batch size. */
   onStep?: (step: number, loss: number, batchSize: number) => void;
   /** Dispose each batch after use (default true: batches come fresh from the loader). */
@@ -65,6 +75,8 @@ const defaultLoss: LossFn = (a, b) => crossEntropy(a, b);
 export function trainEpoch(model: Module, batches: Iterable<[Tensor, Tensor]>, opt: StepOptimizer, o: TrainEpochOptions = {}): EpochStats {
   const lossFn = o.lossFn ?? defaultLoss;
   const counting = o.accuracy ?? true;
+  const stepper = o.stepper;
+  if (stepper && o.lossFn) throw new ArgumentError('trainEpoch: a stepper brings its own loss; lossFn must be unset');
   const t0 = performance.now();
   model.train();
   let total = 0;
@@ -72,7 +84,7 @@ export function trainEpoch(model: Module, batches: Iterable<[Tensor, Tensor]>, o
   let n = 0;
   let step = 0;
   for (const [x, y] of batches) {
-    const [l, c] = tidy(() => {
+    const [l, c] = stepper ? stepper.trainStep(x, y, counting) : tidy(() => {
       opt.zeroGrad();
       const logits = model.call(x);
       const loss = lossFn(logits, y);
@@ -163,6 +175,8 @@ export interface TrainLoopOptions {
   onStep?: (step: number, loss: number, batchSize: number) => void;
   /** Runs after every optimiser step (e.g. a weight-norm constraint). */
   afterStep?: () => void;
+  /** Takes each training step (see TrainEpochOptions.stepper); afterStep and lossFn must then be unset. */
+  stepper?: BatchStepper;
   /** Called after every epoch with its history row and the raw training statistics. */
   onEpoch?: (row: HistoryRow, train: EpochStats) => void;
 }
@@ -174,6 +188,7 @@ export interface TrainLoopOptions {
 export function trainLoop(model: Module, batches: (epoch: number) => Iterable<[Tensor, Tensor]>, o: TrainLoopOptions): FitResult {
   const { epochs, optimizer: opt } = o;
   const stopper = new EarlyStopping('trainLoop', model, o);
+  if (o.stepper && o.afterStep) throw new ArgumentError('trainLoop: afterStep would run on one replica only; with a stepper the replicas run their own constraint');
   const onStep = o.onStep || o.afterStep
     ? (i: number, l: number, b: number) => { o.afterStep?.(); o.onStep?.(i, l, b); }
     : undefined;
@@ -183,6 +198,7 @@ export function trainLoop(model: Module, batches: (epoch: number) => Iterable<[T
     o.onEpochStart?.(e);
     const tr = trainEpoch(model, batches(e), opt, {
       ...(onStep ? { onStep } : {}), ...(o.lossFn ? { lossFn: o.lossFn } : {}), ...(o.accuracy === false ? { accuracy: false } : {}),
+      ...(o.stepper ? { stepper: o.stepper } : {}),
     });
     o.scheduler?.step();
     const va = o.validate?.() ?? null;
