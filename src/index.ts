@@ -31,7 +31,7 @@ export { describe, detectFormat, type FileFormat } from './io/describe.js';
 export * as bids from './io/bids/index.js';
 export * as signal from './signal/index.js';
 export { fit, predictProba, aggregateTrials, trainLoop, predict, type FitOptions, type FitResult, type HistoryRow, type TrainLoopOptions, type PredictOptions, type Predictions } from './decode/trainer.js';
-export { trainEpoch, evaluate, type EpochStats } from './decode/trainer.js';
+export { trainEpoch, evaluate, type EpochStats, type BatchStepper } from './decode/trainer.js';
 export { trainLoopAsync, trainEpochAsync, evaluateAsync, predictAsync, type TrainLoopAsyncOptions, type TrainEpochAsyncOptions } from './decode/trainer_async.js';
 export { CSP, type CSPOptions } from './decode/estimators/csp.js';
 export { LDA, type LDAOptions } from './decode/estimators/lda.js';

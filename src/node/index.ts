@@ -11,3 +11,4 @@ export { saveNifti } from './nifti.js';
 export { loadBonnDir, downloadBonn } from './bonn.js';
 export { saveSegmenter, loadSegmenter } from './segmenter_io.js';
 export { startServer, API_ROUTES, SOCKET_ROUTES, type ServeOptions } from './serve/index.js';
+export { DataParallel, type DataParallelOptions, type ModelSpec, type OptimizerSpec, type LossName } from './parallel/index.js';
