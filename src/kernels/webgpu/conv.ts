@@ -1,13 +1,12 @@
 /// <reference types="@webgpu/types" />
 // The webgpu backend's convolution: the three passes of a grouped 2-D convolution as implicit
 // GEMMs (wgsl_conv.ts), never a column buffer. Picks each call's tile to waste the fewest rows
-// and columns, spills column tiles past the 65 535-workgroup limit into further dispatches, and
+// and columns, spills tiles past the 65 535-workgroup limit (columns, rows, groups) into further dispatches, and
 // splits the weight gradient's long reduction (N·OH·OW terms into a few dozen outputs) over
 // workgroups whose partial sums one reduction then adds.
 
-import { DTypeError } from '../../errors.js';
 import type { ConvPaths, CoreBackend, Window2d } from '../backend.js';
-import type { DType } from '../heap.js';
+import { f32Only } from './kernels.js';
 import type { GpuMemory } from './memory.js';
 import { convShader, TILE_COLS, TILE_ROWS, wideCols, type ConvPass } from './wgsl_conv.js';
 
@@ -30,28 +29,31 @@ function fit(n: number, sizes: readonly number[]): number {
   return sizes.filter((s) => cover(s) <= least * 1.125).pop()!;
 }
 
-function f32Only(dt: DType, op: string): void {
-  if (dt !== 'float32') throw new DTypeError(`webgpu ${op}: dtype ${dt} is not supported (float32 only)`);
-}
-
 export function webgpuConv(mem: GpuMemory, pipe: Pipe, core: Pick<CoreBackend, 'reduce' | 'fill'>): Pick<ConvPaths, 'convImplicit' | 'convImplicitBackwardInput' | 'convImplicitWeightGrad'> {
   const { pi32: S } = mem;
 
   /**
-   * Records one pass: an M×cols GEMM with reduction K per group (groups·splits along z), the
-   * columns cut into dispatches of at most MAX_GROUPS tiles.
+   * Records one pass: an M×cols GEMM on TM×TN tiles with reduction K per group (groups·splits
+   * along z), cut into dispatches of at most MAX_GROUPS workgroups along each axis.
    */
-  function run(pass: ConvPass, M: number, cols: number, K: number, splits: number, kPer: number, TN: number, N: number, C: number, O: number, groups: number, g: Window2d, words: Record<number, number>): void {
-    const TM = fit(M, TILE_ROWS);
+  function run(pass: ConvPass, M: number, cols: number, K: number, splits: number, kPer: number, TM: number, TN: number, N: number, C: number, O: number, groups: number, g: Window2d, words: Record<number, number>): void {
     const p = pipe(`conv_${pass}_${TM}x${TN}`, () => convShader(pass, TM, TN));
-    const tiles = Math.ceil(cols / TN);
-    for (let t0 = 0; t0 < tiles; t0 += MAX_GROUPS) {
-      const P = mem.paramSlot();
-      const w = [M, cols, K, t0 * TN, kPer, splits, N, C, O, C / groups, O / groups, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.H, g.W, g.OH, g.OW];
-      for (let k = 0; k < w.length; k++) S[P + k] = w[k]!;
-      S[P + 25] = -1;
-      for (const [k, v] of Object.entries(words)) S[P + Number(k)] = v;
-      mem.dispatch(p, Math.min(MAX_GROUPS, tiles - t0), Math.ceil(M / TM), groups * splits);
+    const [xs, ys] = [Math.ceil(cols / TN), Math.ceil(M / TM)];
+    // whole groups per dispatch, each with all its splits (splits ≤ MAX_GROUPS: see the weight gradient)
+    const gPer = Math.floor(MAX_GROUPS / splits);
+    for (let g0 = 0; g0 < groups; g0 += gPer) {
+      for (let y0 = 0; y0 < ys; y0 += MAX_GROUPS) {
+        for (let x0 = 0; x0 < xs; x0 += MAX_GROUPS) {
+          const P = mem.paramSlot();
+          const w = [M, cols, K, x0 * TN, kPer, splits, N, C, O, C / groups, O / groups, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.H, g.W, g.OH, g.OW];
+          for (let k = 0; k < w.length; k++) S[P + k] = w[k]!;
+          S[P + 25] = -1;
+          for (const [k, v] of Object.entries(words)) S[P + Number(k)] = v;
+          S[P + 36] = y0 * TM;
+          S[P + 37] = g0;
+          mem.dispatch(p, Math.min(MAX_GROUPS, xs - x0), Math.min(MAX_GROUPS, ys - y0), Math.min(gPer, groups - g0) * splits);
+        }
+      }
     }
   }
 
@@ -59,24 +61,26 @@ export function webgpuConv(mem: GpuMemory, pipe: Pipe, core: Pick<CoreBackend, '
     convImplicit(dt, x, N, C, O, groups, g, w, bias, relu, y) {
       f32Only(dt, 'conv2d');
       const M = O / groups;
-      const TN = wideCols(fit(M, TILE_ROWS));
+      const TM = fit(M, TILE_ROWS);
       const K = (C / groups) * g.kh * g.kw;
-      run('fwd', M, N * g.OH * g.OW, K, 1, K, TN, N, C, O, groups, g, { 23: x, 24: w, 25: bias, 26: y, 27: relu ? 1 : 0 });
+      run('fwd', M, N * g.OH * g.OW, K, 1, K, TM, wideCols(TM), N, C, O, groups, g, { 23: x, 24: w, 25: bias, 26: y, 27: relu ? 1 : 0 });
     },
     convImplicitBackwardInput(dt, dy, N, C, O, groups, g, w, dx) {
       f32Only(dt, 'conv2d backward (input)');
       // an axis with one output position and no padding (EEG nets' spatial convs, classifiers
       // over the whole image) has one tap per input position: its taps move from the reduction
-      // to the rows, where otherwise all but one of them would gather zeros
-      const fy = g.OH === 1 && g.ph === 0 && g.kh > 1;
-      const fx = g.OW === 1 && g.pw === 0 && g.kw > 1;
+      // to the rows, where otherwise all but one of them would gather zeros. Only where the
+      // kernel fits in the image: 'same' padding puts a 2-tap kernel's second tap past a 1-wide
+      // axis (padding after it, none before), a row a folded store would write into the next plane
+      const fy = g.OH === 1 && g.ph === 0 && g.kh > 1 && (g.kh - 1) * g.dh < g.H;
+      const fx = g.OW === 1 && g.pw === 0 && g.kw > 1 && (g.kw - 1) * g.dw < g.W;
       // positions no tap reaches (past the kernel, between dilated taps) are written by nothing
       if ((fy && (g.kh !== g.H || g.dh !== 1)) || (fx && (g.kw !== g.W || g.dw !== 1))) core.fill(dt, dx, N * C * g.H * g.W, 0);
       const [rh, rw, ch, cw, kh, kw] = [fy ? g.kh : 1, fx ? g.kw : 1, fy ? 1 : g.H, fx ? 1 : g.W, fy ? 1 : g.kh, fx ? 1 : g.kw];
       const M = (C / groups) * rh * rw;
-      const TN = wideCols(fit(M, TILE_ROWS));
+      const TM = fit(M, TILE_ROWS);
       const K = (O / groups) * kh * kw;
-      run('dgrad', M, N * ch * cw, K, 1, K, TN, N, C, O, groups, g, { 24: w, 26: dx, 28: dy, 30: rh, 31: rw, 32: ch, 33: cw, 34: kh, 35: kw });
+      run('dgrad', M, N * ch * cw, K, 1, K, TM, wideCols(TM), N, C, O, groups, g, { 24: w, 26: dx, 28: dy, 30: rh, 31: rw, 32: ch, 33: cw, 34: kh, 35: kw });
     },
     convImplicitWeightGrad(dt, x, dy, N, C, O, groups, g, dw) {
       f32Only(dt, 'conv2d backward (weight)');
@@ -92,14 +96,14 @@ export function webgpuConv(mem: GpuMemory, pipe: Pipe, core: Pick<CoreBackend, '
       const kPer = Math.max(16, Math.ceil(K / splits / 16) * 16);
       splits = Math.max(1, Math.ceil(K / kPer));
       if (splits === 1) {
-        run('wgrad', M, Kg, K, 1, kPer, TN, N, C, O, groups, g, { 23: x, 26: dw, 28: dy, 29: 0 });
+        run('wgrad', M, Kg, K, 1, kPer, TM, TN, N, C, O, groups, g, { 23: x, 26: dw, 28: dy, 29: 0 });
         return;
       }
       // partial sums (splits, O·Kg), added into dw by one reduction; freed at once (later
       // writes to the block queue after these kernels)
       const part = mem.alloc(splits * O * Kg * 4) / 4;
       try {
-        run('wgrad', M, Kg, K, splits, kPer, TN, N, C, O, groups, g, { 23: x, 26: part, 28: dy, 29: O * Kg });
+        run('wgrad', M, Kg, K, splits, kPer, TM, TN, N, C, O, groups, g, { 23: x, 26: part, 28: dy, 29: O * Kg });
         core.reduce('sum', dt, part, 1, splits, O * Kg, dw);
       } finally {
         mem.free(part * 4);

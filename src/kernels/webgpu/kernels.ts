@@ -39,7 +39,8 @@ function grid(n: number, perGroup = 256): [number, number] {
   return [Math.ceil(g / y), y];
 }
 
-function f32Only(dt: DType, op: string): void {
+/** Refuses every dtype but float32 (a DTypeError naming the op). */
+export function f32Only(dt: DType, op: string): void {
   if (dt !== 'float32') throw new DTypeError(`webgpu ${op}: dtype ${dt} is not supported (float32 only)`);
 }
 

@@ -20,7 +20,7 @@
 // doubling (copied on the GPU) up to the device's maxStorageBufferBindingSize; past that a DeviceError.
 // float64 has no WGSL type: tensors in this memory are float32 or int32 (Tensor.empty refuses).
 
-import { DeviceError, IndexError } from '../../errors.js';
+import { DeviceError, IndexError, ShapeError } from '../../errors.js';
 import { Heap, ITEMSIZE, sizeClass, type DeviceMemory, type DType } from '../heap.js';
 import { INDEX_FLAG_WORD, INDEX_OPS } from './wgsl_common.js';
 
@@ -64,6 +64,8 @@ export class GpuMemory extends Heap implements DeviceMemory {
   readonly pi32 = new Int32Array(this.params);
   readonly pf32 = new Float32Array(this.params);
   private slot = 0;
+  /** Workgroups a dispatch may have along each axis (the device's limit, read once). */
+  readonly maxGroups: number;
 
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -83,6 +85,7 @@ export class GpuMemory extends Heap implements DeviceMemory {
     // the base class's wasm memory stays at one page: nothing is ever allocated there
     super({ initialPages: 1, maximumPages: 1, shared: false });
     const lim = device.limits;
+    this.maxGroups = lim.maxComputeWorkgroupsPerDimension;
     this.limit = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) & ~255;
     this.size = Math.min(INITIAL_BYTES, this.limit);
     this.buffer = this.makeBuffer(this.size);
@@ -184,6 +187,12 @@ export class GpuMemory extends Heap implements DeviceMemory {
 
   /** Records a dispatch of `pipeline` over (x, y, z) workgroups with the slot paramSlot() returned. */
   dispatch(pipeline: GPUComputePipeline, x: number, y = 1, z = 1): void {
+    // past the limit WebGPU's validation drops the dispatch with only an uncaptured error,
+    // leaving the output unwritten: refuse it here, where the caller is still on the stack
+    const most = this.maxGroups;
+    if (x > most || y > most || z > most) {
+      throw new ShapeError(`webgpu dispatch: (${x}, ${y}, ${z}) workgroups, past the device's ${most} per dimension`);
+    }
     const s = this.slot++;
     if (x === 0 || y === 0 || z === 0) return;
     const enc = this.commands();

@@ -19,7 +19,9 @@
 // 5 splits, 6 N, 7 C, 8 O, 9 C/g, 10 O/g, 11 kh, 12 kw, 13 sh, 14 sw, 15 ph, 16 pw, 17 dh, 18 dw,
 // 19 H, 20 W, 21 OH, 22 OW, 23 x, 24 w, 25 bias (−1 none), 26 out, 27 relu, 28 dy,
 // 29 element stride between split partial sums; the input gradient's folding (see its pass):
-// 30, 31 row taps (kh or 1, kw or 1), 32, 33 column extent (H or 1, W or 1), 34, 35 reduction taps.
+// 30, 31 row taps (kh or 1, kw or 1), 32, 33 column extent (H or 1, W or 1), 34, 35 reduction taps;
+// 36 first row and 37 first group of this dispatch (rows and groups past 65 535 workgroups spill
+// into further dispatches, as columns do).
 
 import { PRELUDE } from './wgsl_common.js';
 
@@ -32,7 +34,7 @@ export const TILE_COLS = [16, 32, 64, 128] as const;
 export const wideCols = (TM: number): number => (TM === 64 ? 64 : 128);
 
 const GEOMETRY = /* wgsl */ `
-var<private> gN: i32; var<private> gC: i32; var<private> gO: i32; var<private> gCg: i32; var<private> gOg: i32;
+var<private> gC: i32; var<private> gO: i32; var<private> gCg: i32; var<private> gOg: i32;
 var<private> gKh: i32; var<private> gKw: i32; var<private> gSh: i32; var<private> gSw: i32;
 var<private> gPh: i32; var<private> gPw: i32; var<private> gDh: i32; var<private> gDw: i32;
 var<private> gH: i32; var<private> gW: i32; var<private> gOH: i32; var<private> gOW: i32;
@@ -42,7 +44,7 @@ var<private> relu: bool; var<private> splitStride: i32;
 
 fn load_params() {
   gM = pu(0u); gNQ = pu(1u);
-  gN = pi(6u); gC = pi(7u); gO = pi(8u); gCg = pi(9u); gOg = pi(10u);
+  gC = pi(7u); gO = pi(8u); gCg = pi(9u); gOg = pi(10u);
   gKh = pi(11u); gKw = pi(12u); gSh = pi(13u); gSw = pi(14u); gPh = pi(15u); gPw = pi(16u); gDh = pi(17u); gDw = pi(18u);
   gH = pi(19u); gW = pi(20u); gOH = pi(21u); gOW = pi(22u);
   gKK = gKh * gKw; gL = gOH * gOW; gHW = gH * gW;
@@ -222,10 +224,10 @@ var<workgroup> Tk: array<vec3<i32>, 16>;
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   load_params();
   let S = pu(5u);
-  let gz = wid.z / S;
+  let gz = pu(37u) + wid.z / S;
   let gi = i32(gz);
-  let s = wid.z - gz * S;
-  let row0 = wid.y * ${TM}u;
+  let s = wid.z % S;
+  let row0 = pu(36u) + wid.y * ${TM}u;
   let col0 = pu(3u) + wid.x * ${TN}u;
   let kBeg = s * pu(4u);
   let kEnd = min(pu(2u), kBeg + pu(4u));
