@@ -1,9 +1,9 @@
 /// <reference types="@webgpu/types" />
 // The webgpu backend's convolution: the three passes of a grouped 2-D convolution as implicit
 // GEMMs (wgsl_conv.ts), never a column buffer. Picks each call's tile to waste the fewest rows
-// and columns, spills tiles past the 65 535-workgroup limit (columns, rows, groups) into further dispatches, and
-// splits the weight gradient's long reduction (N·OH·OW terms into a few dozen outputs) over
-// workgroups whose partial sums one reduction then adds.
+// and columns, spills column tiles, row tiles and groups past the 65 535-workgroup limit into
+// further dispatches, and splits the weight gradient's long reduction (N·OH·OW terms into a
+// few dozen outputs) over workgroups whose partial sums one reduction then adds.
 
 import type { ConvPaths, CoreBackend, Window2d } from '../backend.js';
 import { f32Only } from './kernels.js';
@@ -39,8 +39,9 @@ export function webgpuConv(mem: GpuMemory, pipe: Pipe, core: Pick<CoreBackend, '
   function run(pass: ConvPass, M: number, cols: number, K: number, splits: number, kPer: number, TM: number, TN: number, N: number, C: number, O: number, groups: number, g: Window2d, words: Record<number, number>): void {
     const p = pipe(`conv_${pass}_${TM}x${TN}`, () => convShader(pass, TM, TN));
     const [xs, ys] = [Math.ceil(cols / TN), Math.ceil(M / TM)];
-    // whole groups per dispatch, each with all its splits (splits ≤ MAX_GROUPS: see the weight gradient)
-    const gPer = Math.floor(MAX_GROUPS / splits);
+    // whole groups per dispatch, each with all its splits (the weight gradient keeps splits
+    // within MAX_GROUPS; were it not, the dispatch would refuse z rather than this loop spin)
+    const gPer = Math.max(1, Math.floor(MAX_GROUPS / splits));
     for (let g0 = 0; g0 < groups; g0 += gPer) {
       for (let y0 = 0; y0 < ys; y0 += MAX_GROUPS) {
         for (let x0 = 0; x0 < xs; x0 += MAX_GROUPS) {
