@@ -3,8 +3,10 @@
 // conv1d and convTranspose2d over a grid of shapes — LeNet's two layers, ShallowFBCSPNet's
 // temporal, spatial, combined and classifier convs, stride, asymmetric padding, 'same',
 // dilation, groups, depthwise, one output row or column (EEGNet's spatial conv, a kernel over
-// the whole image: taps folded into rows), batch 1, sizes that straddle the 16/32/64-row and 16..128-column
-// tiles and the 16-deep K slices, a weight gradient split over many partial sums. Each value
+// the whole image: taps folded into rows; not where 'same' hangs a 2-tap kernel past a 1-wide
+// axis, whose folded store would write into the next plane), batch 1, sizes that straddle the
+// 16/32/64-row and 16..128-column tiles and the 16-deep K slices, a weight gradient split over
+// many partial sums. Each value
 // must lie within float32 rounding of the reference: |got − want| ≤ TOL · Σ|terms|, the sum of
 // magnitudes of the products it adds (the same convolution over |x|, |w|, |dy| on the
 // reference). And no column buffer: im2col, col2im and the ReLU pass are never called on webgpu.
