@@ -15,6 +15,8 @@
 //   its running statistics (every float32 buffer) are averaged over replicas each step with the
 //   same weights, so every replica keeps the same buffers: the running mean is the batch's
 //   mean, the running variance the shard variances' weighted mean;
+//   the buffers are the model's at the start: a model must update them in place, as BatchNorm
+//   does, not replace them;
 // - random ops (dropout) draw from a generator per replica: replica r > 0 is seeded with
 //   seed + r at start; replica 0 uses the calling thread's generator (manualSeed);
 // - the lr (every numeric hyperparameter) of replica 0's optimizer is sent every step, so an lr
