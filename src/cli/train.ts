@@ -3,6 +3,7 @@
 // checkpoint, metrics.json, config.json, metrics.jsonl and status.json (written as it trains, for
 // `dendrite serve`), results.json and a self-contained report.html.
 
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, DeviceError } from '../errors.js';
 import { manualSeed, Generator } from '../tensor/random.js';
@@ -18,7 +19,7 @@ import { Adam } from '../optim/adam.js';
 import { AdamW } from '../optim/adamw.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { findMnistPackage, loadMnist, MNIST_FILE_LIST } from '../node/mnist.js';
+import { findMnistPackage, loadMnist, mnistCount, MNIST_FILE_LIST } from '../node/mnist.js';
 import { save } from '../node/checkpoint.js';
 import { writeFileAtomic } from '../node/fs.js';
 import { RunLog } from '../node/run_log.js';
@@ -59,7 +60,8 @@ options:
                       Vulkan, Metal or D3D12 adapter)
   --data-parallel N   train on N replicas in worker threads, one core each, each batch split
                       between them and gradients summed (default 1: one process, kernels
-                      split over its threads; cpu only)
+                      split over its threads; cpu only; at most the machine's cores and
+                      --batch-size)
 `;
 
 export interface TrainLenetConfig {
@@ -106,11 +108,17 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
   const backendName = (values.backend ?? (process.env['DENDRITE_BACKEND'] === 'webgpu' ? 'webgpu' : 'cpu')) as TrainLenetConfig['backend'];
   if (!['cpu', 'webgpu'].includes(backendName)) throw new ArgumentError(`${op}: --backend must be cpu or webgpu, got '${backendName}'`);
   const posInt = { integer: true, positive: true };
+  const batchSize = numberOption(op, 'batch-size', values['batch-size'], 64, posInt);
+  const dataParallel = numberOption(op, 'data-parallel', values['data-parallel'], 1, posInt);
+  // each replica is a thread with its own wasm heap: more than the cores only contend for them
+  const cores = availableParallelism();
+  if (dataParallel > cores) throw new ArgumentError(`${op}: --data-parallel ${dataParallel} exceeds the ${cores} cores of this machine`);
+  if (batchSize < dataParallel) throw new ArgumentError(`${op}: --batch-size ${batchSize} cannot be split over --data-parallel ${dataParallel} replicas (every replica needs at least one image per batch)`);
   const out = values.out ?? 'runs';
   checkOutDir(op, out); // before any data is read or a step is trained
   return {
     epochs: numberOption(op, 'epochs', values.epochs, 10, posInt),
-    batchSize: numberOption(op, 'batch-size', values['batch-size'], 64, posInt),
+    batchSize,
     optimizer,
     lr: numberOption(op, 'lr', values.lr, optimizer === 'sgd' ? 0.05 : 1e-3, { positive: true }),
     schedule,
@@ -121,7 +129,7 @@ export function parseTrainLenet(argv: string[]): TrainLenetConfig {
     limit: numberOption(op, 'limit', values.limit, null, posInt),
     testLimit: numberOption(op, 'test-limit', values['test-limit'], null, posInt),
     backend: backendName,
-    dataParallel: numberOption(op, 'data-parallel', values['data-parallel'], 1, posInt),
+    dataParallel,
   };
 }
 
@@ -185,6 +193,12 @@ export function trainLenet(
   }
 }
 
+/** Every batch must give each replica an image, the last one too: an ArgumentError otherwise. */
+function checkLastBatch(cfg: TrainLenetConfig, trainImages: number): void {
+  const tail = trainImages % cfg.batchSize;
+  if (tail !== 0 && tail < cfg.dataParallel) throw new ArgumentError(`${op}: the last batch of ${tail} images cannot be split over ${cfg.dataParallel} replicas; change --batch-size or --limit`);
+}
+
 /** What a run trains: the data, the model and its optimiser, the loaders. */
 interface LenetSetup {
   trainSet: Dataset<[Tensor, Tensor]>;
@@ -205,9 +219,7 @@ function setUp(cfg: TrainLenetConfig, root: string, runDir: string, run: RunLog,
   const trainSet = first(train, cfg.limit);
   const testSet = first(test, cfg.testLimit);
 
-  // every batch must give each replica an example: the last one too
-  const tail = trainSet.length % cfg.batchSize;
-  if (tail !== 0 && tail < cfg.dataParallel) throw new ArgumentError(`${op}: the last batch of ${tail} images cannot be split over ${cfg.dataParallel} replicas; change --batch-size or --limit`);
+  checkLastBatch(cfg, trainSet.length);
   const model = dp ? (dp.model as LeNet) : new LeNet();
   const params = model.parameters();
   const opt: Optimizer =
@@ -363,6 +375,9 @@ async function trainLenetCpu(cfg: TrainLenetConfig, log: (s: string) => void, pr
   if (cfg.dataParallel === 1) return trainLenet(cfg, log, progress);
   const restore = selectHostBackend();
   try {
+    // refused before the replicas start or a run folder is made: the labels file gives the count
+    const count = mnistCount(mnistRoot(cfg.data));
+    checkLastBatch(cfg, cfg.limit === null ? count : Math.min(cfg.limit, count));
     manualSeed(cfg.seed);
     const init = new LeNet();
     const optimizer = cfg.optimizer === 'sgd' ? { name: 'sgd', lr: cfg.lr, momentum: 0.9 } : { name: cfg.optimizer, lr: cfg.lr };

@@ -60,7 +60,8 @@ export interface TrainEpochOptions {
   accuracy?: boolean;
 }
 
-function countCorrect(logits: Tensor, y: Tensor): number {
+/** The correct classes among `logits` for targets `y`; dense predictions (B, K, P) by their time-averaged logits. */
+export function countCorrect(logits: Tensor, y: Tensor): number {
   // dense predictions (B, K, P): the class of the time-averaged logits, as CroppedLoss sees them
   const pred = argmax(logits.ndim === 3 ? mean(logits, 2) : logits, 1).dataSync();
   const t = y.dataSync();

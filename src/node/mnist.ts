@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ArgumentError, FormatError } from '../errors.js';
+import { parseIdx } from '../io/idx/index.js';
 import { fetchMnistFile, MNIST, MNIST_FILES as FILES, MNIST_URL, mnistFileNames, type MnistOptions } from '../datasets/mnist.js';
 import { readBytes, writeFileAtomic } from './fs.js';
 
@@ -56,6 +57,12 @@ export function loadMnist(opts: LoadMnistOptions = {}): MNIST {
   const ip = find(root, imgs);
   const lp = find(root, lbls);
   return MNIST.fromIdx(readBytes(ip), readBytes(lp), { ...opts, source: ip.replace(/-images.*$/, '') });
+}
+
+/** The number of training (or test) examples in the folder `root`, from its small labels file alone. */
+export function mnistCount(root: string, train = true): number {
+  const lp = find(root, FILES[train ? 'train' : 'test'][1]);
+  return parseIdx(readBytes(lp), `${lp} labels`).shape[0]!;
 }
 
 /** Downloads the four original .gz files into `dest` (skips files already there). */

@@ -15,13 +15,18 @@
 //   its running statistics (every float32 buffer) are averaged over replicas each step with the
 //   same weights, so every replica keeps the same buffers: the running mean is the batch's
 //   mean, the running variance the shard variances' weighted mean;
+//   the buffers are the model's at the start: a model must update them in place, as BatchNorm
+//   does, not replace them;
 // - random ops (dropout) draw from a generator per replica: replica r > 0 is seeded with
 //   seed + r at start; replica 0 uses the calling thread's generator (manualSeed);
 // - the lr (every numeric hyperparameter) of replica 0's optimizer is sent every step, so an lr
 //   scheduler on `dp.optimizer` drives all replicas.
+// Replicas are capped at the machine's cores (os.availableParallelism(), or `maxReplicas`): each
+// is a thread with its own wasm heap, and more replicas than cores only contend for them.
 // Failures never hang: a replica that throws, exits or misses a barrier for `timeoutMs` raises
 // ReplicaError naming it, the group is shut down, and later calls raise at once.
 
+import { availableParallelism } from 'node:os';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import { ArgumentError, DTypeError, ReplicaError, ShapeError } from '../../errors.js';
 import { getNumThreads, setNumThreads } from '../../kernels/wasm/index.js';
@@ -32,7 +37,7 @@ import type { Module } from '../../nn/module.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { BatchStepper } from '../../decode/trainer.js';
 import {
-  ABORT, BATCH, BELL, CMD, CMD_STATE, CMD_STEP, CMD_STOP, controlInts, COUNT_CORRECT, GEN, INPUT_EPOCH, MAX_DIMS, MESSAGE_BYTES, SEQ, shardSizes,
+  abort, BATCH, CMD, CMD_STATE, CMD_STEP, CMD_STOP, controlInts, COUNT_CORRECT, GEN, INPUT_EPOCH, MAX_DIMS, MESSAGE_BYTES, SEQ, shardSizes,
   X_DIMS, X_NDIM, Y_DIMS, Y_KIND, Y_NDIM, SpinBudget, arrive, awaitAll, readMessage, type SharedBlocks,
 } from './protocol.js';
 import { buildReplica, checkSpecs, type LossName, type ModelSpec, type OptimizerSpec } from './replica_spec.js';
@@ -42,8 +47,14 @@ import { toWire, type ReplicaInit, type WireState } from './replica_worker.js';
 export interface DataParallelOptions {
   model: ModelSpec;
   optimizer: OptimizerSpec;
-  /** Replicas, the calling thread included (≥ 1). */
+  /** Replicas, the calling thread included (≥ 1, ≤ maxReplicas). */
   replicas: number;
+  /**
+   * The most replicas allowed (default os.availableParallelism(): each replica is a thread with
+   * its own wasm heap, and more than the cores only contend for them). Raise it on purpose only,
+   * e.g. to test a group larger than a small machine.
+   */
+  maxReplicas?: number;
   /** The loss, by name (default crossEntropy): each shard's mean. */
   loss?: LossName;
   /** Kernel threads of each replica (default 1); the calling thread's count is set to it until close(). */
@@ -107,6 +118,8 @@ export class DataParallel implements BatchStepper {
     private readonly blocks: SharedBlocks,
     private readonly previousThreads: number,
     readonly replicas: number,
+    /** Milliseconds after which a replica missing at a barrier counts as hung. */
+    private readonly timeoutMs: number,
   ) {}
 
   /** Replica 0's model: the one to evaluate, save or read weights from. */
@@ -122,6 +135,11 @@ export class DataParallel implements BatchStepper {
   /** Builds the replicas (workers in parallel) and resolves once every one is ready. */
   static async create(o: DataParallelOptions): Promise<DataParallel> {
     const replicas = positiveInt('replicas', o.replicas);
+    const cores = availableParallelism();
+    const maxReplicas = positiveInt('maxReplicas', o.maxReplicas ?? cores);
+    if (replicas > maxReplicas) {
+      throw new ArgumentError(`${op}: replicas ${replicas} exceeds ${o.maxReplicas === undefined ? `the ${cores} cores of this machine (os.availableParallelism())` : `maxReplicas ${maxReplicas}`}; each replica is a thread with its own wasm heap`);
+    }
     const threads = positiveInt('threadsPerReplica', o.threadsPerReplica ?? 1);
     const timeoutMs = o.timeoutMs ?? 60_000;
     const spinMs = o.spinMs ?? 1;
@@ -142,7 +160,7 @@ export class DataParallel implements BatchStepper {
         control: new SharedArrayBuffer(controlInts(replicas) * 4),
         scalars: new SharedArrayBuffer((replicas + hypers) * 8),
         vectors: new SharedArrayBuffer((replicas + 1) * length * 4),
-        flags: new SharedArrayBuffer(Math.max(1, replicas * layout.paramSizes.length) * 4),
+        flags: new SharedArrayBuffer(Math.max(1, 2 * replicas * layout.paramSizes.length) * 4),
         messages: new SharedArrayBuffer(replicas * MESSAGE_BYTES),
       };
       const step0 = new ReplicaStep(0, rep0, blocks, layout, { replicas, spin: new SpinBudget(spinMs), timeoutMs });
@@ -176,7 +194,7 @@ export class DataParallel implements BatchStepper {
       await Promise.all(ready);
       // idle replicas never keep the process alive (close() ends them)
       for (const h of handles) h.worker.unref();
-      return new DataParallel(step0, handles, blocks, previousThreads, replicas);
+      return new DataParallel(step0, handles, blocks, previousThreads, replicas, timeoutMs);
     } catch (e) {
       await Promise.all(handles.map((h) => h.worker.terminate()));
       setNumThreads(previousThreads);
@@ -199,8 +217,7 @@ export class DataParallel implements BatchStepper {
   /** Shuts the group down after a failure and throws `e`. */
   private fail(e: unknown): never {
     this.failure = e instanceof Error ? e : new Error(String(e));
-    Atomics.store(this.ctl, ABORT, 1);
-    Atomics.notify(this.ctl, BELL);
+    abort(this.ctl);
     for (const h of this.handles) void h.worker.terminate();
     throw e;
   }
@@ -287,7 +304,7 @@ export class DataParallel implements BatchStepper {
     arrive(this.ctl, 0, seq + 1);
     try {
       awaitAll(this.ctl, seq + 1, {
-        self: 0, replicas: this.replicas, spin: new SpinBudget(0), timeoutMs: 60_000, what: 'the state barrier', message: (k) => readMessage(this.blocks.messages, k),
+        self: 0, replicas: this.replicas, spin: new SpinBudget(0), timeoutMs: this.timeoutMs, what: 'the state barrier', message: (k) => readMessage(this.blocks.messages, k),
       });
     } catch (e) {
       this.fail(e);

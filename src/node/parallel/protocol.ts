@@ -50,7 +50,7 @@ export interface SharedBlocks {
   scalars: SharedArrayBuffer;
   /** Float32: one slot of `length` values per replica, then the reduced result. */
   vectors: SharedArrayBuffer;
-  /** Int32: per replica, one flag per parameter: whether it had a gradient. */
+  /** Int32: two areas (even and odd steps) of, per replica, one flag per parameter: whether it had a gradient. */
   flags: SharedArrayBuffer;
   /** Utf-8 error messages, MESSAGE_BYTES per replica. */
   messages: SharedArrayBuffer;
@@ -87,6 +87,8 @@ export interface WaitOptions {
   timeoutMs: number;
   /** What the barrier is, for the error message. */
   what: string;
+  /** The step it belongs to, named after `what` when given. */
+  step?: number;
   /** The text of replica r's failure. */
   message: (r: number) => string;
 }
@@ -94,6 +96,14 @@ export interface WaitOptions {
 /** Marks `r` as arrived at barrier `seq` and wakes the waiters. */
 export function arrive(c: Int32Array, r: number, seq: number): void {
   Atomics.store(c, slot(r, ARRIVED), seq);
+  Atomics.add(c, BELL, 1);
+  Atomics.notify(c, BELL);
+}
+
+/** Tells every replica to give up (replica 0, after a failure) and wakes the waiters. */
+export function abort(c: Int32Array): void {
+  Atomics.store(c, ABORT, 1);
+  // bumped as every other change a waiter must see, so one about to sleep on BELL does not
   Atomics.add(c, BELL, 1);
   Atomics.notify(c, BELL);
 }
@@ -117,11 +127,15 @@ function allArrived(c: Int32Array, replicas: number, seq: number): boolean {
   return true;
 }
 
+function barrierName(o: WaitOptions): string {
+  return o.step === undefined ? o.what : `${o.what} of step ${o.step}`;
+}
+
 function check(c: Int32Array, o: WaitOptions): void {
   if (Atomics.load(c, ABORT) !== 0) throw new Aborted();
   for (let r = 0; r < o.replicas; r++) {
     const f = Atomics.load(c, slot(r, FAILED));
-    if (f !== 0) throw new ReplicaError(`DataParallel: replica ${r} ${f === 2 ? 'exited' : 'failed'} before ${o.what}: ${o.message(r)}`, r);
+    if (f !== 0) throw new ReplicaError(`DataParallel: replica ${r} ${f === 2 ? 'exited' : 'failed'} before ${barrierName(o)}: ${o.message(r)}`, r);
   }
 }
 
@@ -151,7 +165,7 @@ export function awaitAll(c: Int32Array, seq: number, o: WaitOptions): void {
     const waited = performance.now() - t0;
     if (waited > o.timeoutMs) {
       const who = left.length === 1 ? `replica ${left[0]}` : `replicas ${left.join(', ')}`;
-      throw new ReplicaError(`DataParallel: ${who} did not reach ${o.what} within ${o.timeoutMs} ms (hung or died); replica ${o.self} gave up waiting`, left[0]!);
+      throw new ReplicaError(`DataParallel: ${who} did not reach ${barrierName(o)} within ${o.timeoutMs} ms (hung or died); replica ${o.self} gave up waiting`, left[0]!);
     }
     Atomics.wait(c, BELL, bell, Math.min(50, o.timeoutMs - waited + 1));
   }

@@ -1,21 +1,30 @@
 // One data-parallel training step as every replica runs it, on the calling thread and in each
 // worker alike:
 //   1. forward/backward on its shard; its gradients (and float32 buffers: BatchNorm's running
-//      statistics) go to its slot of the shared vector area; its shard's mean loss to `scalars`;
+//      statistics) go to its slot of the shared vector area, whether each parameter had a
+//      gradient to its row of this step's flags; its shard's mean loss to `scalars`;
 //   2. barrier; replica r reduces the r-th contiguous chunk of the vector: the sum over replicas
 //      0, 1, ..., R−1, in that order, of (shard size / batch size) × slot, in float64, stored
 //      once as float32 (a reduce-scatter);
 //   3. barrier; every replica copies the whole reduced vector into its gradients and buffers
-//      and takes its optimizer step.
-// Every replica reads the same reduced values, so all take the same step and their weights stay
-// bit-identical without any weight broadcast. The next step's slot writes cannot overtake a
-// slower replica's reads: they come after the next step's first barrier, which that replica
-// reaches only once it has read.
+//      (a parameter that had a gradient on any replica gets one on every replica) and takes its
+//      optimizer step.
+// Every replica reads the same reduced values and flags, so all take the same step and their
+// weights stay bit-identical without any weight broadcast. Replica 0 starts the next step as
+// soon as its own step 3 ends, so a faster replica may be a step ahead of a slower one still in
+// step 3; nothing it writes then may be what the slower one reads:
+// - slots are read in step 2 only, before the second barrier, which every replica passes before
+//   any starts the next step;
+// - the reduced vector is rewritten in the next step's 2, after its first barrier, which the
+//   slower replica reaches only once it has read;
+// - flags are written in step 1, before any barrier, so they alternate between two areas by step
+//   parity: step k + 2's writes come after step k + 1's barriers, which the slower replica
+//   reaches only once it has read step k's.
 
 import { ArgumentError } from '../../errors.js';
 import { keep, tidy, Tensor } from '../../tensor/tensor.js';
 import { copyInto } from '../../tensor/copy_into.js';
-import { argmax, mean } from '../../ops/reduce.js';
+import { countCorrect } from '../../decode/trainer.js';
 import type { Parameter } from '../../nn/parameter.js';
 import { arrive, awaitAll, CORRECT, readMessage, shardSizes, slot, type SharedBlocks, type WaitOptions } from './protocol.js';
 import type { Replica } from './replica_spec.js';
@@ -47,15 +56,6 @@ function floatBuffers(rep: Replica): Tensor[] {
   return rep.model.buffers().filter((b) => b.dtype === 'float32');
 }
 
-/** The number of correct classes (dense (B, K, P) outputs: of the time-averaged logits, as the trainer counts them). */
-function countCorrect(logits: Tensor, y: Tensor): number {
-  const pred = argmax(logits.ndim === 3 ? mean(logits, 2) : logits, 1).dataSync();
-  const t = y.dataSync();
-  let c = 0;
-  for (let i = 0; i < t.length; i++) if (pred[i] === t[i]) c++;
-  return c;
-}
-
 export class ReplicaStep {
   readonly ctl: Int32Array;
   readonly scalars: Float64Array;
@@ -65,8 +65,14 @@ export class ReplicaStep {
   private readonly params: Parameter[];
   private readonly length: number;
   private readonly weights: Float64Array;
+  /** The float32 buffers, walked once: models update them in place (BatchNorm's running statistics). */
+  private readonly buffers: Tensor[];
+  /** Which of the two flag areas this step uses (steps alternate). */
+  private parity = 0;
+  /** One options object for every barrier: only `what` and `step` change. */
+  private readonly waitOptions: WaitOptions;
 
-  constructor(readonly r: number, readonly rep: Replica, readonly blocks: SharedBlocks, readonly layout: Layout, private readonly wait: Omit<WaitOptions, 'what' | 'message' | 'self'>) {
+  constructor(readonly r: number, readonly rep: Replica, readonly blocks: SharedBlocks, readonly layout: Layout, wait: Omit<WaitOptions, 'what' | 'step' | 'message' | 'self'>) {
     const R = layout.replicas;
     this.length = vectorLength(layout);
     this.ctl = new Int32Array(blocks.control);
@@ -76,6 +82,8 @@ export class ReplicaStep {
     this.flags = new Int32Array(blocks.flags);
     this.params = rep.model.parameters();
     this.weights = new Float64Array(R);
+    this.buffers = floatBuffers(rep);
+    this.waitOptions = { ...wait, self: r, what: '', step: 0, message: (k) => readMessage(blocks.messages, k) };
     const mine = layoutOf(rep, R);
     if (JSON.stringify([mine.paramSizes, mine.bufferSizes]) !== JSON.stringify([layout.paramSizes, layout.bufferSizes])) {
       throw new ArgumentError(`DataParallel: replica ${r} built a model whose parameters or buffers differ from replica 0's (sizes ${JSON.stringify(mine.paramSizes)} vs ${JSON.stringify(layout.paramSizes)})`);
@@ -97,8 +105,10 @@ export class ReplicaStep {
     });
   }
 
-  private waitAll(seq: number, what: string): void {
-    awaitAll(this.ctl, seq, { ...this.wait, self: this.r, what, message: (k) => readMessage(this.blocks.messages, k) });
+  private waitAll(seq: number, what: string, step: number): void {
+    this.waitOptions.what = what;
+    this.waitOptions.step = step;
+    awaitAll(this.ctl, seq, this.waitOptions);
   }
 
   /**
@@ -112,7 +122,11 @@ export class ReplicaStep {
     if (this.r !== 0) this.takeHypers();
     const { model, optimizer, loss: lossFn } = this.rep;
     const mine = this.slots[this.r]!;
-    const flags = this.flags.subarray(this.r * this.params.length, (this.r + 1) * this.params.length);
+    const P = this.params.length;
+    // this step's flag area: R rows of P, one row per replica
+    const area = this.parity * R * P;
+    this.parity ^= 1;
+    const flags = this.flags.subarray(area + this.r * P, area + (this.r + 1) * P);
     // 1. this shard's gradients and buffers into this replica's slot
     tidy(() => {
       model.train();
@@ -130,24 +144,24 @@ export class ReplicaStep {
         flags[i] = g === null ? 0 : 1;
         off += p.numel;
       });
-      for (const b of floatBuffers(this.rep)) {
+      for (const b of this.buffers) {
         copyInto(b, mine, off);
         off += b.numel;
       }
     });
     arrive(this.ctl, this.r, seq + 1);
-    this.waitAll(seq + 1, `the gradient barrier of step ${step}`);
+    this.waitAll(seq + 1, 'the gradient barrier', step);
     // 2. this replica's chunk of the weighted sum, in replica order
     const from = Math.floor((this.length * this.r) / R);
     const to = Math.floor((this.length * (this.r + 1)) / R);
     reduceChunk(this.slots, this.weights, this.result, from, to);
     arrive(this.ctl, this.r, seq + 2);
-    this.waitAll(seq + 2, `the reduce barrier of step ${step}`);
+    this.waitAll(seq + 2, 'the reduce barrier', step);
     // 3. the same reduced values into every replica's gradients, then the same step
     let off = 0;
     this.params.forEach((p, i) => {
       let any = false;
-      for (let k = 0; k < R && !any; k++) any = this.flags[k * this.params.length + i] === 1;
+      for (let k = 0; k < R && !any; k++) any = this.flags[area + k * P + i] === 1;
       const vals = this.result.subarray(off, off + p.numel);
       off += p.numel;
       if (!any) return;
@@ -158,7 +172,7 @@ export class ReplicaStep {
         p.grad = keep(Tensor.fromFn(p.shape, 'float32', (o) => o.set(vals), 'DataParallel'));
       }
     });
-    for (const b of floatBuffers(this.rep)) {
+    for (const b of this.buffers) {
       b.writeSync(this.result.subarray(off, off + b.numel));
       off += b.numel;
     }

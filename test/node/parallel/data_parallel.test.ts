@@ -14,6 +14,7 @@ import { StepLR } from '../../../src/optim/lr_scheduler.js';
 import { trainEpoch, trainLoop } from '../../../src/decode/trainer.js';
 import { DataParallel } from '../../../src/node/parallel/index.js';
 import { shardSizes } from '../../../src/node/parallel/protocol.js';
+import { availableParallelism } from 'node:os';
 import { setNumThreads } from '../../../src/kernels/wasm/index.js';
 import { assertClose } from '../../helpers/close.js';
 
@@ -36,7 +37,7 @@ async function lenetBothWays(batch: number, replicas: number, steps: number): Pr
   const x = randn([batch, 1, 28, 28]);
   const y = randint(0, 10, [batch]);
   const opt = new SGD(single.parameters(), { lr: 0.05, momentum: 0.9 });
-  const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, replicas, state: init });
+  const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, replicas, maxReplicas: replicas, state: init });
   try {
     for (let s = 0; s < steps; s++) {
       const l1 = trainEpoch(single, [[x, y]], opt, { accuracy: false, disposeBatches: false }).loss;
@@ -72,7 +73,7 @@ test('DataParallel: ShallowFBCSPNet (BatchNorm, dropout) with Adam over 3 replic
     const x = randn([13, 3, 150]);
     const y = randint(0, 2, [13]);
     const dp = await DataParallel.create({
-      model: { name: 'shallow', config: { nChans: 3, nOutputs: 2, nTimes: 150 } }, optimizer: { name: 'adam', lr: 1e-3 }, replicas: 3, seed: 7,
+      model: { name: 'shallow', config: { nChans: 3, nOutputs: 2, nTimes: 150 } }, optimizer: { name: 'adam', lr: 1e-3 }, replicas: 3, maxReplicas: 3, seed: 7,
     });
     for (let s = 0; s < 4; s++) await dp.step(x, y);
     return dp;
@@ -144,6 +145,11 @@ test('DataParallel: bad arguments raise typed errors naming the value', async ()
   await assert.rejects(DataParallel.create({ model: { name: 'resnet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2 }), (e: Error) => e instanceof ArgumentError && /unknown model 'resnet'/.test(e.message));
   await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'lbfgs', lr: 0.1 }, replicas: 2 }), ArgumentError);
   await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 0 }), /replicas must be a positive integer, got 0/);
+  // more replicas than cores (each a thread with its own wasm heap) only where asked for
+  const cores = availableParallelism();
+  await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: cores + 1 }), (e: Error) => e instanceof ArgumentError && e.message.includes(`replicas ${cores + 1} exceeds the ${cores} cores of this machine`));
+  await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 1000, maxReplicas: 4 }), (e: Error) => e instanceof ArgumentError && /replicas 1000 exceeds maxReplicas 4/.test(e.message));
+  await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2, maxReplicas: 0 }), /maxReplicas must be a positive integer, got 0/);
   await assert.rejects(DataParallel.create({ model: { module: 'relative/model.js' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2 }), ArgumentError);
   const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2 });
   try {

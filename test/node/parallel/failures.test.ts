@@ -35,7 +35,7 @@ async function failsOnStep2(dp: DataParallel, text: RegExp, withinMs: number): P
 
 test('DataParallel: a model that cannot be built in a worker raises ReplicaError naming the replica', async () => {
   await assert.rejects(
-    DataParallel.create({ model: { module: fixtures, export: 'onlyOnReplica0' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 3 }),
+    DataParallel.create({ model: { module: fixtures, export: 'onlyOnReplica0' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 3, maxReplicas: 3 }),
     (e: Error) => e instanceof ReplicaError && e.replica >= 1 && /replica [12] could not build its model: Error: this model needs a resource only replica 0 has/.test(e.message),
   );
 });
@@ -52,13 +52,25 @@ test('DataParallel: a replica that hangs is named once the barrier times out', a
   await failsOnStep2(await faulty('hangsInForward', 1000), /replica 1 did not reach the gradient barrier of step 2 within 1000 ms/, 5000);
 });
 
+test("DataParallel: replicaStates() gives up on a hung replica after the group's timeoutMs", async () => {
+  const dp = await DataParallel.create({ model: { module: fixtures, export: 'hangsInStateDict' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2, timeoutMs: 1000 });
+  try {
+    const t0 = performance.now();
+    assert.throws(() => dp.replicaStates(), (e: Error) => e instanceof ReplicaError && e.replica === 1 && /replica 1 did not reach the state barrier within 1000 ms/.test(e.message));
+    const ms = performance.now() - t0;
+    assert.ok(ms < 5000, `the hung replica took ${ms.toFixed(0)} ms to report`);
+  } finally {
+    await dp.close();
+  }
+});
+
 test('DataParallel: close() ends every replica thread at once; a group never closed does not keep the process alive', () => {
   const main = fileURLToPath(new URL('../../../src/node/parallel/index.js', import.meta.url));
   const creation = fileURLToPath(new URL('../../../src/tensor/creation.js', import.meta.url));
   const script = `
     const { DataParallel } = await import(${JSON.stringify(main)});
     const { randn, randint } = await import(${JSON.stringify(creation)});
-    const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 3 });
+    const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 3, maxReplicas: 3 });
     await dp.step(randn([6, 1, 28, 28]), randint(0, 10, [6]));
     const t0 = performance.now();
     if (process.argv.at(-1) === 'close') await dp.close();
