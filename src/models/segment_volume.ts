@@ -15,8 +15,10 @@
 // on fixed blocks (default 64³) whose central cores (default 48³) tile the volume and are kept; each
 // block reads zeros beyond the volume's edge. A block whose core holds no signal (every input 0:
 // the background of a normalised, conformed or skull-stripped volume) is not run and is labelled
-// background (class 0). Blocks differ from one whole-volume pass by the normalisation statistics
-// and by what the margin cuts off, so the result is close to, not equal to, a whole-volume pass.
+// background (class 0). Blocks differ from one whole-volume pass by the normalisation statistics,
+// by what the margin cuts off, and within the model's reach of the volume's edge (a block reads
+// zeros there, where a whole pass pads every layer with zeros); a model without input statistics
+// and a margin ≥ its reach gives the whole pass's result everywhere else.
 //
 // Input conventions, as brainchop's own (niivue-brainchop's brainchop.js): the conformed
 // volume's voxels are scaled to [0, 1] with the volume's min and max ((v − min) / (max − min),

@@ -259,3 +259,24 @@ function smooth(post: Float64Array, prior: Float64Array, lk: Float64Array, idx: 
     post.set(next);
   }
 }
+
+/** How a segmenter's labels are refined on each scan: not at all, or by refineTissue with these options. */
+export type TissueRefinement = { method: 'none' } | ({ method: 'em' } & Omit<TissueEmOptions, 'components'>);
+
+/** Checks a refinement record (e.g. from a config file); returns it typed. */
+export function checkRefinement(r: unknown, where: string): TissueRefinement {
+  const o = r as Record<string, unknown> | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ArgumentError(`${where}: refine ${JSON.stringify(r)} is not an object`);
+  if (o['method'] === 'none') return { method: 'none' };
+  if (o['method'] !== 'em') throw new ArgumentError(`${where}: refine method ${JSON.stringify(o['method'])} is not 'none' or 'em'`);
+  const { method: _m, ...rest } = o;
+  for (const k of Object.keys(rest)) if (!['priorWeight', 'iterations', 'regionThreshold', 'mrf'].includes(k)) throw new ArgumentError(`${where}: refine has an unknown field ${JSON.stringify(k)}`);
+  // the option checks of refineTissue itself, on a two-class problem
+  try {
+    checkOptions(rest as TissueEmOptions, 2);
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ArgumentError(`${where}: ${e.message}`);
+    throw e;
+  }
+  return { method: 'em', ...(rest as Omit<TissueEmOptions, 'components'>) };
+}
