@@ -10,6 +10,7 @@ import { readNifti, type NiftiImage } from '../io/nifti/index.js';
 import { conform, conformedAffine, unconform, type Conformed, type VolumeData } from '../neuro/conform.js';
 import { segmentVolume } from '../models/segment_volume.js';
 import { normaliseIntensity, type IntensityNormalisation } from '../neuro/intensity.js';
+import { refineTissue, type TissueRefinement } from '../neuro/tissue_em.js';
 import { setNumThreads, getNumThreads } from '../kernels/wasm/threads.js';
 import { threadsReady } from '../kernels/registry.js';
 import { saveNifti } from '../node/nifti.js';
@@ -27,13 +28,15 @@ export function defaultModelsDir(): string {
   return join(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mri/brainchop/models');
 }
 
-export const SEGMENT_HELP = `usage: dendrite segment <t1.nii[.gz]> --model M [--models-dir DIR] [--out DIR] [--threads N] [--conform-size N]
+export const SEGMENT_HELP = `usage: dendrite segment <t1.nii[.gz]> --model M [--models-dir DIR] [--refine em|none] [--out DIR] [--threads N] [--conform-size N]
 
 Segments a T1-weighted MRI volume with a 3-D network (brainchop's MeshNets imported from TF.js,
 or a segmenter dendrite trained and saved, scaled as its config.json says).
 The T1 is conformed as FastSurfer does (resliced to 1 mm isotropic 256³ in LIA orientation,
-intensities scaled to uint8; skipped when it is already conformed), segmented in tiles with
-bounded memory, and the labels are mapped back onto the input's grid (nearest neighbour).
+intensities scaled to uint8; skipped when it is already conformed), segmented with bounded
+memory (in tiles; a model with GroupNorm, such as dendrite's 3-D U-Net, in 64³ blocks as it was
+trained on patches), optionally refined on this scan's intensities (--refine em), and the labels
+are mapped back onto the input's grid (nearest neighbour).
 
 Writes <out>/<time>/labels.nii.gz (uint8 labels, the input's shape and affine), report.html
 (T1 slices with the labels overlaid, legend, per-label volumes, timings, settings) and
@@ -47,6 +50,11 @@ options:
                      config.json and model.safetensors)
   --models-dir DIR   where names are looked up (default $DENDRITE_DATA/mri/brainchop/models,
                      DENDRITE_DATA defaulting to ../shared/data)
+  --refine em|none   em: fit one Gaussian mixture of intensity per class on this scan by EM,
+                     with the network's probabilities as spatial priors (tempered, α 0.25),
+                     and relabel each voxel by its posterior (SPM / FSL FAST style; voxels with
+                     intensity 0 keep the network's label). Default: what the model's
+                     config.json says ("refine"), else none
   --out DIR          where <time>/ goes (default ./reports)
   --threads N        kernel threads (default: DENDRITE_NUM_THREADS or the cores, at most 8)
   --conform-size N   conformed grid size in voxels per axis (default 256; 1 mm voxels, so a
@@ -146,7 +154,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     args: argv, allowPositionals: true,
     options: {
       model: { type: 'string' }, 'models-dir': { type: 'string' }, out: { type: 'string' },
-      threads: { type: 'string' }, 'conform-size': { type: 'string' },
+      threads: { type: 'string' }, 'conform-size': { type: 'string' }, refine: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new ArgumentError(`${op}: expected one T1 file, got ${positionals.length} (${positionals.join(' ') || 'none'}); see dendrite segment --help`);
@@ -155,6 +163,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
   const threads = numberOption(op, 'threads', values.threads, null, { integer: true, min: 1, max: 256 });
   const size = numberOption(op, 'conform-size', values['conform-size'], 256, { integer: true, min: 16, max: 512 });
   const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  if (values.refine !== undefined && values.refine !== 'em' && values.refine !== 'none') throw new ArgumentError(`${op}: --refine must be em or none, got '${values.refine}'`);
   const outRoot = values.out ?? 'reports';
   const timings: [string, number][] = [];
   let t = performance.now();
@@ -168,12 +177,13 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
 
   if (threads !== null) setNumThreads(threads);
   const seg = loadSegmenter(values.model, modelsDir);
+  const refine: TissueRefinement = values.refine === 'none' ? { method: 'none' } : values.refine === 'em' ? (seg.refine.method === 'em' ? seg.refine : { method: 'em' }) : seg.refine;
   lap('load model');
   const { img, shape, data } = readT1(path);
   lap('read T1');
   const dir = makeRunDir(op, outRoot);
   // the run is watchable from here: status running, one line per finished stage, done or failed
-  const run = new RunLog(dir, op, { input: path, model: values.model, conformSize: size, threads }, values.model);
+  const run = new RunLog(dir, op, { input: path, model: values.model, conformSize: size, threads, refine: refine.method }, values.model);
   let logged = 0;
   const stage = () => {
     for (; logged < timings.length; logged++) run.metric({ step: logged + 1, split: 'stage', stage: timings[logged]![0], seconds: timings[logged]![1] });
@@ -195,9 +205,23 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     // a percentile-normalised volume is exactly [0, 1] with both ends reached, so segmentVolume's own
     // min-max scaling leaves it as it is
     const input = seg.normalisation.method === 'minmax' ? conf.data : normaliseIntensity(conf.data, seg.normalisation);
-    const r = segmentVolume(seg.model, { data: input, shape: conf.shape });
+    const nVox = conf.shape[0] * conf.shape[1] * conf.shape[2];
+    // probabilities and the EM's work arrays take ~ classes × voxels × 12 bytes
+    if (refine.method === 'em' && classes * nVox > 2 ** 28) throw new ArgumentError(`${op}: --refine em over ${classes} classes × ${nVox} voxels needs more than 3 GiB; use --refine none or a smaller --conform-size`);
+    const r = segmentVolume(seg.model, { data: input, shape: conf.shape }, refine.method === 'em' ? { probabilities: true } : {});
     lap('segment');
-    const labels = skip ? r.labels : unconform({ shape: conf.shape, data: r.labels, affine: conf.affine }, { shape, affine: img.affine }).data;
+    let confLabels = r.labels;
+    let refined: ReturnType<typeof refineTissue> | null = null;
+    if (refine.method === 'em') {
+      const { method: _m, ...emOpts } = refine;
+      refined = refineTissue(input, r.probabilities!, conf.shape, emOpts);
+      confLabels = refined.labels;
+      let changed = 0;
+      for (let i = 0; i < nVox; i++) if (confLabels[i] !== r.labels[i]) changed++;
+      log(`refined by EM over ${refined.regionVoxels} voxels: ${changed} labels changed`);
+      lap('refine (EM)');
+    }
+    const labels = skip ? confLabels : unconform({ shape: conf.shape, data: confLabels, affine: conf.affine }, { shape, affine: img.affine }).data;
     if (!skip) lap('labels to input space');
 
     const h = img.header;
@@ -218,13 +242,14 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
       ['input', path], ['input grid', `${shape.join('×')} ${img.dtype}, voxel ${voxMm3.toPrecision(4)} mm³, affine from ${img.affineSource}`],
       ['conform', skip ? 'skipped (already 1 mm LIA uint8 on the conformed grid)' : `FastSurfer-style to ${size}³ 1 mm LIA uint8 (trilinear; intensity ${conf.srcMin.toPrecision(4)} + x / ${conf.scale.toPrecision(4)})`],
       ['model', `${seg.dir} (${seg.format}, ${classes} classes, ${seg.model.parameters().reduce((s, p) => s + p.numel, 0)} parameters)`],
-      ['inference', `${normalisationText(seg.normalisation)}, tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed), ${getNumThreads()} threads`],
+      ['inference', `${normalisationText(seg.normalisation)}, ${r.mode === 'blocks' ? `${r.blocks!.block}³ blocks keeping their central ${r.blocks!.core}³ (${r.blocks!.run} run, ${r.blocks!.skipped} without signal skipped)` : `tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed)`}, ${getNumThreads()} threads`],
+      ['refinement', refined ? `EM on this scan's intensities, prior^${refine.method === 'em' ? (refine.priorWeight ?? 0.25) : ''} × likelihood over ${refined.regionVoxels} voxels; fitted (mean ± sd) ${refined.classes.map((c, k) => `${names[k]}: ${c.map((g) => `${g.mean.toPrecision(3)} ± ${g.std.toPrecision(2)}`).join(', ') || '—'}`).join('; ')}` : 'none'],
       ['labels to input', skip ? 'none (same grid)' : 'nearest neighbour; 0 outside the conformed field of view'],
     ];
     const report = {
       title: `dendrite segment: ${path}`,
       settings, timings,
-      slices: slices(conf.data as Uint8Array, r.labels, size, colors),
+      slices: slices(conf.data as Uint8Array, confLabels, size, colors),
       classes: rows,
       notes: [`Slices are drawn from the conformed ${size}³ grid the model saw (axial and coronal with the patient's right on the left, sagittal with anterior on the left); labels.nii.gz is on the input's grid.`],
     };
@@ -232,7 +257,8 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     lap('report');
     writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({
       // absolute, so that readers (dendrite serve) do not depend on the folder this ran in
-      input: resolve(path), shape, affine: img.affine, conformed: !skip, conformSize: size, model: resolve(seg.dir), format: seg.format,
+      input: resolve(path), shape, affine: img.affine, conformed: !skip, conformSize: size, model: resolve(seg.dir), format: seg.format, refine,
+      ...(refined ? { refinedClasses: refined.classes } : {}),
       classes: rows.map(({ label, name, voxels, mm3 }) => ({ label, name, voxels, mm3 })),
       timings: Object.fromEntries(timings), settings: Object.fromEntries(settings),
     }, null, 2)}\n`);

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { ArgumentError, FormatError } from '../errors.js';
 import type { VolumeModel } from '../models/segment_volume.js';
 import type { IntensityNormalisation } from '../neuro/intensity.js';
+import type { TissueRefinement } from '../neuro/tissue_em.js';
 import { readTfjsLayersModel } from '../node/tfjs.js';
 import { loadSegmenter as loadSavedSegmenter } from '../node/segmenter_io.js';
 
@@ -18,6 +19,8 @@ export interface Segmenter {
   format: string;
   /** How the conformed T1 is scaled before the model sees it (brainchop's models: min-max). */
   normalisation: IntensityNormalisation;
+  /** The refinement its config asks for (brainchop's models and older configs: none). */
+  refine: TissueRefinement;
   /** One name and RGB colour per class when the folder ships them (brainchop's colormap*.json). */
   classNames?: string[];
   colors?: [number, number, number][];
@@ -62,7 +65,7 @@ export const SEGMENTER_FORMATS: SegmenterFormat[] = [
     detect: (dir) => isFile(join(dir, 'config.json')) && (readJson(join(dir, 'config.json')) as { format?: unknown }).format === 'dendrite-segmenter',
     load: (dir) => {
       const { model, config } = loadSavedSegmenter(dir);
-      return { model, dir, format: 'dendrite-segmenter', normalisation: config.normalisation, classNames: [...config.classes] };
+      return { model, dir, format: 'dendrite-segmenter', normalisation: config.normalisation, refine: config.refine ?? { method: 'none' }, classNames: [...config.classes] };
     },
   },
   {
@@ -70,7 +73,7 @@ export const SEGMENTER_FORMATS: SegmenterFormat[] = [
     detect: (dir) => isFile(join(dir, 'model.json')),
     load: (dir) => {
       const model = readTfjsLayersModel(dir);
-      return { model, dir, format: 'tfjs-layers', normalisation: { method: 'minmax' }, ...readColormap(dir, model.outChannels) };
+      return { model, dir, format: 'tfjs-layers', normalisation: { method: 'minmax' }, refine: { method: 'none' }, ...readColormap(dir, model.outChannels) };
     },
   },
 ];

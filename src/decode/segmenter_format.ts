@@ -1,5 +1,5 @@
 // dendrite's format for a trained volumetric segmenter: a folder with config.json
-//   { format: 'dendrite-segmenter', version: 1, arch, inChannels, hyper, classes, normalisation, trainedOn? }
+//   { format: 'dendrite-segmenter', version: 1, arch, inChannels, hyper, classes, normalisation, trainedOn?, refine? }
 // and model.safetensors (the state dict). These functions turn the two files' contents into a
 // model segmentVolume accepts and back; node/segmenter_io reads and writes the folder.
 
@@ -8,6 +8,7 @@ import { serializeStateDict, deserializeStateDict } from '../io/state_dict.js';
 import { segmenterModels, type SegmenterHyper } from '../models/registry.js';
 import type { VolumeModel } from '../models/segment_volume.js';
 import { checkNormalisation, type IntensityNormalisation } from '../neuro/intensity.js';
+import { checkRefinement, type TissueRefinement } from '../neuro/tissue_em.js';
 
 export const SEGMENTER_FORMAT = 'dendrite-segmenter';
 
@@ -26,6 +27,11 @@ export interface SegmenterMeta {
   normalisation: SegmenterNormalisation;
   /** What the model was trained on (free text, per source). */
   trainedOn?: string[];
+  /**
+   * Refinement of the labels on each scan (neuro/tissue_em): EM on the scan's intensities with the
+   * network's probabilities as priors. Absent means 'none', so older files segment as they did.
+   */
+  refine?: TissueRefinement;
 }
 
 export interface SegmenterConfig extends SegmenterMeta {
@@ -41,7 +47,7 @@ export interface LoadedSegmenter {
 
 /** config.json and model.safetensors bytes of `model`, described by `meta`. */
 export function encodeSegmenter(model: VolumeModel, meta: SegmenterMeta): { config: SegmenterConfig; weights: Uint8Array } {
-  const config: SegmenterConfig = { format: SEGMENTER_FORMAT, version: 1, arch: meta.arch, inChannels: model.inChannels, hyper: meta.hyper, classes: meta.classes, normalisation: meta.normalisation, ...(meta.trainedOn ? { trainedOn: meta.trainedOn } : {}) };
+  const config: SegmenterConfig = { format: SEGMENTER_FORMAT, version: 1, arch: meta.arch, inChannels: model.inChannels, hyper: meta.hyper, classes: meta.classes, normalisation: meta.normalisation, ...(meta.trainedOn ? { trainedOn: meta.trainedOn } : {}), ...(meta.refine ? { refine: meta.refine } : {}) };
   // the config must rebuild this model: checked now, not when someone loads it
   const { shapes } = checkSegmenterConfig(config, '<save>');
   const own = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, [...t.shape]]));
@@ -88,6 +94,13 @@ export function checkSegmenterConfig(json: unknown, source: string): { config: S
     if (e instanceof ArgumentError) fail(source, e.message);
     throw e;
   }
+  let refine: TissueRefinement | undefined;
+  try {
+    if (c['refine'] !== undefined) refine = checkRefinement(c['refine'], 'config.json');
+  } catch (e) {
+    if (e instanceof ArgumentError) fail(source, e.message);
+    throw e;
+  }
   const hyper = c['hyper'];
   if (typeof hyper !== 'object' || hyper === null || Array.isArray(hyper)) fail(source, `hyper ${JSON.stringify(hyper)} is not an object`);
   let shapes: Record<string, number[]>;
@@ -96,7 +109,7 @@ export function checkSegmenterConfig(json: unknown, source: string): { config: S
   } catch (e) {
     fail(source, `hyper-parameters ${JSON.stringify(hyper)} do not describe a ${String(arch)}: ${(e as Error).message}`);
   }
-  return { config: { ...(c as unknown as SegmenterConfig), normalisation }, shapes };
+  return { config: { ...(c as unknown as SegmenterConfig), normalisation, ...(refine ? { refine } : {}) }, shapes };
 }
 
 /**

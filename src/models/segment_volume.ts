@@ -9,6 +9,17 @@
 // nothing. The split is the one computing the fewest voxels whose widest activation pair fits
 // the memory budget (one tile, when the volume fits).
 //
+// Blocks (inferBlocks): a model whose normalisation takes statistics over its input (GroupNorm,
+// LayerNorm: the 3-D U-Net) sees a whole volume, mostly background, unlike the patches it was
+// trained on, and its whole-volume activations do not fit the wasm heap at 256³. Such a model runs
+// on fixed blocks (default 64³) whose central cores (default 48³) tile the volume and are kept; each
+// block reads zeros beyond the volume's edge. A block whose core holds no signal (every input 0:
+// the background of a normalised, conformed or skull-stripped volume) is not run and is labelled
+// background (class 0). Blocks differ from one whole-volume pass by the normalisation statistics,
+// by what the margin cuts off, and within the model's reach of the volume's edge (a block reads
+// zeros there, where a whole pass pads every layer with zeros); a model without input statistics
+// and a margin ≥ its reach gives the whole pass's result everywhere else.
+//
 // Input conventions, as brainchop's own (niivue-brainchop's brainchop.js): the conformed
 // volume's voxels are scaled to [0, 1] with the volume's min and max ((v − min) / (max − min),
 // in float32), and the model sees the NIfTI voxel axes (i, j, k) as (D, H, W) — brainchop reads
@@ -18,8 +29,9 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { tensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { tidy, type Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
+import { GroupNorm, LayerNorm } from '../nn/normalization.js';
 
 /** A model segmentVolume can tile: its channel counts and its reach along (D, H, W). */
 export interface VolumeModel extends Module {
@@ -162,6 +174,110 @@ export function inferTiled(model: VolumeModel, x: Float32Array, dims: readonly [
   return { labels, ...(logits ? { logits } : {}), splits, voxelsComputed: computed };
 }
 
+export interface BlockOptions {
+  /** Block side in voxels (default 64; a U-Net needs a multiple of 2^(levels−1)). */
+  block?: number;
+  /** Side of the central core kept from each block (default 48; block − core even, ≥ 0). */
+  core?: number;
+  /** Also return softmax probabilities (classes, D, H, W); skipped blocks get background 1. */
+  probabilities?: boolean;
+}
+
+export interface BlockResult {
+  labels: Uint8Array;
+  probabilities?: Float32Array;
+  /** Blocks run, and blocks skipped for having no signal in their core. */
+  blocks: number;
+  skipped: number;
+}
+
+/** Whether `model` normalises with statistics of its own input (then blocks, not tiles, match training). */
+export function usesInputStatistics(model: Module): boolean {
+  for (const m of model.modules()) if (m instanceof GroupNorm || m instanceof LayerNorm) return true;
+  return false;
+}
+
+/**
+ * Runs a one-channel `model` over x (D, H, W) C-order in blocks (see the file's header); returns
+ * argmax labels (first on ties) and, if asked, softmax probabilities. Memory: one block's
+ * activations at a time.
+ */
+export function inferBlocks(model: VolumeModel, x: Float32Array, dims: readonly [number, number, number], opts: BlockOptions = {}): BlockResult {
+  const [D, H, W] = dims;
+  const T = opts.block ?? 64, C = opts.core ?? 48;
+  if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new ShapeError(`inferBlocks: volume dims ${dims.join('x')} must be three positive integers`);
+  if (model.inChannels !== 1) throw new ShapeError(`inferBlocks: the model takes ${model.inChannels} channels; blocks are cut from a one-channel volume`);
+  if (x.length !== D * H * W) throw new ShapeError(`inferBlocks: ${x.length} voxels given for ${D}x${H}x${W}`);
+  if (!Number.isInteger(T) || T < 1 || T > 512) throw new ArgumentError(`inferBlocks: block ${T} must be an integer in [1, 512]`);
+  if (!Number.isInteger(C) || C < 1 || C > T || (T - C) % 2 !== 0) throw new ArgumentError(`inferBlocks: core ${C} must be an integer in [1, block ${T}] with block − core even`);
+  const K = model.outChannels;
+  if (K > 256) throw new ArgumentError(`inferBlocks: ${K} classes do not fit uint8 labels`);
+  const M = (T - C) / 2, N = D * H * W, TV = T * T * T;
+  const labels = new Uint8Array(N);
+  const probs = opts.probabilities ? new Float32Array(K * N) : undefined;
+  if (probs) probs.fill(1, 0, N);
+  const block = new Float32Array(TV);
+  let blocks = 0, skipped = 0;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    for (let d0 = 0; d0 < D; d0 += C) for (let h0 = 0; h0 < H; h0 += C) for (let w0 = 0; w0 < W; w0 += C) {
+      const d1 = Math.min(D, d0 + C), h1 = Math.min(H, h0 + C), w1 = Math.min(W, w0 + C);
+      let signal = false;
+      for (let d = d0; d < d1 && !signal; d++) for (let h = h0; h < h1 && !signal; h++) {
+        const o = (d * H + h) * W;
+        for (let w = w0; w < w1; w++) if (x[o + w] !== 0) { signal = true; break; }
+      }
+      if (!signal) {
+        skipped++;
+        continue;
+      }
+      blocks++;
+      block.fill(0);
+      // the block's rows that lie inside the volume, copied whole
+      const wa = Math.max(0, w0 - M), wb = Math.min(W, w0 - M + T);
+      for (let a = 0; a < T; a++) {
+        const d = d0 - M + a;
+        if (d < 0 || d >= D) continue;
+        for (let b = 0; b < T; b++) {
+          const h = h0 - M + b;
+          if (h < 0 || h >= H) continue;
+          const src = (d * H + h) * W;
+          block.set(x.subarray(src + wa, src + wb), (a * T + b) * T + (wa - (w0 - M)));
+        }
+      }
+      // tidy: the transposed convolutions' intermediates would otherwise wait for the garbage collector
+      const out = tidy(() => noGrad(() => {
+        const y = model.call(tensor(block, { shape: [1, 1, T, T, T] })) as Tensor;
+        if (y.ndim !== 5 || y.shape[1] !== K || y.shape[2] !== T || y.shape[3] !== T || y.shape[4] !== T) throw new ShapeError(`inferBlocks: the model maps a [1, 1, ${T}, ${T}, ${T}] block to [${y.shape.join(', ')}]; block inference needs a model that keeps the spatial size`);
+        return y.dataSync().slice() as Float32Array;
+      }));
+      const e = new Float64Array(K);
+      for (let d = d0; d < d1; d++) for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) {
+        const t = ((d - d0 + M) * T + (h - h0 + M)) * T + (w - w0 + M);
+        const o = (d * H + h) * W + w;
+        let best = 0, bv = out[t]!;
+        for (let k = 1; k < K; k++) {
+          const v = out[k * TV + t]!;
+          if (v > bv) {
+            bv = v;
+            best = k;
+          }
+        }
+        labels[o] = best;
+        if (probs) {
+          let s = 0;
+          for (let k = 0; k < K; k++) s += (e[k] = Math.exp(out[k * TV + t]! - bv));
+          for (let k = 0; k < K; k++) probs[k * N + o] = e[k]! / s;
+        }
+      }
+    }
+  } finally {
+    if (wasTraining) model.train();
+  }
+  return { labels, ...(probs ? { probabilities: probs } : {}), blocks, skipped };
+}
+
 /** A scalar volume as NIfTI stores it: voxel (i, j, k) at i + nx·(j + ny·k), shape [nx, ny, nz]. */
 export interface ScalarVolume {
   data: ArrayLike<number>;
@@ -184,9 +300,24 @@ export function minMaxNormalize(data: ArrayLike<number>): { values: Float32Array
   return { values, min, max };
 }
 
+export interface SegmentOptions extends Omit<TiledOptions, 'logits'> {
+  /**
+   * Block inference (inferBlocks) with these settings, or tiles (false). Default: blocks of 64³
+   * with 48³ cores for a model with input statistics (usesInputStatistics), tiles otherwise.
+   */
+  blocks?: Omit<BlockOptions, 'probabilities'> | false;
+  /** Also return softmax probabilities, (classes, nx, ny, nz) with i fastest. */
+  probabilities?: boolean;
+}
+
 export interface SegmentResult extends Omit<TiledResult, 'labels' | 'logits'> {
   /** Labels in the input's voxel order (i fastest), shape [nx, ny, nz]. */
   labels: Uint8Array;
+  /** Softmax probabilities when asked: class k at k·n + i + nx·(j + ny·k). */
+  probabilities?: Float32Array;
+  /** How it ran: tiles (splits, voxelsComputed) or blocks (block, core, blocks run and skipped). */
+  mode: 'tiles' | 'blocks';
+  blocks?: { block: number; core: number; run: number; skipped: number };
   shape: [number, number, number];
   classes: number;
   /** The intensity range the volume was scaled from. */
@@ -196,10 +327,11 @@ export interface SegmentResult extends Omit<TiledResult, 'labels' | 'logits'> {
 
 /**
  * Segments a conformed volume (e.g. 256³ uint8, NIfTI voxel order) with a brainchop-style model:
- * min-max scaling to [0, 1], the model on the (i, j, k) axes in tiles, argmax labels written
- * back in the input's voxel order.
+ * min-max scaling to [0, 1], the model on the (i, j, k) axes in tiles (or blocks, for a model with
+ * input statistics), argmax labels (and probabilities, if asked) written back in the input's voxel
+ * order.
  */
-export function segmentVolume(model: VolumeModel, volume: ScalarVolume, opts: Omit<TiledOptions, 'logits'> = {}): SegmentResult {
+export function segmentVolume(model: VolumeModel, volume: ScalarVolume, opts: SegmentOptions = {}): SegmentResult {
   const [nx, ny, nz] = volume.shape;
   if (volume.shape.length !== 3 || [nx, ny, nz].some((d) => !Number.isInteger(d) || d < 1)) throw new ShapeError(`segmentVolume: shape ${JSON.stringify(volume.shape)} is not three positive dims`);
   if (volume.data.length !== nx * ny * nz) throw new ShapeError(`segmentVolume: ${volume.data.length} voxels for shape ${nx}x${ny}x${nz}`);
@@ -208,8 +340,45 @@ export function segmentVolume(model: VolumeModel, volume: ScalarVolume, opts: Om
   // (i, j, k) C-order: k fastest
   const x = new Float32Array(values.length);
   for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) x[(i * ny + j) * nz + k] = values[i + nx * (j + ny * k)]!;
-  const r = inferTiled(model, x, [nx, ny, nz], opts);
-  const labels = new Uint8Array(r.labels.length);
+  const n = nx * ny * nz, K = model.outChannels;
+  const blockOpts = opts.blocks ?? (usesInputStatistics(model) ? {} : false);
+  let r: { labels: Uint8Array; logits?: Float32Array; probabilities?: Float32Array; splits: [number, number, number]; voxelsComputed: number };
+  let blockInfo: SegmentResult['blocks'];
+  if (blockOpts === false) {
+    const { blocks: _b, probabilities: _p, ...tiled } = opts;
+    r = inferTiled(model, x, [nx, ny, nz], { ...tiled, ...(opts.probabilities ? { logits: true } : {}) });
+    if (r.logits) r.probabilities = softmaxClasses(r.logits, K, n);
+  } else {
+    const b = inferBlocks(model, x, [nx, ny, nz], { ...blockOpts, ...(opts.probabilities ? { probabilities: true } : {}) });
+    const block = blockOpts.block ?? 64, core = blockOpts.core ?? 48;
+    blockInfo = { block, core, run: b.blocks, skipped: b.skipped };
+    r = { labels: b.labels, ...(b.probabilities ? { probabilities: b.probabilities } : {}), splits: [Math.ceil(nx / core), Math.ceil(ny / core), Math.ceil(nz / core)], voxelsComputed: b.blocks * block ** 3 };
+  }
+  const labels = new Uint8Array(n);
   for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) labels[i + nx * (j + ny * k)] = r.labels[(i * ny + j) * nz + k]!;
-  return { labels, shape: [nx, ny, nz], classes: model.outChannels, min, max, splits: r.splits, voxelsComputed: r.voxelsComputed };
+  let probabilities: Float32Array | undefined;
+  if (r.probabilities) {
+    probabilities = new Float32Array(K * n);
+    for (let c = 0; c < K; c++) {
+      const src = r.probabilities.subarray(c * n, (c + 1) * n), dst = probabilities.subarray(c * n, (c + 1) * n);
+      for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) dst[i + nx * (j + ny * k)] = src[(i * ny + j) * nz + k]!;
+    }
+  }
+  return {
+    labels, ...(probabilities ? { probabilities } : {}), shape: [nx, ny, nz], classes: K, min, max, splits: r.splits, voxelsComputed: r.voxelsComputed,
+    mode: blockInfo ? 'blocks' : 'tiles', ...(blockInfo ? { blocks: blockInfo } : {}),
+  };
+}
+
+/** Softmax over the class axis of logits (K, n). */
+function softmaxClasses(logits: Float32Array, K: number, n: number): Float32Array {
+  const p = new Float32Array(K * n);
+  for (let o = 0; o < n; o++) {
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) m = Math.max(m, logits[k * n + o]!);
+    let s = 0;
+    for (let k = 0; k < K; k++) s += (p[k * n + o] = Math.exp(logits[k * n + o]! - m));
+    for (let k = 0; k < K; k++) p[k * n + o] = p[k * n + o]! / s;
+  }
+  return p;
 }

@@ -15,6 +15,8 @@ import { readNifti } from '../../src/io/nifti/index.js';
 import { conform, matmul4, unconform } from '../../src/neuro/conform.js';
 import { segmentVolume } from '../../src/models/segment_volume.js';
 import { normaliseIntensity } from '../../src/neuro/intensity.js';
+import { refineTissue } from '../../src/neuro/tissue_em.js';
+import { manualSeed } from '../../src/tensor/random.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { readTfjsLayersModel } from '../../src/node/tfjs.js';
 import { saveNifti } from '../../src/node/nifti.js';
@@ -139,6 +141,47 @@ test("segment: a saved segmenter's percentile normalisation is applied before th
     assert.deepEqual(a, want);
     assert.deepEqual(b, segmentVolume(net as unknown as VolumeModel, { data: c.lia, shape: [N, N, N] }).labels);
     assert.notDeepEqual(a, b);
+  } finally {
+    rmSync(tmp, { recursive: true });
+  }
+});
+
+test('segment: a saved U-Net runs in blocks; --refine em (or the config\'s refine) relabels by EM on the scan', async (t) => {
+  if (skipMissing(t, t1Path)) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'segment-'));
+  try {
+    const c = crops(tmp);
+    manualSeed(11);
+    const hyper = { baseChannels: 4, levels: 2 };
+    const net = segmenterModels.get('unet3d')!.make(1, 4, hyper);
+    net.eval();
+    const pct = { method: 'percentile' as const, low: 0.5, high: 99 };
+    const meta = { arch: 'unet3d', hyper, classes: ['background', 'csf', 'gm', 'wm'], normalisation: pct };
+    saveSegmenter(join(tmp, 'plain'), net, meta);
+    saveSegmenter(join(tmp, 'em'), net, { ...meta, refine: { method: 'em', priorWeight: 0.5 } });
+    const run = async (m: string, ...more: string[]) => segmentCommand([c.liaFile, '--model', join(tmp, m), '--out', join(tmp, 'out'), '--conform-size', String(N), ...more], () => {});
+    const input = normaliseIntensity(c.lia, pct);
+    const direct = segmentVolume(net, { data: input, shape: [N, N, N] }, { probabilities: true });
+    assert.equal(direct.mode, 'blocks');
+    const plain = await run('plain');
+    assert.deepEqual(plain.labels, direct.labels);
+    const settings = JSON.parse(readFileSync(join(plain.dir, 'results.json'), 'utf8')).settings as Record<string, string>;
+    assert.match(settings['inference']!, /64³ blocks keeping their central 48³/);
+    assert.equal(settings['refinement'], 'none');
+    const em = await run('plain', '--refine', 'em');
+    assert.deepEqual(em.labels, refineTissue(input, direct.probabilities!, [N, N, N]).labels);
+    assert.notDeepEqual(em.labels, plain.labels);
+    // the config's refine (α 0.5) applies without the flag, and --refine none turns it off
+    const cfg = await run('em');
+    assert.deepEqual(cfg.labels, refineTissue(input, direct.probabilities!, [N, N, N], { priorWeight: 0.5 }).labels);
+    assert.match(JSON.parse(readFileSync(join(cfg.dir, 'results.json'), 'utf8')).settings['refinement'], /EM on this scan's intensities, prior\^0.5/);
+    assert.deepEqual((await run('em', '--refine', 'none')).labels, plain.labels);
+    await assert.rejects(run('plain', '--refine', 'fast'), (e: Error) => e instanceof ArgumentError && /--refine must be em or none, got 'fast'/.test(e.message));
+    // a config with a bad refine record is a FormatError naming the field
+    const bad = JSON.parse(readFileSync(join(tmp, 'em', 'config.json'), 'utf8'));
+    bad.refine = { method: 'em', priorWeight: 3 };
+    writeFileSync(join(tmp, 'em', 'config.json'), JSON.stringify(bad));
+    await assert.rejects(run('em'), (e: Error) => e instanceof FormatError && /priorWeight/.test(e.message));
   } finally {
     rmSync(tmp, { recursive: true });
   }
