@@ -59,7 +59,7 @@ export { encodeDecoder, decodeDecoder, type SavedDecoderConfig } from './decode/
 export * as insight from './insight/index.js';
 export * as stream from './stream/index.js';
 export { loadTfjsLayersModel, TfjsLayersModel, type TfjsStep, type TfjsWeightSpec } from './io/tfjs/index.js';
-export { segmentVolume, inferTiled, minMaxNormalize, type VolumeModel, type ScalarVolume, type SegmentResult, type TiledOptions, type TiledResult } from './models/segment_volume.js';
+export { segmentVolume, inferTiled, inferBlocks, usesInputStatistics, minMaxNormalize, type VolumeModel, type ScalarVolume, type SegmentResult, type SegmentOptions, type TiledOptions, type TiledResult, type BlockOptions, type BlockResult } from './models/segment_volume.js';
 export { readNpy, readNpz, openNpz, type NpyArray, type NpzFile } from './io/npz/index.js';
 export { openZip, type ZipArchive, type ZipEntry } from './io/zip/index.js';
 export { writeNifti, type NiftiWriteImage, type NiftiWriteOptions } from './io/nifti/index.js';
@@ -69,5 +69,6 @@ export { segmenterModels, type SegmenterSpec, type SegmenterHyper } from './mode
 export { encodeSegmenter, decodeSegmenter, checkSegmenterConfig, SEGMENTER_FORMAT, type SegmenterMeta, type SegmenterConfig, type LoadedSegmenter } from './decode/segmenter_format.js';
 export { trainSegmenter, imageSource, synthSource, flipPermute, segmentationLoss, type PatchSource, type SegTrainOptions, type SegHistoryRow } from './decode/seg_train.js';
 export { asegTissue, asegToTissue, templateTissue, TISSUE_CLASSES } from './neuro/tissue.js';
+export { refineTissue, checkRefinement, type TissueEmOptions, type TissueEmResult, type TissueRefinement, type GaussianComponent } from './neuro/tissue_em.js';
 export { synthesizeImage, gaussianBlur, applyBias } from './neuro/synth_t1.js';
 export { normaliseIntensity, headPercentiles, checkNormalisation, PERCENTILE_NORMALISATION, type IntensityNormalisation } from './neuro/intensity.js';
