@@ -243,7 +243,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
       ['conform', skip ? 'skipped (already 1 mm LIA uint8 on the conformed grid)' : `FastSurfer-style to ${size}³ 1 mm LIA uint8 (trilinear; intensity ${conf.srcMin.toPrecision(4)} + x / ${conf.scale.toPrecision(4)})`],
       ['model', `${seg.dir} (${seg.format}, ${classes} classes, ${seg.model.parameters().reduce((s, p) => s + p.numel, 0)} parameters)`],
       ['inference', `${normalisationText(seg.normalisation)}, ${r.mode === 'blocks' ? `${r.blocks!.block}³ blocks keeping their central ${r.blocks!.core}³ (${r.blocks!.run} run, ${r.blocks!.skipped} without signal skipped)` : `tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed)`}, ${getNumThreads()} threads`],
-      ['refinement', refined ? `EM on this scan's intensities, prior^${refine.method === 'em' ? (refine.priorWeight ?? 0.25) : ''} × likelihood over ${refined.regionVoxels} voxels; fitted (mean ± sd) ${refined.classes.map((c, k) => `${names[k]}: ${c.map((g) => `${g.mean.toPrecision(3)} ± ${g.std.toPrecision(2)}`).join(', ') || '—'}`).join('; ')}` : 'none'],
+      ['refinement', refined ? `EM on this scan's intensities, prior^${refined.priorWeight.toPrecision(2)}${refine.method === 'em' && refine.priorWeight === 'auto' ? ' (chosen by marginal likelihood)' : ''} × likelihood over ${refined.regionVoxels} voxels; fitted (mean ± sd) ${refined.classes.map((c, k) => `${names[k]}: ${c.map((g) => `${g.mean.toPrecision(3)} ± ${g.std.toPrecision(2)}`).join(', ') || '—'}`).join('; ')}` : 'none'],
       ['labels to input', skip ? 'none (same grid)' : 'nearest neighbour; 0 outside the conformed field of view'],
     ];
     const report = {
