@@ -51,7 +51,8 @@ options:
   --models-dir DIR   where names are looked up (default $DENDRITE_DATA/mri/brainchop/models,
                      DENDRITE_DATA defaulting to ../shared/data)
   --refine em|none   em: fit one Gaussian mixture of intensity per class on this scan by EM,
-                     with the network's probabilities as spatial priors (tempered, α chosen per scan),
+                     with the network's probabilities as spatial priors (prior^α, α 1 unless
+                     the config sets it or 'auto'),
                      and relabel each voxel by its posterior (SPM / FSL FAST style; voxels with
                      intensity 0 keep the network's label). Default: what the model's
                      config.json says ("refine"), else none

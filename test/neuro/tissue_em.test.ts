@@ -169,8 +169,9 @@ test("priorWeight: 'auto' or a number in [0, 1], in options and in a refine reco
   }
   assert.deepEqual(checkRefinement({ method: 'em', priorWeight: 'auto' }, 'config.json'), { method: 'em', priorWeight: 'auto' });
   assert.equal(refineTissue(image, p, [S, S, S], { priorWeight: 0.5 }).priorWeight, 0.5);
-  // the default chooses α (no fixed value picked by anyone's test labels)
-  assert.ok(refineTissue(image, p, [S, S, S]).alphaSearch.length >= 8);
+  // the default is α 1, no search
+  assert.equal(refineTissue(image, p, [S, S, S]).priorWeight, 1);
+  assert.deepEqual(refineTissue(image, p, [S, S, S]).alphaSearch, []);
   assert.deepEqual(refineTissue(image, p, [S, S, S], { priorWeight: 0.5 }).alphaSearch, []);
   // no region: nothing to choose α from
   assert.ok(Number.isNaN(refineTissue(new Float32Array(n), p, [S, S, S], { priorWeight: 'auto' }).priorWeight));
