@@ -13,7 +13,7 @@
 //            Σ_voxels log Σ_k π_k(α) p(x | class k), π_k ∝ prior_k^α normalised per voxel; no
 //            labels are involved, only how well the tempered network explains this scan. The
 //            default is what 'auto' chose on every real scan measured (two subjects, two U-Nets:
-//            bench/README); 'auto' costs a search (~80 s more on a 256³ head on 2 cores).
+//            bench/README); 'auto' costs a search (1–2 min more per scan on 2 cores).
 //            A network trained on synthetic contrasts places boundaries (GM against sulcal CSF,
 //            GM against WM) by a contrast that is not this scan's; a tempered prior lets the
 //            scan's own intensities move them while the prior keeps classes of like intensity
