@@ -17,9 +17,11 @@
 // each (about 30 minutes in all on 2 cores); --quick is a 2-minute smoke run.
 //   node dist/bench/imaging_segment.js [--arch meshnet|unet3d|both] [--minutes M] [--channels C]
 //     [--patch P] [--lr LR] [--seed N] [--out DIR] [--data DIR] [--model SAVED_DIR ...]
-//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--quick]
+//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--quick]
 // --model DIR (repeatable) evaluates saved segmenters without training. Each model gets a row of
-// its own labels and one refined by EM on the scan's intensities (neuro/tissue_em; --refine).
+// its own labels and one refined by EM on the scan's intensities (neuro/tissue_em; --refine) with
+// prior exponent --alpha (default: the refinement's own default; 'auto' chooses it per scan by the
+// marginal likelihood of the scan's intensities, and the row's note gives the α chosen).
 
 import { parseArgs } from 'node:util';
 import { readNifti } from '../src/io/nifti/nifti.js';
@@ -29,7 +31,7 @@ import { saveSegmenter, loadSegmenter } from '../src/node/segmenter_io.js';
 import { readTfjsLayersModel } from '../src/node/tfjs.js';
 import { segmenterModels, type SegmenterHyper } from '../src/models/registry.js';
 import { segmentVolume, type VolumeModel } from '../src/models/segment_volume.js';
-import { refineTissue } from '../src/neuro/tissue_em.js';
+import { refineTissue, type TissueEmOptions } from '../src/neuro/tissue_em.js';
 import { asegToTissue, templateTissue, TISSUE_CLASSES } from '../src/neuro/tissue.js';
 import { segmentationMetrics } from '../src/neuro/seg_metrics.js';
 import { conform } from '../src/neuro/conform.js';
@@ -44,10 +46,13 @@ const { values } = parseArgs({ options: {
   arch: { type: 'string' }, minutes: { type: 'string' }, channels: { type: 'string' }, patch: { type: 'string' },
   lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' },
   model: { type: 'string', multiple: true }, init: { type: 'string' }, 'validate-every': { type: 'string' }, quick: { type: 'boolean' },
-  refine: { type: 'string' },
+  refine: { type: 'string' }, alpha: { type: 'string' },
 } });
 // rows without and with EM refinement (neuro/tissue_em), or only one of them
 const refineRows = values.refine === 'none' ? [false] : values.refine === 'only' ? [true] : [false, true];
+const emOptions: TissueEmOptions = values.alpha === undefined ? {} : { priorWeight: values.alpha === 'auto' ? 'auto' : Number(values.alpha) };
+/** The α of the latest refinement (chosen per scan under --alpha auto). */
+let lastAlpha = NaN;
 const quick = values.quick ?? false;
 const root = values.data ?? process.env['DENDRITE_DATA'] ?? '../shared/data';
 const archs = values.model ? [] : (values.arch ?? 'both') === 'both' ? ['meshnet', 'unet3d'] : [values.arch!];
@@ -88,7 +93,11 @@ const testDice = (m: VolumeModel) => dice(segment(m, test), testTruth);
 function segment(m: VolumeModel, v: { data: Float32Array; shape: Shape3 }, refine = false): Uint8Array {
   // tidy: the transposed convolutions' intermediates would otherwise wait for the garbage collector
   const r = tidy(() => segmentVolume(m, v, { maxActivationBytes: 2 ** 33, ...(refine ? { probabilities: true } : {}) }));
-  return refine ? refineTissue(v.data, r.probabilities!, v.shape).labels : r.labels;
+  if (!refine) return r.labels;
+  const em = refineTissue(v.data, r.probabilities!, v.shape, emOptions);
+  lastAlpha = em.priorWeight;
+  if (em.alphaSearch.length > 0) log(`  α search (α: mean log-likelihood per voxel): ${em.alphaSearch.map((e) => `${e.alpha.toFixed(3)}: ${e.logLikelihood.toFixed(5)}`).join(', ')}; chosen ${em.priorWeight.toFixed(3)}`);
+  return em.labels;
 }
 
 // t1_crop in native space, conformed once; brainchop's model5_gw_ae labels it (0 bg, 1 WM, 2 GM)
@@ -118,9 +127,11 @@ function evaluate(name: string, m: VolumeModel, trainedOn: string, minutesTraine
     tB = performance.now();
     const pred = segment(m, test, refine);
     const sec = (performance.now() - tB) / 1000;
+    const testAlpha = lastAlpha;
     const metrics = segmentationMetrics(pred, testTruth, test.shape, { labels: [1, 2, 3] });
     const agree = agreement(m, refine);
-    rows.push({ model: refine ? `${name} + EM refinement` : name, trainedOn, params: params(m), minutes: minutesTrained, test: metrics.map((x) => ({ dice: x.dice, hd95: x.hd95 })), agree, note: `${note}; test inference${refine ? ' and refinement' : ''} ${sec.toFixed(1)} s` });
+    const alphaNote = refine ? `; α ${testAlpha.toFixed(3)} on the test subject, ${lastAlpha.toFixed(3)} on t1_crop` : '';
+    rows.push({ model: refine ? `${name} + EM refinement (α ${values.alpha ?? 'default'})` : name, trainedOn, params: params(m), minutes: minutesTrained, test: metrics.map((x) => ({ dice: x.dice, hd95: x.hd95 })), agree, note: `${note}; test inference${refine ? ' and refinement' : ''} ${sec.toFixed(1)} s${alphaNote}` });
     log(`${rows.at(-1)!.model}: Dice CSF/GM/WM ${metrics.map((x) => x.dice.toFixed(3)).join(' ')}`);
   }
 }

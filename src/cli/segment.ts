@@ -51,7 +51,8 @@ options:
   --models-dir DIR   where names are looked up (default $DENDRITE_DATA/mri/brainchop/models,
                      DENDRITE_DATA defaulting to ../shared/data)
   --refine em|none   em: fit one Gaussian mixture of intensity per class on this scan by EM,
-                     with the network's probabilities as spatial priors (tempered, α 0.25),
+                     with the network's probabilities as spatial priors (prior^α, α 1 unless
+                     the config sets it or 'auto'),
                      and relabel each voxel by its posterior (SPM / FSL FAST style; voxels with
                      intensity 0 keep the network's label). Default: what the model's
                      config.json says ("refine"), else none
@@ -243,7 +244,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
       ['conform', skip ? 'skipped (already 1 mm LIA uint8 on the conformed grid)' : `FastSurfer-style to ${size}³ 1 mm LIA uint8 (trilinear; intensity ${conf.srcMin.toPrecision(4)} + x / ${conf.scale.toPrecision(4)})`],
       ['model', `${seg.dir} (${seg.format}, ${classes} classes, ${seg.model.parameters().reduce((s, p) => s + p.numel, 0)} parameters)`],
       ['inference', `${normalisationText(seg.normalisation)}, ${r.mode === 'blocks' ? `${r.blocks!.block}³ blocks keeping their central ${r.blocks!.core}³ (${r.blocks!.run} run, ${r.blocks!.skipped} without signal skipped)` : `tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed)`}, ${getNumThreads()} threads`],
-      ['refinement', refined ? `EM on this scan's intensities, prior^${refine.method === 'em' ? (refine.priorWeight ?? 0.25) : ''} × likelihood over ${refined.regionVoxels} voxels; fitted (mean ± sd) ${refined.classes.map((c, k) => `${names[k]}: ${c.map((g) => `${g.mean.toPrecision(3)} ± ${g.std.toPrecision(2)}`).join(', ') || '—'}`).join('; ')}` : 'none'],
+      ['refinement', refined ? `EM on this scan's intensities, prior^${refined.priorWeight.toPrecision(2)}${refine.method === 'em' && refine.priorWeight === 'auto' ? ' (chosen by marginal likelihood)' : ''} × likelihood over ${refined.regionVoxels} voxels; fitted (mean ± sd) ${refined.classes.map((c, k) => `${names[k]}: ${c.map((g) => `${g.mean.toPrecision(3)} ± ${g.std.toPrecision(2)}`).join(', ') || '—'}`).join('; ')}` : 'none'],
       ['labels to input', skip ? 'none (same grid)' : 'nearest neighbour; 0 outside the conformed field of view'],
     ];
     const report = {

@@ -30,6 +30,7 @@ export interface SegmenterMeta {
   /**
    * Refinement of the labels on each scan (neuro/tissue_em): EM on the scan's intensities with the
    * network's probabilities as priors. Absent means 'none', so older files segment as they did.
+   * Its priorWeight is α in [0, 1] or 'auto' (chosen on each scan by marginal likelihood).
    */
   refine?: TissueRefinement;
 }

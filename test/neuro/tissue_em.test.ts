@@ -1,8 +1,9 @@
 // refineTissue: EM recovers a scan's class intensities from weak priors, moves a boundary the
-// prior misplaces, keeps the network's labels outside its region, and rejects bad input.
+// prior misplaces, keeps the network's labels outside its region, chooses α by marginal likelihood
+// ('auto') and rejects bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refineTissue } from '../../src/neuro/tissue_em.js';
+import { refineTissue, checkRefinement } from '../../src/neuro/tissue_em.js';
 import { Generator } from '../../src/tensor/random.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 
@@ -112,4 +113,66 @@ test('refineTissue: bad shapes, priors and options are typed errors naming the v
   const r = refineTissue(new Float32Array(n), p, [S, S, S]);
   assert.equal(r.regionVoxels, 0);
   assert.ok(r.labels.every((l) => l === 1));
+});
+
+/**
+ * A 24³ volume drawn from the model 'auto' assumes: random network priors p (softmax of logits in
+ * [-3, 3], 3 classes), each voxel's class drawn from π ∝ p^α, its intensity from N(μ_k, 0.35²) with
+ * μ = 1, 2, 3 (overlapping, so the intensity alone does not give the class).
+ */
+function temperedVolume(alpha: number, seed: number): { image: Float32Array; priors: Float32Array; shape: [number, number, number] } {
+  const m = 24 ** 3, K = 3;
+  const g = new Generator(seed);
+  const image = new Float32Array(m), priors = new Float32Array(K * m);
+  const z = new Float64Array(K);
+  for (let v = 0; v < m; v++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += Math.exp((z[k] = Math.max(-3, Math.min(3, 1.5 * g.normal()))));
+    for (let k = 0; k < K; k++) priors[k * m + v] = Math.exp(z[k]!) / s;
+    let t = 0;
+    for (let k = 0; k < K; k++) t += priors[k * m + v]! ** alpha;
+    let u = g.random() * t, c = 0;
+    while (c < K - 1 && (u -= priors[c * m + v]! ** alpha) > 0) c++;
+    image[v] = 1 + c + 0.35 * g.normal();
+  }
+  return { image, priors, shape: [24, 24, 24] };
+}
+
+test("priorWeight 'auto' recovers the α the volume was drawn with, by marginal likelihood alone", () => {
+  // small α is the hard case: weak priors make EM slow to separate the classes
+  for (const [alpha, seed] of [[0.1, 13], [0.3, 11], [0.8, 12]] as const) {
+    const { image, priors, shape } = temperedVolume(alpha, seed);
+    const opts = { priorWeight: 'auto', components: [1, 1, 1], regionThreshold: 0, iterations: 30 } as const;
+    const r = refineTissue(image, priors, shape, opts);
+    assert.ok(Math.abs(r.priorWeight - alpha) < 0.05, `drawn with α ${alpha}, chose ${r.priorWeight}`);
+    // the chosen α is the best one tried, and the search covered the range
+    const best = r.alphaSearch.reduce((a, b) => (b.logLikelihood > a.logLikelihood ? b : a));
+    assert.equal(r.priorWeight, best.alpha);
+    assert.ok(r.alphaSearch.length >= 8 && r.alphaSearch.every((e) => e.alpha >= 0.05 && e.alpha <= 1), JSON.stringify(r.alphaSearch));
+    // far from the truth the criterion is lower
+    const far = r.alphaSearch.filter((e) => Math.abs(e.alpha - alpha) > 0.3);
+    assert.ok(far.length > 0 && far.every((e) => e.logLikelihood < best.logLikelihood - 1e-3), JSON.stringify(r.alphaSearch));
+    // and the labels are (up to EM's start) those of a converged fixed-α run at the chosen α
+    const fixed = refineTissue(image, priors, shape, { ...opts, priorWeight: r.priorWeight, iterations: 300 }).labels;
+    let same = 0;
+    for (let v = 0; v < fixed.length; v++) if (fixed[v] === r.labels[v]) same++;
+    assert.ok(same / fixed.length > 0.99, `${same} of ${fixed.length} labels agree`);
+  }
+});
+
+test("priorWeight: 'auto' or a number in [0, 1], in options and in a refine record; anything else is a typed error", () => {
+  const { image } = twoSlabs(4);
+  const p = priorsFrom(() => 1, 0.8, 0.1);
+  for (const bad of [-0.1, 1.5, NaN, 'best', 'Auto'] as unknown as number[]) {
+    assert.throws(() => refineTissue(image, p, [S, S, S], { priorWeight: bad }), (e: Error) => e instanceof ArgumentError && /priorWeight must be a number in \[0, 1\] or 'auto'/.test(e.message) && e.message.includes(typeof bad === 'string' ? `"${bad}"` : String(bad === bad ? bad : 'null')), String(bad));
+    assert.throws(() => checkRefinement({ method: 'em', priorWeight: bad }, 'config.json'), (e: Error) => e instanceof ArgumentError && /^config.json: refineTissue: priorWeight/.test(e.message), String(bad));
+  }
+  assert.deepEqual(checkRefinement({ method: 'em', priorWeight: 'auto' }, 'config.json'), { method: 'em', priorWeight: 'auto' });
+  assert.equal(refineTissue(image, p, [S, S, S], { priorWeight: 0.5 }).priorWeight, 0.5);
+  // the default is α 1, no search
+  assert.equal(refineTissue(image, p, [S, S, S]).priorWeight, 1);
+  assert.deepEqual(refineTissue(image, p, [S, S, S]).alphaSearch, []);
+  assert.deepEqual(refineTissue(image, p, [S, S, S], { priorWeight: 0.5 }).alphaSearch, []);
+  // no region: nothing to choose α from
+  assert.ok(Number.isNaN(refineTissue(new Float32Array(n), p, [S, S, S], { priorWeight: 'auto' }).priorWeight));
 });
