@@ -10,7 +10,7 @@ import { readNifti, type NiftiImage } from '../io/nifti/index.js';
 import { conform, conformedAffine, unconform, type Conformed, type VolumeData } from '../neuro/conform.js';
 import { segmentVolume } from '../models/segment_volume.js';
 import { normaliseIntensity, type IntensityNormalisation } from '../neuro/intensity.js';
-import { refineTissue, type TissueRefinement } from '../neuro/tissue_em.js';
+import { checkRefinement, refineTissue, type TissueRefinement } from '../neuro/tissue_em.js';
 import { setNumThreads, getNumThreads } from '../kernels/wasm/threads.js';
 import { threadsReady } from '../kernels/registry.js';
 import { saveNifti } from '../node/nifti.js';
@@ -28,7 +28,7 @@ export function defaultModelsDir(): string {
   return join(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mri/brainchop/models');
 }
 
-export const SEGMENT_HELP = `usage: dendrite segment <t1.nii[.gz]> --model M [--models-dir DIR] [--refine em|none] [--out DIR] [--threads N] [--conform-size N]
+export const SEGMENT_HELP = `usage: dendrite segment <t1.nii[.gz]> --model M [--models-dir DIR] [--refine em|none] [--alpha A|auto] [--out DIR] [--threads N] [--conform-size N]
 
 Segments a T1-weighted MRI volume with a 3-D network (brainchop's MeshNets imported from TF.js,
 or a segmenter dendrite trained and saved, scaled as its config.json says).
@@ -56,6 +56,8 @@ options:
                      and relabel each voxel by its posterior (SPM / FSL FAST style; voxels with
                      intensity 0 keep the network's label). Default: what the model's
                      config.json says ("refine"), else none
+  --alpha A|auto     the prior's weight α in [0, 1] for --refine em, or auto: the α that gives
+                     this scan's intensities the highest marginal likelihood (slower: EM per α)
   --out DIR          where <time>/ goes (default ./reports)
   --threads N        kernel threads (default: DENDRITE_NUM_THREADS or the cores, at most 8)
   --conform-size N   conformed grid size in voxels per axis (default 256; 1 mm voxels, so a
@@ -155,7 +157,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     args: argv, allowPositionals: true,
     options: {
       model: { type: 'string' }, 'models-dir': { type: 'string' }, out: { type: 'string' },
-      threads: { type: 'string' }, 'conform-size': { type: 'string' }, refine: { type: 'string' },
+      threads: { type: 'string' }, 'conform-size': { type: 'string' }, refine: { type: 'string' }, alpha: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new ArgumentError(`${op}: expected one T1 file, got ${positionals.length} (${positionals.join(' ') || 'none'}); see dendrite segment --help`);
@@ -178,7 +180,12 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
 
   if (threads !== null) setNumThreads(threads);
   const seg = loadSegmenter(values.model, modelsDir);
-  const refine: TissueRefinement = values.refine === 'none' ? { method: 'none' } : values.refine === 'em' ? (seg.refine.method === 'em' ? seg.refine : { method: 'em' }) : seg.refine;
+  let refine: TissueRefinement = values.refine === 'none' ? { method: 'none' } : values.refine === 'em' ? (seg.refine.method === 'em' ? seg.refine : { method: 'em' }) : seg.refine;
+  if (values.alpha !== undefined) {
+    if (refine.method !== 'em') throw new ArgumentError(`${op}: --alpha sets the EM refinement's prior weight; it needs --refine em (or a model whose config refines by EM)`);
+    const a = values.alpha === 'auto' ? 'auto' : values.alpha.trim() === '' ? NaN : Number(values.alpha);
+    refine = checkRefinement({ ...refine, priorWeight: a }, `${op}: --alpha ${values.alpha}`);
+  }
   lap('load model');
   const { img, shape, data } = readT1(path);
   lap('read T1');

@@ -177,6 +177,12 @@ test('segment: a saved U-Net runs in blocks; --refine em (or the config\'s refin
     assert.match(JSON.parse(readFileSync(join(cfg.dir, 'results.json'), 'utf8')).settings['refinement'], /EM on this scan's intensities, prior\^0.5/);
     assert.deepEqual((await run('em', '--refine', 'none')).labels, plain.labels);
     await assert.rejects(run('plain', '--refine', 'fast'), (e: Error) => e instanceof ArgumentError && /--refine must be em or none, got 'fast'/.test(e.message));
+    // --alpha overrides the config's prior weight, and needs EM
+    const a25 = (await run('em', '--alpha', '0.25')).labels;
+    assert.deepEqual(a25, refineTissue(input, direct.probabilities!, [N, N, N], { priorWeight: 0.25 }).labels);
+    assert.notDeepEqual(a25, refineTissue(input, direct.probabilities!, [N, N, N], { priorWeight: 0.5 }).labels);
+    await assert.rejects(run('plain', '--alpha', '0.5'), (e: Error) => e instanceof ArgumentError && /--alpha .* needs --refine em/.test(e.message));
+    for (const bad of ['1.5', 'x', '']) await assert.rejects(run('plain', '--refine', 'em', '--alpha', bad), (e: Error) => e instanceof ArgumentError && e.message.includes('--alpha'));
     // a config with a bad refine record is a FormatError naming the field
     const bad = JSON.parse(readFileSync(join(tmp, 'em', 'config.json'), 'utf8'));
     bad.refine = { method: 'em', priorWeight: 3 };
