@@ -346,13 +346,18 @@ export function predict(model: Module, ds: Dataset<Tensor | Tensor[]>, o: Predic
       for (const t of parts) t.dispose();
     }
   });
+  return joinPredictions(chunks, [ds.length, ...rowShape], hasTargets ? targets : null);
+}
+
+/** The per-batch output chunks of predict/predictAsync joined into one Predictions. */
+export function joinPredictions(chunks: Float32Array[], shape: number[], targets: number[] | null): Predictions {
   const output = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
   let off = 0;
   for (const c of chunks) {
     output.set(c, off);
     off += c.length;
   }
-  return { output, shape: [ds.length, ...rowShape], targets: hasTargets ? Float64Array.from(targets) : null };
+  return { output, shape, targets: targets ? Float64Array.from(targets) : null };
 }
 
 /** Class probabilities (N, classes) for a dataset, in order. */

@@ -16,7 +16,7 @@ import { cast } from '../ops/util.js';
 import { DataLoader } from '../data/dataloader.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
-import { EarlyStopping } from './trainer.js';
+import { EarlyStopping, joinPredictions } from './trainer.js';
 import type { EpochStats, FitResult, HistoryRow, LossFn, PredictOptions, Predictions, StepOptimizer, TrainEpochOptions, TrainLoopOptions, ValidStats } from './trainer.js';
 
 const defaultLoss: LossFn = (a, b) => crossEntropy(a, b);
@@ -225,11 +225,5 @@ export async function predictAsync(model: Module, ds: Dataset<Tensor | Tensor[]>
       for (const t of parts) t.dispose();
     }
   }
-  const output = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    output.set(c, off);
-    off += c.length;
-  }
-  return { output, shape: [ds.length, ...rowShape], targets: hasTargets ? Float64Array.from(targets) : null };
+  return joinPredictions(chunks, [ds.length, ...rowShape], hasTargets ? targets : null);
 }

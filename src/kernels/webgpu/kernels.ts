@@ -280,35 +280,35 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
       noF64(dt, 'gather');
       const P = mem.paramSlot();
       const w = [outer, n, inner, src, index, m, dst, dt === 'int32' ? 1 : 0];
-      for (let k = 0; k < w.length; k++) U[P + k] = w[k]!;
+      U.set(w, P);
       run1d('gather', outer * m * inner);
     },
     indexSelect(dt, src, outer, n, inner, index, m, dst) {
       noF64(dt, 'indexSelect');
       const P = mem.paramSlot();
       const w = [outer, n, inner, src, index, m, dst, dt === 'int32' ? 1 : 0];
-      for (let k = 0; k < w.length; k++) U[P + k] = w[k]!;
+      U.set(w, P);
       run1d('indexSelect', outer * m * inner);
     },
     scatterAdd(dt, src, outer, m, inner, index, n, dst) {
       noF64(dt, 'scatterAdd');
       const P = mem.paramSlot();
       const w = [outer, m, inner, src, index, n, dst, dt === 'int32' ? 1 : 0];
-      for (let k = 0; k < w.length; k++) U[P + k] = w[k]!;
+      U.set(w, P);
       run1d('scatterAdd', outer * n * inner);
     },
     softmax(dt, src, outer, n, inner, dst, log) {
       f32Only(dt, 'softmax');
       const P = mem.paramSlot();
       const w = [outer, n, inner, src, dst, log ? 1 : 0];
-      for (let k = 0; k < w.length; k++) U[P + k] = w[k]!;
+      U.set(w, P);
       run1d('softmax', outer * inner);
     },
     batchNormStats(dt, x, N, C, L, eps, mean, invstd) {
       f32Only(dt, 'batchNormStats');
       const P = mem.paramSlot();
       const w = [N, C, L, x, mean, invstd];
-      for (let k = 0; k < w.length; k++) U[P + k] = w[k]!;
+      U.set(w, P);
       Fl[P + 6] = eps;
       mem.dispatch(pipe('bnStats'), C);
     },

@@ -16,14 +16,9 @@ const MAX_WEIGHTS_BYTES = 256 << 20;
 const FORMATS = new Set(['dendrite-eeg-decoder', 'dendrite-spike-decoder']);
 const MAX_LISTED = 500;
 
-export interface DecoderEntry {
-  path: string;
-  kind: 'eeg' | 'spikes';
-  model: string;
-  targets: string[];
-  channels: number;
-  sfreq: number | null;
-}
+// the list entry is the page's own type, so the two sides cannot drift apart
+export type { DecoderEntry } from '../../dashboard/client/realtime_api.js';
+import type { DecoderEntry } from '../../dashboard/client/realtime_api.js';
 
 /** The parsed config.json of a decoder folder, or null when the folder holds no saved decoder. */
 function decoderConfig(dir: string): Record<string, unknown> | null {
