@@ -3,6 +3,8 @@
 // in place. A size-class allocator recycles blocks, so a training loop stops growing the memory
 // after its first steps.
 
+import { OutOfMemoryError } from '../errors.js';
+
 export type DType = 'float32' | 'float64' | 'int32';
 
 export const ITEMSIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
@@ -98,7 +100,12 @@ export class Heap {
         try {
           this.memory.grow(pages);
         } catch {
-          this.memory.grow(need);
+          try {
+            this.memory.grow(need);
+          } catch {
+            const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+            throw new OutOfMemoryError(`tensor heap: cannot allocate ${mib(size)} MiB: the heap holds ${mib(this.memory.buffer.byteLength)} MiB (${mib(this.bytesInUse)} MiB in live tensors) and cannot grow past its maximum; use smaller tiles or batches`);
+          }
         }
       }
       this.top = end;
