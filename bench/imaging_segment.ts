@@ -17,7 +17,7 @@
 // each (about 30 minutes in all on 2 cores); --quick is a 2-minute smoke run.
 //   node dist/bench/imaging_segment.js [--arch meshnet|unet3d|both] [--minutes M] [--channels C]
 //     [--patch P] [--lr LR] [--seed N] [--out DIR] [--data DIR] [--model SAVED_DIR ...]
-//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--quick]
+//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--template-weight W] [--distill W] [--quick]
 // --model DIR (repeatable) evaluates saved segmenters without training. Each model gets a row of
 // its own labels and one refined by EM on the scan's intensities (neuro/tissue_em; --refine) with
 // prior exponent --alpha (default: the refinement's own default; 'auto' chooses it per scan by the
@@ -32,7 +32,9 @@ import { readTfjsLayersModel } from '../src/node/tfjs.js';
 import { segmenterModels, type SegmenterHyper } from '../src/models/registry.js';
 import { segmentVolume, type VolumeModel } from '../src/models/segment_volume.js';
 import { refineTissue, type TissueEmOptions } from '../src/neuro/tissue_em.js';
-import { asegToTissue, templateTissue, TISSUE_CLASSES } from '../src/neuro/tissue.js';
+import { asegToTissue, structureTissue, templateTissue, TISSUE_CLASSES } from '../src/neuro/tissue.js';
+import { dilateMask } from '../src/neuro/morphology.js';
+import { readFileSync } from 'node:fs';
 import { segmentationMetrics } from '../src/neuro/seg_metrics.js';
 import { conform } from '../src/neuro/conform.js';
 import { normaliseIntensity, PERCENTILE_NORMALISATION, type IntensityNormalisation } from '../src/neuro/intensity.js';
@@ -46,7 +48,7 @@ const { values } = parseArgs({ options: {
   arch: { type: 'string' }, minutes: { type: 'string' }, channels: { type: 'string' }, patch: { type: 'string' },
   lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' },
   model: { type: 'string', multiple: true }, init: { type: 'string' }, 'validate-every': { type: 'string' }, quick: { type: 'boolean' },
-  refine: { type: 'string' }, alpha: { type: 'string' },
+  refine: { type: 'string' }, alpha: { type: 'string' }, 'template-weight': { type: 'string' }, distill: { type: 'string' },
 } });
 // rows without and with EM refinement (neuro/tissue_em), or only one of them
 const refineRows = values.refine === 'none' ? [false] : values.refine === 'only' ? [true] : [false, true];
@@ -60,6 +62,11 @@ const minutes = Number(values.minutes ?? (quick ? 1 : 12));
 const patch = Number(values.patch ?? (quick ? 32 : 48));
 const seed = Number(values.seed ?? 0);
 const norm: IntensityNormalisation = PERCENTILE_NORMALISATION;
+// the MNI template's draw weight against the synthetic T1s' 3 (0 trains on synthetic T1s alone)
+const templateWeight = Number(values['template-weight'] ?? 1);
+// --distill W: also train on t1_crop (a second real subject) labelled by brainchop's pretrained
+// model18cls, draw weight W (0, the default, leaves it out)
+const distillWeight = Number(values.distill ?? 0);
 for (const a of archs) if (!segmenterModels.has(a)) throw new Error(`unknown arch ${a} (${[...segmenterModels.keys()].join(', ')})`);
 const hyperOf = (arch: string): SegmenterHyper => arch === 'meshnet'
   ? { channels: Number(values.channels ?? 12), dilations: [1, 2, 4, 8, 16, 8, 4, 2, 1], norm: 'batch' }
@@ -160,7 +167,24 @@ if (archs.length > 0) {
   const valid = { data: synthesizeImage(vStripped, vMap.shape, new Generator(12345), { t1Prior: 1 }), shape: vMap.shape };
   const validHead = { data: synthesizeImage(vMap.labels, vMap.shape, new Generator(12345), { t1Prior: 1, stripped: 0 }), shape: vMap.shape };
   const validTruth = asegToTissue(vMap.labels);
-  const trainedOn = `${synth.name} (weight 3); ${template.name} (weight 1)`;
+  const sources = [synth, template], weights = [3, templateWeight];
+  if (distillWeight > 0) {
+    // brainchop's 18-structure MeshNet on the conformed t1_crop (never the test subject): its
+    // FreeSurfer structures mapped to tissue classes as the aseg's are, and its brain grown by 3
+    // voxels as the skull strip (a FreeSurfer brain mask keeps such a rim of CSF, as the test scan's does)
+    const dir = `${root}/mri/brainchop/models/model18cls`;
+    const names = (JSON.parse(readFileSync(`${dir}/colormap.json`, 'utf8')) as { labels: string[] }).labels;
+    const classOf = names.map((nm) => structureTissue(nm));
+    const tD = performance.now();
+    const structures = segmentVolume(readTfjsLayersModel(dir), { data: conformed.data, shape: native.shape }).labels;
+    const tissue = structures.map((l) => classOf[l]!);
+    const brain = dilateMask(tissue, native.shape, 3);
+    const stripped = Float32Array.from(conformed.data as ArrayLike<number>, (v, i) => (brain[i] ? v : 0));
+    sources.push(imageSource('t1_crop (skull-stripped) labelled by brainchop model18cls', normaliseIntensity(stripped, norm), tissue, native.shape, 4));
+    weights.push(distillWeight);
+    log(`model18cls labels of t1_crop for distillation: ${((performance.now() - tD) / 1000).toFixed(1)} s (the t1_crop agreement column is then not independent of training)`);
+  }
+  const trainedOn = sources.map((s, i) => `${s.name} (weight ${weights[i]})`).filter((_, i) => weights[i]! > 0).join('; ');
   log('data loaded');
 
   for (const arch of archs) {
@@ -174,8 +198,8 @@ if (archs.length > 0) {
       log(`${arch}: starting from ${values.init}`);
     }
     log(`${arch} ${JSON.stringify(hyper)}: ${params(model)} parameters; training ${minutes} min on ${patch}³ patches`);
-    const tr = trainSegmenter(model, [synth, template], {
-      patch, minutes, seed, weights: [3, 1], stepsPerEpoch: Number(values.steps ?? 20), lr: Number(values.lr ?? 3e-3), diceWeight: 1,
+    const tr = trainSegmenter(model, sources, {
+      patch, minutes, seed, weights, stepsPerEpoch: Number(values.steps ?? 20), lr: Number(values.lr ?? 3e-3), diceWeight: 1,
       validate: {
         every: Number(values['validate-every'] ?? (quick ? 2 : 15)),
         score: (m) => {
@@ -190,7 +214,7 @@ if (archs.length > 0) {
     });
     const out = `${values.out ?? 'runs'}/segmenter-${arch}`;
     // refinement on by default: it raised GM and WM Dice on the unseen subject (bench/README)
-    saveSegmenter(out, model, { arch, hyper, classes: [...TISSUE_CLASSES], normalisation: norm, trainedOn: [synth.name, template.name], refine: { method: 'em' } });
+    saveSegmenter(out, model, { arch, hyper, classes: [...TISSUE_CLASSES], normalisation: norm, trainedOn: sources.filter((_, i) => weights[i]! > 0).map((x) => x.name), refine: { method: 'em' } });
     evaluate(arch, model, trainedOn, tr.seconds / 60, `${tr.patches} patches of ${patch}³, best epoch ${tr.bestEpoch} of ${tr.history.length} (validation ${tr.bestScore?.toFixed(3)}); saved to ${out}`);
   }
 }

@@ -39,6 +39,29 @@ export function asegTissue(label: number): number {
   return TISSUE_CSF;
 }
 
+// FreeSurfer LUT names of the labels above, without the Left-/Right- prefix (brainchop's models
+// name their classes so: "Cerebral-White-Matter", "Cerebellum-Cortex", "VentralDC", ...)
+const STRUCTURE_LABEL: Record<string, number> = {
+  'unknown': 0, 'cerebral-white-matter': 2, 'cerebral-cortex': 3, 'lateral-ventricle': 4, 'inf-lat-vent': 5,
+  'inferior-lateral-ventricle': 5, 'cerebellum-white-matter': 7, 'cerebellum-cortex': 8, 'thalamus': 10,
+  'thalamus-proper': 10, 'caudate': 11, 'putamen': 12, 'pallidum': 13, '3rd-ventricle': 14, '4th-ventricle': 15,
+  'brain-stem': 16, 'hippocampus': 17, 'amygdala': 18, 'csf': 24, 'accumbens-area': 26, 'ventraldc': 28,
+  'vessel': 30, 'choroid-plexus': 31, '5th-ventricle': 72, 'wm-hypointensities': 77, 'non-wm-hypointensities': 80,
+  'optic-chiasm': 85,
+};
+
+/**
+ * The tissue class of a structure named as in FreeSurfer's colour table ("Left-Putamen",
+ * "Cerebral-Cortex", "VentralDC"; case and a Left-/Right- prefix ignored), for networks that
+ * label FreeSurfer structures by name, such as brainchop's.
+ */
+export function structureTissue(name: string): number {
+  const key = name.trim().toLowerCase().replace(/^(left|right)-/, '');
+  const label = STRUCTURE_LABEL[key];
+  if (label === undefined) throw new ArgumentError(`structureTissue: "${name}" is not a FreeSurfer structure this table knows (${Object.keys(STRUCTURE_LABEL).join(', ')})`);
+  return asegTissue(label);
+}
+
 /** A label map of FreeSurfer labels → tissue classes (a lookup per distinct label). */
 export function asegToTissue(labels: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(labels.length);
