@@ -21,8 +21,9 @@
 //   seed + r at start; replica 0 uses the calling thread's generator (manualSeed);
 // - the lr (every numeric hyperparameter) of replica 0's optimizer is sent every step, so an lr
 //   scheduler on `dp.optimizer` drives all replicas.
-// Replicas are capped at the machine's cores (os.availableParallelism(), or `maxReplicas`): each
-// is a thread with its own wasm heap, and more replicas than cores only contend for them.
+// Replicas × their kernel threads are capped at the machine's cores (os.availableParallelism(), or
+// `maxReplicas`): each replica is a thread with its own wasm heap, and more threads than cores
+// only contend for them.
 // Failures never hang: a replica that throws, exits or misses a barrier for `timeoutMs` raises
 // ReplicaError naming it, the group is shut down, and later calls raise at once.
 
@@ -50,9 +51,10 @@ export interface DataParallelOptions {
   /** Replicas, the calling thread included (≥ 1, ≤ maxReplicas). */
   replicas: number;
   /**
-   * The most replicas allowed (default os.availableParallelism(): each replica is a thread with
-   * its own wasm heap, and more than the cores only contend for them). Raise it on purpose only,
-   * e.g. to test a group larger than a small machine.
+   * The most kernel threads in all, replicas × threadsPerReplica (default
+   * os.availableParallelism(): each replica is a thread with its own wasm heap, and more threads
+   * than cores only contend for them). Raise it on purpose only, e.g. to test a group larger
+   * than a small machine.
    */
   maxReplicas?: number;
   /** The loss, by name (default crossEntropy): each shard's mean. */
@@ -137,10 +139,12 @@ export class DataParallel implements BatchStepper {
     const replicas = positiveInt('replicas', o.replicas);
     const cores = availableParallelism();
     const maxReplicas = positiveInt('maxReplicas', o.maxReplicas ?? cores);
-    if (replicas > maxReplicas) {
-      throw new ArgumentError(`${op}: replicas ${replicas} exceeds ${o.maxReplicas === undefined ? `the ${cores} cores of this machine (os.availableParallelism())` : `maxReplicas ${maxReplicas}`}; each replica is a thread with its own wasm heap`);
-    }
     const threads = positiveInt('threadsPerReplica', o.threadsPerReplica ?? 1);
+    // every replica runs `threads` kernel threads, so the cap counts threads, not replicas
+    if (replicas * threads > maxReplicas) {
+      const asked = threads === 1 ? `replicas ${replicas}` : `replicas ${replicas} × threadsPerReplica ${threads} = ${replicas * threads} threads`;
+      throw new ArgumentError(`${op}: ${asked} exceeds ${o.maxReplicas === undefined ? `the ${cores} cores of this machine (os.availableParallelism())` : `maxReplicas ${maxReplicas}`}; each replica is a thread with its own wasm heap`);
+    }
     const timeoutMs = o.timeoutMs ?? 60_000;
     const spinMs = o.spinMs ?? 1;
     if (!(timeoutMs > 0) || !(spinMs >= 0)) throw new ArgumentError(`${op}: timeoutMs must be > 0 and spinMs ≥ 0, got ${timeoutMs} and ${spinMs}`);

@@ -150,6 +150,7 @@ test('DataParallel: bad arguments raise typed errors naming the value', async ()
   await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: cores + 1 }), (e: Error) => e instanceof ArgumentError && e.message.includes(`replicas ${cores + 1} exceeds the ${cores} cores of this machine`));
   await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 1000, maxReplicas: 4 }), (e: Error) => e instanceof ArgumentError && /replicas 1000 exceeds maxReplicas 4/.test(e.message));
   await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2, maxReplicas: 0 }), /maxReplicas must be a positive integer, got 0/);
+  await assert.rejects(DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2, threadsPerReplica: 3, maxReplicas: 5 }), (e: Error) => e instanceof ArgumentError && /replicas 2 × threadsPerReplica 3 = 6 threads exceeds maxReplicas 5/.test(e.message));
   await assert.rejects(DataParallel.create({ model: { module: 'relative/model.js' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2 }), ArgumentError);
   const dp = await DataParallel.create({ model: { name: 'lenet' }, optimizer: { name: 'sgd', lr: 0.1 }, replicas: 2 });
   try {
