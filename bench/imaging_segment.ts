@@ -17,7 +17,7 @@
 // each (about 30 minutes in all on 2 cores); --quick is a 2-minute smoke run.
 //   node dist/bench/imaging_segment.js [--arch meshnet|unet3d|both] [--minutes M] [--channels C]
 //     [--patch P] [--lr LR] [--seed N] [--out DIR] [--data DIR] [--model SAVED_DIR ...]
-//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--template-weight W] [--distill W] [--quick]
+//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--template-weight W] [--distill W] [--average F] [--quick]
 // --model DIR (repeatable) evaluates saved segmenters without training. Each model gets a row of
 // its own labels and one refined by EM on the scan's intensities (neuro/tissue_em; --refine) with
 // prior exponent --alpha (default: the refinement's own default; 'auto' chooses it per scan by the
@@ -48,7 +48,7 @@ const { values } = parseArgs({ options: {
   arch: { type: 'string' }, minutes: { type: 'string' }, channels: { type: 'string' }, patch: { type: 'string' },
   lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' },
   model: { type: 'string', multiple: true }, init: { type: 'string' }, 'validate-every': { type: 'string' }, quick: { type: 'boolean' },
-  refine: { type: 'string' }, alpha: { type: 'string' }, 'template-weight': { type: 'string' }, distill: { type: 'string' },
+  refine: { type: 'string' }, alpha: { type: 'string' }, 'template-weight': { type: 'string' }, distill: { type: 'string' }, average: { type: 'string' },
 } });
 // rows without and with EM refinement (neuro/tissue_em), or only one of them
 const refineRows = values.refine === 'none' ? [false] : values.refine === 'only' ? [true] : [false, true];
@@ -67,6 +67,8 @@ const templateWeight = Number(values['template-weight'] ?? 1);
 // --distill W: also train on t1_crop (a second real subject) labelled by brainchop's pretrained
 // model18cls, draw weight W (0, the default, leaves it out)
 const distillWeight = Number(values.distill ?? 0);
+// --average F: weight averaging (SWA) from fraction F of the run on; validations score the average
+const averageFrom = values.average === undefined ? undefined : Number(values.average);
 for (const a of archs) if (!segmenterModels.has(a)) throw new Error(`unknown arch ${a} (${[...segmenterModels.keys()].join(', ')})`);
 const hyperOf = (arch: string): SegmenterHyper => arch === 'meshnet'
   ? { channels: Number(values.channels ?? 12), dilations: [1, 2, 4, 8, 16, 8, 4, 2, 1], norm: 'batch' }
@@ -199,7 +201,7 @@ if (archs.length > 0) {
     }
     log(`${arch} ${JSON.stringify(hyper)}: ${params(model)} parameters; training ${minutes} min on ${patch}³ patches`);
     const tr = trainSegmenter(model, sources, {
-      patch, minutes, seed, weights, stepsPerEpoch: Number(values.steps ?? 20), lr: Number(values.lr ?? 3e-3), diceWeight: 1,
+      patch, minutes, seed, weights, ...(averageFrom === undefined ? {} : { average: { start: averageFrom } }), stepsPerEpoch: Number(values.steps ?? 20), lr: Number(values.lr ?? 3e-3), diceWeight: 1,
       validate: {
         every: Number(values['validate-every'] ?? (quick ? 2 : 15)),
         score: (m) => {
@@ -215,7 +217,7 @@ if (archs.length > 0) {
     const out = `${values.out ?? 'runs'}/segmenter-${arch}`;
     // refinement on by default: it raised GM and WM Dice on the unseen subject (bench/README)
     saveSegmenter(out, model, { arch, hyper, classes: [...TISSUE_CLASSES], normalisation: norm, trainedOn: sources.filter((_, i) => weights[i]! > 0).map((x) => x.name), refine: { method: 'em' } });
-    evaluate(arch, model, trainedOn, tr.seconds / 60, `${tr.patches} patches of ${patch}³, best epoch ${tr.bestEpoch} of ${tr.history.length} (validation ${tr.bestScore?.toFixed(3)}); saved to ${out}`);
+    evaluate(arch, model, trainedOn, tr.seconds / 60, `${tr.patches} patches of ${patch}³, best epoch ${tr.bestEpoch} of ${tr.history.length}${tr.averaged > 0 ? ` (weights averaged over ${tr.averaged} epochs from ${averageFrom})` : ''} (validation ${tr.bestScore?.toFixed(3)}); saved to ${out}`);
   }
 }
 for (const dir of values.model ?? []) {

@@ -23,6 +23,7 @@ import { add, mul, mulScalar, div, addScalar } from '../ops/elementwise.js';
 import { mean } from '../ops/reduce.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
+import { WeightAverage } from '../optim/weight_average.js';
 import { asegToTissue } from '../neuro/tissue.js';
 import { applyBias, synthesizeImage, type SynthOptions } from '../neuro/synth_t1.js';
 import { extractPatch, randomPatches, type Vec3 } from '../data/patches.js';
@@ -174,6 +175,14 @@ export interface SegTrainOptions {
    * weights that scored best.
    */
   validate?: { every: number; score: (model: Module) => number };
+  /**
+   * Weight averaging (SWA, optim's WeightAverage): from this fraction of the run on (of `minutes`
+   * when set, else of `epochs`), each epoch's weights join an equal-weight average. Validations
+   * from then on score the averaged weights (training continues from the raw ones), so the model
+   * ends with the average unless an earlier raw checkpoint scored better; without `validate` it
+   * ends with the average.
+   */
+  average?: { start: number };
   onEpoch?: (row: SegHistoryRow) => void;
 }
 
@@ -188,12 +197,14 @@ function snapshot(model: Module): Record<string, Tensor> {
 }
 
 /** Trains `model` on patches of `sources`; returns the history (one row per epoch), seconds, and the chosen epoch. */
-export function trainSegmenter(model: Module & { outChannels: number }, sources: PatchSource[], o: SegTrainOptions = {}): { history: SegHistoryRow[]; seconds: number; patches: number; bestEpoch: number; bestScore: number | null } {
+export function trainSegmenter(model: Module & { outChannels: number }, sources: PatchSource[], o: SegTrainOptions = {}): { history: SegHistoryRow[]; seconds: number; patches: number; bestEpoch: number; bestScore: number | null; averaged: number } {
   const p = o.patch ?? 48, B = o.batchSize ?? 1, steps = o.stepsPerEpoch ?? 20;
   if (!Number.isInteger(p) || p < 2) throw new ArgumentError(`trainSegmenter: patch must be an integer ≥ 2, got ${p}`);
   if (sources.length === 0) throw new ArgumentError('trainSegmenter: no patch sources');
   const w = o.weights ?? sources.map(() => 1);
   if (w.length !== sources.length || w.some((x) => !(x >= 0)) || !(w.reduce((a, b) => a + b, 0) > 0)) throw new ArgumentError(`trainSegmenter: weights [${w.join(', ')}] must be ${sources.length} non-negative numbers, not all 0`);
+  if (o.average && !(o.average.start >= 0 && o.average.start < 1)) throw new ArgumentError(`trainSegmenter: average.start must be in [0, 1), got ${o.average.start}`);
+  const avg = o.average ? new WeightAverage() : null;
   const every = o.validate?.every ?? 0;
   if (o.validate && !(Number.isInteger(every) && every >= 1)) throw new ArgumentError(`trainSegmenter: validate.every must be a positive integer, got ${every}`);
   const total = w.reduce((a, b) => a + b, 0);
@@ -225,9 +236,19 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
   }
   const validate = (row: SegHistoryRow) => {
     model.eval();
+    // once averaging has begun, the average is the candidate; the raw weights are put back after
+    const raw = avg && avg.count > 0 ? snapshot(model) : null;
+    if (raw) avg!.copyTo(model);
     const score = o.validate!.score(model);
     row.score = score;
-    if (!best || score > best.score) best = { epoch: row.epoch, score, state: snapshot(model) };
+    if (!best || score > best.score) {
+      if (best) for (const t of Object.values(best.state)) t.dispose();
+      best = { epoch: row.epoch, score, state: snapshot(model) };
+    }
+    if (raw) {
+      model.loadStateDict(raw);
+      for (const t of Object.values(raw)) t.dispose();
+    }
   };
   const maxEpochs = o.epochs ?? 1000;
   for (let e = 1; e <= maxEpochs && performance.now() < deadline; e++) {
@@ -237,13 +258,19 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
     }
     const r = trainLoop(model, batches, { epochs: 1, optimizer: opt, accuracy: false, lossFn: (a, b) => segmentationLoss(a, b, dw) });
     const row: SegHistoryRow = { ...r.history[0]!, epoch: e };
-    const last = e === maxEpochs || performance.now() >= deadline;
+    const now = performance.now();
+    const last = e === maxEpochs || now >= deadline;
+    const progress = Number.isFinite(deadline) ? (now - t0) / (deadline - t0) : e / maxEpochs;
+    if (avg && progress >= o.average!.start) avg.update(model);
     if (o.validate && (e % every === 0 || last)) validate(row);
     history.push(row);
     o.onEpoch?.(row);
   }
   model.eval();
   const chosen = best as { epoch: number; score: number; state: Record<string, Tensor> } | null;
-  if (chosen) model.loadStateDict(chosen.state);
-  return { history, seconds: (performance.now() - t0) / 1000, patches, bestEpoch: chosen ? chosen.epoch : history.length, bestScore: chosen ? chosen.score : null };
+  if (chosen) {
+    model.loadStateDict(chosen.state);
+    for (const t of Object.values(chosen.state)) t.dispose();
+  } else if (avg && avg.count > 0) avg.copyTo(model);
+  return { history, seconds: (performance.now() - t0) / 1000, patches, bestEpoch: chosen ? chosen.epoch : history.length, bestScore: chosen ? chosen.score : null, averaged: avg?.count ?? 0 };
 }

@@ -26,3 +26,4 @@ export {
   type AnyOptimizer,
 } from './lr_scheduler.js';
 export { clipGradNorm, clipGradNormDevice, clipGradValue, type ClipGradNormOptions } from './clip_grad.js';
+export { WeightAverage } from './weight_average.js';

@@ -114,6 +114,29 @@ test('the model ends with the weights of the best-scoring validation, not the la
   assert.throws(() => trainSegmenter(model, [imageSource('bands', image, labels, [N, N, N], 4, 0)], { patch: 8, epochs: 1, validate: { every: 0, score: () => 0 } }), /validate.every/);
 });
 
+test('with average, validations score the running mean of the epochs\' weights and the model ends with it', () => {
+  const { image, labels } = bands();
+  const model = new MeshNet({ classes: 4, channels: 4, dilations: [1, 2, 1] });
+  const w = () => Float64Array.from(model.stateDict()['conv0.weight']!.dataSync() as Float32Array);
+  const raw: Float64Array[] = [], seen: Float64Array[] = [];
+  const r = trainSegmenter(model, [imageSource('bands', image, labels, [N, N, N], 4, 0)], {
+    patch: 8, stepsPerEpoch: 3, epochs: 3, lr: 2e-2, average: { start: 0 },
+    validate: { every: 1, score: () => { seen.push(w()); return seen.length; } },
+    onEpoch: () => raw.push(w()), // after the validation: the raw weights are back
+  });
+  assert.equal(r.averaged, 3);
+  assert.equal(r.bestEpoch, 3);
+  const meanOf = (k: number) => raw[0]!.map((_, i) => raw.slice(0, k).reduce((a, x) => a + x[i]!, 0) / k);
+  for (let e = 1; e <= 3; e++) {
+    const m = meanOf(e);
+    for (let i = 0; i < m.length; i++) assert.ok(Math.abs(seen[e - 1]![i]! - m[i]!) <= 1e-6 * (1 + Math.abs(m[i]!)), `epoch ${e} weight ${i}: ${seen[e - 1]![i]} vs ${m[i]}`);
+  }
+  assert.ok(raw[1]!.some((v, i) => Math.abs(v - raw[0]![i]!) > 1e-4), 'the raw weights moved, so the mean differs from the last');
+  const end = w(), m3 = meanOf(3);
+  for (let i = 0; i < m3.length; i++) assert.ok(Math.abs(end[i]! - m3[i]!) <= 1e-6 * (1 + Math.abs(m3[i]!)));
+  assert.throws(() => trainSegmenter(model, [imageSource('bands', image, labels, [N, N, N], 4, 0)], { patch: 8, epochs: 1, average: { start: 1 } }), /average.start/);
+});
+
 test('aseg labels map to tissue classes as documented', () => {
   assert.deepEqual([0, 2, 3, 4, 7, 8, 10, 16, 17, 24, 28, 41, 42, 43, 136, 251, 502].map(asegTissue), [0, 3, 2, 1, 3, 2, 2, 3, 2, 0, 3, 3, 2, 1, 1, 3, 0]);
   assert.deepEqual([...asegToTissue([0, 42, 41, 4, 0])], [0, 2, 3, 1, 0]);
