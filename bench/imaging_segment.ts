@@ -17,7 +17,7 @@
 // each (about 30 minutes in all on 2 cores); --quick is a 2-minute smoke run.
 //   node dist/bench/imaging_segment.js [--arch meshnet|unet3d|both] [--minutes M] [--channels C]
 //     [--patch P] [--lr LR] [--seed N] [--out DIR] [--data DIR] [--model SAVED_DIR ...]
-//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--template-weight W] [--distill W] [--average F] [--quick]
+//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--template-weight W] [--distill W] [--average F] [--mirror] [--quick]
 // --model DIR (repeatable) evaluates saved segmenters without training. Each model gets a row of
 // its own labels and one refined by EM on the scan's intensities (neuro/tissue_em; --refine) with
 // prior exponent --alpha (default: the refinement's own default; 'auto' chooses it per scan by the
@@ -48,7 +48,7 @@ const { values } = parseArgs({ options: {
   arch: { type: 'string' }, minutes: { type: 'string' }, channels: { type: 'string' }, patch: { type: 'string' },
   lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' },
   model: { type: 'string', multiple: true }, init: { type: 'string' }, 'validate-every': { type: 'string' }, quick: { type: 'boolean' },
-  refine: { type: 'string' }, alpha: { type: 'string' }, 'template-weight': { type: 'string' }, distill: { type: 'string' }, average: { type: 'string' },
+  refine: { type: 'string' }, alpha: { type: 'string' }, 'template-weight': { type: 'string' }, distill: { type: 'string' }, average: { type: 'string' }, mirror: { type: 'boolean' },
 } });
 // rows without and with EM refinement (neuro/tissue_em), or only one of them
 const refineRows = values.refine === 'none' ? [false] : values.refine === 'only' ? [true] : [false, true];
@@ -101,7 +101,7 @@ const testDice = (m: VolumeModel) => dice(segment(m, test), testTruth);
  */
 function segment(m: VolumeModel, v: { data: Float32Array; shape: Shape3 }, refine = false): Uint8Array {
   // tidy: the transposed convolutions' intermediates would otherwise wait for the garbage collector
-  const r = tidy(() => segmentVolume(m, v, { maxActivationBytes: 2 ** 33, ...(refine ? { probabilities: true } : {}) }));
+  const r = tidy(() => segmentVolume(m, v, { maxActivationBytes: 2 ** 33, ...(refine ? { probabilities: true } : {}), ...(values.mirror ? { mirror: true } : {}) }));
   if (!refine) return r.labels;
   const em = refineTissue(v.data, r.probabilities!, v.shape, emOptions);
   lastAlpha = em.priorWeight;

@@ -308,6 +308,13 @@ export interface SegmentOptions extends Omit<TiledOptions, 'logits'> {
   blocks?: Omit<BlockOptions, 'probabilities'> | false;
   /** Also return softmax probabilities, (classes, nx, ny, nz) with i fastest. */
   probabilities?: boolean;
+  /**
+   * Test-time mirroring, as nnU-Net does it: the softmax probabilities of the volume and of its
+   * mirror images along these axes (0 = i, 1 = j, 2 = k; every combination, so 2^axes passes;
+   * true = all three) are averaged, and the labels are their argmax. For models trained with
+   * random flips; default off.
+   */
+  mirror?: boolean | readonly number[];
 }
 
 export interface SegmentResult extends Omit<TiledResult, 'labels' | 'logits'> {
@@ -335,6 +342,9 @@ export function segmentVolume(model: VolumeModel, volume: ScalarVolume, opts: Se
   const [nx, ny, nz] = volume.shape;
   if (volume.shape.length !== 3 || [nx, ny, nz].some((d) => !Number.isInteger(d) || d < 1)) throw new ShapeError(`segmentVolume: shape ${JSON.stringify(volume.shape)} is not three positive dims`);
   if (volume.data.length !== nx * ny * nz) throw new ShapeError(`segmentVolume: ${volume.data.length} voxels for shape ${nx}x${ny}x${nz}`);
+  const mirrorAxes = opts.mirror === true ? [0, 1, 2] : opts.mirror === false || opts.mirror === undefined ? [] : [...opts.mirror];
+  if (mirrorAxes.some((a) => ![0, 1, 2].includes(a)) || new Set(mirrorAxes).size !== mirrorAxes.length) throw new ArgumentError(`segmentVolume: mirror axes ${JSON.stringify(opts.mirror)} must be distinct axes among 0, 1, 2`);
+  if (mirrorAxes.length > 0) return segmentMirrored(model, volume, opts, mirrorAxes);
   if (model.inChannels !== 1) throw new ShapeError(`segmentVolume: the model takes ${model.inChannels} channels; a scalar volume has 1`);
   const { values, min, max } = minMaxNormalize(volume.data);
   // (i, j, k) C-order: k fastest
@@ -381,4 +391,40 @@ function softmaxClasses(logits: Float32Array, K: number, n: number): Float32Arra
     for (let k = 0; k < K; k++) p[k * n + o] = p[k * n + o]! / s;
   }
   return p;
+}
+
+/** segmentVolume averaged over the mirror images along `axes` (every combination). */
+function segmentMirrored(model: VolumeModel, volume: ScalarVolume, opts: SegmentOptions, axes: number[]): SegmentResult {
+  const [nx, ny, nz] = volume.shape;
+  const n = nx * ny * nz;
+  let first: SegmentResult | null = null;
+  let mean: Float32Array | null = null;
+  let voxels = 0;
+  const combos = 2 ** axes.length;
+  for (let c = 0; c < combos; c++) {
+    const flip = [false, false, false];
+    axes.forEach((a, b) => (flip[a] = ((c >> b) & 1) === 1));
+    // a mirror is its own inverse: the same index map takes the volume there and the output back
+    const at = (i: number, j: number, k: number) => (flip[0] ? nx - 1 - i : i) + nx * ((flip[1] ? ny - 1 - j : j) + ny * (flip[2] ? nz - 1 - k : k));
+    const data = new Float32Array(n);
+    for (let k = 0, o = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, o++) data[o] = volume.data[at(i, j, k)]!;
+    const r = segmentVolume(model, { data, shape: volume.shape }, { ...opts, mirror: false, probabilities: true });
+    const K = r.classes;
+    mean ??= new Float32Array(K * n);
+    for (let q = 0; q < K; q++) {
+      const src = r.probabilities!.subarray(q * n, (q + 1) * n), dst = mean.subarray(q * n, (q + 1) * n);
+      for (let k = 0, o = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, o++) dst[at(i, j, k)] += src[o]! / combos;
+    }
+    voxels += r.voxelsComputed;
+    first ??= r;
+  }
+  const K = first!.classes;
+  const labels = new Uint8Array(n);
+  for (let o = 0; o < n; o++) {
+    let best = 0;
+    for (let q = 1; q < K; q++) if (mean![q * n + o]! > mean![best * n + o]!) best = q;
+    labels[o] = best;
+  }
+  const { probabilities: _p, ...rest } = first!;
+  return { ...rest, labels, ...(opts.probabilities ? { probabilities: mean! } : {}), voxelsComputed: voxels };
 }

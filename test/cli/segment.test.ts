@@ -183,6 +183,10 @@ test('segment: a saved U-Net runs in blocks; --refine em (or the config\'s refin
     assert.notDeepEqual(a25, refineTissue(input, direct.probabilities!, [N, N, N], { priorWeight: 0.5 }).labels);
     await assert.rejects(run('plain', '--alpha', '0.5'), (e: Error) => e instanceof ArgumentError && /--alpha .* needs --refine em/.test(e.message));
     for (const bad of ['1.5', 'x', '']) await assert.rejects(run('plain', '--refine', 'em', '--alpha', bad), (e: Error) => e instanceof ArgumentError && e.message.includes('--alpha'));
+    // --mirror averages the probabilities over the 8 mirror images before the argmax
+    const mirrored = await run('plain', '--mirror');
+    assert.deepEqual(mirrored.labels, segmentVolume(net, { data: input, shape: [N, N, N] }, { mirror: true }).labels);
+    assert.notDeepEqual(mirrored.labels, plain.labels);
     // a config with a bad refine record is a FormatError naming the field
     const bad = JSON.parse(readFileSync(join(tmp, 'em', 'config.json'), 'utf8'));
     bad.refine = { method: 'em', priorWeight: 3 };
