@@ -17,7 +17,7 @@
 // each (about 30 minutes in all on 2 cores); --quick is a 2-minute smoke run.
 //   node dist/bench/imaging_segment.js [--arch meshnet|unet3d|both] [--minutes M] [--channels C]
 //     [--patch P] [--lr LR] [--seed N] [--out DIR] [--data DIR] [--model SAVED_DIR ...]
-//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--template-weight W] [--distill W] [--average F] [--mirror] [--quick]
+//     [--steps PER_EPOCH] [--validate-every EPOCHS] [--refine both|none|only] [--alpha A|auto] [--template-weight W] [--average F] [--mirror] [--quick]
 // --model DIR (repeatable) evaluates saved segmenters without training. Each model gets a row of
 // its own labels and one refined by EM on the scan's intensities (neuro/tissue_em; --refine) with
 // prior exponent --alpha (default: the refinement's own default; 'auto' chooses it per scan by the
@@ -32,9 +32,7 @@ import { readTfjsLayersModel } from '../src/node/tfjs.js';
 import { segmenterModels, type SegmenterHyper } from '../src/models/registry.js';
 import { segmentVolume, type VolumeModel } from '../src/models/segment_volume.js';
 import { refineTissue, type TissueEmOptions } from '../src/neuro/tissue_em.js';
-import { asegToTissue, structureTissue, templateTissue, TISSUE_CLASSES } from '../src/neuro/tissue.js';
-import { dilateMask } from '../src/neuro/morphology.js';
-import { readFileSync } from 'node:fs';
+import { asegToTissue, templateTissue, TISSUE_CLASSES } from '../src/neuro/tissue.js';
 import { segmentationMetrics } from '../src/neuro/seg_metrics.js';
 import { conform } from '../src/neuro/conform.js';
 import { normaliseIntensity, PERCENTILE_NORMALISATION, type IntensityNormalisation } from '../src/neuro/intensity.js';
@@ -48,7 +46,7 @@ const { values } = parseArgs({ options: {
   arch: { type: 'string' }, minutes: { type: 'string' }, channels: { type: 'string' }, patch: { type: 'string' },
   lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' },
   model: { type: 'string', multiple: true }, init: { type: 'string' }, 'validate-every': { type: 'string' }, quick: { type: 'boolean' },
-  refine: { type: 'string' }, alpha: { type: 'string' }, 'template-weight': { type: 'string' }, distill: { type: 'string' }, average: { type: 'string' }, mirror: { type: 'boolean' },
+  refine: { type: 'string' }, alpha: { type: 'string' }, 'template-weight': { type: 'string' }, average: { type: 'string' }, mirror: { type: 'boolean' },
 } });
 // rows without and with EM refinement (neuro/tissue_em), or only one of them
 const refineRows = values.refine === 'none' ? [false] : values.refine === 'only' ? [true] : [false, true];
@@ -64,9 +62,6 @@ const seed = Number(values.seed ?? 0);
 const norm: IntensityNormalisation = PERCENTILE_NORMALISATION;
 // the MNI template's draw weight against the synthetic T1s' 3 (0 trains on synthetic T1s alone)
 const templateWeight = Number(values['template-weight'] ?? 1);
-// --distill W: also train on t1_crop (a second real subject) labelled by brainchop's pretrained
-// model18cls, draw weight W (0, the default, leaves it out)
-const distillWeight = Number(values.distill ?? 0);
 // --average F: weight averaging (SWA) from fraction F of the run on; validations score the average
 const averageFrom = values.average === undefined ? undefined : Number(values.average);
 for (const a of archs) if (!segmenterModels.has(a)) throw new Error(`unknown arch ${a} (${[...segmenterModels.keys()].join(', ')})`);
@@ -170,22 +165,6 @@ if (archs.length > 0) {
   const validHead = { data: synthesizeImage(vMap.labels, vMap.shape, new Generator(12345), { t1Prior: 1, stripped: 0 }), shape: vMap.shape };
   const validTruth = asegToTissue(vMap.labels);
   const sources = [synth, template], weights = [3, templateWeight];
-  if (distillWeight > 0) {
-    // brainchop's 18-structure MeshNet on the conformed t1_crop (never the test subject): its
-    // FreeSurfer structures mapped to tissue classes as the aseg's are, and its brain grown by 3
-    // voxels as the skull strip (a FreeSurfer brain mask keeps such a rim of CSF, as the test scan's does)
-    const dir = `${root}/mri/brainchop/models/model18cls`;
-    const names = (JSON.parse(readFileSync(`${dir}/colormap.json`, 'utf8')) as { labels: string[] }).labels;
-    const classOf = names.map((nm) => structureTissue(nm));
-    const tD = performance.now();
-    const structures = segmentVolume(readTfjsLayersModel(dir), { data: conformed.data, shape: native.shape }).labels;
-    const tissue = structures.map((l) => classOf[l]!);
-    const brain = dilateMask(tissue, native.shape, 3);
-    const stripped = Float32Array.from(conformed.data as ArrayLike<number>, (v, i) => (brain[i] ? v : 0));
-    sources.push(imageSource('t1_crop (skull-stripped) labelled by brainchop model18cls', normaliseIntensity(stripped, norm), tissue, native.shape, 4));
-    weights.push(distillWeight);
-    log(`model18cls labels of t1_crop for distillation: ${((performance.now() - tD) / 1000).toFixed(1)} s (the t1_crop agreement column is then not independent of training)`);
-  }
   const trainedOn = sources.map((s, i) => `${s.name} (weight ${weights[i]})`).filter((_, i) => weights[i]! > 0).join('; ');
   log('data loaded');
 
