@@ -94,9 +94,9 @@ const testDice = (m: VolumeModel) => dice(segment(m, test), testTruth);
  * segmentVolume's labels (the U-Net in 64³ blocks keeping their 48³ cores, as it was trained on
  * patches; the MeshNet in tiles), refined by EM on the volume's own intensities when `refine`.
  */
-function segment(m: VolumeModel, v: { data: Float32Array; shape: Shape3 }, refine = false): Uint8Array {
+function segment(m: VolumeModel, v: { data: Float32Array; shape: Shape3 }, refine = false, mirror = false): Uint8Array {
   // tidy: the transposed convolutions' intermediates would otherwise wait for the garbage collector
-  const r = tidy(() => segmentVolume(m, v, { maxActivationBytes: 2 ** 33, ...(refine ? { probabilities: true } : {}), ...(values.mirror ? { mirror: true } : {}) }));
+  const r = tidy(() => segmentVolume(m, v, { maxActivationBytes: 2 ** 33, ...(refine ? { probabilities: true } : {}), ...(mirror ? { mirror: true } : {}) }));
   if (!refine) return r.labels;
   const em = refineTissue(v.data, r.probabilities!, v.shape, emOptions);
   lastAlpha = em.priorWeight;
@@ -114,7 +114,7 @@ const brainchopTissue = brainchop.map((l) => (l === 1 ? 3 : l === 2 ? 2 : 0));
 log(`brainchop model5_gw_ae on conformed t1_crop: ${((performance.now() - tB) / 1000).toFixed(1)} s`);
 /** Agreement with model5 on the conformed t1_crop: voxel share with the same bg/GM/WM label, and GM, WM Dice. */
 function agreement(m: VolumeModel, refine: boolean): { same: number; gm: number; wm: number } {
-  const ours = segment(m, native, refine).map((l) => (l === 1 ? 0 : l));
+  const ours = segment(m, native, refine, values.mirror === true).map((l) => (l === 1 ? 0 : l));
   let same = 0;
   for (let i = 0; i < ours.length; i++) if (ours[i] === brainchopTissue[i]) same++;
   const d = dice(ours, brainchopTissue);
@@ -129,7 +129,7 @@ const params = (m: Module) => m.parameters().reduce((a, p) => a + p.numel, 0);
 function evaluate(name: string, m: VolumeModel, trainedOn: string, minutesTrained: number, note: string): void {
   for (const refine of refineRows) {
     tB = performance.now();
-    const pred = segment(m, test, refine);
+    const pred = segment(m, test, refine, values.mirror === true);
     const sec = (performance.now() - tB) / 1000;
     const testAlpha = lastAlpha;
     const metrics = segmentationMetrics(pred, testTruth, test.shape, { labels: [1, 2, 3] });

@@ -48,8 +48,8 @@ export class RequestError extends DendriteError {
 /** A compute device that is missing, lost or full (no WebGPU adapter, device memory exhausted), or data read the wrong way for it (dataSync on a GPU tensor). Names what was tried. */
 export class DeviceError extends DendriteError {}
 
-/** The tensor heap cannot grow to hold an allocation (wasm32 memory tops out at 4 GiB). */
-export class OutOfMemoryError extends DendriteError {}
+/** Tensor memory cannot grow to hold an allocation (the wasm heap's 4 GiB, a GPU buffer's limit). */
+export class OutOfMemoryError extends DeviceError {}
 
 /** A data-parallel replica (a worker thread) that failed: its model could not be built, it threw in a step, it exited, or it missed a barrier. `replica` is its index. */
 export class ReplicaError extends DendriteError {

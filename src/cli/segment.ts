@@ -217,8 +217,9 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     // min-max scaling leaves it as it is
     const input = seg.normalisation.method === 'minmax' ? conf.data : normaliseIntensity(conf.data, seg.normalisation);
     const nVox = conf.shape[0] * conf.shape[1] * conf.shape[2];
-    // probabilities and the EM's work arrays take ~ classes × voxels × 12 bytes
-    if (refine.method === 'em' && classes * nVox > 2 ** 28) throw new ArgumentError(`${op}: --refine em over ${classes} classes × ${nVox} voxels needs more than 3 GiB; use --refine none or a smaller --conform-size`);
+    // probabilities and the EM's (or the mirror passes') work arrays take ~ classes × voxels × 12 bytes
+    const heavy = refine.method === 'em' ? '--refine em' : values.mirror ? '--mirror' : null;
+    if (heavy !== null && classes * nVox > 2 ** 28) throw new ArgumentError(`${op}: ${heavy} over ${classes} classes × ${nVox} voxels needs more than 3 GiB; use ${heavy === '--mirror' ? 'no --mirror' : '--refine none'} or a smaller --conform-size`);
     const r = segmentVolume(seg.model, { data: input, shape: conf.shape }, { ...(refine.method === 'em' ? { probabilities: true } : {}), ...(values.mirror ? { mirror: true } : {}) });
     lap('segment');
     let confLabels = r.labels;

@@ -238,16 +238,19 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
     model.eval();
     // once averaging has begun, the average is the candidate; the raw weights are put back after
     const raw = avg && avg.count > 0 ? snapshot(model) : null;
-    if (raw) avg!.copyTo(model);
-    const score = o.validate!.score(model);
-    row.score = score;
-    if (!best || score > best.score) {
-      if (best) for (const t of Object.values(best.state)) t.dispose();
-      best = { epoch: row.epoch, score, state: snapshot(model) };
-    }
-    if (raw) {
-      model.loadStateDict(raw);
-      for (const t of Object.values(raw)) t.dispose();
+    try {
+      if (raw) avg!.copyTo(model);
+      const score = o.validate!.score(model);
+      row.score = score;
+      if (!best || score > best.score) {
+        if (best) for (const t of Object.values(best.state)) t.dispose();
+        best = { epoch: row.epoch, score, state: raw ? avg!.stateDict() : snapshot(model) };
+      }
+    } finally {
+      if (raw) {
+        model.loadStateDict(raw);
+        for (const t of Object.values(raw)) t.dispose();
+      }
     }
   };
   const maxEpochs = o.epochs ?? 1000;
@@ -260,7 +263,8 @@ export function trainSegmenter(model: Module & { outChannels: number }, sources:
     const row: SegHistoryRow = { ...r.history[0]!, epoch: e };
     const now = performance.now();
     const last = e === maxEpochs || now >= deadline;
-    const progress = Number.isFinite(deadline) ? (now - t0) / (deadline - t0) : e / maxEpochs;
+    // the run's fraction done: of its time or of its epochs, whichever limit is nearer
+    const progress = Math.max(Number.isFinite(deadline) ? (now - t0) / (deadline - t0) : 0, e / maxEpochs);
     if (avg && progress >= o.average!.start) avg.update(model);
     if (o.validate && (e % every === 0 || last)) validate(row);
     history.push(row);

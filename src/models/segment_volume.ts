@@ -397,7 +397,7 @@ function softmaxClasses(logits: Float32Array, K: number, n: number): Float32Arra
 function segmentMirrored(model: VolumeModel, volume: ScalarVolume, opts: SegmentOptions, axes: number[]): SegmentResult {
   const [nx, ny, nz] = volume.shape;
   const n = nx * ny * nz;
-  let first: SegmentResult | null = null;
+  let first: Omit<SegmentResult, 'probabilities'> | null = null;
   let mean: Float32Array | null = null;
   let voxels = 0;
   const combos = 2 ** axes.length;
@@ -413,18 +413,22 @@ function segmentMirrored(model: VolumeModel, volume: ScalarVolume, opts: Segment
     mean ??= new Float32Array(K * n);
     for (let q = 0; q < K; q++) {
       const src = r.probabilities!.subarray(q * n, (q + 1) * n), dst = mean.subarray(q * n, (q + 1) * n);
-      for (let k = 0, o = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, o++) dst[at(i, j, k)] += src[o]! / combos;
+      for (let k = 0, o = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, o++) dst[at(i, j, k)] += src[o]!;
     }
     voxels += r.voxelsComputed;
-    first ??= r;
+    // keep the first pass's description, not its probabilities (one pass's beside the sum at a time)
+    if (first === null) {
+      const { probabilities: _p, ...rest } = r;
+      first = rest;
+    }
   }
   const K = first!.classes;
+  for (let o = 0; o < mean!.length; o++) mean![o] = mean![o]! / combos;
   const labels = new Uint8Array(n);
   for (let o = 0; o < n; o++) {
     let best = 0;
     for (let q = 1; q < K; q++) if (mean![q * n + o]! > mean![best * n + o]!) best = q;
     labels[o] = best;
   }
-  const { probabilities: _p, ...rest } = first!;
-  return { ...rest, labels, ...(opts.probabilities ? { probabilities: mean! } : {}), voxelsComputed: voxels };
+  return { ...first!, labels, ...(opts.probabilities ? { probabilities: mean! } : {}), voxelsComputed: voxels };
 }

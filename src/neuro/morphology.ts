@@ -7,12 +7,13 @@ import { ArgumentError, ShapeError } from '../errors.js';
 export function dilateMask(mask: ArrayLike<number>, shape: readonly [number, number, number], steps: number): Uint8Array {
   const [nx, ny, nz] = shape;
   const n = nx * ny * nz;
+  if (shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d < 1)) throw new ShapeError(`dilateMask: shape [${shape.join(', ')}] is not three positive integers`);
   if (mask.length !== n) throw new ShapeError(`dilateMask: ${mask.length} voxels for shape [${shape.join(', ')}]`);
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`dilateMask: steps must be a non-negative integer, got ${steps}`);
   let cur = new Uint8Array(n);
   let front: number[] = [];
   for (let i = 0; i < n; i++) if (mask[i]) cur[i] = 1;
-  // the frontier: in-mask voxels with an outside neighbour grow the next ring (breadth-first)
+  // breadth-first: each step grows the previous step's new voxels (at first, the whole mask)
   for (let i = 0; i < n; i++) if (cur[i]) front.push(i);
   const sxy = nx * ny;
   for (let s = 0; s < steps && front.length > 0; s++) {

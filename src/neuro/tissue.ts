@@ -57,7 +57,7 @@ const STRUCTURE_LABEL: Record<string, number> = {
  */
 export function structureTissue(name: string): number {
   const key = name.trim().toLowerCase().replace(/^(left|right)-/, '');
-  const label = STRUCTURE_LABEL[key];
+  const label = Object.hasOwn(STRUCTURE_LABEL, key) ? STRUCTURE_LABEL[key] : undefined;
   if (label === undefined) throw new ArgumentError(`structureTissue: "${name}" is not a FreeSurfer structure this table knows (${Object.keys(STRUCTURE_LABEL).join(', ')})`);
   return asegTissue(label);
 }

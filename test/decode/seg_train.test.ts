@@ -137,6 +137,22 @@ test('with average, validations score the running mean of the epochs\' weights a
   assert.throws(() => trainSegmenter(model, [imageSource('bands', image, labels, [N, N, N], 4, 0)], { patch: 8, epochs: 1, average: { start: 1 } }), /average.start/);
 });
 
+test('without validate, averaging starts at its fraction of the epochs (even with a far time limit) and the model ends with the average', () => {
+  const { image, labels } = bands();
+  const model = new MeshNet({ classes: 4, channels: 4, dilations: [1, 2, 1] });
+  const w = () => Float64Array.from(model.stateDict()['conv0.weight']!.dataSync() as Float32Array);
+  const raw: Float64Array[] = [];
+  const r = trainSegmenter(model, [imageSource('bands', image, labels, [N, N, N], 4, 0)], {
+    patch: 8, stepsPerEpoch: 2, epochs: 4, minutes: 60, lr: 2e-2, average: { start: 0.5 }, onEpoch: () => raw.push(w()),
+  });
+  assert.equal(r.averaged, 3, 'epochs 2, 3 and 4 (2/4 ≥ 0.5)');
+  const end = w();
+  for (let i = 0; i < end.length; i++) {
+    const m = (raw[1]![i]! + raw[2]![i]! + raw[3]![i]!) / 3;
+    assert.ok(Math.abs(end[i]! - m) <= 1e-6 * (1 + Math.abs(m)), `weight ${i}: ${end[i]} vs ${m}`);
+  }
+});
+
 test('aseg labels map to tissue classes as documented', () => {
   assert.deepEqual([0, 2, 3, 4, 7, 8, 10, 16, 17, 24, 28, 41, 42, 43, 136, 251, 502].map(asegTissue), [0, 3, 2, 1, 3, 2, 2, 3, 2, 0, 3, 3, 2, 1, 1, 3, 0]);
   assert.deepEqual([...asegToTissue([0, 42, 41, 4, 0])], [0, 2, 3, 1, 0]);

@@ -16,6 +16,8 @@ test('dilateMask grows a voxel into the 6-connected ball of city-block radius `s
   assert.equal(m.reduce((a, b) => a + b, 0), 1, 'input untouched');
   assert.throws(() => dilateMask(m, [7, 6, 4], 1), ShapeError);
   assert.throws(() => dilateMask(m, shape, -1), ArgumentError);
+  assert.throws(() => dilateMask(new Uint8Array(10), [2.5, 4, 1], 1), ShapeError);
+  assert.throws(() => dilateMask(new Uint8Array(6), [-2, -3, 1], 1), ShapeError);
 });
 
 test('structureTissue maps FreeSurfer structure names as the aseg table maps their labels', () => {
@@ -27,5 +29,5 @@ test('structureTissue maps FreeSurfer structure names as the aseg table maps the
   assert.equal(structureTissue('Inferior-Lateral-Ventricle'), 1);
   assert.equal(structureTissue('4th-Ventricle'), 1);
   assert.equal(structureTissue('Unknown'), 0);
-  assert.throws(() => structureTissue('Nucleus-Basalis'), ArgumentError);
+  for (const bad of ['Nucleus-Basalis', 'constructor', '__proto__', 'toString']) assert.throws(() => structureTissue(bad), (e: unknown) => e instanceof ArgumentError && /not a FreeSurfer structure/.test((e as Error).message));
 });

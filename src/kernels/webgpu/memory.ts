@@ -17,10 +17,10 @@
 // resolve after mapAsync; each read also fetches the index-error record that indexing kernels
 // write (wgsl_common.ts checkedIndex), clears it in the same command stream, and raises it as an
 // IndexError, so a bad device index surfaces at the next read-back, once. The buffer grows by
-// doubling (copied on the GPU) up to the device's maxStorageBufferBindingSize; past that a DeviceError.
+// doubling (copied on the GPU) up to the device's maxStorageBufferBindingSize; past that an OutOfMemoryError (a DeviceError).
 // float64 has no WGSL type: tensors in this memory are float32 or int32 (Tensor.empty refuses).
 
-import { DeviceError, IndexError, ShapeError } from '../../errors.js';
+import { DeviceError, IndexError, OutOfMemoryError, ShapeError } from '../../errors.js';
 import { Heap, ITEMSIZE, sizeClass, type DeviceMemory, type DType } from '../heap.js';
 import { INDEX_FLAG_WORD, INDEX_OPS } from './wgsl_common.js';
 
@@ -141,7 +141,7 @@ export class GpuMemory extends Heap implements DeviceMemory {
 
   private grow(end: number): void {
     if (end > this.limit) {
-      throw new DeviceError(`webgpu: tensor memory would reach ${end} bytes, past the device's limit of ${this.limit} (maxStorageBufferBindingSize); free tensors or use smaller batches`);
+      throw new OutOfMemoryError(`webgpu: tensor memory would reach ${end} bytes, past the device's limit of ${this.limit} (maxStorageBufferBindingSize); free tensors or use smaller batches`);
     }
     let size = this.size;
     while (size < end) size *= 2;
