@@ -9,8 +9,7 @@
 
 import { ArgumentError, StateDictError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
-import type { DType } from '../kernels/heap.js';
+import type { DType, Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
 
 interface Entry { shape: number[]; dtype: DType; avg: Float64Array }
