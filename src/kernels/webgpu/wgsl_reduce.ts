@@ -30,29 +30,41 @@ fn icomb(op: u32, a: i32, b: i32) -> i32 {
 }
 `;
 
-// words: 0 outer, 1 n, 2 inner, 3 src, 4 dst, 5 op, 6 int
-export const REDUCE_THREAD = PRELUDE + COMBINE + /* wgsl */ `
+type Elem = 'F' | 'I';
+
+/** `if (word == 1) { body for int32 } else { body for float32 }`: `body` is WGSL over I[...] / F[...]. */
+function byDtype(word: number, body: (X: Elem) => string): string {
+  return /* wgsl */ `if (pu(${word}u) == 1u) {${body('I')}
+  } else {${body('F')}
+  }`;
+}
+
+// a reduction's start: 1 for prod, 0 for sum (max and min start from the first element)
+const START: Record<Elem, string> = { F: 'select(0.0, 1.0, op == 1u)', I: 'select(0, 1, op == 1u)' };
+const COMB: Record<Elem, string> = { F: 'fcomb', I: 'icomb' };
+
+/** One thread per output (o, k0) of an (outer, n, inner) block at word 3: `body` after `base`. */
+function alongAxis(helpers: string, body: string): string {
+  return PRELUDE + helpers + /* wgsl */ `
 ${ENTRY}
   let inner = pu(2u);
   if (i >= pu(0u) * inner) { return; }
   let o = i / inner;
   let k0 = i % inner;
   let n = pu(1u);
-  let base = pu(3u) + o * n * inner + k0;
+  let base = pu(3u) + o * n * inner + k0;${body}
+}`;
+}
+
+// words: 0 outer, 1 n, 2 inner, 3 src, 4 dst, 5 op, 6 int
+export const REDUCE_THREAD = alongAxis(COMBINE, /* wgsl */ `
   let op = pu(5u);
   let d = pu(4u) + i;
-  if (pu(6u) == 1u) {
-    var acc = select(0, 1, op == 1u);
-    if (n > 0u && op >= 2u) { acc = I[base]; }
-    for (var k = 0u; k < n; k++) { acc = icomb(op, acc, I[base + k * inner]); }
-    I[d] = acc;
-  } else {
-    var acc = select(0.0, 1.0, op == 1u);
-    if (n > 0u && op >= 2u) { acc = F[base]; }
-    for (var k = 0u; k < n; k++) { acc = fcomb(op, acc, F[base + k * inner]); }
-    F[d] = acc;
-  }
-}`;
+  ${byDtype(6, (X) => /* wgsl */ `
+    var acc = ${START[X]};
+    if (n > 0u && op >= 2u) { acc = ${X}[base]; }
+    for (var k = 0u; k < n; k++) { acc = ${COMB[X]}(op, acc, ${X}[base + k * inner]); }
+    ${X}[d] = acc;`)}`);
 
 export const REDUCE_GROUP = PRELUDE + COMBINE + /* wgsl */ `
 var<workgroup> fs: array<f32, 256>;
@@ -69,8 +81,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let base = pu(3u) + o * n * inner + k0;
   let op = pu(5u);
   let isint = pu(6u) == 1u;
-  var fa = select(0.0, 1.0, op == 1u);
-  var ia = select(0, 1, op == 1u);
+  var fa = ${START.F};
+  var ia = ${START.I};
   if (live && n > 0u && op >= 2u) { fa = F[base]; ia = I[base]; }
   if (live) {
     for (var k = lid; k < n; k += 256u) {
@@ -93,14 +105,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`;
 
 // words: 0 outer, 1 n, 2 inner, 3 src, 4 dstVal, 5 dstIdx, 6 isMax, 7 int
-export const ARG_REDUCE = PRELUDE + /* wgsl */ `
-${ENTRY}
-  let inner = pu(2u);
-  if (i >= pu(0u) * inner) { return; }
-  let o = i / inner;
-  let k0 = i % inner;
-  let n = pu(1u);
-  let base = pu(3u) + o * n * inner + k0;
+export const ARG_REDUCE = alongAxis('', /* wgsl */ `
   let ismax = pu(6u) == 1u;
   var bi = 0;
   if (pu(7u) == 1u) {
@@ -119,18 +124,10 @@ ${ENTRY}
     }
     F[pu(4u) + i] = best;
   }
-  I[pu(5u) + i] = bi;
-}`;
+  I[pu(5u) + i] = bi;`);
 
 // words: 0 outer, 1 n, 2 inner, 3 src, 4 dst, 5 log
-export const SOFTMAX = PRELUDE + /* wgsl */ `
-${ENTRY}
-  let inner = pu(2u);
-  if (i >= pu(0u) * inner) { return; }
-  let o = i / inner;
-  let k0 = i % inner;
-  let n = pu(1u);
-  let base = pu(3u) + o * n * inner + k0;
+export const SOFTMAX = alongAxis('', /* wgsl */ `
   let ob = pu(4u) + o * n * inner + k0;
   var m = -inf();
   for (var k = 0u; k < n; k++) { m = max(m, F[base + k * inner]); }
@@ -143,42 +140,35 @@ ${ENTRY}
   } else {
     let r = 1.0 / s;
     for (var k = 0u; k < n; k++) { F[ob + k * inner] = exp(F[base + k * inner] - m) * r; }
+  }`);
+
+/**
+ * gather (an index per output element, code 1) or indexSelect (an index per output position j
+ * along the axis, code 2): one thread per output element copies the source element it names.
+ */
+function pick(perPosition: boolean): string {
+  const [j, at, code] = perPosition ? ['\n  let j = (i / inner) % m;', 'j', 2] : ['', 'i', 1];
+  return PRELUDE + /* wgsl */ `
+${ENTRY}
+  let inner = pu(2u);
+  let m = pu(5u);
+  if (i >= pu(0u) * m * inner) { return; }
+  let k0 = i % inner;${j}
+  let o = i / (m * inner);
+  ${checkedIndex('ix', `I[pu(4u) + ${at}]`, 'pu(1u)', code)}
+  if (bad_ix) {
+    if (pu(7u) == 1u) { I[pu(6u) + i] = 0; } else { F[pu(6u) + i] = nan(); }
+    return;
   }
+  I[pu(6u) + i] = I[pu(3u) + (o * pu(1u) + u32(ix)) * inner + k0];
 }`;
+}
 
 // words: 0 outer, 1 n, 2 inner, 3 src, 4 index, 5 m, 6 dst, 7 int; a negative index counts from
 // the end (as PyTorch's); one outside [-n, n) writes NaN (int32: 0) rather than another tensor's
 // value and records the error that the next read-back raises (see checkedIndex)
-export const GATHER = PRELUDE + /* wgsl */ `
-${ENTRY}
-  let inner = pu(2u);
-  let m = pu(5u);
-  if (i >= pu(0u) * m * inner) { return; }
-  let k0 = i % inner;
-  let o = i / (m * inner);
-  ${checkedIndex('ix', 'I[pu(4u) + i]', 'pu(1u)', 1)}
-  if (bad_ix) {
-    if (pu(7u) == 1u) { I[pu(6u) + i] = 0; } else { F[pu(6u) + i] = nan(); }
-    return;
-  }
-  I[pu(6u) + i] = I[pu(3u) + (o * pu(1u) + u32(ix)) * inner + k0];
-}`;
-
-export const INDEX_SELECT = PRELUDE + /* wgsl */ `
-${ENTRY}
-  let inner = pu(2u);
-  let m = pu(5u);
-  if (i >= pu(0u) * m * inner) { return; }
-  let k0 = i % inner;
-  let j = (i / inner) % m;
-  let o = i / (m * inner);
-  ${checkedIndex('ix', 'I[pu(4u) + j]', 'pu(1u)', 2)}
-  if (bad_ix) {
-    if (pu(7u) == 1u) { I[pu(6u) + i] = 0; } else { F[pu(6u) + i] = nan(); }
-    return;
-  }
-  I[pu(6u) + i] = I[pu(3u) + (o * pu(1u) + u32(ix)) * inner + k0];
-}`;
+export const GATHER = pick(false);
+export const INDEX_SELECT = pick(true);
 
 // words: 0 outer, 1 m, 2 inner, 3 src, 4 index, 5 n, 6 dst, 7 int; one thread per dst element;
 // indices as in GATHER (negative ones count from the end, others outside [0, n) are recorded)
@@ -192,21 +182,12 @@ ${ENTRY}
   let o = i / (n * inner);
   let m = pu(1u);
   let d = pu(6u) + i;
-  if (pu(7u) == 1u) {
-    var acc = I[d];
+  ${byDtype(7, (X) => /* wgsl */ `
+    var acc = ${X}[d];
     for (var j = 0u; j < m; j++) {
       let q = (o * m + j) * inner + k0;
       ${checkedIndex('ix', 'I[pu(4u) + q]', 'n', 3)}
-      if (ix == t) { acc += I[pu(3u) + q]; }
+      if (ix == t) { acc += ${X}[pu(3u) + q]; }
     }
-    I[d] = acc;
-  } else {
-    var acc = F[d];
-    for (var j = 0u; j < m; j++) {
-      let q = (o * m + j) * inner + k0;
-      ${checkedIndex('ix', 'I[pu(4u) + q]', 'n', 3)}
-      if (ix == t) { acc += F[pu(3u) + q]; }
-    }
-    F[d] = acc;
-  }
+    ${X}[d] = acc;`)}
 }`;
