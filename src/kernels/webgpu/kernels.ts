@@ -48,6 +48,18 @@ function noF64(dt: DType, op: string): void {
   if (dt === 'float64') throw new DTypeError(`webgpu ${op}: float64 has no WGSL type (float32 and int32 only)`);
 }
 
+/** The int flag of kernels that take float32 or int32: 1 for int32. */
+const isInt = (dt: DType): number => (dt === 'int32' ? 1 : 0);
+
+/** The geometry of an adaptive pool: the window words are unused, only the sizes. */
+const adaptiveGeometry = (H: number, W: number, OH: number, OW: number): Window2d => ({ kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, H, W, OH, OW });
+
+/** Words 16-18 of im2col / col2im: channels, then the column strides (packed by default). */
+const columnWords = (C: number, g: Window2d, cols: ColStrides | undefined): number[] => [C, cols?.row ?? g.OH * g.OW, cols?.image ?? C * g.kh * g.kw * g.OH * g.OW];
+
+/** Words 16-19 of the average pools: 16-18 unused, 19 countIncludePad. */
+const avgWords = (countIncludePad: boolean): number[] => [0, 0, 0, countIncludePad ? 1 : 0];
+
 /**
  * Merges dims that are contiguous in every operand and drops dims of size 1, so a strided op
  * needs few dims; more than MAX_DIMS left is a ShapeError.
@@ -103,14 +115,46 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
     return n;
   }
 
-  function windowParams(P: number, g: Window2d, total: number, a: number, b: number, c: number): void {
-    U[P] = total;
-    S[P + 1] = a;
-    S[P + 2] = b;
-    S[P + 3] = c;
-    const w = [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.H, g.W, g.OH, g.OW];
-    for (let k = 0; k < 12; k++) S[P + 4 + k] = w[k]!;
+  /** Fills a fresh slot with `w` (as u32 words) and runs `name` over `n` threads. */
+  function runWords(name: string, w: readonly number[], n: number): void {
+    U.set(w, mem.paramSlot());
+    run1d(name, n);
   }
+
+  /**
+   * Runs an optimizer step `name` over `n` threads; its slot: `ints` (n and the buffers' words),
+   * then `floats`, then the boolean `flags` as 0 / 1 (see wgsl_fused.ts).
+   */
+  function runStep(name: string, n: number, ints: readonly number[], floats: readonly number[], flags: readonly boolean[]): void {
+    const P = mem.paramSlot();
+    S.set(ints, P);
+    Fl.set(floats, P + ints.length);
+    U.set(flags.map((f) => (f ? 1 : 0)), P + ints.length + floats.length);
+    run1d(name, n);
+  }
+
+  /**
+   * Runs window kernel `name` over `total` threads; its slot: 0 total, 1-3 the operands `abc`,
+   * 4-15 the geometry, then `more` from word 16 (see wgsl_window.ts).
+   */
+  function runWindow(name: string, total: number, g: Window2d, abc: readonly [number, number, number], more: readonly number[] = []): void {
+    const P = mem.paramSlot();
+    U[P] = total;
+    const w = [...abc, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.H, g.W, g.OH, g.OW, ...more];
+    for (let k = 0; k < w.length; k++) S[P + 1 + k] = w[k]!;
+    run1d(name, total);
+  }
+
+  /**
+   * gather, indexSelect and scatterAdd share their words: 0 outer, 1 the source's axis length, 2
+   * inner, 3 src, 4 index, 5 the destination's axis length, 6 dst, 7 int; a thread per dst element.
+   */
+  const indexing =
+    (name: 'gather' | 'indexSelect' | 'scatterAdd') =>
+    (dt: DType, src: number, outer: number, srcLen: number, inner: number, index: number, dstLen: number, dst: number): void => {
+      noF64(dt, name);
+      runWords(name, [outer, srcLen, inner, src, index, dstLen, dst, isInt(dt)], outer * dstLen * inner);
+    };
 
   const impl: BackendImpl = {
     name: 'webgpu',
@@ -141,7 +185,7 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
       U[P + 1] = src;
       U[P + 2] = dst;
       U[P + 3] = E.UNARY_CODES[op];
-      U[P + 4] = dt === 'int32' ? 1 : 0;
+      U[P + 4] = isInt(dt);
       Fl[P + 5] = p0;
       Fl[P + 6] = p1;
       run1d('unary', n);
@@ -156,8 +200,8 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
       S[P + 3] = b.off;
       U[P + 4] = dst;
       U[P + 5] = E.BINARY_CODES[op];
-      U[P + 6] = dt === 'int32' ? 1 : 0;
-      U[P + 7] = outDt === 'int32' ? 1 : 0;
+      U[P + 6] = isInt(dt);
+      U[P + 7] = isInt(outDt);
       Fl[P + 60] = p0;
       run1d('binary', n);
     },
@@ -174,14 +218,7 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
     },
     reduce(op: ReduceOp, dt, src, outer, n, inner, dst) {
       noF64(dt, 'reduce');
-      const P = mem.paramSlot();
-      U[P] = outer;
-      U[P + 1] = n;
-      U[P + 2] = inner;
-      U[P + 3] = src;
-      U[P + 4] = dst;
-      U[P + 5] = ['sum', 'prod', 'max', 'min'].indexOf(op);
-      U[P + 6] = dt === 'int32' ? 1 : 0;
+      U.set([outer, n, inner, src, dst, ['sum', 'prod', 'max', 'min'].indexOf(op), isInt(dt)], mem.paramSlot());
       if (n >= GROUP_REDUCE_MIN) {
         const [x, y] = grid(outer * inner, 1);
         mem.dispatch(pipe('reduceGroup'), x, y);
@@ -189,16 +226,7 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
     },
     argReduce(op, dt, src, outer, n, inner, dstVal, dstIdx) {
       noF64(dt, 'argReduce');
-      const P = mem.paramSlot();
-      U[P] = outer;
-      U[P + 1] = n;
-      U[P + 2] = inner;
-      U[P + 3] = src;
-      U[P + 4] = dstVal;
-      U[P + 5] = dstIdx;
-      U[P + 6] = op === 'max' ? 1 : 0;
-      U[P + 7] = dt === 'int32' ? 1 : 0;
-      run1d('argReduce', outer * inner);
+      runWords('argReduce', [outer, n, inner, src, dstVal, dstIdx, op === 'max' ? 1 : 0, isInt(dt)], outer * inner);
     },
     matmul(dt, batch, M, N, K, a: MatRef, b: MatRef, out: MatRef, beta) {
       f32Only(dt, 'matmul');
@@ -218,91 +246,42 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
     },
     im2col(dt, x, N, C, g, dst, cols?: ColStrides) {
       f32Only(dt, 'im2col');
-      const total = N * C * g.kh * g.kw * g.OH * g.OW;
-      const P = mem.paramSlot();
-      windowParams(P, g, total, x, dst, 0);
-      S[P + 16] = C;
-      S[P + 17] = cols?.row ?? g.OH * g.OW;
-      S[P + 18] = cols?.image ?? C * g.kh * g.kw * g.OH * g.OW;
-      run1d('im2col', total);
+      runWindow('im2col', N * C * g.kh * g.kw * g.OH * g.OW, g, [x, dst, 0], columnWords(C, g, cols));
     },
     col2im(dt, col, N, C, g, dst, cols?: ColStrides) {
       f32Only(dt, 'col2im');
-      const total = N * C * g.H * g.W;
-      const P = mem.paramSlot();
-      windowParams(P, g, total, col, dst, 0);
-      S[P + 16] = C;
-      S[P + 17] = cols?.row ?? g.OH * g.OW;
-      S[P + 18] = cols?.image ?? C * g.kh * g.kw * g.OH * g.OW;
-      run1d('col2im', total);
+      runWindow('col2im', N * C * g.H * g.W, g, [col, dst, 0], columnWords(C, g, cols));
     },
     maxPool2d(dt, x, planes, g, dst, idx) {
       f32Only(dt, 'maxPool2d');
-      const total = planes * g.OH * g.OW;
-      windowParams(mem.paramSlot(), g, total, x, dst, idx);
-      run1d('maxPool', total);
+      runWindow('maxPool', planes * g.OH * g.OW, g, [x, dst, idx]);
     },
     maxPool2dBackward(dt, dy, idx, planes, g, dx) {
       f32Only(dt, 'maxPool2dBackward');
-      const total = planes * g.H * g.W;
-      windowParams(mem.paramSlot(), g, total, dy, dx, idx);
-      run1d('maxPoolBackward', total);
+      runWindow('maxPoolBackward', planes * g.H * g.W, g, [dy, dx, idx]);
     },
     avgPool2d(dt, x, planes, g, countIncludePad, dst) {
       f32Only(dt, 'avgPool2d');
-      const total = planes * g.OH * g.OW;
-      const P = mem.paramSlot();
-      windowParams(P, g, total, x, dst, 0);
-      U[P + 19] = countIncludePad ? 1 : 0;
-      run1d('avgPool', total);
+      runWindow('avgPool', planes * g.OH * g.OW, g, [x, dst, 0], avgWords(countIncludePad));
     },
     avgPool2dBackward(dt, dy, planes, g, countIncludePad, dx) {
       f32Only(dt, 'avgPool2dBackward');
-      const total = planes * g.H * g.W;
-      const P = mem.paramSlot();
-      windowParams(P, g, total, dy, dx, 0);
-      U[P + 19] = countIncludePad ? 1 : 0;
-      run1d('avgPoolBackward', total);
+      runWindow('avgPoolBackward', planes * g.H * g.W, g, [dy, dx, 0], avgWords(countIncludePad));
     },
     adaptiveAvgPool2d(dt, x, planes, H, W, OH, OW, dst) {
       f32Only(dt, 'adaptiveAvgPool2d');
-      const total = planes * OH * OW;
-      windowParams(mem.paramSlot(), { kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, H, W, OH, OW }, total, x, dst, 0);
-      run1d('adaptiveAvgPool', total);
+      runWindow('adaptiveAvgPool', planes * OH * OW, adaptiveGeometry(H, W, OH, OW), [x, dst, 0]);
     },
     adaptiveAvgPool2dBackward(dt, dy, planes, H, W, OH, OW, dx) {
       f32Only(dt, 'adaptiveAvgPool2dBackward');
-      const total = planes * H * W;
-      windowParams(mem.paramSlot(), { kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, H, W, OH, OW }, total, dy, dx, 0);
-      run1d('adaptiveAvgPoolBackward', total);
+      runWindow('adaptiveAvgPoolBackward', planes * H * W, adaptiveGeometry(H, W, OH, OW), [dy, dx, 0]);
     },
-    gather(dt, src, outer, n, inner, index, m, dst) {
-      noF64(dt, 'gather');
-      const P = mem.paramSlot();
-      const w = [outer, n, inner, src, index, m, dst, dt === 'int32' ? 1 : 0];
-      U.set(w, P);
-      run1d('gather', outer * m * inner);
-    },
-    indexSelect(dt, src, outer, n, inner, index, m, dst) {
-      noF64(dt, 'indexSelect');
-      const P = mem.paramSlot();
-      const w = [outer, n, inner, src, index, m, dst, dt === 'int32' ? 1 : 0];
-      U.set(w, P);
-      run1d('indexSelect', outer * m * inner);
-    },
-    scatterAdd(dt, src, outer, m, inner, index, n, dst) {
-      noF64(dt, 'scatterAdd');
-      const P = mem.paramSlot();
-      const w = [outer, m, inner, src, index, n, dst, dt === 'int32' ? 1 : 0];
-      U.set(w, P);
-      run1d('scatterAdd', outer * n * inner);
-    },
+    gather: indexing('gather'),
+    indexSelect: indexing('indexSelect'),
+    scatterAdd: indexing('scatterAdd'),
     softmax(dt, src, outer, n, inner, dst, log) {
       f32Only(dt, 'softmax');
-      const P = mem.paramSlot();
-      const w = [outer, n, inner, src, dst, log ? 1 : 0];
-      U.set(w, P);
-      run1d('softmax', outer * inner);
+      runWords('softmax', [outer, n, inner, src, dst, log ? 1 : 0], outer * inner);
     },
     batchNormStats(dt, x, N, C, L, eps, mean, invstd) {
       f32Only(dt, 'batchNormStats');
@@ -314,10 +293,7 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
     },
     batchNormApply(dt, x, N, C, L, mean, invstd, w, b, y) {
       f32Only(dt, 'batchNormApply');
-      const P = mem.paramSlot();
-      const ws = [N * C * L, C, L, x, mean, invstd, w, b, y];
-      for (let k = 0; k < ws.length; k++) S[P + k] = ws[k]!;
-      run1d('bnApply', N * C * L);
+      runWords('bnApply', [N * C * L, C, L, x, mean, invstd, w, b, y], N * C * L);
     },
     batchNormBackward(dt, x, dy, N, C, L, mean, invstd, w, dx, dw, db) {
       f32Only(dt, 'batchNormBackward');
@@ -340,37 +316,12 @@ export function webgpuKernels(mem: GpuMemory): BackendImpl {
     },
     sgdStep(dt, n, p, g, buf, lr, momentum, dampening, weightDecay, nesterov, maximize, first) {
       f32Only(dt, 'sgdStep');
-      const P = mem.paramSlot();
-      S[P] = n;
-      S[P + 1] = p;
-      S[P + 2] = g;
-      S[P + 3] = buf;
-      Fl[P + 4] = lr;
-      Fl[P + 5] = momentum;
-      Fl[P + 6] = dampening;
-      Fl[P + 7] = weightDecay;
-      U[P + 8] = nesterov ? 1 : 0;
-      U[P + 9] = maximize ? 1 : 0;
-      U[P + 10] = first ? 1 : 0;
-      run1d('sgd', n);
+      runStep('sgd', n, [n, p, g, buf], [lr, momentum, dampening, weightDecay], [nesterov, maximize, first]);
     },
     adamStep(dt, n, p, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, maximize) {
       f32Only(dt, 'adamStep');
-      const P = mem.paramSlot();
-      S[P] = n;
-      S[P + 1] = p;
-      S[P + 2] = g;
-      S[P + 3] = m;
-      S[P + 4] = v;
-      S[P + 5] = vmax;
-      Fl[P + 6] = lr / (1 - beta1 ** step);
-      Fl[P + 7] = beta1;
-      Fl[P + 8] = beta2;
-      Fl[P + 9] = eps;
-      Fl[P + 10] = weightDecay;
-      Fl[P + 11] = Math.sqrt(1 - beta2 ** step);
-      U[P + 12] = maximize ? 1 : 0;
-      run1d('adam', n);
+      // the bias corrections are folded into the step size and the denominator's scale
+      runStep('adam', n, [n, p, g, m, v, vmax], [lr / (1 - beta1 ** step), beta1, beta2, eps, weightDecay, Math.sqrt(1 - beta2 ** step)], [maximize]);
     },
   };
   // convolution as implicit GEMM (no columns): ops/conv takes it for every 2-D convolution
