@@ -20,6 +20,7 @@ import { numberOption, parseCommandLine } from './args.js';
 import { makeRunDir } from './out_dir.js';
 import { RunLog } from '../node/run_log.js';
 import { loadSegmenter } from './segment_model.js';
+import { dilateMask } from '../neuro/morphology.js';
 
 const op = 'segment';
 
@@ -28,7 +29,7 @@ export function defaultModelsDir(): string {
   return join(process.env['DENDRITE_DATA'] ?? '../shared/data', 'mri/brainchop/models');
 }
 
-export const SEGMENT_HELP = `usage: dendrite segment <t1.nii[.gz]> --model M [--models-dir DIR] [--refine em|none] [--alpha A|auto] [--mirror] [--out DIR] [--threads N] [--conform-size N]
+export const SEGMENT_HELP = `usage: dendrite segment <t1.nii[.gz]> --model M [--models-dir DIR] [--refine em|none] [--alpha A|auto] [--mirror] [--brain-mask M] [--out DIR] [--threads N] [--conform-size N]
 
 Segments a T1-weighted MRI volume with a 3-D network (brainchop's MeshNets imported from TF.js,
 or a segmenter dendrite trained and saved, scaled as its config.json says).
@@ -61,6 +62,10 @@ options:
   --mirror           test-time mirroring (as nnU-Net): average the network's probabilities over
                      the volume and its 7 mirror images along the three axes (8× the
                      inference time; for networks trained with random flips, as dendrite's are)
+  --brain-mask M     skull-strip first with another model (a name or folder as for --model, e.g.
+                     model18cls): its non-background voxels grown by 3 voxels are the brain;
+                     intensities outside are set to 0 before --model runs and its labels there
+                     are background (for full-head scans and a model trained on stripped brains)
   --out DIR          where <time>/ goes (default ./reports)
   --threads N        kernel threads (default: DENDRITE_NUM_THREADS or the cores, at most 8)
   --conform-size N   conformed grid size in voxels per axis (default 256; 1 mm voxels, so a
@@ -160,7 +165,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     args: argv, allowPositionals: true,
     options: {
       model: { type: 'string' }, 'models-dir': { type: 'string' }, out: { type: 'string' },
-      threads: { type: 'string' }, 'conform-size': { type: 'string' }, refine: { type: 'string' }, alpha: { type: 'string' }, mirror: { type: 'boolean' },
+      threads: { type: 'string' }, 'conform-size': { type: 'string' }, refine: { type: 'string' }, alpha: { type: 'string' }, mirror: { type: 'boolean' }, 'brain-mask': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new ArgumentError(`${op}: expected one T1 file, got ${positionals.length} (${positionals.join(' ') || 'none'}); see dendrite segment --help`);
@@ -189,12 +194,13 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     const a = values.alpha === 'auto' ? 'auto' : values.alpha.trim() === '' ? NaN : Number(values.alpha);
     refine = checkRefinement({ ...refine, priorWeight: a }, `${op}: --alpha ${values.alpha}`);
   }
+  const maskSeg = values['brain-mask'] === undefined ? null : loadSegmenter(values['brain-mask'], modelsDir);
   lap('load model');
   const { img, shape, data } = readT1(path);
   lap('read T1');
   const dir = makeRunDir(op, outRoot);
   // the run is watchable from here: status running, one line per finished stage, done or failed
-  const run = new RunLog(dir, op, { input: path, model: values.model, conformSize: size, threads, refine: refine.method, mirror: values.mirror === true }, values.model);
+  const run = new RunLog(dir, op, { input: path, model: values.model, conformSize: size, threads, refine: refine.method, mirror: values.mirror === true, brainMask: values['brain-mask'] ?? null }, values.model);
   let logged = 0;
   const stage = () => {
     for (; logged < timings.length; logged++) run.metric({ step: logged + 1, split: 'stage', stage: timings[logged]![0], seconds: timings[logged]![1] });
@@ -213,9 +219,18 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     const classes = seg.model.outChannels;
     const workers = await threadsReady();
     log(`${path}: ${shape.join('×')} ${img.dtype}, ${skip ? 'already conformed' : `conformed to ${size}³ 1 mm LIA`}; model ${seg.dir} (${seg.format}, ${classes} classes), ${getNumThreads()} threads (${workers} taking tasks)`);
+    // --brain-mask: another model's non-background voxels, grown by a rim of 3 voxels (as a skull
+    // strip keeps CSF around the brain), are the brain; the rest of the head is zeroed
+    let brain: Uint8Array | null = null;
+    if (maskSeg !== null) {
+      const mIn = maskSeg.normalisation.method === 'minmax' ? conf.data : normaliseIntensity(conf.data, maskSeg.normalisation);
+      brain = dilateMask(segmentVolume(maskSeg.model, { data: mIn, shape: conf.shape }).labels, conf.shape, 3);
+      lap('brain mask');
+    }
+    const head = brain === null ? conf.data : Float32Array.from(conf.data, (v, i) => (brain![i] ? v : 0));
     // a percentile-normalised volume is exactly [0, 1] with both ends reached, so segmentVolume's own
     // min-max scaling leaves it as it is
-    const input = seg.normalisation.method === 'minmax' ? conf.data : normaliseIntensity(conf.data, seg.normalisation);
+    const input = seg.normalisation.method === 'minmax' ? head : normaliseIntensity(head, seg.normalisation);
     const nVox = conf.shape[0] * conf.shape[1] * conf.shape[2];
     // probabilities and the EM's (or the mirror passes') work arrays take ~ classes × voxels × 12 bytes
     const heavy = refine.method === 'em' ? '--refine em' : values.mirror ? '--mirror' : null;
@@ -233,6 +248,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
       log(`refined by EM over ${refined.regionVoxels} voxels: ${changed} labels changed`);
       lap('refine (EM)');
     }
+    if (brain !== null) confLabels = confLabels.map((l, i) => (brain![i] ? l : 0));
     const labels = skip ? confLabels : unconform({ shape: conf.shape, data: confLabels, affine: conf.affine }, { shape, affine: img.affine }).data;
     if (!skip) lap('labels to input space');
 
@@ -255,6 +271,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
       ['conform', skip ? 'skipped (already 1 mm LIA uint8 on the conformed grid)' : `FastSurfer-style to ${size}³ 1 mm LIA uint8 (trilinear; intensity ${conf.srcMin.toPrecision(4)} + x / ${conf.scale.toPrecision(4)})`],
       ['model', `${seg.dir} (${seg.format}, ${classes} classes, ${seg.model.parameters().reduce((s, p) => s + p.numel, 0)} parameters)`],
       ['inference', `${normalisationText(seg.normalisation)}, ${r.mode === 'blocks' ? `${r.blocks!.block}³ blocks keeping their central ${r.blocks!.core}³ (${r.blocks!.run} run, ${r.blocks!.skipped} without signal skipped)` : `tiles ${r.splits.join('×')} (${r.voxelsComputed} voxels computed)`}, ${getNumThreads()} threads`],
+      ['brain mask', brain === null ? 'none' : `${values['brain-mask']}: its non-background voxels grown by 3 voxels (${brain.reduce((a, b) => a + b, 0)} voxels); zero intensity and background label outside`],
       ['refinement', refined ? `EM on this scan's intensities, prior^${refined.priorWeight.toPrecision(2)}${refine.method === 'em' && refine.priorWeight === 'auto' ? ' (chosen by marginal likelihood)' : ''} × likelihood over ${refined.regionVoxels} voxels; fitted (mean ± sd) ${refined.classes.map((c, k) => `${names[k]}: ${c.map((g) => `${g.mean.toPrecision(3)} ± ${g.std.toPrecision(2)}`).join(', ') || '—'}`).join('; ')}` : 'none'],
       ['labels to input', skip ? 'none (same grid)' : 'nearest neighbour; 0 outside the conformed field of view'],
     ];

@@ -16,6 +16,7 @@ import { conform, matmul4, unconform } from '../../src/neuro/conform.js';
 import { segmentVolume } from '../../src/models/segment_volume.js';
 import { normaliseIntensity } from '../../src/neuro/intensity.js';
 import { refineTissue } from '../../src/neuro/tissue_em.js';
+import { dilateMask } from '../../src/neuro/morphology.js';
 import { manualSeed } from '../../src/tensor/random.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { readTfjsLayersModel } from '../../src/node/tfjs.js';
@@ -147,7 +148,7 @@ test("segment: a saved segmenter's percentile normalisation is applied before th
 });
 
 test('segment: a saved U-Net runs in blocks; --refine em (or the config\'s refine) relabels by EM on the scan', async (t) => {
-  if (skipMissing(t, t1Path)) return;
+  if (skipMissing(t, t1Path, join(models, 'model5_gw_ae'))) return;
   const tmp = mkdtempSync(join(tmpdir(), 'segment-'));
   try {
     const c = crops(tmp);
@@ -187,6 +188,18 @@ test('segment: a saved U-Net runs in blocks; --refine em (or the config\'s refin
     const mirrored = await run('plain', '--mirror');
     assert.deepEqual(mirrored.labels, segmentVolume(net, { data: input, shape: [N, N, N] }, { mirror: true }).labels);
     assert.notDeepEqual(mirrored.labels, plain.labels);
+    // --brain-mask: the mask model's non-background voxels grown by 3 voxels; the head outside zeroed
+    // before the model runs, and its labels there background
+    const masker = readTfjsLayersModel(join(models, 'model5_gw_ae'));
+    const brain = dilateMask(segmentVolume(masker, { data: c.lia, shape: [N, N, N] }).labels, [N, N, N], 3);
+    const inBrain = brain.reduce((a, b) => a + b, 0);
+    assert.ok(inBrain > 0 && inBrain < N ** 3, `the mask covers part of the volume (${inBrain} of ${N ** 3})`);
+    const strippedIn = normaliseIntensity(Float32Array.from(c.lia, (v, i) => (brain[i] ? v : 0)), pct);
+    const want = segmentVolume(net, { data: strippedIn, shape: [N, N, N] }).labels.map((l, i) => (brain[i] ? l : 0));
+    const masked = await run('plain', '--brain-mask', join(models, 'model5_gw_ae'));
+    assert.deepEqual(masked.labels, want);
+    assert.notDeepEqual(masked.labels, plain.labels);
+    assert.match(JSON.parse(readFileSync(join(masked.dir, 'results.json'), 'utf8')).settings['brain mask'], /grown by 3 voxels/);
     // a config with a bad refine record is a FormatError naming the field
     const bad = JSON.parse(readFileSync(join(tmp, 'em', 'config.json'), 'utf8'));
     bad.refine = { method: 'em', priorWeight: 3 };
