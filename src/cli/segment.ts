@@ -194,7 +194,7 @@ export async function segmentCommand(argv: string[], log: (s: string) => void = 
     const a = values.alpha === 'auto' ? 'auto' : values.alpha.trim() === '' ? NaN : Number(values.alpha);
     refine = checkRefinement({ ...refine, priorWeight: a }, `${op}: --alpha ${values.alpha}`);
   }
-  const maskSeg = values['brain-mask'] === undefined ? null : loadSegmenter(values['brain-mask'], modelsDir);
+  const maskSeg = values['brain-mask'] === undefined ? null : loadSegmenter(values['brain-mask'], modelsDir, '--brain-mask');
   lap('load model');
   const { img, shape, data } = readT1(path);
   lap('read T1');

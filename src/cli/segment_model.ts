@@ -82,7 +82,7 @@ export const SEGMENTER_FORMATS: SegmenterFormat[] = [
  * Resolves `--model`: an existing folder (or a model.json in one) is used as it is; a bare name is
  * looked up in `modelsDir`. The folder's format is the first of SEGMENTER_FORMATS that detects it.
  */
-export function resolveModelDir(spec: string, modelsDir: string): string {
+export function resolveModelDir(spec: string, modelsDir: string, flag = '--model'): string {
   if (existsSync(spec)) {
     const st = statSync(spec);
     return resolve(st.isDirectory() ? spec : join(spec, '..'));
@@ -91,15 +91,16 @@ export function resolveModelDir(spec: string, modelsDir: string): string {
     const dir = join(modelsDir, spec);
     if (existsSync(dir) && statSync(dir).isDirectory()) return resolve(dir);
     const names = existsSync(modelsDir) ? readdirSync(modelsDir).filter((f) => statSync(join(modelsDir, f)).isDirectory()) : [];
-    throw new ArgumentError(`segment: --model '${spec}' is neither a folder nor a model in ${modelsDir} (${names.length ? `available: ${names.join(', ')}` : 'no such folder; set --models-dir or DENDRITE_DATA'})`);
+    throw new ArgumentError(`segment: ${flag} '${spec}' is neither a folder nor a model in ${modelsDir} (${names.length ? `available: ${names.join(', ')}` : 'no such folder; set --models-dir or DENDRITE_DATA'})`);
   }
-  throw new ArgumentError(`segment: --model '${spec}': no such file or folder`);
+  throw new ArgumentError(`segment: ${flag} '${spec}': no such file or folder`);
 }
 
-export function loadSegmenter(spec: string, modelsDir: string): Segmenter {
-  const dir = resolveModelDir(spec, modelsDir);
+/** `flag` names the option in error messages (--model, --brain-mask). */
+export function loadSegmenter(spec: string, modelsDir: string, flag = '--model'): Segmenter {
+  const dir = resolveModelDir(spec, modelsDir, flag);
   const format = SEGMENTER_FORMATS.find((f) => f.detect(dir));
-  if (!format) throw new ArgumentError(`segment: --model '${spec}': ${dir} holds no model this build reads (${SEGMENTER_FORMATS.map((f) => f.name).join(', ')}: config.json or model.json)`);
+  if (!format) throw new ArgumentError(`segment: ${flag} '${spec}': ${dir} holds no model this build reads (${SEGMENTER_FORMATS.map((f) => f.name).join(', ')}: config.json or model.json)`);
   const s = format.load(dir);
   if (s.model.inChannels !== 1) throw new ArgumentError(`segment: the model in ${dir} takes ${s.model.inChannels} input channels; a T1 has 1`);
   return s;

@@ -200,6 +200,7 @@ test('segment: a saved U-Net runs in blocks; --refine em (or the config\'s refin
     assert.deepEqual(masked.labels, want);
     assert.notDeepEqual(masked.labels, plain.labels);
     assert.match(JSON.parse(readFileSync(join(masked.dir, 'results.json'), 'utf8')).settings['brain mask'], /grown by 3 voxels/);
+    await assert.rejects(run('plain', '--brain-mask', 'no_such_model'), (e: Error) => e instanceof ArgumentError && /--brain-mask 'no_such_model' is neither a folder nor a model/.test(e.message));
     // a config with a bad refine record is a FormatError naming the field
     const bad = JSON.parse(readFileSync(join(tmp, 'em', 'config.json'), 'utf8'));
     bad.refine = { method: 'em', priorWeight: 3 };
